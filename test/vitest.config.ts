@@ -1,0 +1,13 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		root: new URL('..', import.meta.url).pathname,
+		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+		// PGlite boots take seconds on 2 cores; generous per-test budgets, never fixed sleeps.
+		testTimeout: 60_000,
+		hookTimeout: 120_000,
+		pool: 'forks',
+		maxWorkers: 2,
+	},
+});
