@@ -1,0 +1,120 @@
+/** Command-line parsing: pure, so every flag combination is testable without starting anything. */
+import {parseArgs} from 'node:util';
+
+export type OutputFormat = 'text' | 'json' | 'stream-json';
+
+export type ChatArgs = {
+	command: 'chat';
+	prompt?: string;
+	print: boolean;
+	outputFormat: OutputFormat;
+	scripted?: string;
+	agent?: string;
+	model?: string;
+	maxTurns: number;
+	sessionsDir?: string;
+	allow: string[];
+	mcpConfig?: string;
+	resume?: string | true;
+	continue: boolean;
+	debugLog?: string;
+};
+
+export type Command =
+	| ChatArgs
+	| {command: 'mcp'; argv: string[]}
+	| {command: 'help'}
+	| {command: 'version'};
+
+export class UsageError extends Error {
+	override name = 'UsageError';
+}
+
+export const USAGE = `pgpair — pair-program with a Claude backend engineer on Supabase/Postgres, and stay in control.
+
+Usage
+  pgpair [prompt]                 open the TUI (optionally starting with a prompt)
+  pgpair -p "<prompt>"            run one turn without the TUI and print the answer
+  pgpair mcp [--read-only] [--db <url>] [--data-dir <dir>]
+                                  serve the local Supabase MCP server over stdio
+
+Options
+  -p, --print                     headless: run the prompt, print the final answer, exit
+      --output-format <f>         text (default), json, stream-json (one event per line)
+      --scripted <file>           answer from a script file instead of the Anthropic API (offline)
+      --agent <file|name>         agent file, or a name in ./.claude/agents (default: built-in backend-engineer)
+      --model <id|alias>          sonnet, opus, haiku, inherit or a model id (overrides the agent file)
+      --max-turns <n>             cap on model rounds in one turn (default 100)
+      --sessions-dir <dir>        where transcripts are written (default ./sessions)
+      --allow <rule>              allow tool calls matching a rule, e.g. mcp__supabase__list_tables (repeatable)
+      --mcp-config <file>         MCP servers file (default ./.mcp.json; built-in local Supabase if none)
+      --debug-log <file>          write diagnostics here (default .pgpair/debug.log)
+  -h, --help                      show this help
+  -v, --version                   show the version
+
+Environment
+  ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_MODEL, DATABASE_URL`;
+
+export function parseCommand(argv: readonly string[]): Command {
+	if (argv[0] === 'mcp') return {command: 'mcp', argv: argv.slice(1)};
+
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args: [...argv],
+			allowPositionals: true,
+			strict: true,
+			options: {
+				print: {type: 'boolean', short: 'p'},
+				'output-format': {type: 'string'},
+				scripted: {type: 'string'},
+				agent: {type: 'string'},
+				model: {type: 'string'},
+				'max-turns': {type: 'string'},
+				'sessions-dir': {type: 'string'},
+				allow: {type: 'string', multiple: true},
+				'mcp-config': {type: 'string'},
+				resume: {type: 'string'},
+				continue: {type: 'boolean', short: 'c'},
+				'debug-log': {type: 'string'},
+				help: {type: 'boolean', short: 'h'},
+				version: {type: 'boolean', short: 'v'},
+			},
+		});
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
+
+	const {values, positionals} = parsed;
+	if (values.help) return {command: 'help'};
+	if (values.version) return {command: 'version'};
+
+	const outputFormat = values['output-format'] ?? 'text';
+	if (outputFormat !== 'text' && outputFormat !== 'json' && outputFormat !== 'stream-json') {
+		throw new UsageError(`--output-format must be text, json or stream-json (got ${outputFormat})`);
+	}
+
+	const maxTurns = values['max-turns'] === undefined ? 100 : Number(values['max-turns']);
+	if (!Number.isInteger(maxTurns) || maxTurns < 1) throw new UsageError(`--max-turns must be a positive whole number (got ${values['max-turns']})`);
+
+	const prompt = positionals.join(' ').trim() || undefined;
+	const print = values.print === true;
+	if (print && !prompt) throw new UsageError('-p needs a prompt: pgpair -p "list my tables"');
+
+	return {
+		command: 'chat',
+		...(prompt ? {prompt} : {}),
+		print,
+		outputFormat,
+		...(values.scripted ? {scripted: values.scripted} : {}),
+		...(values.agent ? {agent: values.agent} : {}),
+		...(values.model ? {model: values.model} : {}),
+		maxTurns,
+		...(values['sessions-dir'] ? {sessionsDir: values['sessions-dir']} : {}),
+		allow: values.allow ?? [],
+		...(values['mcp-config'] ? {mcpConfig: values['mcp-config']} : {}),
+		...(values.resume ? {resume: values.resume} : {}),
+		continue: values.continue === true,
+		...(values['debug-log'] ? {debugLog: values['debug-log']} : {}),
+	};
+}

@@ -1,0 +1,83 @@
+/**
+ * Session events: the one log that the live TUI, the transcript file, replay and resume all read.
+ * Events are past-tense facts. They are plain JSON so a transcript line is `JSON.stringify(event)`.
+ */
+
+export type Usage = {inputTokens: number; outputTokens: number};
+
+/** A content block of a model message, in the Messages API's shape (kept verbatim for resume). */
+export type ContentBlock =
+	| {type: 'text'; text: string}
+	| {type: 'tool_use'; id: string; name: string; input: unknown}
+	| {
+			type: 'tool_result';
+			tool_use_id: string;
+			content: string;
+			is_error?: boolean;
+	  };
+
+export type ModelMessage = {
+	role: 'user' | 'assistant';
+	content: string | ContentBlock[];
+};
+
+export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'pause_turn' | 'refusal';
+
+/** Why a turn ended, from the loop's point of view. */
+export type TurnOutcome = 'completed' | 'max_rounds' | 'cancelled' | 'failed';
+
+export type ToolCallClass = 'read-only' | 'write' | 'destructive';
+
+export type DecisionSource = 'user' | 'rule' | 'mode' | 'session' | 'headless' | 'interrupted';
+
+export type EventBody =
+	| {type: 'user_prompt_submitted'; text: string}
+	| {type: 'model_request_started'; round: number; model: string}
+	| {type: 'assistant_text_delta'; text: string}
+	| {
+			type: 'assistant_message_completed';
+			content: ContentBlock[];
+			stopReason: StopReason | null;
+			usage: Usage;
+	  }
+	| {
+			type: 'model_retry_scheduled';
+			attempt: number;
+			maxAttempts: number;
+			delayMs: number;
+			reason: string;
+	  }
+	| {
+			type: 'tool_call_requested';
+			callId: string;
+			name: string;
+			input: unknown;
+			classification?: {class: ToolCallClass; hazards: string[]};
+	  }
+	| {
+			type: 'tool_call_decided';
+			callId: string;
+			decision: 'allow' | 'deny';
+			by: DecisionSource;
+			reason?: string;
+			feedback?: string;
+			/** Set when the person edited the arguments before allowing. */
+			editedInput?: unknown;
+	  }
+	| {type: 'tool_call_started'; callId: string}
+	| {
+			type: 'tool_call_completed';
+			callId: string;
+			isError: boolean;
+			content: string;
+			durationMs: number;
+	  }
+	| {type: 'turn_completed'; outcome: TurnOutcome; error?: string}
+	| {type: 'notice_shown'; level: 'info' | 'warning' | 'error'; text: string};
+
+export type EventType = EventBody['type'];
+
+/** An event as stored: a sequence number and a wall-clock time are added by the store. */
+export type SessionEvent = EventBody & {seq: number; at: number};
+
+export type EventOf<T extends EventType> = Extract<SessionEvent, {type: T}>;

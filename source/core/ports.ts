@@ -1,0 +1,53 @@
+/**
+ * The edges of the turn loop. The core only sees these interfaces; the Anthropic client, MCP servers,
+ * the approval pane and the wall clock are plugged in by the composition root (cli.tsx) or by tests.
+ */
+import type {ContentBlock, ModelMessage, StopReason, ToolCallClass, Usage} from './events.js';
+
+export type ToolDefinition = {
+	name: string;
+	description: string;
+	inputSchema: Record<string, unknown>;
+};
+
+export type ModelRequest = {
+	model: string;
+	system: string;
+	messages: ModelMessage[];
+	tools: ToolDefinition[];
+	maxTokens: number;
+	signal: AbortSignal;
+};
+
+/** What a model stream yields to the loop, in order: any number of deltas and retries, then one message. */
+export type ModelStreamEvent =
+	| {type: 'text_delta'; text: string}
+	| {type: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string}
+	| {type: 'message'; content: ContentBlock[]; stopReason: StopReason | null; usage: Usage};
+
+export type ModelPort = {
+	stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>;
+};
+
+export type ToolResult = {content: string; isError: boolean};
+
+export type ToolCall = {callId: string; name: string; input: unknown};
+
+export type ToolPort = {
+	/** Tools offered to the model (already limited by the agent file). */
+	list(): ToolDefinition[];
+	call(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
+	/** Optional: classification shown beside the approval prompt. */
+	classify?(call: ToolCall): Promise<{class: ToolCallClass; hazards: string[]}>;
+};
+
+export type ApprovalDecision =
+	| {decision: 'allow'; by: 'user' | 'rule' | 'mode' | 'session' | 'headless'; reason?: string; editedInput?: unknown}
+	| {decision: 'deny'; by: 'user' | 'rule' | 'mode' | 'headless' | 'interrupted'; reason?: string; feedback?: string};
+
+export type ApproverPort = {
+	/** Resolves when the call may run or is refused. Must fail closed: a rejection counts as a denial. */
+	decide(call: ToolCall & {classification?: {class: ToolCallClass; hazards: string[]}}, signal: AbortSignal): Promise<ApprovalDecision>;
+};
+
+export type ClockPort = {now(): number};

@@ -1,0 +1,166 @@
+/**
+ * Session state as a pure fold over events. Live, replay and resume all call `reduceSession`.
+ * Finished chat entries only ever grow at the end, so the UI can hand them to Ink's <Static>.
+ */
+import type {ContentBlock, DecisionSource, ModelMessage, SessionEvent, ToolCallClass, TurnOutcome, Usage} from './events.js';
+import {appendToHistory} from './history.js';
+
+export type ToolCallStatus = 'awaiting_approval' | 'denied' | 'running' | 'succeeded' | 'failed';
+
+export type ToolCallView = {
+	callId: string;
+	name: string;
+	input: unknown;
+	classification?: {class: ToolCallClass; hazards: string[]};
+	status: ToolCallStatus;
+	decidedBy?: DecisionSource;
+	reason?: string;
+	feedback?: string;
+	editedInput?: unknown;
+	result?: string;
+	durationMs?: number;
+	requestedAt: number;
+};
+
+export type ChatEntry =
+	| {id: string; kind: 'user'; text: string; at: number}
+	| {id: string; kind: 'assistant'; text: string; at: number}
+	| {id: string; kind: 'tool'; call: ToolCallView; at: number}
+	| {id: string; kind: 'notice'; level: 'info' | 'warning' | 'error'; text: string; at: number}
+	| {id: string; kind: 'turn_end'; outcome: TurnOutcome; error?: string; at: number};
+
+export type Activity = 'idle' | 'thinking' | 'streaming' | 'awaiting_approval' | 'running_tool' | 'retrying';
+
+export type SessionState = {
+	entries: readonly ChatEntry[];
+	/** Text of the assistant message being streamed; empty between messages. */
+	liveText: string;
+	/** Calls of the current round that are not finished, in request order. */
+	openCalls: readonly ToolCallView[];
+	activity: Activity;
+	retry?: {attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number};
+	usage: Usage;
+	turns: number;
+	messages: readonly ModelMessage[];
+	lastSeq: number;
+};
+
+export const INITIAL_STATE: SessionState = {
+	entries: [],
+	liveText: '',
+	openCalls: [],
+	activity: 'idle',
+	usage: {inputTokens: 0, outputTokens: 0},
+	turns: 0,
+	messages: [],
+	lastSeq: 0,
+};
+
+export function reduceSession(state: SessionState, event: SessionEvent): SessionState {
+	const messages = appendToHistory(state.messages, event);
+	const next = {...state, messages, lastSeq: event.seq};
+	switch (event.type) {
+		case 'user_prompt_submitted':
+			return {
+				...next,
+				turns: state.turns + 1,
+				activity: 'thinking',
+				entries: [...state.entries, {id: `e${event.seq}`, kind: 'user', text: event.text, at: event.at}],
+			};
+
+		case 'model_request_started':
+			return {...next, activity: 'thinking', liveText: ''};
+
+		case 'assistant_text_delta':
+			return {...next, activity: 'streaming', liveText: state.liveText + event.text, retry: undefined};
+
+		case 'model_retry_scheduled':
+			return {...next, activity: 'retrying', retry: {attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs, reason: event.reason, at: event.at}};
+
+		case 'assistant_message_completed': {
+			const text = textOf(event.content);
+			const entries = text ? [...state.entries, {id: `e${event.seq}`, kind: 'assistant' as const, text, at: event.at}] : state.entries;
+			return {
+				...next,
+				entries,
+				liveText: '',
+				retry: undefined,
+				usage: {
+					inputTokens: state.usage.inputTokens + event.usage.inputTokens,
+					outputTokens: state.usage.outputTokens + event.usage.outputTokens,
+				},
+			};
+		}
+
+		case 'tool_call_requested': {
+			const call: ToolCallView = {
+				callId: event.callId,
+				name: event.name,
+				input: event.input,
+				...(event.classification ? {classification: event.classification} : {}),
+				status: 'awaiting_approval',
+				requestedAt: event.at,
+			};
+			return {...next, activity: 'awaiting_approval', openCalls: [...state.openCalls, call]};
+		}
+
+		case 'tool_call_decided': {
+			const call = state.openCalls.find(c => c.callId === event.callId);
+			if (!call) return next;
+			const decided: ToolCallView = {
+				...call,
+				status: event.decision === 'allow' ? 'running' : 'denied',
+				decidedBy: event.by,
+				...(event.reason ? {reason: event.reason} : {}),
+				...(event.feedback ? {feedback: event.feedback} : {}),
+				...(event.editedInput === undefined ? {} : {editedInput: event.editedInput}),
+			};
+			if (event.decision === 'allow') {
+				return {...next, activity: 'running_tool', openCalls: state.openCalls.map(c => (c.callId === event.callId ? decided : c))};
+			}
+
+			return finishCall(next, decided, event.seq, event.at);
+		}
+
+		case 'tool_call_started':
+			return {...next, activity: 'running_tool'};
+
+		case 'tool_call_completed': {
+			const call = state.openCalls.find(c => c.callId === event.callId);
+			if (!call) return next;
+			return finishCall(next, {...call, status: event.isError ? 'failed' : 'succeeded', result: event.content, durationMs: event.durationMs}, event.seq, event.at);
+		}
+
+		case 'turn_completed': {
+			const entries = event.outcome === 'completed' ? state.entries : [...state.entries, {id: `e${event.seq}`, kind: 'turn_end' as const, outcome: event.outcome, ...(event.error ? {error: event.error} : {}), at: event.at}];
+			return {...next, entries, activity: 'idle', liveText: '', retry: undefined, openCalls: []};
+		}
+
+		case 'notice_shown':
+			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'notice', level: event.level, text: event.text, at: event.at}]};
+
+		default: {
+			const unhandled: never = event;
+			return unhandled;
+		}
+	}
+}
+
+function finishCall(state: SessionState, call: ToolCallView, seq: number, at: number): SessionState {
+	const openCalls = state.openCalls.filter(c => c.callId !== call.callId);
+	return {
+		...state,
+		openCalls,
+		activity: openCalls.some(c => c.status === 'awaiting_approval') ? 'awaiting_approval' : 'thinking',
+		entries: [...state.entries, {id: `e${seq}`, kind: 'tool', call, at}],
+	};
+}
+
+export function textOf(content: readonly ContentBlock[]): string {
+	return content.filter(b => b.type === 'text').map(b => (b as {text: string}).text).join('');
+}
+
+/** The calls still waiting for a decision, oldest first: the approval queue. */
+export function pendingApprovals(state: SessionState): ToolCallView[] {
+	return state.openCalls.filter(c => c.status === 'awaiting_approval');
+}

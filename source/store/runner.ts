@@ -1,0 +1,113 @@
+/**
+ * The runner turns UI intents (submitPrompt, resolveApproval, cancelTurn) into turns of the core loop
+ * and feeds every event the loop yields into the store. The UI never talks to the model or tools.
+ */
+import type {ToolCallClass} from '../core/events.js';
+import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
+import {errorMessage, runTurn} from '../core/turn-loop.js';
+import type {EventStore} from './event-store.js';
+
+export type PendingCall = ToolCall & {classification?: {class: ToolCallClass; hazards: string[]}};
+
+/** Decides a call without asking (rules, modes, headless); `ask` hands it to the person. */
+export type ApprovalPolicy = (call: PendingCall) => ApprovalDecision | 'ask';
+
+export type ToolHost = ToolPort & {
+	/** Resolves when the tool servers have started (or failed to); turns wait for it, the first frame never does. */
+	ready(): Promise<void>;
+};
+
+export type RunnerOptions = {
+	store: EventStore;
+	model: ModelPort;
+	tools: ToolHost;
+	clock: ClockPort;
+	agent: {systemPrompt: string; model: string};
+	policy: ApprovalPolicy;
+	maxRounds?: number;
+};
+
+export type UserDecision =
+	| {decision: 'allow'; editedInput?: unknown; forSession?: boolean}
+	| {decision: 'deny'; feedback?: string};
+
+export type Runner = {
+	/** Runs one turn; resolves when it has ended. Refuses a prompt while a turn runs. */
+	submitPrompt(text: string): Promise<void>;
+	resolveApproval(callId: string, decision: UserDecision): void;
+	cancelTurn(): void;
+	isBusy(): boolean;
+};
+
+export function createRunner(options: RunnerOptions): Runner {
+	const {store} = options;
+	const waiting = new Map<string, (decision: ApprovalDecision) => void>();
+	let controller: AbortController | undefined;
+
+	const approver: ApproverPort = {
+		decide(call, signal) {
+			const automatic = options.policy(call);
+			if (automatic !== 'ask') return Promise.resolve(automatic);
+			return new Promise<ApprovalDecision>(resolve => {
+				const onAbort = () => {
+					waiting.delete(call.callId);
+					resolve({decision: 'deny', by: 'interrupted', reason: 'The turn was cancelled before this call ran.'});
+				};
+
+				signal.addEventListener('abort', onAbort, {once: true});
+				waiting.set(call.callId, decision => {
+					signal.removeEventListener('abort', onAbort);
+					waiting.delete(call.callId);
+					resolve(decision);
+				});
+			});
+		},
+	};
+
+	return {
+		async submitPrompt(text) {
+			if (controller) {
+				store.append({type: 'notice_shown', level: 'warning', text: 'A turn is still running: wait for it, or press Esc to cancel it.'});
+				return;
+			}
+
+			const turnController = new AbortController();
+			controller = turnController;
+			try {
+				await options.tools.ready();
+				const turn = runTurn({
+					model: options.agent.model,
+					system: options.agent.systemPrompt,
+					history: store.getState().messages,
+					prompt: text,
+					...(options.maxRounds === undefined ? {} : {maxRounds: options.maxRounds}),
+					signal: turnController.signal,
+					ports: {model: options.model, tools: options.tools, approver, clock: options.clock},
+				});
+				for await (const event of turn) store.append(event);
+			} catch (error) {
+				// The loop turns expected failures into events; this is the last line of defence.
+				store.append({type: 'turn_completed', outcome: 'failed', error: errorMessage(error)});
+			} finally {
+				controller = undefined;
+				store.flush();
+			}
+		},
+
+		resolveApproval(callId, decision) {
+			const resolve = waiting.get(callId);
+			if (!resolve) return;
+			if (decision.decision === 'allow') {
+				resolve({decision: 'allow', by: 'user', ...(decision.forSession ? {reason: 'allowed for this session'} : {}), ...(decision.editedInput === undefined ? {} : {editedInput: decision.editedInput})});
+			} else {
+				resolve({decision: 'deny', by: 'user', ...(decision.feedback ? {feedback: decision.feedback} : {})});
+			}
+		},
+
+		cancelTurn() {
+			controller?.abort();
+		},
+
+		isBusy: () => controller !== undefined,
+	};
+}

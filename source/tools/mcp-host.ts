@@ -1,0 +1,173 @@
+/**
+ * MCP clients for the configured servers. Tools are offered as `mcp__<server>__<tool>`. A server that
+ * fails to start or dies mid-call turns into a clear error for that call (to the UI and the model);
+ * the next call starts it again, so one crash never ends the session.
+ */
+import {Client} from '@modelcontextprotocol/sdk/client/index.js';
+import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
+import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js';
+import type {ToolDefinition, ToolResult} from '../core/ports.js';
+import type {McpServerConfig} from './mcp-config.js';
+
+export type ToolAnnotations = {readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean};
+
+export type McpTool = ToolDefinition & {server: string; tool: string; annotations?: ToolAnnotations};
+
+export type ServerStatus = {name: string; state: 'starting' | 'ready' | 'failed' | 'stopped'; error?: string; toolCount: number};
+
+/** Where server stderr and diagnostics go; never the terminal, which the TUI owns. */
+export type Logger = (line: string) => void;
+
+export function mcpToolName(server: string, tool: string): string {
+	return `mcp__${server}__${tool}`;
+}
+
+export function parseMcpToolName(name: string): {server: string; tool: string} | undefined {
+	const match = /^mcp__([^_](?:[^_]|_(?!_))*)__(.+)$/.exec(name);
+	return match ? {server: match[1]!, tool: match[2]!} : undefined;
+}
+
+const CALL_TIMEOUT_MS = 10 * 60_000;
+
+class ServerConnection {
+	client: Client | undefined;
+	status: ServerStatus;
+	tools: McpTool[] = [];
+	private connecting: Promise<void> | undefined;
+
+	constructor(
+		readonly name: string,
+		private readonly config: McpServerConfig,
+		private readonly log: Logger,
+	) {
+		this.status = {name, state: 'stopped', toolCount: 0};
+	}
+
+	async connect(): Promise<void> {
+		this.connecting ??= this.doConnect().finally(() => {
+			this.connecting = undefined;
+		});
+		return this.connecting;
+	}
+
+	private async doConnect(): Promise<void> {
+		this.status = {name: this.name, state: 'starting', toolCount: 0};
+		const client = new Client({name: 'pgpair', version: '0.1.0'});
+		const transport = this.createTransport();
+		client.onclose = () => {
+			if (this.client === client) {
+				this.client = undefined;
+				if (this.status.state === 'ready') this.status = {...this.status, state: 'stopped', error: 'the server exited'};
+				this.log(`[${this.name}] connection closed`);
+			}
+		};
+
+		try {
+			await client.connect(transport);
+			const {tools} = await client.listTools();
+			this.client = client;
+			this.tools = tools.map(tool => ({
+				name: mcpToolName(this.name, tool.name),
+				server: this.name,
+				tool: tool.name,
+				description: tool.description ?? '',
+				inputSchema: tool.inputSchema as Record<string, unknown>,
+				...(tool.annotations ? {annotations: tool.annotations as ToolAnnotations} : {}),
+			}));
+			this.status = {name: this.name, state: 'ready', toolCount: this.tools.length};
+		} catch (error) {
+			await client.close().catch(() => undefined);
+			const message = `MCP server "${this.name}" failed to start: ${(error as Error).message}`;
+			this.status = {name: this.name, state: 'failed', error: message, toolCount: this.tools.length};
+			this.log(message);
+			throw new Error(message);
+		}
+	}
+
+	private createTransport(): Transport {
+		if (this.config.type === 'http') {
+			return new StreamableHTTPClientTransport(new URL(this.config.url), {requestInit: {headers: this.config.headers}});
+		}
+
+		const transport = new StdioClientTransport({
+			command: this.config.command,
+			args: this.config.args,
+			env: {...this.config.env},
+			...(this.config.cwd ? {cwd: this.config.cwd} : {}),
+			stderr: 'pipe',
+		});
+		transport.stderr?.on('data', (chunk: Buffer) => {
+			for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.log(`[${this.name}] ${line}`);
+		});
+		return transport;
+	}
+
+	async call(tool: string, input: unknown, signal: AbortSignal): Promise<ToolResult> {
+		if (!this.client) await this.connect();
+		const client = this.client;
+		if (!client) throw new Error(`MCP server "${this.name}" is not running`);
+		try {
+			const result = await client.callTool({name: tool, arguments: (input ?? {}) as Record<string, unknown>}, undefined, {signal, timeout: CALL_TIMEOUT_MS});
+			return {isError: result.isError === true, content: contentText(result.content)};
+		} catch (error) {
+			if (signal.aborted) throw error;
+			// The connection may be gone (server crashed); the next call reconnects.
+			const stillOpen = this.client === client;
+			const message = (error as Error).message;
+			return {isError: true, content: stillOpen ? `MCP error from "${this.name}": ${message}` : `MCP server "${this.name}" stopped during the call (${message}). It will be restarted on the next call.`};
+		}
+	}
+
+	async close(): Promise<void> {
+		const client = this.client;
+		this.client = undefined;
+		this.status = {...this.status, state: 'stopped'};
+		await client?.close().catch(() => undefined);
+	}
+}
+
+function contentText(content: unknown): string {
+	if (!Array.isArray(content)) return '';
+	return content
+		.map(block => {
+			const b = block as {type?: string; text?: string};
+			if (b.type === 'text') return b.text ?? '';
+			return `[${b.type ?? 'unknown'} content]`;
+		})
+		.join('\n');
+}
+
+export type McpHost = {
+	start(): Promise<void>;
+	tools(): McpTool[];
+	statuses(): ServerStatus[];
+	call(name: string, input: unknown, signal: AbortSignal): Promise<ToolResult>;
+	close(): Promise<void>;
+};
+
+export function createMcpHost(servers: Record<string, McpServerConfig>, log: Logger): McpHost {
+	const connections = new Map(Object.entries(servers).map(([name, config]) => [name, new ServerConnection(name, config, log)]));
+	return {
+		async start() {
+			// Servers start in parallel; one failing never blocks the others.
+			await Promise.allSettled([...connections.values()].map(async c => c.connect()));
+		},
+		tools: () => [...connections.values()].flatMap(c => c.tools),
+		statuses: () => [...connections.values()].map(c => c.status),
+		async call(name, input, signal) {
+			const parsed = parseMcpToolName(name);
+			const connection = parsed ? connections.get(parsed.server) : undefined;
+			if (!parsed || !connection) return {isError: true, content: `Unknown tool ${name}.`};
+			try {
+				return await connection.call(parsed.tool, input, signal);
+			} catch (error) {
+				if (signal.aborted) throw error;
+				return {isError: true, content: (error as Error).message};
+			}
+		},
+		async close() {
+			await Promise.allSettled([...connections.values()].map(async c => c.close()));
+		},
+	};
+}

@@ -1,0 +1,159 @@
+import {Box, Static, Text, useApp, useInput} from 'ink';
+import React, {useCallback, useEffect, useRef, useState} from 'react';
+import {pendingApprovals} from '../core/session-state.js';
+import type {EventStore} from '../store/event-store.js';
+import type {Runner} from '../store/runner.js';
+import {ApprovalPane} from './approval-pane.js';
+import {ChatEntryView} from './chat-entry.js';
+import {HelpOverlay} from './help-overlay.js';
+import {matches} from './keybindings.js';
+import {LiveTurn} from './live-turn.js';
+import {PromptInput} from './prompt-input.js';
+import {StatusBar} from './status-bar.js';
+import {THEME} from './theme.js';
+import {useSessionState} from './use-session.js';
+import {useTerminalSize} from './use-terminal-size.js';
+
+export const MIN_COLUMNS = 40;
+export const MIN_ROWS = 12;
+const QUIT_WINDOW_MS = 2000;
+
+export type AppProps = {
+	store: EventStore;
+	/** Undefined until a model is configured (no API key: the welcome offers the offline demo). */
+	runner: Runner | undefined;
+	meta: {agent: string; model: string; sessionId: string};
+	/** One line describing the tool servers, e.g. "supabase ✓ 17 tools". */
+	serverStatus: () => string;
+	/** Shown when no model is configured. */
+	setupMessage?: string;
+	/** Starts the offline demo; resolves with the demo's runner. */
+	startDemo?: () => Promise<Runner>;
+	/** Runs a first prompt as soon as the app is up (demo, `pgpair "prompt"`). */
+	initialPrompt?: string;
+	onExit: () => void;
+};
+
+export function App(props: AppProps) {
+	const {store, meta} = props;
+	const state = useSessionState(store);
+	const {exit} = useApp();
+	const {columns, rows} = useTerminalSize();
+	const [runner, setRunner] = useState(props.runner);
+	const [showHelp, setShowHelp] = useState(false);
+	const [quitArmed, setQuitArmed] = useState(false);
+	const [demoStarting, setDemoStarting] = useState(false);
+	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const queue = pendingApprovals(state);
+	const busy = state.activity !== 'idle';
+
+	const quit = useCallback(() => {
+		props.onExit();
+		exit();
+	}, [exit, props.onExit]);
+
+	useEffect(() => {
+		if (props.initialPrompt && runner) void runner.submitPrompt(props.initialPrompt);
+		// Only the first prompt: later runners come from the demo, which brings its own.
+	}, []);
+
+	useInput((input, key) => {
+		if (matches('quit', input, key)) {
+			if (quitArmed) {
+				quit();
+				return;
+			}
+
+			setQuitArmed(true);
+			clearTimeout(quitTimer.current);
+			quitTimer.current = setTimeout(() => setQuitArmed(false), QUIT_WINDOW_MS);
+			return;
+		}
+
+		if (matches('cancelTurn', input, key)) {
+			if (showHelp) setShowHelp(false);
+			else runner?.cancelTurn();
+			return;
+		}
+
+		if (!runner && props.startDemo && matches('startDemo', input, key) && !demoStarting) {
+			setDemoStarting(true);
+			void props.startDemo().then(setRunner, error => {
+				store.append({type: 'notice_shown', level: 'error', text: `The demo could not start: ${(error as Error).message}`});
+				setDemoStarting(false);
+			});
+		}
+	});
+
+	const onEmptyKey = useCallback((input: string) => {
+		if (input === '?') {
+			setShowHelp(v => !v);
+			return true;
+		}
+
+		if (input === 'D' && !runner && props.startDemo) return true;
+		return false;
+	}, [runner, props.startDemo]);
+
+	const onSubmit = useCallback(
+		(text: string) => {
+			if (!runner) {
+				store.append({type: 'notice_shown', level: 'warning', text: props.setupMessage ?? 'No model is configured.'});
+				return;
+			}
+
+			void runner.submitPrompt(text);
+		},
+		[runner, store, props.setupMessage],
+	);
+
+	if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+		// Nothing is lost: the session keeps running and the full layout returns when the window grows.
+		return (
+			<Text color={THEME.warn}>
+				Terminal too small ({columns}×{rows}); pgpair needs {MIN_COLUMNS}×{MIN_ROWS}. {busy ? 'The turn goes on.' : ''}
+			</Text>
+		);
+	}
+
+	const width = columns - 1;
+	const running = state.openCalls.filter(call => call.status === 'running');
+	// Rows left for streamed text: the input box, status bar and approval pane keep their place.
+	const reserved = 6 + (queue.length > 0 ? Math.min(16, rows - 8) : 0) + running.length * 2 + (showHelp ? 12 : 0);
+	const liveRows = Math.max(3, rows - reserved);
+
+	return (
+		<Box flexDirection="column">
+			<Static items={state.entries as never[]}>
+				{(entry: (typeof state.entries)[number]) => <ChatEntryView key={entry.id} entry={entry} width={width} />}
+			</Static>
+			<LiveTurn text={state.liveText} runningCalls={running} width={width} maxRows={liveRows} />
+			{state.retry ? (
+				<Text color={THEME.warn}>
+					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}
+				</Text>
+			) : null}
+			{!runner && props.setupMessage ? (
+				<Box flexDirection="column" borderStyle="round" borderColor={THEME.warn} paddingX={1} marginTop={1}>
+					<Text>{props.setupMessage}</Text>
+					{props.startDemo ? <Text color={THEME.accent}>{demoStarting ? 'Starting the offline demo…' : 'Press D to run the offline demo (no key, no network).'}</Text> : null}
+				</Box>
+			) : null}
+			{showHelp ? <HelpOverlay /> : null}
+			<ApprovalPane
+				queue={queue}
+				width={width}
+				maxInputLines={Math.max(3, Math.min(12, rows - 14))}
+				onDecision={(callId, decision) => runner?.resolveApproval(callId, decision)}
+			/>
+			<PromptInput
+				isActive={queue.length === 0}
+				placeholder={queue.length > 0 ? 'answer the tool call above (y / n)' : busy ? 'working… (Esc to cancel)' : 'ask the backend engineer…'}
+				onSubmit={onSubmit}
+				onEmptyKey={onEmptyKey}
+			/>
+			{quitArmed ? <Text color={THEME.warn}>Press Ctrl+C again to quit.</Text> : null}
+			<StatusBar agent={meta.agent} model={meta.model} sessionId={meta.sessionId} usage={state.usage} activity={state.activity} servers={props.serverStatus()} width={width} />
+		</Box>
+	);
+}

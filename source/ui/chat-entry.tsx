@@ -1,0 +1,86 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import type {ChatEntry, ToolCallView} from '../core/session-state.js';
+import {formatDuration, headLines, previewInput} from './format.js';
+import {THEME} from './theme.js';
+
+const RESULT_PREVIEW_LINES = 4;
+
+/** One finished item of the conversation. Rendered once, inside <Static>. */
+export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number}) {
+	switch (entry.kind) {
+		case 'user':
+			return (
+				<Box marginTop={1}>
+					<Text color={THEME.user} bold>{'> '}</Text>
+					<Text color={THEME.user}>{entry.text}</Text>
+				</Box>
+			);
+		case 'assistant':
+			return (
+				<Box marginTop={1}>
+					<Text>{entry.text}</Text>
+				</Box>
+			);
+		case 'tool':
+			return <ToolCallSummary call={entry.call} width={width} />;
+		case 'notice':
+			return (
+				<Box marginTop={1}>
+					<Text color={entry.level === 'error' ? THEME.error : entry.level === 'warning' ? THEME.warn : THEME.dim}>
+						{entry.level === 'info' ? 'ℹ ' : '⚠ '}
+						{entry.text}
+					</Text>
+				</Box>
+			);
+		case 'turn_end':
+			return (
+				<Box marginTop={1}>
+					<Text color={entry.outcome === 'cancelled' ? THEME.warn : THEME.error}>
+						{entry.outcome === 'cancelled' ? '■ Turn cancelled.' : `✗ ${entry.error ?? 'The turn failed.'}`}
+					</Text>
+				</Box>
+			);
+		default: {
+			const unhandled: never = entry;
+			return unhandled;
+		}
+	}
+}
+
+const STATUS_MARK: Record<ToolCallView['status'], {mark: string; color: string}> = {
+	awaiting_approval: {mark: '?', color: THEME.warn},
+	running: {mark: '…', color: THEME.accent},
+	succeeded: {mark: '✓', color: THEME.ok},
+	failed: {mark: '✗', color: THEME.error},
+	denied: {mark: '⊘', color: THEME.error},
+};
+
+export function ToolCallSummary({call, width}: {call: ToolCallView; width: number}) {
+	const {mark, color} = STATUS_MARK[call.status];
+	const input = call.editedInput ?? call.input;
+	const result = call.status === 'denied' ? `denied${call.decidedBy && call.decidedBy !== 'user' ? ` (${call.decidedBy})` : ''}${call.feedback ? `: ${call.feedback}` : call.reason ? `: ${call.reason}` : ''}` : call.result ?? '';
+	const {lines, hidden} = headLines(result, RESULT_PREVIEW_LINES);
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text>
+				<Text color={color}>{mark} </Text>
+				<Text color={THEME.tool} bold>{call.name}</Text>
+				<Text color={THEME.dim}> {previewInput(input, Math.max(10, width - call.name.length - 6))}</Text>
+			</Text>
+			{call.status === 'running' || call.status === 'awaiting_approval' ? null : (
+				<Box flexDirection="column" paddingLeft={2}>
+					{lines.map((line, index) => (
+						// Lines of one result never reorder, so the index is a stable key.
+						<Text key={index} color={call.status === 'succeeded' ? THEME.dim : THEME.error} wrap="truncate-end">
+							{index === 0 ? '⎿ ' : '  '}
+							{line}
+						</Text>
+					))}
+					{hidden > 0 ? <Text color={THEME.dim}>  … {hidden} more lines</Text> : null}
+					{call.durationMs === undefined ? null : <Text color={THEME.dim}>  {formatDuration(call.durationMs)}</Text>}
+				</Box>
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,62 @@
+/** Pure text helpers for the panes: truncation and the tail of a long streamed text. */
+
+/** Short one-line preview of a tool's input, e.g. `{"schemas":["public"]}` cut to `width`. */
+export function previewInput(input: unknown, width: number): string {
+	let text: string;
+	try {
+		text = JSON.stringify(input) ?? '';
+	} catch {
+		text = String(input);
+	}
+
+	return truncate(text, width);
+}
+
+export function truncate(text: string, width: number): string {
+	const oneLine = text.replace(/\s+/g, ' ');
+	if (oneLine.length <= width) return oneLine;
+	return `${oneLine.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** The first `maxLines` lines of a result, with a count of what was left out. */
+export function headLines(text: string, maxLines: number): {lines: string[]; hidden: number} {
+	const lines = text.split('\n');
+	if (lines.length <= maxLines) return {lines, hidden: 0};
+	return {lines: lines.slice(0, maxLines), hidden: lines.length - maxLines};
+}
+
+/**
+ * The last screen rows of `text` when wrapped at `width`, scanning backwards from the end so the
+ * cost depends on what is shown, never on how long the streamed answer already is.
+ */
+export function tailRows(text: string, width: number, maxRows: number): {text: string; clipped: boolean} {
+	const columns = Math.max(1, width);
+	let rows = 0;
+	let end = text.length;
+	while (end > 0) {
+		const start = text.lastIndexOf('\n', end - 1) + 1;
+		const lineRows = Math.max(1, Math.ceil((end - start) / columns));
+		if (rows + lineRows > maxRows) {
+			// Keep only the last rows of this long line.
+			const keep = (maxRows - rows) * columns;
+			const sliceStart = keep > 0 ? Math.max(start, end - keep) : Math.min(text.length, end + 1);
+			return {text: text.slice(sliceStart), clipped: true};
+		}
+
+		rows += lineRows;
+		if (start === 0) return {text, clipped: false};
+		end = start - 1;
+	}
+
+	return {text, clipped: false};
+}
+
+export function formatTokens(count: number): string {
+	if (count < 1000) return String(count);
+	return `${(count / 1000).toFixed(count < 10_000 ? 1 : 0)}k`;
+}
+
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)}ms`;
+	return `${(ms / 1000).toFixed(1)}s`;
+}

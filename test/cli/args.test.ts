@@ -1,0 +1,28 @@
+import {describe, expect, it} from 'vitest';
+import {parseCommand, UsageError} from '../../source/cli/args.js';
+
+describe('command line', () => {
+	it('reads a headless run with its flags', () => {
+		expect(parseCommand(['-p', 'list my tables', '--scripted', 's.json', '--output-format', 'stream-json', '--allow', 'mcp__supabase__list_tables', '--allow', 'Read', '--max-turns', '5'])).toMatchObject({
+			command: 'chat', print: true, prompt: 'list my tables', scripted: 's.json', outputFormat: 'stream-json', allow: ['mcp__supabase__list_tables', 'Read'], maxTurns: 5,
+		});
+	});
+
+	it('passes everything after "mcp" to the MCP server untouched', () => {
+		expect(parseCommand(['mcp', '--read-only', '--db', 'postgres://x'])).toEqual({command: 'mcp', argv: ['--read-only', '--db', 'postgres://x']});
+	});
+
+	it('defaults to the TUI with 100 rounds and text output', () => {
+		expect(parseCommand([])).toEqual({command: 'chat', print: false, outputFormat: 'text', maxTurns: 100, allow: [], continue: false});
+	});
+
+	it.each([
+		[['-p'], /-p needs a prompt/],
+		[['--output-format', 'xml', 'hi'], /--output-format must be/],
+		[['--max-turns', '0'], /--max-turns must be a positive/],
+		[['--bogus'], /Unknown option/],
+	])('rejects %j', (argv, message) => {
+		expect(() => parseCommand(argv)).toThrow(UsageError);
+		expect(() => parseCommand(argv)).toThrow(message);
+	});
+});
