@@ -1,1 +1,55 @@
-console.log("pgpair")
+#!/usr/bin/env node
+/**
+ * pgpair's composition root: parse the command line, wire the session, hand the terminal to Ink.
+ * Kept thin; every piece it wires is tested on its own.
+ */
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {parseCommand, USAGE, UsageError} from './source/cli/args.js';
+import {PGPAIR_VERSION} from './source/cli/version.js';
+
+const cliEntry = fileURLToPath(import.meta.url);
+
+async function main(argv: string[]): Promise<number> {
+	let command;
+	try {
+		command = parseCommand(argv);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			process.stderr.write(`pgpair: ${error.message}\n\n${USAGE}\n`);
+			return 2;
+		}
+
+		throw error;
+	}
+
+	switch (command.command) {
+		case 'help':
+			process.stdout.write(`${USAGE}\n`);
+			return 0;
+		case 'version':
+			process.stdout.write(`${PGPAIR_VERSION}\n`);
+			return 0;
+		case 'mcp': {
+			const {runSupabaseMcp} = await import('./source/supabase-local/stdio-main.js');
+			await runSupabaseMcp(command.argv);
+			return -1;
+		}
+
+		case 'chat': {
+			const {startChat} = await import('./source/cli/start-chat.js');
+			return startChat(command, {cwd: process.cwd(), env: process.env, cliEntry: path.resolve(cliEntry)});
+		}
+	}
+}
+
+main(process.argv.slice(2)).then(
+	code => {
+		// -1: a server that keeps running until its transport closes.
+		if (code >= 0) process.exitCode = code;
+	},
+	(error: unknown) => {
+		process.stderr.write(`pgpair: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exitCode = 1;
+	},
+);

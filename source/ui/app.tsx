@@ -1,5 +1,5 @@
 import {Box, Static, Text, useApp, useInput} from 'ink';
-import React, {useCallback, useEffect, useRef, useState} from 'react';
+import React, {useCallback, useEffect, useRef, useState, useSyncExternalStore} from 'react';
 import {pendingApprovals} from '../core/session-state.js';
 import type {EventStore} from '../store/event-store.js';
 import type {Runner} from '../store/runner.js';
@@ -23,8 +23,8 @@ export type AppProps = {
 	/** Undefined until a model is configured (no API key: the welcome offers the offline demo). */
 	runner: Runner | undefined;
 	meta: {agent: string; model: string; sessionId: string};
-	/** One line describing the tool servers, e.g. "supabase ✓ 17 tools". */
-	serverStatus: () => string;
+	/** One line describing the tool servers, e.g. "supabase ✓ 17 tools", and its change notifications. */
+	servers: {get(): string; subscribe(listener: () => void): () => void};
 	/** Shown when no model is configured. */
 	setupMessage?: string;
 	/** Starts the offline demo; resolves with the demo's runner. */
@@ -37,6 +37,7 @@ export type AppProps = {
 export function App(props: AppProps) {
 	const {store, meta} = props;
 	const state = useSessionState(store);
+	const servers = useSyncExternalStore(props.servers.subscribe, props.servers.get, props.servers.get);
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [runner, setRunner] = useState(props.runner);
@@ -153,7 +154,7 @@ export function App(props: AppProps) {
 				onEmptyKey={onEmptyKey}
 			/>
 			{quitArmed ? <Text color={THEME.warn}>Press Ctrl+C again to quit.</Text> : null}
-			<StatusBar agent={meta.agent} model={meta.model} sessionId={meta.sessionId} usage={state.usage} activity={state.activity} servers={props.serverStatus()} width={width} />
+			<StatusBar agent={meta.agent} model={meta.model} sessionId={meta.sessionId} usage={state.usage} activity={state.activity} servers={servers} width={width} />
 		</Box>
 	);
 }

@@ -1,5 +1,5 @@
 import {Box, Text, useInput} from 'ink';
-import React, {useState} from 'react';
+import React, {useRef, useState} from 'react';
 import {matches} from './keybindings.js';
 import {THEME} from './theme.js';
 
@@ -13,11 +13,19 @@ export type PromptInputProps = {
 
 /** The chat box. Inactive while an approval is pending, so typing can never answer a prompt. */
 export function PromptInput({isActive, placeholder, onSubmit, onEmptyKey}: PromptInputProps) {
-	const [value, setValue] = useState('');
+	const [value, setValueState] = useState('');
+	// Keys can arrive faster than React commits (a paste, a script): the ref always holds the latest text.
+	const valueRef = useRef('');
+	const setValue = (next: string) => {
+		valueRef.current = next;
+		setValueState(next);
+	};
+
 	useInput(
 		(input, key) => {
+			const current = valueRef.current;
 			if (matches('submit', input, key)) {
-				const text = value.trim();
+				const text = current.trim();
 				if (text) {
 					onSubmit(text);
 					setValue('');
@@ -32,14 +40,14 @@ export function PromptInput({isActive, placeholder, onSubmit, onEmptyKey}: Promp
 			}
 
 			if (key.backspace || key.delete) {
-				setValue(v => v.slice(0, -1));
+				setValue(current.slice(0, -1));
 				return;
 			}
 
 			if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
-			if (value === '' && onEmptyKey?.(input)) return;
+			if (current === '' && onEmptyKey?.(input)) return;
 			// Pasted text arrives as one chunk; newlines inside it stay part of the prompt.
-			if (input) setValue(v => v + input.replace(/\r\n?/g, '\n'));
+			if (input) setValue(current + input.replace(/\r\n?/g, '\n'));
 		},
 		{isActive},
 	);

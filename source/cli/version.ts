@@ -1,0 +1,1 @@
+export const PGPAIR_VERSION = '0.1.0';

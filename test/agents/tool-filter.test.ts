@@ -1,0 +1,34 @@
+import {describe, expect, it} from 'vitest';
+import {filterTools, unavailableTools} from '../../source/agents/tool-filter.js';
+
+const AVAILABLE = [
+	'Read',
+	'Write',
+	'Bash',
+	'mcp__supabase__list_tables',
+	'mcp__supabase__execute_sql',
+	'mcp__supabase_admin__drop_project',
+	'mcp__my_server__ping',
+	'mcp__github__create_issue',
+];
+
+describe('filterTools', () => {
+	// Each case: the agent's tools list, what the model is offered, and what to warn about.
+	it.each([
+		['absent list: everything', undefined, AVAILABLE, []],
+		['empty list: nothing', [], [], []],
+		['exact names, in the order available', ['mcp__supabase__execute_sql', 'Read'], ['Read', 'mcp__supabase__execute_sql'], []],
+		['server name: all its tools', ['mcp__supabase'], ['mcp__supabase__list_tables', 'mcp__supabase__execute_sql'], []],
+		['server wildcard: all its tools', ['mcp__supabase__*'], ['mcp__supabase__list_tables', 'mcp__supabase__execute_sql'], []],
+		['server names with single underscores', ['mcp__my_server'], ['mcp__my_server__ping'], []],
+		['wildcard plus exact names, no duplicates', ['Bash', 'mcp__github__*', 'mcp__github__create_issue'], ['Bash', 'mcp__github__create_issue'], []],
+		['names are case-sensitive', ['read'], [], ['read']],
+		['a tool the server lacks', ['Read', 'mcp__supabase__merge_branch'], ['Read'], ['mcp__supabase__merge_branch']],
+		['a server that is not connected', ['mcp__linear__*', 'mcp__linear'], [], ['mcp__linear__*', 'mcp__linear']],
+		['permission-rule syntax is literal', ['Bash(git:*)'], [], ['Bash(git:*)']],
+		['a generic wildcard is literal', ['mcp__*'], [], ['mcp__*']],
+	])('%s', (_case, agentTools: string[] | undefined, offered: string[], missing: string[]) => {
+		expect(filterTools(AVAILABLE, agentTools)).toEqual(offered);
+		expect(unavailableTools(AVAILABLE, agentTools)).toEqual(missing);
+	});
+});

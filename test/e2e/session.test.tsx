@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {render} from 'ink-testing-library';
+import React from 'react';
+import {afterEach, describe, expect, it} from 'vitest';
+import {builtinAgent} from '../../source/agents/builtin-agent.js';
+import {parseCommand, type ChatArgs} from '../../source/cli/args.js';
+import {createApprovalPolicy} from '../../source/cli/approval-policy.js';
+import {serverStatusStore} from '../../source/cli/server-status.js';
+import {setupSession, type SessionSetup} from '../../source/cli/session-setup.js';
+import {startScriptedServer, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {readTranscript} from '../../source/transcripts/reader.js';
+import {App} from '../../source/ui/app.js';
+import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function scriptedSession(script: object, extraArgs: string[] = []): Promise<{setup: SessionSetup; server: ScriptedServer; dir: string}> {
+	const dir = tempWorkspace();
+	writeFixtureMcpConfig(dir, {NOTES_FILE: path.join(dir, 'notes.txt')});
+	const scriptFile = path.join(dir, 'script.json');
+	fs.writeFileSync(scriptFile, JSON.stringify(script));
+	const server = await startScriptedServer(scriptFile);
+	cleanups.push(() => server.close());
+	const args = parseCommand(extraArgs) as ChatArgs;
+	const setup = await setupSession({
+		args,
+		agent: {...builtinAgent(), tools: undefined},
+		cwd: dir,
+		env: {ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: server.url, PATH: process.env['PATH'] ?? ''},
+		cliEntry: path.join(REPO_ROOT, 'dist/cli.js'),
+		policy: createApprovalPolicy({allow: args.allow, headless: false}),
+	});
+	cleanups.push(() => setup.close());
+	return {setup, server, dir};
+}
+
+describe('a supervised session end to end', () => {
+	it('streams a scripted answer with a tool call, waits for approval, returns the result, renders the final answer and writes every event', async () => {
+		const {setup, server} = await scriptedSession({turns: [
+			{text: 'Let me echo that for you.', chunk: 5, tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'hello from the model'}}]},
+			{text: 'The tool said it back. All done.', chunk: 7},
+		]});
+		await setup.toolHost.ready();
+		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+		cleanups.push(() => view.unmount());
+
+		view.stdin.write('please echo');
+		await waitFor(() => view.lastFrame()?.includes('please echo'), 'the typed prompt');
+		view.stdin.write('\r');
+
+		await waitFor(() => view.lastFrame()?.includes('mcp__fixture__echo') && view.lastFrame()?.includes('y allow once'), 'the approval prompt');
+		// Typing while a call waits must not answer it: the chat box is inactive.
+		expect(setup.store.getState().openCalls[0]?.status).toBe('awaiting_approval');
+		view.stdin.write('y');
+
+		await waitFor(() => view.frames.join('\n').includes('The tool said it back. All done.'), 'the final answer');
+		await waitFor(() => setup.store.getState().activity === 'idle', 'the turn to end');
+
+		// The model received the tool result in the second request.
+		const second = server.requests[1]?.body;
+		const lastMessage = second.messages.at(-1);
+		expect(lastMessage.role).toBe('user');
+		expect(lastMessage.content[0]).toMatchObject({type: 'tool_result', content: 'echo: hello from the model'});
+
+		setup.store.flush();
+		const transcript = await readTranscript(setup.transcriptPath);
+		expect(transcript.warnings).toEqual([]);
+		const types = transcript.events.map(e => e.type);
+		expect(types.filter(t => t !== 'assistant_text_delta')).toEqual([
+			'user_prompt_submitted', 'model_request_started', 'assistant_message_completed', 'tool_call_requested', 'tool_call_decided', 'tool_call_started', 'tool_call_completed',
+			'model_request_started', 'assistant_message_completed', 'turn_completed',
+		]);
+		const deltas = transcript.events.filter(e => e.type === 'assistant_text_delta').map(e => (e as {text: string}).text).join('');
+		expect(deltas).toBe('Let me echo that for you.The tool said it back. All done.');
+		expect(transcript.events.map(e => e.seq)).toEqual(transcript.events.map((_, i) => i + 1));
+		expect(fs.readFileSync(setup.transcriptPath, 'utf8')).not.toContain('sk-ant-test-key');
+	});
+
+	it('allows with y: the write happens exactly once', async () => {
+		const {setup, server, dir} = await scriptedSession({turns: [
+			{text: 'Writing a note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'approved line'}}]},
+			{text: 'Written.'},
+		]});
+		await setup.toolHost.ready();
+		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+		cleanups.push(() => view.unmount());
+		view.stdin.write('write a note');
+		view.stdin.write('\r');
+		await waitFor(() => view.lastFrame()?.includes('y allow once'), 'the approval prompt');
+		view.stdin.write('y');
+		await waitFor(() => setup.store.getState().activity === 'idle' && server.requests.length === 2, 'the turn to end');
+		expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('approved line\n');
+	});
+
+	it('denies with n: the model is told and the tool never runs', async () => {
+		const {setup, server, dir} = await scriptedSession({turns: [
+			{text: 'Writing a note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'should not exist'}}]},
+			{text: 'Understood, I will not write it.'},
+		]});
+		await setup.toolHost.ready();
+		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+		cleanups.push(() => view.unmount());
+		view.stdin.write('write a note');
+		view.stdin.write('\r');
+		await waitFor(() => view.lastFrame()?.includes('y allow once'), 'the approval prompt');
+		view.stdin.write('n');
+		await waitFor(() => setup.store.getState().activity === 'idle' && server.requests.length === 2, 'the turn to end');
+		expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(false);
+		const result = server.requests[1]?.body.messages.at(-1).content[0];
+		expect(result).toMatchObject({type: 'tool_result', is_error: true});
+		expect(result.content).toContain('The user denied this tool call.');
+	});
+});
