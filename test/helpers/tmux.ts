@@ -1,0 +1,69 @@
+/**
+ * Drives a real terminal: the built CLI runs in a detached tmux session; tests type with send-keys
+ * and read the screen with capture-pane, as a person would.
+ */
+import {execFileSync} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {waitFor} from './wait-for.js';
+
+export type TmuxSession = {
+	name: string;
+	screen(): string;
+	type(text: string): void;
+	press(...keys: string[]): void;
+	resize(columns: number, rows: number): void;
+	waitForText(text: string | RegExp, timeoutMs?: number): Promise<string>;
+	/** True once the program in the pane has exited (the pane stays open so its screen can be read). */
+	exited(): boolean;
+	exitStatus(): number | undefined;
+	kill(): void;
+};
+
+const EXIT_MARK = 'PGPAIR_EXIT_STATUS=';
+
+function tmux(...args: string[]): string {
+	return execFileSync('tmux', args, {encoding: 'utf8'});
+}
+
+export function startTmux(command: string, options: {cwd: string; columns?: number; rows?: number; env?: Record<string, string>}): TmuxSession {
+	const name = `pgpair-test-${randomBytes(4).toString('hex')}`;
+	const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+	// The shell prints the exit status on screen (tmux's own pane status is not reliable across versions)
+	// and then waits, so the last screen can still be read.
+	const wrapped = `${command}; echo "${EXIT_MARK}$?"; sleep 600`;
+	tmux('new-session', '-d', '-s', name, '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30), '-c', options.cwd, ...env, wrapped);
+	const session: TmuxSession = {
+		name,
+		screen: () => tmux('capture-pane', '-p', '-t', name),
+		type(text) {
+			tmux('send-keys', '-t', name, '-l', text);
+		},
+		press(...keys) {
+			tmux('send-keys', '-t', name, ...keys);
+		},
+		resize(columns, rows) {
+			tmux('resize-window', '-t', name, '-x', String(columns), '-y', String(rows));
+		},
+		async waitForText(text, timeoutMs = 20_000) {
+			return waitFor(() => {
+				const screen = session.screen();
+				return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : undefined;
+			}, `"${String(text)}" on screen`, timeoutMs, 50).catch(error => {
+				throw new Error(`${(error as Error).message}\n--- screen ---\n${session.screen()}`);
+			});
+		},
+		exited: () => session.exitStatus() !== undefined,
+		exitStatus() {
+			const match = new RegExp(`${EXIT_MARK}(\\d+)`).exec(session.screen());
+			return match ? Number(match[1]) : undefined;
+		},
+		kill() {
+			try {
+				tmux('kill-session', '-t', name);
+			} catch {
+				// Already gone.
+			}
+		},
+	};
+	return session;
+}
