@@ -1,0 +1,254 @@
+/**
+ * Reading transcripts back: the tolerant full reader used by replay and resume, and the cheap
+ * summaries behind `--list`, `--resume <id>` and `--continue`. A damaged line never stops a read;
+ * it becomes a warning naming its line number. Only a missing or unreadable header is an error.
+ */
+import {existsSync} from 'node:fs';
+import {readdir, readFile} from 'node:fs/promises';
+import {basename, join, resolve} from 'node:path';
+import type {SessionEvent} from '../core/events.js';
+import {type AgentInfo, checkEvent, parseHeader, parseTranscriptFileName, TranscriptError, type TranscriptHeader, upgradeEvent} from './format.js';
+import {type Line, readFirstLineSync, readLines} from './lines.js';
+
+export type Transcript = {
+	header: TranscriptHeader;
+	/** Valid events in file order, ready for `reduceSession`. */
+	events: SessionEvent[];
+	/** One per skipped or suspicious line, each starting `line <n>:`. */
+	warnings: string[];
+};
+
+export async function readTranscript(path: string): Promise<Transcript> {
+	let header: TranscriptHeader | undefined;
+	const events: SessionEvent[] = [];
+	const warnings: string[] = [];
+	let lastSeq = 0;
+	for await (const batch of readLines(path)) {
+		for (const line of batch) {
+			if (header === undefined) {
+				header = withPath(path, () => parseHeader(line.text));
+				continue;
+			}
+
+			const event = parseEventLine(line, header.version, warnings);
+			if (event === undefined) continue;
+			if (event.seq <= lastSeq) warnings.push(`line ${line.number}: seq ${event.seq} does not follow ${lastSeq} (two writers?)`);
+			lastSeq = event.seq;
+			events.push(event);
+		}
+	}
+
+	if (header === undefined) throw new TranscriptError(`${path}: not a pgpair transcript: the file is empty`);
+	return {header, events, warnings};
+}
+
+/** The event on this line, or undefined after recording why it was skipped. Blank lines are silent. */
+function parseEventLine(line: Line, version: number, warnings: string[]): SessionEvent | undefined {
+	if (line.text.trim() === '') return undefined;
+	let raw: unknown;
+	try {
+		raw = JSON.parse(line.text);
+	} catch {
+		warnings.push(line.terminated
+			? `line ${line.number}: not valid JSON (a write interrupted before a resume?), skipped`
+			: `line ${line.number}: torn last line (no newline at the end: pgpair stopped mid-write), skipped`);
+		return undefined;
+	}
+
+	const check = checkEvent(upgradeEvent(version, raw));
+	if (!check.ok) {
+		warnings.push(`line ${line.number}: ${check.reason}, skipped`);
+		return undefined;
+	}
+
+	return check.event;
+}
+
+function withPath<T>(path: string, read: () => T): T {
+	try {
+		return read();
+	} catch (error) {
+		if (error instanceof TranscriptError) throw new TranscriptError(`${path}: ${error.message}`);
+		throw error;
+	}
+}
+
+export type SessionSummary = {
+	id: string;
+	path: string;
+	/** ISO 8601, from the header. */
+	createdAt: string;
+	cwd: string;
+	agent: AgentInfo;
+	/** The first prompt, cut to FIRST_PROMPT_CHARS; undefined if none was submitted. */
+	firstPrompt: string | undefined;
+	turns: number;
+	/** Tool calls the person answered in the approval pane (allowed or denied). */
+	approvals: number;
+	/** From the header's createdAt to the last event's time. */
+	durationMs: number;
+	sizeBytes: number;
+};
+
+export const FIRST_PROMPT_CHARS = 200;
+const LIST_CONCURRENCY = 16;
+
+/** Sessions in `dir`, newest first. Files that are not readable transcripts are left out. */
+export async function listSessions(dir: string): Promise<SessionSummary[]> {
+	const paths = await transcriptPaths(dir);
+	const summaries: SessionSummary[] = [];
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < paths.length) {
+			const path = paths[next++]!;
+			const summary = await summarize(path).catch(() => undefined);
+			if (summary) summaries.push(summary);
+		}
+	};
+
+	await Promise.all(Array.from({length: Math.min(LIST_CONCURRENCY, paths.length)}, worker));
+	return summaries.sort(newestFirst);
+}
+
+/**
+ * Resolves what a person typed after `--resume`: a path to a file, a file name in `dir`, or a
+ * prefix of a session id. Throws TranscriptError when nothing or more than one session matches.
+ */
+export async function findSession(dir: string, idOrPath: string): Promise<SessionSummary> {
+	const query = idOrPath.trim();
+	if (query === '') throw new TranscriptError('no session id given');
+	if (query.includes('/') || query.includes('\\') || query.endsWith('.jsonl')) {
+		const path = [resolve(query), resolve(dir, query)].find(candidate => existsSync(candidate));
+		if (!path) throw new TranscriptError(`no transcript at ${query}`);
+		return summarize(path);
+	}
+
+	const paths = await transcriptPaths(dir);
+	const matches = paths.filter(path => {
+		const name = basename(path);
+		return parseTranscriptFileName(name)?.id.startsWith(query) || name.startsWith(query);
+	});
+	if (matches.length === 0) throw new TranscriptError(`no session matching "${query}" in ${dir}`);
+	if (matches.length > 1) {
+		const names = matches.slice(0, 5).map(path => basename(path)).join(', ');
+		throw new TranscriptError(`"${query}" matches ${matches.length} sessions (${names}${matches.length > 5 ? ', …' : ''}); type more of the id`);
+	}
+
+	return summarize(matches[0]!);
+}
+
+/** The most recently started session whose header cwd is `cwd`, for `--continue`. */
+export async function latestSession(dir: string, cwd: string): Promise<SessionSummary | undefined> {
+	const wanted = resolve(cwd);
+	let best: {path: string; createdAt: number} | undefined;
+	// Headers only: one small read per file.
+	for (const path of await transcriptPaths(dir)) {
+		let header: TranscriptHeader;
+		try {
+			header = parseHeader(readFirstLineSync(path));
+		} catch {
+			continue;
+		}
+
+		const createdAt = Date.parse(header.createdAt);
+		if (resolve(header.cwd) === wanted && (!best || createdAt > best.createdAt)) best = {path, createdAt};
+	}
+
+	return best ? summarize(best.path) : undefined;
+}
+
+async function transcriptPaths(dir: string): Promise<string[]> {
+	let names: string[];
+	try {
+		names = await readdir(dir);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+		throw error;
+	}
+
+	return names.filter(name => parseTranscriptFileName(name)).sort().map(name => join(dir, name));
+}
+
+function newestFirst(a: SessionSummary, b: SessionSummary): number {
+	return Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.path < b.path ? 1 : -1);
+}
+
+const NEWLINE = 0x0a;
+const PROMPT_TOKEN = Buffer.from('"user_prompt_submitted"');
+const DECIDED_TOKEN = Buffer.from('"tool_call_decided"');
+
+/**
+ * Summarises one file without parsing every event: the type names are searched as bytes (a JSON
+ * string value equal to the token cannot occur inside another string, where quotes are escaped),
+ * and only the lines that contain them, the header and the last event are parsed.
+ */
+async function summarize(path: string): Promise<SessionSummary> {
+	const bytes = await readFile(path);
+	const headerEnd = bytes.indexOf(NEWLINE);
+	const header = withPath(path, () => parseHeader(bytes.subarray(0, headerEnd === -1 ? bytes.length : headerEnd).toString('utf8')));
+
+	let turns = 0;
+	let firstPrompt: string | undefined;
+	for (const event of eventsContaining(bytes, PROMPT_TOKEN)) {
+		if (event['type'] !== 'user_prompt_submitted') continue;
+		turns++;
+		if (firstPrompt === undefined && typeof event['text'] === 'string') firstPrompt = truncate(event['text'], FIRST_PROMPT_CHARS);
+	}
+
+	let approvals = 0;
+	for (const event of eventsContaining(bytes, DECIDED_TOKEN)) {
+		if (event['type'] === 'tool_call_decided' && event['by'] === 'user') approvals++;
+	}
+
+	const createdAt = Date.parse(header.createdAt);
+	const lastAt = lastEventTime(bytes, headerEnd);
+	return {
+		id: header.sessionId,
+		path,
+		createdAt: header.createdAt,
+		cwd: header.cwd,
+		agent: header.agent,
+		firstPrompt,
+		turns,
+		approvals,
+		durationMs: lastAt === undefined ? 0 : Math.max(0, lastAt - createdAt),
+		sizeBytes: bytes.length,
+	};
+}
+
+function* eventsContaining(bytes: Buffer, token: Buffer): Generator<Record<string, unknown>> {
+	let lineEnd = -1;
+	for (let hit = bytes.indexOf(token); hit !== -1; hit = bytes.indexOf(token, Math.max(hit + 1, lineEnd + 1))) {
+		const start = bytes.lastIndexOf(NEWLINE, hit) + 1;
+		lineEnd = bytes.indexOf(NEWLINE, hit);
+		if (lineEnd === -1) lineEnd = bytes.length;
+		const event = parseObject(bytes.subarray(start, lineEnd));
+		if (event) yield event;
+	}
+}
+
+/** The `at` of the last line that parses: a torn last line falls back to the one before. */
+function lastEventTime(bytes: Buffer, headerEnd: number): number | undefined {
+	let end = bytes.length;
+	while (end > headerEnd + 1) {
+		const start = bytes.lastIndexOf(NEWLINE, end - 1) + 1;
+		const event = parseObject(bytes.subarray(start, end));
+		if (event && typeof event['at'] === 'number') return event['at'];
+		end = start - 1;
+	}
+
+	return undefined;
+}
+
+function parseObject(line: Buffer): Record<string, unknown> | undefined {
+	try {
+		const value: unknown = JSON.parse(line.toString('utf8'));
+		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function truncate(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

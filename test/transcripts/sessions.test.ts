@@ -1,0 +1,129 @@
+import {appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import type {EventBody} from '../../source/core/events.js';
+import {transcriptFileName} from '../../source/transcripts/format.js';
+import {FIRST_PROMPT_CHARS, findSession, latestSession, listSessions} from '../../source/transcripts/reader.js';
+import {createRedactor} from '../../source/transcripts/redact.js';
+import {openTranscript} from '../../source/transcripts/writer.js';
+import {testHeader, turnBodies} from '../helpers/transcript-events.js';
+
+let dir: string;
+beforeEach(() => {
+	dir = mkdtempSync(join(tmpdir(), 'pgpair-sessions-'));
+});
+afterEach(() => {
+	rmSync(dir, {recursive: true, force: true});
+});
+
+/** Writes a session started at `start` with `bodies` one second apart; returns its path. */
+function writeSession(id: string, start: string, bodies: EventBody[], cwd = '/home/dev/shop'): string {
+	const createdAt = new Date(start);
+	const path = join(dir, transcriptFileName(createdAt, id));
+	const writer = openTranscript(path, testHeader({sessionId: id, cwd, createdAt}), {redact: createRedactor({env: {}})});
+	for (const [i, body] of bodies.entries()) writer.append({...body, seq: i + 1, at: createdAt.getTime() + (i + 1) * 1000} as never);
+	writer.close();
+	return path;
+}
+
+const denied: EventBody[] = [
+	{type: 'user_prompt_submitted', text: 'drop the legacy table'},
+	{type: 'tool_call_requested', callId: 'c1', name: 'mcp__supabase__execute_sql', input: {query: 'drop table legacy'}},
+	{type: 'tool_call_decided', callId: 'c1', decision: 'deny', by: 'user', feedback: 'not yet'},
+	{type: 'tool_call_requested', callId: 'c2', name: 'mcp__supabase__list_tables', input: {}},
+	{type: 'tool_call_decided', callId: 'c2', decision: 'allow', by: 'rule'},
+	{type: 'turn_completed', outcome: 'completed'},
+];
+
+describe('listSessions', () => {
+	it('summarises each session, newest first', async () => {
+		const older = writeSession('aaaa0001', '2025-06-01T09:00:00Z', [...turnBodies(1, 3), ...turnBodies(2, 3)]);
+		const newer = writeSession('aaaa0002', '2025-06-02T09:00:00Z', denied);
+
+		const sessions = await listSessions(dir);
+		expect(sessions.map(s => s.id)).toEqual(['aaaa0002', 'aaaa0001']);
+		expect(sessions[0]).toEqual({
+			id: 'aaaa0002',
+			path: newer,
+			createdAt: '2025-06-02T09:00:00.000Z',
+			cwd: '/home/dev/shop',
+			agent: testHeader().agent,
+			firstPrompt: 'drop the legacy table',
+			turns: 1,
+			approvals: 1,
+			durationMs: 6000,
+			sizeBytes: statSync(newer).size,
+		});
+		expect(sessions[1]).toMatchObject({path: older, firstPrompt: 'Turn 1: please orders table needs an index on customer_id so lookups stay fast and', turns: 2, approvals: 2});
+	});
+
+	it('is not fooled by event type names inside text', async () => {
+		writeSession('bbbb0001', '2025-06-01T09:00:00Z', [
+			{type: 'user_prompt_submitted', text: 'grep for "user_prompt_submitted" and "tool_call_decided" please'},
+			{type: 'tool_call_completed', callId: 'x', isError: false, content: '{"type":"user_prompt_submitted","text":"nested"}', durationMs: 1},
+			{type: 'tool_call_requested', callId: 'y', name: 'Write', input: {type: 'tool_call_decided', by: 'user'}},
+		]);
+		const [summary] = await listSessions(dir);
+		expect(summary).toMatchObject({turns: 1, approvals: 0});
+	});
+
+	it('cuts long first prompts, survives a torn last line, and counts an empty session', async () => {
+		const torn = writeSession('cccc0001', '2025-06-01T09:00:00Z', [{type: 'user_prompt_submitted', text: 'x'.repeat(1000)}, {type: 'turn_completed', outcome: 'completed'}]);
+		appendFileSync(torn, '{"type":"user_prompt_submitted","text":"half');
+		writeSession('cccc0002', '2025-06-01T08:00:00Z', []);
+
+		const [first, empty] = await listSessions(dir);
+		expect(first?.firstPrompt).toHaveLength(FIRST_PROMPT_CHARS);
+		expect(first?.firstPrompt?.endsWith('…')).toBe(true);
+		expect(first).toMatchObject({turns: 1, durationMs: 2000});
+		expect(empty).toMatchObject({id: 'cccc0002', firstPrompt: undefined, turns: 0, approvals: 0, durationMs: 0});
+	});
+
+	it('ignores other files and unreadable transcripts, and a missing directory', async () => {
+		writeSession('dddd0001', '2025-06-01T09:00:00Z', denied);
+		writeFileSync(join(dir, 'notes.txt'), 'hello');
+		writeFileSync(join(dir, '2025-06-01-broken.jsonl'), 'not json\n');
+		mkdirSync(join(dir, '2025-06-01-adir.jsonl'));
+		expect((await listSessions(dir)).map(s => s.id)).toEqual(['dddd0001']);
+		expect(await listSessions(join(dir, 'missing'))).toEqual([]);
+	});
+});
+
+describe('findSession', () => {
+	beforeEach(() => {
+		writeSession('k3x9ab12', '2025-06-01T09:00:00Z', denied);
+		writeSession('k3x9cd34', '2025-06-01T10:00:00Z', denied);
+		writeSession('m7p2ef56', '2025-06-02T09:00:00Z', denied);
+	});
+
+	it('resolves a unique id prefix', async () => {
+		expect((await findSession(dir, 'm7')).id).toBe('m7p2ef56');
+		expect((await findSession(dir, 'k3x9c')).id).toBe('k3x9cd34');
+		expect((await findSession(dir, 'k3x9ab12')).id).toBe('k3x9ab12');
+	});
+
+	it('resolves a path or a file name', async () => {
+		const name = transcriptFileName(new Date('2025-06-02T09:00:00Z'), 'm7p2ef56');
+		expect((await findSession(dir, join(dir, name))).id).toBe('m7p2ef56');
+		expect((await findSession(dir, name)).id).toBe('m7p2ef56');
+	});
+
+	it('explains an ambiguous or unknown id', async () => {
+		await expect(findSession(dir, 'k3x9')).rejects.toThrow(/"k3x9" matches 2 sessions .*type more of the id/);
+		await expect(findSession(dir, 'zzz')).rejects.toThrow(/no session matching "zzz"/);
+		await expect(findSession(dir, './nope.jsonl')).rejects.toThrow(/no transcript at/);
+		await expect(findSession(dir, ' ')).rejects.toThrow(/no session id/);
+	});
+});
+
+describe('latestSession', () => {
+	it('picks the newest session started in the given directory', async () => {
+		writeSession('aaaa0001', '2025-06-01T09:00:00Z', denied, '/home/dev/shop');
+		writeSession('aaaa0002', '2025-06-03T09:00:00Z', denied, '/home/dev/shop');
+		writeSession('aaaa0003', '2025-06-04T09:00:00Z', denied, '/home/dev/other');
+		expect((await latestSession(dir, '/home/dev/shop/'))?.id).toBe('aaaa0002');
+		expect((await latestSession(dir, '/home/dev/other'))?.id).toBe('aaaa0003');
+		expect(await latestSession(dir, '/elsewhere')).toBeUndefined();
+	});
+});
