@@ -14,6 +14,10 @@ export type ChatArgs = {
 	maxTurns: number;
 	sessionsDir?: string;
 	allow: string[];
+	deny: string[];
+	permissionMode?: 'default' | 'acceptEdits' | 'plan';
+	allowDestructiveRules: boolean;
+	production: boolean;
 	mcpConfig?: string;
 	resume?: string | true;
 	continue: boolean;
@@ -46,7 +50,11 @@ Options
       --model <id|alias>          sonnet, opus, haiku, inherit or a model id (overrides the agent file)
       --max-turns <n>             cap on model rounds in one turn (default 100)
       --sessions-dir <dir>        where transcripts are written (default ./sessions)
-      --allow <rule>              allow tool calls matching a rule, e.g. mcp__supabase__list_tables (repeatable)
+      --allow <rule>              allow calls matching a rule, e.g. mcp__supabase__list_tables, Bash(npm test:*) (repeatable)
+      --deny <rule>               deny calls matching a rule (repeatable; deny wins over everything)
+      --permission-mode <m>       default (ask before changes), acceptEdits (file edits allowed), plan (no changes)
+      --allow-destructive-rules   let an --allow rule that names a tool exactly cover its destructive calls
+      --production                treat DATABASE_URL as production: migrations must go through a branch
       --mcp-config <file>         MCP servers file (default ./.mcp.json; built-in local Supabase if none)
       --debug-log <file>          write diagnostics here (default .pgpair/debug.log)
   -h, --help                      show this help
@@ -73,6 +81,10 @@ export function parseCommand(argv: readonly string[]): Command {
 				'max-turns': {type: 'string'},
 				'sessions-dir': {type: 'string'},
 				allow: {type: 'string', multiple: true},
+				deny: {type: 'string', multiple: true},
+				'permission-mode': {type: 'string'},
+				'allow-destructive-rules': {type: 'boolean'},
+				production: {type: 'boolean'},
 				'mcp-config': {type: 'string'},
 				resume: {type: 'string'},
 				continue: {type: 'boolean', short: 'c'},
@@ -97,6 +109,11 @@ export function parseCommand(argv: readonly string[]): Command {
 	const maxTurns = values['max-turns'] === undefined ? 100 : Number(values['max-turns']);
 	if (!Number.isInteger(maxTurns) || maxTurns < 1) throw new UsageError(`--max-turns must be a positive whole number (got ${values['max-turns']})`);
 
+	const permissionMode = values['permission-mode'];
+	if (permissionMode !== undefined && permissionMode !== 'default' && permissionMode !== 'acceptEdits' && permissionMode !== 'plan') {
+		throw new UsageError(`--permission-mode must be default, acceptEdits or plan (got ${permissionMode})`);
+	}
+
 	const prompt = positionals.join(' ').trim() || undefined;
 	const print = values.print === true;
 	if (print && !prompt) throw new UsageError('-p needs a prompt: pgpair -p "list my tables"');
@@ -112,6 +129,10 @@ export function parseCommand(argv: readonly string[]): Command {
 		maxTurns,
 		...(values['sessions-dir'] ? {sessionsDir: values['sessions-dir']} : {}),
 		allow: values.allow ?? [],
+		deny: values.deny ?? [],
+		...(permissionMode ? {permissionMode} : {}),
+		allowDestructiveRules: values['allow-destructive-rules'] === true,
+		production: values.production === true,
 		...(values['mcp-config'] ? {mcpConfig: values['mcp-config']} : {}),
 		...(values.resume ? {resume: values.resume} : {}),
 		continue: values.continue === true,

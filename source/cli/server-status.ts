@@ -1,29 +1,45 @@
 import type {McpHost} from '../tools/mcp-host.js';
 
+export type ServerStatusStore = {get(): string; subscribe(listener: () => void): () => void; refresh(): void};
+
 /** A tiny external store over the MCP servers' states, for the status bar. */
-export function serverStatusStore(mcp: McpHost) {
+export function serverStatusStore(mcp: McpHost): ServerStatusStore {
+	return lazyServerStatus(Promise.resolve({mcp}), describe(mcp));
+}
+
+/** The same, before the tool host has even loaded ("starting…" until it has). */
+export function lazyServerStatus(connecting: Promise<{mcp: McpHost}>, initial = 'tools starting…'): ServerStatusStore {
 	const listeners = new Set<() => void>();
-	let text = describe(mcp);
-	return {
+	let text = initial;
+	let mcp: McpHost | undefined;
+	const store: ServerStatusStore = {
 		get: () => text,
-		subscribe(listener: () => void) {
+		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
 		},
-		/** Call after starting/stopping servers. */
 		refresh() {
+			if (!mcp) return;
 			const next = describe(mcp);
 			if (next === text) return;
 			text = next;
 			for (const listener of listeners) listener();
 		},
 	};
+	void connecting.then(c => {
+		mcp = c.mcp;
+		store.refresh();
+	}, () => {
+		text = 'tools failed to load';
+		for (const listener of listeners) listener();
+	});
+	return store;
 }
 
 function describe(mcp: McpHost): string {
 	const statuses = mcp.statuses();
 	if (statuses.length === 0) return 'no tool servers';
 	return statuses
-		.map(s => (s.state === 'ready' ? `${s.name} ✓ ${s.toolCount} tools` : s.state === 'failed' ? `${s.name} ✗ failed` : s.state === 'starting' ? `${s.name} starting…` : `${s.name} idle`))
+		.map(s => (s.state === 'ready' ? `${s.name} ✓ ${s.toolCount} tools` : s.state === 'failed' ? `${s.name} ✗ failed` : `${s.name} starting…`))
 		.join(', ');
 }

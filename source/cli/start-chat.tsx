@@ -1,21 +1,20 @@
 /**
- * Starts a chat session: headless (`-p`) or the TUI. In the TUI the first frame is drawn before any
- * tool server (and so the embedded database) starts.
+ * Starts a chat session: headless (`-p`) or the TUI. In the TUI the first frame is drawn before the
+ * model client, the tool servers and the embedded database are even loaded.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink';
 import React from 'react';
 import {loadAgent} from '../agents/discover-agent.js';
-import {createAnthropicModel} from '../model/anthropic-model.js';
-import {startScriptedServer} from '../model/scripted-server.js';
+import type {Runner} from '../store/runner.js';
 import {App} from '../ui/app.js';
 import type {ChatArgs} from './args.js';
-import {createApprovalPolicy} from './approval-policy.js';
-import {DEMO_PROMPT, DEMO_SCRIPT} from './demo-script.js';
-import {runHeadless} from './headless.js';
-import {serverStatusStore} from './server-status.js';
-import {setupSession, toolWarnings} from './session-setup.js';
+import {createApprovalGate} from './approval-gate.js';
+import {loadPermissions} from './permissions.js';
+import {deferredRunner} from './deferred-runner.js';
+import {lazyServerStatus} from './server-status.js';
+import {connectSession, openSessionRecord, setupSession} from './session-setup.js';
 
 export type ChatContext = {cwd: string; env: NodeJS.ProcessEnv; cliEntry: string};
 
@@ -28,10 +27,26 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 		return 2;
 	}
 
-	const headless = args.print;
-	const setup = await setupSession({args, agent, cwd: context.cwd, env: context.env, cliEntry: context.cliEntry, policy: createApprovalPolicy({allow: args.allow, headless})});
+	let permissions;
+	try {
+		permissions = loadPermissions({cwd: context.cwd, allow: args.allow, deny: args.deny});
+	} catch (error) {
+		process.stderr.write(`pgpair: ${(error as Error).message}\n`);
+		return 2;
+	}
 
-	if (headless) {
+	const gate = createApprovalGate({
+		rules: permissions.rules,
+		mode: args.permissionMode ?? permissions.defaultMode ?? 'default',
+		headless: args.print,
+		workspaceRoot: context.cwd,
+		explicitDestructiveOptIn: args.allowDestructiveRules,
+	});
+	const sessionContext = {args, agent, cwd: context.cwd, env: context.env, cliEntry: context.cliEntry, policy: gate};
+
+	if (args.print) {
+		const {runHeadless} = await import('./headless.js');
+		const setup = await setupSession(sessionContext);
 		try {
 			return await runHeadless(setup, args.prompt!, args.outputFormat, {stdout: text => process.stdout.write(text), stderr: text => process.stderr.write(text)});
 		} finally {
@@ -39,52 +54,58 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 		}
 	}
 
-	const servers = serverStatusStore(setup.mcp);
-	let closing: Promise<void> | undefined;
-	const close = () => (closing ??= setup.close());
+	const record = await openSessionRecord(sessionContext);
+	// The transcript records the mode the session starts in, so replay shows it.
+	if (gate.mode() !== record.store.getState().mode) record.store.append({type: 'permission_mode_changed', mode: gate.mode()});
+	const connecting = connectSession(record);
+	const servers = lazyServerStatus(connecting);
+	// Prompts typed before the model client has loaded wait for it instead of being lost.
+	const runner = record.setupMessage ? undefined : deferredRunner(connecting.then(c => c.runner!));
 
-	const startDemo = async () => {
-		const server = await startScriptedServer(DEMO_SCRIPT);
-		const runner = setup.makeRunner(createAnthropicModel({apiKey: 'demo', baseURL: server.url, onDebug: line => setup.log.write(line)}));
-		const previousClose = setup.close;
-		setup.close = async () => {
-			await previousClose();
-			await server.close();
-		};
-
-		void runner.submitPrompt(DEMO_PROMPT);
-		return runner;
+	const startDemo = async (): Promise<Runner> => {
+		const {DEMO_PROMPT, DEMO_SCRIPT} = await import('./demo-script.js');
+		const demo = await (await connecting).startDemo(DEMO_SCRIPT);
+		void demo.submitPrompt(DEMO_PROMPT);
+		return demo;
 	};
+
+	let closing: Promise<void> | undefined;
+	const close = async () => (closing ??= connecting.then(async c => c.close(), () => record.closeTranscript()));
 
 	const instance = render(
 		<App
-			store={setup.store}
-			runner={setup.runner}
-			meta={{agent: agent.name, model: setup.modelId, sessionId: setup.sessionId}}
+			store={record.store}
+			runner={runner}
+			meta={{agent: agent.name, model: record.modelId, sessionId: record.sessionId}}
 			servers={servers}
-			{...(setup.setupMessage ? {setupMessage: setup.setupMessage} : {})}
+			{...(record.setupMessage ? {setupMessage: record.setupMessage} : {})}
 			startDemo={startDemo}
 			{...(args.prompt ? {initialPrompt: args.prompt} : {})}
 			onExit={() => void close()}
+			onCycleMode={() => record.store.append({type: 'permission_mode_changed', mode: gate.cycleMode()})}
 		/>,
 		{exitOnCtrlC: false},
 	);
 
 	// After the first frame: start the tool servers, then say what is missing, if anything.
-	setImmediate(() => {
-		servers.refresh();
-		void setup.toolHost.ready().then(() => {
+	void connecting.then(
+		async connected => {
+			await connected.toolHost.ready();
 			servers.refresh();
-			for (const status of setup.mcp.statuses()) {
-				if (status.state === 'failed') setup.store.append({type: 'notice_shown', level: 'error', text: status.error ?? `${status.name} failed to start`});
+			for (const status of connected.mcp.statuses()) {
+				if (status.state === 'failed') record.store.append({type: 'notice_shown', level: 'error', text: status.error ?? `${status.name} failed to start`});
 			}
 
-			for (const warning of toolWarnings(agent, setup.toolHost)) setup.store.append({type: 'notice_shown', level: 'warning', text: warning});
-		});
-	});
+			const {toolWarnings} = await import('./session-connect.js');
+			for (const warning of toolWarnings(agent, connected.toolHost)) record.store.append({type: 'notice_shown', level: 'warning', text: warning});
+		},
+		(error: unknown) => {
+			record.store.append({type: 'notice_shown', level: 'error', text: `pgpair could not start its model client or tools: ${(error as Error).message}`});
+		},
+	);
 
 	await instance.waitUntilExit();
 	await close();
-	if (fs.existsSync(setup.transcriptPath)) process.stdout.write(`Session saved: ${path.relative(context.cwd, setup.transcriptPath)}\n`);
+	if (fs.existsSync(record.transcriptPath)) process.stdout.write(`Session saved: ${path.relative(context.cwd, record.transcriptPath)}\n`);
 	return 0;
 }

@@ -28,6 +28,19 @@ export type TurnOutcome = 'completed' | 'max_rounds' | 'cancelled' | 'failed';
 
 export type ToolCallClass = 'read-only' | 'write' | 'destructive';
 
+/** How risky a call is, decided before it is shown: the approval pane renders exactly this. */
+export type ToolCallClassification = {
+	class: ToolCallClass;
+	/** Human-readable hazards (data loss, table rewrite, …). */
+	hazards: string[];
+	/** Forbidden actions from the agent's rules; any of them requires a typed confirmation. */
+	violations?: string[];
+	/** Why the classifier chose the class, for the pane. */
+	reason?: string;
+};
+
+export type PermissionMode = 'default' | 'acceptEdits' | 'plan';
+
 export type DecisionSource = 'user' | 'rule' | 'mode' | 'session' | 'headless' | 'interrupted';
 
 export type EventBody =
@@ -52,7 +65,7 @@ export type EventBody =
 			callId: string;
 			name: string;
 			input: unknown;
-			classification?: {class: ToolCallClass; hazards: string[]};
+			classification?: ToolCallClassification;
 	  }
 	| {
 			type: 'tool_call_decided';
@@ -73,7 +86,8 @@ export type EventBody =
 			durationMs: number;
 	  }
 	| {type: 'turn_completed'; outcome: TurnOutcome; error?: string}
-	| {type: 'notice_shown'; level: 'info' | 'warning' | 'error'; text: string};
+	| {type: 'notice_shown'; level: 'info' | 'warning' | 'error'; text: string}
+	| {type: 'permission_mode_changed'; mode: PermissionMode};
 
 export type EventType = EventBody['type'];
 

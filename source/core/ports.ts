@@ -2,7 +2,7 @@
  * The edges of the turn loop. The core only sees these interfaces; the Anthropic client, MCP servers,
  * the approval pane and the wall clock are plugged in by the composition root (cli.tsx) or by tests.
  */
-import type {ContentBlock, ModelMessage, StopReason, ToolCallClass, Usage} from './events.js';
+import type {ContentBlock, ModelMessage, StopReason, ToolCallClassification, Usage} from './events.js';
 
 export type ToolDefinition = {
 	name: string;
@@ -38,7 +38,7 @@ export type ToolPort = {
 	list(): ToolDefinition[];
 	call(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
 	/** Optional: classification shown beside the approval prompt. */
-	classify?(call: ToolCall): Promise<{class: ToolCallClass; hazards: string[]}>;
+	classify?(call: ToolCall): Promise<ToolCallClassification>;
 };
 
 export type ApprovalDecision =
@@ -47,7 +47,7 @@ export type ApprovalDecision =
 
 export type ApproverPort = {
 	/** Resolves when the call may run or is refused. Must fail closed: a rejection counts as a denial. */
-	decide(call: ToolCall & {classification?: {class: ToolCallClass; hazards: string[]}}, signal: AbortSignal): Promise<ApprovalDecision>;
+	decide(call: ToolCall & {classification?: ToolCallClassification}, signal: AbortSignal): Promise<ApprovalDecision>;
 };
 
 export type ClockPort = {now(): number};

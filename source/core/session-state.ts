@@ -2,7 +2,7 @@
  * Session state as a pure fold over events. Live, replay and resume all call `reduceSession`.
  * Finished chat entries only ever grow at the end, so the UI can hand them to Ink's <Static>.
  */
-import type {ContentBlock, DecisionSource, ModelMessage, SessionEvent, ToolCallClass, TurnOutcome, Usage} from './events.js';
+import type {ContentBlock, DecisionSource, ModelMessage, PermissionMode, SessionEvent, ToolCallClassification, TurnOutcome, Usage} from './events.js';
 import {appendToHistory} from './history.js';
 
 export type ToolCallStatus = 'awaiting_approval' | 'denied' | 'running' | 'succeeded' | 'failed';
@@ -11,7 +11,7 @@ export type ToolCallView = {
 	callId: string;
 	name: string;
 	input: unknown;
-	classification?: {class: ToolCallClass; hazards: string[]};
+	classification?: ToolCallClassification;
 	status: ToolCallStatus;
 	decidedBy?: DecisionSource;
 	reason?: string;
@@ -42,6 +42,7 @@ export type SessionState = {
 	usage: Usage;
 	turns: number;
 	messages: readonly ModelMessage[];
+	mode: PermissionMode;
 	lastSeq: number;
 };
 
@@ -53,6 +54,7 @@ export const INITIAL_STATE: SessionState = {
 	usage: {inputTokens: 0, outputTokens: 0},
 	turns: 0,
 	messages: [],
+	mode: 'default',
 	lastSeq: 0,
 };
 
@@ -135,6 +137,9 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 			const entries = event.outcome === 'completed' ? state.entries : [...state.entries, {id: `e${event.seq}`, kind: 'turn_end' as const, outcome: event.outcome, ...(event.error ? {error: event.error} : {}), at: event.at}];
 			return {...next, entries, activity: 'idle', liveText: '', retry: undefined, openCalls: []};
 		}
+
+		case 'permission_mode_changed':
+			return {...next, mode: event.mode};
 
 		case 'notice_shown':
 			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'notice', level: event.level, text: event.text, at: event.at}]};

@@ -7,6 +7,8 @@ import Anthropic, {APIConnectionError, APIError, APIUserAbortError} from '@anthr
 import type {ContentBlock, ModelMessage, StopReason, Usage} from '../core/events.js';
 import type {ModelPort, ModelRequest, ModelStreamEvent, ToolDefinition} from '../core/ports.js';
 
+export {DEFAULT_MODEL_ALIAS, MODEL_ALIASES, missingKeyMessage, resolveApiConfig, resolveModelId, type ApiConfig} from './model-config.js';
+
 export type AnthropicModelOptions = {
 	apiKey: string;
 	/** Defaults to the SDK's (ANTHROPIC_BASE_URL, else https://api.anthropic.com). */
@@ -32,40 +34,6 @@ export const DEFAULT_MAX_RETRIES = 3;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 1000;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 30_000;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 180_000;
-
-/** Newest id of each family that the pinned SDK's `Model` union knows. */
-export const MODEL_ALIASES = {
-	sonnet: 'claude-sonnet-5-5',
-	opus: 'claude-opus-5-5',
-	haiku: 'claude-haiku-5-5',
-} as const;
-
-export const DEFAULT_MODEL_ALIAS = 'sonnet';
-
-/** `sonnet` / `opus` / `haiku` to a model id; `inherit` or nothing to the default; anything else is taken as an id. */
-export function resolveModelId(alias: string | undefined): string {
-	const key = alias?.trim().toLowerCase();
-	if (!key || key === 'inherit') return MODEL_ALIASES[DEFAULT_MODEL_ALIAS];
-	if (key in MODEL_ALIASES) return MODEL_ALIASES[key as keyof typeof MODEL_ALIASES];
-	return alias!.trim();
-}
-
-export const missingKeyMessage = [
-	'No Anthropic API key found.',
-	'Set one in the environment, e.g. `export ANTHROPIC_API_KEY=sk-ant-...` (ANTHROPIC_AUTH_TOKEN is accepted too;',
-	'get a key at https://console.anthropic.com/settings/keys).',
-	'To try pgpair offline without a key, run the scripted demo: `pgpair --scripted <file>`.',
-].join('\n');
-
-export type ApiConfig = {apiKey?: string; baseURL?: string};
-
-/** Flags win over the environment; empty values count as unset. */
-export function resolveApiConfig(env: Record<string, string | undefined>, flags: {apiKey?: string; baseURL?: string} = {}): ApiConfig {
-	const pick = (...values: Array<string | undefined>) => values.map(value => value?.trim()).find(value => value);
-	const apiKey = pick(flags.apiKey, env.ANTHROPIC_API_KEY, env.ANTHROPIC_AUTH_TOKEN);
-	const baseURL = pick(flags.baseURL, env.ANTHROPIC_BASE_URL);
-	return {...(apiKey ? {apiKey} : {}), ...(baseURL ? {baseURL} : {})};
-}
 
 /** Thrown when `request.signal` aborts the stream. `name` is `AbortError` like DOM aborts. */
 export class ModelAbortError extends Error {

@@ -2,15 +2,19 @@
  * The runner turns UI intents (submitPrompt, resolveApproval, cancelTurn) into turns of the core loop
  * and feeds every event the loop yields into the store. The UI never talks to the model or tools.
  */
-import type {ToolCallClass} from '../core/events.js';
+import type {ToolCallClassification} from '../core/events.js';
 import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
 import {errorMessage, runTurn} from '../core/turn-loop.js';
 import type {EventStore} from './event-store.js';
 
-export type PendingCall = ToolCall & {classification?: {class: ToolCallClass; hazards: string[]}};
+export type PendingCall = ToolCall & {classification?: ToolCallClassification};
 
-/** Decides a call without asking (rules, modes, headless); `ask` hands it to the person. */
-export type ApprovalPolicy = (call: PendingCall) => ApprovalDecision | 'ask';
+export type ApprovalPolicy = {
+	/** Decides a call without asking (rules, modes, headless); `ask` hands it to the person. */
+	decide(call: PendingCall): ApprovalDecision | 'ask';
+	/** Told every decision the person makes ("allow for the session" is remembered here). */
+	remember?(call: PendingCall, decision: UserDecision): void;
+};
 
 export type ToolHost = ToolPort & {
 	/** Resolves when the tool servers have started (or failed to); turns wait for it, the first frame never does. */
@@ -28,7 +32,7 @@ export type RunnerOptions = {
 };
 
 export type UserDecision =
-	| {decision: 'allow'; editedInput?: unknown; forSession?: boolean}
+	| {decision: 'allow'; editedInput?: unknown; forSession?: boolean; confirmation?: string}
 	| {decision: 'deny'; feedback?: string};
 
 export type Runner = {
@@ -41,12 +45,12 @@ export type Runner = {
 
 export function createRunner(options: RunnerOptions): Runner {
 	const {store} = options;
-	const waiting = new Map<string, (decision: ApprovalDecision) => void>();
+	const waiting = new Map<string, {call: PendingCall; resolve: (decision: ApprovalDecision) => void}>();
 	let controller: AbortController | undefined;
 
 	const approver: ApproverPort = {
 		decide(call, signal) {
-			const automatic = options.policy(call);
+			const automatic = options.policy.decide(call);
 			if (automatic !== 'ask') return Promise.resolve(automatic);
 			return new Promise<ApprovalDecision>(resolve => {
 				const onAbort = () => {
@@ -55,11 +59,11 @@ export function createRunner(options: RunnerOptions): Runner {
 				};
 
 				signal.addEventListener('abort', onAbort, {once: true});
-				waiting.set(call.callId, decision => {
+				waiting.set(call.callId, {call, resolve: decision => {
 					signal.removeEventListener('abort', onAbort);
 					waiting.delete(call.callId);
 					resolve(decision);
-				});
+				}});
 			});
 		},
 	};
@@ -95,10 +99,12 @@ export function createRunner(options: RunnerOptions): Runner {
 		},
 
 		resolveApproval(callId, decision) {
-			const resolve = waiting.get(callId);
-			if (!resolve) return;
+			const pending = waiting.get(callId);
+			if (!pending) return;
+			const {resolve} = pending;
+			options.policy.remember?.(pending.call, decision);
 			if (decision.decision === 'allow') {
-				resolve({decision: 'allow', by: 'user', ...(decision.forSession ? {reason: 'allowed for this session'} : {}), ...(decision.editedInput === undefined ? {} : {editedInput: decision.editedInput})});
+				resolve({decision: 'allow', by: 'user', ...(decision.forSession ? {reason: 'allowed for the rest of this session'} : decision.confirmation ? {reason: `confirmed by typing "${decision.confirmation}"`} : {}), ...(decision.editedInput === undefined ? {} : {editedInput: decision.editedInput})});
 			} else {
 				resolve({decision: 'deny', by: 'user', ...(decision.feedback ? {feedback: decision.feedback} : {})});
 			}

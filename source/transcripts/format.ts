@@ -201,6 +201,7 @@ const EVENT_FIELDS: Readonly<Record<EventType, FieldCheck>> = {
 	tool_call_completed: {callId: isString, isError: v => typeof v === 'boolean', content: isString, durationMs: isNumber},
 	turn_completed: {outcome: isString},
 	notice_shown: {level: v => v === 'info' || v === 'warning' || v === 'error', text: isString},
+	permission_mode_changed: {mode: v => v === 'default' || v === 'acceptEdits' || v === 'plan'},
 };
 
 export type EventCheck =

@@ -31,6 +31,8 @@ export type AppProps = {
 	startDemo?: () => Promise<Runner>;
 	/** Runs a first prompt as soon as the app is up (demo, `pgpair "prompt"`). */
 	initialPrompt?: string;
+	/** Shift+Tab: cycle the permission mode (the app records the change as an event). */
+	onCycleMode?: () => void;
 	onExit: () => void;
 };
 
@@ -44,6 +46,7 @@ export function App(props: AppProps) {
 	const [showHelp, setShowHelp] = useState(false);
 	const [quitArmed, setQuitArmed] = useState(false);
 	const [demoStarting, setDemoStarting] = useState(false);
+	const [paneTyping, setPaneTyping] = useState(false);
 	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const queue = pendingApprovals(state);
 	const busy = state.activity !== 'idle';
@@ -71,9 +74,16 @@ export function App(props: AppProps) {
 			return;
 		}
 
+		// While the approval pane takes typed text, Esc belongs to it (back out), not to the turn.
+		if (paneTyping) return;
 		if (matches('cancelTurn', input, key)) {
 			if (showHelp) setShowHelp(false);
 			else runner?.cancelTurn();
+			return;
+		}
+
+		if (matches('cycleMode', input, key)) {
+			props.onCycleMode?.();
 			return;
 		}
 
@@ -144,17 +154,18 @@ export function App(props: AppProps) {
 			<ApprovalPane
 				queue={queue}
 				width={width}
-				maxInputLines={Math.max(3, Math.min(12, rows - 14))}
+				maxRows={Math.max(8, rows - 6)}
 				onDecision={(callId, decision) => runner?.resolveApproval(callId, decision)}
+				onTypingChange={setPaneTyping}
 			/>
 			<PromptInput
 				isActive={queue.length === 0}
-				placeholder={queue.length > 0 ? 'answer the tool call above (y / n)' : busy ? 'working… (Esc to cancel)' : 'ask the backend engineer…'}
+				placeholder={queue.length > 0 ? 'answer the tool call above' : busy ? 'working… (Esc to cancel)' : 'ask the backend engineer…'}
 				onSubmit={onSubmit}
 				onEmptyKey={onEmptyKey}
 			/>
 			{quitArmed ? <Text color={THEME.warn}>Press Ctrl+C again to quit.</Text> : null}
-			<StatusBar agent={meta.agent} model={meta.model} sessionId={meta.sessionId} usage={state.usage} activity={state.activity} servers={servers} width={width} />
+			<StatusBar mode={state.mode} agent={meta.agent} model={meta.model} sessionId={meta.sessionId} usage={state.usage} activity={state.activity} servers={servers} width={width} />
 		</Box>
 	);
 }

@@ -1,67 +1,169 @@
 import {Box, Text, useInput} from 'ink';
-import React from 'react';
+import React, {useEffect, useState} from 'react';
 import type {ToolCallView} from '../core/session-state.js';
+import type {UserDecision} from '../store/runner.js';
 import {matches} from './keybindings.js';
-import {headLines} from './format.js';
+import {SqlLine} from './sql-highlight.js';
+import {TextField} from './text-field.js';
 import {THEME} from './theme.js';
+
+export const CONFIRM_WORD = 'override';
 
 export type ApprovalPaneProps = {
 	/** Waiting calls, oldest first; the first one is the one being decided. */
 	queue: readonly ToolCallView[];
 	width: number;
-	maxInputLines: number;
-	onDecision: (callId: string, decision: {decision: 'allow'} | {decision: 'deny'}) => void;
+	/** Rows the pane may use in all; the keys line always stays visible. */
+	maxRows: number;
+	onDecision: (callId: string, decision: UserDecision) => void;
+	/** Lets the app know the pane is typing (feedback, edit, confirmation) so global keys stay quiet. */
+	onTypingChange?: (typing: boolean) => void;
 };
 
 const CLASS_COLOR = {'read-only': THEME.readOnly, write: THEME.write, destructive: THEME.destructive} as const;
 
+type PaneMode = {kind: 'keys'} | {kind: 'feedback'} | {kind: 'edit'; error?: string} | {kind: 'confirm'; error?: string};
+
 /** The pending tool call and the keys that decide it. Owns the keyboard while it is shown. */
-export function ApprovalPane({queue, width, maxInputLines, onDecision}: ApprovalPaneProps) {
+export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange}: ApprovalPaneProps) {
 	const call = queue[0];
+	const [mode, setMode] = useState<PaneMode>({kind: 'keys'});
+	const [scroll, setScroll] = useState(0);
+	const callId = call?.callId;
+	useEffect(() => {
+		setMode({kind: 'keys'});
+		setScroll(0);
+	}, [callId]);
+	useEffect(() => onTypingChange?.(mode.kind !== 'keys'), [mode.kind]);
+
+	const violations = call?.classification?.violations ?? [];
+	const destructive = call?.classification?.class === 'destructive';
+	const body = call ? editableText(call.input) : {text: '', sql: false};
+	const lines = body.text.split('\n');
+	// Header, hazards, banner, keys and borders take the rest; the body never pushes the keys away.
+	const chrome = 5 + (call?.classification?.hazards.length ? 1 : 0) + (violations.length > 0 ? violations.length + 1 : 0) + (queue.length > 1 ? 0 : 0);
+	const bodyRows = Math.max(2, maxRows - chrome);
+	const maxScroll = Math.max(0, lines.length - bodyRows);
+
 	useInput(
 		(input, key) => {
 			if (!call) return;
-			if (matches('approveOnce', input, key)) onDecision(call.callId, {decision: 'allow'});
-			else if (matches('deny', input, key)) onDecision(call.callId, {decision: 'deny'});
+			if (input === 'j' || key.downArrow) setScroll(s => Math.min(maxScroll, s + 1));
+			else if (input === 'k' || key.upArrow) setScroll(s => Math.max(0, s - 1));
+			else if (key.pageDown) setScroll(s => Math.min(maxScroll, s + bodyRows));
+			else if (key.pageUp) setScroll(s => Math.max(0, s - bodyRows));
+			else if (matches('approveOnce', input, key)) {
+				if (violations.length > 0) setMode({kind: 'confirm'});
+				else onDecision(call.callId, {decision: 'allow'});
+			} else if (matches('approveForSession', input, key) && !destructive && violations.length === 0) {
+				onDecision(call.callId, {decision: 'allow', forSession: true});
+			} else if (matches('deny', input, key)) onDecision(call.callId, {decision: 'deny'});
+			else if (matches('denyWithFeedback', input, key)) setMode({kind: 'feedback'});
+			else if (matches('editCall', input, key)) setMode({kind: 'edit'});
 		},
-		{isActive: call !== undefined},
+		{isActive: call !== undefined && mode.kind === 'keys'},
 	);
 	if (!call) return null;
 
-	const inputText = formatInput(call.input);
-	const {lines, hidden} = headLines(inputText, maxInputLines);
 	const cls = call.classification?.class;
+	const border = destructive || violations.length > 0 ? THEME.destructive : THEME.warn;
+	const visible = lines.slice(scroll, scroll + bodyRows);
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor={cls === 'destructive' ? THEME.destructive : THEME.warn} paddingX={1} width={width}>
-			<Text>
-				<Text bold>Tool call {queue.length > 1 ? `1 of ${queue.length}` : ''} wants to run: </Text>
+		<Box flexDirection="column" borderStyle="round" borderColor={border} paddingX={1} width={width}>
+			<Text wrap="truncate-end">
+				<Text bold>{queue.length > 1 ? `Tool call 1 of ${queue.length}: ` : 'Tool call: '}</Text>
 				<Text color={THEME.tool} bold>{call.name}</Text>
-				{cls ? <Text color={CLASS_COLOR[cls]}> [{cls}]</Text> : null}
+				{cls ? <Text color={CLASS_COLOR[cls]} bold> {cls.toUpperCase()}</Text> : null}
+				{call.classification?.reason ? <Text color={THEME.dim}> · {call.classification.reason}</Text> : null}
 			</Text>
-			{call.classification?.hazards.length ? <Text color={THEME.destructive}>hazards: {call.classification.hazards.join(', ')}</Text> : null}
-			<Box flexDirection="column" marginY={1}>
-				{lines.map((line, index) => (
-					<Text key={index} wrap="truncate-end">{line}</Text>
-				))}
-				{hidden > 0 ? <Text color={THEME.dim}>… {hidden} more lines</Text> : null}
-			</Box>
-			<Text>
-				<Text color={THEME.ok} bold>y</Text> allow once   <Text color={THEME.error} bold>n</Text> deny   <Text color={THEME.dim}>Esc cancel turn</Text>
-			</Text>
+			{call.classification?.hazards.length ? <Text color={THEME.destructive} wrap="truncate-end">⚠ {call.classification.hazards.join(' · ')}</Text> : null}
+			{violations.length > 0 ? (
+				<Box flexDirection="column">
+					<Text backgroundColor="red" color="white" bold> FORBIDDEN BY THE AGENT'S RULES </Text>
+					{violations.map(v => (
+						<Text key={v} color={THEME.destructive} wrap="truncate-end">✖ {v}</Text>
+					))}
+				</Box>
+			) : null}
+			{mode.kind === 'edit' ? (
+				<TextField
+					label={body.sql ? 'Edit the SQL (what you save is what runs)' : 'Edit the arguments (JSON)'}
+					initial={body.text}
+					multiline
+					hint="Ctrl+S run the edited call · Esc back"
+					maxRows={bodyRows}
+					{...(mode.error ? {error: mode.error} : {})}
+					onCancel={() => setMode({kind: 'keys'})}
+					onSubmit={text => {
+						const edited = applyEdit(call.input, text, body.sql);
+						if ('error' in edited) setMode({kind: 'edit', error: edited.error});
+						else onDecision(call.callId, {decision: 'allow', editedInput: edited.input});
+					}}
+				/>
+			) : (
+				<Box flexDirection="column" marginY={0}>
+					{visible.map((line, index) => (body.sql ? <SqlLine key={scroll + index} line={line} /> : <Text key={scroll + index} wrap="truncate-end">{line}</Text>))}
+					{maxScroll > 0 ? <Text color={THEME.dim}>lines {scroll + 1}–{scroll + visible.length} of {lines.length} · j/k PgUp/PgDn scroll</Text> : null}
+				</Box>
+			)}
+			{mode.kind === 'feedback' ? (
+				<TextField label="Why not? (the model reads this)" hint="Enter deny with this feedback · Esc back" onCancel={() => setMode({kind: 'keys'})} onSubmit={text => onDecision(call.callId, {decision: 'deny', ...(text.trim() ? {feedback: text.trim()} : {})})} />
+			) : null}
+			{mode.kind === 'confirm' ? (
+				<TextField
+					label={`Type "${CONFIRM_WORD}" to run it anyway`}
+					hint="Enter confirm · Esc back"
+					{...(mode.error ? {error: mode.error} : {})}
+					onCancel={() => setMode({kind: 'keys'})}
+					onSubmit={text => {
+						if (text.trim() === CONFIRM_WORD) onDecision(call.callId, {decision: 'allow', confirmation: CONFIRM_WORD});
+						else setMode({kind: 'confirm', error: `That was not "${CONFIRM_WORD}"; nothing ran.`});
+					}}
+				/>
+			) : null}
+			{mode.kind === 'keys' ? <ApprovalKeys destructive={destructive} forbidden={violations.length > 0} /> : null}
 		</Box>
 	);
 }
 
-/** SQL reads best as SQL, everything else as indented JSON. */
-export function formatInput(input: unknown): string {
+function ApprovalKeys({destructive, forbidden}: {destructive: boolean; forbidden: boolean}) {
+	return (
+		<Text wrap="truncate-end">
+			<Text color={THEME.ok} bold>y</Text>
+			{forbidden ? ' confirm…  ' : ' allow once  '}
+			{destructive || forbidden ? null : (
+				<>
+					<Text color={THEME.ok} bold>a</Text> allow for session{'  '}
+				</>
+			)}
+			<Text color={THEME.error} bold>n</Text> deny  <Text color={THEME.error} bold>d</Text> deny with feedback  <Text color={THEME.accent} bold>e</Text> edit  <Text color={THEME.dim}>Esc cancel turn</Text>
+		</Text>
+	);
+}
+
+/** SQL tools are edited as SQL; anything else as indented JSON. */
+export function editableText(input: unknown): {text: string; sql: boolean} {
 	if (input && typeof input === 'object' && !Array.isArray(input)) {
 		const record = input as Record<string, unknown>;
-		if (typeof record['query'] === 'string') {
-			const rest = Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'query'));
-			const header = Object.keys(rest).length > 0 ? `${JSON.stringify(rest)}\n` : '';
-			return `${header}${record['query']}`;
-		}
+		if (typeof record['query'] === 'string') return {text: record['query'], sql: true};
 	}
 
-	return JSON.stringify(input, null, 2) ?? String(input);
+	return {text: JSON.stringify(input, null, 2) ?? String(input), sql: false};
+}
+
+export function applyEdit(original: unknown, text: string, sql: boolean): {input: unknown} | {error: string} {
+	if (sql) return {input: {...(original as Record<string, unknown>), query: text}};
+	try {
+		return {input: JSON.parse(text)};
+	} catch (error) {
+		return {error: `Not valid JSON: ${(error as Error).message}`};
+	}
+}
+
+/** Kept for callers that show a call's input outside the pane (chat entries, replay). */
+export function formatInput(input: unknown): string {
+	const {text, sql} = editableText(input);
+	if (!sql) return text;
+	const rest = Object.fromEntries(Object.entries(input as Record<string, unknown>).filter(([k]) => k !== 'query'));
+	return Object.keys(rest).length > 0 ? `${JSON.stringify(rest)}\n${text}` : text;
 }

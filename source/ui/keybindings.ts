@@ -10,7 +10,11 @@ export type KeyAction =
 	| 'quit'
 	| 'toggleHelp'
 	| 'approveOnce'
+	| 'approveForSession'
 	| 'deny'
+	| 'denyWithFeedback'
+	| 'editCall'
+	| 'cycleMode'
 	| 'startDemo'
 	| 'clearInput';
 
@@ -22,8 +26,12 @@ export const KEYBINDINGS: readonly KeyBinding[] = [
 	{action: 'cancelTurn', keys: 'Esc', context: 'global', description: 'cancel the running turn (pending calls are denied)'},
 	{action: 'quit', keys: 'Ctrl+C Ctrl+C', context: 'global', description: 'quit (press twice)'},
 	{action: 'toggleHelp', keys: '?', context: 'global', description: 'show or hide this help (when the prompt is empty)'},
-	{action: 'approveOnce', keys: 'y', context: 'approval', description: 'allow this tool call once'},
-	{action: 'deny', keys: 'n', context: 'approval', description: 'deny this tool call (the model is told)'},
+	{action: 'cycleMode', keys: 'Shift+Tab', context: 'global', description: 'cycle the permission mode: default → acceptEdits → plan'},
+	{action: 'approveOnce', keys: 'y', context: 'approval', description: 'allow this call once (forbidden actions ask you to type a confirmation)'},
+	{action: 'approveForSession', keys: 'a', context: 'approval', description: 'allow this tool for the rest of the session (never offered for destructive calls)'},
+	{action: 'deny', keys: 'n', context: 'approval', description: 'deny this call (the model is told)'},
+	{action: 'denyWithFeedback', keys: 'd', context: 'approval', description: 'deny and type feedback for the model'},
+	{action: 'editCall', keys: 'e', context: 'approval', description: 'edit the SQL or arguments, then run the edited call (Ctrl+S)'},
 	{action: 'startDemo', keys: 'D', context: 'welcome', description: 'run the offline demo (no API key needed)'},
 ];
 
@@ -42,8 +50,16 @@ export function matches(action: KeyAction, input: string, key: Partial<Key>): bo
 			return input === '?';
 		case 'approveOnce':
 			return input === 'y' && !key.ctrl && !key.meta;
+		case 'approveForSession':
+			return input === 'a' && !key.ctrl && !key.meta;
 		case 'deny':
 			return input === 'n' && !key.ctrl && !key.meta;
+		case 'denyWithFeedback':
+			return input === 'd' && !key.ctrl && !key.meta;
+		case 'editCall':
+			return input === 'e' && !key.ctrl && !key.meta;
+		case 'cycleMode':
+			return key.tab === true && key.shift === true;
 		case 'startDemo':
 			return input === 'D';
 		default: {

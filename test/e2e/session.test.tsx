@@ -5,7 +5,8 @@ import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import {builtinAgent} from '../../source/agents/builtin-agent.js';
 import {parseCommand, type ChatArgs} from '../../source/cli/args.js';
-import {createApprovalPolicy} from '../../source/cli/approval-policy.js';
+import {createApprovalGate} from '../../source/cli/approval-gate.js';
+import {EMPTY_RULES} from '../../source/policy/rules.js';
 import {serverStatusStore} from '../../source/cli/server-status.js';
 import {setupSession, type SessionSetup} from '../../source/cli/session-setup.js';
 import {startScriptedServer, type ScriptedServer} from '../../source/model/scripted-server.js';
@@ -33,7 +34,7 @@ async function scriptedSession(script: object, extraArgs: string[] = []): Promis
 		cwd: dir,
 		env: {ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: server.url, PATH: process.env['PATH'] ?? ''},
 		cliEntry: path.join(REPO_ROOT, 'dist/cli.js'),
-		policy: createApprovalPolicy({allow: args.allow, headless: false}),
+		policy: createApprovalGate({rules: EMPTY_RULES, headless: false, workspaceRoot: dir}),
 	});
 	cleanups.push(() => setup.close());
 	return {setup, server, dir};
@@ -42,30 +43,32 @@ async function scriptedSession(script: object, extraArgs: string[] = []): Promis
 describe('a supervised session end to end', () => {
 	it('streams a scripted answer with a tool call, waits for approval, returns the result, renders the final answer and writes every event', async () => {
 		const {setup, server} = await scriptedSession({turns: [
-			{text: 'Let me echo that for you.', chunk: 5, tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'hello from the model'}}]},
-			{text: 'The tool said it back. All done.', chunk: 7},
+			{text: 'Let me note that for you.', chunk: 5, tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'hello from the model'}}]},
+			{text: 'The note is written. All done.', chunk: 7},
 		]});
 		await setup.toolHost.ready();
 		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
 		cleanups.push(() => view.unmount());
 
-		view.stdin.write('please echo');
-		await waitFor(() => view.lastFrame()?.includes('please echo'), 'the typed prompt');
+		view.stdin.write('please note');
+		await waitFor(() => view.lastFrame()?.includes('please note'), 'the typed prompt');
 		view.stdin.write('\r');
 
-		await waitFor(() => view.lastFrame()?.includes('mcp__fixture__echo') && view.lastFrame()?.includes('y allow once'), 'the approval prompt');
+		await waitFor(() => view.lastFrame()?.includes('mcp__fixture__write_note') && view.lastFrame()?.includes('y allow once'), 'the approval prompt');
+		view.stdin.write('zzz');
+		await new Promise(resolve => setImmediate(resolve));
 		// Typing while a call waits must not answer it: the chat box is inactive.
 		expect(setup.store.getState().openCalls[0]?.status).toBe('awaiting_approval');
 		view.stdin.write('y');
 
-		await waitFor(() => view.frames.join('\n').includes('The tool said it back. All done.'), 'the final answer');
+		await waitFor(() => view.frames.join('\n').includes('The note is written. All done.'), 'the final answer');
 		await waitFor(() => setup.store.getState().activity === 'idle', 'the turn to end');
 
 		// The model received the tool result in the second request.
 		const second = server.requests[1]?.body;
 		const lastMessage = second.messages.at(-1);
 		expect(lastMessage.role).toBe('user');
-		expect(lastMessage.content[0]).toMatchObject({type: 'tool_result', content: 'echo: hello from the model'});
+		expect(lastMessage.content[0]).toMatchObject({type: 'tool_result', content: 'noted'});
 
 		setup.store.flush();
 		const transcript = await readTranscript(setup.transcriptPath);
@@ -76,9 +79,22 @@ describe('a supervised session end to end', () => {
 			'model_request_started', 'assistant_message_completed', 'turn_completed',
 		]);
 		const deltas = transcript.events.filter(e => e.type === 'assistant_text_delta').map(e => (e as {text: string}).text).join('');
-		expect(deltas).toBe('Let me echo that for you.The tool said it back. All done.');
+		expect(deltas).toBe('Let me note that for you.The note is written. All done.');
+		expect(transcript.events.find(e => e.type === 'tool_call_decided')).toMatchObject({decision: 'allow', by: 'user'});
+		expect(transcript.events.find(e => e.type === 'tool_call_requested')).toMatchObject({classification: {class: 'write'}});
 		expect(transcript.events.map(e => e.seq)).toEqual(transcript.events.map((_, i) => i + 1));
 		expect(fs.readFileSync(setup.transcriptPath, 'utf8')).not.toContain('sk-ant-test-key');
+	});
+
+	it('runs a read-only call without asking and records that the mode allowed it', async () => {
+		const {setup, server} = await scriptedSession({turns: [
+			{text: 'Echoing.', tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'ping'}}]},
+			{text: 'Echoed.'},
+		]});
+		await setup.toolHost.ready();
+		await setup.runner!.submitPrompt('echo ping');
+		expect(server.requests[1]?.body.messages.at(-1).content[0]).toMatchObject({type: 'tool_result', content: 'echo: ping'});
+		expect(setup.store.getEvents().find(e => e.type === 'tool_call_decided')).toMatchObject({decision: 'allow', by: 'mode'});
 	});
 
 	it('allows with y: the write happens exactly once', async () => {

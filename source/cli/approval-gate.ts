@@ -1,0 +1,64 @@
+/**
+ * The approval gate of a session: the pure policy (source/policy) plus what the session remembers —
+ * the permission mode and the tools allowed "for the session". In headless mode an ask is a denial,
+ * because nobody can answer it.
+ */
+import os from 'node:os';
+import type {PermissionMode} from '../core/events.js';
+import {decide, nextMode} from '../policy/decide.js';
+import type {PermissionRules} from '../policy/rules.js';
+import type {ApprovalPolicy, PendingCall, UserDecision} from '../store/runner.js';
+
+export type ApprovalGate = ApprovalPolicy & {
+	mode(): PermissionMode;
+	setMode(mode: PermissionMode): void;
+	cycleMode(): PermissionMode;
+	sessionAllows(): ReadonlySet<string>;
+};
+
+export type GateOptions = {
+	rules: PermissionRules;
+	mode?: PermissionMode;
+	headless: boolean;
+	workspaceRoot: string;
+	/** The named opt-in (--allow-destructive-rules) that lets an explicit allow rule cover a destructive call. */
+	explicitDestructiveOptIn?: boolean;
+};
+
+export function createApprovalGate(options: GateOptions): ApprovalGate {
+	let mode: PermissionMode = options.mode ?? 'default';
+	const allowed = new Set<string>();
+	const workspace = {workspaceRoot: options.workspaceRoot, homeDir: os.homedir()};
+
+	return {
+		decide(call: PendingCall) {
+			const classification = call.classification ?? {class: 'destructive' as const, hazards: ['not classified']};
+			const decision = decide({
+				call: {name: call.name, input: call.input},
+				classification,
+				rules: options.rules,
+				mode,
+				sessionAllows: allowed,
+				explicitDestructiveOptIn: options.explicitDestructiveOptIn === true,
+				workspace,
+				violations: (classification.violations ?? []).map(message => ({code: 'forbidden' as never, message})),
+			});
+			if (decision.action === 'allow') return {decision: 'allow', by: decision.by ?? 'rule', reason: decision.reason};
+			if (decision.action === 'deny') return {decision: 'deny', by: decision.by === 'session' ? 'rule' : decision.by ?? 'rule', reason: decision.reason};
+			if (options.headless) return {decision: 'deny', by: 'headless', reason: `${decision.reason} Nobody can approve it in headless mode; allow it with --allow <rule>.`};
+			return 'ask';
+		},
+		remember(call: PendingCall, decision: UserDecision) {
+			if (decision.decision === 'allow' && decision.forSession && call.classification?.class !== 'destructive') allowed.add(call.name);
+		},
+		mode: () => mode,
+		setMode(next) {
+			mode = next;
+		},
+		cycleMode() {
+			mode = nextMode(mode);
+			return mode;
+		},
+		sessionAllows: () => allowed,
+	};
+}

@@ -1,0 +1,38 @@
+/**
+ * Model ids and API credentials from flags and the environment. Kept apart from the SDK client so
+ * the TUI can decide what to show on its first frame without loading the SDK.
+ */
+
+/** Newest id of each family that the pinned SDK's `Model` union knows. */
+export const MODEL_ALIASES = {
+	sonnet: 'claude-sonnet-5-5',
+	opus: 'claude-opus-5-5',
+	haiku: 'claude-haiku-5-5',
+} as const;
+
+export const DEFAULT_MODEL_ALIAS = 'sonnet';
+
+/** `sonnet` / `opus` / `haiku` to a model id; `inherit` or nothing to the default; anything else is taken as an id. */
+export function resolveModelId(alias: string | undefined): string {
+	const key = alias?.trim().toLowerCase();
+	if (!key || key === 'inherit') return MODEL_ALIASES[DEFAULT_MODEL_ALIAS];
+	if (key in MODEL_ALIASES) return MODEL_ALIASES[key as keyof typeof MODEL_ALIASES];
+	return alias!.trim();
+}
+
+export const missingKeyMessage = [
+	'No Anthropic API key found.',
+	'Set one in the environment, e.g. `export ANTHROPIC_API_KEY=sk-ant-...` (ANTHROPIC_AUTH_TOKEN is accepted too;',
+	'get a key at https://console.anthropic.com/settings/keys).',
+	'To try pgpair offline without a key, run the scripted demo: `pgpair --scripted <file>`.',
+].join('\n');
+
+export type ApiConfig = {apiKey?: string; baseURL?: string};
+
+/** Flags win over the environment; empty values count as unset. */
+export function resolveApiConfig(env: Record<string, string | undefined>, flags: {apiKey?: string; baseURL?: string} = {}): ApiConfig {
+	const pick = (...values: Array<string | undefined>) => values.map(value => value?.trim()).find(value => value);
+	const apiKey = pick(flags.apiKey, env.ANTHROPIC_API_KEY, env.ANTHROPIC_AUTH_TOKEN);
+	const baseURL = pick(flags.baseURL, env.ANTHROPIC_BASE_URL);
+	return {...(apiKey ? {apiKey} : {}), ...(baseURL ? {baseURL} : {})};
+}
