@@ -37,9 +37,25 @@ async function main(argv: string[]): Promise<number> {
 		}
 
 		case 'chat': {
-			const {startChat} = await import('./source/cli/start-chat.js');
+			const {startChat} = await withoutFetch(async () => import('./source/cli/start-chat.js'));
 			return startChat(command, {cwd: process.cwd(), env: process.env, cliEntry: path.resolve(cliEntry)});
 		}
+	}
+}
+
+/**
+ * Ink's layout engine (yoga, WASM) loads its module through fetch() of a data: URL when fetch exists,
+ * which pulls in Node's whole HTTP client first (~20 ms on these machines). Hiding fetch while the
+ * UI modules load makes it instantiate the bytes directly; fetch is back before anything else runs.
+ */
+async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+	const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+	if (!descriptor?.configurable) return load();
+	Object.defineProperty(globalThis, 'fetch', {value: undefined, configurable: true, writable: true});
+	try {
+		return await load();
+	} finally {
+		Object.defineProperty(globalThis, 'fetch', descriptor);
 	}
 }
 

@@ -5,6 +5,11 @@ import {build} from 'esbuild';
 
 const EXTERNAL = ['@electric-sql/*', 'libpg-query', 'pg-native', '@supabase/postgrest-typegen', 'deno'];
 
+import fs from 'node:fs';
+
+// A stale chunk from an earlier build must never be picked up.
+fs.rmSync('dist', {recursive: true, force: true});
+
 await build({
 	entryPoints: ['cli.tsx'],
 	outdir: 'dist',
@@ -14,6 +19,9 @@ await build({
 	platform: 'node',
 	target: 'node20',
 	sourcemap: 'linked',
+	// Smaller files parse faster; the source map keeps stack traces readable.
+	minify: true,
+	keepNames: true,
 	external: EXTERNAL,
 	logLevel: 'warning',
 	// CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.

@@ -3,7 +3,10 @@
  * The WASM module loads asynchronously once; after `await loadSqlParser()` every parse in this
  * folder is synchronous, so the classifier and the guard stay plain functions.
  */
-import {loadModule, parsePlPgSQLSync, parseSync} from 'libpg-query';
+// The module itself is imported on first use: its WASM loader is large, and the TUI's first frame
+// must not wait for it.
+type LibPgQuery = typeof import('libpg-query');
+let lib: LibPgQuery | undefined;
 
 export type JsonObject = Record<string, unknown>;
 
@@ -24,7 +27,9 @@ let loaded = false;
 
 /** Loads the WASM parser. Idempotent; call it once at start-up, off the first frame. */
 export async function loadSqlParser(): Promise<void> {
-	loading ??= loadModule().then(() => {
+	loading ??= import('libpg-query').then(async module => {
+		await module.loadModule();
+		lib = module;
 		loaded = true;
 	});
 	return loading;
@@ -44,7 +49,7 @@ export function parseSql(sql: string): SqlParseResult {
 	if (sql.trim() === '') return {ok: false, error: {message: 'The SQL is empty.'}};
 	let tree: {stmts?: Array<{stmt?: JsonObject; stmt_location?: number; stmt_len?: number}>};
 	try {
-		tree = parseSync(sql) as typeof tree;
+		tree = lib!.parseSync(sql) as typeof tree;
 	} catch (error) {
 		return {ok: false, error: toParseError(error, sql)};
 	}
@@ -68,7 +73,7 @@ export function parseSql(sql: string): SqlParseResult {
 export function parsePlPgSql(sql: string): {ok: true; action: unknown} | {ok: false; error: SqlParseError} {
 	assertLoaded();
 	try {
-		const tree = parsePlPgSQLSync(sql) as unknown as {plpgsql_funcs?: Array<{PLpgSQL_function?: {action?: unknown}}>};
+		const tree = lib!.parsePlPgSQLSync(sql) as unknown as {plpgsql_funcs?: Array<{PLpgSQL_function?: {action?: unknown}}>};
 		const action = tree.plpgsql_funcs?.[0]?.PLpgSQL_function?.action;
 		if (action === undefined) return {ok: false, error: {message: 'The PL/pgSQL body could not be read.'}};
 		return {ok: true, action};
