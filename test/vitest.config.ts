@@ -7,6 +7,7 @@ export default defineConfig({
 		// PGlite boots take seconds on 2 cores; generous per-test budgets, never fixed sleeps.
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
+		globalSetup: ['test/helpers/global-postgres.ts'],
 		pool: 'forks',
 		maxWorkers: 2,
 	},

@@ -1,0 +1,143 @@
+import {createHash, randomInt} from 'node:crypto';
+import {EdgeFunctionStore} from './edge-functions.js';
+import {LogStore} from './logs.js';
+import {listMigrations, MigrationFiles} from './migrations.js';
+import type {DatabasePlatform, PlatformHost} from './platform.js';
+
+/** The database a tool call works on: main or one branch. */
+export type ProjectHandle = {
+	ref: string;
+	isMain: boolean;
+	db: DatabasePlatform;
+	/** Only main's migrations are mirrored into the workspace. */
+	files: MigrationFiles | undefined;
+};
+
+export type LocalSupabaseOptions = {
+	host: PlatformHost;
+	/** Directory holding `supabase/migrations` and `supabase/functions`; omitted means no workspace files. */
+	workspace?: string;
+	readOnly?: boolean;
+};
+
+/** Lowercase letters, like the 20-character refs of hosted Supabase projects. */
+export function newProjectRef(): string {
+	let ref = '';
+	for (let i = 0; i < 20; i++) ref += String.fromCharCode(97 + randomInt(26));
+	return ref;
+}
+
+/** A stable UUID for the main branch, derived from its ref (the main project has no branch row). */
+export function mainBranchId(ref: string): string {
+	const hex = createHash('sha256').update(`pgpair-main-branch:${ref}`).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+type Booted = {main: DatabasePlatform; mainRef: string; functions: EdgeFunctionStore; files: MigrationFiles | undefined};
+
+/**
+ * Everything the tools share: the host, the main database (booted in the background so the MCP handshake never
+ * waits for it), open branch databases, logs and a lock that keeps changes to the database structure in order.
+ */
+export class LocalSupabase {
+	readonly host: PlatformHost;
+	readonly workspace: string | undefined;
+	readonly readOnly: boolean;
+	readonly logs = new LogStore();
+	readonly #branchDatabases = new Map<string, Promise<DatabasePlatform>>();
+	#boot: Promise<Booted> | undefined;
+	#lock: Promise<unknown> = Promise.resolve();
+	/** The newest migration version this server issued; see `applyMigration`. */
+	versionFloor: string | undefined;
+
+	constructor(options: LocalSupabaseOptions) {
+		this.host = options.host;
+		this.workspace = options.workspace;
+		this.readOnly = options.readOnly ?? false;
+	}
+
+	/** Starts the database without waiting for it; a failure is kept and reported by the first tool that needs it. */
+	start(): void {
+		this.#boot ??= this.#startDatabase();
+		this.#boot.catch(() => {});
+	}
+
+	async #startDatabase(): Promise<Booted> {
+		const main = await this.host.openMain();
+		try {
+			let {rows} = await main.query('select ref from pgpair.project');
+			if (!rows[0]) {
+				await main.query('insert into pgpair.project (ref) values ($1) on conflict do nothing', [newProjectRef()]);
+				({rows} = await main.query('select ref from pgpair.project'));
+			}
+			const mainRef = String(rows[0]!.ref);
+			const files = this.workspace ? new MigrationFiles(this.workspace) : undefined;
+			// The ledger is the truth; a workspace that lost files (a fresh clone, a cleaned folder) gets them back.
+			if (files && !this.readOnly) await files.restoreMissing(await listMigrations(main));
+			return {main, mainRef, files, functions: new EdgeFunctionStore(main, this.workspace, mainRef)};
+		} catch (error) {
+			await main.close().catch(() => {});
+			throw error;
+		}
+	}
+
+	async ready(): Promise<Booted> {
+		this.start();
+		try {
+			return await this.#boot!;
+		} catch (error) {
+			throw new Error(`The local database (${this.host.label}) failed to start: ${(error as Error).message}`);
+		}
+	}
+
+	/** Resolves `project_id` (main's ref, a branch's ref or a branch's id; omitted means main). */
+	async project(projectId?: string): Promise<ProjectHandle> {
+		const booted = await this.ready();
+		if (!projectId || projectId === booted.mainRef) {
+			return {ref: booted.mainRef, isMain: true, db: booted.main, files: booted.files};
+		}
+		const branch = await this.findBranch(projectId);
+		if (!branch) {
+			throw new Error(`Unknown project_id "${projectId}": use the main project's ref or a branch's project_ref from list_branches.`);
+		}
+		return {ref: branch.project_ref, isMain: false, db: await this.branchDatabase(branch.project_ref), files: undefined};
+	}
+
+	async findBranch(idOrRef: string): Promise<{id: string; name: string; project_ref: string} | undefined> {
+		const {main} = await this.ready();
+		const {rows} = await main.query(
+			'select id::text as id, name, project_ref from pgpair.branches where project_ref = $1 or id::text = $1',
+			[idOrRef],
+		);
+		return rows[0] as {id: string; name: string; project_ref: string} | undefined;
+	}
+
+	branchDatabase(ref: string): Promise<DatabasePlatform> {
+		let db = this.#branchDatabases.get(ref);
+		if (!db) {
+			db = this.host.openBranchDatabase(ref);
+			this.#branchDatabases.set(ref, db);
+			db.catch(() => this.#branchDatabases.delete(ref));
+		}
+		return db;
+	}
+
+	setBranchDatabase(ref: string, db: DatabasePlatform | undefined): void {
+		if (db) this.#branchDatabases.set(ref, Promise.resolve(db));
+		else this.#branchDatabases.delete(ref);
+	}
+
+	/** Runs changes to migrations, branches and functions one at a time, so a merge never races an apply. */
+	exclusive<T>(fn: () => Promise<T>): Promise<T> {
+		const run = this.#lock.then(fn, fn);
+		this.#lock = run.catch(() => {});
+		return run;
+	}
+
+	async close(): Promise<void> {
+		const boot = this.#boot;
+		this.#boot = undefined;
+		await boot?.catch(() => undefined);
+		await this.host.close();
+	}
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
+import {BranchService} from './branches.js';
+import {LocalSupabase} from './local-project.js';
+import type {PlatformHost} from './platform.js';
+import {createPGliteHost} from './pglite-platform.js';
+import {createPostgresHost} from './postgres-platform.js';
+import {registerAdvisorTools} from './tools/advisor-tools.js';
+import {registerBranchingTools} from './tools/branching-tools.js';
+import {registerDatabaseTools} from './tools/database-tools.js';
+import {registerDebuggingTools} from './tools/debugging-tools.js';
+import {registerDevelopmentTools} from './tools/development-tools.js';
+import {registerEdgeFunctionTools} from './tools/edge-function-tools.js';
+import type {ToolContext} from './tools/util.js';
+
+export type SupabaseMcpServerOptions = {
+	/** Write tools hidden and refused; execute_sql runs in a read-only transaction. */
+	readOnly?: boolean;
+	/** A real Postgres; without it the embedded PGlite database is used. */
+	databaseUrl?: string;
+	/** PGlite data directory (default `<workspace>/.pgpair/db`). */
+	dataDir?: string;
+	/** Where `supabase/migrations` and `supabase/functions` live (default: the current directory). */
+	workspace?: string;
+	/** PGlite base-snapshot cache; `null` disables it. */
+	cacheDir?: string | null;
+	/** A ready-made host instead of one built from the options above (tests, embedding). */
+	host?: PlatformHost;
+	/** More tool groups (e.g. advisors, type generation), registered after the built-in ones. */
+	toolGroups?: ((server: McpServer, context: ToolContext) => void)[];
+};
+
+export type SupabaseMcpServer = {
+	server: McpServer;
+	local: LocalSupabase;
+	close(): Promise<void>;
+};
+
+export const SERVER_NAME = 'supabase';
+export const SERVER_VERSION = '0.1.0';
+
+export function createHost(options: SupabaseMcpServerOptions): PlatformHost {
+	if (options.host) return options.host;
+	if (options.databaseUrl) return createPostgresHost({url: options.databaseUrl});
+	const workspace = path.resolve(options.workspace ?? process.cwd());
+	return createPGliteHost({
+		dataDir: path.resolve(options.dataDir ?? path.join(workspace, '.pgpair', 'db')),
+		...(options.cacheDir !== undefined ? {cacheDir: options.cacheDir} : {}),
+	});
+}
+
+/**
+ * Builds pgpair's local Supabase MCP server: the official tool names, inputs and annotations over an embedded or
+ * real Postgres. The database starts in the background; the server answers `initialize` and `tools/list` at once
+ * and the first tool call waits for the database (or reports why it failed to start).
+ */
+export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions = {}): Promise<SupabaseMcpServer> {
+	const readOnly = options.readOnly ?? false;
+	const local = new LocalSupabase({
+		host: createHost(options),
+		workspace: path.resolve(options.workspace ?? process.cwd()),
+		readOnly,
+	});
+	local.start();
+	const server = new McpServer(
+		{name: SERVER_NAME, version: SERVER_VERSION},
+		{
+			instructions:
+				'A local Supabase project (Postgres with the Supabase roles, auth schema and migration ledger). Change the ' +
+				'schema with apply_migration; query with execute_sql; test RLS by impersonating anon or authenticated.',
+		},
+	);
+	const context: ToolContext = {local, branches: new BranchService(local), readOnly};
+	for (const register of [
+		registerDatabaseTools,
+		registerDebuggingTools,
+		registerDevelopmentTools,
+		registerEdgeFunctionTools,
+		registerBranchingTools,
+		registerAdvisorTools,
+		...(options.toolGroups ?? []),
+	]) {
+		register(server, context);
+	}
+	return {
+		server,
+		local,
+		async close() {
+			await server.close().catch(() => {});
+			await local.close();
+		},
+	};
+}

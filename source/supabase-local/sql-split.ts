@@ -1,0 +1,42 @@
+/** What the real Postgres grammar says about a piece of SQL, without running it. */
+export type ParsedSql = {
+	/** Each statement's text, trimmed, without its terminating semicolon. */
+	statements: string[];
+	/** Node type per statement, e.g. `CreateStmt`, `TransactionStmt`. */
+	kinds: string[];
+};
+
+/**
+ * Splits SQL into statements with libpg-query. Returns `undefined` when the text does not parse: the caller then
+ * lets the database reject it, because Postgres's own error (code, position) is the one the model should see.
+ */
+export async function parseSql(sql: string): Promise<ParsedSql | undefined> {
+	const {parse} = await import('libpg-query');
+	let result: Awaited<ReturnType<typeof parse>>;
+	try {
+		result = await parse(sql);
+	} catch {
+		return undefined;
+	}
+	// Locations are byte offsets into the UTF-8 text.
+	const bytes = Buffer.from(sql, 'utf8');
+	const statements: string[] = [];
+	const kinds: string[] = [];
+	for (const raw of result.stmts ?? []) {
+		const entry = raw as {stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number};
+		const start = entry.stmt_location ?? 0;
+		const end = entry.stmt_len ? start + entry.stmt_len : bytes.length;
+		const text = bytes.subarray(start, end).toString('utf8').trim().replace(/;\s*$/, '');
+		if (!text) continue;
+		statements.push(text);
+		kinds.push(Object.keys(entry.stmt ?? {})[0] ?? 'Unknown');
+	}
+	return {statements, kinds};
+}
+
+/** BEGIN/COMMIT/ROLLBACK/SAVEPOINT inside our own transaction would end it early and break atomicity. */
+export function transactionControlIn(parsed: ParsedSql | undefined): string | undefined {
+	if (!parsed) return undefined;
+	const index = parsed.kinds.indexOf('TransactionStmt');
+	return index === -1 ? undefined : parsed.statements[index];
+}

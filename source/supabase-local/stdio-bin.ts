@@ -1,0 +1,9 @@
+import {runSupabaseMcp} from './stdio-main.js';
+
+runSupabaseMcp(process.argv.slice(2)).then(
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`${(error as Error).message}\n`);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,10 @@
+import path from 'node:path';
+import {defineToolSuite} from './tool-suite.js';
+import {sharedSnapshotCache} from './pglite-cache.js';
+
+defineToolSuite('PGlite', async () => ({
+	async options(workspace) {
+		return {workspace, dataDir: path.join(workspace, '.pgpair', 'db'), cacheDir: sharedSnapshotCache()};
+	},
+	async cleanup() {},
+}));
