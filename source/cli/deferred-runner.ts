@@ -21,6 +21,7 @@ export function deferredRunner(loading: Promise<Runner>): Runner {
 		},
 		resolveApproval: (callId, decision) => loaded?.resolveApproval(callId, decision),
 		cancelTurn: () => loaded?.cancelTurn(),
+		previewEdit: async (callId, input) => loaded?.previewEdit(callId, input),
 		isBusy: () => waiting > 0 || (loaded?.isBusy() ?? false),
 	};
 }

@@ -14,6 +14,7 @@ import {createRunner, type Runner} from '../store/runner.js';
 import {loadMcpConfig, parseMcpConfig, type McpServerConfig} from '../tools/mcp-config.js';
 import {createMcpHost, type McpHost} from '../tools/mcp-host.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
+import {createLocalTools} from '../tools/local/index.js';
 import type {SessionRecord} from './session-setup.js';
 import type {ToolCallClassification} from '../core/events.js';
 import {classifyCallSync} from '../policy/classify-call.js';
@@ -49,6 +50,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const mcp = createMcpHost(servers, line => log.write(line));
 	const toolHost = createToolHost({
 		mcp,
+		local: createLocalTools({workspaceRoot: cwd, env}),
 		isAllowed: name => filterTools([name], agent.tools).length > 0,
 		classify: async (call, tool) => classifyForApproval(call, tool?.annotations, {production: args.production}),
 	});

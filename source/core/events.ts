@@ -41,6 +41,32 @@ export type ToolCallClassification = {
 
 export type PermissionMode = 'default' | 'acceptEdits' | 'plan';
 
+/**
+ * What a call will do, computed before it is approved: a schema diff from a dry run of a migration,
+ * the rows a DML statement would touch, or a file diff. Recorded so replay shows exactly what the
+ * person saw when deciding.
+ */
+export type CallPreview = {
+	kind: 'schema' | 'rows' | 'file' | 'unavailable';
+	/** One line for the pane's title, e.g. "schema change: 1 table added". */
+	summary: string;
+	/** Unified diff (schema dump or file), uncoloured; the UI colours it. */
+	diff?: string;
+	/** DML dry run: rows affected per table, with a few sample rows. */
+	rows?: Array<{table: string; operation: string; count: number; sample: Array<Record<string, unknown>>}>;
+	/** Labelled hazards found by the dry run (data deleted, table rewrite, exclusive lock, RLS disabled, …). */
+	hazards: string[];
+	/** The dry run failed: the Postgres error. A call whose preview failed cannot be approved as is. */
+	error?: string;
+	/** For edited calls: the input this preview was computed for. */
+	input?: unknown;
+};
+
+export type ChecklistItemState = 'open' | 'done';
+
+/** Who ticked an item: pgpair from evidence, the person with a key, or the model through its tool. */
+export type ChecklistSource = 'evidence' | 'user' | 'model';
+
 export type DecisionSource = 'user' | 'rule' | 'mode' | 'session' | 'headless' | 'interrupted';
 
 export type EventBody =
@@ -77,6 +103,7 @@ export type EventBody =
 			/** Set when the person edited the arguments before allowing. */
 			editedInput?: unknown;
 	  }
+	| {type: 'tool_call_previewed'; callId: string; preview: CallPreview}
 	| {type: 'tool_call_started'; callId: string}
 	| {
 			type: 'tool_call_completed';
@@ -87,7 +114,16 @@ export type EventBody =
 	  }
 	| {type: 'turn_completed'; outcome: TurnOutcome; error?: string}
 	| {type: 'notice_shown'; level: 'info' | 'warning' | 'error'; text: string}
-	| {type: 'permission_mode_changed'; mode: PermissionMode};
+	| {type: 'permission_mode_changed'; mode: PermissionMode}
+	| {
+			type: 'checklist_item_changed';
+			itemId: string;
+			text: string;
+			state: ChecklistItemState;
+			by: ChecklistSource;
+			/** Why: the evidence found (or missing), or the note the person or model gave. */
+			evidence: string;
+	  };
 
 export type EventType = EventBody['type'];
 

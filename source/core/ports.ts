@@ -2,7 +2,7 @@
  * The edges of the turn loop. The core only sees these interfaces; the Anthropic client, MCP servers,
  * the approval pane and the wall clock are plugged in by the composition root (cli.tsx) or by tests.
  */
-import type {ContentBlock, ModelMessage, StopReason, ToolCallClassification, Usage} from './events.js';
+import type {CallPreview, ContentBlock, ModelMessage, StopReason, ToolCallClassification, Usage} from './events.js';
 
 export type ToolDefinition = {
 	name: string;
@@ -39,6 +39,8 @@ export type ToolPort = {
 	call(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
 	/** Optional: classification shown beside the approval prompt. */
 	classify?(call: ToolCall): Promise<ToolCallClassification>;
+	/** Optional: what the call would do (dry run, file diff), computed before it is approved. */
+	preview?(call: ToolCall, signal: AbortSignal): Promise<CallPreview | undefined>;
 };
 
 export type ApprovalDecision =

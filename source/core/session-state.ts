@@ -2,7 +2,7 @@
  * Session state as a pure fold over events. Live, replay and resume all call `reduceSession`.
  * Finished chat entries only ever grow at the end, so the UI can hand them to Ink's <Static>.
  */
-import type {ContentBlock, DecisionSource, ModelMessage, PermissionMode, SessionEvent, ToolCallClassification, TurnOutcome, Usage} from './events.js';
+import type {CallPreview, ChecklistItemState, ChecklistSource, ContentBlock, DecisionSource, ModelMessage, PermissionMode, SessionEvent, ToolCallClassification, TurnOutcome, Usage} from './events.js';
 import {appendToHistory} from './history.js';
 
 export type ToolCallStatus = 'awaiting_approval' | 'denied' | 'running' | 'succeeded' | 'failed';
@@ -12,6 +12,8 @@ export type ToolCallView = {
 	name: string;
 	input: unknown;
 	classification?: ToolCallClassification;
+	/** The latest preview (recomputed when the person edits the call). */
+	preview?: CallPreview;
 	status: ToolCallStatus;
 	decidedBy?: DecisionSource;
 	reason?: string;
@@ -43,8 +45,14 @@ export type SessionState = {
 	turns: number;
 	messages: readonly ModelMessage[];
 	mode: PermissionMode;
+	/** Checklist items by id, in the order they first appeared; only the latest change of each is kept. */
+	checklist: readonly ChecklistEntry[];
+	/** Previews seen so far, newest last, for reopening diffs after the fact. */
+	previews: readonly {callId: string; name: string; preview: CallPreview; at: number}[];
 	lastSeq: number;
 };
+
+export type ChecklistEntry = {itemId: string; text: string; state: ChecklistItemState; by: ChecklistSource; evidence: string; at: number};
 
 export const INITIAL_STATE: SessionState = {
 	entries: [],
@@ -55,6 +63,8 @@ export const INITIAL_STATE: SessionState = {
 	turns: 0,
 	messages: [],
 	mode: 'default',
+	checklist: [],
+	previews: [],
 	lastSeq: 0,
 };
 
@@ -136,6 +146,20 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 		case 'turn_completed': {
 			const entries = event.outcome === 'completed' ? state.entries : [...state.entries, {id: `e${event.seq}`, kind: 'turn_end' as const, outcome: event.outcome, ...(event.error ? {error: event.error} : {}), at: event.at}];
 			return {...next, entries, activity: 'idle', liveText: '', retry: undefined, openCalls: []};
+		}
+
+		case 'tool_call_previewed': {
+			const call = state.openCalls.find(c => c.callId === event.callId);
+			const previews = [...state.previews, {callId: event.callId, name: call?.name ?? event.callId, preview: event.preview, at: event.at}];
+			if (!call) return {...next, previews};
+			return {...next, previews, openCalls: state.openCalls.map(c => (c.callId === event.callId ? {...c, preview: event.preview} : c))};
+		}
+
+		case 'checklist_item_changed': {
+			const entry: ChecklistEntry = {itemId: event.itemId, text: event.text, state: event.state, by: event.by, evidence: event.evidence, at: event.at};
+			const index = state.checklist.findIndex(item => item.itemId === event.itemId);
+			const checklist = index === -1 ? [...state.checklist, entry] : state.checklist.map((item, i) => (i === index ? entry : item));
+			return {...next, checklist};
 		}
 
 		case 'permission_mode_changed':

@@ -3,7 +3,7 @@
  * tool_use through the approver and the tool host, send all results of a round back in one message,
  * and loop until the model ends its turn, the round cap, cancellation or an error.
  */
-import type {ContentBlock, EventBody, ModelMessage, StopReason, Usage} from './events.js';
+import type {CallPreview, ContentBlock, EventBody, ModelMessage, StopReason, Usage} from './events.js';
 import {appendToHistory} from './history.js';
 import type {ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from './ports.js';
 
@@ -107,6 +107,12 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 				continue;
 			}
 
+			// Previewed right before its own decision, after the calls before it ran, so it shows the state it will meet.
+			if (ports.tools.preview && call.classification?.class !== 'read-only') {
+				const preview = await previewSafely(ports.tools, call, signal);
+				if (preview) yield {type: 'tool_call_previewed', callId: call.callId, preview};
+			}
+
 			let decision;
 			try {
 				decision = await ports.approver.decide(call, signal);
@@ -149,6 +155,15 @@ async function classifySafely(tools: ToolPort, call: ToolCall) {
 	} catch {
 		// A classifier failure must not make a call look harmless.
 		return {class: 'destructive' as const, hazards: ['classification failed']};
+	}
+}
+
+async function previewSafely(tools: ToolPort, call: ToolCall, signal: AbortSignal): Promise<CallPreview | undefined> {
+	try {
+		return await tools.preview!(call, signal);
+	} catch (error) {
+		// No preview is not a reason to run blind: the pane says so and the person still decides.
+		return {kind: 'unavailable', summary: 'No preview: the dry run could not be made.', hazards: [], error: errorMessage(error)};
 	}
 }
 

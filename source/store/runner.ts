@@ -39,6 +39,8 @@ export type Runner = {
 	/** Runs one turn; resolves when it has ended. Refuses a prompt while a turn runs. */
 	submitPrompt(text: string): Promise<void>;
 	resolveApproval(callId: string, decision: UserDecision): void;
+	/** Recomputes the preview of a waiting call for an edited input (the pane shows what will run). */
+	previewEdit(callId: string, input: unknown): Promise<void>;
 	cancelTurn(): void;
 	isBusy(): boolean;
 };
@@ -107,6 +109,17 @@ export function createRunner(options: RunnerOptions): Runner {
 				resolve({decision: 'allow', by: 'user', ...(decision.forSession ? {reason: 'allowed for the rest of this session'} : decision.confirmation ? {reason: `confirmed by typing "${decision.confirmation}"`} : {}), ...(decision.editedInput === undefined ? {} : {editedInput: decision.editedInput})});
 			} else {
 				resolve({decision: 'deny', by: 'user', ...(decision.feedback ? {feedback: decision.feedback} : {})});
+			}
+		},
+
+		async previewEdit(callId, input) {
+			const pending = waiting.get(callId);
+			if (!pending || !options.tools.preview) return;
+			try {
+				const preview = await options.tools.preview({...pending.call, input}, controller?.signal ?? new AbortController().signal);
+				if (preview && waiting.has(callId)) store.append({type: 'tool_call_previewed', callId, preview: {...preview, input}});
+			} catch (error) {
+				store.append({type: 'tool_call_previewed', callId, preview: {kind: 'unavailable', summary: 'No preview for the edited call.', hazards: [], error: errorMessage(error), input}});
 			}
 		},
 

@@ -1,14 +1,18 @@
 /**
- * The tool host the runner sees: MCP tools (started in the background, never before the first
- * frame), filtered by the agent file's `tools` list.
+ * The tool host the runner sees: the local Claude Code tools (if given) and MCP tools (started in the
+ * background, never before the first frame), both filtered by the agent file's `tools` list.
  */
 import type {ToolCall, ToolCallClassification, ToolDefinition, ToolResult} from './types.js';
+import type {LocalTools} from './local/index.js';
 import type {McpHost, McpTool} from './mcp-host.js';
 
 export type ToolHostOptions = {
 	mcp: McpHost;
+	/** Read, Write, Edit, Glob, Grep, Bash; listed before the MCP tools. */
+	local?: LocalTools;
 	/** Decides which tool names the model may see (the agent's `tools` list). */
 	isAllowed: (name: string) => boolean;
+	/** Classifies every call, local ones included (with `tool` undefined for them). */
 	classify?: (call: ToolCall, tool: McpTool | undefined) => Promise<ToolCallClassification>;
 };
 
@@ -28,7 +32,7 @@ export function createToolHost(options: ToolHostOptions): ToolHostPort {
 		return started;
 	};
 
-	const visible = () => options.mcp.tools().filter(tool => options.isAllowed(tool.name));
+	const visible = (): ToolDefinition[] => [...(options.local?.definitions() ?? []), ...options.mcp.tools()].filter(tool => options.isAllowed(tool.name));
 
 	return {
 		ready,
@@ -39,6 +43,7 @@ export function createToolHost(options: ToolHostOptions): ToolHostPort {
 				return {isError: true, content: `The tool ${call.name} is not available to this agent.`};
 			}
 
+			if (options.local?.isLocalTool(call.name)) return options.local.call(call, signal);
 			return options.mcp.call(call.name, call.input, signal);
 		},
 		async classify(call) {

@@ -197,11 +197,13 @@ const EVENT_FIELDS: Readonly<Record<EventType, FieldCheck>> = {
 		classification: v => v === undefined || (isObject(v) && isString(v['class']) && Array.isArray(v['hazards'])),
 	},
 	tool_call_decided: {callId: isString, decision: v => v === 'allow' || v === 'deny', by: isString},
+	tool_call_previewed: {callId: isString, preview: v => isObject(v) && isString(v['kind']) && isString(v['summary']) && Array.isArray(v['hazards'])},
 	tool_call_started: {callId: isString},
 	tool_call_completed: {callId: isString, isError: v => typeof v === 'boolean', content: isString, durationMs: isNumber},
 	turn_completed: {outcome: isString},
 	notice_shown: {level: v => v === 'info' || v === 'warning' || v === 'error', text: isString},
 	permission_mode_changed: {mode: v => v === 'default' || v === 'acceptEdits' || v === 'plan'},
+	checklist_item_changed: {itemId: isString, text: isString, state: v => v === 'open' || v === 'done', by: v => v === 'evidence' || v === 'user' || v === 'model', evidence: isString},
 };
 
 export type EventCheck =
