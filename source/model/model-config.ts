@@ -21,10 +21,9 @@ export function resolveModelId(alias: string | undefined): string {
 }
 
 export const missingKeyMessage = [
-	'No Anthropic API key found.',
-	'Set one in the environment, e.g. `export ANTHROPIC_API_KEY=sk-ant-...` (ANTHROPIC_AUTH_TOKEN is accepted too;',
-	'get a key at https://console.anthropic.com/settings/keys).',
-	'To try pgpair offline without a key, run the scripted demo: `pgpair --scripted <file>`.',
+	'No Anthropic API key found: pgpair needs ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) to talk to Claude.',
+	'Set it and start again, e.g.  export ANTHROPIC_API_KEY=sk-ant-…   (keys: https://console.anthropic.com/settings/keys)',
+	'Without a key: `pgpair --scripted <file>` answers from a script file, offline.',
 ].join('\n');
 
 export type ApiConfig = {apiKey?: string; baseURL?: string};

@@ -172,6 +172,12 @@ function judgeCall(names: string[], call: JsonObject, judge: Judge, options: Ins
 
 	const {effect} = verdict;
 	const setting = names.at(-1) === 'set_config' ? constantString(asArray(call.args)[0]) : undefined;
+	const roleValue = setting === 'role' ? constantString(asArray(call.args)[1]) : undefined;
+	if (roleValue !== undefined && RLS_TEST_ROLES.has(roleValue.toLowerCase())) {
+		flag(judge, 'write', 'side_effect_function', `calls set_config('role', '${roleValue}', …) to act as Supabase's ${roleValue} role`);
+		return;
+	}
+
 	if (setting === 'role' || setting === 'session_authorization') {
 		flag(judge, 'destructive', 'role_change', `calls set_config('${setting}', …), which changes the role the session acts as`);
 		return;
@@ -625,12 +631,22 @@ function judgeAlterTable(body: JsonObject, judge: Judge): string {
 	return `ALTER ${label.toUpperCase()}`;
 }
 
+/** Supabase's API roles: switching to them only ever removes privileges. */
+const RLS_TEST_ROLES: ReadonlySet<string> = new Set(['anon', 'authenticated']);
+
 function judgeSet(body: JsonObject, judge: Judge): string {
 	const name = String(body.name ?? '');
 	const reset = body.kind === 'VAR_RESET';
 	if (name === 'role' || name === 'session_authorization') {
 		const words = name === 'role' ? 'ROLE' : 'SESSION AUTHORIZATION';
-		const to = reset ? 'back to the session user' : `to ${constantString(asArray(body.args)[0]) ?? 'another role'}`;
+		const target = constantString(asArray(body.args)[0]);
+		// Dropping to Supabase's unprivileged API roles is how RLS is tested; it can only lose privileges.
+		if (name === 'role' && !reset && target !== undefined && RLS_TEST_ROLES.has(target.toLowerCase())) {
+			atLeast(judge, 'write');
+			return `SET ROLE ${target}`;
+		}
+
+		const to = reset ? 'back to the session user' : `to ${target ?? 'another role'}`;
 		flag(judge, 'destructive', 'role_change', `${reset ? 'RESET' : 'SET'} ${words} switches the privileges this session acts with ${to}`);
 		return `${reset ? 'RESET' : 'SET'} ${words}`;
 	}

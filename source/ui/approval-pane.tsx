@@ -18,6 +18,11 @@ export type ApprovalPaneProps = {
 	onDecision: (callId: string, decision: UserDecision) => void;
 	/** Lets the app know the pane is typing (feedback, edit, confirmation) so global keys stay quiet. */
 	onTypingChange?: (typing: boolean) => void;
+	/**
+	 * Replay: the decision that was taken, shown in place of the keys. The pane then asks nothing
+	 * and owns no keys. Live sessions leave it unset.
+	 */
+	taken?: {decision: 'allow' | 'deny' | 'undecided'; text: string};
 };
 
 const CLASS_COLOR = {'read-only': THEME.readOnly, write: THEME.write, destructive: THEME.destructive} as const;
@@ -25,7 +30,7 @@ const CLASS_COLOR = {'read-only': THEME.readOnly, write: THEME.write, destructiv
 type PaneMode = {kind: 'keys'} | {kind: 'feedback'} | {kind: 'edit'; error?: string} | {kind: 'confirm'; error?: string};
 
 /** The pending tool call and the keys that decide it. Owns the keyboard while it is shown. */
-export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange}: ApprovalPaneProps) {
+export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange, taken}: ApprovalPaneProps) {
 	const call = queue[0];
 	const [mode, setMode] = useState<PaneMode>({kind: 'keys'});
 	const [scroll, setScroll] = useState(0);
@@ -61,7 +66,7 @@ export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange}
 			else if (matches('denyWithFeedback', input, key)) setMode({kind: 'feedback'});
 			else if (matches('editCall', input, key)) setMode({kind: 'edit'});
 		},
-		{isActive: call !== undefined && mode.kind === 'keys'},
+		{isActive: call !== undefined && mode.kind === 'keys' && taken === undefined},
 	);
 	if (!call) return null;
 
@@ -102,7 +107,7 @@ export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange}
 				/>
 			) : (
 				<Box flexDirection="column" marginY={0}>
-					{visible.map((line, index) => (body.sql ? <SqlLine key={scroll + index} line={line} /> : <Text key={scroll + index} wrap="truncate-end">{line}</Text>))}
+					{visible.map((line, index) => (body.sql ? <SqlLine key={scroll + index} line={line} /> : <Text key={scroll + index} wrap="truncate-end">{line || ' '}</Text>))}
 					{maxScroll > 0 ? <Text color={THEME.dim}>lines {scroll + 1}–{scroll + visible.length} of {lines.length} · j/k PgUp/PgDn scroll</Text> : null}
 				</Box>
 			)}
@@ -121,7 +126,14 @@ export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange}
 					}}
 				/>
 			) : null}
-			{mode.kind === 'keys' ? <ApprovalKeys destructive={destructive} forbidden={violations.length > 0} /> : null}
+			{taken ? (
+				<Text color={taken.decision === 'allow' ? THEME.ok : THEME.error} bold wrap="truncate-end">
+					{taken.decision === 'allow' ? '✓ ' : taken.decision === 'deny' ? '⊘ ' : '? '}
+					{taken.text}
+				</Text>
+			) : mode.kind === 'keys' ? (
+				<ApprovalKeys destructive={destructive} forbidden={violations.length > 0} />
+			) : null}
 		</Box>
 	);
 }

@@ -52,6 +52,8 @@ const COLOR: Record<SqlToken['kind'], string | undefined> = {
 };
 
 export function SqlLine({line}: {line: string}) {
+	// An empty Text has no height in Ink; a space keeps blank lines in the SQL visible.
+	if (line === '') return <Text> </Text>;
 	return (
 		<Text wrap="truncate-end">
 			{tokenizeSqlLine(line).map((token, index) => (

@@ -28,13 +28,17 @@ const ACTIVITY_LABEL: Record<Activity, string> = {
 const MODE_LABEL: Record<PermissionMode, string> = {default: '', acceptEdits: '⏵⏵ accept edits · ', plan: '⏸ plan mode · '};
 
 export function StatusBar({mode, agent, model, sessionId, usage, activity, servers, width}: StatusBarProps) {
-	const text = `${agent} · ${model} · ${sessionId} · ↑${formatTokens(usage.inputTokens)} ↓${formatTokens(usage.outputTokens)} · ${servers}`;
 	const label = ACTIVITY_LABEL[activity];
+	const modeLabel = MODE_LABEL[mode];
+	// One line, always: the details give way first, the activity and mode never.
+	const details = truncate(`${agent} · ${model} · ${sessionId} · ↑${formatTokens(usage.inputTokens)} ↓${formatTokens(usage.outputTokens)} · ${servers} · ? help`, Math.max(0, width - label.length - modeLabel.length - 3));
 	return (
 		<Box>
-			{MODE_LABEL[mode] ? <Text color={mode === 'plan' ? THEME.accent : THEME.warn}>{MODE_LABEL[mode]}</Text> : null}
-			<Text color={activity === 'awaiting_approval' ? THEME.warn : activity === 'idle' ? THEME.ok : THEME.accent}>{label}</Text>
-			<Text color={THEME.dim}> · {truncate(text, Math.max(10, width - label.length - 8))} · ? help</Text>
+			<Text wrap="truncate-end">
+				{modeLabel ? <Text color={mode === 'plan' ? THEME.accent : THEME.warn}>{modeLabel}</Text> : null}
+				<Text color={activity === 'awaiting_approval' ? THEME.warn : activity === 'idle' ? THEME.ok : THEME.accent}>{label}</Text>
+				<Text color={THEME.dim}> · {details}</Text>
+			</Text>
 		</Box>
 	);
 }

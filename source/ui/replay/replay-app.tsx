@@ -1,0 +1,221 @@
+import {useApp, useInput} from 'ink';
+import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {advancePlayback, DEFAULT_SPEED_INDEX, msUntilNext, SPEEDS} from '../../replay/playback.js';
+import type {Replay, SearchDirection} from '../../replay/replay-model.js';
+import type {TranscriptHeader} from '../../transcripts/format.js';
+import {useTerminalSize} from '../use-terminal-size.js';
+import {replayActionFor, type ReplayAction} from './replay-keys.js';
+import {ReplayView} from './replay-view.js';
+
+/** Play never redraws faster than this, however dense the events are. */
+const FRAME_MS = 16;
+
+export type ReplayAppProps = {
+	header: TranscriptHeader;
+	replay: Replay;
+	/** Where the cursor starts (default 0, the empty session). */
+	initialPosition?: number;
+	/** Overrides the terminal size (tests, golden frames). */
+	size?: {columns: number; rows: number};
+	/** IANA zone for times (tests pin `UTC`); the machine's zone by default. */
+	timeZone?: string;
+	onExit?: () => void;
+};
+
+/** Replay of a transcript: keys move a cursor over the events; nothing is ever executed. */
+export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, onExit}: ReplayAppProps) {
+	const terminal = useTerminalSize();
+	const {columns, rows} = size ?? terminal;
+	const {exit} = useApp();
+	const clamp = (p: number) => Math.max(0, Math.min(replay.length, p));
+	const [position, setPositionState] = useState(() => clamp(initialPosition));
+	// Keys can arrive faster than React commits (a paste, a script): refs hold the latest values.
+	const positionRef = useRef(position);
+	const carry = useRef(0);
+	const [playing, setPlaying] = useState(false);
+	const [speedIndex, setSpeedIndex] = useState(DEFAULT_SPEED_INDEX);
+	const [message, setMessage] = useState<string | undefined>(undefined);
+	const [searchInput, setSearchInputState] = useState<string | undefined>(undefined);
+	const searchRef = useRef<string | undefined>(undefined);
+	const lastQuery = useRef('');
+	const [showHelp, setShowHelp] = useState(false);
+	const speed = SPEEDS[speedIndex]!;
+
+	const state = useMemo(() => replay.stateAt(position), [replay, position]);
+
+	const moveTo = useCallback((next: number) => {
+		const p = Math.max(0, Math.min(replay.length, next));
+		positionRef.current = p;
+		carry.current = 0;
+		setPositionState(p);
+	}, [replay]);
+
+	const setSearchInput = (value: string | undefined) => {
+		searchRef.current = value;
+		setSearchInputState(value);
+	};
+
+	useEffect(() => {
+		if (!playing) return;
+		let last = performance.now();
+		let timer: NodeJS.Timeout | undefined;
+		const schedule = () => {
+			const wait = msUntilNext(replay.events, {position: positionRef.current, carryMs: carry.current}, speed);
+			if (!Number.isFinite(wait)) {
+				setPlaying(false);
+				return;
+			}
+
+			timer = setTimeout(tick, Math.max(FRAME_MS, wait));
+		};
+
+		const tick = () => {
+			const now = performance.now();
+			const next = advancePlayback(replay.events, {position: positionRef.current, carryMs: carry.current}, now - last, speed);
+			last = now;
+			positionRef.current = next.position;
+			carry.current = next.carryMs;
+			setPositionState(next.position);
+			if (next.position >= replay.length) setPlaying(false);
+			else schedule();
+		};
+
+		schedule();
+		return () => clearTimeout(timer);
+	}, [playing, speed, replay]);
+
+	const jump = (target: number | undefined, none: string) => {
+		if (target === undefined) setMessage(none);
+		else moveTo(target);
+	};
+
+	const search = (query: string, direction: SearchDirection) => {
+		const p = positionRef.current;
+		if (!query.trim()) {
+			setMessage('Type something to search for after /.');
+			return;
+		}
+
+		const found = replay.search(query, p, direction);
+		if (found !== undefined) {
+			moveTo(found);
+			return;
+		}
+
+		// Like an editor: wrap around once, and say so.
+		const wrapped = replay.search(query, direction === 'forward' ? 0 : replay.length + 1, direction);
+		if (wrapped === undefined || wrapped === p) setMessage(`No match for "${query}".`);
+		else {
+			moveTo(wrapped);
+			setMessage(`"${query}": wrapped around to the ${direction === 'forward' ? 'start' : 'end'}.`);
+		}
+	};
+
+	const run = (action: ReplayAction) => {
+		const p = positionRef.current;
+		switch (action) {
+			case 'stepForward':
+				if (p >= replay.length) setMessage('End of the session.');
+				else moveTo(p + 1);
+				break;
+			case 'stepBack':
+				if (p <= 0) setMessage('Start of the session.');
+				else moveTo(p - 1);
+				break;
+			case 'nextTurn':
+				jump(replay.nextTurn(p), 'No later user turn.');
+				break;
+			case 'previousTurn':
+				moveTo(replay.previousTurn(p) ?? 0);
+				break;
+			case 'nextApproval':
+				jump(replay.nextApproval(p), 'No later approval.');
+				break;
+			case 'previousApproval':
+				jump(replay.previousApproval(p), 'No earlier approval.');
+				break;
+			case 'nextDiff':
+				jump(replay.nextDiff(p), 'No later diff in this session.');
+				break;
+			case 'playPause':
+				if (!playing && p >= replay.length) moveTo(0);
+				carry.current = 0;
+				setPlaying(!playing);
+				break;
+			case 'faster':
+				setSpeedIndex(i => Math.min(SPEEDS.length - 1, i + 1));
+				break;
+			case 'slower':
+				setSpeedIndex(i => Math.max(0, i - 1));
+				break;
+			case 'start':
+				moveTo(0);
+				break;
+			case 'end':
+				moveTo(replay.length);
+				break;
+			case 'search':
+				setSearchInput('');
+				break;
+			case 'searchNext':
+			case 'searchPrevious':
+				if (lastQuery.current) search(lastQuery.current, action === 'searchNext' ? 'forward' : 'backward');
+				else setMessage('No search yet: press / to search.');
+				break;
+			case 'toggleHelp':
+				setShowHelp(v => !v);
+				break;
+			case 'quit':
+				onExit?.();
+				exit();
+				break;
+			default: {
+				const unhandled: never = action;
+				return unhandled;
+			}
+		}
+	};
+
+	useInput((input, key) => {
+		setMessage(undefined);
+		const typing = searchRef.current;
+		if (typing !== undefined) {
+			if (key.return) {
+				const query = typing.trim() || lastQuery.current;
+				setSearchInput(undefined);
+				lastQuery.current = query;
+				search(query, 'forward');
+			} else if (key.escape) setSearchInput(undefined);
+			else if (key.backspace || key.delete) setSearchInput(typing.slice(0, -1));
+			else if (key.ctrl && input === 'c') run('quit');
+			else if (input && !key.ctrl && !key.meta) setSearchInput(typing + input.replace(/[\r\n]/g, ''));
+			return;
+		}
+
+		if (key.escape) {
+			if (showHelp) setShowHelp(false);
+			else if (playing) setPlaying(false);
+			return;
+		}
+
+		const action = replayActionFor(input, key);
+		if (action) run(action);
+	});
+
+	return (
+		<ReplayView
+			header={header}
+			replay={replay}
+			state={state}
+			position={position}
+			playing={playing}
+			speed={speed}
+			showHelp={showHelp}
+			columns={columns}
+			rows={rows}
+			{...(message ? {message} : {})}
+			{...(searchInput === undefined ? {} : {searchInput})}
+			{...(timeZone ? {timeZone} : {})}
+		/>
+	);
+}

@@ -1,0 +1,53 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import {formatClock, formatElapsed} from '../../transcripts/export-record.js';
+import {speedLabel, type Speed} from '../../replay/playback.js';
+import {truncate} from '../format.js';
+import {THEME} from '../theme.js';
+import {REPLAY_HINTS} from './replay-keys.js';
+
+export type ReplayBarProps = {
+	sessionId: string;
+	position: number;
+	total: number;
+	/** Time of the event at the cursor; undefined at position 0. */
+	at: number | undefined;
+	/** Time of the first event, for "elapsed since start". */
+	startAt: number | undefined;
+	turn: number;
+	turns: number;
+	playing: boolean;
+	speed: Speed;
+	/** One-off feedback ("no later approval"), shown in place of the key hints. */
+	message?: string;
+	/** The search being typed, when `/` is open. */
+	searchInput?: string;
+	width: number;
+	timeZone?: string;
+};
+
+/** Where the cursor is, whether it plays, and what the keys do. Always two rows. */
+export function ReplayBar(props: ReplayBarProps) {
+	const {position, total, at, startAt, width} = props;
+	const when = at === undefined ? 'start' : `${formatClock(at, props.timeZone)} (+${formatElapsed(at - (startAt ?? at))})`;
+	const status = `${props.playing ? '▶ playing' : '❚❚ paused'} ${speedLabel(props.speed)}`;
+	const where = `event ${position.toLocaleString('en')} of ${total.toLocaleString('en')} · ${when} · turn ${props.turn} of ${props.turns} · replay ${props.sessionId}`;
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text wrap="truncate-end">
+				<Text color={props.playing ? THEME.ok : THEME.accent} bold>{status}</Text>
+				<Text> · {truncate(where, Math.max(10, width - status.length - 3))}</Text>
+			</Text>
+			{props.searchInput === undefined ? (
+				<Text color={props.message ? THEME.warn : THEME.dim} wrap="truncate-end">{props.message ?? REPLAY_HINTS}</Text>
+			) : (
+				<Text wrap="truncate-end">
+					<Text color={THEME.accent}>/</Text>
+					{props.searchInput}
+					<Text inverse> </Text>
+					<Text color={THEME.dim}>   Enter find · Esc cancel</Text>
+				</Text>
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,112 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import {pendingApprovals, type SessionState, type ToolCallView} from '../../core/session-state.js';
+import type {Replay} from '../../replay/replay-model.js';
+import type {Speed} from '../../replay/playback.js';
+import {describeDecided, formatTimestamp} from '../../transcripts/export-record.js';
+import type {TranscriptHeader} from '../../transcripts/format.js';
+import {ApprovalPane} from '../approval-pane.js';
+import {ChatEntryView} from '../chat-entry.js';
+import {LiveTurn} from '../live-turn.js';
+import {THEME} from '../theme.js';
+import {firstVisibleEntry, wrappedRows} from './entries-window.js';
+import {ReplayBar} from './replay-bar.js';
+import {ReplayHelp, REPLAY_HELP_ROWS} from './replay-help.js';
+
+export const MIN_COLUMNS = 40;
+export const MIN_ROWS = 12;
+/** The replay bar: a margin row and two text rows. */
+export const BAR_ROWS = 3;
+
+export type ReplayViewProps = {
+	header: TranscriptHeader;
+	replay: Replay;
+	state: SessionState;
+	position: number;
+	playing: boolean;
+	speed: Speed;
+	message?: string;
+	searchInput?: string;
+	showHelp: boolean;
+	columns: number;
+	rows: number;
+	timeZone?: string;
+};
+
+const noDecision = () => undefined;
+
+/**
+ * The session at the cursor, drawn with the live components: finished entries, the streamed text,
+ * running calls, and the approval pane with the decision that was taken. Renders only; no keys.
+ */
+export function ReplayView(props: ReplayViewProps) {
+	const {state, replay, columns, rows} = props;
+	if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+		return <Text color={THEME.warn}>Terminal too small ({columns}×{rows}); replay needs {MIN_COLUMNS}×{MIN_ROWS}.</Text>;
+	}
+
+	const width = columns - 1;
+	const queue = pendingApprovals(state);
+	const running = state.openCalls.filter(call => call.status === 'running');
+	const paneRows = queue.length > 0 ? Math.max(8, Math.floor(rows / 2)) : 0;
+	const helpRows = props.showHelp ? REPLAY_HELP_ROWS : 0;
+	const fixed = BAR_ROWS + paneRows + helpRows + running.length * 2 + (state.retry ? 1 : 0);
+	const liveRows = Math.max(3, Math.floor((rows - fixed) / 2));
+	const streamed = state.liveText ? Math.min(liveRows, wrappedRows(state.liveText, width)) + 2 : 0;
+	const entryBudget = Math.max(1, rows - fixed - streamed - 1);
+	const first = firstVisibleEntry(state.entries, width, entryBudget);
+	const visible = state.entries.slice(first);
+	const events = replay.events;
+	const current = props.position > 0 ? events[props.position - 1] : undefined;
+
+	return (
+		<Box flexDirection="column">
+			{props.position === 0 ? <Intro header={props.header} total={replay.length} {...(props.timeZone ? {timeZone: props.timeZone} : {})} /> : null}
+			{visible.map(entry => (
+				<ChatEntryView key={entry.id} entry={entry} width={width} />
+			))}
+			<LiveTurn text={state.liveText} runningCalls={running} width={width} maxRows={liveRows} />
+			{state.retry ? (
+				<Text color={THEME.warn}>
+					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}
+				</Text>
+			) : null}
+			{props.showHelp ? <ReplayHelp /> : null}
+			{queue[0] ? <ApprovalPane queue={queue} width={width} maxRows={paneRows} onDecision={noDecision} taken={taken(replay, queue[0])} /> : null}
+			<ReplayBar
+				sessionId={props.header.sessionId}
+				position={props.position}
+				total={replay.length}
+				at={current?.at}
+				startAt={events[0]?.at}
+				turn={replay.turnAt(props.position)}
+				turns={replay.turnCount}
+				playing={props.playing}
+				speed={props.speed}
+				width={width}
+				{...(props.message ? {message: props.message} : {})}
+				{...(props.searchInput === undefined ? {} : {searchInput: props.searchInput})}
+				{...(props.timeZone ? {timeZone: props.timeZone} : {})}
+			/>
+		</Box>
+	);
+}
+
+/** The decision the transcript records for a waiting call: replay knows what happened next. */
+function taken(replay: Replay, call: ToolCallView): {decision: 'allow' | 'deny' | 'undecided'; text: string} {
+	const decided = replay.decisionFor(call.callId);
+	const text = describeDecided(decided, call.requestedAt);
+	return {decision: decided?.decision ?? 'undecided', text: `${decided ? 'Decision taken: ' : ''}${text}${decided?.feedback ? ` · feedback: ${decided.feedback}` : ''}`};
+}
+
+function Intro({header, total, timeZone}: {header: TranscriptHeader; total: number; timeZone?: string}) {
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={THEME.accent} paddingX={1}>
+			<Text bold>Replay of session {header.sessionId}</Text>
+			<Text color={THEME.dim}>
+				{header.agent.name} · {header.agent.model} · started {formatTimestamp(Date.parse(header.createdAt), timeZone)} · {total.toLocaleString('en')} events
+			</Text>
+			<Text color={THEME.dim}>Nothing here runs: tools, model and database stay untouched. → to step, space to play, ? for keys.</Text>
+		</Box>
+	);
+}
