@@ -37,6 +37,8 @@ export type SessionRecord = {
 	transcriptPath: string;
 	store: EventStore;
 	log: DebugLog;
+	/** The transcript's redaction, for anything else that leaves the process (stream-json output). */
+	redact: <T>(value: T) => T;
 	/** Set when no model can be reached (no API key, no script): what the person should do. */
 	setupMessage?: string;
 	closeTranscript(): void;
@@ -90,6 +92,7 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 		transcriptPath,
 		store,
 		log,
+		redact,
 		...(hasModel ? {} : {setupMessage: missingKeyMessage}),
 		closeTranscript() {
 			store.flush();

@@ -16,6 +16,8 @@ import {deferredRunner} from './deferred-runner.js';
 import {lazyServerStatus} from './server-status.js';
 import {connectSession, openSessionRecord, setupSession} from './session-setup.js';
 
+const QUIT_GRACE_MS = 300;
+
 export type ChatContext = {cwd: string; env: NodeJS.ProcessEnv; cliEntry: string};
 
 export async function startChat(args: ChatArgs, context: ChatContext): Promise<number> {
@@ -105,7 +107,10 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	);
 
 	await instance.waitUntilExit();
-	await close();
+	// The transcript is closed synchronously first; tool servers get a moment to shut down and then
+	// finish on their own (their stdin is closed), so quitting never waits on a database flush.
+	record.closeTranscript();
+	await Promise.race([close(), new Promise(resolve => setTimeout(resolve, QUIT_GRACE_MS).unref())]);
 	if (fs.existsSync(record.transcriptPath)) process.stdout.write(`Session saved: ${path.relative(context.cwd, record.transcriptPath)}\n`);
-	return 0;
+	process.exit(0);
 }

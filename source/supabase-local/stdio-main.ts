@@ -48,7 +48,17 @@ export async function runSupabaseMcp(argv: string[]): Promise<void> {
 	const {server, close} = await createSupabaseMcpServer(options);
 	const transport = new StdioServerTransport();
 	let closing: Promise<void> | undefined;
-	const shutdown = () => (closing ??= close());
+	// close() fires transport.onclose synchronously, which calls back in here: the promise must exist
+	// before close() runs, or shutdown recurses until the stack overflows.
+	const shutdown = (): Promise<void> => {
+		if (closing) return closing;
+		let done!: () => void;
+		closing = new Promise<void>(resolve => {
+			done = resolve;
+		});
+		void close().catch(() => undefined).finally(done);
+		return closing;
+	};
 	await new Promise<void>((resolve) => {
 		const finish = () => void shutdown().finally(resolve);
 		transport.onclose = finish;

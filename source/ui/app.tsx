@@ -44,7 +44,13 @@ export function App(props: AppProps) {
 	const {columns, rows} = useTerminalSize();
 	const [runner, setRunner] = useState(props.runner);
 	const [showHelp, setShowHelp] = useState(false);
-	const [quitArmed, setQuitArmed] = useState(false);
+	const [quitArmed, setQuitArmedState] = useState(false);
+	// A ref too: two Ctrl+C presses can arrive before React re-renders the handler.
+	const quitArmedRef = useRef(false);
+	const setQuitArmed = (armed: boolean) => {
+		quitArmedRef.current = armed;
+		setQuitArmedState(armed);
+	};
 	const [demoStarting, setDemoStarting] = useState(false);
 	const [paneTyping, setPaneTyping] = useState(false);
 	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
@@ -62,8 +68,15 @@ export function App(props: AppProps) {
 	}, []);
 
 	useInput((input, key) => {
-		if (matches('quit', input, key)) {
-			if (quitArmed) {
+		// Ink hands over a whole read at once: two fast Ctrl+C presses arrive as "\x03\x03".
+		const burst = /^\u0003{2,}$/.test(input);
+		if (burst) {
+			quit();
+			return;
+		}
+
+		if (matches('quit', input, key) || input === '\u0003') {
+			if (quitArmedRef.current) {
 				quit();
 				return;
 			}

@@ -46,6 +46,14 @@ export function PromptInput({isActive, placeholder, onSubmit, onEmptyKey}: Promp
 
 			if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
 			if (current === '' && onEmptyKey?.(input)) return;
+			// Typing then Enter can arrive in one chunk ("text\r"): that is a submit, not a pasted newline.
+			if (input.length > 1 && input.endsWith('\r') && !/[\r\n]/.test(input.slice(0, -1))) {
+				const text = (current + input.slice(0, -1)).trim();
+				setValue('');
+				if (text) onSubmit(text);
+				return;
+			}
+
 			// Pasted text arrives as one chunk; newlines inside it stay part of the prompt.
 			if (input) setValue(current + input.replace(/\r\n?/g, '\n'));
 		},

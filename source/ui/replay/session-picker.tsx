@@ -2,7 +2,6 @@ import {Box, Text, useInput} from 'ink';
 import React, {useRef, useState} from 'react';
 import {formatBytes, formatElapsed, formatTimestamp} from '../../transcripts/export-record.js';
 import type {SessionSummary} from '../../transcripts/reader.js';
-import {truncate} from '../format.js';
 import {THEME} from '../theme.js';
 import {useTerminalSize} from '../use-terminal-size.js';
 
@@ -67,7 +66,7 @@ export function SessionPicker({sessions, onChoose, onCancel, size, timeZone}: Se
 				return (
 					<Text key={session.path} color={active ? THEME.accent : undefined} inverse={active} wrap="truncate-end">
 						{active ? '› ' : '  '}
-						{truncate(line, Math.max(10, width - 2))}
+						{clip(line, Math.max(10, width - 2))}
 					</Text>
 				);
 			})}
@@ -77,6 +76,10 @@ export function SessionPicker({sessions, onChoose, onCancel, size, timeZone}: Se
 			<Text color={THEME.dim}>↑↓ move · Enter choose · Esc cancel</Text>
 		</Box>
 	);
+}
+
+function clip(text: string, width: number): string {
+	return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
 function oneLine(text: string): string {
