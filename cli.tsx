@@ -36,6 +36,19 @@ async function main(argv: string[]): Promise<number> {
 			return -1;
 		}
 
+		case 'replay':
+		case 'sessions':
+		case 'export': {
+			const commands = await withoutFetch(async () => import('./source/replay/commands.js'));
+			const io = {cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env};
+			if (command.command === 'replay') return commands.runReplay(command.argv, io);
+			if (command.command === 'export') return commands.runExport(command.argv, io);
+			return commands.runSessions(command.argv, io, {
+				// Enter in the picker opens the session in replay: looking never changes anything.
+				onChoose: async summary => commands.runReplay([summary.path], io),
+			});
+		}
+
 		case 'chat': {
 			const {startChat} = await withoutFetch(async () => import('./source/cli/start-chat.js'));
 			return startChat(command, {cwd: process.cwd(), env: process.env, cliEntry: path.resolve(cliEntry)});

@@ -27,6 +27,7 @@ export type ChatArgs = {
 export type Command =
 	| ChatArgs
 	| {command: 'mcp'; argv: string[]}
+	| {command: 'replay' | 'sessions' | 'export'; argv: string[]}
 	| {command: 'help'}
 	| {command: 'version'};
 
@@ -39,6 +40,14 @@ export const USAGE = `pgpair — pair-program with a Claude backend engineer on 
 Usage
   pgpair [prompt]                 open the TUI (optionally starting with a prompt)
   pgpair -p "<prompt>"            run one turn without the TUI and print the answer
+  pgpair --continue | --resume <id>
+                                  go on with the latest session here, or a given one
+  pgpair replay <file|id> [--print]
+                                  step through a saved session (nothing is executed)
+  pgpair sessions [--pick] [--json]
+                                  list saved sessions, newest first
+  pgpair export <id> --format md|json|html [--output <file>]
+                                  write a readable record of a session
   pgpair mcp [--read-only] [--db <url>] [--data-dir <dir>]
                                   serve the local Supabase MCP server over stdio
 
@@ -65,6 +74,7 @@ Environment
 
 export function parseCommand(argv: readonly string[]): Command {
 	if (argv[0] === 'mcp') return {command: 'mcp', argv: argv.slice(1)};
+	if (argv[0] === 'replay' || argv[0] === 'sessions' || argv[0] === 'export') return {command: argv[0], argv: argv.slice(1)};
 
 	let parsed;
 	try {

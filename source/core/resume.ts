@@ -28,6 +28,12 @@ export function eventsToCloseInterruptedTurn(events: readonly SessionEvent[]): E
 	const completed = new Set<string>();
 	const allowed = new Set<string>();
 	for (const event of events.slice(lastTurnStart)) {
+		// A crash between the assistant message and its tool_call_requested lines leaves tool_use
+		// blocks that were never requested; they need a denial too, or the history is invalid.
+		if (event.type === 'assistant_message_completed') {
+			for (const block of event.content) if (block.type === 'tool_use' && !requested.has(block.id)) requested.set(block.id, block.name);
+		}
+
 		if (event.type === 'tool_call_requested') requested.set(event.callId, event.name);
 		if (event.type === 'tool_call_decided') {
 			decided.add(event.callId);

@@ -169,8 +169,10 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'notice', level: event.level, text: event.text, at: event.at}]};
 
 		default: {
+			// Exhaustive at compile time; at run time an event from a newer pgpair changes nothing.
 			const unhandled: never = event;
-			return unhandled;
+			void unhandled;
+			return next;
 		}
 	}
 }
