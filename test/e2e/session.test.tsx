@@ -131,4 +131,36 @@ describe('a supervised session end to end', () => {
 		expect(result).toMatchObject({type: 'tool_result', is_error: true});
 		expect(result.content).toContain('The user denied this tool call.');
 	});
+
+	it('shows a retry the person can see, then the answer, after the API answers 529', async () => {
+		const {setup, server} = await scriptedSession({turns: [
+			{error: {status: 529, type: 'overloaded_error', message: 'Overloaded'}},
+			{text: 'Answered after the retry.'},
+		]});
+		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+		cleanups.push(() => view.unmount());
+		view.stdin.write('hello');
+		view.stdin.write('\r');
+		await waitFor(() => view.frames.some(frame => /Retrying \(2\/\d\) in/.test(frame)), 'the retry notice', 20_000);
+		await waitFor(() => view.frames.join('\n').includes('Answered after the retry.'), 'the answer', 20_000);
+		expect(server.requests).toHaveLength(2);
+		expect(setup.store.getEvents().filter(e => e.type === 'model_retry_scheduled')).toHaveLength(1);
+	});
+
+	it('cancels a streaming turn with Esc: the partial answer stays, the turn is marked cancelled', async () => {
+		const {setup} = await scriptedSession({turns: [{text: 'word '.repeat(400), chunk: 5, delay_ms: 10}]});
+		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+		cleanups.push(() => view.unmount());
+		view.stdin.write('talk');
+		view.stdin.write('\r');
+		await waitFor(() => setup.store.getState().liveText.length > 50, 'some streamed text');
+		view.stdin.write('\u001B');
+		await waitFor(() => setup.store.getState().activity === 'idle', 'the turn to stop');
+		const events = setup.store.getEvents();
+		expect(events.at(-1)).toMatchObject({type: 'turn_completed', outcome: 'cancelled'});
+		const partial = events.find(e => e.type === 'assistant_message_completed');
+		expect(partial?.type === 'assistant_message_completed' && partial.content[0]?.type === 'text' && partial.content[0].text.length).toBeGreaterThan(50);
+		expect(partial?.type === 'assistant_message_completed' && partial.content[0]?.type === 'text' && partial.content[0].text.length).toBeLessThan(2000);
+		await waitFor(() => view.lastFrame()?.includes('Turn cancelled.'), 'the cancelled marker');
+	});
 });
