@@ -154,10 +154,11 @@ describe('the replay app', () => {
 	});
 
 	it('shows help with ? and quits with q', async () => {
-		const {press, exited} = await open();
+		const {view, press, exited} = await open();
 		await press('?', 'Replay keys');
 		await press('?', /^(?![\s\S]*Replay keys)/);
-		await press('q', /./);
+		// After q the app unmounts, so there is no frame to wait for: wait for the exit itself.
+		view.stdin.write('q');
 		await waitFor(() => exited(), 'the replay to exit');
 	});
 });
