@@ -26,6 +26,7 @@ tools:
   - mcp__supabase__list_edge_functions
   - mcp__supabase__get_edge_function
   - mcp__supabase__deploy_edge_function
+  - mcp__supabase__invoke_edge_function
   - mcp__supabase__create_branch
   - mcp__supabase__list_branches
   - mcp__supabase__delete_branch
@@ -127,7 +128,8 @@ rollback;
   and \`Content-Type: application/json\`; log the detail with \`console.error\`, never send stack traces to the client.
 - Secrets come from \`Deno.env.get(...)\`, set as project secrets, never from the source.
 - Keep cold starts short: do heavy setup once at module level, import only what the function uses.
-- After a deploy, read \`get_logs\` for the \`edge-function\` service to confirm it runs cleanly.
+- After a deploy, call it with \`invoke_edge_function\` (a good request, a malformed body, no authorization) and read
+  \`get_logs\` for the \`edge-function\` and \`edge-function-runtime\` services to confirm it behaves.
 
 ## Query performance
 

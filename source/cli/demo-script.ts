@@ -64,6 +64,12 @@ export const DEMO_SCRIPT: Script = {
 			tool_calls: [{name: 'mcp__supabase__get_advisors', input: {type: 'security'}}],
 		},
 		{
+			text: 'Last, the TypeScript types for the app, so `createClient<Database>()` knows the new table.',
+			chunk: 6,
+			delay_ms: 15,
+			tool_calls: [{name: 'mcp__supabase__generate_typescript_types', input: {}}],
+		},
+		{
 			text: 'Done. `public.todos` exists with RLS on, two commented policies scoped to `authenticated`, and an index on `user_id`. A signed-in user sees only their own rows.\n\nThis was the offline demo: the answers were scripted, but every tool call ran for real against the embedded database in `.pgpair/`, and only after you approved it. Set ANTHROPIC_API_KEY to pair with the real model.',
 			chunk: 10,
 			delay_ms: 10,

@@ -12,7 +12,8 @@ import {resolveApiConfig} from '../model/model-config.js';
 import {startScriptedServer, type ScriptedServer} from '../model/scripted-server.js';
 import {createRunner, type Runner} from '../store/runner.js';
 import {loadMcpConfig, parseMcpConfig, type McpServerConfig} from '../tools/mcp-config.js';
-import {createMcpHost, type McpHost} from '../tools/mcp-host.js';
+import {createMcpHost, mcpToolName, type McpHost} from '../tools/mcp-host.js';
+import {createPreviewer} from '../preview/index.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
 import {createLocalTools} from '../tools/local/index.js';
 import type {SessionRecord} from './session-setup.js';
@@ -21,8 +22,10 @@ import {classifyCallSync} from '../policy/classify-call.js';
 import {findForbidden} from '../policy/forbidden.js';
 import {loadSqlParser} from '../policy/sql-parser.js';
 import type {ToolAnnotations} from '../tools/mcp-host.js';
+import {CHECKLIST_TOOL_NAME, checklistToolDefinition, createChecklistEngine, createMcpEvidence, handleChecklistTool, type ChecklistEngine} from '../checklist/index.js';
 
 export type ConnectedSession = {
+	checklist: ChecklistEngine;
 	toolHost: ToolHostPort;
 	mcp: McpHost;
 	/** Undefined when no API key is set and no script was given. */
@@ -48,22 +51,57 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		? parseMcpConfig(fs.readFileSync(path.resolve(cwd, args.mcpConfig), 'utf8'), args.mcpConfig, env)
 		: loadMcpConfig(cwd, env) ?? builtinServers(record.context.cliEntry, cwd, env);
 	const mcp = createMcpHost(servers, line => log.write(line));
+	// The checklist asks the database server directly: its look-ups are evidence gathering, not the
+	// agent's actions, so they never wait for approval and never enter the transcript.
+	const databaseServer = 'supabase' in servers ? 'supabase' : Object.keys(servers)[0] ?? 'supabase';
+	const checklist = createChecklistEngine({
+		items: agent.checklist,
+		evidence: createMcpEvidence(async (name, args) => mcp.call(`mcp__${databaseServer}__${name}`, args, new AbortController().signal), {workspace: cwd}),
+		onChange: change => store.append(change),
+		initial: store.getState().checklist,
+		onError: (item, error) => log.write(`[checklist] ${item.id}: ${(error as Error).message ?? String(error)}`),
+	});
+	store.subscribe(() => {
+		void checklist.evaluate(store.getEvents());
+	});
 	const toolHost = createToolHost({
 		mcp,
 		local: createLocalTools({workspaceRoot: cwd, env}),
 		isAllowed: name => filterTools([name], agent.tools).length > 0,
 		classify: async (call, tool) => classifyForApproval(call, tool?.annotations, {production: args.production}),
+		preview: createPreviewer({
+			callServerTool: async (server, tool, toolArgs, signal) => mcp.call(mcpToolName(server, tool), toolArgs, signal ?? new AbortController().signal),
+			hasServerTool: (server, tool) => mcp.tools().some(t => t.server === server && t.tool === tool),
+			workspaceRoot: cwd,
+		}),
+		own: {
+			definitions: () => (agent.checklist.length > 0 ? [checklistToolDefinition(checklist)] : []),
+			has: name => name === CHECKLIST_TOOL_NAME && agent.checklist.length > 0,
+			call: async call => handleChecklistTool(checklist, call.input),
+		},
 	});
 
-	const makeRunner = (model: ModelPort) => createRunner({
-		store,
-		model,
-		tools: toolHost,
-		clock: Date,
-		agent: {systemPrompt: systemPrompt(agent, cwd), model: record.modelId},
-		policy: record.context.policy,
-		maxRounds: args.maxTurns,
-	});
+	const makeRunner = (model: ModelPort): Runner => {
+		const runner = createRunner({
+			store,
+			model,
+			tools: toolHost,
+			clock: Date,
+			agent: {systemPrompt: systemPrompt(agent, cwd), model: record.modelId},
+			policy: record.context.policy,
+			maxRounds: args.maxTurns,
+		});
+		return {
+			...runner,
+			async submitPrompt(text) {
+				await runner.submitPrompt(text);
+				// "Done" while the checklist has open items is worth saying, in the chat, once per turn.
+				await checklist.evaluate(store.getEvents()).catch(() => undefined);
+				const notice = checklist.openItemsNotice(store.getState());
+				if (notice) store.append({type: 'notice_shown', level: 'warning', text: notice});
+			},
+		};
+	};
 
 	const scriptedServers: ScriptedServer[] = [];
 	const scriptedRunner = async (script: Parameters<typeof startScriptedServer>[0]) => {
@@ -81,6 +119,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	}
 
 	return {
+		checklist,
 		toolHost,
 		mcp,
 		runner,
@@ -96,6 +135,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 
 /** Class, hazards and forbidden-action violations of a call, as the approval pane shows them. */
 export async function classifyForApproval(call: {name: string; input: unknown}, annotations: ToolAnnotations | undefined, target: {production: boolean}): Promise<ToolCallClassification> {
+	if (call.name === CHECKLIST_TOOL_NAME) return {class: 'read-only', hazards: [], reason: 'Only updates the quality checklist.'};
 	await loadSqlParser();
 	const policyCall = {name: call.name, input: call.input, ...(annotations ? {annotations} : {})};
 	const classification = classifyCallSync(policyCall);

@@ -84,6 +84,12 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 			startDemo={startDemo}
 			{...(args.prompt ? {initialPrompt: args.prompt} : {})}
 			onExit={() => void close()}
+			checklist={{
+				items: agent.checklist,
+				tick: itemId => {
+					void connecting.then(c => c.checklist.tickByUser(itemId));
+				},
+			}}
 			onCycleMode={() => record.store.append({type: 'permission_mode_changed', mode: gate.cycleMode()})}
 		/>,
 		{exitOnCtrlC: false},

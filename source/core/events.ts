@@ -92,6 +92,8 @@ export type EventBody =
 			name: string;
 			input: unknown;
 			classification?: ToolCallClassification;
+			/** A preview will follow before the call can be decided (the pane waits for it). */
+			previewPending?: boolean;
 	  }
 	| {
 			type: 'tool_call_decided';

@@ -14,6 +14,8 @@ export type ToolCallView = {
 	classification?: ToolCallClassification;
 	/** The latest preview (recomputed when the person edits the call). */
 	preview?: CallPreview;
+	/** A preview is on its way; the call cannot be decided before it is shown. */
+	previewPending?: boolean;
 	status: ToolCallStatus;
 	decidedBy?: DecisionSource;
 	reason?: string;
@@ -110,6 +112,7 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 				name: event.name,
 				input: event.input,
 				...(event.classification ? {classification: event.classification} : {}),
+				...(event.previewPending ? {previewPending: true} : {}),
 				status: 'awaiting_approval',
 				requestedAt: event.at,
 			};
@@ -152,7 +155,7 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 			const call = state.openCalls.find(c => c.callId === event.callId);
 			const previews = [...state.previews, {callId: event.callId, name: call?.name ?? event.callId, preview: event.preview, at: event.at}];
 			if (!call) return {...next, previews};
-			return {...next, previews, openCalls: state.openCalls.map(c => (c.callId === event.callId ? {...c, preview: event.preview} : c))};
+			return {...next, previews, openCalls: state.openCalls.map(c => (c.callId === event.callId ? {...c, preview: event.preview, previewPending: false} : c))};
 		}
 
 		case 'checklist_item_changed': {

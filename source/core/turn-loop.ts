@@ -98,7 +98,8 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 		for (const call of calls) {
 			const classification = await classifySafely(ports.tools, call);
 			classified.push({...call, classification});
-			yield record({type: 'tool_call_requested', ...call, ...(classification ? {classification} : {})});
+			const previewPending = ports.tools.preview !== undefined && classification?.class !== 'read-only';
+			yield record({type: 'tool_call_requested', ...call, ...(classification ? {classification} : {}), ...(previewPending ? {previewPending} : {})});
 		}
 
 		for (const call of classified) {
@@ -109,8 +110,9 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 
 			// Previewed right before its own decision, after the calls before it ran, so it shows the state it will meet.
 			if (ports.tools.preview && call.classification?.class !== 'read-only') {
-				const preview = await previewSafely(ports.tools, call, signal);
-				if (preview) yield {type: 'tool_call_previewed', callId: call.callId, preview};
+				// Always an event, so the pane stops waiting even for a tool that has nothing to preview.
+				const preview = (await previewSafely(ports.tools, call, signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
+				yield {type: 'tool_call_previewed', callId: call.callId, preview};
 			}
 
 			let decision;

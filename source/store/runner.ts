@@ -45,15 +45,32 @@ export type Runner = {
 	isBusy(): boolean;
 };
 
+function toApproval(decision: UserDecision): ApprovalDecision {
+	if (decision.decision === 'allow') {
+		return {decision: 'allow', by: 'user', ...(decision.forSession ? {reason: 'allowed for the rest of this session'} : decision.confirmation ? {reason: `confirmed by typing "${decision.confirmation}"`} : {}), ...(decision.editedInput === undefined ? {} : {editedInput: decision.editedInput})};
+	}
+
+	return {decision: 'deny', by: 'user', ...(decision.feedback ? {feedback: decision.feedback} : {})};
+}
+
 export function createRunner(options: RunnerOptions): Runner {
 	const {store} = options;
 	const waiting = new Map<string, {call: PendingCall; resolve: (decision: ApprovalDecision) => void}>();
+	const earlyDecisions = new Map<string, UserDecision>();
 	let controller: AbortController | undefined;
 
 	const approver: ApproverPort = {
 		decide(call, signal) {
 			const automatic = options.policy.decide(call);
 			if (automatic !== 'ask') return Promise.resolve(automatic);
+			// A key pressed while the loop was still preparing this call (previewing it) is not lost.
+			const early = earlyDecisions.get(call.callId);
+			if (early) {
+				earlyDecisions.delete(call.callId);
+				options.policy.remember?.(call, early);
+				return Promise.resolve(toApproval(early));
+			}
+
 			return new Promise<ApprovalDecision>(resolve => {
 				const onAbort = () => {
 					waiting.delete(call.callId);
@@ -102,14 +119,14 @@ export function createRunner(options: RunnerOptions): Runner {
 
 		resolveApproval(callId, decision) {
 			const pending = waiting.get(callId);
-			if (!pending) return;
-			const {resolve} = pending;
-			options.policy.remember?.(pending.call, decision);
-			if (decision.decision === 'allow') {
-				resolve({decision: 'allow', by: 'user', ...(decision.forSession ? {reason: 'allowed for the rest of this session'} : decision.confirmation ? {reason: `confirmed by typing "${decision.confirmation}"`} : {}), ...(decision.editedInput === undefined ? {} : {editedInput: decision.editedInput})});
-			} else {
-				resolve({decision: 'deny', by: 'user', ...(decision.feedback ? {feedback: decision.feedback} : {})});
+			if (!pending) {
+				// Only calls the store shows as waiting can be decided ahead of the loop.
+				if (store.getState().openCalls.some(c => c.callId === callId && c.status === 'awaiting_approval')) earlyDecisions.set(callId, decision);
+				return;
 			}
+
+			options.policy.remember?.(pending.call, decision);
+			pending.resolve(toApproval(decision));
 		},
 
 		async previewEdit(callId, input) {

@@ -27,6 +27,12 @@ export type DeployInput = {
 	files: EdgeFunctionFile[];
 };
 
+/**
+ * A check that runs after the syntax check and before anything is stored (the Deno type check); it returns
+ * `file:line:column - message` errors, an empty list when the function passes.
+ */
+export type DeployCheck = (source: {files: EdgeFunctionFile[]; entrypoint: string; importMapPath?: string}) => Promise<string[]>;
+
 export const FUNCTION_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /** A file name inside the function directory: relative, no `..`, no backslashes. */
@@ -147,7 +153,7 @@ export class EdgeFunctionStore {
 		return {...toFunction(row), files: row.files};
 	}
 
-	async deploy(projectRef: string, input: DeployInput): Promise<EdgeFunction> {
+	async deploy(projectRef: string, input: DeployInput, check?: DeployCheck): Promise<EdgeFunction> {
 		if (!FUNCTION_NAME_PATTERN.test(input.name)) {
 			throw new Error(
 				`Function name "${input.name}" is invalid: start with a letter, then letters, digits, "-" or "_".`,
@@ -166,6 +172,12 @@ export class EdgeFunctionStore {
 		const errors = await findSyntaxErrors(files);
 		if (errors.length > 0) {
 			throw new Error(`Edge function "${input.name}" was not deployed; it has syntax errors:\n${errors.join('\n')}`);
+		}
+		if (check) {
+			const typeErrors = await check({files, entrypoint, ...(importMap ? {importMapPath: importMap} : {})});
+			if (typeErrors.length > 0) {
+				throw new Error(`Edge function "${input.name}" was not deployed; \`deno check\` found errors:\n${typeErrors.join('\n')}`);
+			}
 		}
 
 		const slug = input.name;

@@ -1,5 +1,6 @@
 import {createHash, randomInt} from 'node:crypto';
 import {EdgeFunctionStore} from './edge-functions.js';
+import {FunctionsRuntime, type FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
 import {LogStore} from './logs.js';
 import {listMigrations, MigrationFiles} from './migrations.js';
 import type {DatabasePlatform, PlatformHost} from './platform.js';
@@ -18,6 +19,8 @@ export type LocalSupabaseOptions = {
 	/** Directory holding `supabase/migrations` and `supabase/functions`; omitted means no workspace files. */
 	workspace?: string;
 	readOnly?: boolean;
+	/** Deno binary, gateway port and cache directory of the edge-functions runtime. */
+	functions?: FunctionsRuntimeOptions;
 };
 
 /** Lowercase letters, like the 20-character refs of hosted Supabase projects. */
@@ -44,6 +47,8 @@ export class LocalSupabase {
 	readonly workspace: string | undefined;
 	readonly readOnly: boolean;
 	readonly logs = new LogStore();
+	/** Serves deployed edge functions over HTTP on loopback; nothing runs until the first request or URL lookup. */
+	readonly functionsRuntime: FunctionsRuntime;
 	readonly #branchDatabases = new Map<string, Promise<DatabasePlatform>>();
 	#boot: Promise<Booted> | undefined;
 	#lock: Promise<unknown> = Promise.resolve();
@@ -54,6 +59,7 @@ export class LocalSupabase {
 		this.host = options.host;
 		this.workspace = options.workspace;
 		this.readOnly = options.readOnly ?? false;
+		this.functionsRuntime = new FunctionsRuntime(this, options.functions);
 	}
 
 	/** Starts the database without waiting for it; a failure is kept and reported by the first tool that needs it. */
@@ -135,6 +141,7 @@ export class LocalSupabase {
 	}
 
 	async close(): Promise<void> {
+		await this.functionsRuntime.close();
 		const boot = this.#boot;
 		this.#boot = undefined;
 		await boot?.catch(() => undefined);

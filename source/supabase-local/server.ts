@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {BranchService} from './branches.js';
+import type {FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
 import {LocalSupabase} from './local-project.js';
 import type {PlatformHost} from './platform.js';
 import {createPGliteHost} from './pglite-platform.js';
@@ -11,6 +12,7 @@ import {registerDatabaseTools} from './tools/database-tools.js';
 import {registerDebuggingTools} from './tools/debugging-tools.js';
 import {registerDevelopmentTools} from './tools/development-tools.js';
 import {registerEdgeFunctionTools} from './tools/edge-function-tools.js';
+import {registerPreviewTools} from './tools/preview-tools.js';
 import type {ToolContext} from './tools/util.js';
 
 export type SupabaseMcpServerOptions = {
@@ -28,6 +30,8 @@ export type SupabaseMcpServerOptions = {
 	host?: PlatformHost;
 	/** More tool groups (e.g. advisors, type generation), registered after the built-in ones. */
 	toolGroups?: ((server: McpServer, context: ToolContext) => void)[];
+	/** Edge-functions runtime: Deno binary (`null`: none), gateway port, cache directory. */
+	functions?: FunctionsRuntimeOptions;
 };
 
 export type SupabaseMcpServer = {
@@ -60,6 +64,7 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 		host: createHost(options),
 		workspace: path.resolve(options.workspace ?? process.cwd()),
 		readOnly,
+		...(options.functions ? {functions: options.functions} : {}),
 	});
 	local.start();
 	const server = new McpServer(
@@ -78,6 +83,7 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 		registerEdgeFunctionTools,
 		registerBranchingTools,
 		registerAdvisorTools,
+		registerPreviewTools,
 		...(options.toolGroups ?? []),
 	]) {
 		register(server, context);

@@ -2,7 +2,8 @@ import path from 'node:path';
 import {StdioServerTransport} from '@modelcontextprotocol/sdk/server/stdio.js';
 import {createSupabaseMcpServer, type SupabaseMcpServerOptions} from './server.js';
 
-const USAGE = 'usage: pgpair mcp [--read-only] [--db <postgres-url>] [--data-dir <dir>] [--workspace <dir>]';
+const USAGE =
+	'usage: pgpair mcp [--read-only] [--db <postgres-url>] [--data-dir <dir>] [--workspace <dir>] [--functions-port <port>]';
 
 /** Parses `pgpair mcp` arguments; `--db` falls back to `DATABASE_URL`. */
 export function parseMcpArguments(argv: string[], env: NodeJS.ProcessEnv = process.env): SupabaseMcpServerOptions {
@@ -28,6 +29,12 @@ export function parseMcpArguments(argv: string[], env: NodeJS.ProcessEnv = proce
 			case '--workspace':
 				options.workspace = path.resolve(value());
 				break;
+			case '--functions-port': {
+				const port = Number(value());
+				if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--functions-port needs a port number\n${USAGE}`);
+				options.functions = {...options.functions, port};
+				break;
+			}
 			case '--help':
 			case '-h':
 				throw new Error(USAGE);

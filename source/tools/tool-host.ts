@@ -2,6 +2,7 @@
  * The tool host the runner sees: the local Claude Code tools (if given) and MCP tools (started in the
  * background, never before the first frame), both filtered by the agent file's `tools` list.
  */
+import type {CallPreview} from '../core/events.js';
 import type {ToolCall, ToolCallClassification, ToolDefinition, ToolResult} from './types.js';
 import type {LocalTools} from './local/index.js';
 import type {McpHost, McpTool} from './mcp-host.js';
@@ -14,13 +15,32 @@ export type ToolHostOptions = {
 	isAllowed: (name: string) => boolean;
 	/** Classifies every call, local ones included (with `tool` undefined for them). */
 	classify?: (call: ToolCall, tool: McpTool | undefined) => Promise<ToolCallClassification>;
+	/** What a call would do, before it is approved (dry runs, file diffs). */
+	preview?: (call: ToolCall, signal: AbortSignal) => Promise<CallPreview | undefined>;
+	/**
+	 * pgpair's own tools (the checklist): always offered, whatever the agent's list says, because they
+	 * change nothing outside pgpair.
+	 */
+	own?: OwnTools;
 };
+
+export type OwnTools = {
+	definitions(): ToolDefinition[];
+	has(name: string): boolean;
+	call(call: ToolCall): Promise<ToolResult>;
+};
+
+/** Server tools named `pgpair_*` serve pgpair itself (dry runs, probes); the model never sees them. */
+export function isInternalTool(tool: {tool?: string; name: string}): boolean {
+	return (tool.tool ?? tool.name).startsWith('pgpair_');
+}
 
 export type ToolHostPort = {
 	ready(): Promise<void>;
 	list(): ToolDefinition[];
 	call(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
 	classify(call: ToolCall): Promise<ToolCallClassification>;
+	preview?(call: ToolCall, signal: AbortSignal): Promise<CallPreview | undefined>;
 	/** Tools of the configured servers, before the agent filter (for warnings and `/tools`). */
 	allTools(): McpTool[];
 };
@@ -32,13 +52,19 @@ export function createToolHost(options: ToolHostOptions): ToolHostPort {
 		return started;
 	};
 
-	const visible = (): ToolDefinition[] => [...(options.local?.definitions() ?? []), ...options.mcp.tools()].filter(tool => options.isAllowed(tool.name));
+	const mcpTools = () => options.mcp.tools().filter(tool => !isInternalTool(tool));
+	const visible = (): ToolDefinition[] => [
+		...[...(options.local?.definitions() ?? []), ...mcpTools()].filter(tool => options.isAllowed(tool.name)),
+		...(options.own?.definitions() ?? []),
+	];
 
 	return {
 		ready,
 		list: () => visible().map(({name, description, inputSchema}) => ({name, description, inputSchema})),
 		async call(call, signal) {
-			if (!options.isAllowed(call.name)) {
+			if (options.own?.has(call.name)) return options.own.call(call);
+			const internal = options.mcp.tools().find(t => t.name === call.name && isInternalTool(t));
+			if (!options.isAllowed(call.name) || internal) {
 				// The model asked for a tool it was never offered: refuse without touching any server.
 				return {isError: true, content: `The tool ${call.name} is not available to this agent.`};
 			}
@@ -51,7 +77,8 @@ export function createToolHost(options: ToolHostOptions): ToolHostPort {
 			if (options.classify) return options.classify(call, tool);
 			return classifyByAnnotations(tool);
 		},
-		allTools: () => options.mcp.tools(),
+		...(options.preview ? {preview: options.preview} : {}),
+		allTools: () => mcpTools(),
 	};
 }
 

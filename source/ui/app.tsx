@@ -5,6 +5,8 @@ import type {EventStore} from '../store/event-store.js';
 import type {Runner} from '../store/runner.js';
 import {ApprovalPane} from './approval-pane.js';
 import {ChatEntryView} from './chat-entry.js';
+import {DiffHistory} from './diff-history.js';
+import {ChecklistPane, checklistSummary, type ChecklistPaneItem} from './checklist-pane.js';
 import {HelpOverlay} from './help-overlay.js';
 import {matches} from './keybindings.js';
 import {LiveTurn} from './live-turn.js';
@@ -31,6 +33,8 @@ export type AppProps = {
 	startDemo?: () => Promise<Runner>;
 	/** Runs a first prompt as soon as the app is up (demo, `pgpair "prompt"`). */
 	initialPrompt?: string;
+	/** The agent's quality checklist items, and how the person ticks one (Space in the pane). */
+	checklist?: {items: readonly ChecklistPaneItem[]; tick(itemId: string): void};
 	/** Shift+Tab: cycle the permission mode (the app records the change as an event). */
 	onCycleMode?: () => void;
 	onExit: () => void;
@@ -53,6 +57,12 @@ export function App(props: AppProps) {
 	};
 	const [demoStarting, setDemoStarting] = useState(false);
 	const [paneTyping, setPaneTyping] = useState(false);
+	const [showDiffs, setShowDiffs] = useState(false);
+	// One object, so fast key repeats never read a stale selection.
+	const [checklistView, setChecklistView] = useState({open: false, selected: 0, expanded: false});
+	const checklistRef = useRef(checklistView);
+	checklistRef.current = checklistView;
+	const checklistItems = props.checklist?.items ?? [];
 	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const queue = pendingApprovals(state);
 	const busy = state.activity !== 'idle';
@@ -89,7 +99,14 @@ export function App(props: AppProps) {
 
 		// While the approval pane takes typed text, Esc belongs to it (back out), not to the turn.
 		if (paneTyping) return;
-		if (matches('cancelTurn', input, key)) {
+		// The diff history owns the keyboard while it is open (it closes itself with Esc).
+		if (showDiffs) return;
+		if (matches('openDiffs', input, key)) {
+			if (queue.length === 0 && state.previews.length > 0) setShowDiffs(true);
+			return;
+		}
+
+		if (matches('cancelTurn', input, key) && !(checklistRef.current.open && queue.length === 0)) {
 			if (showHelp) setShowHelp(false);
 			else runner?.cancelTurn();
 			return;
@@ -97,6 +114,25 @@ export function App(props: AppProps) {
 
 		if (matches('cycleMode', input, key)) {
 			props.onCycleMode?.();
+			return;
+		}
+
+		if (matches('toggleChecklist', input, key) && checklistItems.length > 0) {
+			setChecklistView(view => ({...view, open: !view.open}));
+			return;
+		}
+
+		const view = checklistRef.current;
+		if (view.open && queue.length === 0) {
+			if (key.escape) setChecklistView({...view, open: false});
+			else if (key.upArrow) setChecklistView({...view, selected: Math.max(0, view.selected - 1)});
+			else if (key.downArrow) setChecklistView({...view, selected: Math.min(checklistItems.length - 1, view.selected + 1)});
+			else if (matches('showEvidence', input, key)) setChecklistView({...view, expanded: !view.expanded});
+			else if (matches('tickChecklist', input, key)) {
+				const item = checklistItems[view.selected];
+				if (item) props.checklist?.tick(item.id);
+			}
+
 			return;
 		}
 
@@ -164,21 +200,34 @@ export function App(props: AppProps) {
 				</Box>
 			) : null}
 			{showHelp ? <HelpOverlay /> : null}
+			{showDiffs ? <DiffHistory previews={state.previews} width={width} height={Math.max(8, rows - 6)} onClose={() => setShowDiffs(false)} /> : null}
+			{checklistView.open && queue.length === 0 ? (
+				<ChecklistPane
+					items={checklistItems}
+					entries={state.checklist}
+					selected={checklistView.selected}
+					expanded={checklistView.expanded}
+					width={width}
+					maxRows={Math.max(6, rows - 8)}
+					hint="↑↓ select · Enter evidence · Space tick yourself · Esc close"
+				/>
+			) : null}
 			<ApprovalPane
 				queue={queue}
 				width={width}
 				maxRows={Math.max(8, rows - 6)}
 				onDecision={(callId, decision) => runner?.resolveApproval(callId, decision)}
+				onPreviewEdit={(callId, input) => void runner?.previewEdit(callId, input)}
 				onTypingChange={setPaneTyping}
 			/>
 			<PromptInput
-				isActive={queue.length === 0}
+				isActive={queue.length === 0 && !checklistView.open && !showDiffs}
 				placeholder={queue.length > 0 ? 'answer the tool call above' : busy ? 'working… (Esc to cancel)' : 'ask the backend engineer…'}
 				onSubmit={onSubmit}
 				onEmptyKey={onEmptyKey}
 			/>
 			{quitArmed ? <Text color={THEME.warn}>Press Ctrl+C again to quit.</Text> : null}
-			<StatusBar mode={state.mode} agent={meta.agent} model={meta.model} sessionId={meta.sessionId} usage={state.usage} activity={state.activity} servers={servers} width={width} />
+			<StatusBar checklist={checklistItems.length > 0 ? checklistSummary(state, checklistItems) : ''} mode={state.mode} agent={meta.agent} model={meta.model} sessionId={meta.sessionId} usage={state.usage} activity={state.activity} servers={servers} width={width} />
 		</Box>
 	);
 }

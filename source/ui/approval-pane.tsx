@@ -3,6 +3,7 @@ import React, {useEffect, useState} from 'react';
 import type {ToolCallView} from '../core/session-state.js';
 import type {UserDecision} from '../store/runner.js';
 import {matches} from './keybindings.js';
+import {DiffView, previewBodyRows, previewMaxScroll} from './diff-view.js';
 import {SqlLine} from './sql-highlight.js';
 import {TextField} from './text-field.js';
 import {THEME} from './theme.js';
@@ -16,6 +17,8 @@ export type ApprovalPaneProps = {
 	/** Rows the pane may use in all; the keys line always stays visible. */
 	maxRows: number;
 	onDecision: (callId: string, decision: UserDecision) => void;
+	/** The person saved an edit: recompute the preview for it (the pane waits for it before allowing). */
+	onPreviewEdit?: (callId: string, input: unknown) => void;
 	/** Lets the app know the pane is typing (feedback, edit, confirmation) so global keys stay quiet. */
 	onTypingChange?: (typing: boolean) => void;
 	/**
@@ -30,37 +33,58 @@ const CLASS_COLOR = {'read-only': THEME.readOnly, write: THEME.write, destructiv
 type PaneMode = {kind: 'keys'} | {kind: 'feedback'} | {kind: 'edit'; error?: string} | {kind: 'confirm'; error?: string};
 
 /** The pending tool call and the keys that decide it. Owns the keyboard while it is shown. */
-export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange, taken}: ApprovalPaneProps) {
+export function ApprovalPane({queue, width, maxRows, onDecision, onPreviewEdit, onTypingChange, taken}: ApprovalPaneProps) {
 	const call = queue[0];
 	const [mode, setMode] = useState<PaneMode>({kind: 'keys'});
 	const [scroll, setScroll] = useState(0);
+	// The edited input waiting for its own preview; what runs is exactly what the preview shows.
+	const [edited, setEdited] = useState<{input: unknown} | undefined>(undefined);
+	const [showSql, setShowSql] = useState(false);
 	const callId = call?.callId;
 	useEffect(() => {
 		setMode({kind: 'keys'});
 		setScroll(0);
+		setEdited(undefined);
+		setShowSql(false);
 	}, [callId]);
 	useEffect(() => onTypingChange?.(mode.kind !== 'keys'), [mode.kind]);
 
 	const violations = call?.classification?.violations ?? [];
 	const destructive = call?.classification?.class === 'destructive';
-	const body = call ? editableText(call.input) : {text: '', sql: false};
+	const input = edited ? edited.input : call?.input;
+	const body = call ? editableText(input) : {text: '', sql: false};
 	const lines = body.text.split('\n');
+	const preview = call?.preview;
+	const previewIsCurrent = preview !== undefined && (edited ? sameJson(preview.input, edited.input) : preview.input === undefined);
+	// The person decides on what they saw: no key allows a call before its preview is on screen.
+	const waitingForPreview = (edited !== undefined && !previewIsCurrent) || call?.previewPending === true;
+	const blocked = previewIsCurrent && preview?.error !== undefined;
+	// A preview that could not be made says so in one line; the SQL itself is then the thing to read.
+	const previewHasContent = preview !== undefined && (preview.kind !== 'unavailable' || preview.error !== undefined);
+	const showPreview = previewIsCurrent && previewHasContent && !showSql;
 	// Header, hazards, banner, keys and borders take the rest; the body never pushes the keys away.
-	const chrome = 5 + (call?.classification?.hazards.length ? 1 : 0) + (violations.length > 0 ? violations.length + 1 : 0) + (queue.length > 1 ? 0 : 0);
+	const chrome = 5 + (call?.classification?.hazards.length ? 1 : 0) + (violations.length > 0 ? violations.length + 1 : 0) + (previewIsCurrent ? 1 : 0);
 	const bodyRows = Math.max(2, maxRows - chrome);
-	const maxScroll = Math.max(0, lines.length - bodyRows);
+	const maxScroll = showPreview ? previewMaxScroll(preview!, bodyRows) : Math.max(0, lines.length - bodyRows);
+	const page = showPreview ? Math.max(1, previewBodyRows(preview!, bodyRows)) : bodyRows;
 
 	useInput(
 		(input, key) => {
 			if (!call) return;
+			const allowed = edited ? {editedInput: edited.input} : {};
 			if (input === 'j' || key.downArrow) setScroll(s => Math.min(maxScroll, s + 1));
 			else if (input === 'k' || key.upArrow) setScroll(s => Math.max(0, s - 1));
-			else if (key.pageDown) setScroll(s => Math.min(maxScroll, s + bodyRows));
-			else if (key.pageUp) setScroll(s => Math.max(0, s - bodyRows));
-			else if (matches('approveOnce', input, key)) {
+			else if (key.pageDown) setScroll(s => Math.min(maxScroll, s + page));
+			else if (key.pageUp) setScroll(s => Math.max(0, s - page));
+			else if (input === 'v' && previewIsCurrent) {
+				setShowSql(v => !v);
+				setScroll(0);
+			} else if (matches('approveOnce', input, key)) {
+				// A failed dry run cannot be approved as is, and an edit runs only once its own preview is shown.
+				if (blocked || waitingForPreview) return;
 				if (violations.length > 0) setMode({kind: 'confirm'});
-				else onDecision(call.callId, {decision: 'allow'});
-			} else if (matches('approveForSession', input, key) && !destructive && violations.length === 0) {
+				else onDecision(call.callId, {decision: 'allow', ...allowed});
+			} else if (matches('approveForSession', input, key) && !destructive && violations.length === 0 && !blocked && !waitingForPreview && !edited) {
 				onDecision(call.callId, {decision: 'allow', forSession: true});
 			} else if (matches('deny', input, key)) onDecision(call.callId, {decision: 'deny'});
 			else if (matches('denyWithFeedback', input, key)) setMode({kind: 'feedback'});
@@ -95,18 +119,37 @@ export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange,
 					label={body.sql ? 'Edit the SQL (what you save is what runs)' : 'Edit the arguments (JSON)'}
 					initial={body.text}
 					multiline
-					hint="Ctrl+S run the edited call · Esc back"
+					hint={onPreviewEdit ? 'Ctrl+S save and preview the edited call · Esc back' : 'Ctrl+S save the edited call · Esc back'}
 					maxRows={bodyRows}
 					{...(mode.error ? {error: mode.error} : {})}
 					onCancel={() => setMode({kind: 'keys'})}
 					onSubmit={text => {
-						const edited = applyEdit(call.input, text, body.sql);
-						if ('error' in edited) setMode({kind: 'edit', error: edited.error});
-						else onDecision(call.callId, {decision: 'allow', editedInput: edited.input});
+						const result = applyEdit(input, text, body.sql);
+						if ('error' in result) {
+							setMode({kind: 'edit', error: result.error});
+							return;
+						}
+
+						setMode({kind: 'keys'});
+						setScroll(0);
+						if (onPreviewEdit && call.preview) {
+							setEdited({input: result.input});
+							onPreviewEdit(call.callId, result.input);
+						} else {
+							onDecision(call.callId, {decision: 'allow', editedInput: result.input});
+						}
 					}}
 				/>
+			) : showPreview ? (
+				<Box flexDirection="column">
+					<Text color={THEME.dim} wrap="truncate-end">{edited ? 'Preview of your edited call' : 'Preview'} (dry run, rolled back) · v show the SQL</Text>
+					<DiffView preview={preview!} maxRows={bodyRows} scroll={scroll} width={Math.max(20, width - 4)} />
+				</Box>
 			) : (
 				<Box flexDirection="column" marginY={0}>
+					{previewIsCurrent && previewHasContent ? <Text color={THEME.dim}>{edited ? 'Your edited call' : 'The call'} · v show the preview</Text> : null}
+					{previewIsCurrent && !previewHasContent ? <Text color={THEME.dim} wrap="truncate-end">{preview!.summary}</Text> : null}
+					{waitingForPreview ? <Text color={THEME.accent}>{edited ? 'Recomputing the preview for your edit…' : 'Computing the preview (a dry run, rolled back)…'}</Text> : null}
 					{visible.map((line, index) => (body.sql ? <SqlLine key={scroll + index} line={line} /> : <Text key={scroll + index} wrap="truncate-end">{line || ' '}</Text>))}
 					{maxScroll > 0 ? <Text color={THEME.dim}>lines {scroll + 1}–{scroll + visible.length} of {lines.length} · j/k PgUp/PgDn scroll</Text> : null}
 				</Box>
@@ -121,7 +164,7 @@ export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange,
 					{...(mode.error ? {error: mode.error} : {})}
 					onCancel={() => setMode({kind: 'keys'})}
 					onSubmit={text => {
-						if (text.trim() === CONFIRM_WORD) onDecision(call.callId, {decision: 'allow', confirmation: CONFIRM_WORD});
+						if (text.trim() === CONFIRM_WORD) onDecision(call.callId, {decision: 'allow', confirmation: CONFIRM_WORD, ...(edited ? {editedInput: edited.input} : {})});
 						else setMode({kind: 'confirm', error: `That was not "${CONFIRM_WORD}"; nothing ran.`});
 					}}
 				/>
@@ -132,13 +175,22 @@ export function ApprovalPane({queue, width, maxRows, onDecision, onTypingChange,
 					{taken.text}
 				</Text>
 			) : mode.kind === 'keys' ? (
-				<ApprovalKeys destructive={destructive} forbidden={violations.length > 0} />
+				<ApprovalKeys destructive={destructive || edited !== undefined} forbidden={violations.length > 0} blocked={blocked} waiting={waitingForPreview} />
 			) : null}
 		</Box>
 	);
 }
 
-function ApprovalKeys({destructive, forbidden}: {destructive: boolean; forbidden: boolean}) {
+function ApprovalKeys({destructive, forbidden, blocked, waiting}: {destructive: boolean; forbidden: boolean; blocked: boolean; waiting: boolean}) {
+	if (blocked || waiting) {
+		return (
+			<Text wrap="truncate-end">
+				<Text color={THEME.error}>{blocked ? 'The dry run failed: it cannot be approved as is. ' : 'Waiting for the preview… '}</Text>
+				<Text color={THEME.accent} bold>e</Text> edit  <Text color={THEME.error} bold>n</Text> deny  <Text color={THEME.error} bold>d</Text> deny with feedback  <Text color={THEME.dim}>Esc cancel turn</Text>
+			</Text>
+		);
+	}
+
 	return (
 		<Text wrap="truncate-end">
 			<Text color={THEME.ok} bold>y</Text>
@@ -151,6 +203,10 @@ function ApprovalKeys({destructive, forbidden}: {destructive: boolean; forbidden
 			<Text color={THEME.error} bold>n</Text> deny  <Text color={THEME.error} bold>d</Text> deny with feedback  <Text color={THEME.accent} bold>e</Text> edit  <Text color={THEME.dim}>Esc cancel turn</Text>
 		</Text>
 	);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+	return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** SQL tools are edited as SQL; anything else as indented JSON. */

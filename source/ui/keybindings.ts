@@ -15,10 +15,14 @@ export type KeyAction =
 	| 'denyWithFeedback'
 	| 'editCall'
 	| 'cycleMode'
+	| 'toggleChecklist'
+	| 'openDiffs'
+	| 'tickChecklist'
+	| 'showEvidence'
 	| 'startDemo'
 	| 'clearInput';
 
-export type KeyBinding = {action: KeyAction; keys: string; context: 'global' | 'input' | 'approval' | 'welcome'; description: string};
+export type KeyBinding = {action: KeyAction; keys: string; context: 'global' | 'input' | 'approval' | 'welcome' | 'checklist'; description: string};
 
 export const KEYBINDINGS: readonly KeyBinding[] = [
 	{action: 'submit', keys: 'Enter', context: 'input', description: 'send the prompt'},
@@ -32,6 +36,10 @@ export const KEYBINDINGS: readonly KeyBinding[] = [
 	{action: 'deny', keys: 'n', context: 'approval', description: 'deny this call (the model is told)'},
 	{action: 'denyWithFeedback', keys: 'd', context: 'approval', description: 'deny and type feedback for the model'},
 	{action: 'editCall', keys: 'e', context: 'approval', description: 'edit the SQL or arguments, then run the edited call (Ctrl+S)'},
+	{action: 'openDiffs', keys: 'Ctrl+D', context: 'global', description: 'reopen the previews (schema diffs, rows, file diffs) of this session'},
+	{action: 'toggleChecklist', keys: 'Ctrl+L', context: 'global', description: 'open or close the quality checklist (↑/↓ select)'},
+	{action: 'showEvidence', keys: 'Enter', context: 'checklist', description: 'show or hide the evidence of the selected item'},
+	{action: 'tickChecklist', keys: 'Space', context: 'checklist', description: 'tick or untick the selected item yourself'},
 	{action: 'startDemo', keys: 'D', context: 'welcome', description: 'run the offline demo (no API key needed)'},
 ];
 
@@ -60,6 +68,14 @@ export function matches(action: KeyAction, input: string, key: Partial<Key>): bo
 			return input === 'e' && !key.ctrl && !key.meta;
 		case 'cycleMode':
 			return key.tab === true && key.shift === true;
+		case 'openDiffs':
+			return key.ctrl === true && input === 'd';
+		case 'toggleChecklist':
+			return key.ctrl === true && input === 'l';
+		case 'tickChecklist':
+			return input === ' ';
+		case 'showEvidence':
+			return key.return === true;
 		case 'startDemo':
 			return input === 'D';
 		default: {

@@ -7,6 +7,8 @@ import {THEME} from './theme.js';
 
 export type StatusBarProps = {
 	mode: PermissionMode;
+	/** e.g. "checklist 3/7"; empty when the agent has none. */
+	checklist?: string;
 	agent: string;
 	model: string;
 	sessionId: string;
@@ -27,11 +29,11 @@ const ACTIVITY_LABEL: Record<Activity, string> = {
 
 const MODE_LABEL: Record<PermissionMode, string> = {default: '', acceptEdits: '⏵⏵ accept edits · ', plan: '⏸ plan mode · '};
 
-export function StatusBar({mode, agent, model, sessionId, usage, activity, servers, width}: StatusBarProps) {
+export function StatusBar({mode, checklist, agent, model, sessionId, usage, activity, servers, width}: StatusBarProps) {
 	const label = ACTIVITY_LABEL[activity];
 	const modeLabel = MODE_LABEL[mode];
 	// One line, always: the details give way first, the activity and mode never.
-	const details = truncate(`${agent} · ${model} · ${sessionId} · ↑${formatTokens(usage.inputTokens)} ↓${formatTokens(usage.outputTokens)} · ${servers} · ? help`, Math.max(0, width - label.length - modeLabel.length - 3));
+	const details = truncate(`${checklist ? `${checklist} · ` : ''}${agent} · ${model} · ${sessionId} · ↑${formatTokens(usage.inputTokens)} ↓${formatTokens(usage.outputTokens)} · ${servers} · ? help`, Math.max(0, width - label.length - modeLabel.length - 3));
 	return (
 		<Box>
 			<Text wrap="truncate-end">

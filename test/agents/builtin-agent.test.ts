@@ -26,10 +26,10 @@ describe('the built-in agent', () => {
 		expect(agent.extra).toEqual({});
 	});
 
-	it('offers the Supabase tools of the reference and the local file and shell tools', () => {
+	it('offers the Supabase tools of the reference, pgpair\'s invoke_edge_function, and the local file and shell tools', () => {
 		const supabase = [
 			'list_tables', 'list_extensions', 'list_migrations', 'apply_migration', 'execute_sql', 'get_logs', 'get_advisors',
-			'generate_typescript_types', 'list_edge_functions', 'get_edge_function', 'deploy_edge_function', 'create_branch',
+			'generate_typescript_types', 'list_edge_functions', 'get_edge_function', 'deploy_edge_function', 'invoke_edge_function', 'create_branch',
 			'list_branches', 'delete_branch', 'merge_branch', 'reset_branch', 'rebase_branch',
 		].map((tool) => `mcp__supabase__${tool}`);
 		expect(agent.tools).toEqual([...supabase, 'Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash']);

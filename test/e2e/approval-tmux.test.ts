@@ -29,9 +29,13 @@ describe('the approval gate in a real terminal', () => {
 		first.type('tidy up the scratch table');
 		first.press('Enter');
 		await first.waitForText('mcp__supabase__apply_migration WRITE', 60_000);
+		// Keys wait for the preview: the person decides on what they have seen.
+		await first.waitForText('+table public.scratch', 60_000);
 		first.type('y');
-		const screen = await first.waitForText('mcp__supabase__execute_sql DESTRUCTIVE', 30_000);
+		await first.waitForText('mcp__supabase__execute_sql DESTRUCTIVE', 30_000);
+		const screen = await first.waitForText('-table public.scratch', 30_000);
 		expect(screen).toContain('drops table public.scratch');
+		expect(screen).toMatch(/data deleted/);
 		// "Allow for the session" is not offered for a destructive call.
 		expect(screen).not.toContain('a allow for session');
 		first.type('n');
@@ -49,6 +53,7 @@ describe('the approval gate in a real terminal', () => {
 		second.type('drop it');
 		second.press('Enter');
 		await second.waitForText('mcp__supabase__execute_sql DESTRUCTIVE', 60_000);
+		await second.waitForText('-table public.scratch', 60_000);
 		second.type('y');
 		await second.waitForText('Dropped.');
 		second.press('C-c');

@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase, testDatabaseUrl} from '../helpers/database-url.js';
 import {connectClient, type SupabaseMcpTestClient} from '../helpers/supabase-mcp-client.js';
 import {TEST_XDG_CACHE_HOME} from './pglite-cache.js';
-import {TOOL_NAMES, WRITE_TOOLS} from './tool-suite.js';
+import {ALL_TOOL_NAMES, WRITE_TOOLS} from './tool-suite.js';
 
 const BIN = fileURLToPath(new URL('../../source/supabase-local/stdio-bin.ts', import.meta.url));
 const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,7 +50,7 @@ describe('pgpair mcp over stdio (PGlite)', () => {
 		const first = await spawnServer(['--workspace', workspace]);
 		try {
 			const {tools} = await first.client.listTools();
-			expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
+			expect(tools.map((t) => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
 			expect(await first.call('list_tables')).toEqual({tables: []});
 			await first.call('apply_migration', {name: 'create_pets', query: 'create table pets (name text primary key);'});
 			expect(await first.sql("insert into pets values ('rex') returning name")).toEqual([{name: 'rex'}]);
@@ -93,7 +93,7 @@ describe('pgpair mcp over stdio (real Postgres via --db)', () => {
 		const client = await spawnServer(['--db', database.url, '--workspace', workspace]);
 		try {
 			const {tools} = await client.client.listTools();
-			expect(tools).toHaveLength(TOOL_NAMES.length);
+			expect(tools).toHaveLength(ALL_TOOL_NAMES.length);
 			await client.call('apply_migration', {name: 'create_pets', query: 'create table pets (name text primary key);'});
 			expect((await client.call('list_tables')).tables.map((t: {name: string}) => t.name)).toEqual(['public.pets']);
 			const password = new URL(testDatabaseUrl()).password;

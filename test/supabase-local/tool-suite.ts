@@ -5,6 +5,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {SupabaseMcpServerOptions} from '../../source/supabase-local/server.js';
 import {connectInMemory, unfence, type SupabaseMcpTestClient} from '../helpers/supabase-mcp-client.js';
+import {FUNCTIONS_TEST_CACHE} from './functions/functions-helpers.js';
 
 const OFFICIAL = JSON.parse(
 	readFileSync(new URL('../../../shared/reference/supabase-mcp-tools.json', import.meta.url), 'utf8'),
@@ -30,11 +31,26 @@ export const TOOL_NAMES = [
 	'rebase_branch',
 	'get_advisors',
 	'generate_typescript_types',
+	'invoke_edge_function',
 ];
+
+/** pgpair additions to the official interface that the model calls; their annotations are ours. */
+export const ADDED_TOOLS: Record<string, Record<string, boolean>> = {
+	// Runs the function's code: the approval gate must see a write.
+	invoke_edge_function: {readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true},
+};
+
+/** pgpair's own tools, outside the official interface (the app calls them; the model is not meant to). */
+export const INTERNAL_TOOL_NAMES = ['pgpair_preview_sql', 'pgpair_probe_edge_function'];
+
+/** Everything tools/list returns. */
+export const ALL_TOOL_NAMES = [...TOOL_NAMES, ...INTERNAL_TOOL_NAMES];
 
 export const WRITE_TOOLS = [
 	'apply_migration',
 	'deploy_edge_function',
+	'invoke_edge_function',
+	'pgpair_probe_edge_function',
 	'create_branch',
 	'delete_branch',
 	'merge_branch',
@@ -71,7 +87,7 @@ export function defineToolSuite(label: string, makeBackend: () => Promise<Backen
 		beforeAll(async () => {
 			backend = await makeBackend();
 			workspace = await mkdtemp(path.join(tmpdir(), 'pgpair-ws-'));
-			client = await connectInMemory(await backend.options(workspace));
+			client = await connectInMemory({...(await backend.options(workspace)), functions: {cacheDir: FUNCTIONS_TEST_CACHE}});
 			const {branches} = await client.call('list_branches');
 			mainRef = branches[0].project_ref;
 		});
@@ -85,8 +101,12 @@ export function defineToolSuite(label: string, makeBackend: () => Promise<Backen
 		describe('tool interface', () => {
 			it('lists every tool with the official annotations and parameters', async () => {
 				const {tools} = await client.client.listTools();
-				expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
-				for (const tool of tools) {
+				expect(tools.map((t) => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
+				for (const tool of tools.filter((t) => !INTERNAL_TOOL_NAMES.includes(t.name))) {
+					if (ADDED_TOOLS[tool.name]) {
+						expect(tool.annotations, tool.name).toEqual(ADDED_TOOLS[tool.name]);
+						continue;
+					}
 					const official = OFFICIAL.tools.find((t) => t.name === tool.name)!;
 					expect(tool.annotations, tool.name).toEqual(official.annotations);
 					expect(tool.description, tool.name).toBeTruthy();
@@ -108,12 +128,18 @@ export function defineToolSuite(label: string, makeBackend: () => Promise<Backen
 			});
 
 			it('returns project url and publishable keys', async () => {
-				expect(await client.call('get_project_url')).toEqual({url: 'http://127.0.0.1:54321'});
+				// The project's own functions gateway, on loopback and an ephemeral port.
+				const {url} = await client.call('get_project_url');
+				expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+				expect(await (await fetch(`${url}/functions/v1/nothing-deployed`)).json()).toMatchObject({code: 'NOT_FOUND'});
 				const {keys} = await client.call('get_publishable_keys');
+				expect(keys).toHaveLength(2);
 				const anon = keys.find((k: {name: string}) => k.name === 'anon');
 				expect(anon.type).toBe('legacy');
 				const payload = JSON.parse(Buffer.from(anon.api_key.split('.')[1], 'base64url').toString());
-				expect(payload.role).toBe('anon');
+				// Signed with this project's secret, not the Supabase CLI's published demo key.
+				expect(payload).toMatchObject({role: 'anon', ref: mainRef, iss: 'supabase'});
+				expect((await client.call('get_publishable_keys')).keys).toEqual(keys);
 				expect(keys.some((k: {type: string; api_key: string}) => k.type === 'publishable' && k.api_key.startsWith('sb_publishable_'))).toBe(true);
 			});
 
@@ -258,9 +284,11 @@ comment on table public.profiles is 'One row per user';`;
 			});
 
 			it('never lets an impersonation leak into the next call', async () => {
+				// Whoever the server connects as (postgres locally, a CI role on a real server) is who it must return to.
+				const [{u: connectedAs}] = await client.sql('select session_user as u');
 				expect(await client.sql('set role anon; select current_user as u')).toEqual([{u: 'anon'}]);
 				const [after] = await client.sql("select current_user as u, coalesce(current_setting('request.jwt.claims', true), '') as claims");
-				expect(after).toEqual({u: 'postgres', claims: ''});
+				expect(after).toEqual({u: connectedAs, claims: ''});
 				// An open transaction is rolled back, not left behind for the next call.
 				await client.sql("begin; insert into auth.users (id, email) values ('00000000-0000-4000-8000-0000000000ff', 'x@x.io')");
 				expect(await client.sql("select count(*)::int as n from auth.users where email = 'x@x.io'")).toEqual([{n: 0}]);

@@ -1,0 +1,200 @@
+/**
+ * The live quality checklist. Known items are decided by their evaluators from the session's events and the
+ * evidence port; other items change only when the person or the model ticks them. Every change leaves as a
+ * `checklist_item_changed` body through `onChange`, which the caller appends to the session's event log.
+ */
+import type {ChecklistItem, KnownChecklistKey} from '../agents/agent-sections.js';
+import type {ChecklistItemState, ChecklistSource, EventBody, SessionEvent} from '../core/events.js';
+import type {ChecklistEntry, SessionState} from '../core/session-state.js';
+import {openItemsNotice} from './completion-notice.js';
+import type {Evidence} from './evidence.js';
+import {EVALUATORS, type EvaluationResult, type Evaluator} from './evaluators/index.js';
+
+export type {ChecklistItem} from '../agents/agent-sections.js';
+
+export type ChecklistChange = Extract<EventBody, {type: 'checklist_item_changed'}>;
+
+export type ChecklistEngineOptions = {
+	/** From the agent file's "Quality Checklist" (`extractChecklist`), in its order. */
+	items: readonly ChecklistItem[];
+	evidence: Evidence;
+	/** Called synchronously for every change; append it to the event store. */
+	onChange: (change: ChecklistChange) => void;
+	/** A resumed session's checklist (`state.checklist`): its ticks stay until the evidence changes. */
+	initial?: readonly ChecklistEntry[];
+	/** An evaluator failed (server down, SQL error): the item keeps its state. For the debug log. */
+	onError?: (item: ChecklistItem, error: unknown) => void;
+	/** Defaults to pgpair's evaluators; a test or another back end may supply its own. */
+	evaluators?: Partial<Record<KnownChecklistKey, Evaluator>>;
+};
+
+export type ChecklistEngine = {
+	/**
+	 * Re-checks the known items against `events` (the whole session so far). Cheap to call after every event: it
+	 * returns at once unless a tool call completed, a turn completed or someone ticked an item since the last call.
+	 * At most one evaluation runs at a time; calls made meanwhile coalesce into one more run with the newest
+	 * events. Resolves when the checklist reflects `events`.
+	 */
+	evaluate(events: readonly SessionEvent[]): Promise<void>;
+	/** The person toggles an item (space in the pane). Undefined when no item has that id. */
+	tickByUser(itemId: string, note?: string): ChecklistChange | undefined;
+	/** The model sets an item through its `Checklist` tool. */
+	tickByModel(itemId: string, state: ChecklistItemState, note: string): ChecklistChange | undefined;
+	/** An item by id, or by its text (exact, case-insensitive, or a unique part of it). */
+	findItem(reference: string): ChecklistItem | undefined;
+	/** State of an item as the engine last set or saw it. */
+	current(itemId: string): {state: ChecklistItemState; by: ChecklistSource; evidence: string} | undefined;
+	/** The chat notice for a turn that ends claiming the work is finished while items are open (see completion-notice). */
+	openItemsNotice(state: SessionState): string | undefined;
+	readonly items: readonly ChecklistItem[];
+};
+
+/** Events after which an evaluation can change anything; text deltas and the like never can. */
+function triggers(event: SessionEvent): boolean {
+	if (event.type === 'tool_call_completed' || event.type === 'turn_completed') return true;
+	// A tick by pgpair itself is the result of an evaluation, not a reason for another.
+	return event.type === 'checklist_item_changed' && event.by !== 'evidence';
+}
+
+const MANUAL_ON_KNOWN = 'pgpair checks this item from evidence and will overrule this tick when the evidence changes';
+
+export function createChecklistEngine(options: ChecklistEngineOptions): ChecklistEngine {
+	const {items, evidence, onChange} = options;
+	const evaluators = options.evaluators ?? EVALUATORS;
+	type Current = {state: ChecklistItemState; by: ChecklistSource; evidence: string};
+	const current = new Map<string, Current>();
+	// What each evaluator said last: a manual tick stands until this changes.
+	const lastEvaluated = new Map<string, EvaluationResult>();
+	// Resumed manual ticks on known items: the first evaluation learns the evidence without overruling them.
+	const keepManual = new Set<string>();
+	for (const entry of options.initial ?? []) {
+		current.set(entry.itemId, {state: entry.state, by: entry.by, evidence: entry.evidence});
+		if (entry.by === 'evidence') lastEvaluated.set(entry.itemId, {state: entry.state, evidence: entry.evidence});
+		else keepManual.add(entry.itemId);
+	}
+
+	const emit = (item: ChecklistItem, next: Current): ChecklistChange => {
+		current.set(item.id, next);
+		const change: ChecklistChange = {type: 'checklist_item_changed', itemId: item.id, text: item.text, ...next};
+		onChange(change);
+		return change;
+	};
+
+	const shared = sharedEvidence(evidence);
+	const evaluateOnce = async (events: readonly SessionEvent[]): Promise<void> => {
+		shared.newRun();
+		// One item after another: the evaluators share one database connection, and their reads are ordered.
+		for (const item of items) {
+			const evaluator = item.known ? evaluators[item.known] : undefined;
+			if (!evaluator) continue;
+			let result: EvaluationResult;
+			try {
+				result = await evaluator(events, shared);
+			} catch (error) {
+				options.onError?.(item, error);
+				continue;
+			}
+			const previous = lastEvaluated.get(item.id);
+			lastEvaluated.set(item.id, result);
+			if (previous && previous.state === result.state && previous.evidence === result.evidence) continue;
+			const now = current.get(item.id);
+			if (keepManual.delete(item.id) && now && now.by !== 'evidence') continue;
+			if (now && now.by === 'evidence' && now.state === result.state && now.evidence === result.evidence) continue;
+			emit(item, {state: result.state, by: 'evidence', evidence: result.evidence});
+		}
+	};
+
+	let queuedThrough = 0;
+	let pending: readonly SessionEvent[] | undefined;
+	let running: Promise<void> | undefined;
+
+	const drain = async (): Promise<void> => {
+		while (pending) {
+			const batch = pending;
+			pending = undefined;
+			await evaluateOnce(batch);
+		}
+	};
+
+	const find = (reference: string): ChecklistItem | undefined => {
+		const wanted = reference.trim().toLowerCase();
+		if (!wanted) return undefined;
+		const exact = items.find((item) => item.id === reference.trim() || item.text.toLowerCase() === wanted);
+		if (exact) return exact;
+		const partial = items.filter((item) => item.text.toLowerCase().includes(wanted) || item.id.includes(wanted));
+		return partial.length === 1 ? partial[0] : undefined;
+	};
+
+	const manualEvidence = (item: ChecklistItem, note: string): string => (item.known ? `${note} (${MANUAL_ON_KNOWN})` : note);
+
+	return {
+		items,
+
+		evaluate(events) {
+			let relevant = false;
+			for (let i = events.length - 1; i >= 0; i--) {
+				const event = events[i]!;
+				if (event.seq <= queuedThrough) break;
+				if (triggers(event)) relevant = true;
+			}
+			if (!relevant) return running ?? Promise.resolve();
+			queuedThrough = events.at(-1)?.seq ?? queuedThrough;
+			pending = events;
+			running ??= drain().finally(() => {
+				running = undefined;
+			});
+			return running;
+		},
+
+		tickByUser(itemId, note) {
+			const item = items.find((candidate) => candidate.id === itemId);
+			if (!item) return undefined;
+			const state: ChecklistItemState = current.get(item.id)?.state === 'done' ? 'open' : 'done';
+			const text = note?.trim() || (state === 'done' ? 'ticked by you' : 'unticked by you');
+			return emit(item, {state, by: 'user', evidence: manualEvidence(item, text)});
+		},
+
+		tickByModel(itemId, state, note) {
+			const item = items.find((candidate) => candidate.id === itemId);
+			if (!item) return undefined;
+			return emit(item, {state, by: 'model', evidence: manualEvidence(item, note.trim() || `set to ${state} by the model`)});
+		},
+
+		findItem: find,
+
+		current(itemId) {
+			const entry = current.get(itemId);
+			return entry ? {...entry} : undefined;
+		},
+
+		openItemsNotice(state) {
+			return openItemsNotice(state, items);
+		},
+	};
+}
+
+/**
+ * Within one evaluation several evaluators ask the same things (the exposed tables, the advisors); ask the
+ * server once. A new evaluation starts with fresh answers. The wrapper itself lives as long as the engine, so
+ * evaluators may remember answers per evidence port across evaluations (the dry runs do).
+ */
+function sharedEvidence(evidence: Evidence): Evidence & {newRun(): void} {
+	const cache = new Map<string, Promise<unknown>>();
+	const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+		let answer = cache.get(key) as Promise<T> | undefined;
+		if (!answer) {
+			answer = load();
+			cache.set(key, answer);
+		}
+		return answer;
+	};
+	return {
+		newRun: () => cache.clear(),
+		query: (sql) => once(`query:${sql}`, () => evidence.query(sql)),
+		advisors: (type) => once(`advisors:${type}`, () => evidence.advisors(type)),
+		migrations: () => once('migrations', () => evidence.migrations()),
+		edgeFunctions: () => once('edge-functions', () => evidence.edgeFunctions()),
+		// The evaluator remembers dry runs itself, across evaluations, keyed on the schema version.
+		previewSql: (input) => evidence.previewSql(input),
+	};
+}

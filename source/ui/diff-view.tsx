@@ -1,0 +1,129 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import type {CallPreview} from '../core/events.js';
+import {coloriseDiffLines, type DiffLineKind} from '../preview/unified-diff.js';
+import {THEME} from './theme.js';
+
+/** One terminal row of a preview: every line is truncated to the width, so rows can be counted before rendering. */
+export type PreviewLine = {text: string; color?: string; bold?: boolean; dim?: boolean};
+
+const DIFF_COLOR: Record<DiffLineKind, string | undefined> = {
+	add: THEME.ok,
+	remove: THEME.error,
+	hunk: 'cyan',
+	header: THEME.dim,
+	note: THEME.dim,
+	context: undefined,
+};
+
+/** Hazards shown above the scrolling body; the rest open the body, so none is ever lost. */
+export const PINNED_HAZARDS = 4;
+const SAMPLE_COLUMNS = 6;
+const SAMPLE_CELL = 18;
+
+function cell(value: unknown): string {
+	const text = value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	const flat = text.replace(/\s+/g, ' ');
+	return flat.length > SAMPLE_CELL ? `${flat.slice(0, SAMPLE_CELL - 1)}…` : flat;
+}
+
+/** Rows affected per table, each with its sample rows as a small aligned table. */
+function rowLines(rows: NonNullable<CallPreview['rows']>): PreviewLine[] {
+	const lines: PreviewLine[] = [];
+	for (const change of rows) {
+		const color = change.operation === 'delete' || change.operation === 'truncate' ? THEME.error : THEME.warn;
+		lines.push({text: `${change.operation} ${change.count.toLocaleString('en-US')} row${change.count === 1 ? '' : 's'} in ${change.table}`, color, bold: true});
+		if (change.sample.length === 0) continue;
+		const columns = [...new Set(change.sample.flatMap(row => Object.keys(row)))].slice(0, SAMPLE_COLUMNS);
+		const cells = change.sample.map(row => columns.map(column => cell(row[column])));
+		const widths = columns.map((column, i) => Math.max(column.length, ...cells.map(row => row[i]!.length)));
+		const pad = (values: string[]) => `  ${values.map((v, i) => v.padEnd(widths[i]!)).join(' │ ')}`.trimEnd();
+		lines.push({text: pad(columns), dim: true});
+		for (const row of cells) lines.push({text: pad(row)});
+		if (change.count > change.sample.length) lines.push({text: `  … and ${(change.count - change.sample.length).toLocaleString('en-US')} more`, dim: true});
+	}
+	return lines;
+}
+
+/** The fixed part above the scrolling body: summary, the error, the first hazards. */
+export function previewHeaderLines(preview: CallPreview): PreviewLine[] {
+	const lines: PreviewLine[] = [{text: preview.summary, bold: true, ...(preview.kind === 'unavailable' ? {color: THEME.warn} : {})}];
+	if (preview.error) lines.push({text: `✖ ${preview.error} · cannot be approved as is`, color: THEME.error, bold: true});
+	const pinned = preview.hazards.slice(0, PINNED_HAZARDS);
+	for (const hazard of pinned) lines.push({text: `⚠ ${hazard}`, color: THEME.destructive});
+	if (preview.hazards.length > pinned.length) lines.push({text: `⚠ ${preview.hazards.length - pinned.length} more hazards below`, color: THEME.destructive});
+	return lines;
+}
+
+/** The scrolling part: hazards beyond the pinned ones, the coloured diff, then the rows table. */
+export function previewBodyLines(preview: CallPreview): PreviewLine[] {
+	const lines: PreviewLine[] = preview.hazards.slice(PINNED_HAZARDS).map(hazard => ({text: `⚠ ${hazard}`, color: THEME.destructive}));
+	for (const line of coloriseDiffLines(preview.diff ?? '')) {
+		const color = DIFF_COLOR[line.kind];
+		lines.push({text: line.text, ...(color ? {color} : {}), ...(line.kind === 'hunk' ? {bold: true} : {})});
+	}
+	if (preview.rows?.length) {
+		if (lines.length > 0) lines.push({text: ''});
+		lines.push(...rowLines(preview.rows));
+	}
+	return lines;
+}
+
+/** Rows of the scrolling body, so the parent can clamp `scroll`. */
+export function previewLineCount(preview: CallPreview): number {
+	return previewBodyLines(preview).length;
+}
+
+/** Body rows that fit in `maxRows` (at least one), with one row kept for the scroll hint when the body overflows. */
+export function previewBodyRows(preview: CallPreview, maxRows: number): number {
+	const free = Math.max(1, maxRows - previewHeaderLines(preview).length);
+	return previewLineCount(preview) > free ? Math.max(1, free - 1) : free;
+}
+
+/** The largest useful `scroll` for this budget. */
+export function previewMaxScroll(preview: CallPreview, maxRows: number): number {
+	return Math.max(0, previewLineCount(preview) - previewBodyRows(preview, maxRows));
+}
+
+export type DiffViewProps = {
+	preview: CallPreview;
+	/** Rows the view may use in all; it never renders more. */
+	maxRows: number;
+	/** First body line shown; the parent owns it (keys) and it is clamped here. */
+	scroll: number;
+	width?: number;
+};
+
+function Row({line}: {line: PreviewLine}) {
+	return (
+		<Text wrap="truncate-end" {...(line.color ? {color: line.color} : {})} bold={line.bold ?? false} dimColor={line.dim ?? false}>
+			{line.text || ' '}
+		</Text>
+	);
+}
+
+/** A preview within a row budget: summary, error and hazards stay put, the diff and rows scroll. */
+export function DiffView({preview, maxRows, scroll, width}: DiffViewProps) {
+	const header = previewHeaderLines(preview).slice(0, Math.max(1, maxRows));
+	const body = previewBodyLines(preview);
+	const rows = previewBodyRows(preview, maxRows);
+	const room = maxRows - header.length;
+	const start = Math.min(Math.max(0, scroll), previewMaxScroll(preview, maxRows));
+	const visible = room > 0 ? body.slice(start, start + rows) : [];
+	const overflow = room > 1 && body.length > rows;
+	return (
+		<Box flexDirection="column" {...(width ? {width} : {})}>
+			{header.map((line, index) => (
+				<Row key={`h${index}`} line={line} />
+			))}
+			{visible.map((line, index) => (
+				<Row key={start + index} line={line} />
+			))}
+			{overflow ? (
+				<Text color={THEME.dim} wrap="truncate-end">
+					lines {start + 1}–{start + visible.length} of {body.length} · j/k PgUp/PgDn scroll
+				</Text>
+			) : null}
+		</Box>
+	);
+}
