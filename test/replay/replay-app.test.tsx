@@ -54,6 +54,19 @@ function twoTurns() {
 }
 
 describe('the replay app', () => {
+	it('shows the checklist as it stood at the cursor with c', async () => {
+		const events = stamp([
+			{type: 'user_prompt_submitted', text: 'secure the notes table'},
+			{type: 'checklist_item_changed', itemId: 'rls', text: 'Row level security is on and tested', state: 'open', by: 'evidence', evidence: 'public.notes has RLS off'},
+			{type: 'checklist_item_changed', itemId: 'rls', text: 'Row level security is on and tested', state: 'done', by: 'evidence', evidence: 'tested as authenticated'},
+			{type: 'turn_completed', outcome: 'completed'},
+		]);
+		const {press} = await open(events, 2);
+		await press('c', /○[^\n]*Row level security is on and tested/);
+		await press('G', /✓[^\n]*Row level security is on and tested/);
+		await press('c', /^(?![\s\S]*Quality checklist)/);
+	});
+
 	it('starts empty and steps one event at a time with → and ←', async () => {
 		const {frame, press} = await open();
 		expect(frame()).toContain('Replay of session 0l2k9m4q');

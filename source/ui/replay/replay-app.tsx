@@ -39,6 +39,7 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 	const searchRef = useRef<string | undefined>(undefined);
 	const lastQuery = useRef('');
 	const [showHelp, setShowHelp] = useState(false);
+	const [showChecklist, setShowChecklist] = useState(false);
 	const speed = SPEEDS[speedIndex]!;
 
 	const state = useMemo(() => replay.stateAt(position), [replay, position]);
@@ -162,6 +163,9 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 				if (lastQuery.current) search(lastQuery.current, action === 'searchNext' ? 'forward' : 'backward');
 				else setMessage('No search yet: press / to search.');
 				break;
+			case 'toggleChecklist':
+				setShowChecklist(v => !v);
+				break;
 			case 'toggleHelp':
 				setShowHelp(v => !v);
 				break;
@@ -211,6 +215,7 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 			playing={playing}
 			speed={speed}
 			showHelp={showHelp}
+			showChecklist={showChecklist}
 			columns={columns}
 			rows={rows}
 			{...(message ? {message} : {})}

@@ -21,6 +21,7 @@ export type ReplayAction =
 	| 'searchNext'
 	| 'searchPrevious'
 	| 'toggleHelp'
+	| 'toggleChecklist'
 	| 'quit';
 
 export type ReplayBinding = {action: ReplayAction; keys: string; description: string};
@@ -41,6 +42,7 @@ export const REPLAY_KEYBINDINGS: readonly ReplayBinding[] = [
 	{action: 'search', keys: '/', description: 'search prompts, answers and tool calls (Enter to find)'},
 	{action: 'searchNext', keys: 'n', description: 'next match'},
 	{action: 'searchPrevious', keys: 'N', description: 'previous match'},
+	{action: 'toggleChecklist', keys: 'c', description: 'show or hide the quality checklist as it stood at this point'},
 	{action: 'toggleHelp', keys: '?', description: 'show or hide this help'},
 	{action: 'quit', keys: 'q  Ctrl+C', description: 'quit the replay'},
 ];
@@ -70,6 +72,8 @@ export function replayActionFor(input: string, key: Partial<Key>): ReplayAction 
 			return 'previousApproval';
 		case 'D':
 			return 'nextDiff';
+		case 'c':
+			return 'toggleChecklist';
 		case ' ':
 			return 'playPause';
 		case '+':

@@ -6,6 +6,7 @@ import type {Speed} from '../../replay/playback.js';
 import {describeDecided, formatTimestamp} from '../../transcripts/export-record.js';
 import type {TranscriptHeader} from '../../transcripts/format.js';
 import {ApprovalPane} from '../approval-pane.js';
+import {ChecklistPane} from '../checklist-pane.js';
 import {ChatEntryView} from '../chat-entry.js';
 import {LiveTurn} from '../live-turn.js';
 import {THEME} from '../theme.js';
@@ -28,6 +29,8 @@ export type ReplayViewProps = {
 	message?: string;
 	searchInput?: string;
 	showHelp: boolean;
+	/** The checklist as it stood at the cursor (the same pane as live). */
+	showChecklist?: boolean;
 	columns: number;
 	rows: number;
 	timeZone?: string;
@@ -72,6 +75,7 @@ export function ReplayView(props: ReplayViewProps) {
 				</Text>
 			) : null}
 			{props.showHelp ? <ReplayHelp /> : null}
+			{props.showChecklist ? <ChecklistPane entries={state.checklist} width={width} maxRows={Math.max(6, Math.floor(rows / 2))} /> : null}
 			{queue[0] ? <ApprovalPane queue={queue} width={width} maxRows={paneRows} onDecision={noDecision} taken={taken(replay, queue[0])} /> : null}
 			<ReplayBar
 				sessionId={props.header.sessionId}
