@@ -107,7 +107,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const scriptedRunner = async (script: Parameters<typeof startScriptedServer>[0]) => {
 		const server = await startScriptedServer(script);
 		scriptedServers.push(server);
-		return makeRunner(createAnthropicModel({apiKey: 'scripted', baseURL: server.url, onDebug: line => log.write(line)}));
+		return makeRunner(createAnthropicModel({apiKey: 'scripted', baseURL: server.url, ...modelTuning(env), onDebug: line => log.write(line)}));
 	};
 
 	let runner: Runner | undefined;
@@ -115,7 +115,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		runner = await scriptedRunner(path.resolve(cwd, args.scripted));
 	} else {
 		const api = resolveApiConfig(env);
-		if (api.apiKey) runner = makeRunner(createAnthropicModel({apiKey: api.apiKey, ...(api.baseURL ? {baseURL: api.baseURL} : {}), onDebug: line => log.write(line)}));
+		if (api.apiKey) runner = makeRunner(createAnthropicModel({apiKey: api.apiKey, ...(api.baseURL ? {baseURL: api.baseURL} : {}), ...modelTuning(env), onDebug: line => log.write(line)}));
 	}
 
 	return {
@@ -145,6 +145,28 @@ export async function classifyForApproval(call: {name: string; input: unknown}, 
 		hazards: classification.hazards.map(h => h.message),
 		...(violations.length > 0 ? {violations: violations.map(v => v.message)} : {}),
 		reason: classification.reason,
+	};
+}
+
+/**
+ * Retry and stall settings from the environment: PGPAIR_MAX_RETRIES, PGPAIR_RETRY_BASE_DELAY_MS and
+ * PGPAIR_STREAM_IDLE_TIMEOUT_MS (a stream silent for that long counts as a dropped connection).
+ */
+export function modelTuning(env: NodeJS.ProcessEnv): {maxRetries?: number; retryBaseDelayMs?: number; streamIdleTimeoutMs?: number} {
+	const read = (name: string) => {
+		const value = env[name];
+		if (value === undefined || value === '') return undefined;
+		const number = Number(value);
+		return Number.isFinite(number) && number >= 0 ? number : undefined;
+	};
+
+	const maxRetries = read('PGPAIR_MAX_RETRIES');
+	const retryBaseDelayMs = read('PGPAIR_RETRY_BASE_DELAY_MS');
+	const streamIdleTimeoutMs = read('PGPAIR_STREAM_IDLE_TIMEOUT_MS');
+	return {
+		...(maxRetries === undefined ? {} : {maxRetries}),
+		...(retryBaseDelayMs === undefined ? {} : {retryBaseDelayMs}),
+		...(streamIdleTimeoutMs === undefined ? {} : {streamIdleTimeoutMs}),
 	};
 }
 
