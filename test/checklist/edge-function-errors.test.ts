@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {edgeFunctionErrors, handlerProblem} from '../../source/checklist/evaluators/edge-function-errors.js';
-import {SessionRecorder, startLocalServer, type LocalServer} from './session-harness.js';
+import {useLocalSession} from './session-harness.js';
 
 const GUARDED = `import "jsr:@supabase/functions-js/edge-runtime.d.ts";
 
@@ -40,41 +40,34 @@ describe('handlerProblem, on the TypeScript syntax tree', () => {
 		['a comment that mentions try/catch fools no one', `// try { } catch { return new Response('x', {status: 500}) }\nDeno.serve(async (req) => new Response(await req.text()));`, 'the handler body is not wrapped in try/catch'],
 		['no Deno.serve at all', `export default { fetch: () => new Response('hi') };`, 'no Deno.serve handler found'],
 	])('%s', (_label, source, expected) => {
-		expect(handlerProblem(ts, 'index.ts', source)).toBe(expected);
+		expect(handlerProblem(ts as unknown as Parameters<typeof handlerProblem>[0], 'index.ts', source)).toBe(expected);
 	});
 });
 
 describe('edge functions have error handling, through the local server', () => {
-	let server: LocalServer;
-	let session: SessionRecorder;
+	const local = useLocalSession();
 
-	beforeAll(async () => {
-		server = await startLocalServer();
-		session = new SessionRecorder(server);
-	});
-	afterAll(() => server?.close());
-
-	const deploy = (content: string) => session.ok('deploy_edge_function', {name: 'greet', entrypoint_path: 'index.ts', files: [{name: 'index.ts', content}]});
+	const deploy = (content: string) => local.session.ok('deploy_edge_function', {name: 'greet', entrypoint_path: 'index.ts', files: [{name: 'index.ts', content}]});
 
 	it('does not apply while no function is deployed', async () => {
-		expect(await edgeFunctionErrors(session.events, server.evidence)).toEqual({state: 'done', evidence: 'not applicable: no edge functions deployed'});
+		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({state: 'done', evidence: 'not applicable: no edge functions deployed'});
 	});
 
 	it('is open for a function whose handler throws on bad input without try/catch', async () => {
 		await deploy(UNGUARDED);
-		expect(await edgeFunctionErrors(session.events, server.evidence)).toEqual({state: 'open', evidence: 'greet v1: the handler body is not wrapped in try/catch'});
+		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({state: 'open', evidence: 'greet v1: the handler body is not wrapped in try/catch'});
 	});
 
 	it('ticks for the fixed version', async () => {
 		await deploy(GUARDED);
-		expect(await edgeFunctionErrors(session.events, server.evidence)).toEqual({
+		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({
 			state: 'done',
 			evidence: "every deployed function's Deno.serve handler catches errors and returns an error Response (greet v2)",
 		});
 	});
 
 	it('unticks when a second function without error handling is deployed', async () => {
-		await session.ok('deploy_edge_function', {name: 'echo', entrypoint_path: 'main.ts', files: [{name: 'main.ts', content: 'Deno.serve(async (req) => new Response(await req.text()));'}]});
-		expect(await edgeFunctionErrors(session.events, server.evidence)).toEqual({state: 'open', evidence: 'echo v1: the handler body is not wrapped in try/catch'});
+		await local.session.ok('deploy_edge_function', {name: 'echo', entrypoint_path: 'main.ts', files: [{name: 'main.ts', content: 'Deno.serve(async (req) => new Response(await req.text()));'}]});
+		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({state: 'open', evidence: 'echo v1: the handler body is not wrapped in try/catch'});
 	});
 });

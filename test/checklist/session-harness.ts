@@ -3,6 +3,7 @@
  * while writing the events the runner would write: requested (with the policy's classification), decided,
  * started, completed. Evaluators then read exactly what a live session would give them.
  */
+import {afterAll, beforeAll} from 'vitest';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -109,4 +110,18 @@ export class SessionRecorder {
 /** RLS test as the built-in agent writes it: claims for a user, the role, the query; rolled back by the server. */
 export function asAuthenticated(query: string, sub = '00000000-0000-4000-8000-000000000001'): string {
 	return `begin;\nselect set_config('request.jwt.claims', '{"sub":"${sub}","role":"authenticated"}', true);\nset local role authenticated;\n${query}`;
+}
+
+/**
+ * One local server and a session recorder for the tests of a describe block: started before them,
+ * closed after. The returned object's fields are filled in by `beforeAll`.
+ */
+export function useLocalSession(): {server: LocalServer; session: SessionRecorder} {
+	const context = {} as {server: LocalServer; session: SessionRecorder};
+	beforeAll(async () => {
+		context.server = await startLocalServer();
+		context.session = new SessionRecorder(context.server);
+	});
+	afterAll(async () => context.server?.close());
+	return context;
 }

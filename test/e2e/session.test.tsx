@@ -3,16 +3,11 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
-import {builtinAgent} from '../../source/agents/builtin-agent.js';
-import {parseCommand, type ChatArgs} from '../../source/cli/args.js';
-import {createApprovalGate} from '../../source/cli/approval-gate.js';
-import {EMPTY_RULES} from '../../source/policy/rules.js';
 import {serverStatusStore} from '../../source/cli/server-status.js';
-import {setupSession, type SessionSetup} from '../../source/cli/session-setup.js';
-import {startScriptedServer, type ScriptedServer} from '../../source/model/scripted-server.js';
+import type {SessionSetup} from '../../source/cli/session-setup.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {App} from '../../source/ui/app.js';
-import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
+import {startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -20,24 +15,13 @@ afterEach(async () => {
 	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function scriptedSession(script: object, extraArgs: string[] = []): Promise<{setup: SessionSetup; server: ScriptedServer; dir: string}> {
-	const dir = tempWorkspace();
-	writeFixtureMcpConfig(dir, {NOTES_FILE: path.join(dir, 'notes.txt')});
-	const scriptFile = path.join(dir, 'script.json');
-	fs.writeFileSync(scriptFile, JSON.stringify(script));
-	const server = await startScriptedServer(scriptFile);
-	cleanups.push(() => server.close());
-	const args = parseCommand(extraArgs) as ChatArgs;
-	const setup = await setupSession({
-		args,
-		agent: {...builtinAgent(), tools: undefined},
-		cwd: dir,
-		env: {ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: server.url, PATH: process.env['PATH'] ?? ''},
-		cliEntry: path.join(REPO_ROOT, 'dist/cli.js'),
-		policy: createApprovalGate({rules: EMPTY_RULES, headless: false, workspaceRoot: dir}),
-	});
-	cleanups.push(() => setup.close());
-	return {setup, server, dir};
+const scriptedSession = async (script: object) => startScriptedSession(script, cleanups);
+
+/** The live app on a session, as a person sees it. */
+function renderApp(setup: SessionSetup) {
+	const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+	cleanups.push(() => view.unmount());
+	return view;
 }
 
 describe('a supervised session end to end', () => {
@@ -46,9 +30,7 @@ describe('a supervised session end to end', () => {
 			{text: 'Let me note that for you.', chunk: 5, tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'hello from the model'}}]},
 			{text: 'The note is written. All done.', chunk: 7},
 		]});
-		await setup.toolHost.ready();
-		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
-		cleanups.push(() => view.unmount());
+		const view = renderApp(setup);
 
 		view.stdin.write('please note');
 		await waitFor(() => view.lastFrame()?.includes('please note'), 'the typed prompt');
@@ -103,9 +85,7 @@ describe('a supervised session end to end', () => {
 			{text: 'Writing a note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'approved line'}}]},
 			{text: 'Written.'},
 		]});
-		await setup.toolHost.ready();
-		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
-		cleanups.push(() => view.unmount());
+		const view = renderApp(setup);
 		view.stdin.write('write a note');
 		view.stdin.write('\r');
 		await waitFor(() => view.lastFrame()?.includes('y allow once'), 'the approval prompt');
@@ -119,9 +99,7 @@ describe('a supervised session end to end', () => {
 			{text: 'Writing a note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'should not exist'}}]},
 			{text: 'Understood, I will not write it.'},
 		]});
-		await setup.toolHost.ready();
-		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
-		cleanups.push(() => view.unmount());
+		const view = renderApp(setup);
 		view.stdin.write('write a note');
 		view.stdin.write('\r');
 		await waitFor(() => view.lastFrame()?.includes('y allow once'), 'the approval prompt');
@@ -138,8 +116,7 @@ describe('a supervised session end to end', () => {
 			{error: {status: 529, type: 'overloaded_error', message: 'Overloaded'}},
 			{text: 'Answered after the retry.'},
 		]});
-		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
-		cleanups.push(() => view.unmount());
+		const view = renderApp(setup);
 		view.stdin.write('hello');
 		view.stdin.write('\r');
 		await waitFor(() => view.frames.some(frame => /Retrying \(2\/\d\) in/.test(frame)), 'the retry notice', 20_000);
@@ -150,8 +127,7 @@ describe('a supervised session end to end', () => {
 
 	it('cancels a streaming turn with Esc: the partial answer stays, the turn is marked cancelled', async () => {
 		const {setup} = await scriptedSession({turns: [{text: 'word '.repeat(400), chunk: 5, delay_ms: 10}]});
-		const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
-		cleanups.push(() => view.unmount());
+		const view = renderApp(setup);
 		view.stdin.write('talk');
 		view.stdin.write('\r');
 		await waitFor(() => setup.store.getState().liveText.length > 50, 'some streamed text');

@@ -9,18 +9,12 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
-import {builtinAgent} from '../../source/agents/builtin-agent.js';
-import {parseCommand, type ChatArgs} from '../../source/cli/args.js';
-import {createApprovalGate} from '../../source/cli/approval-gate.js';
 import {serverStatusStore} from '../../source/cli/server-status.js';
-import {setupSession} from '../../source/cli/session-setup.js';
-import {startScriptedServer} from '../../source/model/scripted-server.js';
-import {EMPTY_RULES} from '../../source/policy/rules.js';
 import {createReplay} from '../../source/replay/replay-model.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {App} from '../../source/ui/app.js';
 import {ReplayApp} from '../../source/ui/replay/replay-app.js';
-import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
+import {startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -54,30 +48,13 @@ function trimBlankEdges(all: string[]): string[] {
 
 describe('live session and its replay', () => {
 	it('end on the same frame', async () => {
-		const dir = tempWorkspace();
-		writeFixtureMcpConfig(dir, {NOTES_FILE: path.join(dir, 'notes.txt')});
-		const scriptFile = path.join(dir, 'script.json');
-		fs.writeFileSync(scriptFile, JSON.stringify({turns: [
+		const {setup, server, dir} = await startScriptedSession({turns: [
 			{text: 'I will note that, then echo it.', chunk: 6, tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'first note'}}]},
 			{text: 'Echoing now.', tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'round two'}}]},
 			{text: 'Noted and echoed. Anything else?', chunk: 4},
 			{text: 'Writing a second note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'second note'}}]},
 			{text: 'Understood: no second note.'},
-		]}));
-		const server = await startScriptedServer(scriptFile);
-		cleanups.push(() => server.close());
-		const args = parseCommand([]) as ChatArgs;
-		const setup = await setupSession({
-			args,
-			agent: {...builtinAgent(), tools: undefined},
-			cwd: dir,
-			env: {ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: server.url, PATH: process.env['PATH'] ?? ''},
-			cliEntry: path.join(REPO_ROOT, 'dist/cli.js'),
-			policy: createApprovalGate({rules: EMPTY_RULES, headless: false, workspaceRoot: dir}),
-		});
-		cleanups.push(() => setup.close());
-		await setup.toolHost.ready();
-
+		]}, cleanups);
 		const live = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
 		cleanups.push(() => live.unmount());
 		const frame = () => live.lastFrame() ?? '';

@@ -241,11 +241,11 @@ Deno.serve(() => ${jsonResponse('{stripe: Deno.env.get("STRIPE_KEY"), greeting: 
 			verify_jwt: false,
 			files: [{name: 'index.ts', content: `Deno.serve((req: Request) => { if (new URL(req.url).searchParams.has("die")) Deno.exit(3); return ${jsonResponse('{pid: Deno.pid}')}; });\n`}],
 		});
-		const first = await (await fetch(`${url}/functions/v1/crashy`)).json();
+		const first = (await (await fetch(`${url}/functions/v1/crashy`)).json()) as {pid: number};
 		const died = await fetch(`${url}/functions/v1/crashy?die`);
 		expect(died.status).toBe(502);
 		expect(await died.json()).toMatchObject({code: 'WORKER_ERROR', message: expect.stringMatching(/exit code 3.*restarts on the next request/)});
-		const second = await (await fetch(`${url}/functions/v1/crashy`)).json();
+		const second = (await (await fetch(`${url}/functions/v1/crashy`)).json()) as {pid: number};
 		expect(second.pid).not.toBe(first.pid);
 		expect(isRunning(first.pid)).toBe(false);
 	});
@@ -266,7 +266,7 @@ Deno.serve(() => ${jsonResponse('{stripe: Deno.env.get("STRIPE_KEY"), greeting: 
 		});
 		const silent = await fetch(`${url}/functions/v1/no-serve`);
 		expect(silent.status).toBe(503);
-		expect((await silent.json()).message).toMatch(/never called Deno\.serve/);
+		expect(((await silent.json()) as {message: string}).message).toMatch(/never called Deno\.serve/);
 	});
 
 	it('resolves npm: imports through the npm registry', async () => {
