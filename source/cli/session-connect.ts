@@ -12,7 +12,8 @@ import {resolveApiConfig} from '../model/model-config.js';
 import {startScriptedServer, type ScriptedServer} from '../model/scripted-server.js';
 import {createRunner, type Runner} from '../store/runner.js';
 import {loadMcpConfig, parseMcpConfig, type McpServerConfig} from '../tools/mcp-config.js';
-import {createMcpHost, mcpToolName, type McpHost} from '../tools/mcp-host.js';
+import {createMcpHost, mcpToolName, parseMcpToolName, type McpHost} from '../tools/mcp-host.js';
+import {classifySqlSync} from '../policy/classify-sql.js';
 import {createPreviewer} from '../preview/index.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
 import {createLocalTools} from '../tools/local/index.js';
@@ -65,7 +66,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		void checklist.evaluate(store.getEvents());
 	});
 	const toolHost = createToolHost({
-		mcp,
+		mcp: withReadOnlySql(mcp),
 		local: createLocalTools({workspaceRoot: cwd, env}),
 		isAllowed: name => filterTools([name], agent.tools).length > 0,
 		classify: async (call, tool) => classifyForApproval(call, tool?.annotations, {production: args.production}),
@@ -145,6 +146,29 @@ export async function classifyForApproval(call: {name: string; input: unknown}, 
 		hazards: classification.hazards.map(h => h.message),
 		...(violations.length > 0 ? {violations: violations.map(v => v.message)} : {}),
 		reason: classification.reason,
+	};
+}
+
+/**
+ * SQL that pgpair runs without asking is SQL it classified read-only; where the server offers it, such
+ * SQL goes through a read-only transaction, so a write the classifier missed fails in the database.
+ */
+export function withReadOnlySql(mcp: McpHost): McpHost {
+	return {
+		...mcp,
+		async call(name, input, signal) {
+			const target = parseMcpToolName(name);
+			const query = (input as {query?: unknown} | undefined)?.query;
+			if (target?.tool === 'execute_sql' && typeof query === 'string') {
+				const readOnlyTool = mcpToolName(target.server, 'pgpair_execute_sql_read_only');
+				if (mcp.tools().some(t => t.name === readOnlyTool)) {
+					await loadSqlParser();
+					if (classifySqlSync(query).class === 'read-only') return mcp.call(readOnlyTool, input, signal);
+				}
+			}
+
+			return mcp.call(name, input, signal);
+		},
 	};
 }
 

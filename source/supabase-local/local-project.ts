@@ -90,8 +90,18 @@ export class LocalSupabase {
 	async ready(): Promise<Booted> {
 		this.start();
 		try {
-			return await this.#boot!;
+			const booted = await this.#boot!;
+			if (booted.main.broken?.()) {
+				// A wedged engine (after a full disk, say) is reopened; what was committed is still on disk.
+				this.#boot = undefined;
+				await booted.main.close().catch(() => {});
+				return await this.ready();
+			}
+
+			return booted;
 		} catch (error) {
+			// A failed start is tried again on the next call (the disk may have room now, the dir may be writable).
+			this.#boot = undefined;
 			throw new Error(`The local database (${this.host.label}) failed to start: ${(error as Error).message}`);
 		}
 	}

@@ -77,9 +77,16 @@ function createLock(): <T>(fn: () => Promise<T>) => Promise<T> {
 export function wrapPGlite(db: PGlite): DatabasePlatform {
 	const exclusive = createLock();
 	const direct = wrapRunner(db);
+	let broken = false;
 	const resetSession = async () => {
 		await db.exec('rollback').catch(() => {});
 		await db.exec(RESET_SESSION_SQL).catch(() => {});
+		// After some storage failures (a full disk) PGlite stays wedged until reopened: notice it here.
+		await db.exec('select 1').then(() => {
+			broken = false;
+		}, () => {
+			broken = true;
+		});
 	};
 	const transaction = <T>(fn: (tx: SqlRunner) => Promise<T>, options?: TransactionOptions): Promise<T> =>
 		exclusive(async () => {
@@ -113,9 +120,10 @@ export function wrapPGlite(db: PGlite): DatabasePlatform {
 		},
 		async close() {
 			await exclusive(async () => {
-				if (!db.closed) await db.close();
+				if (!db.closed) await db.close().catch(() => {});
 			});
 		},
+		broken: () => broken,
 	};
 }
 

@@ -41,6 +41,8 @@ export type DatabasePlatform = SqlRunner & {
 	 */
 	session<T>(fn: (session: SqlRunner) => Promise<T>, options?: TransactionOptions): Promise<T>;
 	close(): Promise<void>;
+	/** True when the engine no longer answers even `select 1` (e.g. after a full disk): it must be reopened. */
+	broken?(): boolean;
 };
 
 export type BackendKind = 'pglite' | 'postgres';

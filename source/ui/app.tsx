@@ -167,16 +167,27 @@ export function App(props: AppProps) {
 		[runner, store, props.setupMessage],
 	);
 
+	const width = Math.max(1, columns - 1);
+	// Finished history is printed once; <Static> stays mounted in every layout, or a resize would
+	// unmount it and print the whole conversation again when it comes back.
+	const history = (
+		<Static items={state.entries as never[]}>
+			{(entry: (typeof state.entries)[number]) => <ChatEntryView key={entry.id} entry={entry} width={width} />}
+		</Static>
+	);
+
 	if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
 		// Nothing is lost: the session keeps running and the full layout returns when the window grows.
 		return (
-			<Text color={THEME.warn}>
-				Terminal too small ({columns}×{rows}); pgpair needs {MIN_COLUMNS}×{MIN_ROWS}. {busy ? 'The turn goes on.' : ''}
-			</Text>
+			<Box flexDirection="column">
+				{history}
+				<Text color={THEME.warn}>
+					Terminal too small ({columns}×{rows}); pgpair needs {MIN_COLUMNS}×{MIN_ROWS}. {busy ? 'The turn goes on.' : ''}
+				</Text>
+			</Box>
 		);
 	}
 
-	const width = columns - 1;
 	const running = state.openCalls.filter(call => call.status === 'running');
 	// Rows left for streamed text: the input box, status bar and approval pane keep their place.
 	const reserved = 6 + (queue.length > 0 ? Math.min(16, rows - 8) : 0) + running.length * 2 + (showHelp ? 12 : 0);
@@ -184,9 +195,7 @@ export function App(props: AppProps) {
 
 	return (
 		<Box flexDirection="column">
-			<Static items={state.entries as never[]}>
-				{(entry: (typeof state.entries)[number]) => <ChatEntryView key={entry.id} entry={entry} width={width} />}
-			</Static>
+			{history}
 			<LiveTurn text={state.liveText} runningCalls={running} width={width} maxRows={liveRows} />
 			{state.retry ? (
 				<Text color={THEME.warn}>

@@ -120,23 +120,42 @@ export function registerDatabaseTools(server: McpServer, context: ToolContext): 
 			}),
 			annotations: {readOnlyHint: context.readOnly, destructiveHint: true, idempotentHint: false, openWorldHint: true},
 		},
-		async ({query, project_id}) => {
-			const project = await local.project(project_id);
-			if (context.readOnly) {
-				const control = transactionControlIn(await parseSql(query));
-				if (control) throw new Error(`Transaction control ("${control}") is not allowed in read-only mode.`);
-			}
-			local.logs.record(project.ref, 'postgres', clip(query), {identifier: project.ref, error_severity: 'LOG'});
-			try {
-				const results = await project.db.session((session) => session.exec(query), {readOnly: context.readOnly});
-				return {result: fenceUntrustedData(results.at(-1)?.rows ?? [])};
-			} catch (error) {
-				local.logs.record(project.ref, 'postgres', (error as Error).message, {
-					identifier: project.ref,
-					error_severity: 'ERROR',
-				});
-				throw error;
-			}
-		},
+		async ({query, project_id}) => runSql(query, project_id, context.readOnly),
 	);
+
+	// pgpair routes SQL it approved without asking (classified read-only) here, so the database itself refuses a
+	// write the classifier missed. Internal: pgpair_* tools are never offered to the model.
+	defineTool(
+		server,
+		context,
+		{
+			name: 'pgpair_execute_sql_read_only',
+			description: 'execute_sql inside a read-only transaction, for SQL that pgpair ran without asking.',
+			input: z.strictObject({
+				query: z.string().describe('The SQL to run.'),
+				project_id: projectId,
+			}),
+			annotations: {readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true},
+		},
+		async ({query, project_id}) => runSql(query, project_id, true),
+	);
+
+	async function runSql(query: string, project_id: string | undefined, readOnly: boolean) {
+		const project = await local.project(project_id);
+		if (readOnly) {
+			const control = transactionControlIn(await parseSql(query));
+			if (control) throw new Error(`Transaction control ("${control}") is not allowed in read-only mode.`);
+		}
+		local.logs.record(project.ref, 'postgres', clip(query), {identifier: project.ref, error_severity: 'LOG'});
+		try {
+			const results = await project.db.session((session) => session.exec(query), {readOnly});
+			return {result: fenceUntrustedData(results.at(-1)?.rows ?? [])};
+		} catch (error) {
+			local.logs.record(project.ref, 'postgres', (error as Error).message, {
+				identifier: project.ref,
+				error_severity: 'ERROR',
+			});
+			throw error;
+		}
+	}
 }
