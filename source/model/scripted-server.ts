@@ -248,7 +248,9 @@ class SseWriter {
 			for (const wake of this.wakers) wake();
 		};
 		res.on('close', onClose);
+		// Keep-alive sockets serve many requests: drop this request's listener when its response ends.
 		req.socket.on('close', onClose);
+		res.once('close', () => req.socket.off('close', onClose));
 	}
 
 	send(event: string, data: unknown): void {

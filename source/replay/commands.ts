@@ -129,7 +129,7 @@ export async function runReplay(argv: readonly string[], io: CommandIo): Promise
 		}
 
 		// The transcript was redacted when written; the screen shows it as stored.
-		const [{render}, React, {ReplayApp}, {createReplay}] = await Promise.all([import('ink'), import('react'), import('../ui/replay/replay-app.js'), import('./replay-model.js')]);
+		const [{render}, React, {ReplayApp}, {createReplay}] = await Promise.all([import('ink'), import('react').then(loadedReact), import('../ui/replay/replay-app.js'), import('./replay-model.js')]);
 		for (const warning of transcript.warnings) io.stderr.write(`pgpair: ${warning}\n`);
 		const replay = createReplay(transcript.events);
 		const instance = render(React.createElement(ReplayApp, {header: transcript.header, replay, ...optionalTimeZone(io)}), {exitOnCtrlC: false, ...(io.terminal ? {stdin: io.terminal.stdin, stdout: io.terminal.stdout} : {})});
@@ -172,7 +172,7 @@ export async function runSessions(argv: readonly string[], io: CommandIo, option
 }
 
 async function pick(sessions: readonly SessionSummary[], io: CommandIo): Promise<SessionSummary | undefined> {
-	const [{render}, React, {SessionPicker}] = await Promise.all([import('ink'), import('react'), import('../ui/replay/session-picker.js')]);
+	const [{render}, React, {SessionPicker}] = await Promise.all([import('ink'), import('react').then(loadedReact), import('../ui/replay/session-picker.js')]);
 	let chosen: SessionSummary | undefined;
 	const instance = render(
 		React.createElement(SessionPicker, {
@@ -214,4 +214,9 @@ export async function runExport(argv: readonly string[], io: CommandIo): Promise
 
 		return 0;
 	});
+}
+
+/** React is CommonJS: in the bundle a dynamic import gives its exports under `default` only. */
+function loadedReact(module: typeof import('react')): typeof import('react') {
+	return (module as {default?: typeof import('react')}).default ?? module;
 }

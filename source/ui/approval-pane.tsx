@@ -2,6 +2,7 @@ import {Box, Text, useInput} from 'ink';
 import React, {useEffect, useState} from 'react';
 import type {ToolCallView} from '../core/session-state.js';
 import type {UserDecision} from '../store/runner.js';
+import {expandTabs} from './format.js';
 import {matches} from './keybindings.js';
 import {DiffView, previewBodyRows, previewMaxScroll} from './diff-view.js';
 import {SqlLine} from './sql-highlight.js';
@@ -150,7 +151,7 @@ export function ApprovalPane({queue, width, maxRows, onDecision, onPreviewEdit, 
 					{previewIsCurrent && previewHasContent ? <Text color={THEME.dim}>{edited ? 'Your edited call' : 'The call'} · v show the preview</Text> : null}
 					{previewIsCurrent && !previewHasContent ? <Text color={THEME.dim} wrap="truncate-end">{preview!.summary}</Text> : null}
 					{waitingForPreview ? <Text color={THEME.accent}>{edited ? 'Recomputing the preview for your edit…' : 'Computing the preview (a dry run, rolled back)…'}</Text> : null}
-					{visible.map((line, index) => (body.sql ? <SqlLine key={scroll + index} line={line} /> : <Text key={scroll + index} wrap="truncate-end">{line || ' '}</Text>))}
+					{visible.map((line, index) => (body.sql ? <SqlLine key={scroll + index} line={expandTabs(line)} /> : <Text key={scroll + index} wrap="truncate-end">{expandTabs(line) || ' '}</Text>))}
 					{maxScroll > 0 ? <Text color={THEME.dim}>lines {scroll + 1}–{scroll + visible.length} of {lines.length} · j/k PgUp/PgDn scroll</Text> : null}
 				</Box>
 			)}

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
-import {formatDuration, headLines, previewInput} from './format.js';
+import {expandTabsText, formatDuration, headLines, previewInput} from './format.js';
 import {THEME} from './theme.js';
 
 const RESULT_PREVIEW_LINES = 4;
@@ -13,13 +13,13 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 			return (
 				<Box marginTop={1}>
 					<Text color={THEME.user} bold>{'> '}</Text>
-					<Text color={THEME.user}>{entry.text}</Text>
+					<Text color={THEME.user}>{expandTabsText(entry.text)}</Text>
 				</Box>
 			);
 		case 'assistant':
 			return (
 				<Box marginTop={1}>
-					<Text>{entry.text}</Text>
+					<Text>{expandTabsText(entry.text)}</Text>
 				</Box>
 			);
 		case 'tool':
@@ -74,7 +74,7 @@ export function ToolCallSummary({call, width}: {call: ToolCallView; width: numbe
 						// Lines of one result never reorder, so the index is a stable key.
 						<Text key={index} color={call.status === 'succeeded' ? THEME.dim : THEME.error} wrap="truncate-end">
 							{index === 0 ? '⎿ ' : '  '}
-							{line}
+							{expandTabsText(line)}
 						</Text>
 					))}
 					{hidden > 0 ? <Text color={THEME.dim}>  … {hidden} more lines</Text> : null}

@@ -3,6 +3,7 @@ import React from 'react';
 import type {CallPreview} from '../core/events.js';
 import {coloriseDiffLines, type DiffLineKind} from '../preview/unified-diff.js';
 import {THEME} from './theme.js';
+import {expandTabs} from './format.js';
 
 /** One terminal row of a preview: every line is truncated to the width, so rows can be counted before rendering. */
 export type PreviewLine = {text: string; color?: string; bold?: boolean; dim?: boolean};
@@ -97,7 +98,7 @@ export type DiffViewProps = {
 function Row({line}: {line: PreviewLine}) {
 	return (
 		<Text wrap="truncate-end" {...(line.color ? {color: line.color} : {})} bold={line.bold ?? false} dimColor={line.dim ?? false}>
-			{line.text || ' '}
+			{expandTabs(line.text) || ' '}
 		</Text>
 	);
 }

@@ -60,3 +60,22 @@ export function formatDuration(ms: number): string {
 	if (ms < 1000) return `${Math.round(ms)}ms`;
 	return `${(ms / 1000).toFixed(1)}s`;
 }
+
+/**
+ * Tabs expanded to spaces (tab stops of `size`): Ink measures a tab as zero columns while the terminal
+ * expands it, so an unexpanded tab makes lines wrap behind Ink's back and leaves stale rows on screen.
+ */
+export function expandTabs(line: string, size = 4): string {
+	if (!line.includes('\t')) return line;
+	let out = '';
+	for (const char of line) {
+		if (char === '\t') out += ' '.repeat(size - (out.length % size));
+		else out += char;
+	}
+
+	return out;
+}
+
+export function expandTabsText(text: string): string {
+	return text.includes('\t') ? text.split('\n').map(line => expandTabs(line)).join('\n') : text;
+}

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {ToolCallView} from '../core/session-state.js';
 import {ToolCallSummary} from './chat-entry.js';
-import {tailRows} from './format.js';
+import {expandTabsText, tailRows} from './format.js';
 import {THEME} from './theme.js';
 
 export type LiveTurnProps = {
@@ -21,7 +21,7 @@ export function LiveTurn({text, runningCalls, width, maxRows}: LiveTurnProps) {
 			{tail ? (
 				<Box flexDirection="column" marginTop={1}>
 					{tail.clipped ? <Text color={THEME.dim}>… (streaming; the full answer appears when it ends)</Text> : null}
-					<Text>{tail.text}</Text>
+					<Text>{expandTabsText(tail.text)}</Text>
 				</Box>
 			) : null}
 			{runningCalls.map(call => (

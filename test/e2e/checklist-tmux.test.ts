@@ -2,6 +2,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {BUILT_CLI, REPO_ROOT, tempWorkspace} from '../helpers/paths.js';
 import {startTmux, type TmuxSession} from '../helpers/tmux.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 const sessions: TmuxSession[] = [];
 afterEach(() => {
@@ -32,7 +33,9 @@ describe('the live checklist in a real terminal', () => {
 		term.press('C-l');
 		const open = await term.waitForText(/○[^\n]*Row level security is on/, 30_000);
 		expect(rlsMark(open)).toBe('○');
-		term.press('Escape');
+		// Ctrl+L closes it again (an Esc followed at once by typing would reach the terminal as Alt+key).
+		term.press('C-l');
+		await waitFor(() => !term.screen().includes('Quality checklist'), 'the checklist pane to close');
 
 		term.type('now secure it');
 		term.press('Enter');
