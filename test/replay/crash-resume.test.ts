@@ -17,8 +17,11 @@ import {historyProblems, resumeSession} from './resume-helpers.js';
 
 const RUNS = 30;
 const PARALLEL = 3;
-/** A full run takes ~2.5 s after its transcript appears; kills land anywhere in that span. */
-const MAX_KILL_DELAY_MS = 2500;
+/**
+ * A run's turn takes ~1.6 s after its transcript appears (four model rounds, 500 ms of slow tools), then the
+ * process closes its servers; kills land in the first 1.5 s so nearly all of them hit a live session.
+ */
+const MAX_KILL_DELAY_MS = 1500;
 const TSX_LOADER = pathToFileURL(path.join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 const SCRIPT = {
