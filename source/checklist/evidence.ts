@@ -49,7 +49,15 @@ export type Evidence = {
 	migrations(): Promise<MigrationRecord[]>;
 	previewSql(input: {query: string; rollback_query?: string; project_id?: string}): Promise<SchemaPreview>;
 	edgeFunctions(): Promise<EdgeFunctionSource[]>;
+	/** Calls a deployed function with a malformed body and without authorization (the server's probe). */
+	probeEdgeFunction?(slug: string): Promise<EdgeFunctionProbe>;
 };
+
+export type EdgeFunctionProbe =
+	| {available: true; ok: boolean; probes: Array<{name: string; status: number; json: boolean; survived: boolean}>}
+	| {available: false; reason: string};
+
+export const PROBE_TOOL = 'pgpair_probe_edge_function';
 
 /** Calls one tool of the Supabase MCP server by its bare name (`execute_sql`), as the server names it. */
 export type CallTool = (name: string, args: object) => Promise<{isError: boolean; content: string}>;
@@ -161,6 +169,15 @@ export function createMcpEvidence(callTool: CallTool, options: McpEvidenceOption
 				sources.push({slug: fn.slug, version: fn.version, entrypoint: fn.entrypoint_path ?? 'index.ts', files: fn.files ?? []});
 			}
 			return sources;
+		},
+
+		async probeEdgeFunction(slug) {
+			const result = await callTool(PROBE_TOOL, {slug});
+			if (result.isError) return {available: false, reason: result.content.slice(0, 200)};
+			const body = JSON.parse(result.content) as {ok: boolean; probes: Array<{name: string; status: number; json: boolean; survived: boolean; body?: string}>};
+			// Without Deno the gateway itself answers 503: that says nothing about the function's own error handling.
+			if (body.probes.every(probe => (probe.body ?? '').includes('DENO_NOT_INSTALLED'))) return {available: false, reason: 'Deno is not installed, so functions cannot be called'};
+			return {available: true, ok: body.ok, probes: body.probes.map(({name, status, json, survived}) => ({name, status, json, survived}))};
 		},
 	};
 }

@@ -133,8 +133,9 @@ export function createRunner(options: RunnerOptions): Runner {
 			const pending = waiting.get(callId);
 			if (!pending || !options.tools.preview) return;
 			try {
-				const preview = await options.tools.preview({...pending.call, input}, controller?.signal ?? new AbortController().signal);
-				if (preview && waiting.has(callId)) store.append({type: 'tool_call_previewed', callId, preview: {...preview, input}});
+				// Always an answer for the edited input, even "nothing to preview", so the pane never waits forever.
+				const preview = (await options.tools.preview({...pending.call, input}, controller?.signal ?? new AbortController().signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
+				if (waiting.has(callId)) store.append({type: 'tool_call_previewed', callId, preview: {...preview, input}});
 			} catch (error) {
 				store.append({type: 'tool_call_previewed', callId, preview: {kind: 'unavailable', summary: 'No preview for the edited call.', hazards: [], error: errorMessage(error), input}});
 			}

@@ -189,8 +189,10 @@ export function App(props: AppProps) {
 	}
 
 	const running = state.openCalls.filter(call => call.status === 'running');
-	// Rows left for streamed text: the input box, status bar and approval pane keep their place.
-	const reserved = 6 + (queue.length > 0 ? Math.min(16, rows - 8) : 0) + running.length * 2 + (showHelp ? 12 : 0);
+	// Rows left for streamed text. The live area must stay shorter than the terminal: a frame as tall as the
+	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost.
+	// Reserved: the text's margin and "streaming" notice, the input box, the status bar, a quit hint and a spare row.
+	const reserved = 9 + (queue.length > 0 ? Math.min(16, rows - 8) : 0) + running.length * 2 + (showHelp ? 12 : 0);
 	const liveRows = Math.max(3, rows - reserved);
 
 	return (

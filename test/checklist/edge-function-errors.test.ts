@@ -25,6 +25,17 @@ const UNGUARDED = `Deno.serve(async (req: Request) => {
 });
 `;
 
+/** Passes the syntax-tree check (try/catch returning status 400) but answers in plain text: only calling it shows that. */
+const LOOKS_GUARDED = `Deno.serve(async (req: Request) => {
+	try {
+		const {name} = await req.json();
+		return Response.json({message: \`Hello \${name}!\`});
+	} catch (error) {
+		return new Response('bad request: ' + String(error), {status: 400});
+	}
+});
+`;
+
 describe('handlerProblem, on the TypeScript syntax tree', () => {
 	it.each([
 		['a handler wrapped in try/catch returning status 500', GUARDED, undefined],
@@ -55,19 +66,33 @@ describe('edge functions have error handling, through the local server', () => {
 
 	it('is open for a function whose handler throws on bad input without try/catch', async () => {
 		await deploy(UNGUARDED);
-		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({state: 'open', evidence: 'greet v1: the handler body is not wrapped in try/catch'});
+		const result = await edgeFunctionErrors(local.session.events, local.server.evidence);
+		expect(result.state).toBe('open');
+		expect(result.evidence).toContain('greet v1: the handler body is not wrapped in try/catch');
+		// Called for real: the malformed body makes it throw, and the answer is not a JSON error.
+		expect(result.evidence).toMatch(/greet v1: called for real, it did not answer with a JSON error: malformed body → 500/);
 	});
 
-	it('ticks for the fixed version', async () => {
+	it('ticks for the fixed version, judged by calling it and not only by reading it', async () => {
 		await deploy(GUARDED);
 		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({
 			state: 'done',
-			evidence: "every deployed function's Deno.serve handler catches errors and returns an error Response (greet v2)",
+			evidence: "every deployed function's Deno.serve handler catches errors and returns an error Response (greet v2) and answered a malformed body and a missing authorization with JSON errors, staying up",
 		});
+	});
+
+	it('stays open for code that looks guarded but answers a malformed body with a plain-text error', async () => {
+		await deploy(LOOKS_GUARDED);
+		const result = await edgeFunctionErrors(local.session.events, local.server.evidence);
+		expect(result.state).toBe('open');
+		expect(result.evidence).toMatch(/greet v3: called for real, it did not answer with a JSON error: malformed body → 4\d\d, not JSON/);
+		await deploy(GUARDED);
 	});
 
 	it('unticks when a second function without error handling is deployed', async () => {
 		await local.session.ok('deploy_edge_function', {name: 'echo', entrypoint_path: 'main.ts', files: [{name: 'main.ts', content: 'Deno.serve(async (req) => new Response(await req.text()));'}]});
-		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({state: 'open', evidence: 'echo v1: the handler body is not wrapped in try/catch'});
+		const result = await edgeFunctionErrors(local.session.events, local.server.evidence);
+		expect(result.state).toBe('open');
+		expect(result.evidence).toMatch(/^echo v1: the handler body is not wrapped in try\/catch/);
 	});
 });

@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -47,5 +48,20 @@ describe('the built CLI in a real terminal', () => {
 		sessions.push(term);
 		await term.waitForText('ANTHROPIC_API_KEY');
 		await term.waitForText('Press D to run the offline demo');
+	});
+
+	it('keeps the last line of an answer taller than the screen when it moves into the history', async () => {
+		const dir = tempWorkspace();
+		writeFixtureMcpConfig(dir);
+		const script = path.join(dir, 'long.json');
+		const text = `${Array.from({length: 3000}, (_, i) => `word${i}`).join(' ')} FINAL-MARK`;
+		fs.writeFileSync(script, JSON.stringify({turns: [{text, chunk: 40, delay_ms: 1}]}));
+		const term = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${script}`, {cwd: dir, columns: 100, rows: 30});
+		sessions.push(term);
+		await term.waitForText('ask the backend engineer');
+		term.type('talk');
+		term.press('Enter');
+		await waitFor(() => term.screen().includes('ready ·') && fs.readdirSync(path.join(dir, 'sessions')).length > 0, 'the answer to finish', 30_000);
+		await waitFor(() => execFileSync('tmux', ['capture-pane', '-p', '-S', '-3000', '-t', term.name], {encoding: 'utf8'}).includes('word2999 FINAL-MARK'), 'the last line of the answer in the history', 10_000);
 	});
 });

@@ -1,6 +1,7 @@
 /**
  * A small real MCP server over stdio for tool-host tests that should not wait for a database:
- * `echo` (read-only), `write_note` (writes a file), `crash` (exits mid-call), `slow` (waits).
+ * `echo` (read-only), `write_note` (writes a file), `clear_notes` (destructive), `crash` (exits mid-call),
+ * `slow` (waits).
  */
 import fs from 'node:fs';
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -22,6 +23,15 @@ server.registerTool('write_note', {
 }, async ({line}) => {
 	fs.appendFileSync(process.env['NOTES_FILE'] ?? 'notes.txt', `${line}\n`);
 	return {content: [{type: 'text', text: 'noted'}]};
+});
+
+server.registerTool('clear_notes', {
+	description: 'Delete the notes file named by NOTES_FILE.',
+	inputSchema: {},
+	annotations: {readOnlyHint: false, destructiveHint: true},
+}, async () => {
+	fs.rmSync(process.env['NOTES_FILE'] ?? 'notes.txt', {force: true});
+	return {content: [{type: 'text', text: 'cleared'}]};
 });
 
 server.registerTool('crash', {

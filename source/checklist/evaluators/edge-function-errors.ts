@@ -192,12 +192,23 @@ export const edgeFunctionErrors: Evaluator = async (_events, evidence) => {
 	if (functions.length === 0) return notApplicable('no edge functions deployed');
 	const ts = await loadTypescript();
 	const problems: string[] = [];
+	const notCalled: string[] = [];
 	for (const fn of functions) {
 		const entry = entrypointOf(fn);
 		const problem = entry ? handlerProblem(ts, entry.name, entry.content) : `entrypoint ${fn.entrypoint} is not among its files`;
 		if (problem) problems.push(`${fn.slug} v${fn.version}: ${problem}`);
+		// Reading the code is not enough: the function is called with a malformed body and without authorization.
+		const probe = evidence.probeEdgeFunction ? await evidence.probeEdgeFunction(fn.slug).catch((error: unknown) => ({available: false as const, reason: (error as Error).message})) : {available: false as const, reason: 'the server cannot call functions'};
+		if (!probe.available) {
+			notCalled.push(`${fn.slug} (${probe.reason})`);
+		} else if (!probe.ok) {
+			const failed = probe.probes.filter(p => !(p.status >= 400 && p.json && p.survived)).map(p => `${p.name} → ${p.status || 'no answer'}${p.json ? '' : ', not JSON'}${p.survived ? '' : ', the process died'}`);
+			problems.push(`${fn.slug} v${fn.version}: called for real, it did not answer with a JSON error: ${listed(failed)}`);
+		}
 	}
+
 	if (problems.length > 0) return open(listed(problems));
 	const names = functions.map((fn) => `${fn.slug} v${fn.version}`);
-	return done(`every deployed function's Deno.serve handler catches errors and returns an error Response (${listed(names)})`);
+	const called = notCalled.length === 0 ? ' and answered a malformed body and a missing authorization with JSON errors, staying up' : `; not called: ${listed(notCalled)}, judged on the code only`;
+	return done(`every deployed function's Deno.serve handler catches errors and returns an error Response (${listed(names)})${called}`);
 };

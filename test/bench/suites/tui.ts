@@ -62,6 +62,8 @@ async function streamCost(historyTurns: number): Promise<{cpu: number; lastDelta
 		const before = cpuSeconds(pid);
 		pty.write('\r');
 		const seen = pty.waitFor(END_MARK, 30_000);
+		// Awaited below; handled now so a timeout while the server is still sending is not an unhandled rejection.
+		seen.catch(() => undefined);
 		await server.turnSent(0);
 		const sentAt = performance.now();
 		const shownAt = await seen;
