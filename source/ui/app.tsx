@@ -19,6 +19,7 @@ import {useTerminalSize} from './use-terminal-size.js';
 export const MIN_COLUMNS = 40;
 export const MIN_ROWS = 12;
 const QUIT_WINDOW_MS = 2000;
+const LIVE_TAIL_ROWS = 12;
 
 export type AppProps = {
 	store: EventStore;
@@ -193,7 +194,8 @@ export function App(props: AppProps) {
 	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost.
 	// Reserved: the text's margin and "streaming" notice, the input box, the status bar, a quit hint and a spare row.
 	const reserved = 9 + (queue.length > 0 ? Math.min(16, rows - 8) : 0) + running.length * 2 + (showHelp ? 12 : 0);
-	const liveRows = Math.max(3, rows - reserved);
+	// Every frame redraws the live area character by character; a dozen rows of the streaming tail keep that cheap.
+	const liveRows = Math.max(3, Math.min(LIVE_TAIL_ROWS, rows - reserved));
 
 	return (
 		<Box flexDirection="column">

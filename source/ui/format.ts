@@ -79,3 +79,25 @@ export function expandTabs(line: string, size = 4): string {
 export function expandTabsText(text: string): string {
 	return text.includes('\t') ? text.split('\n').map(line => expandTabs(line)).join('\n') : text;
 }
+
+/**
+ * The last `maxRows` screen rows of `text`, cut at fixed offsets of `width` from the start of each line.
+ * Earlier rows never change while text is appended, so Ink's text-measure cache serves them and only the
+ * growing last row is measured again each frame; the cost depends on what is shown, not on the answer's length.
+ */
+export function tailRowsFixed(text: string, width: number, maxRows: number): {rows: string[]; clipped: boolean} {
+	const columns = Math.max(1, width);
+	const rows: string[] = [];
+	let end = text.length;
+	for (;;) {
+		const start = text.lastIndexOf('\n', end - 1) + 1;
+		const count = Math.max(1, Math.ceil((end - start) / columns));
+		for (let row = count - 1; row >= 0; row--) {
+			if (rows.length === maxRows) return {rows: rows.reverse(), clipped: true};
+			rows.push(text.slice(start + row * columns, Math.min(end, start + (row + 1) * columns)));
+		}
+
+		if (start === 0) return {rows: rows.reverse(), clipped: false};
+		end = start - 1;
+	}
+}

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {ToolCallView} from '../core/session-state.js';
 import {ToolCallSummary} from './chat-entry.js';
-import {expandTabsText, tailRows} from './format.js';
+import {expandTabsText, tailRowsFixed} from './format.js';
 import {THEME} from './theme.js';
 
 export type LiveTurnProps = {
@@ -15,13 +15,18 @@ export type LiveTurnProps = {
 
 /** What is happening right now: the streaming answer's tail and the calls that are running. */
 export function LiveTurn({text, runningCalls, width, maxRows}: LiveTurnProps) {
-	const tail = text ? tailRows(text, width, maxRows) : undefined;
+	const tail = text ? tailRowsFixed(expandTabsText(text), width, maxRows) : undefined;
 	return (
 		<Box flexDirection="column">
 			{tail ? (
 				<Box flexDirection="column" marginTop={1}>
 					{tail.clipped ? <Text color={THEME.dim}>… (streaming; the full answer appears when it ends)</Text> : null}
-					<Text>{expandTabsText(tail.text)}</Text>
+					{tail.rows.map((row, index) => (
+						// Positions in the window; a row's text is what Ink caches, so unchanged rows cost nothing.
+						<Text key={index}>
+							{row || ' '}
+						</Text>
+					))}
 				</Box>
 			) : null}
 			{runningCalls.map(call => (

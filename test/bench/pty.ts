@@ -9,8 +9,8 @@ export type PtyRun = {
 	child: ChildProcess;
 	/** Visible text so far (ANSI stripped). */
 	text(): string;
-	/** performance.now() of the first chunk whose accumulated text contains `needle`. */
-	waitFor(needle: string, timeoutMs?: number): Promise<number>;
+	/** performance.now() of the first chunk whose accumulated text contains (or matches) `needle`. */
+	waitFor(needle: string | RegExp, timeoutMs?: number): Promise<number>;
 	write(data: string): void;
 	/** PID of the program inside the terminal (the child of `script`). */
 	programPid(): number;
@@ -24,13 +24,14 @@ export function startPty(command: string, options: {cwd: string; env: NodeJS.Pro
 	const child = spawn('script', ['-qfec', shell, '/dev/null'], {cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe']});
 	let raw = '';
 	let plain = '';
-	const waiters: Array<{needle: string; resolve: (t: number) => void}> = [];
+	const waiters: Array<{needle: string | RegExp; resolve: (t: number) => void}> = [];
+	const found = (needle: string | RegExp) => (typeof needle === 'string' ? plain.includes(needle) : needle.test(plain));
 	child.stdout!.on('data', (chunk: Buffer) => {
 		const now = performance.now();
 		raw += chunk.toString('utf8');
 		plain = raw.replace(ANSI, '');
 		for (const waiter of [...waiters]) {
-			if (plain.includes(waiter.needle)) {
+			if (found(waiter.needle)) {
 				waiters.splice(waiters.indexOf(waiter), 1);
 				waiter.resolve(now);
 			}
@@ -40,9 +41,9 @@ export function startPty(command: string, options: {cwd: string; env: NodeJS.Pro
 		child,
 		text: () => plain,
 		waitFor(needle, timeoutMs = 20_000) {
-			if (plain.includes(needle)) return Promise.resolve(performance.now());
+			if (found(needle)) return Promise.resolve(performance.now());
 			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`timed out waiting for ${JSON.stringify(needle)}; screen tail: ${plain.slice(-600)}`)), timeoutMs);
+				const timer = setTimeout(() => reject(new Error(`timed out waiting for ${String(needle)}; screen tail: ${plain.slice(-600)}`)), timeoutMs);
 				waiters.push({needle, resolve: t => {
 					clearTimeout(timer);
 					resolve(t);

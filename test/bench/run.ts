@@ -75,6 +75,13 @@ async function main() {
 	const machine = {node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`};
 	const out = path.join(here, 'results', 'latest.json');
 	fs.mkdirSync(path.dirname(out), {recursive: true});
+	// A run of some suites keeps the other suites' latest rows.
+	if (only.length > 0 && fs.existsSync(out)) {
+		const previous = JSON.parse(fs.readFileSync(out, 'utf8')) as {results?: Summary[]};
+		const ran = new Set(results.map(r => r.suite));
+		results.unshift(...(previous.results ?? []).filter(r => !ran.has(r.suite)));
+	}
+
 	fs.writeFileSync(out, `${JSON.stringify({date: new Date().toISOString(), machine, results}, null, 2)}\n`);
 	console.log(`\nmachine: ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; JSON: ${path.relative(process.cwd(), out)}`);
 	if (results.some(r => r.verdict === 'ERROR')) process.exitCode = 1;

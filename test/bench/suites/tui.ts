@@ -61,7 +61,8 @@ async function streamCost(historyTurns: number): Promise<{cpu: number; lastDelta
 		await new Promise(resolve => setTimeout(resolve, 100));
 		const before = cpuSeconds(pid);
 		pty.write('\r');
-		const seen = pty.waitFor(END_MARK, 30_000);
+		// The live tail cuts rows at fixed widths, so the marker may be split over two rows.
+		const seen = pty.waitFor(new RegExp(END_MARK.split('').map(c => c.replace(/[-]/, '\\-')).join('\\s*')), 30_000);
 		// Awaited below; handled now so a timeout while the server is still sending is not an unhandled rejection.
 		seen.catch(() => undefined);
 		await server.turnSent(0);
