@@ -62,7 +62,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		initial: store.getState().checklist,
 		onError: (item, error) => log.write(`[checklist] ${item.id}: ${(error as Error).message ?? String(error)}`),
 	});
-	store.subscribe(() => {
+	const stopEvaluating = store.subscribe(() => {
 		void checklist.evaluate(store.getEvents());
 	});
 	const toolHost = createToolHost({
@@ -127,6 +127,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		makeRunner,
 		startDemo: scriptedRunner,
 		async close() {
+			stopEvaluating();
 			record.closeTranscript();
 			await mcp.close();
 			await Promise.all(scriptedServers.map(async server => server.close()));

@@ -57,6 +57,7 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 	const transcriptPath = resumed?.path ?? path.join(sessionsDir, transcriptFileName(new Date(), sessionId));
 
 	let writer: TranscriptWriter | undefined;
+	let closed = false;
 	const openWriter = (): TranscriptWriter => {
 		if (resumed) return reopenTranscript(resumed.path, {redact});
 		return openTranscript(transcriptPath, createTranscriptHeader({
@@ -72,6 +73,14 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 		...(resumed ? {initialEvents: resumed.events} : {}),
 		sink: {
 			append(event) {
+				if (closed) {
+					// A late event (a checklist evaluation finishing during shutdown) still lands in the file.
+					const late = reopenTranscript(transcriptPath, {redact});
+					late.append(event);
+					late.close();
+					return;
+				}
+
 				// The file is created with the first event, so a session that never starts leaves nothing behind.
 				writer ??= openWriter();
 				writer.append(event);
@@ -96,8 +105,11 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 		...(hasModel ? {} : {setupMessage: missingKeyMessage}),
 		closeTranscript() {
 			store.flush();
-			writer?.close();
-			writer = undefined;
+			if (writer) {
+				writer.close();
+				writer = undefined;
+				closed = true;
+			}
 		},
 	};
 }

@@ -83,7 +83,7 @@ describe('the approval pane keys', () => {
 		view.stdin.write('a');
 		// The second write_note runs without a prompt; the destructive clear_notes asks, without the "a" key.
 		await waitFor(() => setup.store.getState().openCalls.some(c => c.name === 'mcp__fixture__clear_notes' && c.status === 'awaiting_approval' && c.previewPending !== true), 'the destructive call to wait');
-		await waitFor(keysShown(view), 'the approval keys for the destructive call');
+		await waitFor(() => keysShown(view)() && view.lastFrame()?.includes('mcp__fixture__clear_notes'), 'the approval keys for the destructive call');
 		expect(view.lastFrame()).toContain('DESTRUCTIVE');
 		expect(view.lastFrame()).not.toContain('a allow for session');
 		expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('one\ntwo\n');

@@ -35,8 +35,8 @@ describe('tool host with local tools', () => {
 		// Local tools are there before any server has started.
 		expect(host.list().map(tool => tool.name)).toEqual(['Read', 'Write', 'Edit', 'Glob', 'Grep']);
 		await host.ready();
-		expect(host.list().map(tool => tool.name)).toEqual(['Read', 'Write', 'Edit', 'Glob', 'Grep', 'mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__slow']);
-		expect(host.allTools().map(tool => tool.name)).toEqual(['mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__crash', 'mcp__fixture__slow']);
+		expect(host.list().map(tool => tool.name)).toEqual(['Read', 'Write', 'Edit', 'Glob', 'Grep', 'mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__clear_notes', 'mcp__fixture__slow']);
+		expect(host.allTools().map(tool => tool.name)).toEqual(['mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__clear_notes', 'mcp__fixture__crash', 'mcp__fixture__slow']);
 	});
 
 	it('routes local names to the local tools and MCP names to their server', async () => {
@@ -78,7 +78,7 @@ describe('tool host with local tools', () => {
 	it('without local tools, lists and routes exactly as before', async () => {
 		const host = createToolHost({mcp, isAllowed: () => true});
 		await host.ready();
-		expect(host.list().map(tool => tool.name)).toEqual(['mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__crash', 'mcp__fixture__slow']);
+		expect(host.list().map(tool => tool.name)).toEqual(['mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__clear_notes', 'mcp__fixture__crash', 'mcp__fixture__slow']);
 		expect(await host.call({callId: 'c1', name: 'Read', input: {file_path: 'a'}}, signal)).toEqual({isError: true, content: 'Unknown tool Read.'});
 		expect(await host.classify({callId: 'c2', name: 'Read', input: {}})).toEqual({class: 'destructive', hazards: ['unknown tool: no annotations']});
 	});
