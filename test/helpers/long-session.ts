@@ -236,8 +236,15 @@ export async function startLongSession(plan: LongSessionPlan): Promise<LongSessi
 			let blockCpu = cpuMs();
 			let turnMs: number[] = [];
 			// The first prompt is typed, so the app's own input path is part of the run.
-			stdin.press(prompts[0]!);
-			await waitFor(() => stdout.tail().includes(prompts[0]!), 'the typed first prompt');
+			// The app must be listening before the first keys: wait for its prompt box, and type again if a
+			// busy machine let the keys arrive before the input handler was attached.
+			await waitFor(() => stdout.tail().includes('ask the backend engineer'), 'the first frame', 30_000);
+			for (let attempt = 0; ; attempt++) {
+				stdin.press(prompts[0]!);
+				const seen = await waitFor(() => stdout.tail().includes(prompts[0]!), 'the typed first prompt', 5000).then(() => true, () => false);
+				if (seen) break;
+				if (attempt === 3) throw new Error('The typed first prompt never appeared on screen.');
+			}
 			stdin.press('\r');
 			await waitFor(() => setup.store.getState().turns === 1 && setup.store.getState().activity === 'idle', 'the first turn to end', 30_000);
 			next = 1;
