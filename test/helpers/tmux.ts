@@ -21,8 +21,14 @@ export type TmuxSession = {
 
 const EXIT_MARK = 'PGPAIR_EXIT_STATUS=';
 
+/**
+ * tmux decides at server start whether the terminal speaks UTF-8, from the client's locale; CI machines may have
+ * neither LANG nor TERM set, and then every box-drawing character and ellipsis comes out mangled.
+ */
+const TMUX_ENV = {...process.env, LANG: process.env['LANG'] || 'C.UTF-8', LC_CTYPE: process.env['LC_CTYPE'] || 'C.UTF-8', TERM: process.env['TERM'] || 'xterm-256color'};
+
 function tmux(...args: string[]): string {
-	return execFileSync('tmux', args, {encoding: 'utf8'});
+	return execFileSync('tmux', ['-u', ...args], {encoding: 'utf8', env: TMUX_ENV});
 }
 
 export function startTmux(command: string, options: {cwd: string; columns?: number; rows?: number; env?: Record<string, string>}): TmuxSession {
@@ -30,7 +36,9 @@ export function startTmux(command: string, options: {cwd: string; columns?: numb
 	const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
 	// The shell prints the exit status on screen (tmux's own pane status is not reliable across versions)
 	// and then waits, so the last screen can still be read.
-	const wrapped = `${command}; echo "${EXIT_MARK}$?"; sleep 600`;
+	// Ink draws only the last frame when CI is set (is-in-ci); a person's terminal has no CI variable, and the
+	// pane inherits the tmux server's environment, which CI's own run may have started.
+	const wrapped = `env -u CI -u CONTINUOUS_INTEGRATION ${command}; echo "${EXIT_MARK}$?"; sleep 600`;
 	tmux('new-session', '-d', '-s', name, '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30), '-c', options.cwd, ...env, wrapped);
 	const session: TmuxSession = {
 		name,
