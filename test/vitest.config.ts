@@ -8,6 +8,9 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		globalSetup: ['test/helpers/global-postgres.ts'],
+		// The app under test must draw as in a person's terminal: Ink (is-in-ci) prints only the last frame when
+		// CI is set, which CI machines do. Test workers and the processes they start see CI=false.
+		env: {CI: 'false', CONTINUOUS_INTEGRATION: 'false'},
 		pool: 'forks',
 		maxWorkers: 2,
 	},

@@ -75,7 +75,8 @@ describe('a session of a thousand turns with tool calls', () => {
 	});
 
 	it('shows the last streamed answer on the terminal', () => {
-		expect(result.stdout.tail()).toContain(streamMarker(WARMUP + PAIRS).trim());
+		// The live tail cuts rows at fixed widths, so the marker may straddle a row break: compare without whitespace.
+		expect(result.stdout.tail().replace(/\s+/g, '')).toContain(streamMarker(WARMUP + PAIRS).replace(/\s+/g, ''));
 	});
 
 	it('keeps memory flat after the first hundred turns', () => {
