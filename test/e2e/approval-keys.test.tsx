@@ -25,6 +25,17 @@ const frameHas = (view: ReturnType<typeof renderApp>, text: string) => () => vie
 /** Keys wait for the preview, so a test waits for the keys line before pressing one. */
 const keysShown = (view: ReturnType<typeof renderApp>) => frameHas(view, 'y allow once');
 
+/** Types into a field that has just appeared; a busy machine may attach its key handler a moment later. */
+async function typeInto(view: ReturnType<typeof renderApp>, text: string) {
+	for (let attempt = 0; attempt < 4; attempt++) {
+		view.stdin.write(text);
+		const seen = await waitFor(frameHas(view, text), 'the typed text', 1500).then(() => true, () => false);
+		if (seen) return;
+	}
+
+	throw new Error(`"${text}" never appeared in the field`);
+}
+
 async function prompt(view: ReturnType<typeof renderApp>, text: string) {
 	view.stdin.write(text);
 	await waitFor(frameHas(view, text), 'the typed prompt');
@@ -39,8 +50,7 @@ describe('the approval pane keys', () => {
 		await waitFor(keysShown(view), 'the approval keys');
 		view.stdin.write('d');
 		await waitFor(frameHas(view, 'Why not?'), 'the feedback field');
-		view.stdin.write('use the notes table instead');
-		await waitFor(frameHas(view, 'use the notes table instead'), 'the typed feedback');
+		await typeInto(view, 'use the notes table instead');
 		view.stdin.write('\r');
 		await waitFor(() => server.requests.length === 2 && setup.store.getState().activity === 'idle', 'the turn to end');
 		const result = server.requests[1]?.body.messages.at(-1).content[0];
@@ -58,8 +68,7 @@ describe('the approval pane keys', () => {
 		view.stdin.write('e');
 		await waitFor(frameHas(view, 'Edit the arguments (JSON)'), 'the editor');
 		view.stdin.write('\u0015'); // Ctrl+U clears the field
-		view.stdin.write('{"line": "edited by the person"}');
-		await waitFor(frameHas(view, 'edited by the person'), 'the edited text');
+		await typeInto(view, '{"line": "edited by the person"}');
 		view.stdin.write('\u0013'); // Ctrl+S saves; the preview is recomputed for the edited call
 		await waitFor(keysShown(view), 'the keys again, for the edited call');
 		view.stdin.write('y');
