@@ -4,22 +4,24 @@ import {pendingApprovals} from '../core/session-state.js';
 import type {EventStore} from '../store/event-store.js';
 import type {Runner} from '../store/runner.js';
 import {ApprovalPane} from './approval-pane.js';
-import {ChatEntryView} from './chat-entry.js';
+import {PrintedItemView} from './chat-entry.js';
 import {DiffHistory} from './diff-history.js';
 import {ChecklistPane, checklistSummary, type ChecklistPaneItem} from './checklist-pane.js';
 import {HelpOverlay} from './help-overlay.js';
 import {matches} from './keybindings.js';
 import {LiveTurn} from './live-turn.js';
+import type {PrintItem} from './print-log.js';
 import {PromptInput} from './prompt-input.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
 import {useSessionState} from './use-session.js';
 import {useTerminalSize} from './use-terminal-size.js';
+import {usePrintLog} from './use-print-log.js';
+import {takeRows} from './wrap.js';
 
 export const MIN_COLUMNS = 40;
 export const MIN_ROWS = 12;
 const QUIT_WINDOW_MS = 2000;
-const LIVE_TAIL_ROWS = 12;
 
 export type AppProps = {
 	store: EventStore;
@@ -169,15 +171,25 @@ export function App(props: AppProps) {
 	);
 
 	const width = Math.max(1, columns - 1);
-	// Finished history is printed once; <Static> stays mounted in every layout, or a resize would
-	// unmount it and print the whole conversation again when it comes back.
+	const printLayout = usePrintLog(width);
+	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
+	// Finished history, and the streamed answer's settled rows, are printed once; <Static> stays mounted
+	// in every layout, or a resize would unmount it and print the whole conversation again when it comes back.
+	// Rows left for streamed text. The live area must stay shorter than the terminal: a frame as tall as the
+	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost.
+	// Reserved: the text's margin, the input box, the status bar, a quit hint and a spare row.
+	const paneRows = queue.length > 0 ? Math.min(16, rows - 8) : 0;
+	const running = state.openCalls.filter(call => call.status === 'running');
+	const liveRows = Math.max(3, rows - (9 + paneRows + running.length * 2 + (showHelp ? 12 : 0)));
+	const printed = printLayout.log.update(state, {width, streaming: !tooSmall});
 	const history = (
-		<Static items={state.entries as never[]}>
-			{(entry: (typeof state.entries)[number]) => <ChatEntryView key={entry.id} entry={entry} width={width} />}
+		// A new layout (the width changed) mounts a new <Static>, which prints the whole conversation again.
+		<Static key={printLayout.generation} items={printed.items as PrintItem[]}>
+			{(item: PrintItem) => <PrintedItemView key={item.key} item={item} width={width} />}
 		</Static>
 	);
 
-	if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+	if (tooSmall) {
 		// Nothing is lost: the session keeps running and the full layout returns when the window grows.
 		return (
 			<Box flexDirection="column">
@@ -189,18 +201,13 @@ export function App(props: AppProps) {
 		);
 	}
 
-	const running = state.openCalls.filter(call => call.status === 'running');
-	// Rows left for streamed text. The live area must stay shorter than the terminal: a frame as tall as the
-	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost.
-	// Reserved: the text's margin and "streaming" notice, the input box, the status bar, a quit hint and a spare row.
-	const reserved = 9 + (queue.length > 0 ? Math.min(16, rows - 8) : 0) + running.length * 2 + (showHelp ? 12 : 0);
-	// Every frame redraws the live area character by character; a dozen rows of the streaming tail keep that cheap.
-	const liveRows = Math.max(3, Math.min(LIVE_TAIL_ROWS, rows - reserved));
+	// The answer's rows not printed yet: its open last row (more, only if the terminal was too small a moment ago).
+	const open = state.liveText ? takeRows(state.liveText, printed.pendingFrom, width, true).rows : [];
 
 	return (
 		<Box flexDirection="column">
 			{history}
-			<LiveTurn text={state.liveText} runningCalls={running} width={width} maxRows={liveRows} />
+			<LiveTurn rows={open.slice(-liveRows)} clipped={open.length > liveRows} continued={printed.continued} runningCalls={running} width={width} />
 			{state.retry ? (
 				<Text color={THEME.warn}>
 					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}

@@ -2,7 +2,9 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
 import {expandTabsText, formatDuration, headLines, previewInput} from './format.js';
+import type {PrintItem} from './print-log.js';
 import {THEME} from './theme.js';
+import {wrapRows} from './wrap.js';
 
 const RESULT_PREVIEW_LINES = 4;
 
@@ -13,15 +15,12 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 			return (
 				<Box marginTop={1}>
 					<Text color={THEME.user} bold>{'> '}</Text>
-					<Text color={THEME.user}>{expandTabsText(entry.text)}</Text>
+					<Text color={THEME.user}>{wrapRows(entry.text, width - 2).join('\n')}</Text>
 				</Box>
 			);
 		case 'assistant':
-			return (
-				<Box marginTop={1}>
-					<Text>{expandTabsText(entry.text)}</Text>
-				</Box>
-			);
+			// Wrapped by us: rows that fit are only measured by Ink, never re-wrapped (see wrap.ts).
+			return <AnswerRows rows={wrapRows(entry.text, width)} first />;
 		case 'tool':
 			return <ToolCallSummary call={entry.call} width={width} />;
 		case 'notice':
@@ -46,6 +45,20 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 			return unhandled;
 		}
 	}
+}
+
+/** Rows of an assistant answer; an answer printed while it streamed arrives in several of these. */
+export function AnswerRows({rows, first}: {rows: readonly string[]; first: boolean}) {
+	return (
+		<Box marginTop={first ? 1 : 0}>
+			<Text>{rows.join('\n') || ' '}</Text>
+		</Box>
+	);
+}
+
+/** One item of the live chat's scrollback (see print-log.ts). */
+export function PrintedItemView({item, width}: {item: PrintItem; width: number}) {
+	return item.kind === 'entry' ? <ChatEntryView entry={item.entry} width={width} /> : <AnswerRows rows={item.rows} first={item.first} />;
 }
 
 const STATUS_MARK: Record<ToolCallView['status'], {mark: string; color: string}> = {

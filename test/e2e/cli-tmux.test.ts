@@ -62,6 +62,11 @@ describe('the built CLI in a real terminal', () => {
 		term.type('talk');
 		term.press('Enter');
 		await waitFor(() => term.screen().includes('ready ·') && fs.readdirSync(path.join(dir, 'sessions')).length > 0, 'the answer to finish', 30_000);
-		await waitFor(() => execFileSync('tmux', ['capture-pane', '-p', '-S', '-3000', '-t', term.name], {encoding: 'utf8'}).includes('word2999 FINAL-MARK'), 'the last line of the answer in the history', 10_000);
+		const scrollback = () => execFileSync('tmux', ['capture-pane', '-p', '-S', '-3000', '-t', term.name], {encoding: 'utf8'});
+		await waitFor(() => /word2999\s+FINAL-MARK/.test(scrollback()), 'the last line of the answer in the history', 10_000);
+		// Rows are printed into the history while the answer streams: none may be lost or printed twice.
+		const words = scrollback().match(/\bword\d+\b/g) ?? [];
+		expect(words).toEqual(Array.from({length: 3000}, (_, i) => `word${i}`));
+		expect(scrollback().match(/FINAL-MARK/g)).toHaveLength(1);
 	});
 });

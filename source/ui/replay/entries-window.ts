@@ -4,6 +4,7 @@
  * the cost proportional to what is shown, never to the length of the session.
  */
 import type {ChatEntry} from '../../core/session-state.js';
+import {wrapRows} from '../wrap.js';
 
 const RESULT_PREVIEW_LINES = 4;
 
@@ -26,10 +27,11 @@ export function entryRows(entry: ChatEntry, width: number): number {
 	// Word wrap breaks lines early; a few columns of slack keep the estimate from falling short.
 	const wrap = Math.max(10, width - 4);
 	switch (entry.kind) {
+		// Exact: these are wrapped by us (wrap.ts), the way ChatEntryView draws them.
 		case 'user':
-			return 1 + wrappedRows(entry.text, wrap - 2);
+			return 1 + wrapRows(entry.text, width - 2).length;
 		case 'assistant':
-			return 1 + wrappedRows(entry.text, wrap);
+			return 1 + wrapRows(entry.text, width).length;
 		case 'tool': {
 			const {call} = entry;
 			if (call.status === 'running' || call.status === 'awaiting_approval') return 2;

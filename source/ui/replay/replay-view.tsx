@@ -10,7 +10,8 @@ import {ChecklistPane} from '../checklist-pane.js';
 import {ChatEntryView} from '../chat-entry.js';
 import {LiveTurn} from '../live-turn.js';
 import {THEME} from '../theme.js';
-import {firstVisibleEntry, wrappedRows} from './entries-window.js';
+import {tailOfRows} from '../wrap.js';
+import {firstVisibleEntry} from './entries-window.js';
 import {ReplayBar} from './replay-bar.js';
 import {ReplayHelp, REPLAY_HELP_ROWS} from './replay-help.js';
 
@@ -55,7 +56,8 @@ export function ReplayView(props: ReplayViewProps) {
 	const helpRows = props.showHelp ? REPLAY_HELP_ROWS : 0;
 	const fixed = BAR_ROWS + paneRows + helpRows + running.length * 2 + (state.retry ? 1 : 0);
 	const liveRows = Math.max(3, Math.floor((rows - fixed) / 2));
-	const streamed = state.liveText ? Math.min(liveRows, wrappedRows(state.liveText, width)) + 2 : 0;
+	const tail = state.liveText ? tailOfRows(state.liveText, width, liveRows) : undefined;
+	const streamed = tail ? tail.rows.length + (tail.clipped ? 1 : 0) + 1 : 0;
 	const entryBudget = Math.max(1, rows - fixed - streamed - 1);
 	const first = firstVisibleEntry(state.entries, width, entryBudget);
 	const visible = state.entries.slice(first);
@@ -68,7 +70,7 @@ export function ReplayView(props: ReplayViewProps) {
 			{visible.map(entry => (
 				<ChatEntryView key={entry.id} entry={entry} width={width} />
 			))}
-			<LiveTurn text={state.liveText} runningCalls={running} width={width} maxRows={liveRows} />
+			<LiveTurn rows={tail?.rows ?? []} clipped={tail?.clipped ?? false} continued={false} runningCalls={running} width={width} />
 			{state.retry ? (
 				<Text color={THEME.warn}>
 					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}

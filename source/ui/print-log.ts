@@ -1,0 +1,79 @@
+/**
+ * What the live chat prints into the terminal's scrollback (Ink's <Static>), in order: finished entries,
+ * and the rows of the answer being streamed as soon as more text can no longer change them.
+ *
+ * Printing rows while the answer streams keeps every frame small (only the answer's open last row is
+ * redrawn), and when the answer ends only its last rows are left to print, however long it was. (Holding
+ * settled rows back to print fewer, bigger batches was measured and lost: each frame then redraws more.)
+ * The list only ever grows, as <Static> requires; calling `update` again with the same state adds
+ * nothing, so React may render as often as it likes.
+ */
+import type {ChatEntry, SessionState} from '../core/session-state.js';
+import {takeRows} from './wrap.js';
+
+export type PrintItem =
+	| {key: string; kind: 'entry'; entry: ChatEntry}
+	/** Rows of an assistant answer; `first` rows start the answer (or resume it after an interleaved entry) and get its top margin. */
+	| {key: string; kind: 'rows'; rows: readonly string[]; first: boolean};
+
+export type PrintView = {
+	items: readonly PrintItem[];
+	/** Where the streamed text not printed yet begins; the live area draws the rows from here. */
+	pendingFrom: number;
+	/** Rows of the streamed answer are already printed, so its open row continues them without a margin. */
+	continued: boolean;
+};
+
+export type PrintOptions = {
+	width: number;
+	/** False holds back the streamed rows (e.g. while the terminal is too small to show them). */
+	streaming: boolean;
+};
+
+export type PrintLog = {
+	update(state: Pick<SessionState, 'entries' | 'liveText'>, options: PrintOptions): PrintView;
+};
+
+
+/** The answer being streamed: the text printed so far is `prefix`, which ends at `end`. */
+type OpenAnswer = {prefix: string; end: number; interrupted: boolean};
+
+export function createPrintLog(): PrintLog {
+	let items: readonly PrintItem[] = [];
+	let entriesSeen = 0;
+	let open: OpenAnswer | undefined;
+	let chunks = 0;
+
+	return {
+		update(state, {width, streaming}) {
+			const added: PrintItem[] = [];
+			for (; entriesSeen < state.entries.length; entriesSeen++) {
+				const entry = state.entries[entriesSeen]!;
+				if (entry.kind === 'assistant' && open && entry.text.startsWith(open.prefix)) {
+					// The streamed answer has ended: print what is left of it, never what is already on screen.
+					const rest = takeRows(entry.text, open.end, width, true).rows;
+					if (rest.length > 0) added.push({key: `${entry.id}:rest`, kind: 'rows', rows: rest, first: open.interrupted});
+					open = undefined;
+					continue;
+				}
+
+				if (entry.kind === 'assistant') open = undefined;
+				// Something else happened while the answer streams (a notice): it prints in between, in order.
+				else if (open) open.interrupted = true;
+				added.push({key: entry.id, kind: 'entry', entry});
+			}
+
+			if (open && !state.liveText.startsWith(open.prefix)) open = undefined;
+			if (streaming && state.liveText) {
+				const taken = takeRows(state.liveText, open?.end ?? 0, width, false);
+				if (taken.rows.length > 0) {
+					added.push({key: `stream-${chunks++}`, kind: 'rows', rows: taken.rows, first: !open || open.interrupted});
+					open = {prefix: state.liveText.slice(0, taken.end), end: taken.end, interrupted: false};
+				}
+			}
+
+			if (added.length > 0) items = [...items, ...added];
+			return {items, pendingFrom: open?.end ?? 0, continued: open !== undefined && !open.interrupted};
+		},
+	};
+}

@@ -1,0 +1,36 @@
+/**
+ * The live chat's print log, laid out again whenever the terminal's width changes.
+ *
+ * Rows already printed were wrapped for the old width. When a terminal narrows, it re-wraps (or cuts)
+ * them on its own, and Ink can no longer tell how many lines its live area covers: erasing it leaves
+ * pieces of the old frame in the history, so text shows twice. Once the width has settled, the screen
+ * and its scrollback are cleared and the whole conversation is printed again at the new width, from
+ * the session's state (nothing is lost: every entry is in it).
+ */
+import {useStdout} from 'ink';
+import {useEffect, useRef, useState} from 'react';
+import {createPrintLog, type PrintLog} from './print-log.js';
+
+/** Resizing by dragging sends many events; lay out once it has stopped for this long. */
+export const RELAYOUT_DELAY_MS = 150;
+// Erase the screen, erase the scrollback, cursor home (what ansi-escapes calls clearTerminal).
+const CLEAR_TERMINAL = '\u001B[2J\u001B[3J\u001B[H';
+
+export function usePrintLog(width: number): {log: PrintLog; generation: number} {
+	const {stdout, write} = useStdout();
+	const [layout, setLayout] = useState(() => ({log: createPrintLog(), generation: 0}));
+	const mounted = useRef(false);
+	useEffect(() => {
+		if (!mounted.current) {
+			mounted.current = true;
+			return;
+		}
+
+		const timer = setTimeout(() => {
+			if (stdout.isTTY) write(CLEAR_TERMINAL);
+			setLayout(current => ({log: createPrintLog(), generation: current.generation + 1}));
+		}, RELAYOUT_DELAY_MS);
+		return () => clearTimeout(timer);
+	}, [width]);
+	return layout;
+}
