@@ -92,7 +92,9 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 			}}
 			onCycleMode={() => record.store.append({type: 'permission_mode_changed', mode: gate.cycleMode()})}
 		/>,
-		{exitOnCtrlC: false},
+		// Our event store already paces streamed text to one frame per 33 ms; Ink's own throttle at 60 fps
+		// only delays the frame that ends an answer (or echoes a key) by up to 17 ms instead of 33.
+		{exitOnCtrlC: false, maxFps: 60},
 	);
 
 	// After the first frame: start the tool servers, then say what is missing, if anything.
