@@ -104,7 +104,8 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 		}
 	};
 
-	let queuedThrough = 0;
+	// Events up to here have been looked at; each event is looked at once (a stream is thousands of deltas).
+	let scannedThrough = 0;
 	let pending: readonly SessionEvent[] | undefined;
 	let running: Promise<void> | undefined;
 
@@ -134,11 +135,11 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 			let relevant = false;
 			for (let i = events.length - 1; i >= 0; i--) {
 				const event = events[i]!;
-				if (event.seq <= queuedThrough) break;
+				if (event.seq <= scannedThrough) break;
 				if (triggers(event)) relevant = true;
 			}
+			scannedThrough = events.at(-1)?.seq ?? scannedThrough;
 			if (!relevant) return running ?? Promise.resolve();
-			queuedThrough = events.at(-1)?.seq ?? queuedThrough;
 			pending = events;
 			running ??= drain().finally(() => {
 				running = undefined;

@@ -1,7 +1,14 @@
 /**
  * The event store: the single place where a session's events are numbered, persisted and folded
- * into state. Listeners (React) are told at most once per frame (Ink draws at most 30 a second), so 2,000 streamed deltas cost a
- * few dozen renders, not 2,000.
+ * into state.
+ *
+ * Streamed text is taken in per frame: the deltas that arrive within one frame become one
+ * `assistant_text_delta` event, written, folded and shown together. The screen cannot show text
+ * faster than it draws frames, so nothing visible is lost, and a 2,000-delta answer costs a few
+ * dozen writes, folds and renders instead of 2,000 of each. A killed process loses at most the text
+ * of the frame in flight, which was not on screen yet either. Every other event (an answer ending, a
+ * call waiting for approval) is rare: it first takes in the text before it, then is told at once, so
+ * the end of an answer is on screen without waiting for the next frame.
  */
 import type {EventBody, SessionEvent} from '../core/events.js';
 import type {ClockPort} from '../core/ports.js';
@@ -12,11 +19,12 @@ export const FRAME_MS = 33;
 export type EventSink = {append(event: SessionEvent): void};
 
 export type EventStore = {
-	append(body: EventBody): SessionEvent;
+	append(body: EventBody): void;
+	/** State with every appended event in it (text still waiting for its frame is taken in first). */
 	getState(): SessionState;
 	getEvents(): readonly SessionEvent[];
 	subscribe(listener: () => void): () => void;
-	/** Deliver any batched notification now (used before exit and by tests that render synchronously). */
+	/** Take in waiting text and deliver any batched notification now (before exit; tests that render synchronously). */
 	flush(): void;
 };
 
@@ -40,33 +48,64 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 	let seq = events.at(-1)?.seq ?? 0;
 	const listeners = new Set<() => void>();
 	let timer: NodeJS.Timeout | undefined;
+	let immediate: NodeJS.Immediate | undefined;
 	const frameMs = options.frameMs ?? FRAME_MS;
+	// Text deltas of the current frame, and when the first of them arrived.
+	let waitingText = '';
+	let waitingSince = 0;
+
+	function commit(body: EventBody, at: number) {
+		seq += 1;
+		const event = {...body, seq, at} as SessionEvent;
+		// Persist before anything else sees it: what the screen shows is always on disk.
+		options.sink?.append(event);
+		events.push(event);
+		state = reduceSession(state, event);
+	}
+
+	function takeInText() {
+		if (!waitingText) return;
+		const text = waitingText;
+		waitingText = '';
+		commit({type: 'assistant_text_delta', text}, waitingSince);
+	}
 
 	function notify() {
+		takeInText();
+		if (timer) clearTimeout(timer);
+		if (immediate) clearImmediate(immediate);
 		timer = undefined;
+		immediate = undefined;
 		for (const listener of listeners) listener();
 	}
 
 	return {
 		append(body) {
-			seq += 1;
-			const event = {...body, seq, at: options.clock.now()} as SessionEvent;
-			// Persist before anything else sees it: what the screen shows is always on disk.
-			options.sink?.append(event);
-			events.push(event);
-			state = reduceSession(state, event);
-			timer ??= setTimeout(notify, frameMs);
-			return event;
+			if (body.type === 'assistant_text_delta') {
+				if (!body.text) return;
+				if (!waitingText) waitingSince = options.clock.now();
+				waitingText += body.text;
+				timer ??= setTimeout(notify, frameMs);
+				return;
+			}
+
+			takeInText();
+			commit(body, options.clock.now());
+			// Events appended in the same tick still make one notification.
+			immediate ??= setImmediate(notify);
 		},
-		getState: () => state,
-		getEvents: () => events,
+		getState() {
+			takeInText();
+			return state;
+		},
+		getEvents() {
+			takeInText();
+			return events;
+		},
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
 		},
-		flush() {
-			if (timer) clearTimeout(timer);
-			notify();
-		},
+		flush: notify,
 	};
 }

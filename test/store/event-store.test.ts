@@ -1,0 +1,66 @@
+import {describe, expect, it} from 'vitest';
+import type {SessionEvent} from '../../source/core/events.js';
+import {createEventStore, FRAME_MS} from '../../source/store/event-store.js';
+
+function storeWithSink() {
+	const written: SessionEvent[] = [];
+	let now = 1000;
+	const store = createEventStore({clock: {now: () => now++}, sink: {append: event => written.push(event)}});
+	let notified = 0;
+	store.subscribe(() => notified++);
+	return {store, written, notified: () => notified};
+}
+
+const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+describe('the event store', () => {
+	it('takes the text deltas of one frame in as one event, written before anyone is told', async () => {
+		const {store, written, notified} = storeWithSink();
+		store.append({type: 'user_prompt_submitted', text: 'hi'});
+		store.append({type: 'model_request_started', round: 1, model: 'm'});
+		await wait(5);
+		const before = notified();
+		for (const piece of ['The ', 'todos ', 'table ', 'has ', 'RLS.']) store.append({type: 'assistant_text_delta', text: piece});
+		// Nothing of the frame is written or told before the frame ends.
+		expect(written.map(e => e.type)).toEqual(['user_prompt_submitted', 'model_request_started']);
+		await wait(FRAME_MS + 20);
+		expect(notified()).toBe(before + 1);
+		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'The todos table has RLS.', seq: 3});
+		expect(store.getState().liveText).toBe('The todos table has RLS.');
+	});
+
+	it('writes waiting text before any other event, so the order is kept, and tells that event at once', async () => {
+		const {store, written, notified} = storeWithSink();
+		store.append({type: 'model_request_started', round: 1, model: 'm'});
+		await wait(5);
+		const before = notified();
+		store.append({type: 'assistant_text_delta', text: 'Done'});
+		store.append({type: 'assistant_text_delta', text: '.'});
+		store.append({type: 'assistant_message_completed', content: [{type: 'text', text: 'Done.'}], stopReason: 'end_turn', usage: {inputTokens: 1, outputTokens: 1}});
+		store.append({type: 'turn_completed', outcome: 'completed'});
+		expect(written.map(e => [e.type, e.seq])).toEqual([['model_request_started', 1], ['assistant_text_delta', 2], ['assistant_message_completed', 3], ['turn_completed', 4]]);
+		// Told on the next turn of the event loop, not a frame later; one notification for the burst.
+		await new Promise(resolve => setImmediate(resolve));
+		expect(notified()).toBe(before + 1);
+		expect(store.getEvents()).toEqual(written);
+	});
+
+	it('answers a read with every appended event in it, and flush tells at once', () => {
+		const {store, written, notified} = storeWithSink();
+		store.append({type: 'assistant_text_delta', text: 'partial'});
+		expect(store.getState().liveText).toBe('partial');
+		expect(written).toHaveLength(1);
+		store.append({type: 'assistant_text_delta', text: ' more'});
+		store.flush();
+		expect(notified()).toBe(1);
+		expect(store.getEvents().map(e => (e as {text?: string}).text)).toEqual(['partial', ' more']);
+	});
+
+	it('dates a frame of text by its first delta', async () => {
+		const {store, written} = storeWithSink();
+		store.append({type: 'assistant_text_delta', text: 'a'});
+		store.append({type: 'assistant_text_delta', text: 'b'});
+		store.flush();
+		expect(written[0]!.at).toBe(1000);
+	});
+});
