@@ -78,6 +78,9 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 		}
 
 		if (!message) {
+			// Text already shown stays in the history, as when the stream fails.
+			const content: ContentBlock[] = partialText ? [{type: 'text', text: partialText}] : [];
+			yield record({type: 'assistant_message_completed', content, stopReason: null, usage: {inputTokens: 0, outputTokens: 0}});
 			yield {type: 'turn_completed', outcome: 'failed', error: 'The model stream ended without a message.'};
 			return;
 		}

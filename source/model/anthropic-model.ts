@@ -6,6 +6,7 @@
 import Anthropic, {APIConnectionError, APIError, APIUserAbortError} from '@anthropic-ai/sdk';
 import type {ContentBlock, ModelMessage, StopReason, Usage} from '../core/events.js';
 import type {ModelPort, ModelRequest, ModelStreamEvent, ToolDefinition} from '../core/ports.js';
+import {nodeFetch} from './node-fetch.js';
 
 export {DEFAULT_MODEL_ALIAS, MODEL_ALIASES, missingKeyMessage, resolveApiConfig, resolveModelId, type ApiConfig} from './model-config.js';
 
@@ -68,6 +69,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): ModelPort 
 		...(options.baseURL ? {baseURL: options.baseURL} : {}),
 		...(options.timeoutMs ? {timeout: options.timeoutMs} : {}),
 		maxRetries: 0,
+		fetch: nodeFetch,
 		// The SDK's default logger is console (stdout), which the TUI owns.
 		logger: sdkLogger(debug),
 		logLevel: 'info',
@@ -122,18 +124,29 @@ async function* streamOnce(client: Anthropic, params: SdkParams, signal: AbortSi
 	let finished = false;
 	let idleTimer: NodeJS.Timeout | undefined;
 	let idledOut = false;
-	const armIdleTimer = () => {
+	// One timer that checks the time of the last event, rather than a timer re-armed per event: an answer
+	// is thousands of events, and re-arming cost more than everything else this function does per event.
+	let lastEventAt = 0;
+	let waitingOnConsumer = false;
+	const noteEvent = () => {
+		lastEventAt = performance.now();
+	};
+	const watchIdle = () => {
 		if (idleTimeoutMs <= 0) return;
-		clearTimeout(idleTimer);
-		idleTimer = setTimeout(() => {
-			idledOut = true;
-			controller.abort();
-		}, idleTimeoutMs);
+		const silentFor = performance.now() - lastEventAt;
+		if (waitingOnConsumer || silentFor < idleTimeoutMs) {
+			idleTimer = setTimeout(watchIdle, waitingOnConsumer ? idleTimeoutMs : idleTimeoutMs - silentFor);
+			return;
+		}
+
+		idledOut = true;
+		controller.abort();
 	};
 
 	try {
 		const events = await client.messages.create(params, {signal: controller.signal});
-		armIdleTimer();
+		noteEvent();
+		if (idleTimeoutMs > 0) idleTimer = setTimeout(watchIdle, idleTimeoutMs);
 		const blocks: Array<AssemblingBlock | undefined> = [];
 		let inputTokens = 0;
 		let outputTokens = 0;
@@ -141,7 +154,7 @@ async function* streamOnce(client: Anthropic, params: SdkParams, signal: AbortSi
 		let stopped = false;
 
 		for await (const event of events) {
-			armIdleTimer();
+			noteEvent();
 			switch (event.type) {
 				case 'message_start': {
 					inputTokens = totalInputTokens(event.message.usage);
@@ -164,9 +177,10 @@ async function* streamOnce(client: Anthropic, params: SdkParams, signal: AbortSi
 						block.text += event.delta.text;
 						progress.textYielded = true;
 						// A slow consumer is not a silent network: the idle clock stops while we wait on it.
-						clearTimeout(idleTimer);
+						waitingOnConsumer = true;
 						yield {type: 'text_delta', text: event.delta.text};
-						armIdleTimer();
+						waitingOnConsumer = false;
+						noteEvent();
 					} else if (event.delta.type === 'input_json_delta' && block?.type === 'tool_use') {
 						block.json += event.delta.partial_json;
 					}
