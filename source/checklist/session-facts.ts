@@ -1,7 +1,7 @@
 // Facts the evaluators read from the session's events: which calls ran, what changed the schema, what SQL ran as
 // whom, which EXPLAINs ran and what their plans said. Pure over the events (SQL parsing needs the parser loaded).
 import type {SessionEvent, ToolCallClassification} from '../core/events.js';
-import {isObject, optionEnabled, type ParsedStatement} from '../policy/sql-parser.js';
+import {isObject, loadSqlParser, optionEnabled, type ParsedStatement} from '../policy/sql-parser.js';
 import {changesSchema, explained, fingerprint, parseStatements, relationsIn, runStatements, tablesChangedBy, type RunStatement} from './sql-facts.js';
 import {executeSqlRows} from './tool-results.js';
 
@@ -193,4 +193,15 @@ export function seqScannedRelations(plan: readonly Record<string, unknown>[]): S
 	};
 	walk(plan);
 	return relations;
+}
+
+/**
+ * The SQL parser is a large WASM module (tens of ms to load, more to compile): it is loaded only once the
+ * session has SQL for the evaluators to read, so a session of plain answers never pays for it.
+ */
+export async function sqlParserFor(events: readonly SessionEvent[]): Promise<void> {
+	const hasSql = (input: unknown) => isObject(input) && typeof input.query === 'string' && input.query !== '';
+	if (events.some((event) => (event.type === 'tool_call_requested' && hasSql(event.input)) || (event.type === 'tool_call_decided' && hasSql(event.editedInput)))) {
+		await loadSqlParser();
+	}
 }

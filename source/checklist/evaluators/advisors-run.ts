@@ -1,6 +1,5 @@
-import {loadSqlParser} from '../../policy/sql-parser.js';
 import type {AdvisorLint} from '../evidence.js';
-import {schemaChanges, succeeded, type CompletedCall} from '../session-facts.js';
+import {schemaChanges, succeeded, type CompletedCall, sqlParserFor} from '../session-facts.js';
 import {parseToolJson} from '../tool-results.js';
 import {done, listed, notApplicable, open, type Evaluator} from './types.js';
 
@@ -16,7 +15,7 @@ function finding(lint: AdvisorLint): string {
 
 /** Done when `get_advisors(security)` ran after the last schema change and reported no ERROR lint. */
 export const advisorsRun: Evaluator = async (events) => {
-	await loadSqlParser();
+	await sqlParserFor(events);
 	const last = schemaChanges(events).at(-1);
 	const run = succeeded(events, 'get_advisors')
 		.filter((call) => call.input.type === 'security')

@@ -1,6 +1,5 @@
-import {loadSqlParser} from '../../policy/sql-parser.js';
 import type {Evidence} from '../evidence.js';
-import {explainRuns, lastChangeOf, schemaChanges, seqScannedRelations, sqlRuns, type ExplainRun} from '../session-facts.js';
+import {explainRuns, lastChangeOf, schemaChanges, seqScannedRelations, sqlRuns, type ExplainRun, sqlParserFor} from '../session-facts.js';
 import {DEFAULT_SCHEMA} from '../sql-facts.js';
 import {quoteQualified} from './catalog.js';
 import {done, listed, open, shortSql, type Evaluator} from './types.js';
@@ -37,7 +36,7 @@ async function isLarge(evidence: Evidence, table: string): Promise<boolean | und
  * session explained shows no sequential scan on a table of more than LARGE_TABLE_ROWS rows.
  */
 export const indexes: Evaluator = async (events, evidence) => {
-	await loadSqlParser();
+	await sqlParserFor(events);
 	const problems: string[] = [];
 	const lints = await evidence.advisors('performance');
 	const unindexed = lints.find((lint) => lint.name === 'unindexed_foreign_keys')?.findings ?? [];

@@ -1,6 +1,5 @@
-import {loadSqlParser} from '../../policy/sql-parser.js';
 import type {Evidence, MigrationRecord, SchemaPreview} from '../evidence.js';
-import {schemaChanges, succeeded, type CompletedCall} from '../session-facts.js';
+import {schemaChanges, succeeded, type CompletedCall, sqlParserFor} from '../session-facts.js';
 import {done, listed, notApplicable, open, type Evaluator} from './types.js';
 
 const DOWN_MARKER = /^[ \t]*--[ \t]*migrate:down[ \t]*$/im;
@@ -91,7 +90,7 @@ function preview(evidence: Evidence, input: {query: string; rollback_query: stri
  * the second `up` fail, which is.
  */
 export const migrationReversible: Evaluator = async (events, evidence) => {
-	await loadSqlParser();
+	await sqlParserFor(events);
 	const applied = succeeded(events, 'apply_migration');
 	if (applied.length === 0) return notApplicable('no migration applied in this session');
 	const ledger = await evidence.migrations();

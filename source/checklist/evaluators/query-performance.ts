@@ -1,5 +1,4 @@
-import {loadSqlParser} from '../../policy/sql-parser.js';
-import {explainRuns, lastChangeOf, plannedQueries, schemaChanges, sqlRuns, type PlannedQuery} from '../session-facts.js';
+import {explainRuns, lastChangeOf, plannedQueries, schemaChanges, sqlRuns, type PlannedQuery, sqlParserFor} from '../session-facts.js';
 import {PLANNED_STATEMENTS} from '../sql-facts.js';
 import {exposedTables} from './catalog.js';
 import {done, listed, notApplicable, open, shortSql, type Evaluator} from './types.js';
@@ -11,7 +10,7 @@ import {done, listed, notApplicable, open, shortSql, type Evaluator} from './typ
  * to its tables: an index added later changes the plan.
  */
 export const queryPerformance: Evaluator = async (events, evidence) => {
-	await loadSqlParser();
+	await sqlParserFor(events);
 	const runs = sqlRuns(events);
 	const explains = explainRuns(runs);
 	const application = new Set((await exposedTables(evidence)).map((table) => table.name));

@@ -1,5 +1,4 @@
-import {loadSqlParser} from '../../policy/sql-parser.js';
-import {impersonatedQueries, lastChangeOf, schemaChanges, sqlRuns} from '../session-facts.js';
+import {impersonatedQueries, lastChangeOf, schemaChanges, sqlRuns, sqlParserFor} from '../session-facts.js';
 import {exposedTables} from './catalog.js';
 import {done, listed, notApplicable, open, type Evaluator} from './types.js';
 
@@ -9,7 +8,7 @@ import {done, listed, notApplicable, open, type Evaluator} from './types.js';
  * policies as they are now).
  */
 export const rlsTested: Evaluator = async (events, evidence) => {
-	await loadSqlParser();
+	await sqlParserFor(events);
 	const tables = await exposedTables(evidence);
 	if (tables.length === 0) return notApplicable('no tables in the exposed schemas');
 	const changes = schemaChanges(events);

@@ -1,10 +1,9 @@
-import {loadSqlParser} from '../../policy/sql-parser.js';
-import {schemaChanges, succeeded} from '../session-facts.js';
+import {schemaChanges, succeeded, sqlParserFor} from '../session-facts.js';
 import {done, notApplicable, open, type Evaluator} from './types.js';
 
 /** Done when `generate_typescript_types` ran after the last schema change. */
 export const typesRegenerated: Evaluator = async (events) => {
-	await loadSqlParser();
+	await sqlParserFor(events);
 	const last = schemaChanges(events).at(-1);
 	const generated = succeeded(events, 'generate_typescript_types').at(-1);
 	if (!last) {
