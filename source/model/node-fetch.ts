@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import {Readable} from 'node:stream';
+import type {Readable} from 'node:stream';
 import zlib from 'node:zlib';
 
 const agents = {
@@ -47,7 +47,7 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
 			const source = (decoded ? response.pipe(decoded) : response) as Readable;
 			if (decoded) response.on('error', error => decoded.destroy(error));
 			// A Response may not carry a body for these statuses.
-			const stream = status === 204 || status === 205 || status === 304 || init.method === 'HEAD' ? null : (Readable.toWeb(source) as ReadableStream<Uint8Array>);
+			const stream = status === 204 || status === 205 || status === 304 || init.method === 'HEAD' ? null : batchedBody(source);
 			if (!stream) response.resume();
 			resolve(new Response(stream, {status, statusText: response.statusMessage ?? '', headers: responseHeaders}));
 		});
@@ -66,6 +66,62 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
 			reject(signal?.aborted ? abortError(signal) : Object.assign(new TypeError('fetch failed'), {cause: error}));
 		});
 		request.end(body);
+	});
+}
+
+/**
+ * The body as a web stream that passes on what arrived within BATCH_MS as one chunk. A streamed answer
+ * arrives as thousands of small TCP chunks, each of which would otherwise take its own trip through the
+ * web stream, the SDK's decoder and the model port. The first chunk after a quiet spell and the end of
+ * the body go out at once, so batching adds at most BATCH_MS to any byte (the screen draws every 33 ms).
+ */
+export const BATCH_MS = 8;
+
+export function batchedBody(source: Readable): ReadableStream<Uint8Array> {
+	let pending: Buffer[] = [];
+	let timer: NodeJS.Timeout | undefined;
+	let lastFlush = 0;
+	let done = false;
+	return new ReadableStream<Uint8Array>({
+		start(controller) {
+			const flush = () => {
+				clearTimeout(timer);
+				timer = undefined;
+				if (pending.length === 0) return;
+				const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+				pending = [];
+				lastFlush = performance.now();
+				controller.enqueue(chunk);
+				// A slow reader: stop reading the socket until it asks for more (pull).
+				if ((controller.desiredSize ?? 1) <= 0) source.pause();
+			};
+
+			source.on('data', (chunk: Buffer) => {
+				pending.push(chunk);
+				if (timer) return;
+				const wait = BATCH_MS - (performance.now() - lastFlush);
+				if (wait <= 0) flush();
+				else timer = setTimeout(flush, wait);
+			});
+			source.on('end', () => {
+				flush();
+				done = true;
+				controller.close();
+			});
+			source.on('error', error => {
+				// What arrived before the failure is delivered first, as fetch would have.
+				flush();
+				done = true;
+				controller.error(error);
+			});
+		},
+		pull() {
+			if (!done) source.resume();
+		},
+		cancel(reason) {
+			clearTimeout(timer);
+			source.destroy(reason instanceof Error ? reason : undefined);
+		},
 	});
 }
 

@@ -1,8 +1,8 @@
 import {Box, Static, Text, useApp, useInput} from 'ink';
-import React, {useCallback, useEffect, useRef, useState, useSyncExternalStore} from 'react';
+import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import {pendingApprovals} from '../core/session-state.js';
 import type {EventStore} from '../store/event-store.js';
-import type {Runner} from '../store/runner.js';
+import type {Runner, UserDecision} from '../store/runner.js';
 import {ApprovalPane} from './approval-pane.js';
 import {PrintedItemView} from './chat-entry.js';
 import {DiffHistory} from './diff-history.js';
@@ -67,7 +67,8 @@ export function App(props: AppProps) {
 	checklistRef.current = checklistView;
 	const checklistItems = props.checklist?.items ?? [];
 	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
-	const queue = pendingApprovals(state);
+	// Memoised, like the callbacks below: the panes are React.memo'd and skip the 30 renders a second of a stream.
+	const queue = useMemo(() => pendingApprovals(state), [state.openCalls]);
 	const busy = state.activity !== 'idle';
 
 	const quit = useCallback(() => {
@@ -170,6 +171,9 @@ export function App(props: AppProps) {
 		[runner, store, props.setupMessage],
 	);
 
+	const onDecision = useCallback((callId: string, decision: UserDecision) => runner?.resolveApproval(callId, decision), [runner]);
+	const onPreviewEdit = useCallback((callId: string, input: unknown) => void runner?.previewEdit(callId, input), [runner]);
+
 	const width = Math.max(1, columns - 1);
 	const printLayout = usePrintLog(width);
 	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
@@ -236,8 +240,8 @@ export function App(props: AppProps) {
 				queue={queue}
 				width={width}
 				maxRows={Math.max(8, rows - 6)}
-				onDecision={(callId, decision) => runner?.resolveApproval(callId, decision)}
-				onPreviewEdit={(callId, input) => void runner?.previewEdit(callId, input)}
+				onDecision={onDecision}
+				onPreviewEdit={onPreviewEdit}
 				onTypingChange={setPaneTyping}
 			/>
 			<PromptInput

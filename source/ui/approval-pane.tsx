@@ -34,7 +34,7 @@ const CLASS_COLOR = {'read-only': THEME.readOnly, write: THEME.write, destructiv
 type PaneMode = {kind: 'keys'} | {kind: 'feedback'} | {kind: 'edit'; error?: string} | {kind: 'confirm'; error?: string};
 
 /** The pending tool call and the keys that decide it. Owns the keyboard while it is shown. */
-export function ApprovalPane({queue, width, maxRows, onDecision, onPreviewEdit, onTypingChange, taken}: ApprovalPaneProps) {
+export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxRows, onDecision, onPreviewEdit, onTypingChange, taken}: ApprovalPaneProps) {
 	const call = queue[0];
 	const [mode, setMode] = useState<PaneMode>({kind: 'keys'});
 	const [scroll, setScroll] = useState(0);
@@ -180,7 +180,7 @@ export function ApprovalPane({queue, width, maxRows, onDecision, onPreviewEdit, 
 			) : null}
 		</Box>
 	);
-}
+});
 
 function ApprovalKeys({destructive, forbidden, blocked, waiting}: {destructive: boolean; forbidden: boolean; blocked: boolean; waiting: boolean}) {
 	if (blocked || waiting) {

@@ -12,7 +12,7 @@ export type PromptInputProps = {
 };
 
 /** The chat box. Inactive while an approval is pending, so typing can never answer a prompt. */
-export function PromptInput({isActive, placeholder, onSubmit, onEmptyKey}: PromptInputProps) {
+export const PromptInput = React.memo(function PromptInput({isActive, placeholder, onSubmit, onEmptyKey}: PromptInputProps) {
 	const [value, setValueState] = useState('');
 	// Keys can arrive faster than React commits (a paste, a script): the ref always holds the latest text.
 	const valueRef = useRef('');
@@ -65,4 +65,4 @@ export function PromptInput({isActive, placeholder, onSubmit, onEmptyKey}: Promp
 			{value ? <Text>{value}<Text inverse={isActive}> </Text></Text> : <Text color={THEME.dim}>{isActive ? <Text inverse> </Text> : null}{placeholder}</Text>}
 		</Box>
 	);
-}
+});

@@ -29,7 +29,7 @@ const ACTIVITY_LABEL: Record<Activity, string> = {
 
 const MODE_LABEL: Record<PermissionMode, string> = {default: '', acceptEdits: '⏵⏵ accept edits · ', plan: '⏸ plan mode · '};
 
-export function StatusBar({mode, checklist, agent, model, sessionId, usage, activity, servers, width}: StatusBarProps) {
+export const StatusBar = React.memo(function StatusBar({mode, checklist, agent, model, sessionId, usage, activity, servers, width}: StatusBarProps) {
 	const label = ACTIVITY_LABEL[activity];
 	const modeLabel = MODE_LABEL[mode];
 	// One line, always: the details give way first, the activity and mode never.
@@ -43,4 +43,4 @@ export function StatusBar({mode, checklist, agent, model, sessionId, usage, acti
 			</Text>
 		</Box>
 	);
-}
+});

@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {PassThrough} from 'node:stream';
 import zlib from 'node:zlib';
 import {afterEach, describe, expect, it} from 'vitest';
-import {nodeFetch} from '../../source/model/node-fetch.js';
+import {batchedBody, nodeFetch} from '../../source/model/node-fetch.js';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -53,6 +54,39 @@ describe('the fetch the model client uses', () => {
 		const rest = await reader.read();
 		expect(new TextDecoder().decode(rest.value)).toBe('event: two\n\n');
 		expect((await reader.read()).done).toBe(true);
+	});
+
+	it('passes on what arrives within a few milliseconds as one chunk, the first at once', async () => {
+		const source = new PassThrough();
+		const reader = batchedBody(source).getReader();
+		source.write('data: 0\n\n');
+		const first = await reader.read();
+		// Twenty events in the same moment, as a fast stream delivers them.
+		for (let i = 1; i <= 20; i++) source.write(`data: ${i}\n\n`);
+		source.end();
+		const rest: string[] = [];
+		for (;;) {
+			const {done, value} = await reader.read();
+			if (done) break;
+			rest.push(new TextDecoder().decode(value));
+		}
+
+		expect(new TextDecoder().decode(first.value)).toBe('data: 0\n\n');
+		expect(rest.join('')).toBe(Array.from({length: 20}, (_, i) => `data: ${i + 1}\n\n`).join(''));
+		// One batch (two, if this machine stalled for a whole batch window between the first read and the writes).
+		expect(rest.length).toBeLessThanOrEqual(2);
+	});
+
+	it('delivers what arrived before a connection broke, then the error', async () => {
+		const url = await serve((_request, response) => {
+			response.writeHead(200, {'content-type': 'text/event-stream'});
+			response.write('data: kept\n\n');
+			setTimeout(() => response.socket?.destroy(), 20);
+		});
+		const response = await nodeFetch(url);
+		const reader = response.body!.getReader();
+		expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: kept\n\n');
+		await expect(reader.read()).rejects.toMatchObject({code: 'ECONNRESET'});
 	});
 
 	it('decodes a compressed body, as fetch does', async () => {
