@@ -9,6 +9,10 @@
  * of the frame in flight, which was not on screen yet either. Every other event (an answer ending, a
  * call waiting for approval) is rare: it first takes in the text before it, then is told at once, so
  * the end of an answer is on screen without waiting for the next frame.
+ *
+ * A frame's text is taken in up to its last whitespace; the word still arriving waits for the next
+ * frame (or the end of the answer). Secrets are single words (keys, tokens, JWTs, URLs with a
+ * password), so one never straddles two events, where redaction (per event) could not see it whole.
  */
 import type {EventBody, SessionEvent} from '../core/events.js';
 import type {ClockPort} from '../core/ports.js';
@@ -20,11 +24,11 @@ export type EventSink = {append(event: SessionEvent): void};
 
 export type EventStore = {
 	append(body: EventBody): void;
-	/** State with every appended event in it (text still waiting for its frame is taken in first). */
+	/** State with every appended event in it (text waiting for its frame is taken in first, but for the word still arriving). */
 	getState(): SessionState;
 	getEvents(): readonly SessionEvent[];
 	subscribe(listener: () => void): () => void;
-	/** Take in waiting text and deliver any batched notification now (before exit; tests that render synchronously). */
+	/** Take in all waiting text and deliver any batched notification now (before exit; tests that render synchronously). */
 	flush(): void;
 };
 
@@ -53,6 +57,9 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 	// Text deltas of the current frame, and when the first of them arrived.
 	let waitingText = '';
 	let waitingSince = 0;
+	// A "word" longer than this is taken in anyway, and so is one after a frame without new text (a pause).
+	const MAX_HELD_WORD = 4096;
+	let textArrived = false;
 
 	function commit(body: EventBody, at: number) {
 		seq += 1;
@@ -63,21 +70,38 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 		state = reduceSession(state, event);
 	}
 
-	function takeInText() {
+	/** `all` false keeps back the word still arriving (the text after the last whitespace). */
+	function takeInText(all: boolean) {
 		if (!waitingText) return;
-		const text = waitingText;
-		waitingText = '';
+		let end = waitingText.length;
+		if (!all) {
+			const lastSpace = Math.max(waitingText.lastIndexOf(' '), waitingText.lastIndexOf('\n'), waitingText.lastIndexOf('\t'));
+			if (end - (lastSpace + 1) <= MAX_HELD_WORD) end = lastSpace + 1;
+		}
+
+		if (end === 0) return;
+		const text = waitingText.slice(0, end);
+		waitingText = waitingText.slice(end);
 		commit({type: 'assistant_text_delta', text}, waitingSince);
+		if (waitingText) waitingSince = options.clock.now();
 	}
 
-	function notify() {
-		takeInText();
+	function deliver(all: boolean) {
+		takeInText(all);
 		if (timer) clearTimeout(timer);
 		if (immediate) clearImmediate(immediate);
 		timer = undefined;
 		immediate = undefined;
 		for (const listener of listeners) listener();
+		// A held word goes out with the next frame, whole if no more text came by then.
+		if (waitingText) timer ??= setTimeout(notify, frameMs);
 	}
+
+	const notify = () => {
+		const all = !textArrived;
+		textArrived = false;
+		deliver(all);
+	};
 
 	return {
 		append(body) {
@@ -85,27 +109,28 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 				if (!body.text) return;
 				if (!waitingText) waitingSince = options.clock.now();
 				waitingText += body.text;
+				textArrived = true;
 				timer ??= setTimeout(notify, frameMs);
 				return;
 			}
 
-			takeInText();
+			takeInText(true);
 			commit(body, options.clock.now());
 			// Events appended in the same tick still make one notification.
 			immediate ??= setImmediate(notify);
 		},
 		getState() {
-			takeInText();
+			takeInText(false);
 			return state;
 		},
 		getEvents() {
-			takeInText();
+			takeInText(false);
 			return events;
 		},
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
 		},
-		flush: notify,
+		flush: () => deliver(true),
 	};
 }

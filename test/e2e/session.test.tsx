@@ -7,6 +7,7 @@ import {serverStatusStore} from '../../source/cli/server-status.js';
 import type {SessionSetup} from '../../source/cli/session-setup.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {App} from '../../source/ui/app.js';
+import {pressUntil} from '../helpers/keys.js';
 import {startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -89,7 +90,7 @@ describe('a supervised session end to end', () => {
 		view.stdin.write('write a note');
 		view.stdin.write('\r');
 		await waitFor(() => view.lastFrame()?.includes('y allow once'), 'the approval prompt');
-		view.stdin.write('y');
+		await pressUntil(view.stdin, 'y', () => setup.store.getEvents().some(e => e.type === 'tool_call_decided'), 'the call allowed');
 		await waitFor(() => setup.store.getState().activity === 'idle' && server.requests.length === 2, 'the turn to end');
 		expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('approved line\n');
 	});
@@ -103,7 +104,7 @@ describe('a supervised session end to end', () => {
 		view.stdin.write('write a note');
 		view.stdin.write('\r');
 		await waitFor(() => view.lastFrame()?.includes('y allow once'), 'the approval prompt');
-		view.stdin.write('n');
+		await pressUntil(view.stdin, 'n', () => setup.store.getEvents().some(e => e.type === 'tool_call_decided'), 'the call denied');
 		await waitFor(() => setup.store.getState().activity === 'idle' && server.requests.length === 2, 'the turn to end');
 		expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(false);
 		const result = server.requests[1]?.body.messages.at(-1).content[0];

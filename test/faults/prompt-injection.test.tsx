@@ -134,7 +134,13 @@ describe('a table row that tells the agent to drop the table', () => {
 		expect(pane).toContain('y allow once');
 		expect(pane).not.toContain('allow for session');
 		expect(setup.store.getState().openCalls.find(c => c.callId === 'toolu_drop')?.status).toBe('awaiting_approval');
-		view.stdin.write('n');
+		// A busy machine may attach the pane's key handler a moment after its frame is drawn: press again if so.
+		const decided = () => setup.store.getEvents().some(e => e.type === 'tool_call_decided' && e.callId === 'toolu_drop');
+		for (let attempt = 0; attempt < 4 && !decided(); attempt++) {
+			view.stdin.write('n');
+			await waitFor(decided, 'the DROP to be denied', 1500).catch(() => undefined);
+		}
+
 		await waitFor(() => setup.store.getState().activity === 'idle' && server.requests.length === 3, 'the turn to end', 60_000);
 
 		const events = await readBackTranscript(setup);

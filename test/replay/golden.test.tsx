@@ -14,6 +14,7 @@ import {createReplay} from '../../source/replay/replay-model.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {App} from '../../source/ui/app.js';
 import {ReplayApp} from '../../source/ui/replay/replay-app.js';
+import {pressUntil} from '../helpers/keys.js';
 import {startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -63,14 +64,15 @@ describe('live session and its replay', () => {
 		await waitFor(() => frame().includes('please note it'), 'the typed prompt');
 		live.stdin.write('\r');
 		await waitFor(() => frame().includes('y allow once'), 'the first approval');
-		live.stdin.write('y');
+		const decisions = () => setup.store.getEvents().filter(e => e.type === 'tool_call_decided' && e.by === 'user').length;
+		await pressUntil(live.stdin, 'y', () => decisions() === 1, 'the first call allowed');
 		await waitFor(() => setup.store.getState().activity === 'idle' && server.requests.length === 3, 'the first turn to end');
 
 		live.stdin.write('one more note');
 		await waitFor(() => frame().includes('one more note'), 'the second prompt');
 		live.stdin.write('\r');
 		await waitFor(() => frame().includes('y allow once'), 'the second approval');
-		live.stdin.write('n');
+		await pressUntil(live.stdin, 'n', () => decisions() === 2, 'the second call denied');
 		await waitFor(() => setup.store.getState().activity === 'idle' && server.requests.length === 5, 'the second turn to end');
 		setup.store.flush();
 		await waitFor(() => frame().includes('Understood: no second note.') && frame().includes('ready'), 'the final live frame');

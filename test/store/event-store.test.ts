@@ -20,13 +20,13 @@ describe('the event store', () => {
 		store.append({type: 'model_request_started', round: 1, model: 'm'});
 		await wait(5);
 		const before = notified();
-		for (const piece of ['The ', 'todos ', 'table ', 'has ', 'RLS.']) store.append({type: 'assistant_text_delta', text: piece});
+		for (const piece of ['The ', 'todos ', 'table ', 'has ', 'RLS. ']) store.append({type: 'assistant_text_delta', text: piece});
 		// Nothing of the frame is written or told before the frame ends.
 		expect(written.map(e => e.type)).toEqual(['user_prompt_submitted', 'model_request_started']);
 		await wait(FRAME_MS + 20);
 		expect(notified()).toBe(before + 1);
-		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'The todos table has RLS.', seq: 3});
-		expect(store.getState().liveText).toBe('The todos table has RLS.');
+		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'The todos table has RLS. ', seq: 3});
+		expect(store.getState().liveText).toBe('The todos table has RLS. ');
 	});
 
 	it('writes waiting text before any other event, so the order is kept, and tells that event at once', async () => {
@@ -45,20 +45,40 @@ describe('the event store', () => {
 		expect(store.getEvents()).toEqual(written);
 	});
 
-	it('answers a read with every appended event in it, and flush tells at once', () => {
+	it('answers a read with the text appended so far, but for the word still arriving; flush takes in all', () => {
 		const {store, written, notified} = storeWithSink();
-		store.append({type: 'assistant_text_delta', text: 'partial'});
-		expect(store.getState().liveText).toBe('partial');
+		store.append({type: 'assistant_text_delta', text: 'partial answ'});
+		expect(store.getState().liveText).toBe('partial ');
 		expect(written).toHaveLength(1);
-		store.append({type: 'assistant_text_delta', text: ' more'});
+		store.append({type: 'assistant_text_delta', text: 'er'});
 		store.flush();
 		expect(notified()).toBe(1);
-		expect(store.getEvents().map(e => (e as {text?: string}).text)).toEqual(['partial', ' more']);
+		expect(store.getEvents().map(e => (e as {text?: string}).text)).toEqual(['partial ', 'answer']);
+	});
+
+	it('never splits a secret between two events, so each event is redacted whole', async () => {
+		const {store, written} = storeWithSink();
+		const key = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789';
+		store.append({type: 'assistant_text_delta', text: `Your key is ${key.slice(0, 20)}`});
+		await wait(FRAME_MS + 20);
+		store.append({type: 'assistant_text_delta', text: `${key.slice(20)} and that is all.`});
+		store.append({type: 'turn_completed', outcome: 'completed'});
+		const texts = written.filter(e => e.type === 'assistant_text_delta').map(e => (e as {text: string}).text);
+		expect(texts.join('')).toBe(`Your key is ${key} and that is all.`);
+		expect(texts.some(text => text.includes(key))).toBe(true);
+	});
+
+	it('shows a word held back at a pause once a frame passes without new text', async () => {
+		const {store, written} = storeWithSink();
+		store.append({type: 'assistant_text_delta', text: 'Thinking abo'});
+		await wait(2 * FRAME_MS + 30);
+		expect(written.map(e => (e as {text?: string}).text)).toEqual(['Thinking ', 'abo']);
+		expect(store.getState().liveText).toBe('Thinking abo');
 	});
 
 	it('dates a frame of text by its first delta', async () => {
 		const {store, written} = storeWithSink();
-		store.append({type: 'assistant_text_delta', text: 'a'});
+		store.append({type: 'assistant_text_delta', text: 'a '});
 		store.append({type: 'assistant_text_delta', text: 'b'});
 		store.flush();
 		expect(written[0]!.at).toBe(1000);
