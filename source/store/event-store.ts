@@ -10,9 +10,11 @@
  * call waiting for approval) is rare: it first takes in the text before it, then is told at once, so
  * the end of an answer is on screen without waiting for the next frame.
  *
- * A frame's text is taken in up to its last whitespace; the word still arriving waits for the next
- * frame (or the end of the answer). Secrets are single words (keys, tokens, JWTs, URLs with a
- * password), so one never straddles two events, where redaction (per event) could not see it whole.
+ * A frame's text is taken in up to the start of its last HELD_WORDS words; they wait for the next frame
+ * (or the end of the answer, or a frame without new text). A secret is a word (key, token, JWT, URL with a
+ * password) or a short phrase (`Bearer <token>`, `aws_secret_access_key = <key>`), so it never straddles two
+ * events, where redaction, which works per event, could not see it whole. On screen this is a few words'
+ * lag at the end of a streaming answer.
  */
 import type {EventBody, SessionEvent} from '../core/events.js';
 import type {ClockPort} from '../core/ports.js';
@@ -41,6 +43,21 @@ export type EventStoreOptions = {
 	frameMs?: number;
 };
 
+/** Words kept back at the end of a frame's text: the longest secret phrase the redactor knows has three. */
+export const HELD_WORDS = 3;
+
+/** Where the last HELD_WORDS words of `text` start (a word ends at whitespace; the text's end counts as inside one). */
+export function heldFrom(text: string): number {
+	let index = text.length;
+	for (let words = 0; words < HELD_WORDS && index > 0; words++) {
+		// Skip the whitespace before this word, then the word itself.
+		while (index > 0 && /\s/.test(text[index - 1]!)) index--;
+		while (index > 0 && !/\s/.test(text[index - 1]!)) index--;
+	}
+
+	return index;
+}
+
 export function createEventStore(options: EventStoreOptions): EventStore {
 	const events: SessionEvent[] = [];
 	let state = INITIAL_STATE;
@@ -57,8 +74,8 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 	// Text deltas of the current frame, and when the first of them arrived.
 	let waitingText = '';
 	let waitingSince = 0;
-	// A "word" longer than this is taken in anyway, and so is one after a frame without new text (a pause).
-	const MAX_HELD_WORD = 4096;
+	// Held text longer than this is taken in anyway, and so is held text after a frame without new text (a pause).
+	const MAX_HELD = 4096;
 	let textArrived = false;
 
 	function commit(body: EventBody, at: number) {
@@ -70,13 +87,13 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 		state = reduceSession(state, event);
 	}
 
-	/** `all` false keeps back the word still arriving (the text after the last whitespace). */
+	/** `all` false keeps back the last HELD_WORDS words (see above). */
 	function takeInText(all: boolean) {
 		if (!waitingText) return;
 		let end = waitingText.length;
 		if (!all) {
-			const lastSpace = Math.max(waitingText.lastIndexOf(' '), waitingText.lastIndexOf('\n'), waitingText.lastIndexOf('\t'));
-			if (end - (lastSpace + 1) <= MAX_HELD_WORD) end = lastSpace + 1;
+			const held = heldFrom(waitingText);
+			if (end - held <= MAX_HELD) end = held;
 		}
 
 		if (end === 0) return;

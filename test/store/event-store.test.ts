@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {SessionEvent} from '../../source/core/events.js';
-import {createEventStore, FRAME_MS} from '../../source/store/event-store.js';
+import {createEventStore, FRAME_MS, heldFrom} from '../../source/store/event-store.js';
+import {createRedactor} from '../../source/transcripts/redact.js';
 
 function storeWithSink() {
 	const written: SessionEvent[] = [];
@@ -25,7 +26,10 @@ describe('the event store', () => {
 		expect(written.map(e => e.type)).toEqual(['user_prompt_submitted', 'model_request_started']);
 		await wait(FRAME_MS + 20);
 		expect(notified()).toBe(before + 1);
-		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'The todos table has RLS. ', seq: 3});
+		// The frame's text, but for its last words (they go out with the next frame).
+		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'The todos ', seq: 3});
+		await wait(FRAME_MS + 20);
+		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'table has RLS. ', seq: 4});
 		expect(store.getState().liveText).toBe('The todos table has RLS. ');
 	});
 
@@ -45,15 +49,15 @@ describe('the event store', () => {
 		expect(store.getEvents()).toEqual(written);
 	});
 
-	it('answers a read with the text appended so far, but for the word still arriving; flush takes in all', () => {
+	it('answers a read with the text appended so far, but for its last words; flush takes in all', () => {
 		const {store, written, notified} = storeWithSink();
-		store.append({type: 'assistant_text_delta', text: 'partial answ'});
-		expect(store.getState().liveText).toBe('partial ');
+		store.append({type: 'assistant_text_delta', text: 'one two three four answ'});
+		expect(store.getState().liveText).toBe('one two ');
 		expect(written).toHaveLength(1);
 		store.append({type: 'assistant_text_delta', text: 'er'});
 		store.flush();
 		expect(notified()).toBe(1);
-		expect(store.getEvents().map(e => (e as {text?: string}).text)).toEqual(['partial ', 'answer']);
+		expect(store.getEvents().map(e => (e as {text?: string}).text)).toEqual(['one two ', 'three four answer']);
 	});
 
 	it('never splits a secret between two events, so each event is redacted whole', async () => {
@@ -68,12 +72,35 @@ describe('the event store', () => {
 		expect(texts.some(text => text.includes(key))).toBe(true);
 	});
 
-	it('shows a word held back at a pause once a frame passes without new text', async () => {
+	it('keeps a secret phrase (Bearer and its token) in one event, where the transcript redacts it', async () => {
+		const written: SessionEvent[] = [];
+		const redact = createRedactor({env: {}});
+		const store = createEventStore({clock: {now: () => 0}, sink: {append: event => written.push(redact(event))}});
+		const token = 'q8ZkT3vN0pW5xR7yB2mC4dF6';
+		store.append({type: 'assistant_text_delta', text: 'Send the header Authorization: Bearer '});
+		await wait(FRAME_MS + 20);
+		store.append({type: 'assistant_text_delta', text: `${token} with each call.`});
+		store.append({type: 'turn_completed', outcome: 'completed'});
+		const text = written.filter(e => e.type === 'assistant_text_delta').map(e => (e as {text: string}).text).join('');
+		expect(text).not.toContain(token);
+		expect(text).toContain('[REDACTED:bearer-token]');
+	});
+
+	it('shows words held back at a pause once a frame passes without new text', async () => {
 		const {store, written} = storeWithSink();
 		store.append({type: 'assistant_text_delta', text: 'Thinking abo'});
-		await wait(2 * FRAME_MS + 30);
-		expect(written.map(e => (e as {text?: string}).text)).toEqual(['Thinking ', 'abo']);
+		await wait(FRAME_MS + 10);
+		expect(written).toEqual([]);
+		await wait(FRAME_MS + 20);
+		expect(written.map(e => (e as {text?: string}).text)).toEqual(['Thinking abo']);
 		expect(store.getState().liveText).toBe('Thinking abo');
+	});
+
+	it('holds back the last three words of a frame, however the frame ends', () => {
+		expect(heldFrom('a b c d e')).toBe('a b '.length);
+		expect(heldFrom('a b c d e  ')).toBe('a b '.length);
+		expect(heldFrom('one two')).toBe(0);
+		expect(heldFrom('')).toBe(0);
 	});
 
 	it('dates a frame of text by its first delta', async () => {
