@@ -179,12 +179,6 @@ export function App(props: AppProps) {
 	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 	// Finished history, and the streamed answer's settled rows, are printed once; <Static> stays mounted
 	// in every layout, or a resize would unmount it and print the whole conversation again when it comes back.
-	// Rows left for streamed text. The live area must stay shorter than the terminal: a frame as tall as the
-	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost.
-	// Reserved: the text's margin, the input box, the status bar, a quit hint and a spare row.
-	const paneRows = queue.length > 0 ? Math.min(16, rows - 8) : 0;
-	const running = state.openCalls.filter(call => call.status === 'running');
-	const liveRows = Math.max(3, rows - (9 + paneRows + running.length * 2 + (showHelp ? 12 : 0)));
 	const printed = printLayout.log.update(state, {width, streaming: !tooSmall});
 	const history = (
 		// A new layout (the width changed) mounts a new <Static>, which prints the whole conversation again.
@@ -205,6 +199,12 @@ export function App(props: AppProps) {
 		);
 	}
 
+	const running = state.openCalls.filter(call => call.status === 'running');
+	// Rows left for streamed text. The live area must stay shorter than the terminal: a frame as tall as the
+	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost.
+	// Reserved: the text's margin, the input box, the status bar, a quit hint and a spare row.
+	const paneRows = queue.length > 0 ? Math.min(16, rows - 8) : 0;
+	const liveRows = Math.max(3, rows - (9 + paneRows + running.length * 2 + (showHelp ? 12 : 0)));
 	// The answer's rows not printed yet: its open last row (more, only if the terminal was too small a moment ago).
 	const open = state.liveText ? takeRows(state.liveText, printed.pendingFrom, width, true).rows : [];
 

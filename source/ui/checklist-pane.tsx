@@ -5,6 +5,7 @@ import type {ChecklistEntry, SessionState} from '../core/session-state.js';
 import {isNotApplicable} from '../checklist/evaluators/types.js';
 import {truncate} from './format.js';
 import {THEME} from './theme.js';
+import {wrapRows} from './wrap.js';
 
 /** An item as the agent file lists it (structurally `ChecklistItem` of the agents module). */
 export type ChecklistPaneItem = {id: string; text: string; known?: string};
@@ -59,31 +60,9 @@ function mark(row: ChecklistRow): {symbol: string; label: string; color: string}
 
 const LABEL_WIDTH = 8;
 
-/** Wraps text into lines of at most `width` characters, breaking at spaces where it can. */
+/** Evidence text wrapped like the chat (wrap.ts), at least 8 columns wide. */
 export function wrapText(text: string, width: number): string[] {
-	const columns = Math.max(8, width);
-	const lines: string[] = [];
-	for (const paragraph of text.split('\n')) {
-		let line = '';
-		for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-			if (line && line.length + 1 + word.length > columns) {
-				lines.push(line);
-				line = '';
-			}
-			let rest = word;
-			while (rest.length > columns) {
-				if (line) {
-					lines.push(line);
-					line = '';
-				}
-				lines.push(rest.slice(0, columns));
-				rest = rest.slice(columns);
-			}
-			line = line ? `${line} ${rest}` : rest;
-		}
-		lines.push(line);
-	}
-	return lines;
+	return wrapRows(text, Math.max(8, width));
 }
 
 export type ChecklistPaneProps = {
