@@ -3,7 +3,7 @@ import {EdgeFunctionStore} from './edge-functions.js';
 import {FunctionsRuntime, type FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
 import {LogStore} from './logs.js';
 import {listMigrations, MigrationFiles} from './migrations.js';
-import type {DatabasePlatform, PlatformHost} from './platform.js';
+import {DEFAULT_DEADLINES, type DatabasePlatform, type Deadlines, type PlatformHost} from './platform.js';
 
 /** The database a tool call works on: main or one branch. */
 export type ProjectHandle = {
@@ -21,6 +21,8 @@ export type LocalSupabaseOptions = {
 	readOnly?: boolean;
 	/** Deno binary, gateway port and cache directory of the edge-functions runtime. */
 	functions?: FunctionsRuntimeOptions;
+	/** How long calls, unasked reads and previews may take. */
+	deadlines?: Deadlines;
 };
 
 /** Lowercase letters, like the 20-character refs of hosted Supabase projects. */
@@ -46,6 +48,7 @@ export class LocalSupabase {
 	readonly host: PlatformHost;
 	readonly workspace: string | undefined;
 	readonly readOnly: boolean;
+	readonly deadlines: Deadlines;
 	readonly logs = new LogStore();
 	/** Serves deployed edge functions over HTTP on loopback; nothing runs until the first request or URL lookup. */
 	readonly functionsRuntime: FunctionsRuntime;
@@ -59,6 +62,7 @@ export class LocalSupabase {
 		this.host = options.host;
 		this.workspace = options.workspace;
 		this.readOnly = options.readOnly ?? false;
+		this.deadlines = options.deadlines ?? DEFAULT_DEADLINES;
 		this.functionsRuntime = new FunctionsRuntime(this, options.functions);
 	}
 

@@ -3,17 +3,24 @@ import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
-import {gzip} from 'node:zlib';
-import type {PGlite, PGliteOptions, Transaction} from '@electric-sql/pglite';
+import {gzip, gunzip} from 'node:zlib';
+import {DeadlineError, EngineClient, EngineGoneError} from './engine/engine-client.js';
+import type {EngineStorage, WireResult} from './engine/protocol.js';
+import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
 import {
+	DEFAULT_DEADLINES,
 	toPostgresError,
 	type DatabasePlatform,
+	type Deadlines,
 	type PlatformHost,
 	type QueryResult,
+	type Sandbox,
 	type SqlRunner,
 	type TransactionOptions,
 } from './platform.js';
-import {installShim, RESET_SESSION_SQL, SHIM_VERSION} from './shim.js';
+import {installShim, RESET_SESSION_SQL, SESSION_SETTINGS_SQL, SHIM_VERSION} from './shim.js';
+
+export {parseInt8} from './platform.js';
 
 export type PGliteHostOptions = {
 	/** Directory holding `main/` and `branches/<ref>/`; omitted means everything lives in memory. */
@@ -23,42 +30,11 @@ export type PGliteHostOptions = {
 	 * `null` disables the on-disk cache. Default: `$XDG_CACHE_HOME/pgpair` or `~/.cache/pgpair`.
 	 */
 	cacheDir?: string | null;
+	deadlines?: Deadlines;
 };
 
-const INT8_OID = 20;
 const gzipAsync = promisify(gzip);
-
-/** int8 as a JSON-safe value: a number while exact, else the decimal string (the same rule as the pg back end). */
-export function parseInt8(text: string): number | string {
-	const n = Number(text);
-	return Number.isSafeInteger(n) ? n : text;
-}
-
-function wrapRunner(db: PGlite | Transaction): SqlRunner {
-	return {
-		async query(sql, params) {
-			try {
-				return await db.query(sql, params);
-			} catch (error) {
-				throw toPostgresError(error);
-			}
-		},
-		async exec(sql) {
-			try {
-				const results = await db.exec(sql);
-				return results.map(
-					(r): QueryResult => ({
-						rows: r.rows as Record<string, unknown>[],
-						command: (r as {command?: string}).command,
-						affectedRows: r.affectedRows,
-					}),
-				);
-			} catch (error) {
-				throw toPostgresError(error);
-			}
-		},
-	};
-}
+const gunzipAsync = promisify(gunzip);
 
 /** Serialises async work: each call starts when the previous one has settled. */
 function createLock(): <T>(fn: () => Promise<T>) => Promise<T> {
@@ -70,40 +46,81 @@ function createLock(): <T>(fn: () => Promise<T>) => Promise<T> {
 	};
 }
 
+/** A point in time requests must finish by; each request gets what is left. */
+class Deadline {
+	readonly #at: number;
+	constructor(readonly timeoutMs: number) {
+		this.#at = performance.now() + timeoutMs;
+	}
+	left(): number {
+		const left = this.#at - performance.now();
+		if (left <= 0) throw new DeadlineError(this.timeoutMs, 'The call');
+		return left;
+	}
+}
+
+function engineRunner(engine: EngineClient, deadline: () => Deadline, what: string): SqlRunner {
+	return {
+		async query(sql, params) {
+			try {
+				return await engine.request<WireResult>({type: 'query', sql, ...(params ? {params} : {})}, deadline().left(), what);
+			} catch (error) {
+				throw toPostgresError(error);
+			}
+		},
+		async exec(sql) {
+			try {
+				return (await engine.request<WireResult[]>({type: 'exec', sql}, deadline().left(), what)).map(
+					(r): QueryResult => ({rows: r.rows, ...(r.command ? {command: r.command} : {}), ...(r.affectedRows === undefined ? {} : {affectedRows: r.affectedRows})}),
+				);
+			} catch (error) {
+				throw toPostgresError(error);
+			}
+		},
+	};
+}
+
+type EngineDatabaseOptions = {
+	engine: EngineClient;
+	/** The host directory the live database sits in (absent: in memory), which a sandbox clones. */
+	dataDir: string | undefined;
+	deadlines: Deadlines;
+};
+
 /**
- * One PGlite is one session shared by every tool call, so a transaction or an agent's session must not interleave
- * with other calls: everything goes through one lock (PGlite itself only serialises single queries).
+ * One PGlite engine is one session shared by every tool call, so a transaction, an agent's session, a read or a
+ * sandbox must not interleave with other calls: everything goes through one lock (PGlite only serialises single
+ * queries). A deadline that passes restarts the engine; the next call finds it running again.
  */
-export function wrapPGlite(db: PGlite): DatabasePlatform {
+export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptions): DatabasePlatform {
 	const exclusive = createLock();
-	const direct = wrapRunner(db);
-	let broken = false;
-	const resetSession = async () => {
-		await db.exec('rollback').catch(() => {});
-		await db.exec(RESET_SESSION_SQL).catch(() => {});
-		// After some storage failures (a full disk) PGlite stays wedged until reopened: notice it here.
-		await db.exec('select 1').then(() => {
-			broken = false;
-		}, () => {
-			broken = true;
-		});
+	const callDeadline = () => new Deadline(deadlines.callMs);
+	const direct = engineRunner(engine, callDeadline, 'The statement');
+	const resetSession = async (runner: SqlRunner) => {
+		await runner.exec('rollback').catch(() => {});
+		await runner.exec(RESET_SESSION_SQL).catch(() => {});
+	};
+	// A restarted engine would otherwise have no transaction to roll back, but is still a new session.
+	const scoped = (timeoutMs: number | undefined): SqlRunner => {
+		const deadline = new Deadline(timeoutMs ?? deadlines.callMs);
+		return engineRunner(engine, () => deadline, 'The call');
 	};
 	const transaction = <T>(fn: (tx: SqlRunner) => Promise<T>, options?: TransactionOptions): Promise<T> =>
 		exclusive(async () => {
+			const tx = scoped(options?.timeoutMs);
 			try {
-				return await db.transaction(async (tx) => {
-					if (options?.readOnly) {
-						// The SELECT takes the snapshot, after which Postgres refuses `SET TRANSACTION READ WRITE`.
-						await tx.exec('set transaction read only; select 1');
-					}
-					return fn(wrapRunner(tx));
-				});
+				// The SELECT takes the snapshot, after which Postgres refuses `SET TRANSACTION READ WRITE`.
+				await tx.exec(options?.readOnly ? 'begin read only; select 1' : 'begin');
+				const result = await fn(tx);
+				await tx.exec('commit');
+				return result;
 			} catch (error) {
 				throw toPostgresError(error);
 			} finally {
-				await resetSession();
+				await resetSession(direct);
 			}
 		});
+
 	return {
 		query: (sql, params) => exclusive(() => direct.query(sql, params)),
 		exec: (sql) => exclusive(() => direct.exec(sql)),
@@ -112,18 +129,61 @@ export function wrapPGlite(db: PGlite): DatabasePlatform {
 			if (options?.readOnly) return transaction(fn, options);
 			return exclusive(async () => {
 				try {
-					return await fn(direct);
+					return await fn(scoped(options?.timeoutMs));
 				} finally {
-					await resetSession();
+					await resetSession(direct);
+				}
+			});
+		},
+		readAsLeastPrivilege(fn, options) {
+			return exclusive(async () => {
+				const reader = scoped(options.timeoutMs);
+				try {
+					await reader.exec(`begin;\n${becomeReaderSql(throwawayRoleName('reader'), {bypassRls: true})}`);
+					return await fn(reader);
+				} finally {
+					await resetSession(direct);
+				}
+			});
+		},
+		sandbox(fn, options) {
+			// The live engine waits while the clone lives: the clone reads the live files lazily, so they must not move.
+			return exclusive(async () => {
+				const deadline = new Deadline(options.timeoutMs);
+				let storage: EngineStorage;
+				if (dataDir) {
+					// Everything the live engine holds in memory goes to its files first, so the clone sees all of it.
+					await engine.request({type: 'exec', sql: 'checkpoint'}, deadline.left(), 'Preparing the preview');
+					storage = {kind: 'overlay', lowerDir: dataDir};
+				} else {
+					storage = {kind: 'memory', dump: await engine.request<ArrayBuffer>({type: 'dump'}, deadline.left(), 'Preparing the preview')};
+				}
+				const clone = new EngineClient({name: 'preview sandbox', open: {storage}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
+				try {
+					const runner = engineRunner(clone, () => deadline, 'The preview');
+					const sandbox: Sandbox = {
+						kind: 'clone',
+						...runner,
+						async runConfined(sql) {
+							await runner.exec(sql);
+						},
+						async queryConfined(sql) {
+							return (await runner.query(sql)).rows;
+						},
+						filesWritten: () => clone.request<string[]>({type: 'files-written'}, deadline.left(), 'The preview'),
+					};
+					// Like the Postgres sandbox, the work happens in one transaction (the clone is thrown away anyway).
+					await runner.exec('begin');
+					return await fn(sandbox);
+				} finally {
+					await clone.kill();
 				}
 			});
 		},
 		async close() {
-			await exclusive(async () => {
-				if (!db.closed) await db.close().catch(() => {});
-			});
+			await exclusive(() => engine.close());
 		},
-		broken: () => broken,
+		broken: () => false,
 	};
 }
 
@@ -146,33 +206,20 @@ function defaultCacheDir(): string {
 }
 
 /**
- * PGlite back end. Each database (main, every branch) is its own PGlite instance with its own data directory,
- * because one PGlite instance serves exactly one database. New databases start from a gzip snapshot of a database
- * that already has the shim: loading it takes about a second where initdb takes several.
+ * PGlite back end. Each database (main, every branch) is its own PGlite engine (a worker thread) with its own data
+ * directory, because one PGlite instance serves exactly one database. New databases start from a snapshot of a
+ * database that already has the shim: loading it takes about a second where initdb takes several.
  */
 export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost {
 	const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
 	const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+	const deadlines = options.deadlines ?? DEFAULT_DEADLINES;
 	const open = new Map<string, DatabasePlatform>();
-	let snapshot: Promise<Blob> | undefined;
+	/** The uncompressed tarball of a fresh database with the shim. */
+	let snapshot: Promise<ArrayBuffer> | undefined;
 	let snapshotFile: Promise<string | undefined> | undefined;
 	/** The background write of the snapshot cache; `close` waits for it so a quick exit leaves no half file. */
 	let caching: Promise<void> = Promise.resolve();
-
-	async function newPGlite(extra: Partial<PGliteOptions>): Promise<PGlite> {
-		const [{PGlite}, {vector}, {pgcrypto}, {uuid_ossp}, {pg_trgm}] = await Promise.all([
-			import('@electric-sql/pglite'),
-			import('@electric-sql/pglite-pgvector'),
-			import('@electric-sql/pglite/contrib/pgcrypto'),
-			import('@electric-sql/pglite/contrib/uuid_ossp'),
-			import('@electric-sql/pglite/contrib/pg_trgm'),
-		]);
-		return PGlite.create({
-			extensions: {vector, pgcrypto, uuid_ossp, pg_trgm},
-			parsers: {[INT8_OID]: parseInt8},
-			...extra,
-		});
-	}
 
 	function cachedSnapshotPath(): Promise<string | undefined> {
 		snapshotFile ??= (async () => {
@@ -182,49 +229,46 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 		return snapshotFile;
 	}
 
-	async function readCachedSnapshot(): Promise<Blob | undefined> {
+	async function readCachedSnapshot(): Promise<ArrayBuffer | undefined> {
 		const file = await cachedSnapshotPath();
 		if (!file || !existsSync(file)) return undefined;
 		try {
-			return new Blob([await readFile(file)]);
+			const raw = await gunzipAsync(await readFile(file));
+			return raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
 		} catch {
 			return undefined;
 		}
 	}
 
-	/**
-	 * Keeps `db` (untouched but for the shim) as the base snapshot. The uncompressed dump is quick and serves at
-	 * once; compressing and writing the cache file happen off the boot path, on zlib's thread pool.
-	 */
-	async function rememberSnapshot(db: PGlite): Promise<Blob> {
-		const raw: Blob = await db.dumpDataDir('none');
+	/** Keeps a copy of the dump; compressing and writing the cache file happen off the boot path. */
+	function rememberSnapshot(raw: ArrayBuffer): ArrayBuffer {
+		const copy = raw.slice(0);
 		caching = (async () => {
-			const compressed = new Blob([await gzipAsync(Buffer.from(await raw.arrayBuffer()))]);
-			snapshot = Promise.resolve(compressed);
 			const file = await cachedSnapshotPath();
 			if (!file) return;
+			const compressed = await gzipAsync(Buffer.from(copy));
 			await mkdir(path.dirname(file), {recursive: true});
 			// Written under a unique name and renamed, so concurrent first starts never see half a snapshot.
 			const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-			await writeFile(temporary, Buffer.from(await compressed.arrayBuffer()));
+			await writeFile(temporary, compressed);
 			await rename(temporary, file);
 		})().catch(() => {
 			// The cache only saves time; a read-only home directory must not stop the database.
 		});
-		return raw;
+		return copy;
 	}
 
 	/** The base snapshot: from memory, else the cache file, else built once from a fresh in-memory database. */
-	function baseSnapshot(): Promise<Blob> {
+	function baseSnapshot(): Promise<ArrayBuffer> {
 		snapshot ??= (async () => {
 			const cached = await readCachedSnapshot();
 			if (cached) return cached;
-			const db = await newPGlite({});
+			const engine = new EngineClient({name: 'base snapshot', open: {storage: {kind: 'memory'}}});
 			try {
-				await installShim(wrapPGlite(db));
-				return await rememberSnapshot(db);
+				await installShim(engineDatabase({engine, dataDir: undefined, deadlines}));
+				return rememberSnapshot(await engine.request<ArrayBuffer>({type: 'dump'}, deadlines.callMs, 'Saving the base snapshot'));
 			} finally {
-				await db.close();
+				await engine.close();
 			}
 		})();
 		snapshot.catch(() => {
@@ -233,24 +277,34 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 		return snapshot;
 	}
 
-	async function openAt(key: string, dir: string | undefined, fresh: boolean): Promise<DatabasePlatform> {
-		let db: PGlite;
-		if (!fresh) {
-			db = await newPGlite({dataDir: dir});
-		} else {
-			if (dir) {
-				await rm(dir, {recursive: true, force: true});
-				await mkdir(dir, {recursive: true});
-			}
-			db = await newPGlite({dataDir: dir, loadDataDir: await baseSnapshot()});
-		}
-		const platform = wrapPGlite(db);
+	async function startEngine(name: string, storage: EngineStorage, dir: string | undefined): Promise<{platform: DatabasePlatform; engine: EngineClient}> {
+		// Session settings come after the shim has made what they name; a restart re-applies them.
+		const engine = new EngineClient({name, open: {storage}, afterOpen: SESSION_SETTINGS_SQL});
+		const platform = engineDatabase({engine, dataDir: dir, deadlines});
 		try {
 			await installShim(platform);
 		} catch (error) {
 			await platform.close();
-			throw error;
+			if (error instanceof EngineGoneError || error instanceof DeadlineError) throw error;
+			throw toPostgresError(error);
 		}
+		return {platform, engine};
+	}
+
+	/** A database directory that exists is opened; otherwise it is created from the base snapshot. */
+	async function openAt(key: string, dir: string | undefined, fresh: boolean): Promise<DatabasePlatform> {
+		let storage: EngineStorage;
+		if (!fresh && dir) {
+			storage = {kind: 'directory', dataDir: dir};
+		} else if (dir) {
+			await rm(dir, {recursive: true, force: true});
+			await mkdir(dir, {recursive: true});
+			// PGlite unpacks a loaded dump into its data directory on first open.
+			storage = {kind: 'directory', dataDir: dir, dump: await baseSnapshot()};
+		} else {
+			storage = {kind: 'memory', dump: await baseSnapshot()};
+		}
+		const {platform} = await startEngine(key, storage, dir);
 		open.set(key, platform);
 		return platform;
 	}
@@ -265,21 +319,15 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 			const dir = dataDir ? path.join(dataDir, 'main') : undefined;
 			if (dir && existsSync(path.join(dir, 'PG_VERSION'))) return openAt('main', dir, false);
 			const cached = snapshot ? undefined : await readCachedSnapshot();
-			if (cached) {
-				snapshot = Promise.resolve(cached);
-				return openAt('main', dir, true);
-			}
+			if (cached) snapshot = Promise.resolve(cached);
+			if (snapshot) return openAt('main', dir, true);
 			// First start on this machine: initialise in place, then keep the untouched database as the snapshot.
 			if (dir) await mkdir(dir, {recursive: true});
-			const db = await newPGlite({dataDir: dir});
-			const platform = wrapPGlite(db);
-			try {
-				await installShim(platform);
-				snapshot = Promise.resolve(await rememberSnapshot(db));
-			} catch (error) {
-				await platform.close();
-				throw error;
-			}
+			const {platform, engine} = await startEngine('main', dir ? {kind: 'directory', dataDir: dir} : {kind: 'memory'}, dir);
+			snapshot = engine.request<ArrayBuffer>({type: 'dump'}, deadlines.callMs, 'Saving the base snapshot').then(rememberSnapshot);
+			snapshot.catch(() => {
+				snapshot = undefined;
+			});
 			open.set('main', platform);
 			return platform;
 		},

@@ -25,7 +25,61 @@ export type SqlRunner = {
 export type TransactionOptions = {
 	/** Run inside `BEGIN READ ONLY`: the database itself refuses every write. */
 	readOnly?: boolean;
+	/**
+	 * The whole transaction or session ends within this time (default: the call deadline). Past it the statement is
+	 * stopped — Postgres cancels it; PGlite, which cannot cancel, has its engine restarted — and the call fails.
+	 */
+	timeoutMs?: number;
 };
+
+/**
+ * A throwaway place to run SQL nobody has approved yet, so that its effect can be measured. On PGlite it is a
+ * copy-on-write clone of the live database in a worker of its own (nothing it does reaches the live data directory
+ * or the host); on Postgres it is a transaction that is always rolled back, in which the SQL runs as a throwaway
+ * role without superuser, file or program privileges (see postgres-sandbox.ts for exactly what that does and does
+ * not cover).
+ */
+export type Sandbox = SqlRunner & {
+	readonly kind: 'clone' | 'rolled-back-transaction';
+	/** Runs the SQL under test the way this sandbox confines it (measurement queries use `query`/`exec`). */
+	runConfined(sql: string): Promise<void>;
+	/** Rows of a query under test, confined the same way (sample rows of an UPDATE's target, say). */
+	queryConfined(sql: string): Promise<Record<string, unknown>[]>;
+	/** Files written outside the database's own files while the sandbox lived (only a clone can tell). */
+	filesWritten(): Promise<string[] | undefined>;
+};
+
+export type SandboxOptions = {timeoutMs: number};
+
+/** How long a call may take, per kind, from the environment (milliseconds). */
+export type Deadlines = {
+	/** An approved call (`PGPAIR_CALL_TIMEOUT_MS`, default 10 minutes). */
+	callMs: number;
+	/** A read that runs without asking (`PGPAIR_READ_TIMEOUT_MS`, default 30 s). */
+	readMs: number;
+	/** A preview in the sandbox (`PGPAIR_PREVIEW_TIMEOUT_MS`, default 20 s). */
+	previewMs: number;
+};
+
+export const DEFAULT_DEADLINES: Deadlines = {callMs: 600_000, readMs: 30_000, previewMs: 20_000};
+
+export function deadlinesFromEnv(env: NodeJS.ProcessEnv = process.env): Deadlines {
+	const read = (name: string, fallback: number) => {
+		const value = Number(env[name]);
+		return Number.isFinite(value) && value > 0 ? value : fallback;
+	};
+	return {
+		callMs: read('PGPAIR_CALL_TIMEOUT_MS', DEFAULT_DEADLINES.callMs),
+		readMs: read('PGPAIR_READ_TIMEOUT_MS', DEFAULT_DEADLINES.readMs),
+		previewMs: read('PGPAIR_PREVIEW_TIMEOUT_MS', DEFAULT_DEADLINES.previewMs),
+	};
+}
+
+/** int8 as a JSON-safe value: a number while exact, else the decimal string (both back ends use this rule). */
+export function parseInt8(text: string): number | string {
+	const n = Number(text);
+	return Number.isSafeInteger(n) ? n : text;
+}
 
 /** One database: the main project or one branch. */
 export type DatabasePlatform = SqlRunner & {
@@ -40,6 +94,17 @@ export type DatabasePlatform = SqlRunner & {
 	 * `set role anon` cannot leak into later calls. Inside `fn` use only the given runner.
 	 */
 	session<T>(fn: (session: SqlRunner) => Promise<T>, options?: TransactionOptions): Promise<T>;
+	/**
+	 * Runs SQL that was proven read-only as a least-privilege role (all tables readable, RLS bypassed, nothing
+	 * else: no superuser, no files, no other sessions) in a read-only transaction that is rolled back, under a
+	 * deadline. Rejects when the role cannot be made on this connection.
+	 */
+	readAsLeastPrivilege<T>(fn: (reader: SqlRunner) => Promise<T>, options: {timeoutMs: number}): Promise<T>;
+	/**
+	 * Measures SQL in a sandbox (see `Sandbox`); `fn` runs inside an open transaction that is never committed.
+	 * Rejects, with the reason, when this database cannot provide one.
+	 */
+	sandbox<T>(fn: (sandbox: Sandbox) => Promise<T>, options: SandboxOptions): Promise<T>;
 	close(): Promise<void>;
 	/** True when the engine no longer answers even `select 1` (e.g. after a full disk): it must be reopened. */
 	broken?(): boolean;
@@ -73,6 +138,8 @@ export class PostgresError extends Error {
 		readonly position: number | undefined,
 		readonly detail: string | undefined,
 		readonly hint: string | undefined,
+		/** Where an error inside a function's own query is, and that query (PL/pgSQL EXECUTE, SQL functions). */
+		readonly internal?: {position: number; query: string},
 	) {
 		super(message);
 	}
@@ -82,14 +149,16 @@ export class PostgresError extends Error {
 export function toPostgresError(error: unknown): Error {
 	if (error instanceof PostgresError) return error;
 	if (!(error instanceof Error)) return new Error(String(error));
-	const fields = error as Error & {code?: unknown; position?: unknown; detail?: unknown; hint?: unknown};
+	const fields = error as Error & {code?: unknown; position?: unknown; detail?: unknown; hint?: unknown; internalPosition?: unknown; internalQuery?: unknown};
 	if (typeof fields.code !== 'string' || !/^[0-9A-Z]{5}$/.test(fields.code)) return error;
 	const position = fields.position === undefined ? undefined : Number(fields.position);
+	const internalPosition = Number(fields.internalPosition);
 	return new PostgresError(
 		error.message,
 		fields.code,
 		Number.isFinite(position) ? position : undefined,
 		typeof fields.detail === 'string' && fields.detail ? fields.detail : undefined,
 		typeof fields.hint === 'string' && fields.hint ? fields.hint : undefined,
+		Number.isFinite(internalPosition) && typeof fields.internalQuery === 'string' ? {position: internalPosition, query: fields.internalQuery} : undefined,
 	);
 }

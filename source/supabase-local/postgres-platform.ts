@@ -1,18 +1,34 @@
 import type {PoolClient} from 'pg';
-import {parseInt8} from './pglite-platform.js';
+import {DeadlineError} from './engine/engine-client.js';
+import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
 import {
+	DEFAULT_DEADLINES,
+	parseInt8,
+	PostgresError,
 	toPostgresError,
 	type DatabasePlatform,
+	type Deadlines,
 	type PlatformHost,
 	type QueryResult,
 	type SqlRunner,
 } from './platform.js';
+import {confine} from './postgres-sandbox.js';
 import {installShim, RESET_SESSION_SQL, SHIM_VERSION} from './shim.js';
 
 export type PostgresHostOptions = {
 	/** A libpq-style URL; its password is never shown anywhere. */
 	url: string;
+	deadlines?: Deadlines;
 };
+
+/**
+ * Set on every connection pgpair opens. A backend busy in a long statement notices within seconds that its client
+ * has gone (Postgres 14+), so killing pgpair never leaves a query running on the server.
+ */
+export const CONNECTION_SETTINGS = `set client_connection_check_interval = 2000`;
+
+/** After a cancel, how long a statement may take to stop before its backend is terminated. */
+const CANCEL_GRACE_MS = 2_000;
 
 /** Removes the password from a connection URL so it can be shown to the model or logged. */
 export function redactDatabaseUrl(url: string): string {
@@ -64,19 +80,68 @@ function toResults(result: unknown): QueryResult[] {
 	}));
 }
 
-async function createPool(url: string): Promise<Pool> {
+async function pgTypes() {
 	const {default: pg} = await import('pg');
-	const types = {
+	return {
 		getTypeParser: ((oid: number, format?: string) =>
 			oid === 20 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 	};
-	const pool = new pg.Pool({connectionString: url, max: 4, types, idleTimeoutMillis: 10_000});
+}
+
+async function createPool(url: string): Promise<Pool> {
+	const {default: pg} = await import('pg');
+	const pool = new pg.Pool({connectionString: url, max: 4, types: await pgTypes(), idleTimeoutMillis: 10_000});
 	// An idle client losing its connection must not crash the server; the next query reconnects.
 	pool.on('error', () => {});
+	pool.on('connect', (client) => {
+		// Postgres before 14 has no such setting; nothing else to do there.
+		client.query(CONNECTION_SETTINGS).catch(() => {});
+	});
 	return pool;
 }
 
-function clientRunner(client: Pool | PoolClient, scrub: (error: unknown) => Error): SqlRunner {
+/** A connection of its own, outside the pool (the sandbox, the shim, administration). */
+async function dedicatedClient(url: string, scrub: (error: unknown) => Error): Promise<Client> {
+	const {default: pg} = await import('pg');
+	const client = new pg.Client({connectionString: url, types: await pgTypes()});
+	client.on('error', () => {});
+	try {
+		await client.connect();
+	} catch (error) {
+		throw scrub(error);
+	}
+	await client.query(CONNECTION_SETTINGS).catch(() => {});
+	return client;
+}
+
+/**
+ * Keeps a connection's work within a deadline: Postgres's statement_timeout for each statement, and, for the whole
+ * piece of work, a timer that cancels the running statement and then terminates the backend if it does not stop.
+ */
+async function withDeadline<T>(client: PoolClient | Client, admin: () => Promise<SqlRunner>, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+	const pid = Number((await client.query('select pg_backend_pid() as pid')).rows[0]?.pid);
+	await client.query(`set statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`);
+	let expired = false;
+	const timers: NodeJS.Timeout[] = [];
+	timers.push(setTimeout(() => {
+		expired = true;
+		void admin().then((a) => a.query('select pg_cancel_backend($1)', [pid])).catch(() => {});
+		timers.push(setTimeout(() => {
+			void admin().then((a) => a.query('select pg_terminate_backend($1)', [pid])).catch(() => {});
+		}, CANCEL_GRACE_MS));
+	}, timeoutMs));
+	try {
+		return await work();
+	} catch (error) {
+		if (expired || (toPostgresError(error) as {code?: string}).code === '57014') throw new DeadlineError(timeoutMs, 'The statement');
+		throw error;
+	} finally {
+		for (const timer of timers) clearTimeout(timer);
+		await client.query('set statement_timeout = 0').catch(() => {});
+	}
+}
+
+function clientRunner(client: Pool | PoolClient | Client, scrub: (error: unknown) => Error): SqlRunner {
 	return {
 		async query(sql, params) {
 			try {
@@ -96,7 +161,7 @@ function clientRunner(client: Pool | PoolClient, scrub: (error: unknown) => Erro
 	};
 }
 
-async function openDatabase(url: string): Promise<DatabasePlatform> {
+async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINES): Promise<DatabasePlatform> {
 	const scrub = scrubber(url);
 	// The shim runs on a connection of its own before the pool exists, so pooled sessions start with its settings.
 	{
@@ -115,6 +180,7 @@ async function openDatabase(url: string): Promise<DatabasePlatform> {
 		}
 	}
 	const pool = await createPool(url);
+	const admin = async () => clientRunner(pool, scrub);
 	const checkout = async () => {
 		try {
 			return await pool.connect();
@@ -138,12 +204,14 @@ async function openDatabase(url: string): Promise<DatabasePlatform> {
 		async transaction(fn, options) {
 			const client = await checkout();
 			try {
-				await client.query(options?.readOnly ? 'begin read only; select 1' : 'begin');
-				const result = await fn(clientRunner(client, scrub));
-				await client.query('commit');
-				return result;
+				return await withDeadline(client, admin, options?.timeoutMs ?? deadlines.callMs, async () => {
+					await client.query(options?.readOnly ? 'begin read only; select 1' : 'begin');
+					const result = await fn(clientRunner(client, scrub));
+					await client.query('commit');
+					return result;
+				});
 			} catch (error) {
-				throw scrub(error);
+				throw error instanceof DeadlineError ? error : scrub(error);
 			} finally {
 				await giveBack(client);
 			}
@@ -151,18 +219,78 @@ async function openDatabase(url: string): Promise<DatabasePlatform> {
 		async session(fn, options) {
 			const client = await checkout();
 			try {
-				if (options?.readOnly) await client.query('begin read only; select 1');
-				return await fn(clientRunner(client, scrub));
+				return await withDeadline(client, admin, options?.timeoutMs ?? deadlines.callMs, async () => {
+					if (options?.readOnly) await client.query('begin read only; select 1');
+					return await fn(clientRunner(client, scrub));
+				});
 			} catch (error) {
-				throw scrub(error);
+				throw error instanceof DeadlineError ? error : scrub(error);
 			} finally {
 				await giveBack(client);
+			}
+		},
+		async readAsLeastPrivilege(fn, options) {
+			const client = await checkout();
+			try {
+				return await withDeadline(client, admin, options.timeoutMs, async () => {
+					const {rows} = await client.query(`select rolsuper from pg_catalog.pg_roles where rolname = current_user`);
+					await client.query(`begin;\n${becomeReaderSql(throwawayRoleName('reader'), {bypassRls: rows[0]?.rolsuper === true})}`);
+					return await fn(clientRunner(client, scrub));
+				});
+			} catch (error) {
+				throw error instanceof DeadlineError ? error : scrub(error);
+			} finally {
+				// Whatever the reader did (advisory locks included) ends with its session state here.
+				await client.query('select pg_advisory_unlock_all()').catch(() => {});
+				await giveBack(client);
+			}
+		},
+		async sandbox(fn, options) {
+			const client = await dedicatedClient(url, scrub);
+			try {
+				return await withDeadline(client, admin, options.timeoutMs, async () => {
+					await client.query('begin');
+					const runner = clientRunner(client, scrub);
+					const confined = await confine(runner);
+					return await fn({
+						...confined,
+						async runConfined(sql) {
+							try {
+								await confined.runConfined(sql);
+							} catch (error) {
+								throw withInternalPosition(error, sql);
+							}
+						},
+						async queryConfined(sql) {
+							try {
+								return await confined.queryConfined(sql);
+							} catch (error) {
+								throw withInternalPosition(error, sql);
+							}
+						},
+						filesWritten: async () => undefined,
+					});
+				});
+			} catch (error) {
+				throw error instanceof DeadlineError ? error : scrub(error);
+			} finally {
+				// Never committed; closing the connection also ends session-level locks and settings.
+				await client.query('rollback').catch(() => {});
+				await client.end().catch(() => {});
 			}
 		},
 		async close() {
 			await pool.end();
 		},
 	};
+}
+
+/** An error inside the confined wrapper points into the SQL it ran (Postgres's internal position): report that. */
+function withInternalPosition(error: unknown, sql: string): unknown {
+	if (error instanceof PostgresError && error.position === undefined && error.internal?.query === sql) {
+		return new PostgresError(error.message, error.code, error.internal.position, error.detail, error.hint);
+	}
+	return error;
 }
 
 function singleClientPlatform(client: PoolClient | Client, scrub: (error: unknown) => Error): DatabasePlatform {
@@ -181,6 +309,8 @@ function singleClientPlatform(client: PoolClient | Client, scrub: (error: unknow
 			}
 		},
 		session: (fn) => fn(runner),
+		readAsLeastPrivilege: () => Promise.reject(new Error('Not available on an administration connection.')),
+		sandbox: () => Promise.reject(new Error('Not available on an administration connection.')),
 		async close() {},
 	};
 }
@@ -191,6 +321,7 @@ function singleClientPlatform(client: PoolClient | Client, scrub: (error: unknow
  */
 export function createPostgresHost(options: PostgresHostOptions): PlatformHost {
 	const url = options.url;
+	const deadlines = options.deadlines ?? DEFAULT_DEADLINES;
 	const scrub = scrubber(url);
 	const mainName = databaseOf(url);
 	const templateName = `pgpair_base_${SHIM_VERSION}`;
@@ -242,7 +373,7 @@ export function createPostgresHost(options: PostgresHostOptions): PlatformHost {
 		label: `Postgres at ${redactDatabaseUrl(url)}`,
 
 		async openMain() {
-			main = await openDatabase(url);
+			main = await openDatabase(url, deadlines);
 			return main;
 		},
 
@@ -254,13 +385,13 @@ export function createPostgresHost(options: PostgresHostOptions): PlatformHost {
 				await c.query(`create database ${quoteIdent(name)} template ${quoteIdent(templateName)}`);
 			});
 			// Database-level settings are not copied from a template; the shim's quick path restores them.
-			const db = await openDatabase(urlForDatabase(url, name));
+			const db = await openDatabase(urlForDatabase(url, name), deadlines);
 			open.set(ref, db);
 			return db;
 		},
 
 		async openBranchDatabase(ref) {
-			const db = await openDatabase(urlForDatabase(url, branchDatabase(ref)));
+			const db = await openDatabase(urlForDatabase(url, branchDatabase(ref)), deadlines);
 			open.set(ref, db);
 			return db;
 		},

@@ -3,7 +3,7 @@ import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {BranchService} from './branches.js';
 import type {FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
 import {LocalSupabase} from './local-project.js';
-import type {PlatformHost} from './platform.js';
+import {deadlinesFromEnv, type Deadlines, type PlatformHost} from './platform.js';
 import {createPGliteHost} from './pglite-platform.js';
 import {createPostgresHost} from './postgres-platform.js';
 import {registerAdvisorTools} from './tools/advisor-tools.js';
@@ -32,6 +32,8 @@ export type SupabaseMcpServerOptions = {
 	toolGroups?: ((server: McpServer, context: ToolContext) => void)[];
 	/** Edge-functions runtime: Deno binary (`null`: none), gateway port, cache directory. */
 	functions?: FunctionsRuntimeOptions;
+	/** How long calls, unasked reads and previews may take (default: from the environment). */
+	deadlines?: Deadlines;
 };
 
 export type SupabaseMcpServer = {
@@ -45,11 +47,13 @@ export const SERVER_VERSION = '0.1.0';
 
 export function createHost(options: SupabaseMcpServerOptions): PlatformHost {
 	if (options.host) return options.host;
-	if (options.databaseUrl) return createPostgresHost({url: options.databaseUrl});
+	const deadlines = options.deadlines ?? deadlinesFromEnv();
+	if (options.databaseUrl) return createPostgresHost({url: options.databaseUrl, deadlines});
 	const workspace = path.resolve(options.workspace ?? process.cwd());
 	return createPGliteHost({
 		dataDir: path.resolve(options.dataDir ?? path.join(workspace, '.pgpair', 'db')),
 		...(options.cacheDir !== undefined ? {cacheDir: options.cacheDir} : {}),
+		deadlines,
 	});
 }
 
@@ -64,6 +68,7 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 		host: createHost(options),
 		workspace: path.resolve(options.workspace ?? process.cwd()),
 		readOnly,
+		deadlines: options.deadlines ?? deadlinesFromEnv(),
 		...(options.functions ? {functions: options.functions} : {}),
 	});
 	local.start();

@@ -209,7 +209,7 @@ export async function installShim(db: DatabasePlatform): Promise<void> {
 	await db.exec(SESSION_SETTINGS_SQL);
 }
 
-const SESSION_SETTINGS_SQL = `set search_path = "$user", public, extensions;
+export const SESSION_SETTINGS_SQL = `set search_path = "$user", public, extensions;
 select set_config('pgrst.db_schemas', coalesce(nullif(current_setting('pgrst.db_schemas', true), ''), 'public'), false);`;
 
 /**

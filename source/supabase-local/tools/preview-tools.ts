@@ -1,14 +1,14 @@
 import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {z} from 'zod';
-import {dryRun} from '../dry-run.js';
+import {dryRun} from '../preview/dry-run.js';
 import {defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
 
 export const PREVIEW_TOOL = 'pgpair_preview_sql';
 
 /**
- * pgpair's own tool (not part of the official interface): what SQL would do, from a dry run in a transaction that
- * is always rolled back. The app calls it before asking for approval; it is annotated read-only because it leaves
- * nothing behind (but sequence values), and it is available in read-only mode for the same reason.
+ * pgpair's own tool (not part of the official interface): what SQL would do, measured in the sandbox. The app calls
+ * it before asking for approval; it is annotated read-only because it leaves nothing behind, and it is available in
+ * read-only mode for the same reason.
  */
 export function registerPreviewTools(server: McpServer, context: ToolContext): void {
 	const {local} = context;
@@ -19,10 +19,12 @@ export function registerPreviewTools(server: McpServer, context: ToolContext): v
 		{
 			name: PREVIEW_TOOL,
 			description:
-				'pgpair internal: dry-runs SQL in a rolled-back transaction and returns the normalised schema before and ' +
-				'after, the ACCESS EXCLUSIVE locks it takes, the rows it would change per table (with samples) and the ' +
-				'Postgres error if it fails. mode "migration" behaves like apply_migration, "sql" like execute_sql. ' +
-				'With rollback_query the down migration runs next in the same transaction and the schema is dumped again.',
+				'pgpair internal: runs SQL in the database\'s sandbox (a throwaway clone, or a rolled-back transaction as a ' +
+				'confined role), never on the database itself, and returns what it measured: the normalised schema before ' +
+				'and after, the ACCESS EXCLUSIVE locks it takes, the rows it would change per table (with samples), ' +
+				'sequences, large objects, files, code created to run later, and the Postgres error if it fails. mode ' +
+				'"migration" behaves like apply_migration, "sql" like execute_sql. With rollback_query the down migration ' +
+				'runs next in the same transaction and the schema is dumped again.',
 			input: z.strictObject({
 				query: z.string().describe('The SQL to dry-run.'),
 				mode: z.enum(['migration', 'sql']).describe('migration: like apply_migration; sql: like execute_sql.'),
@@ -35,7 +37,7 @@ export function registerPreviewTools(server: McpServer, context: ToolContext): v
 		async ({query, mode, rollback_query, project_id}) =>
 			local.exclusive(async () => {
 				const project = await local.project(project_id);
-				return dryRun(project.db, {query, mode, ...(rollback_query === undefined ? {} : {rollbackQuery: rollback_query})});
+				return dryRun(project.db, {query, mode, ...(rollback_query === undefined ? {} : {rollbackQuery: rollback_query})}, {timeoutMs: local.deadlines.previewMs});
 			}),
 	);
 }

@@ -1,0 +1,152 @@
+/**
+ * The sandbox on a real Postgres: SQL nobody has approved runs in a transaction that is always rolled back, on a
+ * connection of its own that is closed afterwards, inside a SECURITY DEFINER function owned by a throwaway role made
+ * in that same transaction. What Postgres then guarantees, and what it does not:
+ *
+ * - Rolled back: every row, every catalog change, large objects (they are rows), NOTIFY (sent at commit only),
+ *   transaction-level locks and settings.
+ * - Closed with the connection: session-level advisory locks, SET without LOCAL, temporary tables, prepared
+ *   statements — none outlive the preview.
+ * - Not rolled back, so prevented instead: sequences (each sequence of the user's schemas gets a new relfilenode
+ *   in the transaction, so `nextval` advances a copy that the rollback discards); files and programs (the role is
+ *   not a superuser and belongs to none of the pg_*_server_* roles: COPY to a file, lo_export, pg_read_file,
+ *   untrusted-language functions are refused by Postgres); untrusted-language functions that already exist, and
+ *   SECURITY DEFINER functions owned by a superuser, are not executable inside the transaction (EXECUTE revoked,
+ *   then rolled back); other sessions (no pg_signal_backend; pg_cancel/terminate_backend revoked for the
+ *   transaction); role changes (Postgres refuses SET ROLE and SET SESSION AUTHORIZATION inside a SECURITY DEFINER
+ *   function, also through set_config).
+ * - Time: a statement_timeout and a client-side deadline that cancels, then terminates the backend.
+ * - Not covered: what a trusted extension's own code does (pgcrypto, uuid-ossp, … are marked trusted by their
+ *   authors and stay executable); locks the SQL takes are held, against other sessions, until the rollback (at
+ *   most the deadline).
+ *
+ * This needs a superuser connection (to make the role, revoke EXECUTE and isolate sequences). Without one there is
+ * no sandbox and pgpair previews nothing on this database: every change asks as destructive.
+ */
+import type {Sandbox, SqlRunner} from './platform.js';
+import {quoteIdent, throwawayRoleName} from './least-privilege.js';
+
+/** Functions that act on other sessions; executable by PUBLIC by default, revoked for the preview. */
+const SIGNAL_FUNCTIONS = ['pg_catalog.pg_cancel_backend(integer)', 'pg_catalog.pg_terminate_backend(integer, bigint)'];
+
+/** The user's schemas: everything but the catalogs. */
+const USER_SCHEMAS = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'`;
+
+export class SandboxUnavailableError extends Error {
+	override readonly name = 'SandboxUnavailableError';
+}
+
+const OBJECT_KINDS: Record<string, string> = {r: 'tables', S: 'sequences', f: 'functions', T: 'types', n: 'schemas'};
+
+/**
+ * `ALTER DEFAULT PRIVILEGES FOR ROLE <role>` statements that copy the connection role's default privileges (what
+ * `alter default privileges … grant … to anon` set up), so that a table the sandbox creates gets the grants the real
+ * run would give it. A database-wide entry replaces Postgres's built-in defaults, so PUBLIC's part is reset first.
+ */
+async function defaultPrivilegesFor(tx: SqlRunner, role: string): Promise<string> {
+	const {rows} = await tx.query(`
+		select d.defaclobjtype::text as kind, n.nspname as schema, x.grantee::int8 as grantee_oid,
+			coalesce(r.rolname, 'public') as grantee, x.privilege_type as privilege, x.is_grantable as grantable
+		from pg_catalog.pg_default_acl d
+		left join pg_catalog.pg_namespace n on n.oid = d.defaclnamespace,
+		lateral aclexplode(d.defaclacl) x
+		left join pg_catalog.pg_roles r on r.oid = x.grantee
+		where d.defaclrole = (select oid from pg_catalog.pg_roles where rolname = current_user)`);
+	const statements: string[] = [];
+	const reset = new Set<string>();
+	for (const row of rows) {
+		const objects = OBJECT_KINDS[String(row.kind)];
+		if (!objects) continue;
+		const scope = row.schema ? ` in schema ${quoteIdent(String(row.schema))}` : '';
+		if (!row.schema && !reset.has(objects)) {
+			reset.add(objects);
+			statements.push(`alter default privileges for role ${role} revoke all on ${objects} from public`);
+		}
+		const grantee = Number(row.grantee_oid) === 0 ? 'public' : quoteIdent(String(row.grantee));
+		statements.push(`alter default privileges for role ${role}${scope} grant ${String(row.privilege).toLowerCase()} on ${objects} to ${grantee}${row.grantable ? ' with grant option' : ''}`);
+	}
+	return statements.join(';\n');
+}
+
+/**
+ * Prepares the confinement inside an open transaction on `tx` (the connection's own role, a superuser) and returns
+ * the sandbox. Every statement here is rolled back with the transaction.
+ */
+export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritten'>> {
+	const {rows} = await tx.query(`select rolsuper from pg_catalog.pg_roles where rolname = current_user`);
+	if (rows[0]?.rolsuper !== true) {
+		throw new SandboxUnavailableError('the connection is not a superuser, so pgpair cannot make a confined role for previews');
+	}
+	const role = throwawayRoleName('sandbox');
+	const name = quoteIdent(role);
+	await tx.exec(`create role ${name} nologin bypassrls`);
+
+	// Ownership lets the role change the user's objects the way the connection would; superuser status is an
+	// attribute, not a privilege, so membership does not pass it on, and SET ROLE is refused in the wrapper below.
+	const owners = await tx.query(`
+		select distinct r.rolname from (
+			select relowner as owner from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where ${USER_SCHEMAS}
+			union select proowner from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace where ${USER_SCHEMAS}
+			union select typowner from pg_catalog.pg_type t join pg_catalog.pg_namespace n on n.oid = t.typnamespace where ${USER_SCHEMAS}
+			union select nspowner from pg_catalog.pg_namespace n where ${USER_SCHEMAS}
+			union select datdba from pg_catalog.pg_database where datname = current_database()
+			union select oid from pg_catalog.pg_roles where rolname = current_user
+		) o join pg_catalog.pg_roles r on r.oid = o.owner
+		where r.rolname !~ '^pg_'`);
+	const ownerList = owners.rows.map((r) => quoteIdent(String(r.rolname)));
+	if (ownerList.length > 0) await tx.exec(`grant ${ownerList.join(', ')} to ${name}`);
+
+	// Objects the role creates must get the grants the connection's role would give them by default.
+	const defaults = await defaultPrivilegesFor(tx, name);
+	if (defaults) await tx.exec(defaults);
+
+	// Code that would act outside the transaction whoever calls it: untrusted-language functions that are not
+	// part of Postgres itself or of a trusted extension, and SECURITY DEFINER functions of superusers.
+	const risky = await tx.query(`
+		select p.oid::regprocedure::text as signature
+		from pg_catalog.pg_proc p
+		join pg_catalog.pg_language l on l.oid = p.prolang
+		join pg_catalog.pg_roles o on o.oid = p.proowner
+		where p.oid >= 16384
+			and ((not l.lanpltrusted and not exists (
+					select 1 from pg_catalog.pg_depend d
+					join pg_catalog.pg_extension e on e.oid = d.refobjid
+					join pg_catalog.pg_available_extension_versions v on v.name = e.extname and v.version = e.extversion
+					where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e' and v.trusted))
+				or (p.prosecdef and o.rolsuper))`);
+	const grantees = ['public', ...ownerList].join(', ');
+	const signatures = [...SIGNAL_FUNCTIONS, ...risky.rows.map((r) => String(r.signature))];
+	await tx.exec(`revoke execute on function ${signatures.join(', ')} from ${grantees}`);
+
+	// A sequence altered in a transaction gets new storage that the rollback throws away with its value.
+	const sequences = await tx.query(`
+		select format('%I.%I', n.nspname, c.relname) as name, s.seqcache::text as cache
+		from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+		join pg_catalog.pg_sequence s on s.seqrelid = c.oid
+		where c.relkind = 'S' and ${USER_SCHEMAS}`);
+	if (sequences.rows.length > 0) {
+		await tx.exec(sequences.rows.map((r) => `alter sequence ${r.name} cache ${r.cache}`).join(';\n'));
+	}
+
+	// The wrappers: SECURITY DEFINER, so the SQL runs as the role, and Postgres refuses role changes inside them.
+	await tx.exec(`
+		create function pg_temp.pgpair_confined(q text) returns void language plpgsql security definer
+			as $pgpair$ begin execute q; end $pgpair$;
+		create function pg_temp.pgpair_confined_rows(q text) returns setof jsonb language plpgsql security definer
+			as $pgpair$ begin return query execute format('select to_jsonb(pgpair_row) from (%s) pgpair_row', q); end $pgpair$;
+		alter function pg_temp.pgpair_confined(text) owner to ${name};
+		alter function pg_temp.pgpair_confined_rows(text) owner to ${name};`);
+
+	return {
+		kind: 'rolled-back-transaction',
+		query: (sql, params) => tx.query(sql, params),
+		exec: (sql) => tx.exec(sql),
+		async runConfined(sql) {
+			await tx.query('select pg_temp.pgpair_confined($1)', [sql]);
+		},
+		async queryConfined(sql) {
+			const {rows} = await tx.query('select pg_temp.pgpair_confined_rows($1) as row', [sql]);
+			return rows.map((r) => r.row as Record<string, unknown>);
+		},
+	};
+}
