@@ -147,6 +147,16 @@ export class LocalSupabase {
 		else this.#branchDatabases.delete(ref);
 	}
 
+	/**
+	 * Whether the least-privilege reader skips row-level security here: only a superuser connection may grant
+	 * BYPASSRLS (PGlite's is one). Otherwise the read proof also checks the code of the policies a query meets.
+	 */
+	async canBypassRls(db: DatabasePlatform): Promise<boolean> {
+		if (this.host.kind === 'pglite') return true;
+		const {rows} = await db.query('select rolsuper from pg_catalog.pg_roles where rolname = current_user');
+		return rows[0]?.rolsuper === true;
+	}
+
 	/** Runs changes to migrations, branches and functions one at a time, so a merge never races an apply. */
 	exclusive<T>(fn: () => Promise<T>): Promise<T> {
 		const run = this.#lock.then(fn, fn);

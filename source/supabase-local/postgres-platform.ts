@@ -287,6 +287,8 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 
 /** An error inside the confined wrapper points into the SQL it ran (Postgres's internal position): report that. */
 function withInternalPosition(error: unknown, sql: string): unknown {
+	// statement_timeout cancelled it: the preview's deadline, not an error of the SQL.
+	if (error instanceof PostgresError && error.code === '57014') return error;
 	if (error instanceof PostgresError && error.position === undefined && error.internal?.query === sql) {
 		return new PostgresError(error.message, error.code, error.internal.position, error.detail, error.hint);
 	}

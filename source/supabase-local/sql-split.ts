@@ -4,6 +4,8 @@ export type ParsedSql = {
 	statements: string[];
 	/** Node type per statement, e.g. `CreateStmt`, `TransactionStmt`. */
 	kinds: string[];
+	/** Each statement's parse tree (the node under its type). */
+	bodies: Record<string, unknown>[];
 };
 
 /**
@@ -22,6 +24,7 @@ export async function parseSql(sql: string): Promise<ParsedSql | undefined> {
 	const bytes = Buffer.from(sql, 'utf8');
 	const statements: string[] = [];
 	const kinds: string[] = [];
+	const bodies: Record<string, unknown>[] = [];
 	for (const raw of result.stmts ?? []) {
 		const entry = raw as {stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number};
 		const start = entry.stmt_location ?? 0;
@@ -29,9 +32,11 @@ export async function parseSql(sql: string): Promise<ParsedSql | undefined> {
 		const text = bytes.subarray(start, end).toString('utf8').trim().replace(/;\s*$/, '');
 		if (!text) continue;
 		statements.push(text);
-		kinds.push(Object.keys(entry.stmt ?? {})[0] ?? 'Unknown');
+		const [kind, body] = Object.entries(entry.stmt ?? {})[0] ?? ['Unknown', {}];
+		kinds.push(kind);
+		bodies.push((body ?? {}) as Record<string, unknown>);
 	}
-	return {statements, kinds};
+	return {statements, kinds, bodies};
 }
 
 /** BEGIN/COMMIT/ROLLBACK/SAVEPOINT inside our own transaction would end it early and break atomicity. */

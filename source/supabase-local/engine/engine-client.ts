@@ -74,7 +74,7 @@ function revive(wire: WireError): Error {
 }
 
 export class EngineClient {
-	readonly #options: EngineClientOptions;
+	#options: EngineClientOptions;
 	#worker: Worker | undefined;
 	#ready: Promise<void> | undefined;
 	readonly #pending = new Map<number, Pending>();
@@ -103,6 +103,9 @@ export class EngineClient {
 			worker.on('exit', () => this.#lost(worker, new EngineGoneError(`The ${this.#options.name} database engine stopped.`)));
 			const timeoutMs = this.#options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
 			await this.#send(worker, {type: 'open', options: {...this.#options.open, wasmModule}}, timeoutMs, 'Opening the database');
+			const storage = this.#options.open.storage;
+			// A directory filled from a dump holds the database now: a restart opens it as it is.
+			if (storage.kind === 'directory' && storage.dump) this.#options = {...this.#options, open: {...this.#options.open, storage: {kind: 'directory', dataDir: storage.dataDir}}};
 			if (this.#options.afterOpen) await this.#send(worker, {type: 'exec', sql: this.#options.afterOpen}, timeoutMs, 'Opening the database');
 		})();
 		this.#ready.catch(() => {

@@ -59,7 +59,7 @@ async function guarded<T>(tx: SqlRunner, fn: () => Promise<T>): Promise<T | unde
 type Samples = Map<string, {oid: number; op: Target['op']; rows: Record<string, unknown>[]}>;
 
 /** Runs the steps in order, sampling before each; stops at the first error as Postgres would. */
-async function runSteps(sandbox: Sandbox, steps: Step[], userPath: string, samples: Samples): Promise<{error?: DryRunError; unblocking: boolean}> {
+async function runSteps(sandbox: Sandbox, steps: Step[], userPath: string, samples: Samples, options: {timeoutMs: number}): Promise<{error?: DryRunError; unblocking: boolean}> {
 	const unblocking = steps.some((step) => step.unblocking);
 	await sandbox.query(`select set_config('search_path', $1, true)`, [userPath]);
 	for (const step of steps) {
@@ -82,7 +82,8 @@ async function runSteps(sandbox: Sandbox, steps: Step[], userPath: string, sampl
 			if (step.control) await sandbox.exec(step.sql);
 			else await sandbox.runConfined(step.sql);
 		} catch (error) {
-			if (error instanceof DeadlineError) throw error;
+			// A cancelled statement (the deadline, on Postgres) says nothing about the SQL: the whole preview ends.
+			if (error instanceof DeadlineError || (error as {code?: unknown}).code === '57014') throw new DeadlineError(options.timeoutMs, 'The preview');
 			return {error: toDryRunError(error, step.rewritten ? 0 : step.offset), unblocking};
 		}
 	}
@@ -153,7 +154,7 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 			}
 			const baseline = await tupleStats(sandbox);
 			const samples: Samples = new Map();
-			const run = await runSteps(sandbox, plan.steps, userPath, samples);
+			const run = await runSteps(sandbox, plan.steps, userPath, samples, options);
 			if (run.error) {
 				if (sandbox.kind === 'rolled-back-transaction' && run.error.code === REFUSED_BY_SANDBOX) {
 					// The confined role was refused something the real run (as the connection's role) may be allowed.
@@ -187,7 +188,7 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 					result.rollback_error = rollbackPlan.error;
 				} else {
 					result.notes.push(...rollbackPlan.notes);
-					const down = await runSteps(sandbox, rollbackPlan.steps, userPath, new Map());
+					const down = await runSteps(sandbox, rollbackPlan.steps, userPath, new Map(), options);
 					if (down.error) result.rollback_error = down.error;
 					else result.after_rollback = await dumpSchema(sandbox);
 				}

@@ -3,6 +3,7 @@ import {z} from 'zod';
 import {fenceUntrustedData} from '../fence.js';
 import {listExtensions, listTables, rlsAdvisory} from '../introspection.js';
 import {applyMigration, listMigrations} from '../migrations.js';
+import {proveReadOnly} from '../read-proof.js';
 import {parseSql, transactionControlIn} from '../sql-split.js';
 import {defineTool, projectId, READ_ONLY, SUCCESS, type ToolContext} from './util.js';
 
@@ -123,21 +124,57 @@ export function registerDatabaseTools(server: McpServer, context: ToolContext): 
 		async ({query, project_id}) => runSql(query, project_id, context.readOnly),
 	);
 
-	// pgpair routes SQL it approved without asking (classified read-only) here, so the database itself refuses a
-	// write the classifier missed. Internal: pgpair_* tools are never offered to the model.
+	// pgpair asks here whether SQL can run without asking: only when everything it reaches is built in (read-proof.ts).
+	// Internal: pgpair_* tools are never offered to the model.
+	defineTool(
+		server,
+		context,
+		{
+			name: 'pgpair_check_read_only',
+			description:
+				'pgpair internal: whether SQL provably only reads — every function, operator, type and view it reaches is ' +
+				'built in — checked in the catalog without running it. Answers {read_only, reasons}.',
+			input: z.strictObject({
+				query: z.string().describe('The SQL to check.'),
+				project_id: projectId,
+			}),
+			annotations: READ_ONLY,
+		},
+		async ({query, project_id}) => {
+			const project = await local.project(project_id);
+			const proof = await proveReadOnly(project.db, query, {timeoutMs: local.deadlines.readMs, bypassRls: await local.canBypassRls(project.db)});
+			return proof.readOnly ? {read_only: true} : {read_only: false, reasons: proof.reasons};
+		},
+	);
+
+	// pgpair routes SQL it runs without asking here: proven read-only again at the moment it runs (the catalog may
+	// have changed since the check), then run as a throwaway least-privilege role in a read-only transaction, under
+	// the read deadline. pgpair's own look-ups (the checklist) come this way too.
 	defineTool(
 		server,
 		context,
 		{
 			name: 'pgpair_execute_sql_read_only',
-			description: 'execute_sql inside a read-only transaction, for SQL that pgpair ran without asking.',
+			description: 'pgpair internal: execute_sql for SQL that provably only reads, as a least-privilege role in a read-only transaction, under a deadline.',
 			input: z.strictObject({
 				query: z.string().describe('The SQL to run.'),
 				project_id: projectId,
 			}),
 			annotations: {readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true},
 		},
-		async ({query, project_id}) => runSql(query, project_id, true),
+		async ({query, project_id}) => {
+			const project = await local.project(project_id);
+			const proof = await proveReadOnly(project.db, query, {timeoutMs: local.deadlines.readMs, bypassRls: await local.canBypassRls(project.db)});
+			if (!proof.readOnly) throw new Error(`Not run: this SQL is not provably read-only (${proof.reasons.join('; ')}).`);
+			local.logs.record(project.ref, 'postgres', clip(query), {identifier: project.ref, error_severity: 'LOG'});
+			try {
+				const results = await project.db.readAsLeastPrivilege((reader) => reader.exec(query), {timeoutMs: local.deadlines.readMs});
+				return {result: fenceUntrustedData(results.at(-1)?.rows ?? [])};
+			} catch (error) {
+				local.logs.record(project.ref, 'postgres', (error as Error).message, {identifier: project.ref, error_severity: 'ERROR'});
+				throw error;
+			}
+		},
 	);
 
 	async function runSql(query: string, project_id: string | undefined, readOnly: boolean) {
