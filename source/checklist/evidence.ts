@@ -102,9 +102,9 @@ export type McpEvidenceOptions = {
 export function createMcpEvidence(callTool: CallTool, options: McpEvidenceOptions = {}): Evidence {
 	return {
 		async query(sql) {
-			// `begin read only` makes the database refuse any write, whatever the SQL says; the server rolls the
-			// transaction back afterwards because nothing commits it.
-			const body = await callJson(callTool, 'execute_sql', {query: `begin read only;\n${sql}`});
+			// The caller sends this through the read route: the SQL is proven read-only again and runs as a
+			// least-privilege role in a read-only transaction (or on a hosted project's read-only server).
+			const body = await callJson(callTool, 'execute_sql', {query: sql});
 			const result = (body as {result?: unknown}).result;
 			if (typeof result !== 'string') throw new EvidenceError('execute_sql returned no result text.');
 			return unfenceRows(result);

@@ -18,6 +18,8 @@ export type ChatArgs = {
 	permissionMode?: 'default' | 'acceptEdits' | 'plan';
 	allowDestructiveRules: boolean;
 	production: boolean;
+	/** The hosted project (official Supabase server) is a development project, not production. */
+	development: boolean;
 	mcpConfig?: string;
 	resume?: string | true;
 	continue: boolean;
@@ -63,7 +65,9 @@ Options
       --deny <rule>               deny calls matching a rule (repeatable; deny wins over everything)
       --permission-mode <m>       default (ask before changes), acceptEdits (file edits allowed), plan (no changes)
       --allow-destructive-rules   let an --allow rule that names a tool exactly cover its destructive calls
-      --production                treat DATABASE_URL as production: migrations must go through a branch
+      --production                treat DATABASE_URL as production: schema changes must go through a branch
+      --development               the hosted project (official Supabase server) is a development project
+                                  (hosted projects count as production otherwise)
       --mcp-config <file>         MCP servers file (default ./.mcp.json; built-in local Supabase if none)
       --debug-log <file>          write diagnostics here (default .pgpair/debug.log)
   -h, --help                      show this help
@@ -95,6 +99,7 @@ export function parseCommand(argv: readonly string[]): Command {
 				'permission-mode': {type: 'string'},
 				'allow-destructive-rules': {type: 'boolean'},
 				production: {type: 'boolean'},
+				development: {type: 'boolean'},
 				'mcp-config': {type: 'string'},
 				resume: {type: 'string'},
 				continue: {type: 'boolean', short: 'c'},
@@ -143,6 +148,7 @@ export function parseCommand(argv: readonly string[]): Command {
 		...(permissionMode ? {permissionMode} : {}),
 		allowDestructiveRules: values['allow-destructive-rules'] === true,
 		production: values.production === true,
+		development: values.development === true,
 		...(values['mcp-config'] ? {mcpConfig: values['mcp-config']} : {}),
 		...(values.resume ? {resume: values.resume} : {}),
 		continue: values.continue === true,

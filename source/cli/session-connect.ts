@@ -13,8 +13,8 @@ import {startScriptedServer, type ScriptedServer} from '../model/scripted-server
 import {createRunner, type Runner} from '../store/runner.js';
 import {loadMcpConfig, parseMcpConfig, type McpServerConfig} from '../tools/mcp-config.js';
 import {createMcpHost, mcpToolName, parseMcpToolName, type McpHost} from '../tools/mcp-host.js';
-import {classifySqlSync} from '../policy/classify-sql.js';
 import {createPreviewer} from '../preview/index.js';
+import {isOfficialSupabaseServer, readOnlyTwin} from '../tools/supabase-servers.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
 import {createLocalTools} from '../tools/local/index.js';
 import type {SessionRecord} from './session-setup.js';
@@ -51,13 +51,34 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const servers = args.mcpConfig
 		? parseMcpConfig(fs.readFileSync(path.resolve(cwd, args.mcpConfig), 'utf8'), args.mcpConfig, env)
 		: loadMcpConfig(cwd, env) ?? builtinServers(record.context.cliEntry, cwd, env);
-	const mcp = createMcpHost(servers, line => log.write(line));
-	// The checklist asks the database server directly: its look-ups are evidence gathering, not the
-	// agent's actions, so they never wait for approval and never enter the transcript.
+	// A hosted project's server gets a read-only twin: where every call that runs unasked goes.
+	const readOnlyTwins = Object.fromEntries(
+		Object.entries(servers).flatMap(([name, config]) => {
+			const twin = isOfficialSupabaseServer(config) ? readOnlyTwin(config) : undefined;
+			return twin ? [[name, twin]] : [];
+		}),
+	);
+	const mcp = createMcpHost(servers, line => log.write(line), {readOnlyTwins});
+	const isProduction = (server: string): boolean => {
+		const config = servers[server];
+		// A hosted project is production unless the person says it is a development one; our own server's database
+		// only when they say it is.
+		return config && isOfficialSupabaseServer(config) ? !args.development : args.production;
+	};
+	// The checklist's look-ups are pgpair's own requests to the database: never the agent's, so they wait for no
+	// approval, but they only read (the read route: proven, least-privilege, under a deadline) and each is an event.
 	const databaseServer = 'supabase' in servers ? 'supabase' : Object.keys(servers)[0] ?? 'supabase';
 	const checklist = createChecklistEngine({
 		items: agent.checklist,
-		evidence: createMcpEvidence(async (name, args) => mcp.call(`mcp__${databaseServer}__${name}`, args, new AbortController().signal), {workspace: cwd}),
+		evidence: createMcpEvidence(async (name, toolArgs) => {
+			const started = Date.now();
+			const toolName = `mcp__${databaseServer}__${name}`;
+			const signal = new AbortController().signal;
+			// The sandbox and the probe are pgpair's own tools and act on nothing; everything else goes the read route.
+			const result = name.startsWith('pgpair_') ? await mcp.call(toolName, toolArgs, signal) : await mcp.callReadOnly(toolName, toolArgs, signal);
+			store.append({type: 'internal_call_completed', purpose: 'checklist', server: databaseServer, tool: name, input: toolArgs, isError: result.isError, durationMs: Date.now() - started});
+			return result;
+		}, {workspace: cwd}),
 		onChange: change => store.append(change),
 		initial: store.getState().checklist,
 		onError: (item, error) => log.write(`[checklist] ${item.id}: ${(error as Error).message ?? String(error)}`),
@@ -66,13 +87,15 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		void checklist.evaluate(store.getEvents());
 	});
 	const toolHost = createToolHost({
-		mcp: withReadOnlySql(mcp),
+		mcp,
 		local: createLocalTools({workspaceRoot: cwd, env}),
 		isAllowed: name => filterTools([name], agent.tools).length > 0,
-		classify: async (call, tool) => classifyForApproval(call, tool?.annotations, {production: args.production}),
+		classify: async (call, tool) => classifyForApproval(call, tool?.annotations, {production: isProduction(parseMcpToolName(call.name)?.server ?? '')}),
 		preview: createPreviewer({
 			callServerTool: async (server, tool, toolArgs, signal) => mcp.call(mcpToolName(server, tool), toolArgs, signal ?? new AbortController().signal),
 			hasServerTool: (server, tool) => mcp.tools().some(t => t.server === server && t.tool === tool),
+			hasReadOnlyRoute: server => mcp.hasReadOnlyTwin(server),
+			isProduction,
 			workspaceRoot: cwd,
 		}),
 		own: {
@@ -147,29 +170,6 @@ export async function classifyForApproval(call: {name: string; input: unknown}, 
 		hazards: classification.hazards.map(h => h.message),
 		...(violations.length > 0 ? {violations: violations.map(v => v.message)} : {}),
 		reason: classification.reason,
-	};
-}
-
-/**
- * SQL that pgpair runs without asking is SQL it classified read-only; where the server offers it, such
- * SQL goes through a read-only transaction, so a write the classifier missed fails in the database.
- */
-export function withReadOnlySql(mcp: McpHost): McpHost {
-	return {
-		...mcp,
-		async call(name, input, signal) {
-			const target = parseMcpToolName(name);
-			const query = (input as {query?: unknown} | undefined)?.query;
-			if (target?.tool === 'execute_sql' && typeof query === 'string') {
-				const readOnlyTool = mcpToolName(target.server, 'pgpair_execute_sql_read_only');
-				if (mcp.tools().some(t => t.name === readOnlyTool)) {
-					await loadSqlParser();
-					if (classifySqlSync(query).class === 'read-only') return mcp.call(readOnlyTool, input, signal);
-				}
-			}
-
-			return mcp.call(name, input, signal);
-		},
 	};
 }
 

@@ -46,8 +46,14 @@ export type PermissionMode = 'default' | 'acceptEdits' | 'plan';
  * the rows a DML statement would touch, or a file diff. Recorded so replay shows exactly what the
  * person saw when deciding.
  */
+/**
+ * What a preview established about how risky a call is: measured in the sandbox, or proven in the catalog for a
+ * read. The gate acts on the stronger of this and the class read from the call's syntax (`combineClassification`).
+ */
+export type MeasuredClass = {class: ToolCallClass; hazards: string[]; violations?: string[]; reason: string};
+
 export type CallPreview = {
-	kind: 'schema' | 'rows' | 'file' | 'unavailable';
+	kind: 'schema' | 'rows' | 'file' | 'read' | 'unavailable';
 	/** One line for the pane's title, e.g. "schema change: 1 table added". */
 	summary: string;
 	/** Unified diff (schema dump or file), uncoloured; the UI colours it. */
@@ -60,6 +66,7 @@ export type CallPreview = {
 	error?: string;
 	/** For edited calls: the input this preview was computed for. */
 	input?: unknown;
+	measured?: MeasuredClass;
 };
 
 export type ChecklistItemState = 'open' | 'done';
@@ -105,7 +112,13 @@ export type EventBody =
 			/** Set when the person edited the arguments before allowing. */
 			editedInput?: unknown;
 	  }
-	| {type: 'tool_call_previewed'; callId: string; preview: CallPreview}
+	| {
+			type: 'tool_call_previewed';
+			callId: string;
+			preview: CallPreview;
+			/** The class the call is decided on from here: the stronger of its syntax and what the preview measured. */
+			classification?: ToolCallClassification;
+	  }
 	| {type: 'tool_call_started'; callId: string}
 	| {
 			type: 'tool_call_completed';
@@ -116,6 +129,8 @@ export type EventBody =
 	  }
 	| {type: 'turn_completed'; outcome: TurnOutcome; error?: string}
 	| {type: 'notice_shown'; level: 'info' | 'warning' | 'error'; text: string}
+	/** pgpair's own request to a database (the checklist's look-ups): read-only, unasked, and on the record. */
+	| {type: 'internal_call_completed'; purpose: 'checklist'; server: string; tool: string; input: unknown; isError: boolean; durationMs: number}
 	| {type: 'permission_mode_changed'; mode: PermissionMode}
 	| {
 			type: 'checklist_item_changed';

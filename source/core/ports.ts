@@ -31,7 +31,13 @@ export type ModelPort = {
 
 export type ToolResult = {content: string; isError: boolean};
 
-export type ToolCall = {callId: string; name: string; input: unknown};
+export type ToolCall = {
+	callId: string;
+	name: string;
+	input: unknown;
+	/** Run through the read-only route: set only for a call that was proven (or judged) read-only and not edited. */
+	readOnly?: boolean;
+};
 
 export type ToolPort = {
 	/** Tools offered to the model (already limited by the agent file). */

@@ -155,7 +155,9 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 			const call = state.openCalls.find(c => c.callId === event.callId);
 			const previews = [...state.previews, {callId: event.callId, name: call?.name ?? event.callId, preview: event.preview, at: event.at}];
 			if (!call) return {...next, previews};
-			return {...next, previews, openCalls: state.openCalls.map(c => (c.callId === event.callId ? {...c, preview: event.preview, previewPending: false} : c))};
+			// The class the call is decided on from now: what the pane, replay and the transcript show is that one.
+			const classification = event.classification ? {classification: event.classification} : {};
+			return {...next, previews, openCalls: state.openCalls.map(c => (c.callId === event.callId ? {...c, preview: event.preview, previewPending: false, ...classification} : c))};
 		}
 
 		case 'checklist_item_changed': {
@@ -170,6 +172,10 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 
 		case 'notice_shown':
 			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'notice', level: event.level, text: event.text, at: event.at}]};
+
+		case 'internal_call_completed':
+			// On the record for the transcript and replay; nothing the live view folds.
+			return next;
 
 		default: {
 			// Exhaustive at compile time; at run time an event from a newer pgpair changes nothing.

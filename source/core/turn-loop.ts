@@ -4,6 +4,7 @@
  * and loop until the model ends its turn, the round cap, cancellation or an error.
  */
 import type {CallPreview, ContentBlock, EventBody, ModelMessage, StopReason, Usage} from './events.js';
+import {combineClassification} from './classification.js';
 import {appendToHistory} from './history.js';
 import type {ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from './ports.js';
 
@@ -112,10 +113,17 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 			}
 
 			// Previewed right before its own decision, after the calls before it ran, so it shows the state it will meet.
-			if (ports.tools.preview && call.classification?.class !== 'read-only') {
-				// Always an event, so the pane stops waiting even for a tool that has nothing to preview.
-				const preview = (await previewSafely(ports.tools, call, signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
-				yield {type: 'tool_call_previewed', callId: call.callId, preview};
+			// A read is previewed too: that is where it is proven read-only (or not) before it may run unasked.
+			if (ports.tools.preview) {
+				const announced = call.classification?.class !== 'read-only';
+				const preview = (await previewSafely(ports.tools, call, signal)) ?? (announced ? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []} : undefined);
+				if (preview) {
+					// From here the call is judged by the stronger of its syntax and what the preview measured.
+					const classification = combineClassification(call.classification, preview.measured);
+					if (classification) call.classification = classification;
+					// Always an event for an announced preview, so the pane stops waiting even when there is nothing to show.
+					yield {type: 'tool_call_previewed', callId: call.callId, preview, ...(classification ? {classification} : {})};
+				}
 			}
 
 			let decision;
@@ -135,9 +143,12 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 			yield record({type: 'tool_call_decided', callId: call.callId, decision: 'allow', by: decision.by, ...(decision.reason ? {reason: decision.reason} : {}), ...(edited ? {editedInput: decision.editedInput} : {})});
 			yield {type: 'tool_call_started', callId: call.callId};
 			const started = ports.clock.now();
+			// A call that runs as read-only goes through the read-only route (a least-privilege role, a read deadline);
+			// an edited call is what the person approved, not what was proven, so it runs as approved.
+			const readOnly = !edited && call.classification?.class === 'read-only';
 			let result;
 			try {
-				result = await ports.tools.call({...call, input: edited ? decision.editedInput : call.input}, signal);
+				result = await ports.tools.call({callId: call.callId, name: call.name, input: edited ? decision.editedInput : call.input, ...(readOnly ? {readOnly: true} : {})}, signal);
 			} catch (error) {
 				result = {isError: true, content: `Tool call failed: ${errorMessage(error)}`};
 			}
@@ -165,10 +176,11 @@ async function classifySafely(tools: ToolPort, call: ToolCall) {
 
 async function previewSafely(tools: ToolPort, call: ToolCall, signal: AbortSignal): Promise<CallPreview | undefined> {
 	try {
-		return await tools.preview!(call, signal);
+		return await tools.preview!({callId: call.callId, name: call.name, input: call.input}, signal);
 	} catch (error) {
-		// No preview is not a reason to run blind: the pane says so and the person still decides.
-		return {kind: 'unavailable', summary: 'No preview: the dry run could not be made.', hazards: [], error: errorMessage(error)};
+		// No preview is not a reason to run blind, nor to run unasked: the pane says so, and the call counts as destructive.
+		const hazards = ['not previewed: the preview could not be made'];
+		return {kind: 'unavailable', summary: 'No preview: the dry run could not be made.', hazards, error: errorMessage(error), measured: {class: 'destructive', hazards, reason: 'Not previewed, so it counts as destructive.'}};
 	}
 }
 

@@ -811,3 +811,69 @@ function shorten(text: string): string {
 	const flat = text.replace(/\s+/g, ' ').trim();
 	return flat.length > 60 ? `${flat.slice(0, 57)}…` : flat;
 }
+
+/** Code that a call leaves behind to run later, as the sandbox measured it (see the preview report). */
+export type LaterCode = {kind: 'function' | 'procedure' | 'rule' | 'event trigger'; name: string; language?: string; definition: string};
+
+/**
+ * What created code does when it fires — a trigger's function on the application's next insert, a rule, a default
+ * or policy calling a function: judged now, by its body, because pgpair will not see it run. Event triggers fire
+ * on every schema change and rules rewrite what writes do, so both count as destructive whatever they contain.
+ */
+export function classifyLaterCodeSync(code: LaterCode): {class: ToolCallClass; hazards: Hazard[]} {
+	const judge = newJudge({index: 0, prefix: `when ${code.name} runs: `, prepared: new Map(), depth: 1, text: code.definition});
+	if (code.kind === 'event trigger') {
+		flag(judge, 'destructive', 'unanalysable_code', `the event trigger ${code.name} runs on every schema change`);
+	} else if (code.kind === 'rule') {
+		flag(judge, 'destructive', 'object_replaced', `the rule ${code.name} changes what statements on its table do`);
+	} else {
+		const language = (code.language ?? 'sql').toLowerCase();
+		if (language === 'plpgsql') {
+			const tag = dollarTag(code.definition);
+			const parsed = parsePlPgSql(`create function pgpair_body() returns void language plpgsql as ${tag}${code.definition}${tag}`);
+			if (parsed.ok) {
+				judgePlPgSql(parsed.action, judge);
+				changesExistingRows(plQueries(parsed.action), judge);
+			} else {
+				flag(judge, 'destructive', plFailureCode(parsed.error.message), `the body cannot be analysed: ${parsed.error.message}`);
+			}
+		} else if (language === 'sql') {
+			judgeEmbeddedSql(code.definition, judge);
+			changesExistingRows([code.definition], judge);
+		} else {
+			flag(judge, 'destructive', 'unanalysable_code', `${code.name} is written in ${language}, which pgpair cannot analyse`);
+		}
+	}
+	return {class: judge.cls, hazards: judge.hazards};
+}
+
+/** The SQL text of every expression and statement in a PL/pgSQL tree. */
+function plQueries(tree: unknown, into: string[] = []): string[] {
+	if (Array.isArray(tree)) for (const item of tree) plQueries(item, into);
+	else if (isObject(tree)) {
+		for (const [key, child] of Object.entries(tree)) {
+			if (key === 'PLpgSQL_expr' && isObject(child) && typeof child.query === 'string') into.push(child.query);
+			else plQueries(child, into);
+		}
+	}
+	return into;
+}
+
+const CHANGES_EXISTING = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'TruncateStmt', 'DropStmt', 'AlterTableStmt']);
+
+/**
+ * Code that runs unseen later must not update or delete existing rows, however narrow its WHERE: when it fires,
+ * nobody is asked. (Inserts, like an audit trigger's, stay writes.)
+ */
+function changesExistingRows(queries: string[], judge: Judge): void {
+	for (const query of queries) {
+		const parsed = parseSql(query);
+		if (!parsed.ok) continue;
+		for (const statement of parsed.statements) {
+			if (CHANGES_EXISTING.has(statement.type) || JSON.stringify(statement.body).match(/"(UpdateStmt|DeleteStmt|MergeStmt)"/)) {
+				flag(judge, 'destructive', 'data_loss', `it changes or deletes existing rows (${shorten(statement.text)})`);
+				return;
+			}
+		}
+	}
+}

@@ -30,7 +30,16 @@ export type HazardCode =
 	| 'program_execution'
 	| 'system_config'
 	| 'transaction_control'
-	| 'session_state';
+	| 'session_state'
+	// Measured in the sandbox (see source/preview/measured.ts):
+	| 'rows_overwritten'
+	| 'access_weakened'
+	| 'later_code'
+	| 'file_written'
+	| 'sequence_moved'
+	| 'large_object_removed'
+	| 'not_previewed'
+	| 'not_null_without_default';
 
 export type Hazard = {
 	code: HazardCode;

@@ -5,6 +5,10 @@
  */
 
 export const PREVIEW_TOOL = 'pgpair_preview_sql';
+/** The server's proof that SQL only reads (source/supabase-local/read-proof.ts). */
+export const CHECK_READ_ONLY_TOOL = 'pgpair_check_read_only';
+/** Where SQL that runs unasked goes: proven again, then run as a least-privilege role under a deadline. */
+export const READ_ONLY_SQL_TOOL = 'pgpair_execute_sql_read_only';
 
 export type DryRunMode = 'migration' | 'sql';
 
@@ -12,8 +16,24 @@ export type DryRunError = {message: string; code?: string; position?: number; de
 
 export type DryRunRelation = {oid: number; name: string; schema: string; table: string; kind: 'table' | 'view'; filenode: number};
 
+/** Code the SQL leaves behind to run later (a trigger's function, a rule, an event trigger), with its source. */
+export type DryRunCode = {kind: 'function' | 'procedure' | 'rule' | 'event trigger'; name: string; language?: string; securityDefiner?: boolean; definition: string};
+
+export type DryRunEffects = {
+	sequences: {name: string; before: number | string | null; after: number | string | null}[];
+	largeObjects: {before: number; after: number};
+	/** Files written outside the database's own files (a clone can tell; a confined role cannot write any). */
+	files?: string[];
+	code: DryRunCode[];
+};
+
 export type DryRunReport = {
 	mode: DryRunMode;
+	/** Where it ran: a throwaway clone, a rolled-back transaction as a confined role, or nowhere. */
+	sandbox: 'clone' | 'rolled-back-transaction' | 'none';
+	effects: DryRunEffects;
+	/** What was not run and why; nothing is known about it. */
+	not_previewed: string[];
 	before: string;
 	after: string;
 	after_rollback?: string;
@@ -45,7 +65,9 @@ export function parseDryRunReport(text: string): DryRunReport {
 		Array.isArray(report.tables) &&
 		Array.isArray(report.relations?.before) &&
 		Array.isArray(report.relations?.after);
-	if (!valid) throw new Error('The dry run answered in an unexpected shape; is the local server the same version as pgpair?');
+	if (!valid || !report.effects || !Array.isArray(report.not_previewed)) {
+		throw new Error('The dry run answered in an unexpected shape; is the local server the same version as pgpair?');
+	}
 	return {...(report as DryRunReport), notes: Array.isArray(report.notes) ? report.notes : []};
 }
 

@@ -1,12 +1,14 @@
 /**
- * What a call will do, before it is approved: the port behind `ToolPort.preview`. SQL goes to the local server's
- * dry run; Write and Edit are diffed here, without writing. Calls it knows nothing about get no preview.
+ * What a call will do, before it is approved: the port behind `ToolPort.preview`. SQL is measured in the server's
+ * sandbox (or, for a read, proven read-only in the catalog); Write and Edit are diffed here, without writing. The
+ * preview carries the class it measured, and the gate takes the stronger of that and the syntax's class. What
+ * cannot be measured is not run before the decision: it is shown as not previewed and counts as destructive.
  */
-import type {CallPreview} from '../core/events.js';
+import type {CallPreview, MeasuredClass} from '../core/events.js';
 import type {ToolCall} from '../core/ports.js';
-import {classifySql} from '../policy/classify-sql.js';
+import {classifySql, type SqlClassification} from '../policy/classify-sql.js';
 import {parseMcpToolName} from '../tools/mcp-host.js';
-import {parseDryRunReport, PREVIEW_TOOL, type DryRunMode} from './dry-run-report.js';
+import {CHECK_READ_ONLY_TOOL, parseDryRunReport, PREVIEW_TOOL, type DryRunMode} from './dry-run-report.js';
 import {previewEdit, previewWrite} from './file-preview.js';
 import {previewFromDryRun} from './sql-preview.js';
 
@@ -18,8 +20,12 @@ export type PreviewerOptions = {
 	 * `content` is the text result. `signal` is the preview's (the turn's) cancellation.
 	 */
 	callServerTool(server: string, tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ServerToolResult>;
-	/** Whether that server offers the tool (the hosted Supabase server has no dry run). */
+	/** Whether that server offers the tool (the hosted Supabase server has no sandbox). */
 	hasServerTool(server: string, tool: string): boolean;
+	/** Whether reads can go to the server's read-only mode (the official server's read-only twin). */
+	hasReadOnlyRoute?(server: string): boolean;
+	/** Whether the server's database is production (a hosted project unless named a development one). */
+	isProduction?(server: string): boolean;
 	workspaceRoot: string;
 };
 
@@ -27,17 +33,44 @@ export type Previewer = (call: ToolCall, signal: AbortSignal) => Promise<CallPre
 
 const SQL_MODES: Record<string, DryRunMode> = {apply_migration: 'migration', execute_sql: 'sql'};
 
-export const UNAVAILABLE_SUMMARY = 'This server cannot dry-run SQL; read the SQL carefully';
+export const UNAVAILABLE_SUMMARY = 'Not previewed: this server has no sandbox to measure SQL in, so the call counts as destructive; read the SQL carefully';
 
 const record = (input: unknown): Record<string, unknown> => (input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {});
 
-/**
- * Hazards that keep SQL out of the dry run: calls that act outside the transaction (side-effecting or
- * unknown functions, dynamic SQL, files, programs, server settings) or that the parser could not read.
- */
-const NOT_DRY_RUNNABLE: ReadonlySet<string> = new Set(['side_effect_function', 'unknown_function', 'dynamic_sql', 'unanalysable_code', 'server_file_access', 'program_execution', 'system_config', 'parse_error']);
+/** Statement kinds that change the schema (the production guard applies to them through either SQL tool). */
+const SCHEMA_CHANGE = /^(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE|TRUNCATE|SECURITY LABEL|REFRESH|REINDEX|CLUSTER|IMPORT|DO|CALL)\b/;
+
+function productionViolations(syntax: SqlClassification, migration: boolean, production: boolean): string[] {
+	if (!production) return [];
+	if (migration || syntax.statements.some((s) => SCHEMA_CHANGE.test(s.kind))) {
+		return ['This changes the schema of production directly; apply it to a development branch, test it, then merge.'];
+	}
+	return [];
+}
+
+function notPreviewed(summary: string, syntax: SqlClassification, violations: string[], error?: string): CallPreview {
+	const hazards = [...syntax.hazards.map((h) => h.message), 'not previewed: it counts as destructive'];
+	return {
+		kind: 'unavailable',
+		summary,
+		hazards,
+		...(error ? {error} : {}),
+		measured: {class: 'destructive', hazards, ...(violations.length > 0 ? {violations} : {}), reason: 'Not previewed, so it counts as destructive.'},
+	};
+}
+
+const PROVEN: MeasuredClass = {class: 'read-only', hazards: [], reason: 'Proven read-only in the catalog: every function, operator, type and view it reaches is built in.'};
+const READ_ROUTE: MeasuredClass = {class: 'read-only', hazards: [], reason: "Runs through the server's read-only mode, as its read-only role."};
 
 export function createPreviewer(options: PreviewerOptions): Previewer {
+	const jsonOf = (content: string): unknown => {
+		try {
+			return JSON.parse(content);
+		} catch {
+			return undefined;
+		}
+	};
+
 	return async (call, signal) => {
 		const input = record(call.input);
 		if (call.name === 'Write') return previewWrite(options.workspaceRoot, input);
@@ -47,36 +80,54 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
 		const mode = target ? SQL_MODES[target.tool] : undefined;
 		if (!target || !mode) return undefined;
 		const query = typeof input['query'] === 'string' ? input['query'] : undefined;
-		if (query === undefined) return {kind: 'unavailable', summary: 'No preview: the call carries no SQL.', hazards: [], error: 'query must be a string.'};
+		if (query === undefined) {
+			return {kind: 'unavailable', summary: 'No preview: the call carries no SQL.', hazards: [], error: 'query must be a string.', measured: {class: 'destructive', hazards: ['the call carries no SQL'], reason: 'There is no SQL to check.'}};
+		}
+		const projectArgs = typeof input['project_id'] === 'string' ? {project_id: input['project_id']} : {};
+		const syntax = await classifySql(query);
+		const production = options.isProduction?.(target.server) ?? false;
+		const violations = productionViolations(syntax, mode === 'migration', production);
 
-		if (!options.hasServerTool(target.server, PREVIEW_TOOL)) {
-			const classification = await classifySql(query);
-			return {kind: 'unavailable', summary: UNAVAILABLE_SUMMARY, hazards: classification.hazards.map((h) => h.message)};
+		// A read runs unasked only when it is proven, here, against this database's catalog.
+		let floor: MeasuredClass | undefined;
+		if (mode === 'sql' && syntax.class === 'read-only') {
+			if (options.hasServerTool(target.server, CHECK_READ_ONLY_TOOL)) {
+				signal.throwIfAborted();
+				const answer = await options.callServerTool(target.server, CHECK_READ_ONLY_TOOL, {query, ...projectArgs}, signal);
+				const body = jsonOf(answer.content) as {read_only?: boolean; reasons?: string[]} | undefined;
+				if (!answer.isError && body?.read_only === true) return {kind: 'read', summary: 'reads only: everything it reaches is built in (checked in the catalog)', hazards: [], measured: PROVEN};
+				const reasons = answer.isError ? [`it could not be checked: ${toolErrorMessage(answer.content)}`] : (body?.reasons ?? ['it is not provably read-only']);
+				floor = {class: 'write', hazards: reasons.map((r) => `not provably read-only: ${r}`), reason: 'Not provably read-only, so it asks.'};
+			} else if (options.hasReadOnlyRoute?.(target.server)) {
+				return {kind: 'read', summary: "reads only: it runs through the server's read-only mode", hazards: [], measured: READ_ROUTE};
+			} else {
+				floor = {class: 'write', hazards: ['not provably read-only: this server cannot check it'], reason: 'This server cannot prove it read-only, so it asks.'};
+			}
 		}
 
-		// A dry run executes the SQL before anyone approved it. Only SQL whose every effect a rollback
-		// undoes may run early; anything that can reach outside the transaction is shown unrun.
-		const classification = await classifySql(query);
-		const unsafe = classification.hazards.filter(h => NOT_DRY_RUNNABLE.has(h.code));
-		if (unsafe.length > 0) {
-			return {
-				kind: 'unavailable',
-				summary: 'Not dry-run: this SQL may have effects a rolled-back transaction cannot undo, so it only runs once you approve it.',
-				hazards: classification.hazards.map(h => h.message),
-				...(classification.parseError ? {error: classification.parseError.message} : {}),
-			};
-		}
+		if (!options.hasServerTool(target.server, PREVIEW_TOOL)) return notPreviewed(UNAVAILABLE_SUMMARY, syntax, violations);
 
 		signal.throwIfAborted();
-		const args: Record<string, unknown> = {query, mode, ...(typeof input['project_id'] === 'string' ? {project_id: input['project_id']} : {})};
-		const result = await options.callServerTool(target.server, PREVIEW_TOOL, args, signal);
+		const result = await options.callServerTool(target.server, PREVIEW_TOOL, {query, mode, ...projectArgs}, signal);
 		signal.throwIfAborted();
 		if (result.isError) {
-			// The dry run could not be made (the database did not start, …): that says nothing against the SQL.
-			const classification = await classifySql(query);
-			return {kind: 'unavailable', summary: `No dry run: ${toolErrorMessage(result.content)}`, hazards: classification.hazards.map((h) => h.message)};
+			// The sandbox could not be made (the database did not start, …): nothing is known, so nothing is assumed.
+			return notPreviewed(`Not previewed: ${toolErrorMessage(result.content)}`, syntax, violations);
 		}
-		return previewFromDryRun(parseDryRunReport(result.content), query);
+		const preview = await previewFromDryRun(parseDryRunReport(result.content), query, {production});
+		const measured = preview.measured!;
+		const combinedViolations = [...new Set([...(measured.violations ?? []), ...violations])];
+		const hazards = [...(floor?.hazards ?? []), ...measured.hazards];
+		return {
+			...preview,
+			hazards,
+			measured: {
+				...measured,
+				class: floor && measured.class === 'read-only' ? floor.class : measured.class,
+				hazards,
+				...(combinedViolations.length > 0 ? {violations: combinedViolations} : {}),
+			},
+		};
 	};
 }
 

@@ -3,6 +3,7 @@
  * helped by the parsed SQL where the dumps cannot tell (a rename is not a drop; a NOT NULL column on a table with
  * rows fails before there is an "after" to look at). Pure: the inputs are data.
  */
+import type {Hazard, HazardCode} from '../policy/hazards.js';
 import type {ParsedStatement} from '../policy/sql-parser.js';
 import {asArray, isObject, onlyEntry} from '../policy/sql-parser.js';
 import type {DryRunRelation, DryRunReport} from './dry-run-report.js';
@@ -136,8 +137,13 @@ const displayKey = (key: string) => key.split('\u0000').map(quoteIfNeeded).join(
  * Every hazard the dry run shows, as labels for the pane: data deleted, table rewrite, NOT NULL without default on
  * a table with rows, exclusive locks, RLS disabled, policy removed, and statements that were not previewed.
  */
-export function dryRunHazards(report: DryRunReport, statements: readonly ParsedStatement[]): string[] {
-	const hazards: string[] = [];
+export function dryRunHazards(report: DryRunReport, statements: readonly ParsedStatement[]): Hazard[] {
+	const found: Hazard[] = [];
+	const hazards = {
+		push(message: string, code: HazardCode = codeOf(message), object?: string) {
+			found.push({code, message, ...(object ? {object} : {})});
+		},
+	};
 	const before = report.relations.before;
 	const afterByOid = new Map(report.relations.after.map((r) => [r.oid, r]));
 	const rowsOf = new Map(report.tables.map((t) => [t.name, t]));
@@ -215,7 +221,7 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 		for (const line of beforeLines.filter((l) => l.kind === 'table' && l.rest.startsWith(' (rls on'))) {
 			const key = nowKey(line.names[0]!, line.names[1]!);
 			if (key && rlsAfter.get(key)?.startsWith(' (rls off')) {
-				hazards.push(`RLS disabled: ${displayKey(key)}: every role with table privileges sees and changes every row`);
+				hazards.push(`RLS disabled: ${displayKey(key)}: every role with table privileges sees and changes every row`, 'rls_disabled', displayKey(key));
 			}
 		}
 		const policiesAfter = afterLines.filter((l) => l.kind === 'policy');
@@ -231,9 +237,16 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 		}
 	}
 
-	for (const note of report.notes) {
-		if (note.startsWith('Not dry-run')) hazards.push(`not previewed: ${note}`);
-	}
+	return found;
+}
 
-	return hazards;
+/** The vocabulary code of a label, from its leading words (the labels above all start with one). */
+function codeOf(message: string): HazardCode {
+	if (message.startsWith('data deleted')) return 'data_loss';
+	if (message.startsWith('table rewrite')) return 'table_rewrite';
+	if (message.startsWith('exclusive lock')) return 'exclusive_lock';
+	if (message.startsWith('RLS disabled')) return 'rls_disabled';
+	if (message.startsWith('policy removed')) return 'policy_removed';
+	if (message.startsWith('NOT NULL without default')) return 'not_null_without_default';
+	return 'not_previewed';
 }

@@ -1,27 +1,15 @@
 import type {CallPreview} from '../core/events.js';
 import {loadSqlParser, parseSql, type ParsedStatement} from '../policy/sql-parser.js';
 import {formatDryRunError, type DryRunReport} from './dry-run-report.js';
-import {dryRunHazards} from './schema-hazards.js';
+import {measuredClassification, type MeasureContext} from './measured.js';
 import {coloriseDiffLines, unifiedDiff} from './unified-diff.js';
+import {objectKey} from './dump-lines.js';
 
 export const SCHEMA_BEFORE = 'schema before';
 export const SCHEMA_AFTER = 'schema after';
 
 /** Dump line kinds in the order a summary names them. */
 const OBJECT_KINDS = ['schema', 'table', 'column', 'constraint', 'index', 'policy', 'trigger', 'function', 'view', 'type', 'grant'] as const;
-
-/** The identity of a dump line (kind and name, or grant target and grantee); what follows is its definition. */
-function objectKey(line: string): {kind: string; key: string} | undefined {
-	const words = /^(partitioned table|materialized view|window function|foreign table|\w+) /.exec(line);
-	if (!words) return undefined;
-	const word = words[1]!;
-	const kind = word.endsWith('table') ? 'table' : word.endsWith('view') ? 'view' : word.endsWith('function') || word === 'procedure' || word === 'aggregate' ? 'function' : word === 'domain' ? 'type' : word;
-	const rest = line.slice(words[0].length);
-	if (kind === 'grant') return {kind, key: line.slice(0, line.lastIndexOf(': '))};
-	if (kind === 'function') return {kind, key: `${kind} ${rest.slice(0, rest.indexOf(')') + 1)}`};
-	const name = /^("(?:[^"]|"")*"|[^\s":(]+)(\.("(?:[^"]|"")*"|[^\s":(]+))*/.exec(rest);
-	return {kind, key: `${kind} ${name?.[0] ?? rest}`};
-}
 
 /** "2 columns added, 1 policy removed, 1 index changed" from the +/- lines of a schema diff. */
 export function summariseSchemaDiff(diff: string): string {
@@ -64,16 +52,25 @@ async function statementsOf(query: string): Promise<ParsedStatement[]> {
 	return parsed.ok ? parsed.statements : [];
 }
 
-/** Turns the server's dry run of `query` into what the approval pane shows. */
-export async function previewFromDryRun(report: DryRunReport, query: string): Promise<CallPreview> {
+const WHERE: Record<DryRunReport['sandbox'], string> = {
+	clone: 'Measured in a throwaway clone of the database.',
+	'rolled-back-transaction': 'Measured in a rolled-back transaction, as a role without superuser, file or program rights.',
+	none: 'Not previewed.',
+};
+
+/** Turns the server's dry run of `query` into what the approval pane shows, with the class it measured. */
+export async function previewFromDryRun(report: DryRunReport, query: string, context: MeasureContext = {production: false}): Promise<CallPreview> {
 	const statements = await statementsOf(query);
 	const diff = unifiedDiff(SCHEMA_BEFORE, SCHEMA_AFTER, report.before, report.after);
-	const hazards = dryRunHazards(report, statements);
+	const measured = measuredClassification(report, statements, context);
+	const hazards = measured.hazards.map((h) => h.message);
 	const schemaChange = summariseSchemaDiff(diff);
 	const kind = report.mode === 'migration' || diff ? 'schema' : 'rows';
 	const informational = report.notes.filter((note) => !note.startsWith('Not dry-run'));
 	let summary: string;
-	if (report.error) {
+	if (report.sandbox === 'none') {
+		summary = `not previewed: ${report.not_previewed.join('; ')}`;
+	} else if (report.error) {
 		summary = 'dry run failed: nothing would change; this SQL cannot be approved as is';
 	} else {
 		const parts = [schemaChange ? `schema change: ${schemaChange}` : kind === 'schema' ? 'no schema change' : ''];
@@ -83,12 +80,13 @@ export async function previewFromDryRun(report: DryRunReport, query: string): Pr
 	}
 	if (informational.length > 0) summary += ` (${informational.join(' ')})`;
 	return {
-		kind,
+		kind: report.sandbox === 'none' ? 'unavailable' : kind,
 		summary,
 		...(diff ? {diff} : {}),
 		...(report.rows.length > 0 ? {rows: report.rows.map((r) => ({table: r.table, operation: r.operation, count: r.count, sample: r.sample}))} : {}),
 		hazards,
 		...(report.error ? {error: formatDryRunError(report.error)} : {}),
+		measured: {class: measured.class, hazards, ...(measured.violations.length > 0 ? {violations: measured.violations} : {}), reason: WHERE[report.sandbox]},
 	};
 }
 

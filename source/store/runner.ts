@@ -4,6 +4,7 @@
  */
 import type {ToolCallClassification} from '../core/events.js';
 import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
+import {combineClassification} from '../core/classification.js';
 import {errorMessage, runTurn} from '../core/turn-loop.js';
 import type {EventStore} from './event-store.js';
 
@@ -132,12 +133,18 @@ export function createRunner(options: RunnerOptions): Runner {
 		async previewEdit(callId, input) {
 			const pending = waiting.get(callId);
 			if (!pending || !options.tools.preview) return;
+			const edited = {callId: pending.call.callId, name: pending.call.name, input};
 			try {
 				// Always an answer for the edited input, even "nothing to preview", so the pane never waits forever.
-				const preview = (await options.tools.preview({...pending.call, input}, controller?.signal ?? new AbortController().signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
-				if (waiting.has(callId)) store.append({type: 'tool_call_previewed', callId, preview: {...preview, input}});
+				const preview = (await options.tools.preview(edited, controller?.signal ?? new AbortController().signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
+				// The edited call is judged afresh, whole: its own syntax and its own preview, so banner, hazards and
+				// preview all describe what will run.
+				const syntax = await options.tools.classify?.(edited).catch(() => undefined);
+				const classification = combineClassification(syntax, preview.measured);
+				if (waiting.has(callId)) store.append({type: 'tool_call_previewed', callId, preview: {...preview, input}, ...(classification ? {classification} : {})});
 			} catch (error) {
-				store.append({type: 'tool_call_previewed', callId, preview: {kind: 'unavailable', summary: 'No preview for the edited call.', hazards: [], error: errorMessage(error), input}});
+				const hazards = ['not previewed: the preview could not be made'];
+				store.append({type: 'tool_call_previewed', callId, preview: {kind: 'unavailable', summary: 'No preview for the edited call.', hazards, error: errorMessage(error), input, measured: {class: 'destructive', hazards, reason: 'Not previewed, so it counts as destructive.'}}});
 			}
 		},
 

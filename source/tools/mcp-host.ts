@@ -143,11 +143,36 @@ export type McpHost = {
 	tools(): McpTool[];
 	statuses(): ServerStatus[];
 	call(name: string, input: unknown, signal: AbortSignal): Promise<ToolResult>;
+	/**
+	 * A call that runs without asking, sent where it can only read: a server's read-only twin when it has one, else
+	 * pgpair's own read route for SQL (`pgpair_execute_sql_read_only`), else the tool itself (a tool that is
+	 * read-only by its nature).
+	 */
+	callReadOnly(name: string, input: unknown, signal: AbortSignal): Promise<ToolResult>;
+	/** Whether reads for this server go to a read-only twin. */
+	hasReadOnlyTwin(server: string): boolean;
 	close(): Promise<void>;
 };
 
-export function createMcpHost(servers: Record<string, McpServerConfig>, log: Logger): McpHost {
+export type McpHostOptions = {
+	/** Per server, the configuration of its read-only twin (started on first use, never offered to the model). */
+	readOnlyTwins?: Record<string, McpServerConfig>;
+};
+
+/** The local server's read route for SQL that runs unasked (see source/supabase-local/tools/database-tools.ts). */
+const READ_ROUTE_TOOL = 'pgpair_execute_sql_read_only';
+
+export function createMcpHost(servers: Record<string, McpServerConfig>, log: Logger, options: McpHostOptions = {}): McpHost {
 	const connections = new Map(Object.entries(servers).map(([name, config]) => [name, new ServerConnection(name, config, log)]));
+	const twins = new Map(Object.entries(options.readOnlyTwins ?? {}).map(([name, config]) => [name, new ServerConnection(`${name} (read-only)`, config, log)]));
+	const guarded = async (connection: ServerConnection, tool: string, input: unknown, signal: AbortSignal): Promise<ToolResult> => {
+		try {
+			return await connection.call(tool, input, signal);
+		} catch (error) {
+			if (signal.aborted) throw error;
+			return {isError: true, content: (error as Error).message};
+		}
+	};
 	return {
 		async start() {
 			// Servers start in parallel; one failing never blocks the others.
@@ -159,15 +184,24 @@ export function createMcpHost(servers: Record<string, McpServerConfig>, log: Log
 			const parsed = parseMcpToolName(name);
 			const connection = parsed ? connections.get(parsed.server) : undefined;
 			if (!parsed || !connection) return {isError: true, content: `Unknown tool ${name}.`};
-			try {
-				return await connection.call(parsed.tool, input, signal);
-			} catch (error) {
-				if (signal.aborted) throw error;
-				return {isError: true, content: (error as Error).message};
-			}
+			return guarded(connection, parsed.tool, input, signal);
 		},
+		async callReadOnly(name, input, signal) {
+			const parsed = parseMcpToolName(name);
+			const connection = parsed ? connections.get(parsed.server) : undefined;
+			if (!parsed || !connection) return {isError: true, content: `Unknown tool ${name}.`};
+			const twin = twins.get(parsed.server);
+			if (twin) return guarded(twin, parsed.tool, input, signal);
+			if (parsed.tool === 'execute_sql') {
+				if (connection.tools.some(t => t.tool === READ_ROUTE_TOOL)) return guarded(connection, READ_ROUTE_TOOL, input, signal);
+				// SQL proven read-only can only be proven by a server that also runs it confined; anything else is a bug.
+				return {isError: true, content: `Not run: ${parsed.server} has no read-only route for SQL.`};
+			}
+			return guarded(connection, parsed.tool, input, signal);
+		},
+		hasReadOnlyTwin: server => twins.has(server),
 		async close() {
-			await Promise.allSettled([...connections.values()].map(async c => c.close()));
+			await Promise.allSettled([...connections.values(), ...twins.values()].map(async c => c.close()));
 		},
 	};
 }

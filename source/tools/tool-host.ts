@@ -70,6 +70,7 @@ export function createToolHost(options: ToolHostOptions): ToolHostPort {
 			}
 
 			if (options.local?.isLocalTool(call.name)) return options.local.call(call, signal);
+			if (call.readOnly) return options.mcp.callReadOnly(call.name, call.input, signal);
 			return options.mcp.call(call.name, call.input, signal);
 		},
 		async classify(call) {

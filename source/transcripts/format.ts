@@ -198,6 +198,7 @@ const EVENT_FIELDS: Readonly<Record<EventType, FieldCheck>> = {
 	},
 	tool_call_decided: {callId: isString, decision: v => v === 'allow' || v === 'deny', by: isString},
 	tool_call_previewed: {callId: isString, preview: v => isObject(v) && isString(v['kind']) && isString(v['summary']) && Array.isArray(v['hazards'])},
+	internal_call_completed: {purpose: isString, server: isString, tool: isString, isError: v => typeof v === 'boolean', durationMs: isNumber},
 	tool_call_started: {callId: isString},
 	tool_call_completed: {callId: isString, isError: v => typeof v === 'boolean', content: isString, durationMs: isNumber},
 	turn_completed: {outcome: isString},
