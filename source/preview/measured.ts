@@ -86,9 +86,9 @@ export function measuredClassification(report: DryRunReport, statements: readonl
 
 	for (const reason of report.not_previewed) add('not_previewed', `not previewed: ${reason}; it counts as destructive`);
 	if (report.sandbox === 'none' && report.not_previewed.length === 0) add('not_previewed', 'not previewed; it counts as destructive');
-	if (report.error) return finish();
-
+	// Labels that hold even when the SQL fails (a NOT NULL column on a table with rows is why it fails).
 	hazards.push(...dryRunHazards(report, statements));
+	if (report.error) return finish();
 
 	const existed = new Set(report.relations.before.map((r) => r.name));
 	const rowsOf = new Map(report.tables.map((t) => [t.name, t.rows]));

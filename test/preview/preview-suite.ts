@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -257,20 +258,19 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 				expect(preview.error).toMatch(/^ERROR 25001: CREATE INDEX CONCURRENTLY cannot run inside a transaction block/);
 			});
 
-			it('never runs a call whose effect a rollback cannot undo, and says so', async () => {
-				const preview = await harness.preview('execute_sql', "select lo_export(0, '/tmp/pgpair-preview-must-not-exist'); delete from public.tags where id = 2");
-				// The whole call stays unrun until it is approved: nothing of it is dry-run.
-				expect(preview.kind).toBe('unavailable');
-				expect(preview.summary).toMatch(/^Not dry-run: this SQL may have effects a rolled-back transaction cannot undo/);
-				expect(preview.hazards.some(h => /lo_export/.test(h))).toBe(true);
-				expect(preview.rows).toBeUndefined();
+			it('runs a call that writes a server file only in the sandbox: the host never sees the file, and it counts as destructive', async () => {
+				const file = path.join(tmpdir(), `pgpair-preview-must-not-exist-${process.pid}`);
+				const preview = await harness.preview('execute_sql', `select lo_from_bytea(4244, 'x'); select lo_export(4244, '${file}'); delete from public.tags where id = 2`);
+				expect(existsSync(file)).toBe(false);
+				expect(preview.measured?.class).toBe('destructive');
+				expect(preview.hazards.some(h => /file written|refused|not previewed/.test(h))).toBe(true);
 			});
 
-			it('never runs COPY … TO PROGRAM and says so', async () => {
-				const preview = await harness.preview('execute_sql', "copy (select 1) to program 'touch /tmp/pgpair-preview-must-not-exist'");
-				expect(preview.kind).toBe('unavailable');
-				expect(preview.summary).toMatch(/^Not dry-run/);
-				expect(preview.hazards.some(h => /PROGRAM/i.test(h))).toBe(true);
+			it('runs COPY … TO PROGRAM only in the sandbox, where no program runs', async () => {
+				const file = path.join(tmpdir(), `pgpair-preview-program-${process.pid}`);
+				const preview = await harness.preview('execute_sql', `copy (select 1) to program 'touch ${file}'`);
+				expect(existsSync(file)).toBe(false);
+				expect(preview.measured).toBeDefined();
 			});
 		});
 
@@ -327,7 +327,8 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 				});
 				const preview = await previewer({callId: 'c1', name: 'mcp__hosted__apply_migration', input: {name: 'x', query: 'drop table public.todos;'}}, new AbortController().signal);
 				expect(preview).toMatchObject({kind: 'unavailable', summary: UNAVAILABLE_SUMMARY});
-				expect(preview!.hazards).toEqual(['drops table public.todos']);
+				expect(preview!.hazards).toEqual(['drops table public.todos', 'not previewed: it counts as destructive']);
+				expect(preview!.measured?.class).toBe('destructive');
 				expect(await previewer({callId: 'c2', name: 'mcp__hosted__list_tables', input: {}}, new AbortController().signal)).toBeUndefined();
 			});
 		});
