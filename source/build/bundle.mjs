@@ -11,7 +11,9 @@ import fs from 'node:fs';
 fs.rmSync('dist', {recursive: true, force: true});
 
 await build({
-	entryPoints: ['cli.tsx'],
+	// The database engine runs in worker threads (source/supabase-local/engine/); the worker is its own entry, found
+	// beside the chunks at run time as dist/engine-worker.js.
+	entryPoints: {cli: 'cli.tsx', 'engine-worker': 'source/supabase-local/engine/engine-worker.ts'},
 	outdir: 'dist',
 	bundle: true,
 	splitting: true,

@@ -13,7 +13,7 @@ describe('command line', () => {
 	});
 
 	it('defaults to the TUI with 100 rounds and text output', () => {
-		expect(parseCommand([])).toEqual({command: "chat", print: false, outputFormat: "text", maxTurns: 100, allow: [], deny: [], allowDestructiveRules: false, production: false, continue: false});
+		expect(parseCommand([])).toEqual({command: "chat", print: false, outputFormat: "text", maxTurns: 100, allow: [], deny: [], allowDestructiveRules: false, production: false, development: false, continue: false});
 	});
 
 	it.each([

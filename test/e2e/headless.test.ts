@@ -61,7 +61,7 @@ describe('headless runs of the built CLI', () => {
 		expect(run.status).toBe(0);
 		const events = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; seq: number});
 		expect(events[0]?.type).toBe('user_prompt_submitted');
-		expect(events.filter(e => e.type !== 'checklist_item_changed' && e.type !== 'notice_shown').at(-1)?.type).toBe('turn_completed');
+		expect(events.filter(e => e.type !== 'checklist_item_changed' && e.type !== 'notice_shown' && e.type !== 'internal_call_completed').at(-1)?.type).toBe('turn_completed');
 		expect(events.map(e => e.seq)).toEqual(events.map((_, i) => i + 1));
 		expect(run.stdout).not.toContain('abcdefghijklmnopqrstuvwxyz0123456789');
 	});

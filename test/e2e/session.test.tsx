@@ -58,7 +58,7 @@ describe('a supervised session end to end', () => {
 		expect(transcript.warnings).toEqual([]);
 		const types = transcript.events.map(e => e.type);
 		// The checklist's own evidence events interleave with the turn; the turn's sequence is exact.
-		expect(types.filter(t => t !== 'assistant_text_delta' && t !== 'checklist_item_changed' && t !== 'notice_shown')).toEqual([
+		expect(types.filter(t => t !== 'assistant_text_delta' && t !== 'checklist_item_changed' && t !== 'notice_shown' && t !== 'internal_call_completed')).toEqual([
 			'user_prompt_submitted', 'model_request_started', 'assistant_message_completed', 'tool_call_requested', 'tool_call_previewed', 'tool_call_decided', 'tool_call_started', 'tool_call_completed',
 			'model_request_started', 'assistant_message_completed', 'turn_completed',
 		]);
