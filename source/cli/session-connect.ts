@@ -21,6 +21,7 @@ import type {SessionRecord} from './session-setup.js';
 import type {ToolCallClassification} from '../core/events.js';
 import {classifyCallSync} from '../policy/classify-call.js';
 import {findForbidden} from '../policy/forbidden.js';
+import {loadShellParser} from '../policy/shell-parser.js';
 import {loadSqlParser} from '../policy/sql-parser.js';
 import type {ToolAnnotations} from '../tools/mcp-host.js';
 import {CHECKLIST_TOOL_NAME, checklistToolDefinition, createChecklistEngine, createMcpEvidence, handleChecklistTool, type ChecklistEngine} from '../checklist/index.js';
@@ -139,6 +140,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 export async function classifyForApproval(call: {name: string; input: unknown}, annotations: ToolAnnotations | undefined, target: {production: boolean}): Promise<ToolCallClassification> {
 	if (call.name === CHECKLIST_TOOL_NAME) return {class: 'read-only', hazards: [], reason: 'Only updates the quality checklist.'};
 	await loadSqlParser();
+	if (call.name === 'Bash') await loadShellParser();
 	const policyCall = {name: call.name, input: call.input, ...(annotations ? {annotations} : {})};
 	const classification = classifyCallSync(policyCall);
 	const violations = findForbidden(policyCall, {target});

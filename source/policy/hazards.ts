@@ -30,7 +30,9 @@ export type HazardCode =
 	| 'program_execution'
 	| 'system_config'
 	| 'transaction_control'
-	| 'session_state';
+	| 'session_state'
+	| 'file_write'
+	| 'control_file';
 
 export type Hazard = {
 	code: HazardCode;
