@@ -49,7 +49,8 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 			return 'ask';
 		},
 		remember(call: PendingCall, decision: UserDecision) {
-			if (decision.decision === 'allow' && decision.forSession && call.classification?.class !== 'destructive') allowed.add(call.name);
+			// Approving one control-file write must not turn into "Write for the session".
+			if (decision.decision === 'allow' && decision.forSession && call.classification?.class !== 'destructive' && !call.classification?.controlFile) allowed.add(call.name);
 		},
 		mode: () => mode,
 		setMode(next) {

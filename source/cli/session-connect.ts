@@ -16,7 +16,9 @@ import {createMcpHost, mcpToolName, parseMcpToolName, type McpHost} from '../too
 import {classifySqlSync} from '../policy/classify-sql.js';
 import {createPreviewer} from '../preview/index.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
-import {createLocalTools} from '../tools/local/index.js';
+import {createLocalTools, type LocalTools} from '../tools/local/index.js';
+import {controlTargetWarning} from '../tools/local/control-targets.js';
+import type {ControlRoots} from '../policy/control-files.js';
 import type {SessionRecord} from './session-setup.js';
 import type {ToolCallClassification} from '../core/events.js';
 import {classifyCallSync} from '../policy/classify-call.js';
@@ -66,11 +68,17 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const stopEvaluating = store.subscribe(() => {
 		void checklist.evaluate(store.getEvents());
 	});
+	const controlRoots: ControlRoots = {workspaceRoot: cwd, sessionsDir: path.resolve(cwd, args.sessionsDir ?? 'sessions')};
+	const askedControlWrites = new Set<string>();
 	const toolHost = createToolHost({
 		mcp: withReadOnlySql(mcp),
-		local: createLocalTools({workspaceRoot: cwd, env}),
+		local: guardControlWrites(createLocalTools({workspaceRoot: cwd, env}), controlRoots, askedControlWrites),
 		isAllowed: name => filterTools([name], agent.tools).length > 0,
-		classify: async (call, tool) => classifyForApproval(call, tool?.annotations, {production: args.production}),
+		classify: async (call, tool) => {
+			const classification = await classifyForApproval(call, tool?.annotations, {production: args.production}, controlRoots);
+			if (classification.controlFile) askedControlWrites.add(call.callId);
+			return classification;
+		},
 		preview: createPreviewer({
 			callServerTool: async (server, tool, toolArgs, signal) => mcp.call(mcpToolName(server, tool), toolArgs, signal ?? new AbortController().signal),
 			hasServerTool: (server, tool) => mcp.tools().some(t => t.server === server && t.tool === tool),
@@ -137,18 +145,41 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 }
 
 /** Class, hazards and forbidden-action violations of a call, as the approval pane shows them. */
-export async function classifyForApproval(call: {name: string; input: unknown}, annotations: ToolAnnotations | undefined, target: {production: boolean}): Promise<ToolCallClassification> {
+export async function classifyForApproval(call: {name: string; input: unknown}, annotations: ToolAnnotations | undefined, target: {production: boolean}, controlRoots?: ControlRoots): Promise<ToolCallClassification> {
 	if (call.name === CHECKLIST_TOOL_NAME) return {class: 'read-only', hazards: [], reason: 'Only updates the quality checklist.'};
 	await loadSqlParser();
 	if (call.name === 'Bash') await loadShellParser();
 	const policyCall = {name: call.name, input: call.input, ...(annotations ? {annotations} : {})};
 	const classification = classifyCallSync(policyCall);
 	const violations = findForbidden(policyCall, {target});
+	const controlFile = controlRoots ? await controlTargetWarning(call, controlRoots) : undefined;
 	return {
 		class: classification.class,
-		hazards: classification.hazards.map(h => h.message),
+		// The warning is a hazard too, so the pane and the transcript show it beside the others.
+		hazards: [...(controlFile ? [controlFile] : []), ...classification.hazards.map(h => h.message)],
 		...(violations.length > 0 ? {violations: violations.map(v => v.message)} : {}),
 		reason: classification.reason,
+		...(controlFile ? {controlFile} : {}),
+	};
+}
+
+/**
+ * Every call is classified before any of its round runs, so an earlier call (a Bash command the
+ * person allowed) could turn a path into a link to a control file before a later Write, already
+ * judged ordinary, runs. A write that reaches a control file it was not asked about is refused
+ * at run time; the model can send it again and it will be asked about.
+ */
+export function guardControlWrites(local: LocalTools, roots: ControlRoots, asked: ReadonlySet<string>): LocalTools {
+	return {
+		...local,
+		async call(call, signal) {
+			if (!asked.has(call.callId)) {
+				const warning = await controlTargetWarning(call, roots);
+				if (warning) return {isError: true, content: `Refused: the target became a control file after the call was judged (${warning}). Send the call again to have it asked about.`};
+			}
+
+			return local.call(call, signal);
+		},
 	};
 }
 

@@ -37,6 +37,8 @@ export type ToolCallClassification = {
 	violations?: string[];
 	/** Why the classifier chose the class, for the pane. */
 	reason?: string;
+	/** Set when the call writes a control file (.mcp.json, .claude/, .pgpair/, sessions/, .git/): the warning. It always asks. */
+	controlFile?: string;
 };
 
 export type PermissionMode = 'default' | 'acceptEdits' | 'plan';
