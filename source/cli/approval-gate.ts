@@ -8,6 +8,7 @@ import type {PermissionMode} from '../core/events.js';
 import {decide, nextMode} from '../policy/decide.js';
 import type {PermissionRules} from '../policy/rules.js';
 import type {ApprovalPolicy, PendingCall, UserDecision} from '../store/runner.js';
+import type {SandboxStatus} from '../tools/local/sandbox.js';
 
 export type ApprovalGate = ApprovalPolicy & {
 	mode(): PermissionMode;
@@ -23,6 +24,8 @@ export type GateOptions = {
 	workspaceRoot: string;
 	/** The named opt-in (--allow-destructive-rules) that lets an explicit allow rule cover a destructive call. */
 	explicitDestructiveOptIn?: boolean;
+	/** Set when the OS sandbox for Bash was asked for: until it is ready, every shell command asks. */
+	bashSandbox?: {status(): SandboxStatus};
 };
 
 export function createApprovalGate(options: GateOptions): ApprovalGate {
@@ -43,9 +46,22 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 				workspace,
 				violations: (classification.violations ?? []).map(message => ({code: 'forbidden' as never, message})),
 			});
+			const unsandboxed = call.name === 'Bash' ? sandboxMissing(options.bashSandbox) : undefined;
+			if (decision.action === 'allow' && unsandboxed) {
+				// The person asked for the sandbox; a command that would run outside it needs their say.
+				const reason = `${unsandboxed} Every shell command needs your approval.`;
+				if (options.headless) return {decision: 'deny', by: 'headless', reason: `${reason} Nobody can approve it in headless mode.`};
+				return 'ask';
+			}
+
 			if (decision.action === 'allow') return {decision: 'allow', by: decision.by ?? 'rule', reason: decision.reason};
 			if (decision.action === 'deny') return {decision: 'deny', by: decision.by === 'session' ? 'rule' : decision.by ?? 'rule', reason: decision.reason};
-			if (options.headless) return {decision: 'deny', by: 'headless', reason: `${decision.reason} Nobody can approve it in headless mode; allow it with --allow <rule>.`};
+			if (options.headless) {
+				// Nobody sees a pane here, so the denial carries the hazards the pane would have shown.
+				const hazards = classification.hazards.filter(hazard => !decision.reason.includes(hazard));
+				const why = hazards.length > 0 ? ` Hazards: ${hazards.join('; ')}.` : '';
+				return {decision: 'deny', by: 'headless', reason: `${decision.reason}${why} Nobody can approve it in headless mode; allow it with --allow <rule>.`};
+			}
 			return 'ask';
 		},
 		remember(call: PendingCall, decision: UserDecision) {
@@ -62,4 +78,11 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 		},
 		sessionAllows: () => allowed,
 	};
+}
+
+function sandboxMissing(sandbox: GateOptions['bashSandbox']): string | undefined {
+	const status = sandbox?.status();
+	if (!status || status.state === 'off' || status.state === 'ready') return undefined;
+	if (status.state === 'starting') return 'The sandbox for shell commands has not started yet.';
+	return `The sandbox for shell commands is unavailable (${status.reason}).`;
 }

@@ -17,6 +17,8 @@ export type ChatArgs = {
 	deny: string[];
 	permissionMode?: 'default' | 'acceptEdits' | 'plan';
 	allowDestructiveRules: boolean;
+	/** Run every Bash command in the OS sandbox (also `"sandbox": {"enabled": true}` in settings). */
+	sandbox?: boolean;
 	production: boolean;
 	mcpConfig?: string;
 	resume?: string | true;
@@ -63,6 +65,9 @@ Options
       --deny <rule>               deny calls matching a rule (repeatable; deny wins over everything)
       --permission-mode <m>       default (ask before changes), acceptEdits (file edits allowed), plan (no changes)
       --allow-destructive-rules   let an --allow rule that names a tool exactly cover its destructive calls
+      --sandbox                   run shell commands in an OS sandbox: writes only in the workspace (never to
+                                  .mcp.json, .claude/, .pgpair/, sessions/, .git/), no network (needs bwrap and
+                                  socat on Linux; if unavailable, every shell command asks)
       --production                treat DATABASE_URL as production: migrations must go through a branch
       --mcp-config <file>         MCP servers file (default ./.mcp.json; built-in local Supabase if none)
       --debug-log <file>          write diagnostics here (default .pgpair/debug.log)
@@ -94,6 +99,7 @@ export function parseCommand(argv: readonly string[]): Command {
 				deny: {type: 'string', multiple: true},
 				'permission-mode': {type: 'string'},
 				'allow-destructive-rules': {type: 'boolean'},
+				sandbox: {type: 'boolean'},
 				production: {type: 'boolean'},
 				'mcp-config': {type: 'string'},
 				resume: {type: 'string'},
@@ -142,6 +148,7 @@ export function parseCommand(argv: readonly string[]): Command {
 		deny: values.deny ?? [],
 		...(permissionMode ? {permissionMode} : {}),
 		allowDestructiveRules: values['allow-destructive-rules'] === true,
+		...(values.sandbox ? {sandbox: true} : {}),
 		production: values.production === true,
 		...(values['mcp-config'] ? {mcpConfig: values['mcp-config']} : {}),
 		...(values.resume ? {resume: values.resume} : {}),

@@ -72,7 +72,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const askedControlWrites = new Set<string>();
 	const toolHost = createToolHost({
 		mcp: withReadOnlySql(mcp),
-		local: guardControlWrites(createLocalTools({workspaceRoot: cwd, env}), controlRoots, askedControlWrites),
+		local: guardControlWrites(createLocalTools({workspaceRoot: cwd, env, ...(record.context.bashSandbox ? {sandbox: record.context.bashSandbox} : {})}), controlRoots, askedControlWrites),
 		isAllowed: name => filterTools([name], agent.tools).length > 0,
 		classify: async (call, tool) => {
 			const classification = await classifyForApproval(call, tool?.annotations, {production: args.production}, controlRoots);
