@@ -60,7 +60,9 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 				// Nobody sees a pane here, so the denial carries the hazards the pane would have shown.
 				const hazards = classification.hazards.filter(hazard => !decision.reason.includes(hazard));
 				const why = hazards.length > 0 ? ` Hazards: ${hazards.join('; ')}.` : '';
-				return {decision: 'deny', by: 'headless', reason: `${decision.reason}${why} Nobody can approve it in headless mode; allow it with --allow <rule>.`};
+				// No rule can approve a control-file write, so the hint would mislead there.
+				const hint = classification.controlFile ? '' : '; allow it with --allow <rule>';
+				return {decision: 'deny', by: 'headless', reason: `${decision.reason}${why} Nobody can approve it in headless mode${hint}.`};
 			}
 			return 'ask';
 		},

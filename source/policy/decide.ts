@@ -104,7 +104,8 @@ export function decide(input: DecideInput): Decision {
 
 function decideDestructive(input: DecideInput): Decision {
 	const {call, rules, workspace} = input;
-	const explicit = rules.allow.find(rule => namesToolExactly(rule, call.name) && ruleMatches(rule, call, workspace));
+	// A bare `Bash` rule covers every command, like a wildcard; only `Bash(<command>)` names one.
+	const explicit = rules.allow.find(rule => namesToolExactly(rule, call.name) && (call.name !== 'Bash' || rule.specifier !== undefined) && ruleMatches(rule, call, workspace));
 	if (explicit && input.explicitDestructiveOptIn) {
 		return {action: 'allow', reason: `Destructive, allowed by the rule ${explicit.raw} with the explicit destructive opt-in.`, rule: explicit.raw, by: 'rule'};
 	}

@@ -241,6 +241,12 @@ describe('shell commands that must not run unasked under --allow Bash', () => {
 		expect(decision.action).toBe('allow');
 	});
 
+	it('asks for a bare Bash rule even with the opt-in: it names no command', async () => {
+		const {decision} = await underAllowBash('rm notes.txt', {rules: ['Bash'], optIn: true});
+		expect(decision.action).toBe('ask');
+		expect(decision.reason).toMatch(/wildcard/);
+	});
+
 	it('still asks for an exact rule without the opt-in', async () => {
 		expect((await underAllowBash('npm test', {rules: ['Bash(npm test:*)']})).decision.action).toBe('ask');
 		expect((await underAllowBash('npm test', {rules: ['Bash(npm test:*)'], optIn: true})).decision.action).toBe('allow');
