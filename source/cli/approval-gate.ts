@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import type {PermissionMode} from '../core/events.js';
-import {decide, nextMode} from '../policy/decide.js';
+import {decide, nextMode, type Decision} from '../policy/decide.js';
 import type {PermissionRules} from '../policy/rules.js';
 import type {ApprovalPolicy, PendingCall, UserDecision} from '../store/runner.js';
 import type {SandboxStatus} from '../tools/local/sandbox.js';
@@ -36,8 +36,8 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 	return {
 		decide(call: PendingCall) {
 			const classification = call.classification ?? {class: 'destructive' as const, hazards: ['not classified']};
-			const decision = decide({
-				call: {name: call.name, input: call.input},
+			const decideFor = (input: unknown) => decide({
+				call: {name: call.name, input},
 				classification,
 				rules: options.rules,
 				mode,
@@ -46,6 +46,8 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 				workspace,
 				violations: (classification.violations ?? []).map(message => ({code: 'forbidden' as never, message})),
 			});
+			// The tools follow symbolic links, so a path is judged as named and where it leads; the stricter answer holds.
+			const decision = strictest(decideFor(call.input), classification.resolvedPath === undefined ? undefined : decideFor(withFilePath(call.input, classification.resolvedPath)));
 			const unsandboxed = call.name === 'Bash' ? sandboxMissing(options.bashSandbox) : undefined;
 			if (decision.action === 'allow' && unsandboxed) {
 				// The person asked for the sandbox; a command that would run outside it needs their say.
@@ -87,4 +89,17 @@ function sandboxMissing(sandbox: GateOptions['bashSandbox']): string | undefined
 	if (!status || status.state === 'off' || status.state === 'ready') return undefined;
 	if (status.state === 'starting') return 'The sandbox for shell commands has not started yet.';
 	return `The sandbox for shell commands is unavailable (${status.reason}).`;
+}
+
+const SEVERITY: Record<Decision['action'], number> = {allow: 0, ask: 1, deny: 2};
+
+function strictest(first: Decision, second: Decision | undefined): Decision {
+	return second && SEVERITY[second.action] > SEVERITY[first.action] ? second : first;
+}
+
+/** The input with its file path (whichever key the tool uses) replaced. */
+function withFilePath(input: unknown, filePath: string): unknown {
+	if (typeof input !== 'object' || input === null) return input;
+	const key = ['file_path', 'notebook_path', 'path'].find(name => typeof (input as Record<string, unknown>)[name] === 'string');
+	return key ? {...input, [key]: filePath} : input;
 }

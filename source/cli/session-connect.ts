@@ -17,7 +17,7 @@ import {classifySqlSync} from '../policy/classify-sql.js';
 import {createPreviewer} from '../preview/index.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
 import {createLocalTools, type LocalTools} from '../tools/local/index.js';
-import {controlTargetWarning} from '../tools/local/control-targets.js';
+import {controlTargetWarning, resolvedFilePath, shellControlWarning} from '../tools/local/control-targets.js';
 import type {ControlRoots} from '../policy/control-files.js';
 import type {SessionRecord} from './session-setup.js';
 import type {ToolCallClassification} from '../core/events.js';
@@ -152,7 +152,9 @@ export async function classifyForApproval(call: {name: string; input: unknown}, 
 	const policyCall = {name: call.name, input: call.input, ...(annotations ? {annotations} : {})};
 	const classification = classifyCallSync(policyCall);
 	const violations = findForbidden(policyCall, {target});
-	const controlFile = controlRoots ? await controlTargetWarning(call, controlRoots) : undefined;
+	const shellWords = classification.class === 'read-only' ? undefined : classification.shellWords;
+	const controlFile = !controlRoots ? undefined : shellWords ? await shellControlWarning(shellWords, controlRoots) : await controlTargetWarning(call, controlRoots);
+	const resolvedPath = controlRoots ? await resolvedFilePath(call, controlRoots.workspaceRoot) : undefined;
 	return {
 		class: classification.class,
 		// The warning is a hazard too, so the pane and the transcript show it beside the others.
@@ -160,6 +162,7 @@ export async function classifyForApproval(call: {name: string; input: unknown}, 
 		...(violations.length > 0 ? {violations: violations.map(v => v.message)} : {}),
 		reason: classification.reason,
 		...(controlFile ? {controlFile} : {}),
+		...(resolvedPath ? {resolvedPath} : {}),
 	};
 }
 

@@ -39,6 +39,8 @@ export type ToolCallClassification = {
 	reason?: string;
 	/** Set when the call writes a control file (.mcp.json, .claude/, .pgpair/, sessions/, .git/): the warning. It always asks. */
 	controlFile?: string;
+	/** A file tool's path after symbolic links, when it differs from the path as named; rules are matched against both. */
+	resolvedPath?: string;
 };
 
 export type PermissionMode = 'default' | 'acceptEdits' | 'plan';

@@ -30,6 +30,8 @@ export type CallClassification = {
 	reason: string;
 	/** Set for SQL tools. */
 	sql?: SqlClassification;
+	/** Set for Bash: the literal arguments and redirection targets of every command in it. */
+	shellWords?: string[];
 };
 
 export type ToolName = {kind: 'mcp'; server: string; tool: string} | {kind: 'local'; tool: string};
@@ -101,5 +103,6 @@ function classifyBash(input: unknown): CallClassification {
 	if (command === undefined) return {class: 'destructive', hazards: [{code: 'parse_error', message: 'Bash was called without a command string'}], reason: 'The call carries no command to check.'};
 	// Fail closed: a caller that skipped `loadShellParser()` gets a question, not a guess.
 	if (!isShellParserLoaded()) return {class: 'destructive', hazards: [{code: 'parse_error', message: 'The shell parser is not loaded, so the command was not analysed'}], reason: 'The command could not be analysed.'};
-	return classifyShellSync(command);
+	const {words, ...shell} = classifyShellSync(command);
+	return {...shell, shellWords: words};
 }

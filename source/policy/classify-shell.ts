@@ -17,11 +17,17 @@ import {READ_ONLY_PROGRAMS, describeProgram} from './shell-programs.js';
 import type {WordValue} from './shell-words.js';
 import {wordValue} from './shell-words.js';
 
-export type ShellClassification = {class: ToolCallClass; hazards: Hazard[]; reason: string};
+export type ShellClassification = {
+	class: ToolCallClass;
+	hazards: Hazard[];
+	reason: string;
+	/** Every literal argument and redirection target, for checks that need the files a command names. */
+	words: string[];
+};
 
 type Finding = {code: HazardCode; message: string};
 
-type Walk = {findings: Finding[]; outside: string[]};
+type Walk = {findings: Finding[]; outside: string[]; words: string[]};
 
 /** Nodes that only group or sequence other nodes; their children are checked on their own. */
 const STRUCTURE = new Set([
@@ -40,10 +46,10 @@ const WRITING_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>', '>&']);
 export function classifyShellSync(command: string): ShellClassification {
 	const parsed = parseShell(command);
 	if (!parsed.ok) {
-		return {class: 'destructive', hazards: [{code: 'parse_error', message: `${parsed.error} Bash may read it differently, so nothing about it can be proven.`}], reason: 'The command does not parse as bash.'};
+		return {class: 'destructive', hazards: [{code: 'parse_error', message: `${parsed.error} Bash may read it differently, so nothing about it can be proven.`}], reason: 'The command does not parse as bash.', words: []};
 	}
 
-	const walk: Walk = {findings: [], outside: []};
+	const walk: Walk = {findings: [], outside: [], words: []};
 	// bash removes `\<newline>` before it splits words (`r\<newline>m` is `rm`); the grammar splits
 	// the word there instead. Between words both agree, so only a continuation inside a word is refused.
 	if (/\S\\\n/.test(command)) walk.findings.push({code: 'unanalysable_code', message: 'a line continuation inside a word (`\\` at the end of a line) is read differently by bash and by pgpair'});
@@ -59,14 +65,15 @@ export function classifyShellSync(command: string): ShellClassification {
 			class: 'destructive',
 			hazards: unique.map(f => ({code: f.code, message: f.message})),
 			reason: 'Only commands made entirely of read-only programs run unasked, and this one is not.',
+			words: walk.words,
 		};
 	}
 
 	if (walk.outside.length > 0) {
-		return {class: 'write', hazards: [], reason: `It only reads, but it reads outside the workspace (${walk.outside[0]}), so it asks unless Bash is allowed.`};
+		return {class: 'write', hazards: [], reason: `It only reads, but it reads outside the workspace (${walk.outside[0]}), so it asks unless Bash is allowed.`, words: walk.words};
 	}
 
-	return {class: 'read-only', hazards: [], reason: 'Every program in the command only reads.'};
+	return {class: 'read-only', hazards: [], reason: 'Every program in the command only reads.', words: walk.words};
 }
 
 function visit(node: SyntaxNode, walk: Walk, inTest: boolean): void {
@@ -121,6 +128,11 @@ function checkCommand(node: SyntaxNode, walk: Walk): void {
 		note('program_execution', `\`${assignment.childForFieldName('name')?.text ?? assignment.text}=…\` sets \`${assignment.childForFieldName('name')?.text ?? '?'}\` for the command, which can change what it runs`);
 	}
 
+	for (const argument of node.childrenForFieldName('argument')) {
+		const value = wordValue(argument);
+		if (value.literal) walk.words.push(value.text);
+	}
+
 	const nameNode = node.childForFieldName('name');
 	if (!nameNode) return;
 	const name = wordValue(nameNode);
@@ -161,6 +173,7 @@ function checkRedirect(node: SyntaxNode, walk: Walk): void {
 	const operator = node.children.find(child => !child.isNamed)?.type ?? '?';
 	const destinationNode = node.childForFieldName('destination');
 	const destination = destinationNode ? wordValue(destinationNode) : undefined;
+	if (destination?.literal) walk.words.push(destination.text);
 	if (operator === '<') {
 		if (destination) addOutside(destination, walk);
 		return;

@@ -169,3 +169,53 @@ describe('controlFileWarning', () => {
 		else expect(warning).toBeUndefined();
 	});
 });
+
+describe('permission rules see where a path leads, as the tools do', () => {
+	it.each<[string, string, Record<string, unknown>, string[]]>([
+		['Read', 'a link to .env', {file_path: 'env-link'}, ['Read(./.env)']],
+		['Read', 'a link to a denied folder', {file_path: 'keys/id.pem'}, ['Read(./secrets/**)']],
+		['Grep', 'a link to a denied folder as its path', {pattern: 'x', path: 'keys'}, ['Read(./secrets/**)']],
+		['Write', 'a link to a denied file', {file_path: 'env-link', content: 'x'}, ['Edit(./.env)']],
+		['Edit', 'a link into a denied folder', {file_path: 'keys/id.pem', old_string: 'a', new_string: 'b'}, ['Edit(./secrets/**)']],
+	])('%s through %s is denied like the target', async (tool, _label, input, deny) => {
+		ws.write('.env', 'SECRET=1\n');
+		ws.write('secrets/id.pem', 'a\n');
+		fs.symlinkSync('.env', path.join(ws.root, 'env-link'));
+		fs.symlinkSync('secrets', path.join(ws.root, 'keys'));
+		const before = snapshot();
+		const call = {callId: 'c1', name: tool, input};
+		const classification = await classifyForApproval(call, undefined, {production: false}, roots);
+		const gate = createApprovalGate({rules: parseRules({deny, allow: [tool]}), mode: 'acceptEdits', headless: true, workspaceRoot: ws.root});
+		expect(gate.decide({...call, classification})).toMatchObject({decision: 'deny', by: 'rule'});
+		expect(snapshot()).toEqual(before);
+	});
+
+	it('a path with no link in it is judged once, as named', async () => {
+		const classification = await classifyForApproval({name: 'Read', input: {file_path: 'src/a.ts'}}, undefined, {production: false}, roots);
+		expect(classification.resolvedPath).toBeUndefined();
+	});
+});
+
+describe('shell commands that name a control file', () => {
+	it.each([
+		['echo \'{"mcpServers":{}}\' > .mcp.json', /\.mcp\.json/],
+		['cp evil.json .claude/settings.json', /\.claude\/settings\.json/],
+		['rm -rf sessions', /sessions directory/],
+		['git --git-dir=.git config core.fsmonitor x', /\.git/],
+		['sed -i s/a/b/ notes.md', /\.mcp\.json/],
+		['tee -a docs/config < /dev/null', /\.git/],
+	])('%j asks even with an exact rule and the destructive opt-in', async (command, warning) => {
+		fs.symlinkSync('.mcp.json', path.join(ws.root, 'notes.md'));
+		fs.symlinkSync('.git', path.join(ws.root, 'docs'));
+		const call = {callId: 'c1', name: 'Bash', input: {command}};
+		const classification = await classifyForApproval(call, undefined, {production: false}, roots);
+		expect(classification.controlFile).toMatch(warning);
+		const gate = createApprovalGate({rules: parseRules({allow: [`Bash(${command})`]}), headless: true, workspaceRoot: ws.root, explicitDestructiveOptIn: true});
+		expect(gate.decide({...call, classification})).toMatchObject({decision: 'deny', by: 'headless'});
+	});
+
+	it.each(['cat .mcp.json', 'git status', 'npm test', 'rm -rf build', 'ls -la .claude'])('%j names no control file it would write', async command => {
+		const classification = await classifyForApproval({name: 'Bash', input: {command}}, undefined, {production: false}, roots);
+		expect(classification.controlFile).toBeUndefined();
+	});
+});
