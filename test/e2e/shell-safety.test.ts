@@ -132,7 +132,8 @@ describe('the built CLI with --sandbox', () => {
 		const dir = workspace();
 		const before = snapshot(dir);
 		const outside = path.join(tempWorkspace('pgpair-outside-'), 'escaped.txt');
-		const commands = ['echo \'{"mcpServers":{}}\' > .mcp.json', `echo x > ${outside}`, 'rm -rf .git', 'echo ok > src/made.txt'];
+		// Commands that reach control files without naming them (a name that does is asked about, rules or not).
+		const commands = ['f=.mcp.json; echo \'{"mcpServers":{}}\' > "$f"', `echo x > ${outside}`, "sh -c 'rm -rf .git .claude sessions'", 'echo ok > src/made.txt'];
 		const run = pgpair(['-p', 'go', '--scripted', script(dir, commands.map(command => ({name: 'Bash', input: {command}}))), '--agent', 'generalist', '--sandbox', '--allow-destructive-rules', ...commands.flatMap(command => ['--allow', `Bash(${command})`])], {cwd: dir});
 		expect(run.status).toBe(0);
 		expect(run.stderr).not.toMatch(/denied Bash/);
@@ -141,6 +142,14 @@ describe('the built CLI with --sandbox', () => {
 		delete after['src/made.txt'];
 		expect(after).toEqual(before);
 		expect(fs.existsSync(outside)).toBe(false);
+
+		// The same approved commands without the sandbox do the damage: it was the sandbox that stopped them.
+		const bare = workspace();
+		const unsandboxed = pgpair(['-p', 'go', '--scripted', script(bare, commands.map(command => ({name: 'Bash', input: {command}}))), '--agent', 'generalist', '--allow-destructive-rules', ...commands.flatMap(command => ['--allow', `Bash(${command})`])], {cwd: bare});
+		expect(unsandboxed.status).toBe(0);
+		expect(fs.readFileSync(path.join(bare, '.mcp.json'), 'utf8')).toBe('{"mcpServers":{}}\n');
+		expect(fs.existsSync(path.join(bare, '.git'))).toBe(false);
+		expect(fs.existsSync(outside)).toBe(true);
 	});
 
 	it('says so at start when the sandbox is unavailable, and asks (headless: refuses) every shell command', () => {
