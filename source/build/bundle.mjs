@@ -3,7 +3,7 @@
 // stays with tsc (`npm run typecheck`). Packages that ship WASM or data files stay external.
 import {build} from 'esbuild';
 
-const EXTERNAL = ['@electric-sql/*', 'libpg-query', 'pg-native', '@supabase/postgrest-typegen', 'deno'];
+const EXTERNAL = ['@electric-sql/*', 'libpg-query', 'pg-native', '@supabase/postgrest-typegen', 'deno', 'web-tree-sitter', '@anthropic-ai/sandbox-runtime'];
 
 import fs from 'node:fs';
 

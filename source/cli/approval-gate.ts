@@ -5,9 +5,10 @@
  */
 import os from 'node:os';
 import type {PermissionMode} from '../core/events.js';
-import {decide, nextMode} from '../policy/decide.js';
+import {decide, nextMode, type Decision} from '../policy/decide.js';
 import type {PermissionRules} from '../policy/rules.js';
 import type {ApprovalPolicy, PendingCall, UserDecision} from '../store/runner.js';
+import type {SandboxStatus} from '../tools/local/sandbox.js';
 
 export type ApprovalGate = ApprovalPolicy & {
 	mode(): PermissionMode;
@@ -23,6 +24,8 @@ export type GateOptions = {
 	workspaceRoot: string;
 	/** The named opt-in (--allow-destructive-rules) that lets an explicit allow rule cover a destructive call. */
 	explicitDestructiveOptIn?: boolean;
+	/** Set when the OS sandbox for Bash was asked for: until it is ready, every shell command asks. */
+	bashSandbox?: {status(): SandboxStatus};
 };
 
 export function createApprovalGate(options: GateOptions): ApprovalGate {
@@ -33,8 +36,8 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 	return {
 		decide(call: PendingCall) {
 			const classification = call.classification ?? {class: 'destructive' as const, hazards: ['not classified']};
-			const decision = decide({
-				call: {name: call.name, input: call.input},
+			const decideFor = (input: unknown) => decide({
+				call: {name: call.name, input},
 				classification,
 				rules: options.rules,
 				mode,
@@ -43,13 +46,31 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 				workspace,
 				violations: (classification.violations ?? []).map(message => ({code: 'forbidden' as never, message})),
 			});
+			// The tools follow symbolic links, so a path is judged as named and where it leads; the stricter answer holds.
+			const decision = strictest(decideFor(call.input), classification.resolvedPath === undefined ? undefined : decideFor(withFilePath(call.input, classification.resolvedPath)));
+			const unsandboxed = call.name === 'Bash' ? sandboxMissing(options.bashSandbox) : undefined;
+			if (decision.action === 'allow' && unsandboxed) {
+				// The person asked for the sandbox; a command that would run outside it needs their say.
+				const reason = `${unsandboxed} Every shell command needs your approval.`;
+				if (options.headless) return {decision: 'deny', by: 'headless', reason: `${reason} Nobody can approve it in headless mode.`};
+				return 'ask';
+			}
+
 			if (decision.action === 'allow') return {decision: 'allow', by: decision.by ?? 'rule', reason: decision.reason};
 			if (decision.action === 'deny') return {decision: 'deny', by: decision.by === 'session' ? 'rule' : decision.by ?? 'rule', reason: decision.reason};
-			if (options.headless) return {decision: 'deny', by: 'headless', reason: `${decision.reason} Nobody can approve it in headless mode; allow it with --allow <rule>.`};
+			if (options.headless) {
+				// Nobody sees a pane here, so the denial carries the hazards the pane would have shown.
+				const hazards = classification.hazards.filter(hazard => !decision.reason.includes(hazard));
+				const why = hazards.length > 0 ? ` Hazards: ${hazards.join('; ')}.` : '';
+				// No rule can approve a control-file write, so the hint would mislead there.
+				const hint = classification.controlFile ? '' : '; allow it with --allow <rule>';
+				return {decision: 'deny', by: 'headless', reason: `${decision.reason}${why} Nobody can approve it in headless mode${hint}.`};
+			}
 			return 'ask';
 		},
 		remember(call: PendingCall, decision: UserDecision) {
-			if (decision.decision === 'allow' && decision.forSession && call.classification?.class !== 'destructive') allowed.add(call.name);
+			// Approving one control-file write must not turn into "Write for the session".
+			if (decision.decision === 'allow' && decision.forSession && call.classification?.class !== 'destructive' && !call.classification?.controlFile) allowed.add(call.name);
 		},
 		mode: () => mode,
 		setMode(next) {
@@ -61,4 +82,24 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 		},
 		sessionAllows: () => allowed,
 	};
+}
+
+function sandboxMissing(sandbox: GateOptions['bashSandbox']): string | undefined {
+	const status = sandbox?.status();
+	if (!status || status.state === 'off' || status.state === 'ready') return undefined;
+	if (status.state === 'starting') return 'The sandbox for shell commands has not started yet.';
+	return `The sandbox for shell commands is unavailable (${status.reason}).`;
+}
+
+const SEVERITY: Record<Decision['action'], number> = {allow: 0, ask: 1, deny: 2};
+
+function strictest(first: Decision, second: Decision | undefined): Decision {
+	return second && SEVERITY[second.action] > SEVERITY[first.action] ? second : first;
+}
+
+/** The input with its file path (whichever key the tool uses) replaced. */
+function withFilePath(input: unknown, filePath: string): unknown {
+	if (typeof input !== 'object' || input === null) return input;
+	const key = ['file_path', 'notebook_path', 'path'].find(name => typeof (input as Record<string, unknown>)[name] === 'string');
+	return key ? {...input, [key]: filePath} : input;
 }

@@ -17,6 +17,8 @@ export type ChatArgs = {
 	deny: string[];
 	permissionMode?: 'default' | 'acceptEdits' | 'plan';
 	allowDestructiveRules: boolean;
+	/** Run every Bash command in the OS sandbox (also `"sandbox": {"enabled": true}` in settings). */
+	sandbox?: boolean;
 	production: boolean;
 	/** The hosted project (official Supabase server) is a development project, not production. */
 	development: boolean;
@@ -65,6 +67,9 @@ Options
       --deny <rule>               deny calls matching a rule (repeatable; deny wins over everything)
       --permission-mode <m>       default (ask before changes), acceptEdits (file edits allowed), plan (no changes)
       --allow-destructive-rules   let an --allow rule that names a tool exactly cover its destructive calls
+      --sandbox                   run shell commands in an OS sandbox: writes only in the workspace (never to
+                                  .mcp.json, .claude/, .pgpair/, sessions/, .git/), no network (needs bwrap and
+                                  socat on Linux; if unavailable, every shell command asks)
       --production                treat DATABASE_URL as production: schema changes must go through a branch
       --development               the hosted project (official Supabase server) is a development project
                                   (hosted projects count as production otherwise)
@@ -98,6 +103,7 @@ export function parseCommand(argv: readonly string[]): Command {
 				deny: {type: 'string', multiple: true},
 				'permission-mode': {type: 'string'},
 				'allow-destructive-rules': {type: 'boolean'},
+				sandbox: {type: 'boolean'},
 				production: {type: 'boolean'},
 				development: {type: 'boolean'},
 				'mcp-config': {type: 'string'},
@@ -147,6 +153,7 @@ export function parseCommand(argv: readonly string[]): Command {
 		deny: values.deny ?? [],
 		...(permissionMode ? {permissionMode} : {}),
 		allowDestructiveRules: values['allow-destructive-rules'] === true,
+		...(values.sandbox ? {sandbox: true} : {}),
 		production: values.production === true,
 		development: values.development === true,
 		...(values['mcp-config'] ? {mcpConfig: values['mcp-config']} : {}),

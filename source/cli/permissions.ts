@@ -2,6 +2,9 @@
  * Permission settings in Claude Code's files: `~/.claude/settings.json`, `.claude/settings.json`
  * and `.claude/settings.local.json` (`{"permissions": {"allow", "ask", "deny", "defaultMode"}}`),
  * merged with the command line's --allow/--deny. Lists add up; the most local defaultMode wins.
+ * The same files' `sandbox` key (`{"enabled": true, "network": {"allowedDomains": [...]}}`, named as
+ * in Claude Code's settings; `allowedDomains` as in the sandbox runtime's) turns on the OS sandbox
+ * for Bash: any file enabling it enables it, and allowed domains add up.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +12,9 @@ import path from 'node:path';
 import type {PermissionMode} from '../core/events.js';
 import {parseRules, type PermissionRules, type PermissionSettings} from '../policy/rules.js';
 
-export type LoadedPermissions = {rules: PermissionRules; defaultMode?: PermissionMode; files: string[]};
+export type SandboxSetting = {enabled: boolean; allowedDomains: string[]};
+
+export type LoadedPermissions = {rules: PermissionRules; defaultMode?: PermissionMode; files: string[]; sandbox: SandboxSetting};
 
 const MODES: readonly PermissionMode[] = ['default', 'acceptEdits', 'plan'];
 
@@ -23,6 +28,7 @@ export function loadPermissions(options: {cwd: string; home?: string; allow?: re
 	const merged: Required<PermissionSettings> = {allow: [], ask: [], deny: []};
 	let defaultMode: PermissionMode | undefined;
 	const files: string[] = [];
+	const sandbox: SandboxSetting = {enabled: false, allowedDomains: []};
 	for (const file of candidates) {
 		let text: string;
 		try {
@@ -39,6 +45,7 @@ export function loadPermissions(options: {cwd: string; home?: string; allow?: re
 			throw new SettingsError(`${file}: not valid JSON (${(error as Error).message})`);
 		}
 
+		readSandbox(file, (parsed as {sandbox?: unknown})?.sandbox, sandbox);
 		const permissions = (parsed as {permissions?: Record<string, unknown>})?.permissions;
 		if (permissions === undefined) continue;
 		for (const list of ['allow', 'ask', 'deny'] as const) {
@@ -58,8 +65,21 @@ export function loadPermissions(options: {cwd: string; home?: string; allow?: re
 	(merged.allow as string[]).push(...(options.allow ?? []));
 	(merged.deny as string[]).push(...(options.deny ?? []));
 	try {
-		return {rules: parseRules(merged), ...(defaultMode ? {defaultMode} : {}), files};
+		return {rules: parseRules(merged), ...(defaultMode ? {defaultMode} : {}), files, sandbox};
 	} catch (error) {
 		throw new SettingsError(`Permission rules: ${(error as Error).message}`);
 	}
+}
+
+function readSandbox(file: string, value: unknown, into: SandboxSetting): void {
+	if (value === undefined) return;
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SettingsError(`${file}: sandbox must be an object, e.g. {"enabled": true}`);
+	const {enabled, network} = value as {enabled?: unknown; network?: unknown};
+	if (enabled !== undefined && typeof enabled !== 'boolean') throw new SettingsError(`${file}: sandbox.enabled must be true or false`);
+	if (enabled === true) into.enabled = true;
+	if (network === undefined) return;
+	const domains = (network as {allowedDomains?: unknown} | null)?.allowedDomains;
+	if (domains === undefined) return;
+	if (!Array.isArray(domains) || !domains.every(d => typeof d === 'string' && d.trim() !== '')) throw new SettingsError(`${file}: sandbox.network.allowedDomains must be a list of domain names`);
+	into.allowedDomains.push(...domains);
 }

@@ -16,11 +16,14 @@ import {createMcpHost, mcpToolName, parseMcpToolName, type McpHost} from '../too
 import {createPreviewer} from '../preview/index.js';
 import {isOfficialSupabaseServer, readOnlyTwin} from '../tools/supabase-servers.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
-import {createLocalTools} from '../tools/local/index.js';
+import {createLocalTools, type LocalTools} from '../tools/local/index.js';
+import {controlTargetWarning, resolvedFilePath, shellControlWarning} from '../tools/local/control-targets.js';
+import type {ControlRoots} from '../policy/control-files.js';
 import type {SessionRecord} from './session-setup.js';
 import type {ToolCallClassification} from '../core/events.js';
 import {classifyCallSync} from '../policy/classify-call.js';
 import {findForbidden} from '../policy/forbidden.js';
+import {loadShellParser} from '../policy/shell-parser.js';
 import {loadSqlParser} from '../policy/sql-parser.js';
 import type {ToolAnnotations} from '../tools/mcp-host.js';
 import {CHECKLIST_TOOL_NAME, checklistToolDefinition, createChecklistEngine, createMcpEvidence, handleChecklistTool, type ChecklistEngine} from '../checklist/index.js';
@@ -86,11 +89,17 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const stopEvaluating = store.subscribe(() => {
 		void checklist.evaluate(store.getEvents());
 	});
+	const controlRoots: ControlRoots = {workspaceRoot: cwd, sessionsDir: path.resolve(cwd, args.sessionsDir ?? 'sessions')};
+	const askedControlWrites = new Set<string>();
 	const toolHost = createToolHost({
 		mcp,
-		local: createLocalTools({workspaceRoot: cwd, env}),
+		local: guardControlWrites(createLocalTools({workspaceRoot: cwd, env, ...(record.context.bashSandbox ? {sandbox: record.context.bashSandbox} : {})}), controlRoots, askedControlWrites),
 		isAllowed: name => filterTools([name], agent.tools).length > 0,
-		classify: async (call, tool) => classifyForApproval(call, tool?.annotations, {production: isProduction(parseMcpToolName(call.name)?.server ?? '')}),
+		classify: async (call, tool) => {
+			const classification = await classifyForApproval(call, tool?.annotations, {production: isProduction(parseMcpToolName(call.name)?.server ?? '')}, controlRoots);
+			if (classification.controlFile) askedControlWrites.add(call.callId);
+			return classification;
+		},
 		preview: createPreviewer({
 			callServerTool: async (server, tool, toolArgs, signal) => mcp.call(mcpToolName(server, tool), toolArgs, signal ?? new AbortController().signal),
 			hasServerTool: (server, tool) => mcp.tools().some(t => t.server === server && t.tool === tool),
@@ -159,17 +168,44 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 }
 
 /** Class, hazards and forbidden-action violations of a call, as the approval pane shows them. */
-export async function classifyForApproval(call: {name: string; input: unknown}, annotations: ToolAnnotations | undefined, target: {production: boolean}): Promise<ToolCallClassification> {
+export async function classifyForApproval(call: {name: string; input: unknown}, annotations: ToolAnnotations | undefined, target: {production: boolean}, controlRoots?: ControlRoots): Promise<ToolCallClassification> {
 	if (call.name === CHECKLIST_TOOL_NAME) return {class: 'read-only', hazards: [], reason: 'Only updates the quality checklist.'};
 	await loadSqlParser();
+	if (call.name === 'Bash') await loadShellParser();
 	const policyCall = {name: call.name, input: call.input, ...(annotations ? {annotations} : {})};
 	const classification = classifyCallSync(policyCall);
 	const violations = findForbidden(policyCall, {target});
+	const shellWords = classification.class === 'read-only' ? undefined : classification.shellWords;
+	const controlFile = !controlRoots ? undefined : shellWords ? await shellControlWarning(shellWords, controlRoots) : await controlTargetWarning(call, controlRoots);
+	const resolvedPath = controlRoots ? await resolvedFilePath(call, controlRoots.workspaceRoot) : undefined;
 	return {
 		class: classification.class,
-		hazards: classification.hazards.map(h => h.message),
+		// The warning is a hazard too, so the pane and the transcript show it beside the others.
+		hazards: [...(controlFile ? [controlFile] : []), ...classification.hazards.map(h => h.message)],
 		...(violations.length > 0 ? {violations: violations.map(v => v.message)} : {}),
 		reason: classification.reason,
+		...(controlFile ? {controlFile} : {}),
+		...(resolvedPath ? {resolvedPath} : {}),
+	};
+}
+
+/**
+ * Every call is classified before any of its round runs, so an earlier call (a Bash command the
+ * person allowed) could turn a path into a link to a control file before a later Write, already
+ * judged ordinary, runs. A write that reaches a control file it was not asked about is refused
+ * at run time; the model can send it again and it will be asked about.
+ */
+export function guardControlWrites(local: LocalTools, roots: ControlRoots, asked: ReadonlySet<string>): LocalTools {
+	return {
+		...local,
+		async call(call, signal) {
+			if (!asked.has(call.callId)) {
+				const warning = await controlTargetWarning(call, roots);
+				if (warning) return {isError: true, content: `Refused: the target became a control file after the call was judged (${warning}). Send the call again to have it asked about.`};
+			}
+
+			return local.call(call, signal);
+		},
 	};
 }
 

@@ -16,6 +16,7 @@ import {openTranscript, reopenTranscript, type TranscriptWriter} from '../transc
 import type {ChatArgs} from './args.js';
 import {openDebugLog, type DebugLog} from './debug-log.js';
 import type {ConnectedSession} from './session-connect.js';
+import type {SandboxHandle} from '../tools/local/sandbox.js';
 import {PGPAIR_VERSION} from './version.js';
 
 export {PGPAIR_VERSION} from './version.js';
@@ -28,6 +29,8 @@ export type SessionContext = {
 	/** Path of the built CLI entry, used to spawn the built-in `supabase` server as `pgpair mcp`. */
 	cliEntry: string;
 	policy: ApprovalPolicy;
+	/** The OS sandbox for Bash, when asked for (--sandbox or settings). */
+	bashSandbox?: SandboxHandle;
 };
 
 export type SessionRecord = {

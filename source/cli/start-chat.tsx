@@ -15,6 +15,7 @@ import {loadPermissions} from './permissions.js';
 import {deferredRunner} from './deferred-runner.js';
 import {lazyServerStatus} from './server-status.js';
 import {connectSession, openSessionRecord, setupSession} from './session-setup.js';
+import {sandboxHandle, type SandboxStatus} from '../tools/local/sandbox.js';
 
 const QUIT_GRACE_MS = 300;
 
@@ -37,22 +38,29 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 		return 2;
 	}
 
+	// Asked for on the command line or in any settings file; started off the first frame.
+	const bashSandbox = args.sandbox === true || permissions.sandbox.enabled
+		? sandboxHandle({workspaceRoot: context.cwd, sessionsDir: path.resolve(context.cwd, args.sessionsDir ?? 'sessions'), allowedDomains: permissions.sandbox.allowedDomains})
+		: undefined;
 	const gate = createApprovalGate({
 		rules: permissions.rules,
 		mode: args.permissionMode ?? permissions.defaultMode ?? 'default',
 		headless: args.print,
 		workspaceRoot: context.cwd,
 		explicitDestructiveOptIn: args.allowDestructiveRules,
+		...(bashSandbox ? {bashSandbox} : {}),
 	});
-	const sessionContext = {args, agent, cwd: context.cwd, env: context.env, cliEntry: context.cliEntry, policy: gate};
+	const sessionContext = {args, agent, cwd: context.cwd, env: context.env, cliEntry: context.cliEntry, policy: gate, ...(bashSandbox ? {bashSandbox} : {})};
 
 	if (args.print) {
 		const {runHeadless} = await import('./headless.js');
+		if (bashSandbox) for (const line of sandboxNotices(await bashSandbox.start())) process.stderr.write(`pgpair: ${line}\n`);
 		const setup = await setupSession(sessionContext);
 		try {
 			return await runHeadless(setup, args.prompt!, args.outputFormat, {stdout: text => process.stdout.write(text), stderr: text => process.stderr.write(text)});
 		} finally {
 			await setup.close();
+			await bashSandbox?.close();
 		}
 	}
 
@@ -72,7 +80,7 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	};
 
 	let closing: Promise<void> | undefined;
-	const close = async () => (closing ??= connecting.then(async c => c.close(), () => record.closeTranscript()));
+	const close = async () => (closing ??= connecting.then(async c => c.close(), () => record.closeTranscript()).finally(async () => bashSandbox?.close()));
 
 	const instance = render(
 		<App
@@ -96,6 +104,12 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 		// only delays the frame that ends an answer (or echoes a key) by up to 17 ms instead of 33.
 		{exitOnCtrlC: false, maxFps: 60},
 	);
+
+	if (bashSandbox) {
+		void bashSandbox.start().then(status => {
+			for (const text of sandboxNotices(status)) record.store.append({type: 'notice_shown', level: status.state === 'ready' ? 'warning' : 'error', text});
+		});
+	}
 
 	// After the first frame: start the tool servers, then say what is missing, if anything.
 	void connecting.then(
@@ -121,4 +135,11 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	await Promise.race([close(), new Promise(resolve => setTimeout(resolve, QUIT_GRACE_MS).unref())]);
 	if (fs.existsSync(record.transcriptPath)) process.stdout.write(`Session saved: ${path.relative(context.cwd, record.transcriptPath)}\n`);
 	process.exit(0);
+}
+
+/** What the person must know about the sandbox they asked for: that it is missing, or what it does not cover. */
+export function sandboxNotices(status: SandboxStatus): string[] {
+	if (status.state === 'unavailable') return [`The sandbox for shell commands was requested but is unavailable: ${status.reason}. Shell commands will run without it, so every one of them asks first (in headless mode: is refused).`];
+	if (status.state === 'ready') return status.sandbox.warnings.map(warning => `sandbox: ${warning}`);
+	return [];
 }

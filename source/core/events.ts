@@ -37,6 +37,10 @@ export type ToolCallClassification = {
 	violations?: string[];
 	/** Why the classifier chose the class, for the pane. */
 	reason?: string;
+	/** Set when the call writes a control file (.mcp.json, .claude/, .pgpair/, sessions/, .git/): the warning. It always asks. */
+	controlFile?: string;
+	/** A file tool's path after symbolic links, when it differs from the path as named; rules are matched against both. */
+	resolvedPath?: string;
 };
 
 export type PermissionMode = 'default' | 'acceptEdits' | 'plan';

@@ -2,13 +2,15 @@
  * Classifies any tool call: MCP tools by their annotations, SQL tools by their SQL, and the local
  * Claude Code tools by what they are. The class drives the approval gate; hazards label the pane.
  *
- * `classifyCall` is async (it loads the SQL parser on first use); `classifyCallSync` needs
- * `await loadSqlParser()` to have run.
+ * `classifyCall` is async (it loads the SQL and shell parsers on first use); `classifyCallSync` needs
+ * `await loadSqlParser()` (and, for Bash, `await loadShellParser()`) to have run.
  */
 import type {SqlClassification} from './classify-sql.js';
 import {classifySqlSync} from './classify-sql.js';
 import type {Hazard, ToolCallClass} from './hazards.js';
 import {maxClass} from './hazards.js';
+import {classifyShellSync} from './classify-shell.js';
+import {isShellParserLoaded, loadShellParser} from './shell-parser.js';
 import {isObject, loadSqlParser} from './sql-parser.js';
 
 /** MCP tool annotations as a server reports them in `tools/list`. */
@@ -28,6 +30,8 @@ export type CallClassification = {
 	reason: string;
 	/** Set for SQL tools. */
 	sql?: SqlClassification;
+	/** Set for Bash: the literal arguments and redirection targets of every command in it. */
+	shellWords?: string[];
 };
 
 export type ToolName = {kind: 'mcp'; server: string; tool: string} | {kind: 'local'; tool: string};
@@ -56,6 +60,7 @@ export function sqlOf(call: PolicyCall): string | undefined {
 
 export async function classifyCall(call: PolicyCall): Promise<CallClassification> {
 	await loadSqlParser();
+	if (call.name === 'Bash') await loadShellParser();
 	return classifyCallSync(call);
 }
 
@@ -64,7 +69,7 @@ export function classifyCallSync(call: PolicyCall): CallClassification {
 	if (name.kind === 'mcp') return SQL_TOOLS.has(name.tool) ? classifySqlCall(call, name.tool) : classifyByAnnotations(call.annotations);
 	if (READ_TOOLS.has(name.tool)) return {class: 'read-only', hazards: [], reason: `${name.tool} only reads files.`};
 	if (EDIT_TOOLS.has(name.tool)) return {class: 'write', hazards: [], reason: `${name.tool} changes files.`};
-	if (name.tool === 'Bash') return classifyShell(isObject(call.input) && typeof call.input.command === 'string' ? call.input.command : '');
+	if (name.tool === 'Bash') return classifyBash(call.input);
 	return {class: 'write', hazards: [], reason: `${name.tool} is not known to be read-only.`};
 }
 
@@ -93,26 +98,11 @@ function classifyByAnnotations(annotations: ToolAnnotations | undefined): CallCl
 	return {class: 'write', hazards: [], reason: 'The tool is annotated as changing state.'};
 }
 
-/**
- * A modest list of shell commands that obviously delete or overwrite. Bash is never read-only
- * (a shell can do anything); this list only decides write versus destructive, so a miss means
- * "asks every time" rather than "runs unasked". It does not parse the shell.
- */
-const DESTRUCTIVE_SHELL: ReadonlyArray<[RegExp, string]> = [
-	[/(?:^|[\s;&|(`])(?:sudo\s+)?(?:rm|rmdir|shred|unlink)\s/, 'deletes files'],
-	[/\bfind\b.*\s-(?:delete|exec\s+rm)\b/, 'deletes files found by find'],
-	[/\b(?:dropdb|dropuser)\b/, 'drops a database or role'],
-	[/\bgit\s+push\b.*(?:\s--force(?:-with-lease)?\b|\s-f\b|\s\+\S)/, 'force-pushes, rewriting remote history'],
-	[/\bgit\s+reset\b.*\s--hard\b/, 'discards uncommitted changes'],
-	[/\bgit\s+clean\b.*\s-[a-zA-Z]*f/, 'deletes untracked files'],
-	[/\bgit\s+branch\b.*\s-D\b/, 'force-deletes a branch'],
-	[/\bsupabase\s+(?:db\s+reset|branches\s+delete|projects\s+delete)\b/, 'resets or deletes a Supabase database'],
-	[/\bpsql\b.*(?:\b(?:drop|truncate)\s+\w|\bdelete\s+from\b)/i, 'runs destructive SQL through psql'],
-	[/\bmkfs\b|\bdd\b.*\bof=\/dev\//, 'overwrites a disk'],
-];
-
-function classifyShell(command: string): CallClassification {
-	const hazards: Hazard[] = DESTRUCTIVE_SHELL.filter(([pattern]) => pattern.test(command)).map(([, message]) => ({code: 'data_loss', message: `The command ${message}.`}));
-	if (hazards.length > 0) return {class: 'destructive', hazards, reason: 'The shell command looks destructive.'};
-	return {class: 'write', hazards: [], reason: 'A shell command can change anything, so it is never read-only.'};
+function classifyBash(input: unknown): CallClassification {
+	const command = isObject(input) && typeof input.command === 'string' ? input.command : undefined;
+	if (command === undefined) return {class: 'destructive', hazards: [{code: 'parse_error', message: 'Bash was called without a command string'}], reason: 'The call carries no command to check.'};
+	// Fail closed: a caller that skipped `loadShellParser()` gets a question, not a guess.
+	if (!isShellParserLoaded()) return {class: 'destructive', hazards: [{code: 'parse_error', message: 'The shell parser is not loaded, so the command was not analysed'}], reason: 'The command could not be analysed.'};
+	const {words, ...shell} = classifyShellSync(command);
+	return {...shell, shellWords: words};
 }

@@ -8,7 +8,9 @@
  * - a destructive call is auto-approved only by an allow rule that names the tool itself (not a
  *   server wildcard or a tool family) together with `explicitDestructiveOptIn`; no mode and no
  *   "allow for the session" covers it;
- * - a forbidden-action violation always reaches the person, who must type a confirmation.
+ * - a forbidden-action violation always reaches the person, who must type a confirmation;
+ * - a write to a control file (control-files.ts) always reaches the person: no allow rule, session
+ *   allow, mode or opt-in approves it (only a deny rule, or plan mode, can answer it instead).
  */
 import type {DecisionSource} from '../core/events.js';
 import type {PolicyCall} from './classify-call.js';
@@ -30,7 +32,8 @@ export function nextMode(mode: PermissionMode): PermissionMode {
 
 export type DecideInput = {
 	call: PolicyCall;
-	classification: {class: ToolCallClass};
+	/** `controlFile` is the warning when the call writes a control file (found at the edge, symlinks followed). */
+	classification: {class: ToolCallClass; controlFile?: string};
 	rules: PermissionRules;
 	mode: PermissionMode;
 	/** Tool names the person allowed "for the session". */
@@ -71,6 +74,10 @@ export function decide(input: DecideInput): Decision {
 		return {action: 'ask', reason: `Forbidden by the agent's rules unless you confirm: ${violations.map(v => v.message).join(' ')}`, typedConfirmation: true};
 	}
 
+	// Control files decide what pgpair, the agent or git runs next; nothing below may approve them.
+	const {controlFile} = input.classification;
+	if (controlFile) return {action: 'ask', reason: `Writes a control file, which always needs your approval: ${controlFile}.`};
+
 	if (matched?.list === 'ask') return {action: 'ask', reason: `The rule ${matched.raw} asks every time.`, rule: matched.raw};
 
 	if (cls === 'destructive') return decideDestructive(input);
@@ -97,7 +104,8 @@ export function decide(input: DecideInput): Decision {
 
 function decideDestructive(input: DecideInput): Decision {
 	const {call, rules, workspace} = input;
-	const explicit = rules.allow.find(rule => namesToolExactly(rule, call.name) && ruleMatches(rule, call, workspace));
+	// A bare `Bash` rule covers every command, like a wildcard; only `Bash(<command>)` names one.
+	const explicit = rules.allow.find(rule => namesToolExactly(rule, call.name) && (call.name !== 'Bash' || rule.specifier !== undefined) && ruleMatches(rule, call, workspace));
 	if (explicit && input.explicitDestructiveOptIn) {
 		return {action: 'allow', reason: `Destructive, allowed by the rule ${explicit.raw} with the explicit destructive opt-in.`, rule: explicit.raw, by: 'rule'};
 	}

@@ -39,7 +39,10 @@ export type HazardCode =
 	| 'sequence_moved'
 	| 'large_object_removed'
 	| 'not_previewed'
-	| 'not_null_without_default';
+	| 'not_null_without_default'
+
+	| 'file_write'
+	| 'control_file';
 
 export type Hazard = {
 	code: HazardCode;

@@ -4,6 +4,8 @@
  * `classifyCallSync` and `findForbidden` are called.
  */
 export {loadSqlParser, isSqlParserLoaded} from './sql-parser.js';
+export {loadShellParser, isShellParserLoaded} from './shell-parser.js';
+export {classifyShellSync} from './classify-shell.js';
 export type {SqlParseError} from './sql-parser.js';
 export type {Hazard, HazardCode, ToolCallClass} from './hazards.js';
 export {maxClass} from './hazards.js';

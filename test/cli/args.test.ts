@@ -16,6 +16,11 @@ describe('command line', () => {
 		expect(parseCommand([])).toEqual({command: "chat", print: false, outputFormat: "text", maxTurns: 100, allow: [], deny: [], allowDestructiveRules: false, production: false, development: false, continue: false});
 	});
 
+	it('turns on the OS sandbox for shell commands with --sandbox', () => {
+		expect(parseCommand(['--sandbox', '-p', 'hi'])).toMatchObject({command: 'chat', sandbox: true});
+		expect(parseCommand(['-p', 'hi'])).not.toHaveProperty('sandbox');
+	});
+
 	it.each([
 		[['-p'], /-p needs a prompt/],
 		[['--output-format', 'xml', 'hi'], /--output-format must be/],

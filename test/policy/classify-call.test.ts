@@ -2,11 +2,12 @@ import {beforeAll, describe, expect, it} from 'vitest';
 import type {PolicyCall} from '../../source/policy/classify-call.js';
 import {classifyCall, classifyCallSync, parseToolName, sqlOf} from '../../source/policy/classify-call.js';
 import type {ToolCallClass} from '../../source/policy/hazards.js';
+import {loadShellParser} from '../../source/policy/shell-parser.js';
 import {loadSqlParser} from '../../source/policy/sql-parser.js';
 import {SUPABASE_TOOL_ANNOTATIONS} from './supabase-tool-annotations.js';
 
 beforeAll(async () => {
-	await loadSqlParser();
+	await Promise.all([loadSqlParser(), loadShellParser()]);
 });
 
 const supabase = (tool: string, input: unknown = {}): PolicyCall => ({
@@ -111,14 +112,14 @@ describe('local tools', () => {
 		['Edit', {file_path: 'a.ts', old_string: 'a', new_string: 'b'}, 'write'],
 		['MultiEdit', {file_path: 'a.ts', edits: []}, 'write'],
 		['WebFetch', {url: 'https://example.com'}, 'write'],
-		['Bash', {command: 'ls -la'}, 'write'],
-		['Bash', {command: 'cat package.json'}, 'write'],
-		['Bash', {command: 'npm test'}, 'write'],
-		['Bash', {command: 'git status'}, 'write'],
-		['Bash', {command: 'git push origin main'}, 'write'],
-		['Bash', {command: 'psql -c "select 1"'}, 'write'],
-		['Bash', {command: 'echo farm > notes.txt'}, 'write'],
-		['Bash', {}, 'write'],
+		['Bash', {command: 'ls -la'}, 'read-only'],
+		['Bash', {command: 'cat package.json'}, 'read-only'],
+		['Bash', {command: 'cat /etc/hosts'}, 'write'],
+		['Bash', {command: 'git status'}, 'read-only'],
+		['Bash', {command: 'git push origin main'}, 'destructive'],
+		['Bash', {command: 'psql -c "select 1"'}, 'destructive'],
+		['Bash', {command: 'echo farm > notes.txt'}, 'destructive'],
+		['Bash', {}, 'destructive'],
 		['Bash', {command: 'rm -rf build'}, 'destructive'],
 		['Bash', {command: 'rm notes.txt'}, 'destructive'],
 		['Bash', {command: 'npm run build && rm -rf dist'}, 'destructive'],

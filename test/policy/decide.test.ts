@@ -5,11 +5,12 @@ import type {DecideInput, PermissionMode} from '../../source/policy/decide.js';
 import {decide, nextMode, PERMISSION_MODES} from '../../source/policy/decide.js';
 import type {PermissionSettings} from '../../source/policy/rules.js';
 import {parseRules} from '../../source/policy/rules.js';
+import {loadShellParser} from '../../source/policy/shell-parser.js';
 import {loadSqlParser} from '../../source/policy/sql-parser.js';
 import {SUPABASE_TOOL_ANNOTATIONS} from './supabase-tool-annotations.js';
 
 beforeAll(async () => {
-	await loadSqlParser();
+	await Promise.all([loadSqlParser(), loadShellParser()]);
 });
 
 const workspace = {workspaceRoot: '/home/dev/app', homeDir: '/home/dev'};
@@ -45,19 +46,22 @@ describe('modes without rules', () => {
 		['default', DROP, 'ask'],
 		['default', write('src/a.ts'), 'ask'],
 		['default', read('src/a.ts'), 'allow'],
-		['default', bash('ls'), 'ask'],
+		['default', bash('ls'), 'allow'],
+		['default', bash('npm test'), 'ask'],
 		['plan', SELECT, 'allow'],
 		['plan', read('src/a.ts'), 'allow'],
 		['plan', INSERT, 'deny'],
 		['plan', DROP, 'deny'],
 		['plan', write('src/a.ts'), 'deny'],
-		['plan', bash('ls'), 'deny'],
+		['plan', bash('ls'), 'allow'],
+		['plan', bash('npm test'), 'deny'],
 		['plan', supabase('create_branch'), 'deny'],
 		['acceptEdits', write('src/a.ts'), 'allow'],
 		['acceptEdits', edit('/home/dev/app/src/a.ts'), 'allow'],
 		['acceptEdits', write('../elsewhere/a.ts'), 'ask'],
 		['acceptEdits', write('/etc/hosts'), 'ask'],
-		['acceptEdits', bash('ls'), 'ask'],
+		['acceptEdits', bash('ls'), 'allow'],
+		['acceptEdits', bash('npm test'), 'ask'],
 		['acceptEdits', INSERT, 'ask'],
 		['acceptEdits', DROP, 'ask'],
 		['acceptEdits', SELECT, 'allow'],
@@ -94,8 +98,11 @@ describe('rules', () => {
 
 	it('allows a write through an allow rule, wildcard or not', () => {
 		expect(run(INSERT, {rules: {allow: ['mcp__supabase__*']}})).toMatchObject({action: 'allow', rule: 'mcp__supabase__*', by: 'rule'});
-		expect(run(bash('npm test'), {rules: {allow: ['Bash(npm test:*)']}})).toMatchObject({action: 'allow', by: 'rule'});
-		expect(run(bash('npm test && rm -rf ~'), {rules: {allow: ['Bash(npm test:*)']}}).action).not.toBe('allow');
+		expect(run(bash('cat /etc/hosts'), {rules: {allow: ['Bash(cat:*)']}})).toMatchObject({action: 'allow', by: 'rule'});
+		// Anything but a read-only command is destructive: a prefix rule needs the named opt-in too.
+		expect(run(bash('npm test'), {rules: {allow: ['Bash(npm test:*)']}}).action).toBe('ask');
+		expect(run(bash('npm test'), {rules: {allow: ['Bash(npm test:*)']}, explicitDestructiveOptIn: true})).toMatchObject({action: 'allow', by: 'rule'});
+		expect(run(bash('npm test && rm -rf ~'), {rules: {allow: ['Bash(npm test:*)']}, explicitDestructiveOptIn: true}).action).not.toBe('allow');
 	});
 
 	it('does not let plan mode be overridden by an allow rule', () => {

@@ -23,11 +23,23 @@ export const bashTool = defineTool({
 		timeout: z.number().int().min(1).max(BASH_MAX_TIMEOUT_MS).optional().describe(`Timeout in milliseconds (default ${BASH_DEFAULT_TIMEOUT_MS}, max ${BASH_MAX_TIMEOUT_MS}).`),
 		description: z.string().optional().describe('What the command does, in a few words, for the person approving it.'),
 	}),
-	async run(input, {workspace, env, signal}) {
+	async run(input, {workspace, env, signal, sandbox: handle}) {
 		if (signal.aborted) return fail('The command did not run: the turn was cancelled.');
 		const timeoutMs = input.timeout ?? BASH_DEFAULT_TIMEOUT_MS;
+		// An unavailable sandbox was announced at start, and the gate asks for every command instead.
+		const sandboxStatus = await handle?.start();
+		const sandbox = sandboxStatus?.state === 'ready' ? sandboxStatus.sandbox : undefined;
+		let commandLine = input.command;
+		if (sandbox) {
+			try {
+				commandLine = await sandbox.wrap(input.command, signal);
+			} catch (error) {
+				return fail(`The command did not run: the sandbox could not wrap it (${(error as Error).message}).`);
+			}
+		}
+
 		// Its own process group, so a timeout or Esc can kill everything the command started, not just bash.
-		const child = spawn('bash', ['-c', input.command], {cwd: workspace.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn('bash', ['-c', commandLine], {cwd: workspace.root, env: withSafeGit(env), detached: true, stdio: ['ignore', 'pipe', 'pipe']});
 		const output = new HeadTailBuffer(BASH_MAX_OUTPUT_CHARS);
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.append(chunk));
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.append(chunk));
@@ -75,6 +87,7 @@ export const bashTool = defineTool({
 
 		signal.removeEventListener('abort', onAbort);
 		for (const timer of timers) clearTimeout(timer);
+		sandbox?.afterCommand();
 		if ('error' in ended) return fail(`Could not start bash: ${ended.error.message}`);
 
 		const text = output.text();
@@ -88,6 +101,18 @@ export const bashTool = defineTool({
 		return ended.code === 0 ? ok(result) : fail(result);
 	},
 });
+
+/**
+ * Git finds a bare repository in any directory holding HEAD, objects/ and refs/, and runs what that
+ * repository's config names (diff drivers, fsmonitor) even for `git diff`. A file tool can create
+ * such a directory in the workspace, so commands see `safe.bareRepository=explicit`: command-line
+ * configuration, which a repository's own config cannot override.
+ */
+export function withSafeGit(env: Record<string, string>): Record<string, string> {
+	const count = Number.parseInt(env['GIT_CONFIG_COUNT'] ?? '0', 10);
+	const index = Number.isInteger(count) && count >= 0 ? count : 0;
+	return {...env, GIT_CONFIG_COUNT: String(index + 1), [`GIT_CONFIG_KEY_${index}`]: 'safe.bareRepository', [`GIT_CONFIG_VALUE_${index}`]: 'explicit'};
+}
 
 /** Keeps the first and last halves of a long output, in bounded memory, and counts what was cut. */
 export class HeadTailBuffer {

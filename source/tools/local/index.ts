@@ -1,8 +1,8 @@
 /**
  * Claude Code's local tools (Read, Write, Edit, Glob, Grep, Bash) under their names and parameter
  * names, so agent files written for Claude Code work unchanged. File tools are confined to the
- * workspace; Bash is not confinable and relies on the approval gate. User mistakes and refusals come
- * back as `{isError: true}` results, never as exceptions.
+ * workspace; Bash relies on the approval gate and, when asked for, an OS sandbox (sandbox.ts). User
+ * mistakes and refusals come back as `{isError: true}` results, never as exceptions.
  */
 import type {ToolCall, ToolDefinition, ToolResult} from '../../core/ports.js';
 import {bashTool} from './bash-tool.js';
@@ -11,6 +11,7 @@ import {globTool} from './glob-tool.js';
 import {grepTool} from './grep-tool.js';
 import type {LocalTool} from './local-tool.js';
 import {readTool} from './read-tool.js';
+import type {SandboxHandle} from './sandbox.js';
 import {ToolInputError, openWorkspace, type Workspace} from './workspace.js';
 import {writeTool} from './write-tool.js';
 
@@ -25,6 +26,8 @@ export type LocalToolsOptions = {
 	workspaceRoot: string;
 	/** The user's environment, passed to Bash without pgpair's own secrets. */
 	env: Record<string, string | undefined>;
+	/** Runs every Bash command inside this OS sandbox (started on the first command if not yet). */
+	sandbox?: SandboxHandle;
 };
 
 export const LOCAL_TOOL_NAMES = ['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash'] as const;
@@ -50,7 +53,7 @@ export function createLocalTools(options: LocalToolsOptions): LocalTools {
 					workspace = undefined;
 					throw error;
 				});
-				return await tool.invoke(call.input, {workspace: await workspace, env, signal});
+				return await tool.invoke(call.input, {workspace: await workspace, env, signal, ...(options.sandbox ? {sandbox: options.sandbox} : {})});
 			} catch (error) {
 				if (error instanceof ToolInputError) return {isError: true, content: error.message};
 				// Anything else (permissions, a disk error) is still the model's to read, not a crash.

@@ -1,5 +1,6 @@
 import {z} from 'zod';
 import type {ToolDefinition, ToolResult} from '../../core/ports.js';
+import type {SandboxHandle} from './sandbox.js';
 import {ToolInputError, type Workspace} from './workspace.js';
 
 export type ToolContext = {
@@ -7,6 +8,8 @@ export type ToolContext = {
 	/** The environment commands run with, already stripped of pgpair's own secrets. */
 	env: Record<string, string>;
 	signal: AbortSignal;
+	/** The OS sandbox Bash runs in, when one was asked for. */
+	sandbox?: SandboxHandle;
 };
 
 export type LocalTool = {

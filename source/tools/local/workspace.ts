@@ -85,7 +85,7 @@ const MAX_LINK_HOPS = 40;
  * missing tail is appended to the real path of its deepest existing ancestor. A dangling symbolic
  * link is followed by hand: writing through it would create its target, wherever that is.
  */
-async function physicalPath(p: string, hops: number): Promise<string> {
+export async function physicalPath(p: string, hops = 0): Promise<string> {
 	try {
 		return await fs.realpath(p);
 	} catch (error) {
