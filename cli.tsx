@@ -49,6 +49,11 @@ async function main(argv: string[]): Promise<number> {
 			});
 		}
 
+		case 'trust': {
+			const {runTrust} = await import('./source/cli/trust-command.js');
+			return runTrust(command.argv, {cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, interactive: process.stdin.isTTY === true});
+		}
+
 		case 'chat': {
 			const {startChat} = await withoutFetch(async () => import('./source/cli/start-chat.js'));
 			return startChat(command, {cwd: process.cwd(), env: process.env, cliEntry: path.resolve(cliEntry)});

@@ -31,7 +31,7 @@ export type ChatArgs = {
 export type Command =
 	| ChatArgs
 	| {command: 'mcp'; argv: string[]}
-	| {command: 'replay' | 'sessions' | 'export'; argv: string[]}
+	| {command: 'replay' | 'sessions' | 'export' | 'trust'; argv: string[]}
 	| {command: 'help'}
 	| {command: 'version'};
 
@@ -52,6 +52,8 @@ Usage
                                   list saved sessions, newest first
   pgpair export <id> --format md|json|html [--output <file>]
                                   write a readable record of a session
+  pgpair trust [--yes]            review the servers of ./.mcp.json that are new or changed; only
+                                  trusted servers start
   pgpair mcp [--read-only] [--db <url>] [--data-dir <dir>]
                                   serve the local Supabase MCP server over stdio
 
@@ -83,7 +85,7 @@ Environment
 
 export function parseCommand(argv: readonly string[]): Command {
 	if (argv[0] === 'mcp') return {command: 'mcp', argv: argv.slice(1)};
-	if (argv[0] === 'replay' || argv[0] === 'sessions' || argv[0] === 'export') return {command: argv[0], argv: argv.slice(1)};
+	if (argv[0] === 'replay' || argv[0] === 'sessions' || argv[0] === 'export' || argv[0] === 'trust') return {command: argv[0], argv: argv.slice(1)};
 
 	let parsed;
 	try {

@@ -15,6 +15,7 @@ import {loadMcpConfig, parseMcpConfig, type McpServerConfig} from '../tools/mcp-
 import {createMcpHost, mcpToolName, parseMcpToolName, type McpHost} from '../tools/mcp-host.js';
 import {createPreviewer} from '../preview/index.js';
 import {isOfficialSupabaseServer, readOnlyTwin} from '../tools/supabase-servers.js';
+import {untrustedServers} from '../tools/mcp-trust.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
 import {createLocalTools, type LocalTools} from '../tools/local/index.js';
 import {controlTargetWarning, resolvedFilePath, shellControlWarning} from '../tools/local/control-targets.js';
@@ -53,7 +54,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const {log, store} = record;
 	const servers = args.mcpConfig
 		? parseMcpConfig(fs.readFileSync(path.resolve(cwd, args.mcpConfig), 'utf8'), args.mcpConfig, env)
-		: loadMcpConfig(cwd, env) ?? builtinServers(record.context.cliEntry, cwd, env);
+		: trustedOnly(loadMcpConfig(cwd, env), cwd, env, text => store.append({type: 'notice_shown', level: 'warning', text})) ?? builtinServers(record.context.cliEntry, cwd, env);
 	// A hosted project's server gets a read-only twin: where every call that runs unasked goes.
 	const readOnlyTwins = Object.fromEntries(
 		Object.entries(servers).flatMap(([name, config]) => {
@@ -113,6 +114,20 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 			call: async call => handleChecklistTool(checklist, call.input),
 		},
 	});
+
+	// What the safety promise means on these servers, said once when the tools are up (TUI and headless alike).
+	const ready = toolHost.ready.bind(toolHost);
+	let told: Promise<void> | undefined;
+	toolHost.ready = async () => {
+		await ready();
+		told ??= safetyNotices(servers, mcp, args).then(
+			notices => {
+				for (const notice of notices) store.append({type: 'notice_shown', ...notice});
+			},
+			error => log.write(`[safety] ${(error as Error).message}`),
+		);
+		await told;
+	};
 
 	const makeRunner = (model: ModelPort): Runner => {
 		const runner = createRunner({
@@ -207,6 +222,49 @@ export function guardControlWrites(local: LocalTools, roots: ControlRoots, asked
 			return local.call(call, signal);
 		},
 	};
+}
+
+/**
+ * The servers of a workspace's `.mcp.json` that the person has trusted; the others are not started, and a notice
+ * says so and how to review them. (A file given with --mcp-config is trusted: the person named it.)
+ */
+function trustedOnly(servers: Record<string, McpServerConfig> | undefined, cwd: string, env: NodeJS.ProcessEnv, warn: (text: string) => void): Record<string, McpServerConfig> | undefined {
+	if (!servers) return undefined;
+	const untrusted = new Set(untrustedServers(cwd, env));
+	if (untrusted.size === 0) return servers;
+	warn(
+		`.mcp.json names ${untrusted.size === 1 ? 'a server' : 'servers'} that ${untrusted.size === 1 ? 'is' : 'are'} new or changed since you last trusted ${untrusted.size === 1 ? 'it' : 'them'} (${[...untrusted].join(', ')}): not started. ` +
+			'Review them with `pgpair trust` (it shows what each one runs), or name the file with --mcp-config to trust it for one run.',
+	);
+	return Object.fromEntries(Object.entries(servers).filter(([name]) => !untrusted.has(name)));
+}
+
+/**
+ * What pgpair can and cannot promise on the configured database servers: a hosted project is production (unless
+ * --development), its reads go to its read-only mode and nothing can be previewed there; a DATABASE_URL without a
+ * superuser gives pgpair no sandbox and no least-privilege reader, so every call asks.
+ */
+export async function safetyNotices(servers: Record<string, McpServerConfig>, mcp: McpHost, args: {development: boolean}): Promise<Array<{level: 'info' | 'warning'; text: string}>> {
+	const notices: Array<{level: 'info' | 'warning'; text: string}> = [];
+	for (const [name, config] of Object.entries(servers)) {
+		if (isOfficialSupabaseServer(config)) {
+			notices.push({
+				level: 'warning',
+				text:
+					`${name} is a hosted Supabase project${args.development ? ' (a development project, as you said)' : ', treated as production: schema changes need a typed confirmation (--development if it is not production)'}. ` +
+					`Reads pgpair runs unasked go through its read-only mode; changes cannot be previewed there, so every change asks as destructive.`,
+			});
+			continue;
+		}
+		if (!mcp.tools().some(t => t.server === name && t.tool === 'pgpair_capabilities')) continue;
+		const result = await mcp.call(mcpToolName(name, 'pgpair_capabilities'), {}, new AbortController().signal);
+		if (result.isError) continue;
+		const can = JSON.parse(result.content) as {sandbox?: boolean; reader?: boolean; reason?: string};
+		if (can.sandbox === false || can.reader === false) {
+			notices.push({level: 'warning', text: `${name}: ${can.reason ?? 'no sandbox'}. Nothing is previewed on this database and nothing runs unasked: every call asks, and changes count as destructive.`});
+		}
+	}
+	return notices;
 }
 
 /**

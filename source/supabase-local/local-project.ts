@@ -152,9 +152,21 @@ export class LocalSupabase {
 	 * BYPASSRLS (PGlite's is one). Otherwise the read proof also checks the code of the policies a query meets.
 	 */
 	async canBypassRls(db: DatabasePlatform): Promise<boolean> {
-		if (this.host.kind === 'pglite') return true;
+		return (await this.capabilities(db)).superuser;
+	}
+
+	/**
+	 * What this connection lets pgpair do safely: a sandbox for previews and a least-privilege reader both need a
+	 * superuser connection on Postgres (to make roles, grant pg_read_all_data, revoke EXECUTE for a transaction).
+	 * PGlite's single user is one.
+	 */
+	async capabilities(db: DatabasePlatform): Promise<{superuser: boolean; sandbox: boolean; reader: boolean; reason?: string}> {
+		if (this.host.kind === 'pglite') return {superuser: true, sandbox: true, reader: true};
 		const {rows} = await db.query('select rolsuper from pg_catalog.pg_roles where rolname = current_user');
-		return rows[0]?.rolsuper === true;
+		const superuser = rows[0]?.rolsuper === true;
+		return superuser
+			? {superuser, sandbox: true, reader: true}
+			: {superuser, sandbox: false, reader: false, reason: 'the DATABASE_URL role is not a superuser, so pgpair cannot make the confined roles it previews and reads with'};
 	}
 
 	/** Runs changes to migrations, branches and functions one at a time, so a merge never races an apply. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {trustServers} from '../../source/tools/mcp-trust.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURE_MCP_SERVER = path.join(REPO_ROOT, 'test/helpers/fixture-mcp-server.ts');
@@ -18,5 +19,7 @@ export function tempWorkspace(prefix = 'pgpair-test-'): string {
 export function writeFixtureMcpConfig(dir: string, env: Record<string, string> = {}): string {
 	const file = path.join(dir, '.mcp.json');
 	fs.writeFileSync(file, JSON.stringify({mcpServers: {fixture: {command: process.execPath, args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER], env}}}));
+	// As the person would with `pgpair trust`: a new .mcp.json server does not start untrusted.
+	trustServers(dir, ['fixture']);
 	return file;
 }

@@ -3,6 +3,7 @@
  * SIGKILLed at a random moment, 30 times. Every file it leaves must load (at most its torn last line
  * skipped), print, replay, and resume to an idle session whose model history the API would accept.
  */
+import {trustServers} from '../../source/tools/mcp-trust.js';
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +42,7 @@ function workspace(run: number): string {
 	fs.mkdirSync(path.join(dir, '.claude/agents'), {recursive: true});
 	// Absolute loader path: the CLI starts the fixture server from this temporary directory.
 	fs.writeFileSync(path.join(dir, '.mcp.json'), JSON.stringify({mcpServers: {fixture: {command: process.execPath, args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER]}}}));
+	trustServers(dir, ['fixture']);
 	fs.writeFileSync(path.join(dir, '.claude/agents/crash-tester.md'), '---\nname: crash-tester\ndescription: Calls the fixture tools for the crash test.\n---\nCall the tools you are asked to call.\n');
 	fs.writeFileSync(path.join(dir, 'script.json'), JSON.stringify(SCRIPT));
 	return dir;

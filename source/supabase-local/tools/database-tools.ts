@@ -142,8 +142,30 @@ export function registerDatabaseTools(server: McpServer, context: ToolContext): 
 		},
 		async ({query, project_id}) => {
 			const project = await local.project(project_id);
-			const proof = await proveReadOnly(project.db, query, {timeoutMs: local.deadlines.readMs, bypassRls: await local.canBypassRls(project.db)});
+			const can = await local.capabilities(project.db);
+			// Proven or not, a read that cannot run as a least-privilege role does not run unasked.
+			if (!can.reader) return {read_only: false, reasons: [`${can.reason ?? 'no least-privilege reader'}; every call asks`]};
+			const proof = await proveReadOnly(project.db, query, {timeoutMs: local.deadlines.readMs, bypassRls: can.superuser});
 			return proof.readOnly ? {read_only: true} : {read_only: false, reasons: proof.reasons};
+		},
+	);
+
+	// What pgpair can promise on this connection, said once at start.
+	defineTool(
+		server,
+		context,
+		{
+			name: 'pgpair_capabilities',
+			description: 'pgpair internal: whether this database gives pgpair a sandbox for previews and a least-privilege reader.',
+			input: z.strictObject({project_id: projectId}),
+			annotations: READ_ONLY,
+		},
+		async ({project_id}) => {
+			// The embedded database always can; asking must not start it (start-up stays light).
+			if (local.host.kind === 'pglite') return {engine: 'pglite', sandbox: true, reader: true};
+			const project = await local.project(project_id);
+			const can = await local.capabilities(project.db);
+			return {engine: local.host.kind, sandbox: can.sandbox, reader: can.reader, ...(can.reason ? {reason: can.reason} : {})};
 		},
 	);
 
