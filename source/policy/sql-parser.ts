@@ -43,8 +43,24 @@ function assertLoaded(): void {
 	if (!loaded) throw new Error('The SQL parser is not loaded yet: await loadSqlParser() before classifying synchronously.');
 }
 
+/**
+ * One call's SQL is read by the classifier, the forbidden-action guard, the preview and the redaction: the last few
+ * parses are kept, so each text is parsed once. Results are treated as immutable by every reader.
+ */
+const RECENT_PARSES = 16;
+const recent = new Map<string, SqlParseResult>();
+
 /** Parses SQL into top-level statements. Never throws on bad SQL: the error comes back as data. */
 export function parseSql(sql: string): SqlParseResult {
+	const known = recent.get(sql);
+	if (known) return known;
+	const result = parseUncached(sql);
+	recent.set(sql, result);
+	if (recent.size > RECENT_PARSES) recent.delete(recent.keys().next().value!);
+	return result;
+}
+
+function parseUncached(sql: string): SqlParseResult {
 	assertLoaded();
 	if (sql.trim() === '') return {ok: false, error: {message: 'The SQL is empty.'}};
 	let tree: {stmts?: Array<{stmt?: JsonObject; stmt_location?: number; stmt_len?: number}>};
