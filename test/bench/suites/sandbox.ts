@@ -1,0 +1,112 @@
+/**
+ * Issue 15's benchmark: the preview of a typical migration on a 100 MB embedded database, measured in the sandbox
+ * (a copy-on-write clone in a worker thread), end to end as the app sees it — MCP call, clone boot, dumps, the
+ * migration, effects, diff. Also what the sandbox adds to memory: the server process's RSS before a preview and its
+ * peak while the clone lives (sampled every 5 ms; worker threads are part of the process).
+ */
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {Client} from '@modelcontextprotocol/sdk/client/index.js';
+import {InMemoryTransport} from '@modelcontextprotocol/sdk/inMemory.js';
+import type {CallToolResult} from '@modelcontextprotocol/sdk/types.js';
+import {createPreviewer} from '../../../source/preview/index.js';
+import {createSupabaseMcpServer} from '../../../source/supabase-local/server.js';
+import {createFreshDatabase} from '../../supabase-local/advisors/postgres-database.js';
+import type {BenchRow, BenchSuite} from '../types.js';
+
+const RUNS = 7;
+const TARGET = {max: 500};
+
+/** About 100 MB on disk: one wide table of a million rows and twenty small ones with RLS and policies. */
+const SETUP = [
+	`create table public.events (id bigserial primary key, owner uuid not null default gen_random_uuid(), kind text not null, payload text not null, created_at timestamptz not null default now())`,
+	...Array.from({length: 10}, () => `insert into public.events (kind, payload) select 'kind' || (g % 20), md5(g::text) || md5((g * 7)::text) from generate_series(1, 100000) g`),
+	...Array.from({length: 20}, (_, i) => `create table public.t${i} (id bigint generated always as identity primary key, owner uuid not null, title text not null); alter table public.t${i} enable row level security; create policy read_own on public.t${i} for select to authenticated using ((select auth.uid()) = owner); insert into public.t${i} (owner, title) select gen_random_uuid(), 'row ' || g from generate_series(1, 500) g`),
+	'checkpoint',
+];
+
+const MIGRATION = `alter table public.t7 add column priority int not null default 0;
+create index t7_priority on public.t7 (priority);
+create policy insert_own on public.t7 for insert to authenticated with check ((select auth.uid()) = owner);`;
+
+async function harness(options: {workspace: string; databaseUrl?: string}) {
+	const {server, close} = await createSupabaseMcpServer({...options, cacheDir: null});
+	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+	await server.connect(serverSide);
+	const client = new Client({name: 'pgpair-bench', version: '0.0.0'});
+	await client.connect(clientSide);
+	const call = async (name: string, args: Record<string, unknown>) => {
+		const result = (await client.callTool({name, arguments: args})) as CallToolResult;
+		return {isError: result.isError === true, content: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('')};
+	};
+	const names = new Set((await client.listTools()).tools.map((t) => t.name));
+	const previewer = createPreviewer({callServerTool: (_server, tool, args) => call(tool, args), hasServerTool: (_server, tool) => names.has(tool), workspaceRoot: options.workspace});
+	return {
+		async sql(query: string) {
+			const result = await call('execute_sql', {query});
+			if (result.isError) throw new Error(result.content);
+			return result.content;
+		},
+		async preview() {
+			const preview = await previewer({callId: 'bench', name: 'mcp__supabase__apply_migration', input: {name: 'bench', query: MIGRATION}}, new AbortController().signal);
+			if (!preview || preview.error || preview.kind === 'unavailable') throw new Error(`the preview failed: ${JSON.stringify(preview)}`);
+			return preview;
+		},
+		async close() {
+			await client.close();
+			await close();
+		},
+	};
+}
+
+async function measure(backend: string, options: {databaseUrl?: string}): Promise<BenchRow[]> {
+	const workspace = await mkdtemp(path.join(tmpdir(), 'pgpair-bench-sandbox-'));
+	const h = await harness({workspace, ...options});
+	try {
+		for (const statement of SETUP) await h.sql(statement);
+		const size = await h.sql(`select (pg_database_size(current_database()) / 1048576)::int as mb`);
+		const megabytes = Number(/"mb":(\d+)/.exec(size)?.[1] ?? 0);
+		await h.preview();
+		const latency: number[] = [];
+		const added: number[] = [];
+		for (let i = 0; i < RUNS; i++) {
+			global.gc?.();
+			const idle = process.memoryUsage().rss;
+			let peak = idle;
+			const sampler = setInterval(() => {
+				peak = Math.max(peak, process.memoryUsage().rss);
+			}, 5);
+			const started = performance.now();
+			await h.preview();
+			latency.push(performance.now() - started);
+			clearInterval(sampler);
+			added.push((peak - idle) / 2 ** 20);
+		}
+		return [
+			{metric: `preview of a typical migration, ${megabytes} MB database (${backend})`, unit: 'ms', samples: latency, target: TARGET},
+			{metric: `memory the sandbox adds while a preview runs (${backend}, peak RSS over idle)`, unit: 'MB', samples: added},
+		];
+	} finally {
+		await h.close();
+		await rm(workspace, {recursive: true, force: true});
+	}
+}
+
+const suite: BenchSuite = {
+	name: 'sandbox',
+	async run() {
+		const rows = await measure('PGlite clone', {});
+		const database = await createFreshDatabase('pgpair_bench_sandbox').catch(() => undefined);
+		if (database) {
+			try {
+				rows.push(...(await measure('Postgres rolled-back transaction', {databaseUrl: database.url})));
+			} finally {
+				await database.drop();
+			}
+		}
+		return rows;
+	},
+};
+
+export default suite;
