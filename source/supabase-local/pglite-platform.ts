@@ -150,6 +150,9 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 			// The live engine waits while the clone lives: the clone reads the live files lazily, so they must not move.
 			return exclusive(async () => {
 				const deadline = new Deadline(options.timeoutMs);
+				// Only the extensions in use: each one loaded costs the clone start-up time.
+				const installed = await engine.request<WireResult>({type: 'query', sql: 'select extname from pg_catalog.pg_extension'}, deadline.left(), 'Preparing the preview');
+				const extensions = [...new Set([...installed.rows.map((r) => String(r['extname'])), ...(options.extensions ?? [])])];
 				let storage: EngineStorage;
 				if (dataDir) {
 					// Everything the live engine holds in memory goes to its files first, so the clone sees all of it.
@@ -158,7 +161,7 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 				} else {
 					storage = {kind: 'memory', dump: await engine.request<ArrayBuffer>({type: 'dump'}, deadline.left(), 'Preparing the preview')};
 				}
-				const clone = new EngineClient({name: 'preview sandbox', open: {storage}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
+				const clone = new EngineClient({name: 'preview sandbox', open: {storage, extensions}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
 				try {
 					const runner = engineRunner(clone, () => deadline, 'The preview');
 					const sandbox: Sandbox = {

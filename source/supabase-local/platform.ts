@@ -49,7 +49,11 @@ export type Sandbox = SqlRunner & {
 	filesWritten(): Promise<string[] | undefined>;
 };
 
-export type SandboxOptions = {timeoutMs: number};
+export type SandboxOptions = {
+	timeoutMs: number;
+	/** Extensions the SQL under test creates, beyond those the database has installed (a clone loads only these). */
+	extensions?: readonly string[];
+};
 
 /** How long a call may take, per kind, from the environment (milliseconds). */
 export type Deadlines = {

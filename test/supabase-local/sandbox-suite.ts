@@ -18,8 +18,9 @@ export type SandboxEngine = {
 	cleanup(): Promise<void>;
 };
 
-const PREVIEW_MS = 4_000;
-const READ_MS = 3_000;
+// Generous: a clone boots in under a second on a quiet machine, several on a loaded CI box.
+const PREVIEW_MS = 15_000;
+const READ_MS = 5_000;
 
 /** Catalog, rows, sequences and large objects of the live database, as one comparable value. */
 async function liveState(client: SupabaseMcpTestClient): Promise<unknown> {

@@ -52,17 +52,22 @@ function memoryFiles(fs: EmscriptenFS): Set<string> {
 	return found;
 }
 
+/** The extensions pgpair ships, by SQL name: how to load each one's bundle. */
+const EXTENSIONS: Record<string, () => Promise<[string, unknown]>> = {
+	vector: async () => ['vector', (await import('@electric-sql/pglite-pgvector')).vector],
+	pgcrypto: async () => ['pgcrypto', (await import('@electric-sql/pglite/contrib/pgcrypto')).pgcrypto],
+	'uuid-ossp': async () => ['uuid_ossp', (await import('@electric-sql/pglite/contrib/uuid_ossp')).uuid_ossp],
+	pg_trgm: async () => ['pg_trgm', (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm],
+};
+
+export const SHIPPED_EXTENSIONS = Object.keys(EXTENSIONS);
+
 async function open(options: OpenOptions): Promise<void> {
-	const [{PGlite}, {vector}, {pgcrypto}, {uuid_ossp}, {pg_trgm}] = await Promise.all([
-		import('@electric-sql/pglite'),
-		import('@electric-sql/pglite-pgvector'),
-		import('@electric-sql/pglite/contrib/pgcrypto'),
-		import('@electric-sql/pglite/contrib/uuid_ossp'),
-		import('@electric-sql/pglite/contrib/pg_trgm'),
-	]);
+	const wanted = (options.extensions ?? SHIPPED_EXTENSIONS).filter((name) => name in EXTENSIONS);
+	const [{PGlite}, ...loaded] = await Promise.all([import('@electric-sql/pglite'), ...wanted.map((name) => EXTENSIONS[name]!())]);
 	const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 	const base: PGliteOptions = {
-		extensions: {vector, pgcrypto, uuid_ossp, pg_trgm},
+		extensions: Object.fromEntries(loaded) as PGliteOptions['extensions'],
 		parsers: {[INT8_OID]: parseInt8},
 		...(options.wasmModule ? {pgliteWasmModule: options.wasmModule as PGliteOptions['pgliteWasmModule']} : {}),
 		...(settings.length > 0 ? {startParams: [...(PGlite as unknown as {defaultStartParams: string[]}).defaultStartParams, ...settings]} : {}),

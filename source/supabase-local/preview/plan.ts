@@ -46,6 +46,8 @@ export type Plan = {
 	notPreviewed: string[];
 	error?: DryRunError;
 	mentioned?: {names: Set<string>; schemas: Set<string>};
+	/** Extensions the SQL creates (so a sandbox has them at hand). */
+	extensions: string[];
 };
 
 /** Names anywhere in a parse tree (tables, columns, constants alike); over-inclusion only costs a count. */
@@ -214,7 +216,7 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		try {
 			await prepareMigration('dry_run', query);
 		} catch (error) {
-			return {steps: [], notes: [], notPreviewed: [], error: toDryRunError(error)};
+			return {steps: [], notes: [], notPreviewed: [], extensions: [], error: toDryRunError(error)};
 		}
 	}
 	const lib = await libpgQuery();
@@ -223,7 +225,7 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		tree = (await lib.parse(query)) as typeof tree;
 	} catch {
 		// Postgres parses the whole text before running any of it: it will refuse it with its own error and position.
-		return {steps: [{sql: query, offset: 0, targets: []}], notes: [], notPreviewed: []};
+		return {steps: [{sql: query, offset: 0, targets: []}], notes: [], notPreviewed: [], extensions: []};
 	}
 	const bytes = Buffer.from(query, 'utf8');
 	const entries = tree.stmts ?? [];
@@ -262,7 +264,11 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		}
 		steps.push({sql, offset, targets: sampleTargets(lib, type, body as Node, sql)});
 	}
-	return {steps, notes, notPreviewed, mentioned: {names: namesIn(entries, new Set()), schemas: droppedSchemas(entries)}};
+	const extensions = entries.flatMap((entry) => {
+		const name = (entry.stmt?.CreateExtensionStmt as Node | undefined)?.extname;
+		return typeof name === 'string' ? [name] : [];
+	});
+	return {steps, notes, notPreviewed, extensions, mentioned: {names: namesIn(entries, new Set()), schemas: droppedSchemas(entries)}};
 }
 
 function shorten(text: string): string {

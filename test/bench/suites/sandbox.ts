@@ -66,7 +66,8 @@ async function measure(backend: string, options: {databaseUrl?: string}): Promis
 	try {
 		for (const statement of SETUP) await h.sql(statement);
 		const size = await h.sql(`select (pg_database_size(current_database()) / 1048576)::int as mb`);
-		const megabytes = Number(/"mb":(\d+)/.exec(size)?.[1] ?? 0);
+		// The rows come back inside an untrusted-data fence, JSON-escaped inside the tool's JSON.
+		const megabytes = Number(/mb\\?":\s*(\d+)/.exec(size)?.[1] ?? 0);
 		await h.preview();
 		const latency: number[] = [];
 		const added: number[] = [];
