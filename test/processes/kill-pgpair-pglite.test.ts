@@ -50,6 +50,21 @@ describe('killing pgpair while the embedded database is busy in a long query', (
 	}
 });
 
+describe('killing pgpair while a preview runs', () => {
+	// Issue 15: this preview spun at 100 % CPU without end, and its server outlived a killed pgpair.
+	it('SIGKILL while `copy … from stdin` is being previewed: gone within 5 s', {timeout: 120_000}, async () => {
+		const create = {name: 'mcp__supabase__apply_migration', input: {name: 'create_t', query: 'create table t (id int);'}};
+		const run = start({calls: [WARM_UP, create, {name: SQL, input: {query: 'copy t from stdin'}}], allow: [create.name]});
+		await run.callStarted(1, 60_000);
+		await waitFor(() => run.events().filter(e => e.type === 'tool_call_requested').length === 3, 'the copy to be previewed', 60_000);
+		run.server();
+
+		const {ms, exit} = await killAndWait(run, 'SIGKILL');
+		expect(exit).toEqual(expectedExit('SIGKILL'));
+		console.log(`SIGKILL during the preview of copy … from stdin: no process left after ${ms} ms`);
+	});
+});
+
 describe('killing pgpair while an edge function is being served and the database is busy', () => {
 	const deploy = {
 		name: 'mcp__supabase__deploy_edge_function',
