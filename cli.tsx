@@ -31,9 +31,10 @@ async function main(argv: string[]): Promise<number> {
 			process.stdout.write(`${PGPAIR_VERSION}\n`);
 			return 0;
 		case 'mcp': {
-			const {runSupabaseMcp} = await import('./source/supabase-local/stdio-main.js');
-			await runSupabaseMcp(command.argv);
-			return -1;
+			const {exitMcp, runSupabaseMcp} = await import('./source/supabase-local/stdio-main.js');
+			// Ends the process here: an open handle (a database socket, a function's process) must not keep the server alive.
+			exitMcp(await runSupabaseMcp(command.argv));
+			return new Promise<number>(() => undefined);
 		}
 
 		case 'replay':
@@ -79,8 +80,7 @@ async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
 
 main(process.argv.slice(2)).then(
 	code => {
-		// -1: a server that keeps running until its transport closes.
-		if (code >= 0) process.exitCode = code;
+		process.exitCode = code;
 	},
 	(error: unknown) => {
 		process.stderr.write(`pgpair: ${error instanceof Error ? error.message : String(error)}\n`);

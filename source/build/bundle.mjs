@@ -3,7 +3,8 @@
 // stays with tsc (`npm run typecheck`). Packages that ship WASM or data files stay external.
 import {build} from 'esbuild';
 
-const EXTERNAL = ['@electric-sql/*', 'libpg-query', 'pg-native', '@supabase/postgrest-typegen', 'deno', 'web-tree-sitter', '@anthropic-ai/sandbox-runtime'];
+// typescript: its CommonJS build reads __filename, which an ESM chunk does not have (deploy_edge_function failed).
+const EXTERNAL = ['@electric-sql/*', 'libpg-query', 'pg-native', '@supabase/postgrest-typegen', 'deno', 'typescript', 'web-tree-sitter', '@anthropic-ai/sandbox-runtime'];
 
 import fs from 'node:fs';
 

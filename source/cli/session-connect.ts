@@ -46,7 +46,7 @@ export function builtinServers(cliEntry: string, cwd: string, env: NodeJS.Proces
 	const serverEnv: Record<string, string> = {};
 	// Only what the server needs crosses over; the API key never reaches a tool server.
 	if (env['DATABASE_URL']) serverEnv['DATABASE_URL'] = env['DATABASE_URL'];
-	return {supabase: {type: 'stdio', command: process.execPath, args: [cliEntry, 'mcp', '--workspace', cwd], env: serverEnv, cwd}};
+	return {supabase: {type: 'stdio', command: process.execPath, args: [cliEntry, 'mcp', '--workspace', cwd], env: serverEnv, cwd, parentDeathSignal: 'TERM'}};
 }
 
 export async function connect(record: SessionRecord): Promise<ConnectedSession> {

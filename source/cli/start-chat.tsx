@@ -14,8 +14,10 @@ import {createApprovalGate} from './approval-gate.js';
 import {loadPermissions} from './permissions.js';
 import {deferredRunner} from './deferred-runner.js';
 import {lazyServerStatus} from './server-status.js';
-import {connectSession, openSessionRecord, setupSession} from './session-setup.js';
+import {connectSession, openSessionRecord} from './session-setup.js';
 import {sandboxHandle, type SandboxStatus} from '../tools/local/sandbox.js';
+import type {ConnectedSession} from './session-connect.js';
+import {handleTerminationSignals} from './shutdown.js';
 
 const QUIT_GRACE_MS = 300;
 
@@ -55,13 +57,33 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	if (args.print) {
 		const {runHeadless} = await import('./headless.js');
 		if (bashSandbox) for (const line of sandboxNotices(await bashSandbox.start())) process.stderr.write(`pgpair: ${line}\n`);
-		const setup = await setupSession(sessionContext);
-		try {
-			return await runHeadless(setup, args.prompt!, args.outputFormat, {stdout: text => process.stdout.write(text), stderr: text => process.stderr.write(text)});
-		} finally {
-			await setup.close();
+		const record = await openSessionRecord(sessionContext);
+		let connected: ConnectedSession | undefined;
+		const closeAll = async () => {
+			await (connected ? connected.close() : record.closeTranscript());
 			await bashSandbox?.close();
+		};
+		const signals = handleTerminationSignals({
+			store: record.store,
+			runner: () => connected?.runner,
+			mcp: () => connected?.mcp,
+			close: closeAll,
+		});
+		let code: number;
+		try {
+			connected = await connectSession(record);
+			code = await runHeadless(Object.assign(record, connected), args.prompt!, args.outputFormat, {stdout: text => process.stdout.write(text), stderr: text => process.stderr.write(text)});
+		} catch (error) {
+			signals.remove();
+			await closeAll();
+			throw error;
 		}
+
+		signals.remove();
+		// The turn ended because of a termination signal: its handler closes the session and ends the process.
+		if (signals.signal) return new Promise<number>(() => undefined);
+		await closeAll();
+		return code;
 	}
 
 	const record = await openSessionRecord(sessionContext);
@@ -74,13 +96,16 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 
 	const startDemo = async (): Promise<Runner> => {
 		const {DEMO_PROMPT, DEMO_SCRIPT} = await import('./demo-script.js');
-		const demo = await (await connecting).startDemo(DEMO_SCRIPT);
+		demo = await (await connecting).startDemo(DEMO_SCRIPT);
 		void demo.submitPrompt(DEMO_PROMPT);
 		return demo;
 	};
 
 	let closing: Promise<void> | undefined;
 	const close = async () => (closing ??= connecting.then(async c => c.close(), () => record.closeTranscript()).finally(async () => bashSandbox?.close()));
+	let connected: ConnectedSession | undefined;
+	void connecting.then(c => (connected = c), () => undefined);
+	let demo: Runner | undefined;
 
 	const instance = render(
 		<App
@@ -110,6 +135,15 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 			for (const text of sandboxNotices(status)) record.store.append({type: 'notice_shown', level: status.state === 'ready' ? 'warning' : 'error', text});
 		});
 	}
+	const signals = handleTerminationSignals({
+		store: record.store,
+		runner: () => (demo?.isBusy() ? demo : connected?.runner),
+		mcp: () => connected?.mcp,
+		close,
+		releaseTerminal() {
+			instance.unmount();
+		},
+	});
 
 	// After the first frame: start the tool servers, then say what is missing, if anything.
 	void connecting.then(
@@ -129,6 +163,9 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	);
 
 	await instance.waitUntilExit();
+	// A termination signal unmounted the app: its handler finishes the shutdown and ends the process.
+	if (signals.signal) return new Promise<number>(() => undefined);
+	signals.remove();
 	// The transcript is closed synchronously first; tool servers get a moment to shut down and then
 	// finish on their own (their stdin is closed), so quitting never waits on a database flush.
 	record.closeTranscript();

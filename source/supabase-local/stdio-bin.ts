@@ -1,9 +1,6 @@
-import {runSupabaseMcp} from './stdio-main.js';
+import {exitMcp, runSupabaseMcp} from './stdio-main.js';
 
-runSupabaseMcp(process.argv.slice(2)).then(
-	() => process.exit(0),
-	(error: unknown) => {
-		process.stderr.write(`${(error as Error).message}\n`);
-		process.exit(1);
-	},
-);
+runSupabaseMcp(process.argv.slice(2)).then(exitMcp, (error: unknown) => {
+	process.stderr.write(`${(error as Error).message}\n`);
+	process.exit(1);
+});

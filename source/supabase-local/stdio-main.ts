@@ -1,6 +1,8 @@
 import path from 'node:path';
 import {StdioServerTransport} from '@modelcontextprotocol/sdk/server/stdio.js';
 import {createSupabaseMcpServer, type SupabaseMcpServerOptions} from './server.js';
+import {watchParent} from '../process/parent-watchdog.js';
+import {dieBy, TERMINATION_SIGNALS, type TerminationSignal} from '../process/termination.js';
 
 const USAGE =
 	'usage: pgpair mcp [--read-only] [--db <postgres-url>] [--data-dir <dir>] [--workspace <dir>] [--functions-port <port>]';
@@ -46,36 +48,55 @@ export function parseMcpArguments(argv: string[], env: NodeJS.ProcessEnv = proce
 	return options;
 }
 
+/** How long a clean shutdown may take (closing the database, stopping Deno) before the process is killed. */
+export const SHUTDOWN_GRACE_MS = 2000;
+
+export type McpExit = {code: number} | {signal: TerminationSignal};
+
 /**
- * Serves the local Supabase MCP server over stdio until the client goes away. stdout carries the protocol only;
- * anything for people goes to stderr.
+ * Serves the local Supabase MCP server over stdio until the client goes away: stdin ends, a termination signal
+ * arrives, or the client process dies (noticed by a watchdog thread, since a busy database can hold the main
+ * thread for minutes). Every way out is bounded by SHUTDOWN_GRACE_MS. stdout carries the protocol only; anything
+ * for people goes to stderr.
  */
-export async function runSupabaseMcp(argv: string[]): Promise<void> {
-	const options = parseMcpArguments(argv);
-	const {server, close} = await createSupabaseMcpServer(options);
-	const transport = new StdioServerTransport();
-	let closing: Promise<void> | undefined;
-	// close() fires transport.onclose synchronously, which calls back in here: the promise must exist
-	// before close() runs, or shutdown recurses until the stack overflows.
-	const shutdown = (): Promise<void> => {
-		if (closing) return closing;
-		let done!: () => void;
-		closing = new Promise<void>(resolve => {
-			done = resolve;
+export async function runSupabaseMcp(argv: string[]): Promise<McpExit> {
+	// First, before anything slow loads: the client may die while the database is still starting.
+	let finish: (why: McpExit) => void = () => undefined;
+	const watchdog = watchParent({graceMs: SHUTDOWN_GRACE_MS, onParentGone: () => finish({code: 0})});
+	try {
+		const options = parseMcpArguments(argv);
+		const {server, close} = await createSupabaseMcpServer(options);
+		const transport = new StdioServerTransport();
+		return await new Promise<McpExit>((resolve) => {
+			let ending: McpExit | undefined;
+			finish = (why) => {
+				// close() fires transport.onclose synchronously, which calls back in here: only the first call counts.
+				if (ending) return;
+				ending = why;
+				const deadline = setTimeout(() => resolve(why), SHUTDOWN_GRACE_MS);
+				void close()
+					.catch(() => undefined)
+					.finally(() => {
+						clearTimeout(deadline);
+						resolve(why);
+					});
+			};
+			transport.onclose = () => finish({code: 0});
+			process.stdin.once('end', () => finish({code: 0}));
+			process.stdin.once('close', () => finish({code: 0}));
+			for (const signal of TERMINATION_SIGNALS) process.once(signal, () => finish(ending ?? {signal}));
+			server.connect(transport).catch((error: unknown) => {
+				process.stderr.write(`pgpair mcp: ${(error as Error).message}\n`);
+				finish({code: 1});
+			});
 		});
-		void close().catch(() => undefined).finally(done);
-		return closing;
-	};
-	await new Promise<void>((resolve) => {
-		const finish = () => void shutdown().finally(resolve);
-		transport.onclose = finish;
-		process.stdin.once('end', finish);
-		process.stdin.once('close', finish);
-		process.once('SIGINT', finish);
-		process.once('SIGTERM', finish);
-		server.connect(transport).catch((error: unknown) => {
-			process.stderr.write(`pgpair mcp: ${(error as Error).message}\n`);
-			finish();
-		});
-	});
+	} finally {
+		watchdog.stop();
+	}
+}
+
+/** Ends the process the way `runSupabaseMcp` says it should, whatever handles are still open. */
+export function exitMcp(exit: McpExit): void {
+	if ('signal' in exit) dieBy(exit.signal);
+	else process.exit(exit.code);
 }

@@ -5,7 +5,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type StdioServerConfig = {type: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd?: string};
+export type StdioServerConfig = {
+	type: 'stdio';
+	command: string;
+	args: string[];
+	env: Record<string, string>;
+	cwd?: string;
+	/**
+	 * What the kernel sends the server when pgpair dies (Linux). SIGKILL unless the server watches its parent and
+	 * escalates by itself, as pgpair's own does: then SIGTERM, so it can close its database cleanly when it is free to.
+	 */
+	parentDeathSignal?: 'KILL' | 'TERM';
+};
 export type HttpServerConfig = {type: 'http'; url: string; headers: Record<string, string>};
 export type McpServerConfig = StdioServerConfig | HttpServerConfig;
 

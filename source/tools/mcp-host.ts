@@ -4,10 +4,11 @@
  * the next call starts it again, so one crash never ends the session.
  */
 import {Client} from '@modelcontextprotocol/sdk/client/index.js';
-import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
+import {getDefaultEnvironment, StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
 import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js';
 import type {ToolDefinition, ToolResult} from '../core/ports.js';
+import {boundToParent} from '../process/parent-death.js';
 import type {McpServerConfig} from './mcp-config.js';
 
 export type ToolAnnotations = {readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean};
@@ -29,12 +30,18 @@ export function parseMcpToolName(name: string): {server: string; tool: string} |
 }
 
 const CALL_TIMEOUT_MS = 10 * 60_000;
+/** How long a server may take to exit after its stdin closes before it is killed. */
+export const CLOSE_GRACE_MS = 2000;
 
 class ServerConnection {
 	client: Client | undefined;
 	status: ServerStatus;
 	tools: McpTool[] = [];
 	private connecting: Promise<void> | undefined;
+	/** The server's processes that have not exited yet (stdio servers): what `kill` ends. */
+	private readonly processes = new Set<{pid: number}>();
+	/** Set by `close`: no call may start the server again (a late checklist look-up during shutdown). */
+	private closing: Promise<void> | undefined;
 
 	constructor(
 		readonly name: string,
@@ -45,6 +52,7 @@ class ServerConnection {
 	}
 
 	async connect(): Promise<void> {
+		if (this.closing) throw new Error(`MCP server "${this.name}" was closed: pgpair is shutting down.`);
 		this.connecting ??= this.doConnect().finally(() => {
 			this.connecting = undefined;
 		});
@@ -90,13 +98,25 @@ class ServerConnection {
 			return new StreamableHTTPClientTransport(new URL(this.config.url), {requestInit: {headers: this.config.headers}});
 		}
 
+		// The SDK starts the server with its default environment plus the configured one; the command is looked up there.
+		const env = {...this.config.env};
+		const line = boundToParent(
+			{command: this.config.command, args: this.config.args},
+			{signal: this.config.parentDeathSignal ?? 'KILL', env: {...getDefaultEnvironment(), ...env}, ...(this.config.cwd ? {cwd: this.config.cwd} : {})},
+		);
 		const transport = new StdioClientTransport({
-			command: this.config.command,
-			args: this.config.args,
-			env: {...this.config.env},
+			command: line.command,
+			args: line.args,
+			env,
 			...(this.config.cwd ? {cwd: this.config.cwd} : {}),
 			stderr: 'pipe',
 		});
+		// Registered as soon as the process runs, before the MCP handshake: a shutdown may come while it starts.
+		const start = transport.start.bind(transport);
+		transport.start = async () => {
+			await start();
+			this.watchProcess(transport);
+		};
 		transport.stderr?.on('data', (chunk: Buffer) => {
 			for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.log(`[${this.name}] ${line}`);
 		});
@@ -119,11 +139,56 @@ class ServerConnection {
 		}
 	}
 
-	async close(): Promise<void> {
-		const client = this.client;
-		this.client = undefined;
-		this.status = {...this.status, state: 'stopped'};
-		await client?.close().catch(() => undefined);
+	/** Remembers the server's pid until its process has exited, so `kill` never hits a reused pid. */
+	private watchProcess(transport: StdioClientTransport): void {
+		const pid = transport.pid;
+		if (!pid) return;
+		const owned = {pid};
+		this.processes.add(owned);
+		// The client set onclose in connect(); it runs when the process has exited and its pipes are closed.
+		const onclose = transport.onclose;
+		transport.onclose = () => {
+			this.processes.delete(owned);
+			onclose?.();
+		};
+	}
+
+	/** Closes stdin (the server's cue to exit); what still runs after `graceMs` is killed. Later calls wait for the first. */
+	async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+		this.closing ??= this.closeWithin(graceMs);
+		return this.closing;
+	}
+
+	private async closeWithin(graceMs: number): Promise<void> {
+		const closing = async () => {
+			// A server still starting is closed once it has started (or failed to).
+			await this.connecting?.catch(() => undefined);
+			const client = this.client;
+			this.client = undefined;
+			this.status = {...this.status, state: 'stopped'};
+			await client?.close().catch(() => undefined);
+		};
+
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([
+			closing(),
+			new Promise(resolve => {
+				timer = setTimeout(resolve, graceMs);
+			}),
+		]);
+		clearTimeout(timer);
+		this.kill();
+	}
+
+	/** SIGKILL for the server's process, if it still runs. */
+	kill(): void {
+		for (const {pid} of this.processes) {
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+		}
 	}
 }
 
@@ -151,7 +216,10 @@ export type McpHost = {
 	callReadOnly(name: string, input: unknown, signal: AbortSignal): Promise<ToolResult>;
 	/** Whether reads for this server go to a read-only twin. */
 	hasReadOnlyTwin(server: string): boolean;
-	close(): Promise<void>;
+	/** Closes every server; one that has not exited `graceMs` after its stdin closed is killed. */
+	close(graceMs?: number): Promise<void>;
+	/** Kills every server process that still runs, now (the last step of a shutdown that ran out of time). */
+	kill(): void;
 };
 
 export type McpHostOptions = {
@@ -200,8 +268,11 @@ export function createMcpHost(servers: Record<string, McpServerConfig>, log: Log
 			return guarded(connection, parsed.tool, input, signal);
 		},
 		hasReadOnlyTwin: server => twins.has(server),
-		async close() {
-			await Promise.allSettled([...connections.values(), ...twins.values()].map(async c => c.close()));
+		async close(graceMs) {
+			await Promise.allSettled([...connections.values(), ...twins.values()].map(async c => c.close(graceMs)));
+		},
+		kill() {
+			for (const connection of [...connections.values(), ...twins.values()]) connection.kill();
 		},
 	};
 }

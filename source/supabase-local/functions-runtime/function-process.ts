@@ -1,5 +1,6 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import http from 'node:http';
+import {boundToParent} from '../../process/parent-death.js';
 import {CONTROL_PREFIX} from './bootstrap-sources.js';
 import type {MaterialisedFunction} from './materialise.js';
 
@@ -38,10 +39,11 @@ export class FunctionProcess {
 	constructor(options: FunctionProcessOptions) {
 		this.#options = options;
 		const {fn} = options;
-		// stdin stays an open pipe: the bootstrap exits when it closes, so the process dies with pgpair.
-		this.#child = spawn(
-			options.deno,
-			[
+		// Killed by the kernel when this server dies (see parent-death.ts); where that is not available, stdin stays
+		// an open pipe and the bootstrap exits when it closes.
+		const line = boundToParent({
+			command: options.deno,
+			args: [
 				'run',
 				'--no-lock',
 				'--no-remote',
@@ -53,8 +55,8 @@ export class FunctionProcess {
 				'--v8-flags=--max-old-space-size=256',
 				fn.main,
 			],
-			{cwd: fn.filesDirectory, env: options.env, stdio: ['pipe', 'pipe', 'pipe']},
-		);
+		}, {env: options.env, cwd: fn.filesDirectory});
+		this.#child = spawn(line.command, line.args, {cwd: fn.filesDirectory, env: options.env, stdio: ['pipe', 'pipe', 'pipe']});
 		this.#child.stdin!.on('error', () => {});
 		this.exited = new Promise((resolve) => {
 			this.#child.once('close', (code, signal) => {

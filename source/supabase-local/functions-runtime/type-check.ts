@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process';
 import {pathToFileURL} from 'node:url';
+import {boundToParent} from '../../process/parent-death.js';
 import type {MaterialisedFunction} from './materialise.js';
 
 /**
@@ -84,11 +85,9 @@ export type CheckOptions = {deno: string; denoDir: string; timeoutMs?: number};
 /** `deno check` of the entrypoint's module graph; an empty list means it type-checks. */
 export async function denoCheck(fn: MaterialisedFunction, options: CheckOptions): Promise<string[]> {
 	const args = ['check', '--quiet', '--no-lock', '--no-remote', '--config', fn.config, fn.entrypoint];
-	const child = spawn(options.deno, args, {
-		cwd: fn.directory,
-		env: baseDenoEnv(options.denoDir, registryEnv()),
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const env = baseDenoEnv(options.denoDir, registryEnv());
+	const line = boundToParent({command: options.deno, args}, {env, cwd: fn.directory});
+	const child = spawn(line.command, line.args, {cwd: fn.directory, env, stdio: ['ignore', 'pipe', 'pipe']});
 	let output = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

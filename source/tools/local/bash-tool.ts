@@ -1,5 +1,7 @@
 import {spawn} from 'node:child_process';
 import {z} from 'zod';
+import {boundToParent} from '../../process/parent-death.js';
+import {trackProcessGroup} from '../../process/process-groups.js';
 import {defineTool, fail, ok} from './local-tool.js';
 
 export const BASH_DEFAULT_TIMEOUT_MS = 120_000;
@@ -38,8 +40,11 @@ export const bashTool = defineTool({
 			}
 		}
 
-		// Its own process group, so a timeout or Esc can kill everything the command started, not just bash.
-		const child = spawn('bash', ['-c', commandLine], {cwd: workspace.root, env: withSafeGit(env), detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+		// Its own process group, so a timeout or Esc can kill everything the command started, not just bash; the
+		// group is killed when pgpair exits, and bash is killed by the kernel if pgpair dies.
+		const line = boundToParent({command: 'bash', args: ['-c', commandLine]}, {env, cwd: workspace.root});
+		const child = spawn(line.command, line.args, {cwd: workspace.root, env: withSafeGit(env), detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+		const untrack = child.pid === undefined ? () => undefined : trackProcessGroup(child.pid);
 		const output = new HeadTailBuffer(BASH_MAX_OUTPUT_CHARS);
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.append(chunk));
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.append(chunk));
@@ -88,6 +93,7 @@ export const bashTool = defineTool({
 		signal.removeEventListener('abort', onAbort);
 		for (const timer of timers) clearTimeout(timer);
 		sandbox?.afterCommand();
+		untrack();
 		if ('error' in ended) return fail(`Could not start bash: ${ended.error.message}`);
 
 		const text = output.text();
