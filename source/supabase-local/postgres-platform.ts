@@ -22,10 +22,58 @@ export type PostgresHostOptions = {
 };
 
 /**
- * Set on every connection pgpair opens. A backend busy in a long statement notices within seconds that its client
- * has gone (Postgres 14+), so killing pgpair never leaves a query running on the server.
+ * Given at the start of every connection pgpair opens (so `reset all` keeps it): a backend busy in a long statement
+ * notices within a second that its client has gone (Postgres 14+), so killing pgpair never leaves a query running.
  */
-export const CONNECTION_SETTINGS = `set client_connection_check_interval = 2000`;
+const CHECK_CLIENT = '-c client_connection_check_interval=1000';
+
+/**
+ * The URL with pgpair's startup options joined to any the URL carries (node-postgres lets the URL's own
+ * `options` win over a separate setting, so they must travel in the URL). Older servers reject the setting.
+ */
+export function withConnectionSettings(url: string, supported: boolean): string {
+	if (!supported) return url;
+	try {
+		const parsed = new URL(url);
+		const existing = parsed.searchParams.get('options');
+		parsed.searchParams.set('options', existing ? `${existing} ${CHECK_CLIENT}` : CHECK_CLIENT);
+		return parsed.toString();
+	} catch {
+		return url;
+	}
+}
+
+/** Whether the server knows client_connection_check_interval (Postgres 14+); asked once per server. */
+const settingSupport = new Map<string, Promise<boolean>>();
+async function supportsConnectionSettings(url: string): Promise<boolean> {
+	const key = (() => {
+		try {
+			const u = new URL(url);
+			return `${u.hostname}:${u.port}`;
+		} catch {
+			return url;
+		}
+	})();
+	let known = settingSupport.get(key);
+	if (!known) {
+		known = (async () => {
+			const {default: pg} = await import('pg');
+			const client = new pg.Client({connectionString: url});
+			client.on('error', () => {});
+			try {
+				await client.connect();
+				const {rows} = await client.query(`select count(*)::int as n from pg_catalog.pg_settings where name = 'client_connection_check_interval'`);
+				return rows[0]?.n === 1;
+			} catch {
+				return false;
+			} finally {
+				await client.end().catch(() => {});
+			}
+		})();
+		settingSupport.set(key, known);
+	}
+	return known;
+}
 
 /** After a cancel, how long a statement may take to stop before its backend is terminated. */
 const CANCEL_GRACE_MS = 2_000;
@@ -90,27 +138,23 @@ async function pgTypes() {
 
 async function createPool(url: string): Promise<Pool> {
 	const {default: pg} = await import('pg');
-	const pool = new pg.Pool({connectionString: url, max: 4, types: await pgTypes(), idleTimeoutMillis: 10_000});
+	const connectionString = withConnectionSettings(url, await supportsConnectionSettings(url));
+	const pool = new pg.Pool({connectionString, max: 4, types: await pgTypes(), idleTimeoutMillis: 10_000});
 	// An idle client losing its connection must not crash the server; the next query reconnects.
 	pool.on('error', () => {});
-	pool.on('connect', (client) => {
-		// Postgres before 14 has no such setting; nothing else to do there.
-		client.query(CONNECTION_SETTINGS).catch(() => {});
-	});
 	return pool;
 }
 
 /** A connection of its own, outside the pool (the sandbox, the shim, administration). */
 async function dedicatedClient(url: string, scrub: (error: unknown) => Error): Promise<Client> {
 	const {default: pg} = await import('pg');
-	const client = new pg.Client({connectionString: url, types: await pgTypes()});
+	const client = new pg.Client({connectionString: withConnectionSettings(url, await supportsConnectionSettings(url)), types: await pgTypes()});
 	client.on('error', () => {});
 	try {
 		await client.connect();
 	} catch (error) {
 		throw scrub(error);
 	}
-	await client.query(CONNECTION_SETTINGS).catch(() => {});
 	return client;
 }
 
@@ -166,7 +210,7 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 	// The shim runs on a connection of its own before the pool exists, so pooled sessions start with its settings.
 	{
 		const {default: pg} = await import('pg');
-		const client = new pg.Client({connectionString: url});
+		const client = new pg.Client({connectionString: withConnectionSettings(url, await supportsConnectionSettings(url))});
 		client.on('error', () => {});
 		try {
 			await client.connect();
@@ -181,15 +225,20 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 	}
 	const pool = await createPool(url);
 	const admin = async () => clientRunner(pool, scrub);
+	// Connections in use, so that closing does not wait for a statement that may run for minutes.
+	const busy = new Set<PoolClient | Client>();
 	const checkout = async () => {
 		try {
-			return await pool.connect();
+			const client = await pool.connect();
+			busy.add(client);
+			return client;
 		} catch (error) {
 			throw scrub(error);
 		}
 	};
 	// Returns the connection clean: nothing left open, no role or setting changed by the SQL that ran on it.
 	const giveBack = async (client: PoolClient) => {
+		busy.delete(client);
 		let broken = false;
 		await client.query('rollback').catch(() => {
 			broken = true;
@@ -247,6 +296,7 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 		},
 		async sandbox(fn, options) {
 			const client = await dedicatedClient(url, scrub);
+			busy.add(client);
 			try {
 				return await withDeadline(client, admin, options.timeoutMs, async () => {
 					await client.query('begin');
@@ -275,12 +325,16 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 				throw error instanceof DeadlineError ? error : scrub(error);
 			} finally {
 				// Never committed; closing the connection also ends session-level locks and settings.
+				busy.delete(client);
 				await client.query('rollback').catch(() => {});
 				await client.end().catch(() => {});
 			}
 		},
 		async close() {
-			await pool.end();
+			// A statement still running is cut off: its socket closes, and the backend notices (client check) and ends.
+			for (const client of busy) (client as unknown as {connection?: {stream?: {destroy(): void}}}).connection?.stream?.destroy();
+			busy.clear();
+			await pool.end().catch(() => {});
 		},
 	};
 }
@@ -336,7 +390,7 @@ export function createPostgresHost(options: PostgresHostOptions): PlatformHost {
 
 	async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 		const {default: pg} = await import('pg');
-		const client = new pg.Client({connectionString: url});
+		const client = new pg.Client({connectionString: withConnectionSettings(url, await supportsConnectionSettings(url))});
 		client.on('error', () => {});
 		try {
 			await client.connect();
