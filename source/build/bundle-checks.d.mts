@@ -16,6 +16,7 @@ export declare function findSelfLocatingInputs(
 export declare function externalPackages(metafile: Metafile): string[];
 export declare function runtimeDependencyProblems(metafile: Metafile, packageJson: PackageJson): string[];
 export declare function enginesProblems(range: string, packages: PackageJson[]): string[];
+export declare function admits(range: string, version: string): boolean;
 export declare function inlinedPackageJsons(metafile: Metafile, readFile: (input: string) => string): PackageJson[];
 export declare function dependencyClosure(fromDir: string, names: string[], readJson: (file: string) => PackageJson | undefined): PackageJson[];
 export declare function bundleProblems(options: {

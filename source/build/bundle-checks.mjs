@@ -152,6 +152,11 @@ export function enginesProblems(range, packages) {
 	return problems;
 }
 
+/** Whether the Node `version` is one the engines `range` admits. */
+export function admits(range, version) {
+	return semver.satisfies(version, range);
+}
+
 /** package.json of every package inlined into the bundle. */
 export function inlinedPackageJsons(metafile, readFile) {
 	const seen = new Map();

