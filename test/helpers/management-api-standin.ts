@@ -143,11 +143,14 @@ export async function startManagementApiStandin(databaseUrl: string): Promise<Ma
 		await client.query(`
 			create schema if not exists supabase_migrations;
 			create table if not exists supabase_migrations.schema_migrations (version text primary key, name text, statements text[]);
+			-- Roles are shared by the whole server: created once, with its grant, in one transaction.
 			do $$ begin
-				create role ${READ_ONLY_ROLE} nologin;
-			exception when duplicate_object then null;
+				if not exists (select from pg_roles where rolname = '${READ_ONLY_ROLE}') then
+					create role ${READ_ONLY_ROLE} nologin;
+					grant pg_read_all_data to ${READ_ONLY_ROLE};
+				end if;
+			exception when duplicate_object or unique_violation then null;
 			end $$;
-			grant pg_read_all_data to ${READ_ONLY_ROLE};
 		`);
 	});
 
