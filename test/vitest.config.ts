@@ -9,7 +9,7 @@ export default defineConfig({
 		// PGlite boots take seconds on 2 cores; generous per-test budgets, never fixed sleeps.
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
-		globalSetup: ['test/helpers/global-postgres.ts'],
+		globalSetup: ['test/helpers/global-postgres.ts', 'test/helpers/global-release.ts'],
 		// The app under test must draw as in a person's terminal: Ink (is-in-ci) prints only the last frame when
 		// CI is set, which CI machines do. Test workers and the processes they start see CI=false.
 		// Trust decisions for .mcp.json servers (source/tools/mcp-trust.ts) go to a folder of the test run, not the

@@ -45,7 +45,7 @@ function safeFileName(name: string): string {
 }
 
 type TypeScriptModule = typeof import('typescript');
-let typescript: Promise<TypeScriptModule | undefined> | undefined;
+let typescript: Promise<TypeScriptModule | Error> | undefined;
 
 /**
  * Syntax errors per file, found with the TypeScript compiler's parser (no type checking: Deno resolves imports
@@ -54,7 +54,8 @@ let typescript: Promise<TypeScriptModule | undefined> | undefined;
 export async function findSyntaxErrors(files: EdgeFunctionFile[]): Promise<string[]> {
 	typescript ??= import('typescript').then(
 		(module) => ((module as {default?: TypeScriptModule}).default ?? module) as TypeScriptModule,
-		() => undefined,
+		// Kept, not swallowed: "not installed" and "installed but failed to load" need different fixes.
+		(error: unknown) => (error instanceof Error ? error : new Error(String(error))),
 	);
 	const ts = await typescript;
 	const errors: string[] = [];
@@ -68,7 +69,10 @@ export async function findSyntaxErrors(files: EdgeFunctionFile[]): Promise<strin
 			continue;
 		}
 		if (!/\.(?:[cm]?[jt]sx?)$/.test(file.name)) continue;
-		if (!ts) throw new Error('Cannot check the function for syntax errors: the "typescript" package is not installed.');
+		if (ts instanceof Error) {
+			const missing = (ts as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
+			throw new Error(`Cannot check the function for syntax errors: the "typescript" package ${missing ? 'is not installed' : `failed to load (${ts.message})`}.`);
+		}
 		const output = ts.transpileModule(file.content, {
 			fileName: file.name,
 			reportDiagnostics: true,

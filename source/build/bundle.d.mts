@@ -1,0 +1,16 @@
+import type {BuildResult, Metafile} from 'esbuild';
+
+export declare const EXTERNAL: string[];
+
+export declare class BundleRefused extends Error {
+	problems: string[];
+	constructor(problems: string[]);
+}
+
+export declare function bundle(options?: {
+	outdir?: string;
+	external?: string[];
+	packageJson?: Record<string, any>;
+	write?: boolean;
+	logLevel?: 'silent' | 'error' | 'warning';
+}): Promise<BuildResult & {metafile: Metafile}>;
