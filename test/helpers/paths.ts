@@ -19,7 +19,9 @@ export function tempWorkspace(prefix = 'pgpair-test-'): string {
 export function writeFixtureMcpConfig(dir: string, env: Record<string, string> = {}): string {
 	const file = path.join(dir, '.mcp.json');
 	fs.writeFileSync(file, JSON.stringify({mcpServers: {fixture: {command: process.execPath, args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER], env}}}));
-	// As the person would with `pgpair trust`: a new .mcp.json server does not start untrusted.
+	// As the person would with `pgpair trust`: a new .mcp.json server does not start untrusted. Tests run pgpair
+	// with the test run's XDG_CONFIG_HOME or with HOME set to the workspace; both learn the trust.
 	trustServers(dir, ['fixture']);
+	trustServers(dir, ['fixture'], {HOME: dir});
 	return file;
 }

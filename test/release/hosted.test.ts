@@ -82,9 +82,13 @@ describe('a hosted project through the official Supabase MCP server', () => {
 		api.requests.length = 0;
 	});
 
-	it('runs the reads, sends their answers to the model, and denies the drop without running it', async () => {
+	it('runs the reads through the read-only server, sends their answers to the model, and denies the drop without running it', async () => {
 		const dir = workspace(pkg, 'hosted');
 		writeHostedConfig(dir, officialBin);
+		// A new .mcp.json server starts only once trusted, as a person would with the installed command.
+		const trust = await runPgpair(pkg, ['trust', '--yes'], {cwd: dir, env: {}, timeoutMs: 60_000});
+		expect(trust.status).toBe(0);
+		expect(trust.stdout).toMatch(/supabase: runs .*mcp-server-supabase/);
 		const model = await startScriptedServer({
 			turns: [
 				{text: 'Looking at the tables.', tool_calls: [{id: 'toolu_h1', name: 'mcp__supabase__list_tables', input: {schemas: ['public']}}]},
@@ -101,6 +105,8 @@ describe('a hosted project through the official Supabase MCP server', () => {
 			});
 			expect(run.status).toBe(0);
 			expect(run.stderr).toMatch(/denied mcp__supabase__execute_sql: .*headless/);
+			// A hosted project is production unless the person says otherwise, and pgpair says what it can promise there.
+			expect(run.stderr).toMatch(/supabase is a hosted Supabase project, treated as production/);
 
 			// Classified like the local server's calls: the same tool names, the same verdicts.
 			const events = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; callId?: string; name?: string; classification?: {class: string}; decision?: string});
@@ -122,16 +128,17 @@ describe('a hosted project through the official Supabase MCP server', () => {
 			const dropped = resultSent(model, 'toolu_h3');
 			expect(dropped.isError).toBe(true);
 
-			// What reached the "hosted project": the two reads, with the right token, and no drop. pgpair's checklist
-			// also looks things up there on its own (advisors, functions, and SQL it wraps in a read-only transaction).
+			// What reached the "hosted project": only read-only requests (the model's reads and pgpair's own look-ups,
+			// all through the server's read-only mode), with the right token, and no drop.
 			const sql = api.requests.filter(r => r.path.endsWith('/database/query'));
 			expect(sql.every(r => r.authorized && r.status === 201)).toBe(true);
+			expect(sql.every(r => r.readOnly)).toBe(true);
 			const queries = sql.map(r => (r.body as {query: string}).query);
-			const fromModel = queries.filter(q => !q.startsWith('begin read only;'));
-			expect(fromModel).toHaveLength(2);
-			expect(sql.find(r => (r.body as {query: string}).query === fromModel[0])!.readOnly).toBe(true);
-			expect(fromModel[1]).toBe('select body from public.notes');
+			expect(queries).toContain('select body from public.notes');
 			expect(JSON.stringify(api.requests)).not.toMatch(/drop table/i);
+			// pgpair's own look-ups are on the record.
+			const own = events.filter(e => e.type === 'internal_call_completed');
+			expect(own.length).toBeGreaterThan(0);
 			expect(await api.query("select to_regclass('public.notes') is not null as present, (select body from public.notes where id = 1) as body")).toEqual([{present: true, body: 'keep me'}]);
 
 			// The access token is a secret: it reached the server, never the transcript.
@@ -147,6 +154,7 @@ describe('a hosted project through the official Supabase MCP server', () => {
 		api.requests.length = 0;
 		const dir = workspace(pkg, 'hosted-token');
 		writeHostedConfig(dir, officialBin);
+		expect((await runPgpair(pkg, ['trust', '--yes'], {cwd: dir, env: {}, timeoutMs: 60_000})).status).toBe(0);
 		const model = await startScriptedServer({
 			turns: [{text: 'Looking.', tool_calls: [{id: 'toolu_t1', name: 'mcp__supabase__list_tables', input: {}}]}, {text: 'The token was refused.'}],
 		} as never);

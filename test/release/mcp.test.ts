@@ -48,10 +48,17 @@ describe('pgpair mcp from the installed package', () => {
 		const reads = unfence((await call('pgpair_execute_sql_read_only', {query: 'select count(*)::int as n from public.notes'})).result).data;
 		expect(reads).toEqual([{n: 2}]);
 		called.add('pgpair_execute_sql_read_only');
+		// The read route proves the SQL again and refuses what is not a proven read; nothing of it runs.
 		const write = await mcp.callError('pgpair_execute_sql_read_only', {query: 'delete from public.notes'});
-		expect(write.body.error.code).toBe('25006');
+		expect(write.body.error.message).toMatch(/not provably read-only/);
+		expect(await call('pgpair_check_read_only', {query: 'select body from public.notes'})).toEqual({read_only: true});
+		expect((await call('pgpair_check_read_only', {query: 'select pg_sleep(1)'})).read_only).toBe(false);
+		called.add('pgpair_check_read_only');
+		expect(await call('pgpair_capabilities')).toEqual({engine: 'pglite', sandbox: true, reader: true});
+		called.add('pgpair_capabilities');
 
 		const preview = await call('pgpair_preview_sql', {query: 'delete from public.notes where id = 2', mode: 'sql'});
+		expect(preview.sandbox).toBe('clone');
 		expect(preview.rows).toEqual([expect.objectContaining({table: 'public.notes', operation: 'delete', count: 1})]);
 		expect(await sql('select count(*)::int as n from public.notes')).toEqual([{n: 2}]);
 	});

@@ -41,7 +41,7 @@ export const ADDED_TOOLS: Record<string, Record<string, boolean>> = {
 };
 
 /** pgpair's own tools, outside the official interface (the app calls them; the model is not meant to). */
-export const INTERNAL_TOOL_NAMES = ['pgpair_preview_sql', 'pgpair_probe_edge_function', 'pgpair_execute_sql_read_only'];
+export const INTERNAL_TOOL_NAMES = ['pgpair_preview_sql', 'pgpair_probe_edge_function', 'pgpair_execute_sql_read_only', 'pgpair_check_read_only', 'pgpair_capabilities'];
 
 /** Everything tools/list returns. */
 export const ALL_TOOL_NAMES = [...TOOL_NAMES, ...INTERNAL_TOOL_NAMES];
