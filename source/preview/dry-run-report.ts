@@ -29,8 +29,8 @@ export type DryRunEffects = {
 
 export type DryRunReport = {
 	mode: DryRunMode;
-	/** Where it ran: a throwaway clone, a rolled-back transaction as a confined role, or nowhere. */
-	sandbox: 'clone' | 'rolled-back-transaction' | 'none';
+	/** Where it ran: the frozen embedded engine, a throwaway clone, a rolled-back transaction as a confined role, or nowhere. */
+	sandbox: 'frozen' | 'clone' | 'rolled-back-transaction' | 'none';
 	effects: DryRunEffects;
 	/** What was not run and why; nothing is known about it. */
 	not_previewed: string[];

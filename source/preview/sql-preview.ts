@@ -53,6 +53,7 @@ async function statementsOf(query: string): Promise<ParsedStatement[]> {
 }
 
 const WHERE: Record<DryRunReport['sandbox'], string> = {
+	frozen: 'Measured in the database engine after freezing it: nothing it did reached the database, and it was restarted from the untouched files.',
 	clone: 'Measured in a throwaway clone of the database.',
 	'rolled-back-transaction': 'Measured in a rolled-back transaction, as a role without superuser, file or program rights.',
 	none: 'Not previewed.',

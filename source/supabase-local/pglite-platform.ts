@@ -15,6 +15,7 @@ import {
 	type PlatformHost,
 	type QueryResult,
 	type Sandbox,
+	type SandboxOptions,
 	type SqlRunner,
 	type TransactionOptions,
 } from './platform.js';
@@ -121,6 +122,62 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 			}
 		});
 
+	/**
+	 * The engine itself becomes the sandbox: everything it holds goes to disk (checkpoint), then it is frozen, so
+	 * nothing it does from here reaches its data directory (live-fs.ts). It is warm, so a preview takes the time of
+	 * its queries. Afterwards it is discarded and restarted from the untouched files in the background.
+	 */
+	const frozenSandbox = async <T,>(deadline: Deadline, fn: (sandbox: Sandbox) => Promise<T>): Promise<T> => {
+		await engine.request({type: 'exec', sql: 'checkpoint'}, deadline.left(), 'Preparing the preview');
+		try {
+			await engine.request({type: 'freeze'}, deadline.left(), 'Preparing the preview');
+			const runner = engineRunner(engine, () => deadline, 'The preview');
+			await runner.exec('begin');
+			return await fn({
+				kind: 'frozen',
+				...runner,
+				async runConfined(sql) {
+					await runner.exec(sql);
+				},
+				async queryConfined(sql) {
+					return (await runner.query(sql)).rows;
+				},
+				filesWritten: () => engine.request<string[]>({type: 'files-written'}, deadline.left(), 'The preview'),
+			});
+		} finally {
+			await engine.kill();
+			engine.start().catch(() => {
+				// The next request starts it again and reports why it could not.
+			});
+		}
+	};
+
+	/** A database in memory has no files to freeze: its sandbox is a clone loaded from a dump, in a worker of its own. */
+	const cloneSandbox = async <T,>(deadline: Deadline, fn: (sandbox: Sandbox) => Promise<T>, options: SandboxOptions): Promise<T> => {
+		// Only the extensions in use: each one loaded costs the clone start-up time.
+		const installed = await engine.request<WireResult>({type: 'query', sql: 'select extname from pg_catalog.pg_extension'}, deadline.left(), 'Preparing the preview');
+		const extensions = [...new Set([...installed.rows.map((r) => String(r['extname'])), ...(options.extensions ?? [])])];
+		const dump = await engine.request<ArrayBuffer>({type: 'dump'}, deadline.left(), 'Preparing the preview');
+		const clone = new EngineClient({name: 'preview sandbox', open: {storage: {kind: 'memory', dump}, extensions}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
+		try {
+			const runner = engineRunner(clone, () => deadline, 'The preview');
+			await runner.exec('begin');
+			return await fn({
+				kind: 'clone',
+				...runner,
+				async runConfined(sql) {
+					await runner.exec(sql);
+				},
+				async queryConfined(sql) {
+					return (await runner.query(sql)).rows;
+				},
+				filesWritten: () => clone.request<string[]>({type: 'files-written'}, deadline.left(), 'The preview'),
+			});
+		} finally {
+			await clone.kill();
+		}
+	};
+
 	return {
 		query: (sql, params) => exclusive(() => direct.query(sql, params)),
 		exec: (sql) => exclusive(() => direct.exec(sql)),
@@ -147,40 +204,11 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 			});
 		},
 		sandbox(fn, options) {
-			// The live engine waits while the clone lives: the clone reads the live files lazily, so they must not move.
+			// Nothing else runs on this engine while it is a sandbox; afterwards it is discarded and starts again.
 			return exclusive(async () => {
 				const deadline = new Deadline(options.timeoutMs);
-				// Only the extensions in use: each one loaded costs the clone start-up time.
-				const installed = await engine.request<WireResult>({type: 'query', sql: 'select extname from pg_catalog.pg_extension'}, deadline.left(), 'Preparing the preview');
-				const extensions = [...new Set([...installed.rows.map((r) => String(r['extname'])), ...(options.extensions ?? [])])];
-				let storage: EngineStorage;
-				if (dataDir) {
-					// Everything the live engine holds in memory goes to its files first, so the clone sees all of it.
-					await engine.request({type: 'exec', sql: 'checkpoint'}, deadline.left(), 'Preparing the preview');
-					storage = {kind: 'overlay', lowerDir: dataDir};
-				} else {
-					storage = {kind: 'memory', dump: await engine.request<ArrayBuffer>({type: 'dump'}, deadline.left(), 'Preparing the preview')};
-				}
-				const clone = new EngineClient({name: 'preview sandbox', open: {storage, extensions}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
-				try {
-					const runner = engineRunner(clone, () => deadline, 'The preview');
-					const sandbox: Sandbox = {
-						kind: 'clone',
-						...runner,
-						async runConfined(sql) {
-							await runner.exec(sql);
-						},
-						async queryConfined(sql) {
-							return (await runner.query(sql)).rows;
-						},
-						filesWritten: () => clone.request<string[]>({type: 'files-written'}, deadline.left(), 'The preview'),
-					};
-					// Like the Postgres sandbox, the work happens in one transaction (the clone is thrown away anyway).
-					await runner.exec('begin');
-					return await fn(sandbox);
-				} finally {
-					await clone.kill();
-				}
+				if (dataDir) return frozenSandbox(deadline, fn);
+				return cloneSandbox(deadline, fn, options);
 			});
 		},
 		async close() {

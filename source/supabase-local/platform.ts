@@ -33,6 +33,12 @@ export type TransactionOptions = {
 };
 
 /**
+ * `frozen`: the embedded engine itself, frozen so that nothing it does reaches its files, discarded afterwards;
+ * `clone`: a copy loaded into an engine of its own; `rolled-back-transaction`: Postgres, see postgres-sandbox.ts.
+ */
+export type SandboxKind = 'frozen' | 'clone' | 'rolled-back-transaction';
+
+/**
  * A throwaway place to run SQL nobody has approved yet, so that its effect can be measured. On PGlite it is a
  * copy-on-write clone of the live database in a worker of its own (nothing it does reaches the live data directory
  * or the host); on Postgres it is a transaction that is always rolled back, in which the SQL runs as a throwaway
@@ -40,7 +46,7 @@ export type TransactionOptions = {
  * not cover).
  */
 export type Sandbox = SqlRunner & {
-	readonly kind: 'clone' | 'rolled-back-transaction';
+	readonly kind: SandboxKind;
 	/** Runs the SQL under test the way this sandbox confines it (measurement queries use `query`/`exec`). */
 	runConfined(sql: string): Promise<void>;
 	/** Rows of a query under test, confined the same way (sample rows of an UPDATE's target, say). */

@@ -58,7 +58,7 @@ describe('pgpair mcp from the installed package', () => {
 		called.add('pgpair_capabilities');
 
 		const preview = await call('pgpair_preview_sql', {query: 'delete from public.notes where id = 2', mode: 'sql'});
-		expect(preview.sandbox).toBe('clone');
+		expect(preview.sandbox).toBe('frozen');
 		expect(preview.rows).toEqual([expect.objectContaining({table: 'public.notes', operation: 'delete', count: 1})]);
 		expect(await sql('select count(*)::int as n from public.notes')).toEqual([{n: 2}]);
 	});

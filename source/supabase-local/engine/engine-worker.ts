@@ -5,6 +5,7 @@
  */
 import {parentPort} from 'node:worker_threads';
 import type {PGlite, PGliteOptions} from '@electric-sql/pglite';
+import {LiveFilesystem} from './live-fs.js';
 import {OverlayFilesystem} from './overlay-fs.js';
 import type {EngineMessage, EngineReply, OpenOptions, WireError, WireResult} from './protocol.js';
 
@@ -23,6 +24,7 @@ type EmscriptenFS = {readdir(path: string): string[]; stat(path: string): {mode:
 
 let db: PGlite | undefined;
 let overlay: OverlayFilesystem | undefined;
+let live: LiveFilesystem | undefined;
 let memoryFilesAtOpen = new Set<string>();
 
 function memoryFiles(fs: EmscriptenFS): Set<string> {
@@ -74,7 +76,8 @@ async function open(options: OpenOptions): Promise<void> {
 	};
 	const storage = options.storage;
 	if (storage.kind === 'directory') {
-		db = await PGlite.create({...base, dataDir: storage.dataDir, ...(storage.dump ? {loadDataDir: new Blob([storage.dump])} : {})});
+		live = new LiveFilesystem(storage.dataDir);
+		db = await PGlite.create({...base, fs: live, ...(storage.dump ? {loadDataDir: new Blob([storage.dump])} : {})});
 	} else if (storage.kind === 'overlay') {
 		overlay = new OverlayFilesystem(storage.lowerDir);
 		db = await PGlite.create({...base, fs: overlay});
@@ -115,8 +118,13 @@ async function handle(message: EngineMessage): Promise<unknown> {
 			const blob = await requireDb().dumpDataDir('none');
 			return await blob.arrayBuffer();
 		}
+		case 'freeze':
+			if (!live) throw new Error('Only a database on disk can be frozen.');
+			live.freeze();
+			memoryFilesAtOpen = memoryFiles((requireDb() as unknown as {Module: {FS: EmscriptenFS}}).Module.FS);
+			return undefined;
 		case 'files-written': {
-			const inData = (overlay?.writtenOutsidePostgres() ?? []).map((p) => `/pglite/data${p}`);
+			const inData = (overlay?.writtenOutsidePostgres() ?? live?.writtenSinceFreeze() ?? []).map((p) => `/pglite/data${p}`);
 			const now = db ? memoryFiles((db as unknown as {Module: {FS: EmscriptenFS}}).Module.FS) : new Set<string>();
 			const inMemory = [...now].filter((p) => !memoryFilesAtOpen.has(p));
 			return [...inData, ...inMemory].sort();

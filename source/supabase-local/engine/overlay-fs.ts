@@ -65,9 +65,16 @@ export class OverlayFilesystem extends BaseFilesystem {
 	#nextFd = 1;
 	#nextIno = 1;
 
-	constructor(lowerRoot: string) {
+	readonly #hidden: ReadonlySet<string>;
+
+	/**
+	 * `hideLockFile`: a clone next to a running live engine must not see the live engine's lock file (it would refuse
+	 * to start); a frozen live engine (live-fs.ts) keeps seeing its own.
+	 */
+	constructor(lowerRoot: string, options: {hideLockFile?: boolean} = {}) {
 		super();
 		this.#lowerRoot = path.resolve(lowerRoot);
+		this.#hidden = options.hideLockFile === false ? new Set() : HIDDEN;
 	}
 
 	/** Paths written in the data directory outside Postgres's own files (relative to the data directory). */
@@ -97,7 +104,7 @@ export class OverlayFilesystem extends BaseFilesystem {
 		const known = this.#nodes.get(rel);
 		if (known === null) throw fsError('ENOENT');
 		if (known) return known;
-		if (HIDDEN.has(rel)) throw fsError('ENOENT');
+		if (this.#hidden.has(rel)) throw fsError('ENOENT');
 		const lower = this.#lowerPath(rel);
 		if (!lower) throw fsError('ENOENT');
 		let stat: fs.Stats;
@@ -194,7 +201,7 @@ export class OverlayFilesystem extends BaseFilesystem {
 		if (node.kind !== 'dir') throw fsError('ENOTDIR');
 		const names = new Set<string>();
 		if (node.lower) {
-			for (const name of fs.readdirSync(node.lower)) if (!HIDDEN.has(path.posix.join(rel, name))) names.add(name);
+			for (const name of fs.readdirSync(node.lower)) if (!this.#hidden.has(path.posix.join(rel, name))) names.add(name);
 		}
 		for (const [key, value] of this.#nodes) {
 			if (key === rel || path.posix.dirname(key) !== rel) continue;

@@ -46,6 +46,11 @@ export type EngineRequest =
 	| {type: 'dump'}
 	/** Files written outside the database's own bookkeeping during a sandbox's life (overlay and memory only). */
 	| {type: 'files-written'}
+	/**
+	 * From now on nothing this engine does reaches its data directory (live-fs.ts): it has become a sandbox and must
+	 * be discarded afterwards. Only for `directory` storage.
+	 */
+	| {type: 'freeze'}
 	| {type: 'close'};
 
 export type EngineMessage = EngineRequest & {id: number};

@@ -2,6 +2,7 @@
  * What `pgpair_preview_sql` answers: the effect of SQL as measured in the sandbox. The app restates this shape
  * (source/preview/dry-run-report.ts) because it reaches the server only through MCP.
  */
+import type {SandboxKind} from '../platform.js';
 import type {RelationInfo, TableRows} from '../schema-dump.js';
 
 export type DryRunMode = 'migration' | 'sql';
@@ -48,8 +49,8 @@ export type MeasuredEffects = {
 
 export type DryRunResult = {
 	mode: DryRunMode;
-	/** Where the SQL ran: a clone of the database, or a rolled-back transaction as a confined role; none: not run. */
-	sandbox: 'clone' | 'rolled-back-transaction' | 'none';
+	/** Where the SQL ran (see `SandboxKind`); none: it was not run. */
+	sandbox: SandboxKind | 'none';
 	before: string;
 	after: string;
 	after_rollback?: string;

@@ -1,0 +1,211 @@
+/**
+ * The live database's file system: its data directory on disk, with one extra power — it can be frozen. Until
+ * then every operation goes straight to the host directory, as PGlite's own node file system does. From `freeze()`
+ * on, nothing reaches the directory any more: reads see the files as they were plus whatever was written since,
+ * writes land in memory (a copy-on-write layer, overlay-fs.ts), and there is no way back. A frozen engine is the
+ * sandbox of a preview: it is warm (caches, catalog), it sees exactly the live data, and when the preview is over it
+ * is thrown away and the engine restarts from the untouched files, the way Postgres recovers from a crash.
+ *
+ * Why that is enough: the caller checkpoints before freezing, so everything committed is on disk; Postgres only
+ * promises durability through its WAL, so pages it still had in memory and writes it makes after the freeze can be
+ * lost without harm to anything committed before.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {BaseFilesystem, type FsStats} from '@electric-sql/pglite/basefs';
+import {OverlayFilesystem} from './overlay-fs.js';
+
+/** Emscripten's errno numbers (WASI's), for the errors a host file system gives. */
+const ERRNO: Record<string, number> = {
+	EACCES: 2,
+	EBADF: 8,
+	EEXIST: 20,
+	EINVAL: 28,
+	EIO: 29,
+	EISDIR: 31,
+	EMFILE: 33,
+	ENOENT: 44,
+	ENOSPC: 51,
+	ENOTDIR: 54,
+	ENOTEMPTY: 55,
+	EPERM: 63,
+	EROFS: 69,
+	EXDEV: 75,
+};
+
+/** PGlite mounts a custom file system at PGDATA; paths reach us relative to the mount or with this prefix. */
+const PGDATA = '/pglite/data';
+
+function hostError(error: unknown): Error {
+	const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+	return Object.assign(new Error(code), {code: ERRNO[code] ?? ERRNO['EIO']});
+}
+
+function host<T>(fn: () => T): T {
+	try {
+		return fn();
+	} catch (error) {
+		throw hostError(error);
+	}
+}
+
+type Open = {path: string; hostFd?: number; overlayFd?: number};
+
+export class LiveFilesystem extends BaseFilesystem {
+	readonly #root: string;
+	readonly #open = new Map<number, Open>();
+	#nextFd = 1;
+	#frozen: OverlayFilesystem | undefined;
+
+	constructor(root: string) {
+		super();
+		this.#root = path.resolve(root);
+		fs.mkdirSync(this.#root, {recursive: true});
+	}
+
+	get frozen(): boolean {
+		return this.#frozen !== undefined;
+	}
+
+	/** From now on nothing reaches the data directory. There is no thaw: a frozen engine is discarded. */
+	freeze(): void {
+		this.#frozen ??= new OverlayFilesystem(this.#root, {hideLockFile: false});
+	}
+
+	/** Files written outside Postgres's own state since the freeze (relative to the data directory). */
+	writtenSinceFreeze(): string[] {
+		return this.#frozen?.writtenOutsidePostgres() ?? [];
+	}
+
+	#host(p: string): string {
+		const stripped = p.startsWith(PGDATA) ? p.slice(PGDATA.length) : p;
+		return path.join(this.#root, path.posix.normalize(`/${stripped}`));
+	}
+
+	#entry(fd: number): Open {
+		const entry = this.#open.get(fd);
+		if (!entry) throw Object.assign(new Error('EBADF'), {code: ERRNO['EBADF']});
+		return entry;
+	}
+
+	/** The overlay's descriptor for a file opened before or after the freeze. */
+	#overlayFd(entry: Open): number {
+		entry.overlayFd ??= this.#frozen!.open(entry.path, 'r+');
+		return entry.overlayFd;
+	}
+
+	#stats(stat: fs.Stats): FsStats {
+		return {
+			dev: stat.dev,
+			ino: stat.ino,
+			mode: stat.mode,
+			nlink: stat.nlink,
+			uid: stat.uid,
+			gid: stat.gid,
+			rdev: stat.rdev,
+			size: stat.size,
+			blksize: stat.blksize,
+			blocks: stat.blocks,
+			atime: stat.atimeMs,
+			mtime: stat.mtimeMs,
+			ctime: stat.ctimeMs,
+		};
+	}
+
+	lstat(p: string): FsStats {
+		if (this.#frozen) return this.#frozen.lstat(p);
+		return host(() => this.#stats(fs.lstatSync(this.#host(p))));
+	}
+
+	fstat(fd: number): FsStats {
+		const entry = this.#entry(fd);
+		if (this.#frozen) return this.#frozen.fstat(this.#overlayFd(entry));
+		return host(() => this.#stats(entry.hostFd === undefined ? fs.lstatSync(this.#host(entry.path)) : fs.fstatSync(entry.hostFd)));
+	}
+
+	chmod(p: string, mode: number): void {
+		if (this.#frozen) return this.#frozen.chmod(p, mode);
+		host(() => fs.chmodSync(this.#host(p), mode));
+	}
+
+	utimes(p: string, atime: number, mtime: number): void {
+		if (this.#frozen) return this.#frozen.utimes(p, atime, mtime);
+		host(() => fs.utimesSync(this.#host(p), atime / 1000, mtime / 1000));
+	}
+
+	mkdir(p: string, options?: {recursive?: boolean; mode?: number}): void {
+		if (this.#frozen) return this.#frozen.mkdir(p, options);
+		host(() => fs.mkdirSync(this.#host(p), options));
+	}
+
+	readdir(p: string): string[] {
+		if (this.#frozen) return this.#frozen.readdir(p);
+		return host(() => fs.readdirSync(this.#host(p)));
+	}
+
+	open(p: string, flags = 'r+', mode?: number): number {
+		const entry: Open = {path: p};
+		if (this.#frozen) {
+			entry.overlayFd = this.#frozen.open(p, flags, mode);
+		} else {
+			const target = this.#host(p);
+			// Directories are opened by emscripten without a host descriptor; files read-write, as Postgres wants them.
+			const isDirectory = host(() => fs.statSync(target)).isDirectory();
+			if (!isDirectory) entry.hostFd = host(() => fs.openSync(target, flags === 'r' ? 'r' : 'r+', mode));
+		}
+		const fd = this.#nextFd++;
+		this.#open.set(fd, entry);
+		return fd;
+	}
+
+	close(fd: number): void {
+		const entry = this.#open.get(fd);
+		if (!entry) return;
+		this.#open.delete(fd);
+		if (entry.overlayFd !== undefined) this.#frozen?.close(entry.overlayFd);
+		if (entry.hostFd !== undefined) host(() => fs.closeSync(entry.hostFd!));
+	}
+
+	read(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number {
+		const entry = this.#entry(fd);
+		if (this.#frozen) return this.#frozen.read(this.#overlayFd(entry), buffer, offset, length, position);
+		return host(() => fs.readSync(entry.hostFd!, buffer, offset, length, position));
+	}
+
+	write(fd: number, buffer: Uint8Array | ArrayBuffer, offset: number, length: number, position: number): number {
+		const entry = this.#entry(fd);
+		if (this.#frozen) return this.#frozen.write(this.#overlayFd(entry), buffer, offset, length, position);
+		const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+		return host(() => fs.writeSync(entry.hostFd!, bytes, offset, length, position));
+	}
+
+	truncate(p: string, length = 0): void {
+		if (this.#frozen) return this.#frozen.truncate(p, length);
+		host(() => fs.truncateSync(this.#host(p), length));
+	}
+
+	writeFile(p: string, data: string | Uint8Array, options?: {encoding?: string; mode?: number; flag?: string}): void {
+		if (this.#frozen) return this.#frozen.writeFile(p, data, options);
+		host(() => fs.writeFileSync(this.#host(p), data, options?.mode === undefined ? undefined : {mode: options.mode}));
+	}
+
+	unlink(p: string): void {
+		if (this.#frozen) return this.#frozen.unlink(p);
+		host(() => fs.unlinkSync(this.#host(p)));
+	}
+
+	rmdir(p: string): void {
+		if (this.#frozen) return this.#frozen.rmdir(p);
+		host(() => fs.rmdirSync(this.#host(p)));
+	}
+
+	rename(from: string, to: string): void {
+		if (this.#frozen) return this.#frozen.rename(from, to);
+		host(() => fs.renameSync(this.#host(from), this.#host(to)));
+	}
+
+	override async closeFs(): Promise<void> {
+		for (const fd of [...this.#open.keys()]) this.close(fd);
+		await this.#frozen?.closeFs();
+	}
+}
