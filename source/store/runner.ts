@@ -5,6 +5,7 @@
 import type {ToolCallClassification} from '../core/events.js';
 import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
 import {errorMessage, runTurn} from '../core/turn-loop.js';
+import {restoreRedacted} from '../transcripts/restore-redacted.js';
 import type {EventStore} from './event-store.js';
 
 export type PendingCall = ToolCall & {classification?: ToolCallClassification};
@@ -59,13 +60,21 @@ export function createRunner(options: RunnerOptions): Runner {
 	const earlyDecisions = new Map<string, UserDecision>();
 	let controller: AbortController | undefined;
 
+	/** An edit of a call as the pane showed it (secrets redacted), with the secrets put back. */
+	const unredacted = (call: PendingCall, decision: UserDecision): UserDecision => {
+		if (decision.decision !== 'allow' || decision.editedInput === undefined) return decision;
+		const shown = store.getState().openCalls.find(c => c.callId === call.callId)?.input;
+		return shown === undefined ? decision : {...decision, editedInput: restoreRedacted(decision.editedInput, shown, call.input)};
+	};
+
 	const approver: ApproverPort = {
 		decide(call, signal) {
 			const automatic = options.policy.decide(call);
 			if (automatic !== 'ask') return Promise.resolve(automatic);
 			// A key pressed while the loop was still preparing this call (previewing it) is not lost.
-			const early = earlyDecisions.get(call.callId);
-			if (early) {
+			const pressed = earlyDecisions.get(call.callId);
+			if (pressed) {
+				const early = unredacted(call, pressed);
 				earlyDecisions.delete(call.callId);
 				options.policy.remember?.(call, early);
 				return Promise.resolve(toApproval(early));
@@ -125,8 +134,9 @@ export function createRunner(options: RunnerOptions): Runner {
 				return;
 			}
 
-			options.policy.remember?.(pending.call, decision);
-			pending.resolve(toApproval(decision));
+			const restored = unredacted(pending.call, decision);
+			options.policy.remember?.(pending.call, restored);
+			pending.resolve(toApproval(restored));
 		},
 
 		async previewEdit(callId, input) {
@@ -134,7 +144,9 @@ export function createRunner(options: RunnerOptions): Runner {
 			if (!pending || !options.tools.preview) return;
 			try {
 				// Always an answer for the edited input, even "nothing to preview", so the pane never waits forever.
-				const preview = (await options.tools.preview({...pending.call, input}, controller?.signal ?? new AbortController().signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
+				// Previewed with the secrets the pane could not show; recorded with the input as the pane has it.
+				const real = unredacted(pending.call, {decision: 'allow', editedInput: input});
+				const preview = (await options.tools.preview({...pending.call, input: real.decision === 'allow' ? real.editedInput : input}, controller?.signal ?? new AbortController().signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
 				if (waiting.has(callId)) store.append({type: 'tool_call_previewed', callId, preview: {...preview, input}});
 			} catch (error) {
 				store.append({type: 'tool_call_previewed', callId, preview: {kind: 'unavailable', summary: 'No preview for the edited call.', hazards: [], error: errorMessage(error), input}});
