@@ -57,8 +57,10 @@ export function createEventRedaction(options: EventRedactionOptions): EventRedac
 
 			if (sql) {
 				// Parse first, over the whole event, so secrets found in one field are known in every other.
+				// An answer's text is free text, as its streamed deltas were: only its tool calls are parsed.
 				const rewritten = new Map<string, string>();
-				mapStrings(body, input => {
+				const scope = body.type === 'assistant_message_completed' ? body.content.filter(block => block.type === 'tool_use') : body;
+				mapStrings(scope, input => {
 					if (!rewritten.has(input) && sql.mayHold(input)) rewritten.set(input, redactSql(input));
 					return input;
 				});

@@ -1,9 +1,15 @@
-import {describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import type {SessionEvent} from '../../source/core/events.js';
+import {loadSqlParser} from '../../source/policy/sql-parser.js';
 import {createEventStore} from '../../source/store/event-store.js';
 import {createEventRedaction} from '../../source/transcripts/event-redaction.js';
 import {createSecretRedactor} from '../../source/transcripts/redact.js';
+import {mayHoldSqlSecret, redactSqlSecrets} from '../../source/transcripts/sql-secrets.js';
 import {releasableLength} from '../../source/transcripts/stream-cut.js';
+
+beforeAll(async () => {
+	await loadSqlParser();
+});
 
 describe('where streamed text can be cut', () => {
 	it.each([
@@ -57,6 +63,7 @@ const STREAMED: Array<[string, string]> = [
 	["S3cr3t horse \\'battery", "Then run:\n\n```sql\nCREATE ROLE app LOGIN Password E'S3cr3t horse \\'battery';\n```\n"],
 	["Tr0ub4dor & 3''s", "alter user bob with encrypted PASSWORD 'Tr0ub4dor & 3''s' valid until 'infinity';"],
 	['dollar quoted Pw9', 'ALTER ROLE app PASSWORD $pw$dollar quoted Pw9$pw$;'],
+	['bare answer Pw7', "CREATE ROLE app LOGIN PASSWORD 'bare answer Pw7';"],
 	['q8ZkT3vN0pW5xR7yB2mC4dF6', 'curl -H "Authorization: Bearer q8ZkT3vN0pW5xR7yB2mC4dF6" https://api.example.com'],
 	['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n'],
 	['corr3ct h0rse', 'DB_PASSWORD="corr3ct h0rse" npm start'],
@@ -92,7 +99,7 @@ function random(seed: number): () => number {
 function stream(text: string, seed: number): {written: SessionEvent[]; deltas: string[]} {
 	const next = random(seed);
 	const written: SessionEvent[] = [];
-	const redaction = createEventRedaction({redactor: createSecretRedactor({env: {}, known: KNOWN})});
+	const redaction = createEventRedaction({redactor: createSecretRedactor({env: {}, known: KNOWN}), sql: {mayHold: mayHoldSqlSecret, redact: redactSqlSecrets}});
 	const store = createEventStore({clock: {now: () => 0}, redaction, sink: {append: event => written.push(event)}, frameMs: 1_000_000});
 	for (let i = 0; i < text.length;) {
 		const size = 1 + Math.floor(next() * 3);
