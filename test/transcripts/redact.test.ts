@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {createRedactor, createSecretRedactor, createTextRedactor, isSecretValue, redactText, secretForms} from '../../source/transcripts/redact.js';
+import {createRedactor, createSecretRedactor, createTextRedactor, isSecretValue, MAX_LEARNED_SECRETS, redactText, secretForms} from '../../source/transcripts/redact.js';
 import {sessionEvents} from '../helpers/transcript-events.js';
 
 const redact = createTextRedactor({env: {}});
@@ -163,6 +163,13 @@ describe('which values are redacted by value', () => {
 		expect(redactor.text('the value Zq7vL2xP9k')).toBe('the value Zq7vL2xP9k');
 		redactor.learn([{value: 'Zq7vL2xP9k', kind: 'sql'}, {value: 'postgres', kind: 'sql'}, {value: 'abc', kind: 'sql'}]);
 		expect(redactor.text('the value Zq7vL2xP9k, on postgres, abc')).toBe('the value [REDACTED:sql], on postgres, abc');
+	});
+
+	it('learns at most MAX_LEARNED_SECRETS values, so a session full of SQL passwords stays fast', () => {
+		const redactor = createSecretRedactor({env: {}});
+		redactor.learn(Array.from({length: MAX_LEARNED_SECRETS + 5}, (_, i) => ({value: `learned-${i}-secret`, kind: 'sql'})));
+		expect(redactor.text('learned-0-secret learned-99-secret')).toBe('[REDACTED:sql] [REDACTED:sql]');
+		expect(redactor.text(`learned-${MAX_LEARNED_SECRETS + 1}-secret`)).toBe(`learned-${MAX_LEARNED_SECRETS + 1}-secret`);
 	});
 
 	it('does not turn the transcript into mush when the environment holds short or common values', () => {
