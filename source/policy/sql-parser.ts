@@ -69,19 +69,6 @@ export function parseSql(sql: string): SqlParseResult {
 	return {ok: true, statements};
 }
 
-/** A lexical token of SQL: byte offsets into the UTF-8 text (comments included, as the scanner reports them). */
-export type SqlToken = {start: number; end: number; text: string; kind: string};
-
-/** The tokens of SQL, or undefined when the scanner rejects it. Needs the parser loaded. */
-export function scanSql(sql: string): SqlToken[] | undefined {
-	assertLoaded();
-	try {
-		return lib!.scanSync(sql).tokens.map(token => ({start: token.start, end: token.end, text: token.text, kind: token.tokenName}));
-	} catch {
-		return undefined;
-	}
-}
-
 /** Parses one PL/pgSQL routine (a `DO` block or `CREATE FUNCTION … LANGUAGE plpgsql`); returns its `action` tree. */
 export function parsePlPgSql(sql: string): {ok: true; action: unknown} | {ok: false; error: SqlParseError} {
 	assertLoaded();

@@ -4,13 +4,14 @@
  * literal is a role's password, a user mapping's or server's `password` option, a connection string
  * handed to dblink or a subscription, a secret setting (`ALTER DATABASE … SET "app.jwt_secret"`),
  * a secret argument (`vault.create_secret('…')`, `crypt('…', …)`) or a value for a secret column.
- * Each such literal is replaced in the SQL by `'[REDACTED:password]'` (the SQL stays valid), and its
- * value is returned so redaction knows it by value from then on.
+ * The tree says where such a literal starts (or the option before it); its extent is read from the
+ * text. Each is replaced in the SQL by `'[REDACTED:password]'` (the SQL stays valid), and its value is
+ * returned so redaction knows it by value from then on.
  *
  * Needs the parser loaded (`loadSqlParser`); before that, and for SQL that does not parse, callers
  * fall back to the pattern rules in redact.ts, which read every quoting form conservatively.
  */
-import {asArray, isObject, isSqlParserLoaded, onlyEntry, parseSql, scanSql, stringList, type JsonObject, type SqlToken} from '../policy/sql-parser.js';
+import {asArray, isObject, isSqlParserLoaded, onlyEntry, parseSql, stringList, type JsonObject} from '../policy/sql-parser.js';
 import {urlSecrets} from './redact.js';
 
 export type SqlSecrets = {
@@ -42,7 +43,8 @@ const SECRET_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
 const SQL_HINT = /pass|secret|token|key|credential|crypt|hmac|sign|pgp_|:\/\/|u&"/i;
 /** SQL starts with a statement keyword, after any comments. */
 const SQL_START = /^\s*(?:(?:--[^\n]*\n|\/\*(?:[^*]|\*(?!\/))*\*\/)\s*)*(?:create|alter|select|insert|update|upsert|with|do|set|begin|start|grant|comment|drop|delete|merge|copy|call|import|prepare|execute|explain|reset|values|table|truncate|savepoint|commit|rollback|security|reassign)\b/i;
-const MAX_SQL_LENGTH = 1_000_000;
+/** Parsing is synchronous at commit (~0.1 s per 64 KB here): SQL longer than this gets the pattern rules only. */
+const MAX_SQL_LENGTH = 128 * 1024;
 
 /** Whether `text` is worth parsing: it reads like SQL and mentions something a secret could hide behind. */
 export function mayHoldSqlSecret(text: string): boolean {
@@ -64,17 +66,19 @@ export function redactSqlSecrets(sql: string): SqlSecrets | undefined {
 	const targets: Target[] = [];
 	for (const statement of parsed.statements) collect({[statement.type]: statement.body}, targets);
 	if (targets.length === 0) return {sql, secrets: []};
-	const tokens = scanSql(sql);
-	if (!tokens) return undefined;
 	const toIndex = byteToIndex(sql);
-	const strings = tokens.filter(token => isStringToken(token.text)).map(token => ({...token, start: toIndex(token.start), end: toIndex(token.end)}));
-	const keywords = tokens.filter(token => !token.kind.includes('COMMENT')).map(token => ({...token, start: toIndex(token.start)}));
+	// The tree says where a literal starts (or the option before it); its extent is read from the text.
+	const literalAt = (index: number): Literal | undefined => readLiteral(sql, index);
+	const literalAfter = (index: number): Literal | undefined => {
+		const start = skipToLiteral(sql, index);
+		return start === undefined ? undefined : readLiteral(sql, start);
+	};
 
 	const edits = new Map<number, {end: number; text: string}>();
 	const secrets: string[] = [];
-	const replaceWhole = (token: SqlToken) => edits.set(token.start, {end: token.end, text: redactedLiteral(token.text)});
+	const replaceWhole = (token: Literal) => edits.set(token.start, {end: token.end, text: redactedLiteral(token.text)});
 	// Only the password is cut out of a connection string, unless it is escaped in the literal: then the whole literal goes.
-	const cutPasswords = (token: SqlToken | undefined, passwords: readonly string[]) => {
+	const cutPasswords = (token: Literal | undefined, passwords: readonly string[]) => {
 		if (!token) return;
 		let text = token.text;
 		for (const password of passwords) text = text.split(password).join('[REDACTED:password]');
@@ -87,7 +91,7 @@ export function redactSqlSecrets(sql: string): SqlSecrets | undefined {
 			case 'literal':
 			case 'after': {
 				const at = toIndex(target.at);
-				const token = target.kind === 'literal' ? strings.find(t => t.start === at) : strings.find(t => t.start > at);
+				const token = target.kind === 'literal' ? literalAt(at) : literalAfter(at);
 				secrets.push(target.value);
 				if (token) {
 					replaceWhole(token);
@@ -100,22 +104,25 @@ export function redactSqlSecrets(sql: string): SqlSecrets | undefined {
 
 			case 'conninfo':
 				secrets.push(...target.passwords);
-				cutPasswords(strings.find(t => t.start === toIndex(target.at)), target.passwords);
+				cutPasswords(literalAt(toIndex(target.at)), target.passwords);
 				break;
 			case 'connection':
 				secrets.push(...target.passwords);
-				for (const [i, token] of keywords.entries()) {
-					const next = keywords[i + 1];
-					if (token.text.toLowerCase() === 'connection' && next) cutPasswords(strings.find(t => t.start === next.start), target.passwords);
-				}
+				for (const keyword of sql.matchAll(/\bconnection\b/gi)) cutPasswords(literalAfter(keyword.index + keyword[0].length), target.passwords);
 
 				break;
 		}
 	}
 
-	let out = sql;
-	for (const [start, edit] of [...edits].sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + edit.text + out.slice(edit.end);
-	return {sql: out, secrets: [...new Set(secrets)].filter(secret => secret !== '' && !secret.includes('[REDACTED:'))};
+	const pieces: string[] = [];
+	let at = 0;
+	for (const [start, edit] of [...edits].sort((a, b) => a[0] - b[0])) {
+		pieces.push(sql.slice(at, start), edit.text);
+		at = edit.end;
+	}
+
+	pieces.push(sql.slice(at));
+	return {sql: pieces.join(''), secrets: [...new Set(secrets)].filter(secret => secret !== '' && !secret.includes('[REDACTED:'))};
 }
 
 /** Walks a statement's tree and notes every literal that holds a secret. */
@@ -241,8 +248,61 @@ export function conninfoPasswords(value: string): string[] {
 	return found.filter(password => password !== '');
 }
 
-function isStringToken(text: string): boolean {
-	return /^(?:[EeNnBbXx]?'|[Uu]&'|\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$)/.test(text);
+type Literal = {start: number; end: number; text: string};
+
+/**
+ * The string literal starting at `start`: '…' (with '' inside), E'…' (backslash escapes), N'…',
+ * U&'…', $tag$…$tag$, and a literal continued on the next line ('a'\n'b', which Postgres joins).
+ */
+function readLiteral(sql: string, start: number): Literal | undefined {
+	const dollar = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
+	dollar.lastIndex = start;
+	const tag = dollar.exec(sql)?.[0];
+	if (tag) {
+		const close = sql.indexOf(tag, start + tag.length);
+		return close === -1 ? undefined : {start, end: close + tag.length, text: sql.slice(start, close + tag.length)};
+	}
+
+	const prefix = /[EeNn](?=')|[Uu]&(?=')/y;
+	prefix.lastIndex = start;
+	const kind = prefix.exec(sql)?.[0] ?? '';
+	const escapes = kind === 'E' || kind === 'e';
+	let i = start + kind.length;
+	if (sql[i] !== "'") return undefined;
+	for (;;) {
+		i++;
+		for (;;) {
+			if (i >= sql.length) return undefined;
+			const char = sql[i];
+			if (escapes && char === '\\') i += 2;
+			else if (char === "'" && sql[i + 1] === "'") i += 2;
+			else if (char === "'") break;
+			else i++;
+		}
+
+		i++;
+		// Continued: only whitespace with a newline in it between two quoted parts.
+		let next = i;
+		let newline = false;
+		for (; next < sql.length && /\s/.test(sql[next]!); next++) if (sql[next] === '\n') newline = true;
+		if (!newline || sql[next] !== "'") return {start, end: i, text: sql.slice(start, i)};
+		i = next;
+	}
+}
+
+/** Where the first literal after `index` starts, past words, quoted names, `=` and comments; undefined at anything else. */
+function skipToLiteral(sql: string, index: number): number | undefined {
+	const skip = /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|=|(?:[Uu]&)?"(?:[^"]|"")*"|[A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*/y;
+	let i = index;
+	while (i < sql.length) {
+		if (/^(?:[EeNn]'|[Uu]&'|'|\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$)/.test(sql.slice(i, i + 66))) return i;
+		skip.lastIndex = i;
+		const match = skip.exec(sql);
+		if (!match || match[0] === '') return undefined;
+		i += match[0].length;
+	}
+
+	return undefined;
 }
 
 /** A literal's replacement, with its prefix kept so the SQL stays valid (`U&'…' UESCAPE '!'` needs the `U&`). */

@@ -17,10 +17,13 @@ const CASES: Array<[string, string, string, string[]]> = [
 	['user mapping password, user kept', "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password 'm@pSecret')", "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password '[REDACTED:password]')", ['m@pSecret']],
 	['user mapping password changed', "ALTER USER MAPPING FOR app SERVER s OPTIONS (SET password 'new-pass-1')", "ALTER USER MAPPING FOR app SERVER s OPTIONS (SET password '[REDACTED:password]')", ['new-pass-1']],
 	['option name as a quoted identifier', `CREATE USER MAPPING FOR app SERVER s OPTIONS ("password" 'quoted-opt-1')`, `CREATE USER MAPPING FOR app SERVER s OPTIONS ("password" '[REDACTED:password]')`, ['quoted-opt-1']],
+	['option name as a Unicode identifier', String.raw`CREATE USER MAPPING FOR app SERVER s OPTIONS (U&"p\0061ssword" 'unicode-opt-1')`, String.raw`CREATE USER MAPPING FOR app SERVER s OPTIONS (U&"p\0061ssword" '[REDACTED:password]')`, ['unicode-opt-1']],
+	['escape string continued on the next line', String.raw`create role x password E'one\'s'` + "\n  'two'", "create role x password E'[REDACTED:password]'", ["one'stwo"]],
 	['wrapper server api key', "CREATE SERVER stripe_server FOREIGN DATA WRAPPER stripe_wrapper OPTIONS (api_key 'wrapper-key-1', api_url 'https://api.stripe.com/v1')", "CREATE SERVER stripe_server FOREIGN DATA WRAPPER stripe_wrapper OPTIONS (api_key '[REDACTED:password]', api_url 'https://api.stripe.com/v1')", ['wrapper-key-1']],
 	['dblink connection string', "select dblink_connect('c', 'host=db user=app password=dbl1nkPw dbname=shop')", "select dblink_connect('c', 'host=db user=app password=[REDACTED:password] dbname=shop')", ['dbl1nkPw']],
 	['dblink quoted password in an escape string', String.raw`select dblink_connect(E'host=db password=\'a b\\\'c\' dbname=shop')`, "select dblink_connect(E'[REDACTED:password]')", ["a b'c"]],
 	['dblink URI', "select * from dblink('postgresql://app:Ur1Pass-9@db/shop', 'select 1') as t(x int)", "select * from dblink('postgresql://app:[REDACTED:password]@db/shop', 'select 1') as t(x int)", ['Ur1Pass-9']],
+	['subscription connection behind a comment', "CREATE SUBSCRIPTION s CONNECTION /* primary */ 'host=x password=subPw98' PUBLICATION p", "CREATE SUBSCRIPTION s CONNECTION /* primary */ 'host=x password=[REDACTED:password]' PUBLICATION p", ['subPw98']],
 	['subscription connection', "CREATE SUBSCRIPTION s CONNECTION 'host=x password=subPw99 dbname=y' PUBLICATION p", "CREATE SUBSCRIPTION s CONNECTION 'host=x password=[REDACTED:password] dbname=y' PUBLICATION p", ['subPw99']],
 	['secret database setting', `ALTER DATABASE postgres SET "app.settings.jwt_secret" TO 'super-secret-jwt-token-with-32-chars'`, `ALTER DATABASE postgres SET "app.settings.jwt_secret" TO '[REDACTED:password]'`, ['super-secret-jwt-token-with-32-chars']],
 	['secret system setting', "alter system set app.service_token = 'abcdef123'", "alter system set app.service_token = '[REDACTED:password]'", ['abcdef123']],
@@ -45,6 +48,20 @@ describe('SQL secrets from the parse tree', () => {
 	it('gives up on SQL that does not parse, so the pattern rules take over', () => {
 		expect(redactSqlSecrets("create role x passwrd 'a'")).toBeUndefined();
 		expect(redactSqlSecrets('Hello, set a password please')).toBeUndefined();
+	});
+
+	it('always ends, and never leaves a secret behind in SQL that parses, however the SQL is cut or padded', () => {
+		const start = performance.now();
+		for (const [, sql, , secrets] of CASES) {
+			for (let cut = 0; cut <= sql.length; cut++) {
+				for (const variant of [sql.slice(0, cut), `${sql.slice(0, cut)}\n'${sql.slice(cut)}`, `select 1;\n${sql}\n;select 2`]) {
+					const found = redactSqlSecrets(variant);
+					if (found && variant.endsWith('select 2')) for (const secret of secrets) expect(found.sql).not.toContain(secret);
+				}
+			}
+		}
+
+		expect(performance.now() - start).toBeLessThan(20_000);
 	});
 
 	it('is idempotent', () => {
