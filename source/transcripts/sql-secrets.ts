@@ -82,16 +82,18 @@ export function redactSqlSecrets(sql: string): SqlSecrets | undefined {
 		if (!token) return;
 		let text = token.text;
 		for (const password of passwords) text = text.split(password).join('[REDACTED:password]');
-		if (passwords.every(password => !text.includes(password)) && passwords.some(password => token.text.includes(password))) edits.set(token.start, {end: token.end, text});
-		else replaceWhole(token);
+		const cut = passwords.every(password => !text.includes(password)) && passwords.some(password => token.text.includes(password));
+		// A literal that is a secret as a whole (set_config of a secret setting to a DSN) stays whole.
+		if (!cut) replaceWhole(token);
+		else if (!edits.has(token.start)) edits.set(token.start, {end: token.end, text});
 	};
 
 	for (const target of targets) {
 		switch (target.kind) {
 			case 'literal':
 			case 'after': {
-				const at = toIndex(target.at);
-				const token = target.kind === 'literal' ? literalAt(at) : literalAfter(at);
+				const at = target.at < 0 ? -1 : toIndex(target.at);
+				const token = at < 0 ? undefined : target.kind === 'literal' ? literalAt(at) : literalAfter(at);
 				secrets.push(target.value);
 				if (token) {
 					replaceWhole(token);
@@ -104,12 +106,11 @@ export function redactSqlSecrets(sql: string): SqlSecrets | undefined {
 
 			case 'conninfo':
 				secrets.push(...target.passwords);
-				cutPasswords(literalAt(toIndex(target.at)), target.passwords);
+				if (target.at >= 0) cutPasswords(literalAt(toIndex(target.at)), target.passwords);
 				break;
 			case 'connection':
 				secrets.push(...target.passwords);
 				for (const keyword of sql.matchAll(/\bconnection\b/gi)) cutPasswords(literalAfter(keyword.index + keyword[0].length), target.passwords);
-
 				break;
 		}
 	}

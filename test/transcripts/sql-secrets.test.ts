@@ -28,6 +28,7 @@ const CASES: Array<[string, string, string, string[]]> = [
 	['secret database setting', `ALTER DATABASE postgres SET "app.settings.jwt_secret" TO 'super-secret-jwt-token-with-32-chars'`, `ALTER DATABASE postgres SET "app.settings.jwt_secret" TO '[REDACTED:password]'`, ['super-secret-jwt-token-with-32-chars']],
 	['secret system setting', "alter system set app.service_token = 'abcdef123'", "alter system set app.service_token = '[REDACTED:password]'", ['abcdef123']],
 	['set_config of a secret setting', "select set_config('app.jwt_secret', 'jwtvalue123', false)", "select set_config('app.jwt_secret', '[REDACTED:password]', false)", ['jwtvalue123']],
+	['a secret setting set to a connection string stays whole', "select set_config('app.replica_secret', 'host=r password=Repl1ca-pw', false)", "select set_config('app.replica_secret', '[REDACTED:password]', false)", ['Repl1ca-pw', 'host=r password=Repl1ca-pw']],
 	['vault secret', "select vault.create_secret('vault-value-1', 'stripe_key')", "select vault.create_secret('[REDACTED:password]', 'stripe_key')", ['vault-value-1']],
 	['crypt of a plain password', "insert into auth.users (email, encrypted_password) values ('a@b.c', crypt('plain-pw-1', gen_salt('bf')))", "insert into auth.users (email, encrypted_password) values ('a@b.c', crypt('[REDACTED:password]', gen_salt('bf')))", ['plain-pw-1']],
 	['update of a password column', "update users set password = 'upd-pw-1'::text where id = 1", "update users set password = '[REDACTED:password]'::text where id = 1", ['upd-pw-1']],
