@@ -38,11 +38,12 @@ export function createEventRedaction(options: EventRedactionOptions): EventRedac
 		const cached = cache.get(text);
 		if (cached !== undefined) return cached;
 		const found = sql!.redact(text);
-		const result = found?.sql ?? text;
-		if (found && found.secrets.length > 0) redactor.learn(found.secrets.map(value => ({value, kind: 'sql'})));
+		// Not parsed (the parser still loading, or not SQL after all): the patterns do, and it is tried again next time.
+		if (!found) return text;
+		if (found.secrets.length > 0) redactor.learn(found.secrets.map(value => ({value, kind: 'sql'})));
 		if (cache.size >= SQL_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-		cache.set(text, result);
-		return result;
+		cache.set(text, found.sql);
+		return found.sql;
 	};
 
 	const text = (input: string): string => redactor.text(sql?.mayHold(input) ? redactSql(input) : input);
