@@ -35,10 +35,10 @@ export async function runHeadless(setup: SessionSetup, prompt: string, format: O
 	const outcome = last?.type === 'turn_completed' ? last.outcome : 'failed';
 	const error = last?.type === 'turn_completed' ? last.error : 'The turn did not finish.';
 	if (format === 'text') {
-		if (answer) io.stdout(`${setup.redact(answer)}\n`);
+		if (answer) io.stdout(`${answer}\n`);
 	} else if (format === 'json') {
 		const usage = setup.store.getState().usage;
-		io.stdout(`${JSON.stringify({type: 'result', outcome, result: setup.redact(answer), sessionId: setup.sessionId, transcript: setup.transcriptPath, usage, ...(error ? {error} : {})})}\n`);
+		io.stdout(`${JSON.stringify({type: 'result', outcome, result: answer, sessionId: setup.sessionId, transcript: setup.transcriptPath, usage, ...(error ? {error} : {})})}\n`);
 	}
 
 	if (outcome !== 'completed') io.stderr(`pgpair: ${error ?? outcome}\n`);
@@ -49,7 +49,8 @@ function streamEvents(setup: SessionSetup, io: HeadlessIo): () => void {
 	let printed = setup.store.getEvents().length;
 	const print = () => {
 		const events = setup.store.getEvents();
-		for (; printed < events.length; printed++) io.stdout(`${JSON.stringify(setup.redact(events[printed]))}\n`);
+		// Events are redacted as the store commits them: this prints what the transcript holds.
+		for (; printed < events.length; printed++) io.stdout(`${JSON.stringify(events[printed])}\n`);
 	};
 
 	const unsubscribe = setup.store.subscribe(print);

@@ -11,7 +11,10 @@ import {createEventStore, type EventStore} from '../store/event-store.js';
 import type {ApprovalPolicy, Runner} from '../store/runner.js';
 import {createTranscriptHeader, newSessionId, transcriptFileName} from '../transcripts/format.js';
 import {findSession, latestSession, readTranscript, type Transcript} from '../transcripts/reader.js';
-import {createRedactor, createTextRedactor} from '../transcripts/redact.js';
+import {createEventRedaction} from '../transcripts/event-redaction.js';
+import {collectKnownSecrets} from '../transcripts/known-secrets.js';
+import {createSecretRedactor} from '../transcripts/redact.js';
+import {mayHoldSqlSecret, redactSqlSecrets} from '../transcripts/sql-secrets.js';
 import {openTranscript, reopenTranscript, type TranscriptWriter} from '../transcripts/writer.js';
 import type {ChatArgs} from './args.js';
 import {openDebugLog, type DebugLog} from './debug-log.js';
@@ -40,8 +43,6 @@ export type SessionRecord = {
 	transcriptPath: string;
 	store: EventStore;
 	log: DebugLog;
-	/** The transcript's redaction, for anything else that leaves the process (stream-json output). */
-	redact: <T>(value: T) => T;
 	/** Set when no model can be reached (no API key, no script): what the person should do. */
 	setupMessage?: string;
 	closeTranscript(): void;
@@ -51,8 +52,10 @@ export type SessionSetup = SessionRecord & ConnectedSession;
 
 export async function openSessionRecord(context: SessionContext): Promise<SessionRecord> {
 	const {args, agent, cwd, env} = context;
-	const redact = createRedactor({env});
-	const log = openDebugLog(args.debugLog ? path.resolve(cwd, args.debugLog) : path.join(cwd, '.pgpair', 'debug.log'), createTextRedactor({env}));
+	// Every secret pgpair reads is known by value from the first event on.
+	const redactor = createSecretRedactor({env, known: collectKnownSecrets({cwd, env, ...(args.mcpConfig ? {mcpConfig: args.mcpConfig} : {})})});
+	const redaction = createEventRedaction({redactor, sql: {mayHold: mayHoldSqlSecret, redact: redactSqlSecrets}});
+	const log = openDebugLog(args.debugLog ? path.resolve(cwd, args.debugLog) : path.join(cwd, '.pgpair', 'debug.log'), redaction.text);
 	const modelId = resolveModelId(args.model ?? (agent.model && agent.model !== 'inherit' ? agent.model : env['ANTHROPIC_MODEL']));
 	const sessionsDir = path.resolve(cwd, args.sessionsDir ?? 'sessions');
 	const resumed = await loadResumed(args, sessionsDir, cwd);
@@ -62,23 +65,24 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 	let writer: TranscriptWriter | undefined;
 	let closed = false;
 	const openWriter = (): TranscriptWriter => {
-		if (resumed) return reopenTranscript(resumed.path, {redact});
+		if (resumed) return reopenTranscript(resumed.path);
 		return openTranscript(transcriptPath, createTranscriptHeader({
 			sessionId,
 			cwd,
 			agent: {name: agent.name, source: agent.source.kind === 'file' ? agent.source.path : 'builtin', model: modelId},
 			pgpairVersion: PGPAIR_VERSION,
-		}), {redact});
+		}));
 	};
 
 	const store = createEventStore({
 		clock: Date,
+		redaction,
 		...(resumed ? {initialEvents: resumed.events} : {}),
 		sink: {
 			append(event) {
 				if (closed) {
 					// A late event (a checklist evaluation finishing during shutdown) still lands in the file.
-					const late = reopenTranscript(transcriptPath, {redact});
+					const late = reopenTranscript(transcriptPath);
 					late.append(event);
 					late.close();
 					return;
@@ -104,7 +108,6 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 		transcriptPath,
 		store,
 		log,
-		redact,
 		...(hasModel ? {} : {setupMessage: missingKeyMessage}),
 		closeTranscript() {
 			store.flush();

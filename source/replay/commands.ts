@@ -10,7 +10,8 @@ import {parseArgs} from 'node:util';
 import {EXPORT_FORMATS, exportSession, type ExportFormat} from '../transcripts/export.js';
 import {TranscriptError, type TranscriptHeader} from '../transcripts/format.js';
 import {findSession, listSessions, readTranscript, type SessionSummary, type Transcript} from '../transcripts/reader.js';
-import {createRedactor} from '../transcripts/redact.js';
+import {collectKnownSecrets} from '../transcripts/known-secrets.js';
+import {createRedactor, type Redactor} from '../transcripts/redact.js';
 import type {SessionEvent} from '../core/events.js';
 import {renderTranscriptText} from './print.js';
 import {renderSessionsTable} from './sessions-table.js';
@@ -20,7 +21,7 @@ export type CommandIo = {
 	cwd: string;
 	stdout: {write(text: string): unknown; isTTY?: boolean; columns?: number};
 	stderr: {write(text: string): unknown};
-	/** For redaction of secrets known now; defaults to process.env. */
+	/** For redaction of secrets known now (with the workspace's `.mcp.json` and settings); defaults to process.env. */
 	env?: Record<string, string | undefined>;
 	/** The terminal for interactive screens; defaults to process.stdin / process.stdout. */
 	terminal?: {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream};
@@ -106,8 +107,17 @@ function optionalTimeZone(io: CommandIo): {timeZone?: string} {
 	return timeZone ? {timeZone} : {};
 }
 
+/**
+ * Transcripts are redacted as events are committed; what leaves through print and export is scrubbed
+ * once more with the secrets known now, for transcripts written before a secret or a rule existed.
+ */
+function currentRedactor(io: CommandIo): Redactor {
+	const env = io.env ?? process.env;
+	return createRedactor({env, known: collectKnownSecrets({cwd: io.cwd, env})});
+}
+
 function redacted(io: CommandIo, header: TranscriptHeader, events: readonly SessionEvent[]): {header: TranscriptHeader; events: SessionEvent[]} {
-	const redact = createRedactor({env: io.env ?? process.env});
+	const redact = currentRedactor(io);
 	return {header: redact(header), events: events.map(event => redact(event))};
 }
 
@@ -202,7 +212,7 @@ export async function runExport(argv: readonly string[], io: CommandIo): Promise
 		const query = onePositional(positionals, 'a session id or transcript file');
 		const transcript = await loadTranscript(query, sessionsDirOf(io, values['sessions-dir']), io.cwd);
 		for (const warning of transcript.warnings) io.stderr.write(`pgpair: ${warning}\n`);
-		const text = exportSession(format as ExportFormat, transcript.header, transcript.events, {redact: createRedactor({env: io.env ?? process.env}), ...optionalTimeZone(io)});
+		const text = exportSession(format as ExportFormat, transcript.header, transcript.events, {redact: currentRedactor(io), ...optionalTimeZone(io)});
 		const output = values['output'];
 		if (typeof output === 'string') {
 			const file = path.resolve(io.cwd, output);

@@ -7,18 +7,20 @@
  * faster than it draws frames, so nothing visible is lost, and a 2,000-delta answer costs a few
  * dozen writes, folds and renders instead of 2,000 of each. A killed process loses at most the text
  * of the frame in flight, which was not on screen yet either. Every other event (an answer ending, a
- * call waiting for approval) is rare: it first takes in the text before it, then is told at once, so
- * the end of an answer is on screen without waiting for the next frame.
+ * call waiting for approval) is rare: it first takes in the text before it (all of it, when it ends the
+ * answer), then is told at once, so the end of an answer is on screen without waiting for the next frame.
  *
- * A frame's text is taken in up to the start of its last HELD_WORDS words; they wait for the next frame
- * (or the end of the answer, or a frame without new text). A secret is a word (key, token, JWT, URL with a
- * password) or a short phrase (`Bearer <token>`, `aws_secret_access_key = <key>`), so it never straddles two
- * events, where redaction, which works per event, could not see it whole. On screen this is a few words'
- * lag at the end of a streaming answer.
+ * Secrets are redacted here, once, as an event is committed: the transcript, the screen, stream-json,
+ * exports and replay all read the committed event. Streamed text is redacted over the joined stream,
+ * not per delta: a frame's text is taken in only up to where no secret can straddle the cut (the start
+ * of its last word, or of a phrase or quoted value that may still be a secret; see stream-cut.ts). What
+ * is held waits for more text or for the end of the answer, however long the model pauses, so no event
+ * ever holds a piece of a secret. On screen this is at most a word's lag while an answer streams.
  */
-import type {EventBody, SessionEvent} from '../core/events.js';
+import type {EventBody, EventType, SessionEvent} from '../core/events.js';
 import type {ClockPort} from '../core/ports.js';
 import {INITIAL_STATE, reduceSession, type SessionState} from '../core/session-state.js';
+import {releasableLength} from '../transcripts/stream-cut.js';
 
 export const FRAME_MS = 33;
 
@@ -26,7 +28,7 @@ export type EventSink = {append(event: SessionEvent): void};
 
 export type EventStore = {
 	append(body: EventBody): void;
-	/** State with every appended event in it (text waiting for its frame is taken in first, but for the word still arriving). */
+	/** State with every appended event in it (text waiting for its frame is taken in first, up to where a secret could still be arriving). */
 	getState(): SessionState;
 	getEvents(): readonly SessionEvent[];
 	subscribe(listener: () => void): () => void;
@@ -41,22 +43,32 @@ export type EventStoreOptions = {
 	/** Events already on disk (resume): folded into state, not written again. */
 	initialEvents?: readonly SessionEvent[];
 	frameMs?: number;
+	/** Secret redaction applied as each event is committed (event-redaction.ts); none when absent. */
+	redaction?: CommitRedaction;
 };
 
-/** Words kept back at the end of a frame's text: the longest secret phrase the redactor knows has three. */
-export const HELD_WORDS = 3;
+export type CommitRedaction = {
+	event<T extends EventBody>(body: T): T;
+	/** How much of streamed text can be committed now without cutting a secret in two. */
+	releasable(text: string): number;
+};
 
-/** Where the last HELD_WORDS words of `text` start (a word ends at whitespace; the text's end counts as inside one). */
-export function heldFrom(text: string): number {
-	let index = text.length;
-	for (let words = 0; words < HELD_WORDS && index > 0; words++) {
-		// Skip the whitespace before this word, then the word itself.
-		while (index > 0 && /\s/.test(text[index - 1]!)) index--;
-		while (index > 0 && !/\s/.test(text[index - 1]!)) index--;
-	}
-
-	return index;
-}
+/**
+ * Events of the turn itself, which come only once an answer's text has ended: everything waiting is
+ * taken in, whole. Any other event (a notice, a checklist tick, a mode change) can arrive while the
+ * model is still streaming, and takes in only what cannot be part of a secret.
+ */
+const ENDS_TEXT: ReadonlySet<EventType> = new Set<EventType>([
+	'user_prompt_submitted',
+	'model_request_started',
+	'assistant_message_completed',
+	'tool_call_requested',
+	'tool_call_previewed',
+	'tool_call_decided',
+	'tool_call_started',
+	'tool_call_completed',
+	'turn_completed',
+]);
 
 export function createEventStore(options: EventStoreOptions): EventStore {
 	const events: SessionEvent[] = [];
@@ -71,34 +83,36 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 	let timer: NodeJS.Timeout | undefined;
 	let immediate: NodeJS.Immediate | undefined;
 	const frameMs = options.frameMs ?? FRAME_MS;
-	// Text deltas of the current frame, and when the first of them arrived.
+	// Text deltas not yet committed (this frame's, and any held back), and when the first of them arrived.
 	let waitingText = '';
 	let waitingSince = 0;
-	// Held text longer than this is taken in anyway, and so is held text after a frame without new text (a pause).
-	const MAX_HELD = 4096;
-	let textArrived = false;
+	// The cut last computed for waitingText at this length: reads between frames do not compute it again.
+	let checked = {length: -1, cut: 0};
+	const redaction = options.redaction;
+	const releasable = redaction ? (text: string) => redaction.releasable(text) : (text: string) => releasableLength(text);
 
 	function commit(body: EventBody, at: number) {
 		seq += 1;
-		const event = {...body, seq, at} as SessionEvent;
+		const event = {...(redaction ? redaction.event(body) : body), seq, at} as SessionEvent;
 		// Persist before anything else sees it: what the screen shows is always on disk.
 		options.sink?.append(event);
 		events.push(event);
 		state = reduceSession(state, event);
 	}
 
-	/** `all` false keeps back the last HELD_WORDS words (see above). */
+	/** `all` false keeps back what could still be (part of) a secret. */
 	function takeInText(all: boolean) {
 		if (!waitingText) return;
 		let end = waitingText.length;
 		if (!all) {
-			const held = heldFrom(waitingText);
-			if (end - held <= MAX_HELD) end = held;
+			if (checked.length !== waitingText.length) checked = {length: waitingText.length, cut: releasable(waitingText)};
+			end = checked.cut;
 		}
 
 		if (end === 0) return;
 		const text = waitingText.slice(0, end);
 		waitingText = waitingText.slice(end);
+		checked = {length: -1, cut: 0};
 		commit({type: 'assistant_text_delta', text}, waitingSince);
 		if (waitingText) waitingSince = options.clock.now();
 	}
@@ -110,15 +124,9 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 		timer = undefined;
 		immediate = undefined;
 		for (const listener of listeners) listener();
-		// A held word goes out with the next frame, whole if no more text came by then.
-		if (waitingText) timer ??= setTimeout(notify, frameMs);
 	}
 
-	const notify = () => {
-		const all = !textArrived;
-		textArrived = false;
-		deliver(all);
-	};
+	const notify = () => deliver(false);
 
 	return {
 		append(body) {
@@ -126,12 +134,11 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 				if (!body.text) return;
 				if (!waitingText) waitingSince = options.clock.now();
 				waitingText += body.text;
-				textArrived = true;
 				timer ??= setTimeout(notify, frameMs);
 				return;
 			}
 
-			takeInText(true);
+			takeInText(ENDS_TEXT.has(body.type));
 			commit(body, options.clock.now());
 			// Events appended in the same tick still make one notification.
 			immediate ??= setImmediate(notify);

@@ -6,6 +6,7 @@ import type {ToolCallClassification} from '../core/events.js';
 import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
 import {combineClassification} from '../core/classification.js';
 import {errorMessage, runTurn} from '../core/turn-loop.js';
+import {restoreRedacted} from '../transcripts/restore-redacted.js';
 import type {EventStore} from './event-store.js';
 
 export type PendingCall = ToolCall & {classification?: ToolCallClassification};
@@ -60,13 +61,21 @@ export function createRunner(options: RunnerOptions): Runner {
 	const earlyDecisions = new Map<string, UserDecision>();
 	let controller: AbortController | undefined;
 
+	/** An edit of a call as the pane showed it (secrets redacted), with the secrets put back. */
+	const unredacted = (call: PendingCall, decision: UserDecision): UserDecision => {
+		if (decision.decision !== 'allow' || decision.editedInput === undefined) return decision;
+		const shown = store.getState().openCalls.find(c => c.callId === call.callId)?.input;
+		return shown === undefined ? decision : {...decision, editedInput: restoreRedacted(decision.editedInput, shown, call.input)};
+	};
+
 	const approver: ApproverPort = {
 		decide(call, signal) {
 			const automatic = options.policy.decide(call);
 			if (automatic !== 'ask') return Promise.resolve(automatic);
 			// A key pressed while the loop was still preparing this call (previewing it) is not lost.
-			const early = earlyDecisions.get(call.callId);
-			if (early) {
+			const pressed = earlyDecisions.get(call.callId);
+			if (pressed) {
+				const early = unredacted(call, pressed);
 				earlyDecisions.delete(call.callId);
 				options.policy.remember?.(call, early);
 				return Promise.resolve(toApproval(early));
@@ -126,8 +135,9 @@ export function createRunner(options: RunnerOptions): Runner {
 				return;
 			}
 
-			options.policy.remember?.(pending.call, decision);
-			pending.resolve(toApproval(decision));
+			const restored = unredacted(pending.call, decision);
+			options.policy.remember?.(pending.call, restored);
+			pending.resolve(toApproval(restored));
 		},
 
 		async previewEdit(callId, input) {
@@ -136,10 +146,13 @@ export function createRunner(options: RunnerOptions): Runner {
 			const edited = {callId: pending.call.callId, name: pending.call.name, input};
 			try {
 				// Always an answer for the edited input, even "nothing to preview", so the pane never waits forever.
-				const preview = (await options.tools.preview(edited, controller?.signal ?? new AbortController().signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
+				// Previewed and judged with the secrets the pane could not show; recorded with the input as the pane has it.
 				// The edited call is judged afresh, whole: its own syntax and its own preview, so banner, hazards and
 				// preview all describe what will run.
-				const syntax = await options.tools.classify?.(edited).catch(() => undefined);
+				const real = unredacted(pending.call, {decision: 'allow', editedInput: input});
+				const runnable = {...edited, input: real.decision === 'allow' ? real.editedInput : input};
+				const preview = (await options.tools.preview(runnable, controller?.signal ?? new AbortController().signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
+				const syntax = await options.tools.classify?.(runnable).catch(() => undefined);
 				const classification = combineClassification(syntax, preview.measured);
 				if (waiting.has(callId)) store.append({type: 'tool_call_previewed', callId, preview: {...preview, input}, ...(classification ? {classification} : {})});
 			} catch (error) {

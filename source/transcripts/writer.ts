@@ -9,7 +9,7 @@ import {dirname} from 'node:path';
 import type {SessionEvent} from '../core/events.js';
 import {parseHeader, TRANSCRIPT_VERSION, TranscriptError, type TranscriptHeader} from './format.js';
 import {readFirstLineSync} from './lines.js';
-import {createRedactor, type Redactor} from './redact.js';
+import type {Redactor} from './redact.js';
 
 export type TranscriptWriter = {
 	readonly path: string;
@@ -19,7 +19,10 @@ export type TranscriptWriter = {
 };
 
 export type WriterOptions = {
-	/** Defaults to `createRedactor()` (built-in rules plus secrets found in process.env). */
+	/**
+	 * Applied to each event before it is written. Sessions leave it out: their events are redacted once,
+	 * when the store commits them (store/event-store.ts), so the file holds exactly what the screen showed.
+	 */
 	redact?: Redactor;
 };
 
@@ -34,7 +37,7 @@ export function openTranscript(path: string, header: TranscriptHeader, options: 
 		throw error;
 	}
 
-	return createWriter(fd, path, header, options.redact ?? createRedactor());
+	return createWriter(fd, path, header, options.redact);
 }
 
 /**
@@ -58,17 +61,17 @@ export function reopenTranscript(path: string, options: WriterOptions = {}): Tra
 		throw error;
 	}
 
-	return createWriter(fd, path, header, options.redact ?? createRedactor());
+	return createWriter(fd, path, header, options.redact);
 }
 
-function createWriter(fd: number, path: string, header: TranscriptHeader, redact: Redactor): TranscriptWriter {
+function createWriter(fd: number, path: string, header: TranscriptHeader, redact: Redactor | undefined): TranscriptWriter {
 	let open = true;
 	return {
 		path,
 		header,
 		append(event) {
 			if (!open) throw new Error(`transcript ${path} is closed`);
-			writeLine(fd, JSON.stringify(redact(event)) + '\n');
+			writeLine(fd, JSON.stringify(redact ? redact(event) : event) + '\n');
 		},
 		close() {
 			if (!open) return;

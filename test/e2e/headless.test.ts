@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {BUILT_CLI, REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
+import {BUILT_CLI, FIXTURE_MCP_SERVER, REPO_ROOT, tempWorkspace, TSX_LOADER, writeFixtureMcpConfig} from '../helpers/paths.js';
 
 const hello = path.join(REPO_ROOT, 'test/fixtures/scripts/hello.json');
 
@@ -72,4 +72,72 @@ describe('headless runs of the built CLI', () => {
 		expect(run.stderr).toContain('--output-format must be text, json or stream-json');
 		expect(run.stderr).toContain('Usage');
 	});
+});
+
+describe('secrets through the built CLI', () => {
+	// A Supabase access token written literally in .mcp.json, as Supabase's docs show, in args and env.
+	const SBP_ARG = 'sbp_0123456789abcdef0123456789abcdef01234567';
+	const SBP_ENV = 'sbp_fedcba9876543210fedcba9876543210fedcba98';
+	// Known only by value: no pattern recognises it.
+	const SHAPELESS = 'Zq7vL2xP9kW4mT6r';
+	const API_KEY = 'sk-ant-api03-Xy7kL9mN2pQ4rS6t';
+	const JWT = 'eyJhbGciOiJI.eyJyb2xlIjoi.M2d2z4SFn5C7';
+	const ROLE_PASSWORD = "Pw9x'yz-7q";
+	const SECRETS = [SBP_ARG, SBP_ENV, SHAPELESS, API_KEY, JWT, ROLE_PASSWORD];
+
+	function expectAbsent(where: string, text: string): void {
+		for (const secret of SECRETS) {
+			for (let i = 0; i + 6 <= secret.length; i++) {
+				const piece = secret.slice(i, i + 6);
+				expect(text, `${where} holds "${piece}"`).not.toContain(piece);
+				expect(text, `${where} holds "${piece}" JSON-escaped`).not.toContain(JSON.stringify(piece).slice(1, -1));
+			}
+		}
+	}
+
+	it('keeps them out of stream-json, the transcript, the debug log, exports and replay, however the model paces them', () => {
+		const dir = tempWorkspace();
+		fs.writeFileSync(path.join(dir, '.mcp.json'), JSON.stringify({mcpServers: {fixture: {
+			command: process.execPath,
+			args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER, '--access-token', SBP_ARG, `--api-key=${SHAPELESS}`],
+			env: {SUPABASE_ACCESS_TOKEN: SBP_ENV, NOTES_FILE: path.join(dir, 'notes.txt'), FIXTURE_LOG_CREDENTIALS: '1'},
+		}}}));
+		fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
+		fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), '---\nname: generalist\ndescription: Any task.\n---\nYou help.\n');
+		const script = path.join(dir, 'secrets.json');
+		// 1–3 characters per delta, 105 ms apart: every token is cut into pieces with pauses of three frames between them.
+		const text = `k ${API_KEY} j ${JWT} t ${SBP_ARG} sql CREATE ROLE r Password E'Pw9x\\'yz-7q';`;
+		fs.writeFileSync(script, JSON.stringify({turns: [
+			{text, chunk: 3, delay_ms: 105, tool_calls: [{name: 'mcp__fixture__echo', input: {text: `token ${SHAPELESS} and ${SBP_ENV}`}}]},
+			{text: `Echoed ${SHAPELESS}.`, chunk: 2, delay_ms: 105},
+		]}));
+		const run = pgpair(['-p', 'hi', '--scripted', script, '--agent', 'generalist', '--output-format', 'stream-json'], {cwd: dir});
+		expect(run.status, run.stderr).toBe(0);
+		const events = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; text?: string; content?: string});
+		// The tool really ran and echoed the token back; the record shows it redacted.
+		expect(events.find(e => e.type === 'tool_call_completed')?.content).toBe('echo: token [REDACTED:mcp:fixture] and [REDACTED:mcp:fixture]');
+		const deltas = events.filter(e => e.type === 'assistant_text_delta').map(e => e.text).join('');
+		expect(deltas).toContain("k [REDACTED:anthropic-key] j [REDACTED:jwt] t [REDACTED:mcp:fixture] sql CREATE ROLE r Password E'[REDACTED:password]';");
+		expectAbsent('stream-json', run.stdout);
+		expectAbsent('stderr', run.stderr);
+
+		const sessions = path.join(dir, 'sessions');
+		const [file] = fs.readdirSync(sessions);
+		expectAbsent('the transcript', fs.readFileSync(path.join(sessions, file!), 'utf8'));
+		const log = fs.readFileSync(path.join(dir, '.pgpair', 'debug.log'), 'utf8');
+		expect(log).toContain('fixture started with --access-token [REDACTED');
+		expectAbsent('the debug log', log);
+
+		const id = JSON.parse(fs.readFileSync(path.join(sessions, file!), 'utf8').split('\n')[0]!).sessionId as string;
+		for (const format of ['md', 'json', 'html']) {
+			const exported = pgpair(['export', id, '--format', format], {cwd: dir});
+			expect(exported.status, exported.stderr).toBe(0);
+			expectAbsent(`the ${format} export`, exported.stdout);
+		}
+
+		const replay = pgpair(['replay', id, '--print'], {cwd: dir});
+		expect(replay.status, replay.stderr).toBe(0);
+		expect(replay.stdout).toContain('[REDACTED:mcp:fixture]');
+		expectAbsent('replay --print', replay.stdout);
+	}, 60_000);
 });

@@ -1,7 +1,8 @@
 /**
  * A small real MCP server over stdio for tool-host tests that should not wait for a database:
  * `echo` (read-only), `write_note` (writes a file), `clear_notes` (destructive), `crash` (exits mid-call),
- * `slow` (waits).
+ * `slow` (waits). With FIXTURE_LOG_CREDENTIALS set it writes its arguments and token variables to
+ * stderr at start, as a careless server would (pgpair's debug log must redact them).
  */
 import fs from 'node:fs';
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -50,5 +51,10 @@ server.registerTool('slow', {
 	await new Promise(resolve => setTimeout(resolve, ms));
 	return {content: [{type: 'text', text: `waited ${ms}`}]};
 });
+
+if (process.env['FIXTURE_LOG_CREDENTIALS']) {
+	const tokens = Object.entries(process.env).filter(([name]) => name.endsWith('_TOKEN')).map(([name, value]) => `${name}=${value}`);
+	console.error(`fixture started with ${process.argv.slice(2).join(' ')} ${tokens.join(' ')}`);
+}
 
 await server.connect(new StdioServerTransport());

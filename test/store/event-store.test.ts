@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import type {SessionEvent} from '../../source/core/events.js';
-import {createEventStore, FRAME_MS, heldFrom} from '../../source/store/event-store.js';
-import {createRedactor} from '../../source/transcripts/redact.js';
+import {createEventStore, FRAME_MS} from '../../source/store/event-store.js';
+import {createEventRedaction} from '../../source/transcripts/event-redaction.js';
+import {createSecretRedactor} from '../../source/transcripts/redact.js';
 
 function storeWithSink() {
 	const written: SessionEvent[] = [];
@@ -26,10 +27,8 @@ describe('the event store', () => {
 		expect(written.map(e => e.type)).toEqual(['user_prompt_submitted', 'model_request_started']);
 		await wait(FRAME_MS + 20);
 		expect(notified()).toBe(before + 1);
-		// The frame's text, but for its last words (they go out with the next frame).
-		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'The todos ', seq: 3});
-		await wait(FRAME_MS + 20);
-		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'table has RLS. ', seq: 4});
+		// The frame ended between words: all of its text is in.
+		expect(written.at(-1)).toMatchObject({type: 'assistant_text_delta', text: 'The todos table has RLS. ', seq: 3});
 		expect(store.getState().liveText).toBe('The todos table has RLS. ');
 	});
 
@@ -49,15 +48,15 @@ describe('the event store', () => {
 		expect(store.getEvents()).toEqual(written);
 	});
 
-	it('answers a read with the text appended so far, but for its last words; flush takes in all', () => {
+	it('answers a read with the text appended so far, but for the word still arriving; flush takes in all', () => {
 		const {store, written, notified} = storeWithSink();
 		store.append({type: 'assistant_text_delta', text: 'one two three four answ'});
-		expect(store.getState().liveText).toBe('one two ');
+		expect(store.getState().liveText).toBe('one two three four ');
 		expect(written).toHaveLength(1);
 		store.append({type: 'assistant_text_delta', text: 'er'});
 		store.flush();
 		expect(notified()).toBe(1);
-		expect(store.getEvents().map(e => (e as {text?: string}).text)).toEqual(['one two ', 'three four answer']);
+		expect(store.getEvents().map(e => (e as {text?: string}).text)).toEqual(['one two three four ', 'answer']);
 	});
 
 	it('never splits a secret between two events, so each event is redacted whole', async () => {
@@ -72,10 +71,10 @@ describe('the event store', () => {
 		expect(texts.some(text => text.includes(key))).toBe(true);
 	});
 
-	it('keeps a secret phrase (Bearer and its token) in one event, where the transcript redacts it', async () => {
+	it('keeps a secret phrase (Bearer and its token) in one event, where the store redacts it', async () => {
 		const written: SessionEvent[] = [];
-		const redact = createRedactor({env: {}});
-		const store = createEventStore({clock: {now: () => 0}, sink: {append: event => written.push(redact(event))}});
+		const redaction = createEventRedaction({redactor: createSecretRedactor({env: {}})});
+		const store = createEventStore({clock: {now: () => 0}, redaction, sink: {append: event => written.push(event)}});
 		const token = 'q8ZkT3vN0pW5xR7yB2mC4dF6';
 		store.append({type: 'assistant_text_delta', text: 'Send the header Authorization: Bearer '});
 		await wait(FRAME_MS + 20);
@@ -84,23 +83,32 @@ describe('the event store', () => {
 		const text = written.filter(e => e.type === 'assistant_text_delta').map(e => (e as {text: string}).text).join('');
 		expect(text).not.toContain(token);
 		expect(text).toContain('[REDACTED:bearer-token]');
+		// What the screen shows is what was written.
+		expect(store.getEvents()).toEqual(written);
 	});
 
-	it('shows words held back at a pause once a frame passes without new text', async () => {
+	it('shows the words before a pause, and keeps the word still arriving until it is whole', async () => {
 		const {store, written} = storeWithSink();
 		store.append({type: 'assistant_text_delta', text: 'Thinking abo'});
-		await wait(FRAME_MS + 10);
-		expect(written).toEqual([]);
 		await wait(FRAME_MS + 20);
-		expect(written.map(e => (e as {text?: string}).text)).toEqual(['Thinking abo']);
-		expect(store.getState().liveText).toBe('Thinking abo');
+		expect(written.map(e => (e as {text?: string}).text)).toEqual(['Thinking ']);
+		// However long the pause: a word cut short may be a secret cut short.
+		await wait(3 * FRAME_MS);
+		expect(store.getState().liveText).toBe('Thinking ');
+		store.append({type: 'assistant_text_delta', text: 'ut it. '});
+		await wait(FRAME_MS + 20);
+		expect(store.getState().liveText).toBe('Thinking about it. ');
 	});
 
-	it('holds back the last three words of a frame, however the frame ends', () => {
-		expect(heldFrom('a b c d e')).toBe('a b '.length);
-		expect(heldFrom('a b c d e  ')).toBe('a b '.length);
-		expect(heldFrom('one two')).toBe(0);
-		expect(heldFrom('')).toBe(0);
+	it('takes in all waiting text when the answer ends, but only what is safe before an event in between (a notice)', () => {
+		const {store, written} = storeWithSink();
+		store.append({type: 'assistant_text_delta', text: 'It is sk-ant-api03-abc'});
+		store.append({type: 'notice_shown', level: 'info', text: 'checklist updated'});
+		expect(written.map(e => e.type)).toEqual(['assistant_text_delta', 'notice_shown']);
+		expect((written[0] as {text: string}).text).toBe('It is ');
+		store.append({type: 'assistant_text_delta', text: 'defghijklmnopqrstuvwxyz'});
+		store.append({type: 'assistant_message_completed', content: [], stopReason: 'end_turn', usage: {inputTokens: 1, outputTokens: 1}});
+		expect((written[2] as {text: string}).text).toBe('sk-ant-api03-abcdefghijklmnopqrstuvwxyz');
 	});
 
 	it('dates a frame of text by its first delta', async () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {createRedactor, createTextRedactor, redactText} from '../../source/transcripts/redact.js';
+import {createRedactor, createSecretRedactor, createTextRedactor, isSecretValue, MAX_LEARNED_SECRETS, redactText, secretForms} from '../../source/transcripts/redact.js';
 import {sessionEvents} from '../helpers/transcript-events.js';
 
 const redact = createTextRedactor({env: {}});
@@ -37,6 +37,21 @@ describe('built-in rules', () => {
 		['quoted .env password', 'DB_PASSWORD="correct horse"', 'DB_PASSWORD=[REDACTED:secret-assignment]'],
 		['libpq DSN password', 'host=db.local port=5432 password=s3cret user=app', 'host=db.local port=5432 password=[REDACTED:password] user=app'],
 		['SQL role password', "create role app login password 'hunter22';", "create role app login password '[REDACTED:password]';"],
+		['Supabase personal access token', 'SUPABASE_TOKEN: sbp_0123456789abcdef0123456789abcdef01234567', 'SUPABASE_TOKEN: [REDACTED:supabase-access-token]'],
+		['Supabase OAuth access token', 'sbp_oauth_0123456789abcdef0123456789abcdef01234567', '[REDACTED:supabase-access-token]'],
+		['SQL password in mixed case', "CREATE ROLE app LOGIN Password 'Hunter 22';", "CREATE ROLE app LOGIN Password '[REDACTED:password]';"],
+		['SQL password as an escape string', "alter user app with PASSWORD E'it\\'s s3cret';", "alter user app with PASSWORD E'[REDACTED:password]';"],
+		['SQL password as a Unicode string', "create role x password U&'d\\0061ta!' UESCAPE '!';", "create role x password U&'[REDACTED:password]' UESCAPE '!';"],
+		['SQL password dollar-quoted', 'create role x password $$pa ss$$;', 'create role x password $$[REDACTED:password]$$;'],
+		['SQL password dollar-quoted with a tag', 'create role x password $p$a$b$p$;', 'create role x password $p$[REDACTED:password]$p$;'],
+		['SQL password with doubled quotes', "password 'it''s a secret' valid", "password '[REDACTED:password]' valid"],
+		['SQL password after a newline', "CREATE ROLE app WITH LOGIN PASSWORD\n  'Hunter22';", "CREATE ROLE app WITH LOGIN PASSWORD\n  '[REDACTED:password]';"],
+		['SQL password compared in a WHERE', "where encrypted_password = 'plaintext1'", "where encrypted_password = '[REDACTED:password]'"],
+		['user mapping options', "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password 'm@pSecret')", "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password '[REDACTED:password]')"],
+		['unclosed SQL password', "create role x password 'abc def\nnext line", "create role x password '[REDACTED:password]\nnext line"],
+		['JSON secret field', '{"user":"app","db_password":"s3cret value","access_token":"tok-123"}', '{"user":"app","db_password":"[REDACTED:secret-field]","access_token":"[REDACTED:secret-field]"}'],
+		['JS object secret field', "createClient(url, {apiKey: 'abc123def'})", "createClient(url, {apiKey: '[REDACTED:secret-field]'})"],
+		['connection string password in any case', 'Server=db;User Id=app;Password=Wh0le;', 'Server=db;User Id=app;Password=[REDACTED:password];'],
 	])('%s', (_name, input, expected) => {
 		expect(redact(input)).toBe(expected);
 	});
@@ -66,6 +81,10 @@ describe('ordinary text stays', () => {
 		['JSON with numbers', '{"rows":[{"id":1,"total":42.5,"count":1000000000000}]}'],
 		['migration file name', 'supabase/migrations/20250601090000_add_orders_index.sql'],
 		['hex color and ports', 'color #ff8800 on :5432 and :54321'],
+		['token counts in JSON', '{"usage":{"input_tokens":1200,"output_tokens":85},"max_tokens":8192,"token_type":"bearer"}'],
+		['a secret field filled from a template', '{"password": "${DB_PASSWORD}"}'],
+		['password words in prose', 'Password reset emails go out; the password policy needs 12 characters.'],
+		['a password column in DDL', 'alter table users add column password_hash text not null;'],
 	])('%s', (_name, input) => {
 		expect(redact(input)).toBe(input);
 	});
@@ -109,6 +128,54 @@ describe('secrets from the environment', () => {
 
 	it('redactText uses process.env', () => {
 		expect(redactText('sk-ant-api03-abcdefghijklmnopqrstuvwxyz')).toBe('[REDACTED:anthropic-key]');
+	});
+});
+
+describe('which values are redacted by value', () => {
+	it.each([
+		['a real token', 'sbp_0123456789abcdef0123456789abcdef01234567', true],
+		['a shapeless password', 'Zq7vL2xP', true],
+		['a phrase', 'open sesame 4ever', true],
+		['too short', 'abc123', false],
+		['the default Postgres password', 'postgres', false],
+		['a well-known word in another case', 'Password', false],
+		['a short lower-case word', 'database', false],
+		['a longer lower-case run', 'correcthorsebattery', true],
+		['a redaction marker', '[REDACTED:password]', false],
+	])('%s', (_name, value, expected) => {
+		expect(isSecretValue(value)).toBe(expected);
+	});
+
+	it('knows a secret in the forms it takes in text: JSON, URL-encoded, base64', () => {
+		const secret = 'p@ss"word/with+plus';
+		const forms = secretForms(secret);
+		expect(forms).toContain(secret);
+		expect(forms).toContain('p@ss\\"word/with+plus');
+		expect(forms).toContain(encodeURIComponent(secret));
+		const redact = createTextRedactor({env: {}, known: [{value: secret, kind: 'mcp:db'}]});
+		const base64 = Buffer.from(`${secret}`).toString('base64');
+		expect(redact(`url ?x=${encodeURIComponent(secret)}&y=1`)).toBe('url ?x=[REDACTED:mcp:db]&y=1');
+		expect(redact(`blob ${base64}`)).not.toContain(base64.slice(0, 16));
+	});
+
+	it('learns secrets during the session and redacts them from then on, short or common ones excepted', () => {
+		const redactor = createSecretRedactor({env: {}});
+		expect(redactor.text('the value Zq7vL2xP9k')).toBe('the value Zq7vL2xP9k');
+		redactor.learn([{value: 'Zq7vL2xP9k', kind: 'sql'}, {value: 'postgres', kind: 'sql'}, {value: 'abc', kind: 'sql'}]);
+		expect(redactor.text('the value Zq7vL2xP9k, on postgres, abc')).toBe('the value [REDACTED:sql], on postgres, abc');
+	});
+
+	it('learns at most MAX_LEARNED_SECRETS values, so a session full of SQL passwords stays fast', () => {
+		const redactor = createSecretRedactor({env: {}});
+		redactor.learn(Array.from({length: MAX_LEARNED_SECRETS + 5}, (_, i) => ({value: `learned-${i}-secret`, kind: 'sql'})));
+		expect(redactor.text('learned-0-secret learned-99-secret')).toBe('[REDACTED:sql] [REDACTED:sql]');
+		expect(redactor.text(`learned-${MAX_LEARNED_SECRETS + 1}-secret`)).toBe(`learned-${MAX_LEARNED_SECRETS + 1}-secret`);
+	});
+
+	it('does not turn the transcript into mush when the environment holds short or common values', () => {
+		const redact = createTextRedactor({env: {DB_PASSWORD: 'postgres', API_TOKEN: 'dev', APP_SECRET: 'database', PGPASSWORD: 'supabase'}});
+		const text = 'Connect to the postgres database on supabase as dev.';
+		expect(redact(text)).toBe(text);
 	});
 });
 
@@ -159,6 +226,11 @@ describe('createRedactor', () => {
 			'eyJ' + 'a'.repeat(100_000) + '.' + 'b'.repeat(100_000),
 			'A_KEY'.repeat(40_000),
 			'password='.repeat(20_000),
+			'a-'.repeat(50_000),
+			'a.'.repeat(50_000),
+			"password '".repeat(20_000),
+			'"token": "'.repeat(20_000),
+			'password $x$'.repeat(20_000),
 		];
 		const start = performance.now();
 		for (const input of inputs) redact(input);

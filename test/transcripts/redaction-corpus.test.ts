@@ -1,16 +1,19 @@
 /**
- * End to end: secrets in every place an event can carry text go through the real writer, and the
- * bytes on disk are searched for them. Ordinary backend-engineering text must come back unchanged.
+ * End to end: secrets in every place an event can carry text go through the real store, which
+ * redacts as it commits, and the real writer; the bytes on disk are searched for them. Ordinary
+ * backend-engineering text must come back unchanged.
  */
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import type {EventBody} from '../../source/core/events.js';
+import {createEventStore} from '../../source/store/event-store.js';
+import {createEventRedaction} from '../../source/transcripts/event-redaction.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
-import {createRedactor} from '../../source/transcripts/redact.js';
+import {createSecretRedactor} from '../../source/transcripts/redact.js';
 import {openTranscript} from '../../source/transcripts/writer.js';
-import {stamp, testHeader} from '../helpers/transcript-events.js';
+import {testHeader} from '../helpers/transcript-events.js';
 
 /** [name, the secret itself, how it appears in text]. */
 const SECRETS: Array<[string, string, (secret: string) => string]> = [
@@ -94,9 +97,11 @@ afterAll(() => {
 
 describe('redaction corpus through the writer', () => {
 	const path = join(dir, 'corpus.jsonl');
-	const events = stamp(corpusEvents());
-	const writer = openTranscript(path, testHeader(), {redact: createRedactor({env: ENV})});
-	for (const event of events) writer.append(event);
+	const bodies = corpusEvents();
+	const writer = openTranscript(path, testHeader());
+	const store = createEventStore({clock: {now: () => 0}, redaction: createEventRedaction({redactor: createSecretRedactor({env: ENV})}), sink: writer});
+	for (const body of bodies) store.append(body);
+	store.flush();
 	writer.close();
 	const bytes = readFileSync(path, 'utf8');
 
@@ -116,9 +121,9 @@ describe('redaction corpus through the writer', () => {
 	it('keeps ordinary text byte for byte', async () => {
 		const {events: read, warnings} = await readTranscript(path);
 		expect(warnings).toEqual([]);
-		expect(read).toHaveLength(events.length);
-		const ordinary = read.slice(-ORDINARY.length * 3);
-		expect(ordinary).toEqual(events.slice(-ORDINARY.length * 3));
+		expect(read).toHaveLength(bodies.length);
+		const ordinary = read.slice(-ORDINARY.length * 3).map(({seq: _seq, at: _at, ...body}) => body);
+		expect(ordinary).toEqual(bodies.slice(-ORDINARY.length * 3));
 	});
 
 	it('marks every redaction with its kind and keeps the surrounding text', async () => {

@@ -2,9 +2,12 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {INITIAL_STATE, reduceSession} from '../../../source/core/session-state.js';
+import {loadSqlParser} from '../../../source/policy/sql-parser.js';
+import {createEventRedaction} from '../../../source/transcripts/event-redaction.js';
 import {transcriptFileName} from '../../../source/transcripts/format.js';
 import {latestSession, listSessions, readTranscript} from '../../../source/transcripts/reader.js';
-import {createRedactor, type Redactor} from '../../../source/transcripts/redact.js';
+import {createRedactor, createSecretRedactor, type Redactor} from '../../../source/transcripts/redact.js';
+import {mayHoldSqlSecret, redactSqlSecrets} from '../../../source/transcripts/sql-secrets.js';
 import {openTranscript} from '../../../source/transcripts/writer.js';
 import {sessionEvents, testHeader} from '../../helpers/transcript-events.js';
 import type {BenchRow, BenchSuite} from '../types.js';
@@ -51,6 +54,18 @@ export default {
 			const appendRaw = await measure(appendWith(identity));
 			rows.push({metric: `append ${APPEND_EVENTS / 1000}k events without redaction`, unit: 'ms', samples: appendRaw});
 			rows.push({metric: 'append cost with redaction / without', unit: 'x', samples: append.map((ms, i) => ms / appendRaw[i]!)});
+
+			// What a session does instead: the store redacts each event as it commits it (SQL looked for and
+			// parsed, rules and known secrets) and finds the safe cut of streamed text; the writer only writes.
+			await loadSqlParser();
+			const redaction = createEventRedaction({redactor: createSecretRedactor(), sql: {mayHold: mayHoldSqlSecret, redact: redactSqlSecrets}});
+			const atCommit = await measure(() => {
+				for (const event of events) {
+					redaction.event(event);
+					if (event.type === 'assistant_text_delta') redaction.releasable(event.text);
+				}
+			});
+			rows.push({metric: `redaction at commit of ${APPEND_EVENTS / 1000}k typical events (SQL, rules, stream cut)`, unit: 'ms', samples: atCommit, note: `${((median(atCommit) * 1000) / APPEND_EVENTS).toFixed(2)} µs/event`});
 
 			const redactOnly = await measure(() => {
 				for (const event of events) redact(event);
