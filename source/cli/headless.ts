@@ -25,7 +25,7 @@ export async function runHeadless(setup: SessionSetup, prompt: string, format: O
 	const last = events.findLast(e => e.type === 'turn_completed');
 	for (const event of events) {
 		// Nobody sees the chat: what pgpair warns about goes to stderr.
-		if (event.type === 'notice_shown' && event.level !== 'info') io.stderr(`pgpair: ${setup.redact(event.text)}\n`);
+		if (event.type === 'notice_shown' && event.level !== 'info') io.stderr(`pgpair: ${event.text}\n`);
 		if (event.type === 'tool_call_decided' && event.decision === 'deny' && event.by === 'headless') {
 			io.stderr(`pgpair: denied ${nameOf(events, event.callId)}: ${event.reason ?? 'no rule allows it'}\n`);
 		}
