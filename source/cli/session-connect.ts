@@ -57,7 +57,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const parserReady = loadSqlParser().catch((error: unknown) => log.write(`[sql] parser failed to load: ${(error as Error).message}`));
 	const servers = args.mcpConfig
 		? parseMcpConfig(fs.readFileSync(path.resolve(cwd, args.mcpConfig), 'utf8'), args.mcpConfig, env)
-		: trustedOnly(loadMcpConfig(cwd, env), cwd, env, text => store.append({type: 'notice_shown', level: 'warning', text})) ?? builtinServers(record.context.cliEntry, cwd, env);
+		: trustedOnly(loadMcpConfig(cwd, env), cwd, process.env, text => store.append({type: 'notice_shown', level: 'warning', text})) ?? builtinServers(record.context.cliEntry, cwd, env);
 	// A hosted project's server gets a read-only twin: where every call that runs unasked goes.
 	const readOnlyTwins = Object.fromEntries(
 		Object.entries(servers).flatMap(([name, config]) => {
@@ -230,7 +230,8 @@ export function guardControlWrites(local: LocalTools, roots: ControlRoots, asked
 
 /**
  * The servers of a workspace's `.mcp.json` that the person has trusted; the others are not started, and a notice
- * says so and how to review them. (A file given with --mcp-config is trusted: the person named it.)
+ * says so and how to review them. (A file given with --mcp-config is trusted: the person named it.) Trust belongs to
+ * the person and the machine, so it is looked up in this process's environment, not the session's.
  */
 function trustedOnly(servers: Record<string, McpServerConfig> | undefined, cwd: string, env: NodeJS.ProcessEnv, warn: (text: string) => void): Record<string, McpServerConfig> | undefined {
 	if (!servers) return undefined;

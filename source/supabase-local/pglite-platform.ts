@@ -98,8 +98,11 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 	const callDeadline = () => new Deadline(deadlines.callMs);
 	const direct = engineRunner(engine, callDeadline, 'The statement');
 	const resetSession = async (runner: SqlRunner) => {
+		if (!engine.running) return;
 		await runner.exec('rollback').catch(() => {});
 		await runner.exec(RESET_SESSION_SQL).catch(() => {});
+		// After some storage failures (a full disk) PGlite stays wedged; a restart recovers from what is on disk.
+		await runner.exec('select 1').catch(() => engine.kill());
 	};
 	// A restarted engine would otherwise have no transaction to roll back, but is still a new session.
 	const scoped = (timeoutMs: number | undefined): SqlRunner => {
@@ -121,6 +124,13 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 				await resetSession(direct);
 			}
 		});
+
+	/** An internal error (XX000) can leave PGlite unusable: the engine restarts from its files before the next call. */
+	const wedged = async (error: unknown): Promise<never> => {
+		if ((error as {code?: unknown}).code === 'XX000') await engine.kill();
+		else await resetSession(direct);
+		throw error;
+	};
 
 	/**
 	 * The engine itself becomes the sandbox: everything it holds goes to disk (checkpoint), then it is frozen, so
@@ -179,8 +189,8 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 	};
 
 	return {
-		query: (sql, params) => exclusive(() => direct.query(sql, params)),
-		exec: (sql) => exclusive(() => direct.exec(sql)),
+		query: (sql, params) => exclusive(() => direct.query(sql, params).catch(async (error: unknown) => wedged(error))),
+		exec: (sql) => exclusive(() => direct.exec(sql).catch(async (error: unknown) => wedged(error))),
 		transaction,
 		session(fn, options) {
 			if (options?.readOnly) return transaction(fn, options);

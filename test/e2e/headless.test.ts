@@ -2,6 +2,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {trustServers} from '../../source/tools/mcp-trust.js';
 import {BUILT_CLI, FIXTURE_MCP_SERVER, REPO_ROOT, tempWorkspace, TSX_LOADER, writeFixtureMcpConfig} from '../helpers/paths.js';
 
 const hello = path.join(REPO_ROOT, 'test/fixtures/scripts/hello.json');
@@ -102,6 +103,7 @@ describe('secrets through the built CLI', () => {
 			args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER, '--access-token', SBP_ARG, `--api-key=${SHAPELESS}`],
 			env: {SUPABASE_ACCESS_TOKEN: SBP_ENV, NOTES_FILE: path.join(dir, 'notes.txt'), FIXTURE_LOG_CREDENTIALS: '1'},
 		}}}));
+		trustServers(dir, ['fixture'], {HOME: dir});
 		fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
 		fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), '---\nname: generalist\ndescription: Any task.\n---\nYou help.\n');
 		const script = path.join(dir, 'secrets.json');

@@ -96,7 +96,7 @@ describe('killing pgpair while a server from .mcp.json is in a call', () => {
 	it('SIGKILL: the server, which would wait two minutes for its timer, is gone within 5 s', async () => {
 		const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'pgpair-procs-'));
 		fs.writeFileSync(path.join(dir, '.mcp.json'), JSON.stringify({mcpServers: {fixture: {command: process.execPath, args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER, dir]}}}));
-		trustServers(dir, ['fixture']);
+		trustServers(dir, ['fixture'], {HOME: dir});
 		fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
 		fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), '---\nname: generalist\ndescription: Any task.\n---\nYou help.\n');
 		const slow = {name: 'mcp__fixture__slow', input: {ms: 120_000}};

@@ -261,15 +261,15 @@ comment on table public.profiles is 'One row per user';`;
 		});
 
 		describe('execute_sql', () => {
-			it('runs SQL pgpair approved without asking in a read-only transaction that refuses a write the classifier missed', async () => {
-				// Fed directly, as if a write had been misclassified as read-only: the database, not the classifier, says no.
+			it('runs SQL pgpair approved without asking only when it is proven read-only, and then in a read-only transaction', async () => {
+				// Fed directly, as if a write had been misclassified as read-only: the server proves it again and refuses.
 				const refused = await client.callError('pgpair_execute_sql_read_only', {query: "insert into auth.users (id, email) values ('00000000-0000-4000-8000-0000000000aa', 'sneaky@x.io')"});
-				expect(refused.body.error.code).toBe('25006');
+				expect(refused.body.error.message).toMatch(/not provably read-only/);
 				expect(await client.sql("select count(*)::int as n from auth.users where email = 'sneaky@x.io'")).toEqual([{n: 0}]);
 				const writable = await client.callError('pgpair_execute_sql_read_only', {query: "select set_config('transaction_read_only', 'off', false)"});
-				expect(writable.body.error.message).toMatch(/transaction read-write mode must be set before any query/);
-				const reads = await client.call('pgpair_execute_sql_read_only', {query: "select current_setting('transaction_read_only') as ro"});
-				expect(JSON.stringify(reads)).toContain('\\"ro\\":\\"on\\"');
+				expect(writable.body.error.message).toMatch(/not provably read-only: .*set_config/);
+				const reads = await client.call('pgpair_execute_sql_read_only', {query: "select current_setting('transaction_read_only') as ro, current_user as who"});
+				expect(unfence(reads.result).data).toEqual([{ro: 'on', who: expect.stringMatching(/^pgpair_reader_/)}]);
 			});
 
 			it('fences rows as untrusted data with a fresh tag per call', async () => {

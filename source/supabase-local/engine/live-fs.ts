@@ -15,23 +15,15 @@ import path from 'node:path';
 import {BaseFilesystem, type FsStats} from '@electric-sql/pglite/basefs';
 import {OverlayFilesystem} from './overlay-fs.js';
 
-/** Emscripten's errno numbers (WASI's), for the errors a host file system gives. */
-const ERRNO: Record<string, number> = {
-	EACCES: 2,
-	EBADF: 8,
-	EEXIST: 20,
-	EINVAL: 28,
-	EIO: 29,
-	EISDIR: 31,
-	EMFILE: 33,
-	ENOENT: 44,
-	ENOSPC: 51,
-	ENOTDIR: 54,
-	ENOTEMPTY: 55,
-	EPERM: 63,
-	EROFS: 69,
-	EXDEV: 75,
-};
+/**
+ * Emscripten's errno numbers (WASI's, in order from 1), for the errors a host file system gives: Postgres turns each
+ * into its own message ("No space left on device", "File too large", …).
+ */
+const ERRNO: Record<string, number> = Object.fromEntries(
+	'2BIG ACCES ADDRINUSE ADDRNOTAVAIL AFNOSUPPORT AGAIN ALREADY BADF BADMSG BUSY CANCELED CHILD CONNABORTED CONNREFUSED CONNRESET DEADLK DESTADDRREQ DOM DQUOT EXIST FAULT FBIG HOSTUNREACH IDRM ILSEQ INPROGRESS INTR INVAL IO ISCONN ISDIR LOOP MFILE MLINK MSGSIZE MULTIHOP NAMETOOLONG NETDOWN NETRESET NETUNREACH NFILE NOBUFS NODEV NOENT NOEXEC NOLCK NOLINK NOMEM NOMSG NOPROTOOPT NOSPC NOSYS NOTCONN NOTDIR NOTEMPTY NOTRECOVERABLE NOTSOCK NOTSUP NOTTY NXIO OVERFLOW OWNERDEAD PERM PIPE PROTO PROTONOSUPPORT PROTOTYPE RANGE ROFS SPIPE SRCH STALE TIMEDOUT TXTBSY XDEV'
+		.split(' ')
+		.map((name, i) => [`E${name}`, i + 1]),
+);
 
 /** PGlite mounts a custom file system at PGDATA; paths reach us relative to the mount or with this prefix. */
 const PGDATA = '/pglite/data';
