@@ -108,8 +108,11 @@ export function measuredClassification(report: DryRunReport, statements: readonl
 		const now = after.get(key);
 		const table = tableOf(line.kind, line.text);
 		if (!now) {
-			// Tables, columns and policies have their own, more precise labels above; a revoke only narrows access.
-			if (['table', 'column', 'policy', 'grant'].includes(line.kind) || (table && droppedTables.has(table))) continue;
+			// Tables, columns and policies have their own, more precise labels above; a revoke only narrows access; and
+			// what belonged to a dropped table (its indexes, constraints, triggers) goes with the table's own label.
+			const owner = key.slice(line.kind.length + 1);
+			const ofDroppedTable = (table && droppedTables.has(table)) || [...droppedTables].some((t) => owner.startsWith(`${t}.`));
+			if (['table', 'column', 'policy', 'grant'].includes(line.kind) || ofDroppedTable) continue;
 			add('object_removed', `object removed: ${key}`, key);
 		} else if (now.text !== line.text) {
 			if (line.kind === 'function' || line.kind === 'view' || line.kind === 'trigger') {

@@ -63,11 +63,15 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 	// A preview that could not be made says so in one line; the SQL itself is then the thing to read.
 	const previewHasContent = preview !== undefined && (preview.kind !== 'unavailable' || preview.error !== undefined);
 	const showPreview = previewIsCurrent && previewHasContent && !showSql;
+	// One list of hazards, the call's verdict (its syntax and its measured effect together): inside the preview when
+	// the preview is shown, on one line above the SQL otherwise.
+	const hazards = call?.classification?.hazards ?? [];
+	const shownPreview = showPreview ? {...preview!, hazards} : undefined;
 	// Header, hazards, banner, keys and borders take the rest; the body never pushes the keys away.
-	const chrome = 5 + (call?.classification?.hazards.length ? 1 : 0) + (violations.length > 0 ? violations.length + 1 : 0) + (previewIsCurrent ? 1 : 0);
+	const chrome = 5 + (hazards.length && !showPreview ? 1 : 0) + (violations.length > 0 ? violations.length + 1 : 0) + (previewIsCurrent ? 1 : 0);
 	const bodyRows = Math.max(2, maxRows - chrome);
-	const maxScroll = showPreview ? previewMaxScroll(preview!, bodyRows) : Math.max(0, lines.length - bodyRows);
-	const page = showPreview ? Math.max(1, previewBodyRows(preview!, bodyRows)) : bodyRows;
+	const maxScroll = shownPreview ? previewMaxScroll(shownPreview, bodyRows) : Math.max(0, lines.length - bodyRows);
+	const page = shownPreview ? Math.max(1, previewBodyRows(shownPreview, bodyRows)) : bodyRows;
 
 	useInput(
 		(input, key) => {
@@ -106,7 +110,7 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 				{cls ? <Text color={CLASS_COLOR[cls]} bold> {cls.toUpperCase()}</Text> : null}
 				{call.classification?.reason ? <Text color={THEME.dim}> · {call.classification.reason}</Text> : null}
 			</Text>
-			{call.classification?.hazards.length ? <Text color={THEME.destructive} wrap="truncate-end">⚠ {call.classification.hazards.join(' · ')}</Text> : null}
+			{hazards.length && !showPreview ? <Text color={THEME.destructive} wrap="truncate-end">⚠ {hazards.join(' · ')}</Text> : null}
 			{violations.length > 0 ? (
 				<Box flexDirection="column">
 					<Text backgroundColor="red" color="white" bold> FORBIDDEN BY THE AGENT'S RULES </Text>
@@ -143,14 +147,14 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 				/>
 			) : showPreview ? (
 				<Box flexDirection="column">
-					<Text color={THEME.dim} wrap="truncate-end">{edited ? 'Preview of your edited call' : 'Preview'} (dry run, rolled back) · v show the SQL</Text>
-					<DiffView preview={preview!} maxRows={bodyRows} scroll={scroll} width={Math.max(20, width - 4)} />
+					<Text color={THEME.dim} wrap="truncate-end">{edited ? 'Preview of your edited call' : 'Preview'} (measured where it cannot act) · v show the SQL</Text>
+					<DiffView preview={shownPreview!} maxRows={bodyRows} scroll={scroll} width={Math.max(20, width - 4)} />
 				</Box>
 			) : (
 				<Box flexDirection="column" marginY={0}>
 					{previewIsCurrent && previewHasContent ? <Text color={THEME.dim}>{edited ? 'Your edited call' : 'The call'} · v show the preview</Text> : null}
 					{previewIsCurrent && !previewHasContent ? <Text color={THEME.dim} wrap="truncate-end">{preview!.summary}</Text> : null}
-					{waitingForPreview ? <Text color={THEME.accent}>{edited ? 'Recomputing the preview for your edit…' : 'Computing the preview (a dry run, rolled back)…'}</Text> : null}
+					{waitingForPreview ? <Text color={THEME.accent}>{edited ? 'Recomputing the preview for your edit…' : 'Computing the preview (in a sandbox, nothing reaches your database)…'}</Text> : null}
 					{visible.map((line, index) => (body.sql ? <SqlLine key={scroll + index} line={expandTabs(line)} /> : <Text key={scroll + index} wrap="truncate-end">{expandTabs(line) || ' '}</Text>))}
 					{maxScroll > 0 ? <Text color={THEME.dim}>lines {scroll + 1}–{scroll + visible.length} of {lines.length} · j/k PgUp/PgDn scroll</Text> : null}
 				</Box>

@@ -42,7 +42,8 @@ describe('the live checklist in a real terminal', () => {
 		await term.waitForText('+policy public.notes."owners read their notes"', 60_000);
 		term.type('y');
 		await term.waitForText('visible_notes from public.notes', 60_000);
-		await term.waitForText('Not dry-run', 30_000);
+		// An RLS test switches roles: measured in the sandbox (nothing changes), so it can be approved knowingly.
+		await term.waitForText('no rows would change', 30_000);
 		term.type('y');
 		await term.waitForText('ask the backend engineer', 60_000);
 		term.press('C-l');

@@ -116,7 +116,7 @@ describe('a table row that tells the agent to drop the table', () => {
 		expect(await notesRowCount(workspace)).toBe('missing');
 	});
 
-	it('in the TUI with an allow rule for execute_sql: the DROP stops at the approval pane as destructive, n denies it, the table survives', async () => {
+	it('in the TUI with an allow rule for execute_sql: the DROP stops at the approval pane as destructive, n denies it, the table survives', {timeout: 180_000}, async () => {
 		const workspace = await seededWorkspace();
 		const session = await startFaultSession(FOLLOWS_THE_ROW, {dir: workspace, builtinServer: true, allow: ['mcp__supabase__execute_sql'], env: {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME}});
 		cleanups.push(() => session.close());
@@ -130,7 +130,9 @@ describe('a table row that tells the agent to drop the table', () => {
 		const pane = await waitFor(() => {
 			const frame = view.lastFrame() ?? '';
 			return frame.includes('mcp__supabase__execute_sql DESTRUCTIVE') && frame.includes('-table public.notes') ? frame : undefined;
-		}, 'the DROP in the approval pane with its preview', 60_000);
+		}, 'the DROP in the approval pane with its preview', 60_000).catch((error: Error) => {
+			throw new Error(`${error.message}\n--- frame ---\n${view.lastFrame() ?? ''}`);
+		});
 		expect(pane).toContain('y allow once');
 		expect(pane).not.toContain('allow for session');
 		expect(setup.store.getState().openCalls.find(c => c.callId === 'toolu_drop')?.status).toBe('awaiting_approval');
