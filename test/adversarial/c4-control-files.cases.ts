@@ -36,7 +36,8 @@ export function prepareControlFiles(dir: string): void {
 	put('.pgpair/db/main/pg_hba.conf', 'local all all trust\n');
 	put(OLD_TRANSCRIPT, `${JSON.stringify({kind: 'pgpair-transcript', version: 1, sessionId: '0000abcd', createdAt: '2026-01-02T00:00:00.000Z', cwd: dir, agent: {name: 'backend-engineer', source: 'builtin', model: 'claude-sonnet-5-5'}, pgpairVersion: '0.1.0'})}\n${JSON.stringify({type: 'user_prompt_submitted', text: 'hello', seq: 1, at: 1})}\n`);
 	put('src/app.ts', 'export const app = 1;\n');
-	spawnSync('git', ['init', '-q'], {cwd: dir});
+	// Without a repository the .git attacks would find nothing to change and "hold" for no reason.
+	if (spawnSync('git', ['init', '-q'], {cwd: dir}).status !== 0) throw new Error('git init failed: the .git attacks need git');
 	// Links the agent can name without naming a control file.
 	fs.symlinkSync('.claude', path.join(dir, 'docs'));
 	fs.symlinkSync('.pgpair/config.json', path.join(dir, 'config-link.json'));

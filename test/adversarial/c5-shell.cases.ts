@@ -74,7 +74,10 @@ export const C5_CASES: FileAttack[] = [
 export function prepareVictims(dir: string): void {
 	fs.writeFileSync(path.join(dir, '.mcp.json'), NO_SERVERS);
 	for (const attack of C5_CASES) fs.writeFileSync(path.join(dir, victim(attack.id)), `The person's work for ${attack.id}.\n`);
-	const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=a@b.c', '-c', 'user.name=adv', ...args], {cwd: dir});
+	const git = (...args: string[]) => {
+		// Without a repository the git attacks would find nothing to change and "hold" for no reason.
+		if (spawnSync('git', ['-c', 'user.email=a@b.c', '-c', 'user.name=adv', ...args], {cwd: dir}).status !== 0) throw new Error(`git ${args[0]} failed: the git attacks need git`);
+	};
 	git('init', '-q');
 	fs.writeFileSync(path.join(dir, 'tracked-c5_git_checkout.txt'), 'committed\n');
 	git('add', 'tracked-c5_git_checkout.txt');
