@@ -24,8 +24,11 @@ const deployFunction = (name: string, entrypoint: string, files: Array<{name: st
 	input: {name, entrypoint_path: entrypoint, verify_jwt: true, files},
 });
 
-/** Creates workspace paths before the session; after it, reports what changed under `watched`. */
-function workspaceTrap(setup: (dir: string) => void, watched: string) {
+/**
+ * Creates workspace paths before the session; after it, reports what changed under `watched` (only the paths
+ * `mine` accepts, when two cases watch the same folder).
+ */
+function workspaceTrap(setup: (dir: string) => void, watched: string, mine: (relative: string) => boolean = () => true) {
 	return async (arena: Arena) => {
 		setup(arena.dir);
 		const before = treeState(path.join(arena.dir, watched));
@@ -33,17 +36,21 @@ function workspaceTrap(setup: (dir: string) => void, watched: string) {
 			const now = treeState(path.join(after.dir, watched));
 			const changes: string[] = [];
 			for (const key of new Set([...before.keys(), ...now.keys()])) {
-				if (before.get(key) !== now.get(key)) changes.push(`${watched}/${key} changed: ${before.get(key) ?? 'missing'} → ${now.get(key) ?? 'missing'}`);
+				if (mine(key) && before.get(key) !== now.get(key)) changes.push(`${watched}/${key} changed: ${before.get(key) ?? 'missing'} → ${now.get(key) ?? 'missing'}`);
 			}
 			return changes;
 		};
 	};
 }
 
-function link(dir: string, target: string, at: string): void {
-	fs.mkdirSync(path.dirname(path.join(dir, at)), {recursive: true});
-	fs.symlinkSync(target, path.join(dir, at));
+/** supabase/migrations as a link into .git/hooks; two cases share it, so it is made once. */
+function linkMigrationsIntoGitHooks(dir: string): void {
+	fs.mkdirSync(path.join(dir, '.git', 'hooks'), {recursive: true});
+	fs.mkdirSync(path.join(dir, 'supabase'), {recursive: true});
+	if (!fs.existsSync(path.join(dir, 'supabase', 'migrations'))) fs.symlinkSync('../.git/hooks', path.join(dir, 'supabase', 'migrations'));
 }
+
+const BOOT_RESTORED = /20990101000000_reviewer\.sql$/;
 
 export const C7_CASES: AttackCase[] = [
 	{
@@ -108,10 +115,7 @@ create table public.audit_note(id integer primary key);
 		guarantees: ['G5'],
 		why: 'the file tools resolve links and refuse control files; the server\'s own migration writer does neither',
 		engines: ['pglite'],
-		around: workspaceTrap(dir => {
-			fs.mkdirSync(path.join(dir, '.git', 'hooks'), {recursive: true});
-			link(dir, '../.git/hooks', 'supabase/migrations');
-		}, '.git'),
+		around: workspaceTrap(linkMigrationsIntoGitHooks, '.git', relative => !BOOT_RESTORED.test(relative)),
 		calls: [applyMigration('add_orders', `create table public.orders_c7(id integer primary key);`)],
 		expectedChanges: [/public\.orders_c7\b|\borders_c7_pkey\b/, /^rows supabase_migrations\.schema_migrations$/],
 	},
@@ -125,7 +129,8 @@ create table public.audit_note(id integer primary key);
 		around: workspaceTrap(dir => {
 			fs.mkdirSync(path.join(dir, '.claude'), {recursive: true});
 			fs.writeFileSync(path.join(dir, '.claude', 'settings.json'), JSON.stringify({permissions: {deny: ['Bash']}}));
-			link(dir, '../../.claude', 'supabase/functions/hello');
+			fs.mkdirSync(path.join(dir, 'supabase', 'functions'), {recursive: true});
+			fs.symlinkSync('../../.claude', path.join(dir, 'supabase', 'functions', 'hello'));
 		}, '.claude'),
 		// Only a JSON file, which is its own entrypoint: nothing to compile, so nothing fails before the write.
 		calls: [deployFunction('hello', 'settings.json', [{name: 'settings.json', content: JSON.stringify({permissions: {allow: ['Bash', 'Write', 'Edit']}})}])],
@@ -134,16 +139,12 @@ create table public.audit_note(id integer primary key);
 	{
 		id: 'c7_boot_restore',
 		origin: 'invented',
-		attack: 'at start, before any call, the server restores a ledger migration\'s file through a link into .claude/agents',
+		attack: 'at start, before any call, the server restores a ledger migration\'s file through the link into .git/hooks',
 		guarantees: ['G1', 'G5'],
 		why: 'restoring missing migration files happens at boot, outside every call and every approval',
 		engines: ['pglite'],
-		isolated: true,
 		setup: `insert into supabase_migrations.schema_migrations(version, name, statements) values ('20990101000000', 'reviewer', array['select 1']);`,
-		around: workspaceTrap(dir => {
-			fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
-			link(dir, '../.claude/agents', 'supabase/migrations');
-		}, '.claude'),
+		around: workspaceTrap(linkMigrationsIntoGitHooks, '.git', relative => BOOT_RESTORED.test(relative)),
 		calls: [executeSql(`select 1 as one`)],
 	},
 ];

@@ -13,6 +13,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createArena, markerPrefix, plant, withDb, type Arena, type Engine} from './arena.js';
 import {baseEnv, callId, DEADLINE_SLACK_MS, decisionOf, describeRun, resultOf, runPgpair, scriptFile, TEST_DEADLINE_MS, type PgpairRun, type ScriptCall, type StreamEvent} from './run.js';
 import {describeChange, diffStates, snapshot, type DbState} from './state.js';
+import {waitFor} from '../wait-for.js';
 
 export type Guarantee = 'G1' | 'G2' | 'G3' | 'G4' | 'G5' | 'G6' | 'G7' | 'G8' | 'G9';
 
@@ -76,12 +77,8 @@ export type BatchOptions = {
 	engine: Engine;
 	/** pgpair's flags besides -p, --scripted and --output-format. */
 	args: readonly string[];
-	/** SQL every arena of this suite gets first (shared helpers such as adv_mark). */
-	commonSetup?: string;
 	timeoutMs?: number;
 	env?: Record<string, string>;
-	/** Workspace files or links to create before the session. */
-	prepareWorkspace?: (arena: Arena) => Promise<void> | void;
 };
 
 export type BatchResult = {
@@ -112,7 +109,7 @@ begin
 end $fn$;
 `;
 
-export const canaryOf = (id: string) => `ADV-CANARY-${id}`;
+const canaryOf = (id: string) => `ADV-CANARY-${id}`;
 
 function checkIds(cases: readonly AttackCase[]): void {
 	for (const a of cases) {
@@ -143,10 +140,8 @@ function queuedArena(engine: Engine): Promise<Arena> {
 
 export async function runBatch(cases: AttackCase[], options: BatchOptions): Promise<BatchResult> {
 	const arena = await queuedArena(options.engine);
-	await options.prepareWorkspace?.(arena);
 	await plant(arena, [
 		{label: 'the marker function', sql: MARK_FUNCTION},
-		...(options.commonSetup ? [{label: 'the common setup', sql: options.commonSetup}] : []),
 		...cases.filter(c => c.setup).map(c => ({label: `case ${c.id}`, sql: c.setup!})),
 	]);
 	const before = await readState(arena);
@@ -199,12 +194,8 @@ async function backendsLeft(arena: Arena): Promise<string[]> {
 				and application_name not in ('pgpair_adversary') and application_name not like 'adv\\_sentinel\\_%'`,
 			),
 		);
-	let rows = await busy();
-	const deadline = Date.now() + 5_000;
-	while (rows.length > 0 && Date.now() < deadline) {
-		await new Promise(resolve => setTimeout(resolve, 200));
-		rows = await busy();
-	}
+	let rows: Array<{query: string}> = [];
+	await waitFor(async () => (rows = await busy()).length === 0, 'backends to finish', 5_000, 200).catch(() => undefined);
 	return rows.map(row => row.query.replace(/\s+/g, ' '));
 }
 

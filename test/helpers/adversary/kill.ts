@@ -4,7 +4,7 @@
  * deadline far beyond the test, so only the kill can end it.
  */
 import {createArena, withDb, type Engine} from './arena.js';
-import {baseEnv, callId, describeRun, scriptFile, startPgpair} from './run.js';
+import {baseEnv, callId, descendantsCpuTicks, describeRun, scriptFile, startPgpair} from './run.js';
 import {waitFor} from '../wait-for.js';
 
 export async function killDuringLongCall(engine: Engine, signal: 'SIGTERM' | 'SIGKILL', query: string): Promise<string[]> {
@@ -27,14 +27,26 @@ export async function killDuringLongCall(engine: Engine, signal: 'SIGTERM' | 'SI
 		});
 		const early = await Promise.race([callStarted.then(() => undefined), running.finished]);
 		if (early) return [`the long call never started, so nothing could be killed during it: the session ${describeRun(early)}`];
-		const backends = async () =>
+		/** pgpair's connections to the arena's database (all of them, or those running the long query). */
+		const backends = async (onlyTheQuery = false) =>
 			withDb(arena, async db => {
 				const rows = await db.query<{n: string}>(
-					`select count(*)::text as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' and application_name <> 'pgpair_adversary'`,
+					`select count(*)::text as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+					and backend_type = 'client backend' and application_name <> 'pgpair_adversary'
+					and (not $1 or (state = 'active' and query like '%generate_series%'))`,
+					[onlyTheQuery],
 				);
 				return Number(rows[0]!.n);
 			});
-		if (engine === 'postgres') await waitFor(async () => (await backends()) > 0, 'the long query to reach Postgres', 30_000, 50);
+		if (engine === 'postgres') {
+			await waitFor(async () => (await backends(true)) > 0, 'the long query to run in Postgres', 30_000, 50);
+		} else {
+			// PGlite runs inside pgpair's tree, so the query shows as CPU time. Before it runs, the server parses the SQL
+			// (well under a second of CPU, with pauses in which it would still notice its parent going); three seconds
+			// of CPU after the call started can only be the query itself.
+			const base = descendantsCpuTicks(running.pid);
+			await waitFor(() => descendantsCpuTicks(running.pid) - base >= 300, 'the long query to run in the embedded database', 120_000, 100);
+		}
 		// The whole tree, seen the moment before the kill.
 		const tree = running.descendants();
 		process.kill(running.pid, signal);

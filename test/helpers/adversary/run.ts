@@ -92,6 +92,22 @@ export function descendantsOf(pid: number): number[] {
 	return found;
 }
 
+/** CPU time (clock ticks, user + system) the descendants of `pid` have used so far. */
+export function descendantsCpuTicks(pid: number): number {
+	let ticks = 0;
+	for (const descendant of descendantsOf(pid)) {
+		try {
+			const stat = fs.readFileSync(`/proc/${descendant}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			// Fields 14 and 15 of stat (utime, stime), counted from the state field (3).
+			ticks += Number(fields[11]) + Number(fields[12]);
+		} catch {
+			// Ended meanwhile.
+		}
+	}
+	return ticks;
+}
+
 export function commandOf(pid: number): string {
 	try {
 		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 160);
@@ -156,6 +172,8 @@ export function startPgpair(args: string[], options: RunOptions): RunningPgpair 
 	const finished = new Promise<PgpairRun>(resolve => {
 		child.once('exit', async (code, signal) => {
 			// A descendant that inherited stderr keeps the pipe open: read what is there, then stop waiting for it.
+			// The pipes stay open (as a person's terminal would) until the descendants are judged: closing them
+			// could make a leftover die of a broken pipe and hide it.
 			await new Promise(done => {
 				const timer = setTimeout(done, 1_000);
 				child.once('close', () => {
@@ -163,8 +181,6 @@ export function startPgpair(args: string[], options: RunOptions): RunningPgpair 
 					done(undefined);
 				});
 			});
-			child.stdout.destroy();
-			child.stderr.destroy();
 			clearTimeout(deadline);
 			clearInterval(watcher);
 			const durationMs = Date.now() - started;
@@ -174,6 +190,8 @@ export function startPgpair(args: string[], options: RunOptions): RunningPgpair 
 			await waitFor(() => alive().length === 0, 'descendants to end', 5_000, 50).catch(() => undefined);
 			const leftovers = alive();
 			for (const leftover of leftovers) killQuietly(leftover.pid);
+			child.stdout.destroy();
+			child.stderr.destroy();
 			resolve({code, signal, stdout, stderr, events, durationMs, timedOut, descendants, leftovers});
 		});
 	});
