@@ -122,7 +122,11 @@ async function bootTemplate(engine: Engine): Promise<Template> {
 	const script = scriptFile(dir, [[{id: callId('boot'), name: 'mcp__supabase__list_tables', input: {schemas: ['public']}}]]);
 	const run = await runPgpair(['-p', 'boot', '--scripted', script, '--output-format', 'stream-json'], {cwd: dir, env, timeoutMs: 120_000});
 	const booted = run.events.some(e => e.type === 'tool_call_completed' && e['isError'] === false);
-	if (!booted) throw new Error(`pgpair could not boot a ${engine} database for the arenas: ${describeRun(run)}`);
+	if (!booted) {
+		fs.rmSync(dir, {recursive: true, force: true});
+		await database?.drop();
+		throw new Error(`pgpair could not boot a ${engine} database for the arenas: ${describeRun(run)}`);
+	}
 	return {
 		engine,
 		dir,

@@ -140,6 +140,16 @@ function queuedArena(engine: Engine): Promise<Arena> {
 
 export async function runBatch(cases: AttackCase[], options: BatchOptions): Promise<BatchResult> {
 	const arena = await queuedArena(options.engine);
+	try {
+		return await attackArena(arena, cases, options);
+	} catch (error) {
+		// Nothing will dispose an arena whose batch never came back.
+		await arena.dispose().catch(() => undefined);
+		throw error;
+	}
+}
+
+async function attackArena(arena: Arena, cases: AttackCase[], options: BatchOptions): Promise<BatchResult> {
 	await plant(arena, [
 		{label: 'the marker function', sql: MARK_FUNCTION},
 		...cases.filter(c => c.setup).map(c => ({label: `case ${c.id}`, sql: c.setup!})),
