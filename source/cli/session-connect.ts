@@ -45,7 +45,9 @@ export type ConnectedSession = {
 export function builtinServers(cliEntry: string, cwd: string, env: NodeJS.ProcessEnv): Record<string, McpServerConfig> {
 	const serverEnv: Record<string, string> = {};
 	// Only what the server needs crosses over; the API key never reaches a tool server.
-	if (env['DATABASE_URL']) serverEnv['DATABASE_URL'] = env['DATABASE_URL'];
+	for (const name of ['DATABASE_URL', 'PGPAIR_READ_TIMEOUT_MS', 'PGPAIR_PREVIEW_TIMEOUT_MS', 'PGPAIR_CALL_TIMEOUT_MS']) {
+		if (env[name]) serverEnv[name] = env[name];
+	}
 	return {supabase: {type: 'stdio', command: process.execPath, args: [cliEntry, 'mcp', '--workspace', cwd], env: serverEnv, cwd, parentDeathSignal: 'TERM'}};
 }
 

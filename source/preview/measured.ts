@@ -121,6 +121,12 @@ export function measuredClassification(report: DryRunReport, statements: readonl
 				add('access_weakened', `access weakened: ${key.slice('table '.length)} no longer forces RLS on its owner`, key);
 			} else if (line.kind === 'policy') {
 				add('access_weakened', `access weakened: ${key} now reads "${now.text.slice(now.text.indexOf(' permissive') >= 0 ? now.text.indexOf(' permissive') + 1 : 0)}"`, key);
+			} else if (line.kind === 'type' && /^type .* enum \(/.test(line.text)) {
+				// A label renamed or removed changes what existing rows say; a label added changes nothing stored.
+				const labels = (text: string) => new Set(/enum \((.*)\)$/.exec(text)?.[1]?.split(', ') ?? []);
+				const after = labels(now.text);
+				const lost = [...labels(line.text)].filter((label) => !after.has(label));
+				if (lost.length > 0) add('object_replaced', `values changed: ${key} no longer has ${lost.join(', ')}, so rows that held ${lost.length === 1 ? 'it' : 'them'} now say something else`, key);
 			} else if (line.kind === 'grant') {
 				const was = grant(line.text);
 				const is = grant(now.text);
@@ -156,6 +162,8 @@ export function measuredClassification(report: DryRunReport, statements: readonl
 	}
 
 	for (const code of report.effects.code) {
+		// Existing code replaced: everything that calls it (policies, triggers, the app) now runs something else.
+		if (code.replaced) add('object_replaced', `code replaced: ${code.name} gets a new definition; whatever calls it (policies, triggers, the app) now runs the new one`, code.name);
 		const verdict = classifyLaterCodeSync(code);
 		const kind = code.kind === 'event trigger' ? 'an event trigger' : code.kind === 'rule' ? 'a rule' : `the ${code.kind} ${code.name}`;
 		const worst = verdict.hazards.find((h) => h.code === 'data_loss' || h.code === 'dynamic_sql' || h.code === 'unanalysable_code') ?? verdict.hazards[0];

@@ -1,5 +1,6 @@
 import {randomUUID} from 'node:crypto';
-import {mkdir, rename, rm, writeFile} from 'node:fs/promises';
+import {rm} from 'node:fs/promises';
+import {writeConfinedFile} from './confined-files.js';
 import path from 'node:path';
 import type {SqlRunner} from './platform.js';
 
@@ -250,13 +251,7 @@ export class EdgeFunctionStore {
 
 	private async writeFiles(slug: string, files: EdgeFunctionFile[], previous: EdgeFunctionFile[]): Promise<void> {
 		const directory = path.join(this.workspace!, 'supabase', 'functions', slug);
-		for (const file of files) {
-			const target = path.join(directory, file.name);
-			await mkdir(path.dirname(target), {recursive: true});
-			const temporary = `${target}.${process.pid}.tmp`;
-			await writeFile(temporary, file.content);
-			await rename(temporary, target);
-		}
+		for (const file of files) await writeConfinedFile(this.workspace!, `supabase/functions/${slug}/${file.name}`, file.content);
 		// Only files this store wrote before are removed; anything else in the directory belongs to the user.
 		const current = new Set(files.map((f) => f.name));
 		for (const old of previous) {

@@ -1,4 +1,5 @@
-import {mkdir, readdir, rename, rm, writeFile} from 'node:fs/promises';
+import {readdir, rm} from 'node:fs/promises';
+import {writeConfinedFile} from './confined-files.js';
 import path from 'node:path';
 import {PostgresError, toPostgresError, type DatabasePlatform, type SqlRunner} from './platform.js';
 import {parseSql, transactionControlIn} from './sql-split.js';
@@ -68,8 +69,10 @@ export async function prepareMigration(name: string, query: string): Promise<{na
 /** The workspace copy of the ledger, in the Supabase CLI layout `supabase/migrations/<version>_<name>.sql`. */
 export class MigrationFiles {
 	readonly directory: string;
+	readonly #workspace: string;
 
 	constructor(workspace: string) {
+		this.#workspace = workspace;
 		this.directory = path.join(workspace, 'supabase', 'migrations');
 	}
 
@@ -78,11 +81,7 @@ export class MigrationFiles {
 	}
 
 	async write(migration: Pick<Migration, 'version' | 'name'>, content: string): Promise<void> {
-		await mkdir(this.directory, {recursive: true});
-		const file = this.fileOf(migration);
-		const temporary = `${file}.${process.pid}.tmp`;
-		await writeFile(temporary, content.endsWith('\n') ? content : `${content}\n`);
-		await rename(temporary, file);
+		await writeConfinedFile(this.#workspace, `supabase/migrations/${path.basename(this.fileOf(migration))}`, content.endsWith('\n') ? content : `${content}\n`);
 	}
 
 	async remove(migration: Pick<Migration, 'version' | 'name'>): Promise<void> {

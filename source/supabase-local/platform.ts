@@ -53,6 +53,8 @@ export type Sandbox = SqlRunner & {
 	queryConfined(sql: string): Promise<Record<string, unknown>[]>;
 	/** Files written outside the database's own files while the sandbox lived (only a clone can tell). */
 	filesWritten(): Promise<string[] | undefined>;
+	/** What the sandbox had to leave out (code it would not run); the preview is then incomplete. */
+	notes?: string[];
 };
 
 export type SandboxOptions = {

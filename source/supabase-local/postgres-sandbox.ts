@@ -72,7 +72,7 @@ async function defaultPrivilegesFor(tx: SqlRunner, role: string): Promise<string
  * Prepares the confinement inside an open transaction on `tx` (the connection's own role, a superuser) and returns
  * the sandbox. Every statement here is rolled back with the transaction.
  */
-export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritten'>> {
+export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritten'> & {notes: string[]}> {
 	const {rows} = await tx.query(`select rolsuper from pg_catalog.pg_roles where rolname = current_user`);
 	if (rows[0]?.rolsuper !== true) {
 		throw new SandboxUnavailableError('the connection is not a superuser, so pgpair cannot make a confined role for previews');
@@ -96,27 +96,73 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 	const ownerList = owners.rows.map((r) => quoteIdent(String(r.rolname)));
 	if (ownerList.length > 0) await tx.exec(`grant ${ownerList.join(', ')} to ${name}`);
 
+	// Building an index, refreshing a materialized view, ANALYZE, CLUSTER and a rewriting ALTER TABLE run the
+	// relation's index expressions and queries as its owner (a "security-restricted operation"). A relation owned
+	// by a superuser would let code the SQL put there run as a superuser, so for the transaction every such relation
+	// belongs to the confined role instead (it may bypass RLS, as its superuser owner did). This takes each one's
+	// ACCESS EXCLUSIVE lock until the rollback, briefly: a relation another session holds is not waited for long.
+	const superuserOwned = await tx.query(`
+		select format('%I.%I', n.nspname, c.relname) as name, c.relkind::text as kind
+		from pg_catalog.pg_class c
+		join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+		join pg_catalog.pg_roles o on o.oid = c.relowner
+		where c.relkind in ('r', 'p', 'm') and o.rolsuper and ${USER_SCHEMAS}
+			and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')`);
+	if (superuserOwned.rows.length > 0) {
+		await tx.exec(`set local lock_timeout = '2s';\n${superuserOwned.rows
+			.map((r) => `alter ${r.kind === 'm' ? 'materialized view' : 'table'} ${r.name} owner to ${name}`)
+			.join(';\n')};\nset local lock_timeout = 0`);
+	}
+
 	// Objects the role creates must get the grants the connection's role would give them by default.
 	const defaults = await defaultPrivilegesFor(tx, name);
 	if (defaults) await tx.exec(defaults);
 
-	// Code that would act outside the transaction whoever calls it: untrusted-language functions that are not
-	// part of Postgres itself or of a trusted extension, and SECURITY DEFINER functions of superusers.
-	const risky = await tx.query(`
+	// Code that would act outside the transaction whoever calls it: functions in an untrusted language that are not
+	// part of Postgres itself or of a trusted extension. Not executable for the transaction.
+	const UNTRUSTED = `p.oid >= 16384 and not l.lanpltrusted and not exists (
+		select 1 from pg_catalog.pg_depend d
+		join pg_catalog.pg_extension e on e.oid = d.refobjid
+		join pg_catalog.pg_available_extension_versions v on v.name = e.extname and v.version = e.extversion
+		where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e' and v.trusted)`;
+	const untrusted = await tx.query(`
 		select p.oid::regprocedure::text as signature
-		from pg_catalog.pg_proc p
-		join pg_catalog.pg_language l on l.oid = p.prolang
-		join pg_catalog.pg_roles o on o.oid = p.proowner
-		where p.oid >= 16384
-			and ((not l.lanpltrusted and not exists (
-					select 1 from pg_catalog.pg_depend d
-					join pg_catalog.pg_extension e on e.oid = d.refobjid
-					join pg_catalog.pg_available_extension_versions v on v.name = e.extname and v.version = e.extversion
-					where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e' and v.trusted))
-				or (p.prosecdef and o.rolsuper))`);
+		from pg_catalog.pg_proc p join pg_catalog.pg_language l on l.oid = p.prolang
+		where ${UNTRUSTED}`);
 	const grantees = ['public', ...ownerList].join(', ');
-	const signatures = [...SIGNAL_FUNCTIONS, ...risky.rows.map((r) => String(r.signature))];
+	const signatures = [...SIGNAL_FUNCTIONS, ...untrusted.rows.map((r) => String(r.signature))];
 	await tx.exec(`revoke execute on function ${signatures.join(', ')} from ${grantees}`);
+
+	// A SECURITY DEFINER function runs as its owner, and a trigger fires its function with no EXECUTE check: a
+	// superuser's such function becomes the role's for the transaction, so it runs without superuser rights.
+	const definers = await tx.query(`
+		select p.oid::regprocedure::text as signature, p.prokind::text as kind
+		from pg_catalog.pg_proc p join pg_catalog.pg_roles o on o.oid = p.proowner
+		where p.oid >= 16384 and p.prosecdef and o.rolsuper`);
+	if (definers.rows.length > 0) {
+		await tx.exec(definers.rows.map((r) => `alter ${r.kind === 'p' ? 'procedure' : 'function'} ${r.signature} owner to ${name}`).join(';\n'));
+	}
+
+	// Triggers and event triggers call their function without an EXECUTE check; one in an untrusted language would
+	// act outside the transaction. They do not fire in the preview, and the preview says so (it then counts as
+	// destructive).
+	const notes: string[] = [];
+	const untrustedTriggers = await tx.query(`
+		select format('%I on %s', t.tgname, t.tgrelid::regclass) as name, format('%I', t.tgname) as trigger, t.tgrelid::regclass::text as relation
+		from pg_catalog.pg_trigger t join pg_catalog.pg_proc p on p.oid = t.tgfoid join pg_catalog.pg_language l on l.oid = p.prolang
+		where not t.tgisinternal and t.tgenabled <> 'D' and ${UNTRUSTED}`);
+	for (const row of untrustedTriggers.rows) {
+		await tx.exec(`alter table ${row.relation} disable trigger ${row.trigger}`);
+		notes.push(`the trigger ${row.name} is written in an untrusted language and did not fire in the preview`);
+	}
+	const untrustedEvents = await tx.query(`
+		select format('%I', e.evtname) as name
+		from pg_catalog.pg_event_trigger e join pg_catalog.pg_proc p on p.oid = e.evtfoid join pg_catalog.pg_language l on l.oid = p.prolang
+		where e.evtenabled <> 'D' and ${UNTRUSTED}`);
+	for (const row of untrustedEvents.rows) {
+		await tx.exec(`alter event trigger ${row.name} disable`);
+		notes.push(`the event trigger ${row.name} is written in an untrusted language and did not fire in the preview`);
+	}
 
 	// A sequence altered in a transaction gets new storage that the rollback throws away with its value.
 	const sequences = await tx.query(`
@@ -139,6 +185,7 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 
 	return {
 		kind: 'rolled-back-transaction',
+		notes,
 		query: (sql, params) => tx.query(sql, params),
 		exec: (sql) => tx.exec(sql),
 		async runConfined(sql) {

@@ -100,7 +100,8 @@ const RULES: readonly Rule[] = [
 	// .env files and shell exports read by tools: FOO_KEY=value (names as in SECRET_ENV_NAME).
 	{
 		kind: 'secret-assignment',
-		keep: String.raw`\b[A-Z][A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASSWD|_PASS|_PAT|_PWD)=`,
+		// `NAME=value` and, in .env files and INI-like configs, `NAME = value`.
+		keep: String.raw`\b[A-Z][A-Z0-9_]*(?:_KEY|_TOKEN|_SECRET|_PASSWORD|_PASSWD|_PASS|_PAT|_PWD)[ \t]*=[ \t]*`,
 		secret: String.raw`${QUOTED_VALUE}|(?![$]\{)[^\s"'\x60]{8,}`,
 	},
 	// SQL in free text: CREATE ROLE … PASSWORD 'x', Password E'x', U&'x', `where password = 'x'`,
@@ -122,6 +123,9 @@ const RULES: readonly Rule[] = [
 	{kind: 'secret-field', keep: String.raw`${SECRET_KEY_NAME}'?\s*:\s*'`, secret: String.raw`(?![$]\{|\[REDACTED:)(?:[^'\\\n]|\\[^\n])+(?=')`},
 	// libpq keyword DSNs, query strings, PGPASSWORD=…; `password=${x}` and `password==` are code.
 	{kind: 'password', keep: `${PASSWORD_WORD}=`, secret: String.raw`${QUOTED_VALUE}|(?![=$]|\[REDACTED:)[^\s&;"'\x60]{3,}`},
+	// INI and TOML-like configs: `password = value` at the start of a line, the value running to the end of the line
+	// or a comment (code such as `password = getPassword()` keeps its call: a value with parentheses is not taken).
+	{kind: 'password', keep: String.raw`(?:^|\n)[ \t]*(?:[A-Za-z_]*[_-])?${PASSWORD_WORD}[ \t]*=[ \t]+`, secret: String.raw`${QUOTED_VALUE}|(?![=$]|\[REDACTED:)[^\s&;"'\x60(){}]{3,}(?=[ \t]*(?:[#;\r\n]|$))`},
 ];
 
 /** `*_KEY`, `*_TOKEN`, `*_SECRET`, `*PASSWORD*`, `*_PAT`, … but not PWD (the working directory). */

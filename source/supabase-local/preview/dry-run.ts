@@ -140,7 +140,7 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 				tables,
 				relations: {before: relationsBefore, after: relationsBefore},
 				effects: {sequences: [], largeObjects: {before: stateBefore.largeObjects, after: stateBefore.largeObjects}, code: []},
-				not_previewed: [...plan.notPreviewed],
+				not_previewed: [...plan.notPreviewed, ...(sandbox.notes ?? [])],
 				notes: [...plan.notes],
 				duration_ms: 0,
 			};

@@ -9,6 +9,12 @@ import type {CreatedCode, MeasuredEffects, SequenceChange} from './report.js';
 
 const USER_SCHEMA = `(${userSchema('n.nspname')} and n.nspname <> 'pgpair')`;
 
+/**
+ * Code anywhere but the catalogs and pgpair's own: a replaced `auth.uid()` changes every policy that trusts it, so
+ * the platform schemas (auth, storage, …) count here although the schema dump leaves them out.
+ */
+const CODE_SCHEMA = `(n.nspname not in ('pg_catalog', 'information_schema', 'pgpair') and n.nspname !~ '^pg_')`;
+
 export type StateSnapshot = {
 	sequences: Map<string, number | string | null>;
 	largeObjects: number;
@@ -24,7 +30,7 @@ select kind, name, language, security_definer, definition from (
 	from pg_catalog.pg_proc p
 	join pg_catalog.pg_namespace n on n.oid = p.pronamespace
 	join pg_catalog.pg_language l on l.oid = p.prolang
-	where ${USER_SCHEMA} and p.prokind in ('f', 'p')
+	where ${CODE_SCHEMA} and p.prokind in ('f', 'p')
 		and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
 	union all
 	select 'rule', format('%I.%I.%I', n.nspname, c.relname, r.rulename), null, null, pg_catalog.pg_get_ruledef(r.oid)
@@ -68,7 +74,8 @@ export function compareState(before: StateSnapshot, after: StateSnapshot, files:
 	const code: CreatedCode[] = [];
 	for (const [key, entry] of after.code) {
 		const was = before.code.get(key);
-		if (!was || was.definition !== entry.definition || was.securityDefiner !== entry.securityDefiner || was.language !== entry.language) code.push(entry);
+		if (!was) code.push(entry);
+		else if (was.definition !== entry.definition || was.securityDefiner !== entry.securityDefiner || was.language !== entry.language) code.push({...entry, replaced: true});
 	}
 	return {
 		sequences,

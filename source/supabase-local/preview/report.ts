@@ -33,6 +33,8 @@ export type CreatedCode = {
 	securityDefiner?: boolean;
 	/** The source: a routine's body, a rule's definition, an event trigger's function and events. */
 	definition: string;
+	/** It existed before with another definition: what called it now gets this instead. */
+	replaced?: boolean;
 };
 
 export type SequenceChange = {name: string; before: number | string | null; after: number | string | null};

@@ -4,6 +4,7 @@
  * counts as `.mcp.json`, and the path permission rules are matched against. This is the I/O half;
  * the judgements themselves are pure.
  */
+import {lstat} from 'node:fs/promises';
 import path from 'node:path';
 import {EDIT_TOOLS} from '../../policy/classify-call.js';
 import {controlFileWarning, type ControlRoots} from '../../policy/control-files.js';
@@ -46,7 +47,12 @@ async function pathWarning(filePath: string, roots: ControlRoots): Promise<strin
 	const byName = controlFileWarning(absolute, [roots]);
 	if (byName) return byName;
 	const [real, realRoot, realSessions] = await Promise.all([physical(absolute), physical(roots.workspaceRoot), physical(roots.sessionsDir)]);
-	return controlFileWarning(real, [roots, {workspaceRoot: realRoot, sessionsDir: realSessions}]);
+	const byPlace = controlFileWarning(real, [roots, {workspaceRoot: realRoot, sessionsDir: realSessions}]);
+	if (byPlace) return byPlace;
+	// A hard link has no "real" path to follow: the same file may also be a control file under another name, and
+	// finding that name would mean searching the disk. A file with other names asks, whatever they are.
+	const links = await lstat(real).then((stat) => (stat.isFile() ? stat.nlink : 1), () => 1);
+	return links > 1 ? `it has ${links - 1} other name${links > 2 ? 's' : ''} (hard links), and writing it changes ${links > 2 ? 'them' : 'it'} too, wherever ${links > 2 ? 'they are' : 'it is'} (a control file, perhaps)` : undefined;
 }
 
 async function physical(p: string): Promise<string> {
