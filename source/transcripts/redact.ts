@@ -125,7 +125,8 @@ const RULES: readonly Rule[] = [
 	{kind: 'password', keep: `${PASSWORD_WORD}=`, secret: String.raw`${QUOTED_VALUE}|(?![=$]|\[REDACTED:)[^\s&;"'\x60]{3,}`},
 	// INI and TOML-like configs: `password = value` at the start of a line, the value running to the end of the line
 	// or a comment (code such as `password = getPassword()` keeps its call: a value with parentheses is not taken).
-	{kind: 'password', keep: String.raw`(?:^|\n)[ \t]*(?:[A-Za-z_]*[_-])?${PASSWORD_WORD}[ \t]*=[ \t]+`, secret: String.raw`${QUOTED_VALUE}|(?![=$]|\[REDACTED:)[^\s&;"'\x60(){}]{3,}(?=[ \t]*(?:[#;\r\n]|$))`},
+	// (A line read by the Read tool starts with its number and a tab.)
+	{kind: 'password', keep: String.raw`(?:^|\n)[ \t]*(?:\d+\t)?[ \t]*(?:[A-Za-z_]*[_-])?${PASSWORD_WORD}[ \t]*=[ \t]+`, secret: String.raw`${QUOTED_VALUE}|(?![=$]|\[REDACTED:)[^\s&;"'\x60(){}]{3,}(?=[ \t]*(?:[#;\r\n]|$))`},
 ];
 
 /** `*_KEY`, `*_TOKEN`, `*_SECRET`, `*PASSWORD*`, `*_PAT`, … but not PWD (the working directory). */
