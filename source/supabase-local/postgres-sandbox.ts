@@ -96,24 +96,6 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 	const ownerList = owners.rows.map((r) => quoteIdent(String(r.rolname)));
 	if (ownerList.length > 0) await tx.exec(`grant ${ownerList.join(', ')} to ${name}`);
 
-	// Building an index, refreshing a materialized view, ANALYZE, CLUSTER and a rewriting ALTER TABLE run the
-	// relation's index expressions and queries as its owner (a "security-restricted operation"). A relation owned
-	// by a superuser would let code the SQL put there run as a superuser, so for the transaction every such relation
-	// belongs to the confined role instead (it may bypass RLS, as its superuser owner did). This takes each one's
-	// ACCESS EXCLUSIVE lock until the rollback, briefly: a relation another session holds is not waited for long.
-	const superuserOwned = await tx.query(`
-		select format('%I.%I', n.nspname, c.relname) as name, c.relkind::text as kind
-		from pg_catalog.pg_class c
-		join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-		join pg_catalog.pg_roles o on o.oid = c.relowner
-		where c.relkind in ('r', 'p', 'm') and o.rolsuper and ${USER_SCHEMAS}
-			and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')`);
-	if (superuserOwned.rows.length > 0) {
-		await tx.exec(`set local lock_timeout = '2s';\n${superuserOwned.rows
-			.map((r) => `alter ${r.kind === 'm' ? 'materialized view' : 'table'} ${r.name} owner to ${name}`)
-			.join(';\n')};\nset local lock_timeout = 0`);
-	}
-
 	// Objects the role creates must get the grants the connection's role would give them by default.
 	const defaults = await defaultPrivilegesFor(tx, name);
 	if (defaults) await tx.exec(defaults);
@@ -174,6 +156,36 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 		await tx.exec(sequences.rows.map((r) => `alter sequence ${r.name} cache ${r.cache}`).join(';\n'));
 	}
 
+	// Building an index, refreshing a materialized view, ANALYZE, CLUSTER and a rewriting ALTER TABLE run the
+	// relation's index expressions and queries as its owner (a "security-restricted operation"): a relation owned
+	// by a superuser would let code the SQL put there run as a superuser. So, for the transaction only, every
+	// superuser that owns a relation of the user's stops being one (other sessions still see the committed role) —
+	// the connection's own role included, which is why this is the last step that needs superuser rights. The
+	// bootstrap superuser cannot be demoted: its relations belong to the confined role for the transaction instead,
+	// which takes each one's ACCESS EXCLUSIVE lock until the rollback (locks pgpair takes are not reported as the
+	// SQL's own).
+	const owners2 = await tx.query(`
+		select distinct o.rolname, o.oid = 10 as bootstrap
+		from pg_catalog.pg_class c
+		join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+		join pg_catalog.pg_roles o on o.oid = c.relowner
+		where c.relkind in ('r', 'p', 'm') and o.rolsuper and ${USER_SCHEMAS}`);
+	const bootstrapOwned = owners2.rows.some((r) => r.bootstrap === true);
+	if (bootstrapOwned) {
+		const relations = await tx.query(`
+			select format('%I.%I', n.nspname, c.relname) as name, c.relkind::text as kind
+			from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+			where c.relkind in ('r', 'p', 'm') and c.relowner = 10 and ${USER_SCHEMAS}
+				and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')`);
+		if (relations.rows.length > 0) {
+			await tx.exec(`set local lock_timeout = '2s';\n${relations.rows
+				.map((r) => `alter ${r.kind === 'm' ? 'materialized view' : 'table'} ${r.name} owner to ${name}`)
+				.join(';\n')};\nset local lock_timeout = 0`);
+			notes.push(`${relations.rows.length} relations owned by the bootstrap superuser were held by the sandbox for the preview, so the locks the SQL takes on them are not reported`);
+		}
+	}
+	const demoted = owners2.rows.filter((r) => r.bootstrap !== true).map((r) => quoteIdent(String(r.rolname)));
+
 	// The wrappers: SECURITY DEFINER, so the SQL runs as the role, and Postgres refuses role changes inside them.
 	await tx.exec(`
 		create function pg_temp.pgpair_confined(q text) returns void language plpgsql security definer
@@ -182,6 +194,9 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 			as $pgpair$ begin return query execute format('select to_jsonb(pgpair_row) from (%s) pgpair_row', q); end $pgpair$;
 		alter function pg_temp.pgpair_confined(text) owner to ${name};
 		alter function pg_temp.pgpair_confined_rows(text) owner to ${name};`);
+
+	// Last: from here the connection's own role may no longer be a superuser.
+	if (demoted.length > 0) await tx.exec(demoted.map((role) => `alter role ${role} nosuperuser`).join(';\n'));
 
 	return {
 		kind: 'rolled-back-transaction',

@@ -186,6 +186,33 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 						await other.close();
 					}
 				});
+
+				it('the connection role stops being a superuser inside the preview only: other sessions and later calls still see one', async () => {
+					const other = await engine.otherSession!();
+					try {
+						const [{role}] = await other.query('select current_user as role');
+						const rolsuper = async () => (await other.query(`select rolsuper from pg_catalog.pg_roles where rolname = current_user`))[0].rolsuper;
+						expect(await rolsuper()).toBe(true);
+						// While the preview sleeps, the committed catalog still says superuser.
+						const running = preview(`select pg_sleep(1.5); insert into public.accounts (owner) values ('x');`);
+						await new Promise((r) => setTimeout(r, 600));
+						expect(await rolsuper()).toBe(true);
+						await running;
+						expect(await rolsuper()).toBe(true);
+						const [after] = await client.sql(`select rolsuper, current_user as me from pg_catalog.pg_roles where rolname = current_user`);
+						expect(after).toEqual({rolsuper: true, me: role});
+					} finally {
+						await other.close();
+					}
+				});
+
+				it('an index built in the preview runs its expression as no superuser, even on a table the connection role owns', async () => {
+					const marker = path.join(tmpdir(), `pgpair-index-${process.pid}`);
+					rmSync(marker, {force: true});
+					const report = await preview(`create function public.write_marker() returns int language plpgsql as $$ begin execute format('copy (select 1) to %L', '${marker}'); return 1; end $$; create function public.mark(int) returns int language sql immutable as $$ select public.write_marker() + $1 $$; create index on public.accounts (public.mark(id));`);
+					expect(existsSync(marker)).toBe(false);
+					expect(report.not_previewed.join(' ') + String(report.error?.message ?? '')).toMatch(/permission denied|refused/i);
+				});
 			}
 		});
 

@@ -153,6 +153,8 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 				return finish();
 			}
 			const baseline = await tupleStats(sandbox);
+			// Locks the sandbox itself took while setting up are not the SQL's.
+			const heldBefore = new Set((await exclusiveLocks(sandbox)).map((r) => Number(r.oid)));
 			const samples: Samples = new Map();
 			const run = await runSteps(sandbox, plan.steps, userPath, samples, options);
 			if (run.error) {
@@ -169,12 +171,8 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 
 			const names = new Map(relationsBefore.map((r) => [r.oid, r.name]));
 			if (!run.unblocking) {
-				const {rows} = await sandbox.query(
-					`select distinct relation::int8 as oid, mode from pg_catalog.pg_locks
-					where pid = pg_backend_pid() and locktype = 'relation' and mode = 'AccessExclusiveLock' and granted`,
-				);
-				result.locks = rows
-					.filter((r) => names.has(Number(r.oid)))
+				result.locks = (await exclusiveLocks(sandbox))
+					.filter((r) => names.has(Number(r.oid)) && !heldBefore.has(Number(r.oid)))
 					.map((r) => ({relation: names.get(Number(r.oid))!, mode: String(r.mode)}))
 					.sort((a, b) => (a.relation < b.relation ? -1 : 1));
 			}
@@ -200,6 +198,14 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 		if (error instanceof SandboxUnavailableError) return unmeasured(input, `this database has no sandbox: ${error.message}`, started);
 		throw error;
 	}
+}
+
+async function exclusiveLocks(sandbox: Sandbox) {
+	const {rows} = await sandbox.query(
+		`select distinct relation::int8 as oid, mode from pg_catalog.pg_locks
+		where pid = pg_backend_pid() and locktype = 'relation' and mode = 'AccessExclusiveLock' and granted`,
+	);
+	return rows;
 }
 
 const OPERATION_ORDER = {insert: 0, update: 1, delete: 2, truncate: 3} as const;
