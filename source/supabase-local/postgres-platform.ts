@@ -301,7 +301,7 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 				return await withDeadline(client, admin, options.timeoutMs, async () => {
 					await client.query('begin');
 					const runner = clientRunner(client, scrub);
-					const confined = await confine(runner);
+					const confined = await confine(runner, {redefines: options.redefines ?? []});
 					return await fn({
 						...confined,
 						async runConfined(sql) {

@@ -68,11 +68,19 @@ async function defaultPrivilegesFor(tx: SqlRunner, role: string): Promise<string
 	return statements.join(';\n');
 }
 
+/** The bootstrap superuser (`postgres` on Debian, the installing user on Homebrew): it owns the catalogs. */
+const BOOTSTRAP = 10;
+
+export type ConfineOptions = {
+	/** Names the SQL changes the definition of: the bootstrap superuser's objects among them are handed over. */
+	redefines: readonly string[];
+};
+
 /**
  * Prepares the confinement inside an open transaction on `tx` (the connection's own role, a superuser) and returns
  * the sandbox. Every statement here is rolled back with the transaction.
  */
-export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritten'> & {notes: string[]}> {
+export async function confine(tx: SqlRunner, options: ConfineOptions = {redefines: []}): Promise<Omit<Sandbox, 'filesWritten'> & {notes: string[]}> {
 	const {rows} = await tx.query(`select rolsuper from pg_catalog.pg_roles where rolname = current_user`);
 	if (rows[0]?.rolsuper !== true) {
 		throw new SandboxUnavailableError('the connection is not a superuser, so pgpair cannot make a confined role for previews');
@@ -80,9 +88,12 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 	const role = throwawayRoleName('sandbox');
 	const name = quoteIdent(role);
 	await tx.exec(`create role ${name} nologin bypassrls`);
+	const notes: string[] = [];
 
 	// Ownership lets the role change the user's objects the way the connection would; superuser status is an
 	// attribute, not a privilege, so membership does not pass it on, and SET ROLE is refused in the wrapper below.
+	// Never the bootstrap superuser's: it owns the catalogs and their functions (lo_export, pg_read_file… are
+	// executable by their owner), so its members could write and read server files.
 	const owners = await tx.query(`
 		select distinct r.rolname from (
 			select relowner as owner from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where ${USER_SCHEMAS}
@@ -92,9 +103,10 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 			union select datdba from pg_catalog.pg_database where datname = current_database()
 			union select oid from pg_catalog.pg_roles where rolname = current_user
 		) o join pg_catalog.pg_roles r on r.oid = o.owner
-		where r.rolname !~ '^pg_'`);
+		where r.rolname !~ '^pg_' and r.oid <> ${BOOTSTRAP}`);
 	const ownerList = owners.rows.map((r) => quoteIdent(String(r.rolname)));
 	if (ownerList.length > 0) await tx.exec(`grant ${ownerList.join(', ')} to ${name}`);
+	await grantBootstrapOwned(tx, name, options.redefines);
 
 	// Objects the role creates must get the grants the connection's role would give them by default.
 	const defaults = await defaultPrivilegesFor(tx, name);
@@ -111,9 +123,20 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 		select p.oid::regprocedure::text as signature
 		from pg_catalog.pg_proc p join pg_catalog.pg_language l on l.oid = p.prolang
 		where ${UNTRUSTED}`);
-	const grantees = ['public', ...ownerList].join(', ');
+	const grantees = ['public', ...ownerList, name].join(', ');
 	const signatures = [...SIGNAL_FUNCTIONS, ...untrusted.rows.map((r) => String(r.signature))];
 	await tx.exec(`revoke execute on function ${signatures.join(', ')} from ${grantees}`);
+
+	// A foreign table reads and writes somewhere else (another server, a file, a program's output): nothing there is
+	// rolled back. Not reachable for the transaction.
+	const foreign = await tx.query(`
+		select format('%I.%I', n.nspname, c.relname) as name
+		from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+		where c.relkind = 'f' and ${USER_SCHEMAS}`);
+	if (foreign.rows.length > 0) {
+		// SQL that touches one is refused (permission denied), so its preview is incomplete and says so.
+		await tx.exec(`revoke all on ${foreign.rows.map((r) => String(r.name)).join(', ')} from ${grantees}`);
+	}
 
 	// A SECURITY DEFINER function runs as its owner, and a trigger fires its function with no EXECUTE check: a
 	// superuser's such function becomes the role's for the transaction, so it runs without superuser rights.
@@ -128,7 +151,6 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 	// Triggers and event triggers call their function without an EXECUTE check; one in an untrusted language would
 	// act outside the transaction. They do not fire in the preview, and the preview says so (it then counts as
 	// destructive).
-	const notes: string[] = [];
 	const untrustedTriggers = await tx.query(`
 		select format('%I on %s', t.tgname, t.tgrelid::regclass) as name, format('%I', t.tgname) as trigger, t.tgrelid::regclass::text as relation
 		from pg_catalog.pg_trigger t join pg_catalog.pg_proc p on p.oid = t.tgfoid join pg_catalog.pg_language l on l.oid = p.prolang
@@ -161,30 +183,15 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 	// by a superuser would let code the SQL put there run as a superuser. So, for the transaction only, every
 	// superuser that owns a relation of the user's stops being one (other sessions still see the committed role) —
 	// the connection's own role included, which is why this is the last step that needs superuser rights. The
-	// bootstrap superuser cannot be demoted: its relations belong to the confined role for the transaction instead,
-	// which takes each one's ACCESS EXCLUSIVE lock until the rollback (locks pgpair takes are not reported as the
-	// SQL's own).
-	const owners2 = await tx.query(`
-		select distinct o.rolname, o.oid = 10 as bootstrap
+	// bootstrap superuser cannot be demoted; its relations that the SQL redefines belong to the role by now, and the
+	// others it cannot run such operations on.
+	const superOwners = await tx.query(`
+		select distinct o.rolname
 		from pg_catalog.pg_class c
 		join pg_catalog.pg_namespace n on n.oid = c.relnamespace
 		join pg_catalog.pg_roles o on o.oid = c.relowner
-		where c.relkind in ('r', 'p', 'm') and o.rolsuper and ${USER_SCHEMAS}`);
-	const bootstrapOwned = owners2.rows.some((r) => r.bootstrap === true);
-	if (bootstrapOwned) {
-		const relations = await tx.query(`
-			select format('%I.%I', n.nspname, c.relname) as name, c.relkind::text as kind
-			from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-			where c.relkind in ('r', 'p', 'm') and c.relowner = 10 and ${USER_SCHEMAS}
-				and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')`);
-		if (relations.rows.length > 0) {
-			await tx.exec(`set local lock_timeout = '2s';\n${relations.rows
-				.map((r) => `alter ${r.kind === 'm' ? 'materialized view' : 'table'} ${r.name} owner to ${name}`)
-				.join(';\n')};\nset local lock_timeout = 0`);
-			notes.push(`${relations.rows.length} relations owned by the bootstrap superuser were held by the sandbox for the preview, so the locks the SQL takes on them are not reported`);
-		}
-	}
-	const demoted = owners2.rows.filter((r) => r.bootstrap !== true).map((r) => quoteIdent(String(r.rolname)));
+		where c.relkind in ('r', 'p', 'm') and o.rolsuper and o.oid <> ${BOOTSTRAP} and ${USER_SCHEMAS}`);
+	const demoted = superOwners.rows.map((r) => quoteIdent(String(r.rolname)));
 
 	// The wrappers: SECURITY DEFINER, so the SQL runs as the role, and Postgres refuses role changes inside them.
 	await tx.exec(`
@@ -212,3 +219,68 @@ export async function confine(tx: SqlRunner): Promise<Omit<Sandbox, 'filesWritte
 		},
 	};
 }
+
+/**
+ * What the bootstrap superuser owns in the user's schemas (everything, on a database made as `postgres`) becomes
+ * usable by the role through plain privileges, rolled back with the transaction: the rows of every table, every
+ * sequence and function, creating in every schema and the database. Not MAINTAIN or ownership, which would let the
+ * role start operations that run as the owner.
+ *
+ * Objects the SQL redefines need ownership; those it names pass to the role for the transaction. For relations this
+ * is a write to pg_class (and their row types, indexes, TOAST tables and owned sequences) rather than ALTER … OWNER,
+ * which would take each table's ACCESS EXCLUSIVE lock and hide the locks the SQL itself takes. Anything else that
+ * needs ownership is refused in the preview, which then counts as destructive.
+ */
+async function grantBootstrapOwned(tx: SqlRunner, role: string, redefines: readonly string[]): Promise<void> {
+	const {rows: schemas} = await tx.query(`select format('%I', n.nspname) as name from pg_catalog.pg_namespace n where ${USER_SCHEMAS}`);
+	const statements = [`grant create, temporary on database ${quoteIdent(String((await tx.query('select current_database() as db')).rows[0]?.db))} to ${role}`];
+	for (const {name: schema} of schemas) {
+		statements.push(
+			`grant usage, create on schema ${schema} to ${role}`,
+			`grant select, insert, update, delete, truncate, references, trigger on all tables in schema ${schema} to ${role}`,
+			`grant usage, select, update on all sequences in schema ${schema} to ${role}`,
+			`grant execute on all functions in schema ${schema} to ${role}`,
+		);
+	}
+	await tx.exec(statements.join(';\n'));
+	if (redefines.length === 0) return;
+
+	// Extension members stay the extension's: the SQL cannot redefine them without the extension either.
+	const notExtension = (catalog: string) =>
+		`not exists (select 1 from pg_catalog.pg_depend d where d.classid = '${catalog}'::regclass and d.objid = x.oid and d.deptype = 'e')`;
+	const roleOid = `(select oid from pg_catalog.pg_roles where rolname = ${quoteLiteral(unquote(role))})`;
+	await tx.query(
+		`with named as (
+			select x.oid from pg_catalog.pg_class x join pg_catalog.pg_namespace n on n.oid = x.relnamespace
+			where x.relowner = ${BOOTSTRAP} and x.relkind in ('r', 'p', 'm', 'v', 'f', 'S', 'c') and x.relname = any($1) and ${USER_SCHEMAS} and ${notExtension('pg_catalog.pg_class')}
+		), parts as (
+			select oid from named
+			union select i.indexrelid from pg_catalog.pg_index i join named on named.oid = i.indrelid
+			union select c.reltoastrelid from pg_catalog.pg_class c join named on named.oid = c.oid where c.reltoastrelid <> 0
+			union select d.objid from pg_catalog.pg_depend d join named on named.oid = d.refobjid
+				where d.classid = 'pg_catalog.pg_class'::regclass and d.refclassid = 'pg_catalog.pg_class'::regclass and d.deptype in ('a', 'i')
+		), relations as (
+			update pg_catalog.pg_class c set relowner = ${roleOid} from parts where c.oid = parts.oid and c.relowner = ${BOOTSTRAP} returning c.oid
+		)
+		update pg_catalog.pg_type t set typowner = ${roleOid} from relations where t.typrelid = relations.oid and t.typowner = ${BOOTSTRAP}`,
+		[redefines],
+	);
+	const {rows: others} = await tx.query(
+		`select format('%s %s', case x.prokind when 'p' then 'procedure' when 'a' then 'aggregate' else 'function' end, x.oid::regprocedure) as object
+			from pg_catalog.pg_proc x join pg_catalog.pg_namespace n on n.oid = x.pronamespace
+			where x.proowner = ${BOOTSTRAP} and x.proname = any($1) and ${USER_SCHEMAS} and ${notExtension('pg_catalog.pg_proc')}
+		union all
+		select format('%s %s', case x.typtype when 'd' then 'domain' else 'type' end, x.oid::regtype)
+			from pg_catalog.pg_type x join pg_catalog.pg_namespace n on n.oid = x.typnamespace
+			where x.typowner = ${BOOTSTRAP} and x.typname = any($1) and x.typtype in ('d', 'e', 'r', 'm') and ${USER_SCHEMAS} and ${notExtension('pg_catalog.pg_type')}
+		union all
+		select format('schema %I', x.nspname)
+			from pg_catalog.pg_namespace x
+			where x.nspowner = ${BOOTSTRAP} and x.nspname = any($1) and ${USER_SCHEMAS.replaceAll('n.', 'x.')} and ${notExtension('pg_catalog.pg_namespace')}`,
+		[redefines],
+	);
+	if (others.length > 0) await tx.exec(others.map((r) => `alter ${String(r.object)} owner to ${role}`).join(';\n'));
+}
+
+const unquote = (quoted: string) => quoted.slice(1, -1).replaceAll('""', '"');
+const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;

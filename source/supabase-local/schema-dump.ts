@@ -177,6 +177,8 @@ export type RelationInfo = {
 	schema: string;
 	table: string;
 	kind: 'table' | 'view';
+	/** A foreign table: reading it reads another server, a file or a program's output. */
+	foreign?: true;
 	/** Changes when the table is rewritten (type change, volatile default, TRUNCATE, VACUUM FULL). */
 	filenode: number;
 };
@@ -194,6 +196,7 @@ export async function listRelations(db: Pick<SqlRunner, 'query'>): Promise<Relat
 		schema: String(row.schema),
 		table: String(row.table),
 		kind: row.relkind === 'r' || row.relkind === 'p' || row.relkind === 'f' ? 'table' : 'view',
+		...(row.relkind === 'f' ? {foreign: true as const} : {}),
 		filenode: Number(row.filenode),
 	}));
 }
@@ -211,7 +214,9 @@ export type TableRows = {name: string; rows: number; estimated?: true};
  * caller runs it in a savepoint and falls back to `estimateRows`.
  */
 export async function countRows(db: Pick<SqlRunner, 'query'>, exact: readonly RelationInfo[]): Promise<TableRows[]> {
-	const counted = exact.filter((t) => t.kind === 'table');
+	// Never a foreign table: counting it would read outside the database (file_fdw can run a program), as the
+	// connection's role, with no confinement.
+	const counted = exact.filter((t) => t.kind === 'table' && !t.foreign);
 	const byName = new Map((await estimateRows(db)).map((t) => [t.name, t]));
 	for (let start = 0; start < counted.length; start += COUNT_BATCH) {
 		const batch = counted.slice(start, start + COUNT_BATCH);

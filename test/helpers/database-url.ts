@@ -6,6 +6,7 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		testDatabaseUrl?: string;
 		testDatabaseUrlError?: string;
+		testBootstrapDatabaseUrl?: string;
 	}
 }
 
@@ -23,9 +24,25 @@ export function testDatabaseUrl(): string {
 	);
 }
 
-/** A fresh database of its own on the test server, so test files can run in parallel; `drop` removes it. */
-export async function createTestDatabase(prefix = 'pgpair_test'): Promise<{url: string; name: string; drop(): Promise<void>}> {
-	const server = testDatabaseUrl();
+/**
+ * The same server as the bootstrap superuser (oid 10, `postgres` on Debian): the role that owns the catalogs, which
+ * a user's `DATABASE_URL` often names. Required like `testDatabaseUrl`, never skipped.
+ */
+export function testBootstrapDatabaseUrl(): string {
+	const url = process.env['TEST_BOOTSTRAP_DATABASE_URL'] || inject('testBootstrapDatabaseUrl');
+	if (url) return url;
+	testDatabaseUrl();
+	throw new Error(
+		'No bootstrap-superuser URL for the real-Postgres tests: set TEST_BOOTSTRAP_DATABASE_URL next to TEST_DATABASE_URL (the `postgres` role of the same server), or leave both unset for a throwaway cluster.',
+	);
+}
+
+/**
+ * A fresh database of its own on the test server, so test files can run in parallel; `drop` removes it. With
+ * `bootstrap`, the database and the URL belong to the bootstrap superuser.
+ */
+export async function createTestDatabase(prefix = 'pgpair_test', options: {bootstrap?: boolean} = {}): Promise<{url: string; name: string; drop(): Promise<void>}> {
+	const server = options.bootstrap ? testBootstrapDatabaseUrl() : testDatabaseUrl();
 	const name = `${prefix}_${randomBytes(5).toString('hex')}`;
 	const admin = async (sql: string) => {
 		const client = new pg.Client({connectionString: server});

@@ -4,6 +4,7 @@ import {chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writ
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 /**
  * vitest globalSetup: gives the tests a real Postgres. `TEST_DATABASE_URL` wins; otherwise a throwaway cluster is
@@ -47,6 +48,7 @@ function runAsOwner(owner: string | undefined, command: string, args: string[]):
 export default async function setup({provide}: {provide: (key: string, value: unknown) => void}) {
 	if (process.env['TEST_DATABASE_URL']) {
 		provide('testDatabaseUrl', process.env['TEST_DATABASE_URL']);
+		if (process.env['TEST_BOOTSTRAP_DATABASE_URL']) provide('testBootstrapDatabaseUrl', process.env['TEST_BOOTSTRAP_DATABASE_URL']);
 		return;
 	}
 	const bin = findBinaries();
@@ -94,9 +96,21 @@ export default async function setup({provide}: {provide: (key: string, value: un
 		`-p ${port} -h 127.0.0.1 -k ${root} -c fsync=off -c full_page_writes=off -c max_connections=200`,
 		'start',
 	]);
-	const url = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
+	// Most tests connect as an ordinary superuser, as a CI role or a provider's admin role would; the bootstrap
+	// superuser (it owns the catalogs) has tests of its own.
+	const bootstrapUrl = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
+	const client = new pg.Client({connectionString: bootstrapUrl});
+	await client.connect();
+	try {
+		await client.query(`create role pgpair_test login superuser password '${password}'`);
+	} finally {
+		await client.end();
+	}
+	const url = `postgresql://pgpair_test:${password}@127.0.0.1:${port}/postgres`;
 	process.env['TEST_DATABASE_URL'] = url;
+	process.env['TEST_BOOTSTRAP_DATABASE_URL'] = bootstrapUrl;
 	provide('testDatabaseUrl', url);
+	provide('testBootstrapDatabaseUrl', bootstrapUrl);
 	return () => {
 		try {
 			runAsOwner(owner, path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);

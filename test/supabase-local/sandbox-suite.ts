@@ -116,6 +116,18 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 				});
 			}
 
+			it('measures row changes and schema changes of the user\'s own tables, and reports no lock the sandbox took itself', async () => {
+				const update = await preview(`update public.accounts set balance = 0 where id <= 5;`);
+				expect(update.not_previewed).toEqual([]);
+				expect(update.rows).toEqual([expect.objectContaining({table: 'public.accounts', operation: 'update', count: 5})]);
+				expect(update.locks).toEqual([]);
+				const ddl = await preview(`alter table public.accounts add column note text; comment on table public.accounts is 'x';`);
+				expect(ddl.error).toBeUndefined();
+				expect(ddl.not_previewed.filter((n: string) => !/bootstrap superuser/.test(n))).toEqual([]);
+				expect(ddl.after).toMatch(/note text/);
+				expect(ddl.before).not.toMatch(/note text/);
+			});
+
 			it('measures what the sandbox saw: rows deleted by code created in the same SQL, and the code itself', async () => {
 				const report = await preview(attacks[0]![1]);
 				expect(report.rows).toEqual(expect.arrayContaining([expect.objectContaining({table: 'public.accounts', operation: 'delete', count: 20})]));
@@ -164,7 +176,8 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 				const started = Date.now();
 				const report = await preview(`with recursive r(n) as (select 1 union all select n + 1 from r) insert into public.accounts (owner) select 'loop' from r;`);
 				expect(Date.now() - started).toBeLessThan(PREVIEW_MS + 8_000);
-				expect(report.not_previewed.join(' ')).toMatch(/did not finish/);
+				// The deadline a person set, not what was left of it when a step ran out.
+				expect(report.not_previewed.join(' ')).toContain(`did not finish within the preview's ${PREVIEW_MS / 1000} s`);
 				expect(await liveState(client)).toEqual(before);
 			});
 
@@ -203,6 +216,39 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 						expect(after).toEqual({rolsuper: true, me: role});
 					} finally {
 						await other.close();
+					}
+				});
+
+				it('functions the catalogs\' owner may run (lo_export, pg_read_file, pg_ls_dir) stay refused, whoever the connection is', async () => {
+					const target = path.join(tmpdir(), `pgpair-exported-${process.pid}.txt`);
+					rmSync(target, {force: true});
+					const before = await liveState(client);
+					const exported = await preview(`select lo_export(lo_from_bytea(0, 'x'), '${target}');`);
+					expect(existsSync(target)).toBe(false);
+					expect(exported.not_previewed.join(' ')).toMatch(/refused.*permission denied/);
+					for (const query of [`select pg_read_file('/etc/hostname');`, `select pg_ls_dir('.');`, `copy (select 1) to '${target}';`]) {
+						const report = await preview(query);
+						expect(report.not_previewed.join(' '), query).toMatch(/refused/);
+					}
+					expect(existsSync(target)).toBe(false);
+					expect(await liveState(client)).toEqual(before);
+				});
+
+				it('a foreign table fed by a program runs no program, neither in a preview nor as a read', async () => {
+					const marker = path.join(tmpdir(), `pgpair-fdw-${process.pid}`);
+					rmSync(marker, {force: true});
+					await client.call('execute_sql', {
+						query: `create extension if not exists file_fdw; create server if not exists pgpair_files foreign data wrapper file_fdw;
+						create foreign table public.feed (line text) server pgpair_files options (program 'touch ${marker}; echo hello');`,
+					});
+					try {
+						const report = await preview(`insert into public.accounts (owner) select line from public.feed;`);
+						expect(existsSync(marker)).toBe(false);
+						expect(report.not_previewed.join(' ')).toMatch(/refused.*foreign table/);
+						expect((await proof('select * from public.feed')).read_only).toBe(false);
+						expect(existsSync(marker)).toBe(false);
+					} finally {
+						await client.call('execute_sql', {query: 'drop foreign table public.feed;'});
 					}
 				});
 

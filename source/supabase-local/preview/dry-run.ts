@@ -192,9 +192,13 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 				}
 			}
 			return finish();
-		}, {...options, extensions: [...plan.extensions, ...(rollbackPlan?.extensions ?? [])]});
+		}, {
+			...options,
+			extensions: [...plan.extensions, ...(rollbackPlan?.extensions ?? [])],
+			redefines: [...plan.redefines, ...(rollbackPlan?.redefines ?? [])],
+		});
 	} catch (error) {
-		if (error instanceof DeadlineError) return unmeasured(input, `it did not finish within the preview's ${error.timeoutMs / 1000} s (PGPAIR_PREVIEW_TIMEOUT_MS); the sandbox was stopped`, started);
+		if (error instanceof DeadlineError) return unmeasured(input, `it did not finish within the preview's ${options.timeoutMs / 1000} s (PGPAIR_PREVIEW_TIMEOUT_MS); the sandbox was stopped`, started);
 		if (error instanceof SandboxUnavailableError) return unmeasured(input, `this database has no sandbox: ${error.message}`, started);
 		throw error;
 	}

@@ -46,6 +46,8 @@ export type Plan = {
 	notPreviewed: string[];
 	error?: DryRunError;
 	mentioned?: {names: Set<string>; schemas: Set<string>};
+	/** Names in the statements that change definitions rather than rows (see `SandboxOptions.redefines`). */
+	redefines: string[];
 	/** Extensions the SQL creates (so a sandbox has them at hand). */
 	extensions: string[];
 };
@@ -60,6 +62,25 @@ function namesIn(node: unknown, into: Set<string>): Set<string> {
 		}
 	}
 	return into;
+}
+
+/**
+ * Statements that change only rows, run code or set session state: what they need is a privilege, never ownership.
+ * Everything else (CREATE, ALTER, DROP, GRANT, COMMENT, index builds, VACUUM, REFRESH…) may need to own its objects.
+ */
+const DATA_STATEMENTS = new Set([
+	'SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'CallStmt', 'DoStmt', 'ExplainStmt',
+	'LockStmt', 'TruncateStmt', 'VariableSetStmt', 'VariableShowStmt', 'TransactionStmt', 'NotifyStmt', 'ListenStmt',
+	'UnlistenStmt', 'PrepareStmt', 'ExecuteStmt', 'DeallocateStmt', 'DeclareCursorStmt', 'FetchStmt', 'ClosePortalStmt',
+]);
+
+function redefinedNames(entries: readonly {stmt?: Node}[]): string[] {
+	const names = new Set<string>();
+	for (const entry of entries) {
+		const [type, body] = Object.entries(entry.stmt ?? {})[0] ?? ['Unknown', {}];
+		if (!DATA_STATEMENTS.has(type)) namesIn(body, names);
+	}
+	return [...names];
 }
 
 /** Schemas named by DROP SCHEMA: all their tables go. */
@@ -216,7 +237,7 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		try {
 			await prepareMigration('dry_run', query);
 		} catch (error) {
-			return {steps: [], notes: [], notPreviewed: [], extensions: [], error: toDryRunError(error)};
+			return {steps: [], notes: [], notPreviewed: [], extensions: [], redefines: [], error: toDryRunError(error)};
 		}
 	}
 	const lib = await libpgQuery();
@@ -225,7 +246,7 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		tree = (await lib.parse(query)) as typeof tree;
 	} catch {
 		// Postgres parses the whole text before running any of it: it will refuse it with its own error and position.
-		return {steps: [{sql: query, offset: 0, targets: []}], notes: [], notPreviewed: [], extensions: []};
+		return {steps: [{sql: query, offset: 0, targets: []}], notes: [], notPreviewed: [], extensions: [], redefines: []};
 	}
 	const bytes = Buffer.from(query, 'utf8');
 	const entries = tree.stmts ?? [];
@@ -268,7 +289,7 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		const name = (entry.stmt?.CreateExtensionStmt as Node | undefined)?.extname;
 		return typeof name === 'string' ? [name] : [];
 	});
-	return {steps, notes, notPreviewed, extensions, mentioned: {names: namesIn(entries, new Set()), schemas: droppedSchemas(entries)}};
+	return {steps, notes, notPreviewed, extensions, redefines: redefinedNames(entries), mentioned: {names: namesIn(entries, new Set()), schemas: droppedSchemas(entries)}};
 }
 
 function shorten(text: string): string {
