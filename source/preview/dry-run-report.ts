@@ -14,7 +14,7 @@ export type DryRunMode = 'migration' | 'sql';
 
 export type DryRunError = {message: string; code?: string; position?: number; detail?: string; hint?: string};
 
-export type DryRunRelation = {oid: number; name: string; schema: string; table: string; kind: 'table' | 'view'; filenode: number};
+export type DryRunRelation = {oid: number; name: string; schema: string; table: string; kind: 'table' | 'view'; foreign?: true; filenode: number};
 
 /** Code the SQL leaves behind to run later (a trigger's function, a rule, an event trigger), with its source. */
 export type DryRunCode = {kind: 'function' | 'procedure' | 'rule' | 'event trigger'; name: string; language?: string; securityDefiner?: boolean; definition: string; replaced?: boolean};

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import {createTestDatabase} from '../helpers/database-url.js';
-import {defineSandboxSuite} from './sandbox-suite.js';
+import {defineSandboxSuite, postgresEngine} from './sandbox-suite.js';
 
 defineSandboxSuite('a real Postgres as its bootstrap superuser (DATABASE_URL)', async () => {
 	const database = await createTestDatabase('pgpair_boot', {bootstrap: true});
@@ -18,20 +18,5 @@ defineSandboxSuite('a real Postgres as its bootstrap superuser (DATABASE_URL)', 
 	} finally {
 		await client.end();
 	}
-	return {
-		kind: 'postgres',
-		async options(workspace) {
-			return {workspace, databaseUrl: database.url};
-		},
-		async otherSession() {
-			const other = new pg.Client({connectionString: database.url});
-			other.on('error', () => {});
-			await other.connect();
-			return {
-				query: async (sql: string) => (await other.query(sql)).rows,
-				close: () => other.end().catch(() => {}),
-			};
-		},
-		cleanup: () => database.drop(),
-	};
+	return postgresEngine(database);
 });

@@ -6,6 +6,7 @@
 import {existsSync, mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {SupabaseMcpServerOptions} from '../../source/supabase-local/server.js';
 import {connectInMemory, unfence, type SupabaseMcpTestClient} from '../helpers/supabase-mcp-client.js';
@@ -55,6 +56,26 @@ function dataFiles(dir: string): Map<string, number> {
 	};
 	walk(dir);
 	return files;
+}
+
+/** A real Postgres database as the suite's engine: `database.url` names the role the server connects as. */
+export function postgresEngine(database: {url: string; drop(): Promise<void>}): SandboxEngine {
+	return {
+		kind: 'postgres',
+		async options(workspace) {
+			return {workspace, databaseUrl: database.url};
+		},
+		async otherSession() {
+			const client = new pg.Client({connectionString: database.url});
+			client.on('error', () => {});
+			await client.connect();
+			return {
+				query: async (sql: string) => (await client.query(sql)).rows,
+				close: () => client.end().catch(() => {}),
+			};
+		},
+		cleanup: () => database.drop(),
+	};
 }
 
 export function defineSandboxSuite(name: string, makeEngine: () => Promise<SandboxEngine>): void {

@@ -25,7 +25,7 @@ create index t250_priority on public.t250 (priority);
 create policy insert_own on public.t250 for insert to authenticated with check ((select auth.uid()) = owner);`;
 
 /** The local server on an in-memory MCP transport and the app's previewer wired to it, as the tool host would. */
-async function startBenchHarness(options: {workspace: string; databaseUrl?: string}) {
+export async function startBenchHarness(options: {workspace: string; databaseUrl?: string}) {
 	const {server, close} = await createSupabaseMcpServer({...options, cacheDir: null});
 	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 	await server.connect(serverSide);
@@ -41,6 +41,11 @@ async function startBenchHarness(options: {workspace: string; databaseUrl?: stri
 		async apply(name: string, query: string) {
 			const result = await call('apply_migration', {name, query});
 			if (result.isError) throw new Error(result.content);
+		},
+		async sql(query: string) {
+			const result = await call('execute_sql', {query});
+			if (result.isError) throw new Error(result.content);
+			return result.content;
 		},
 		async preview(query: string) {
 			const preview = await previewer({callId: 'bench', name: 'mcp__supabase__apply_migration', input: {name: 'bench', query}}, new AbortController().signal);

@@ -1,19 +1,16 @@
 /**
- * Issue 15's benchmark: the preview of a typical migration on a 100 MB embedded database, measured in the sandbox
- * (a copy-on-write clone in a worker thread), end to end as the app sees it — MCP call, clone boot, dumps, the
- * migration, effects, diff. Also what the sandbox adds to memory: the server process's RSS before a preview and its
- * peak while the clone lives (sampled every 5 ms; worker threads are part of the process).
+ * Issue 15's benchmark: the preview of a typical migration on a 100 MB database, measured in the sandbox (the
+ * embedded engine frozen so nothing reaches its files, then discarded; on Postgres a confined transaction that is
+ * rolled back), end to end as the app sees it — MCP call, freeze, dumps, the migration, effects, diff. Also what the
+ * sandbox adds to memory (the server process's RSS before a preview and its peak while it runs, sampled every 5 ms;
+ * worker threads are part of the process) and what the next call waits for while the engine restarts.
  */
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {Client} from '@modelcontextprotocol/sdk/client/index.js';
-import {InMemoryTransport} from '@modelcontextprotocol/sdk/inMemory.js';
-import type {CallToolResult} from '@modelcontextprotocol/sdk/types.js';
-import {createPreviewer} from '../../../source/preview/index.js';
-import {createSupabaseMcpServer} from '../../../source/supabase-local/server.js';
 import {createFreshDatabase} from '../../supabase-local/advisors/postgres-database.js';
 import type {BenchRow, BenchSuite} from '../types.js';
+import {startBenchHarness} from './preview.js';
 
 const RUNS = 7;
 const TARGET = {max: 500};
@@ -30,39 +27,17 @@ const MIGRATION = `alter table public.t7 add column priority int not null defaul
 create index t7_priority on public.t7 (priority);
 create policy insert_own on public.t7 for insert to authenticated with check ((select auth.uid()) = owner);`;
 
-async function harness(options: {workspace: string; databaseUrl?: string}) {
-	const {server, close} = await createSupabaseMcpServer({...options, cacheDir: null});
-	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-	await server.connect(serverSide);
-	const client = new Client({name: 'pgpair-bench', version: '0.0.0'});
-	await client.connect(clientSide);
-	const call = async (name: string, args: Record<string, unknown>) => {
-		const result = (await client.callTool({name, arguments: args})) as CallToolResult;
-		return {isError: result.isError === true, content: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('')};
-	};
-	const names = new Set((await client.listTools()).tools.map((t) => t.name));
-	const previewer = createPreviewer({callServerTool: (_server, tool, args) => call(tool, args), hasServerTool: (_server, tool) => names.has(tool), workspaceRoot: options.workspace});
-	return {
-		async sql(query: string) {
-			const result = await call('execute_sql', {query});
-			if (result.isError) throw new Error(result.content);
-			return result.content;
-		},
-		async preview() {
-			const preview = await previewer({callId: 'bench', name: 'mcp__supabase__apply_migration', input: {name: 'bench', query: MIGRATION}}, new AbortController().signal);
-			if (!preview || preview.error || preview.kind === 'unavailable') throw new Error(`the preview failed: ${JSON.stringify(preview)}`);
-			return preview;
-		},
-		async close() {
-			await client.close();
-			await close();
-		},
-	};
-}
-
 async function measure(backend: string, options: {databaseUrl?: string}): Promise<BenchRow[]> {
 	const workspace = await mkdtemp(path.join(tmpdir(), 'pgpair-bench-sandbox-'));
-	const h = await harness({workspace, ...options});
+	const bench = await startBenchHarness({workspace, ...options});
+	const h = {
+		...bench,
+		async preview() {
+			const preview = await bench.preview(MIGRATION);
+			if (preview.error || preview.kind === 'unavailable') throw new Error(`the preview failed: ${JSON.stringify(preview)}`);
+			return preview;
+		},
+	};
 	try {
 		for (const statement of SETUP) await h.sql(statement);
 		const size = await h.sql(`select (pg_database_size(current_database()) / 1048576)::int as mb`);
