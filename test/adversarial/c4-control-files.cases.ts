@@ -178,7 +178,7 @@ export const C4_CASES: FileAttack[] = [
 		attack: 'Bash: cp of a prepared file over the embedded database\'s pg_hba.conf (trust everyone)',
 		guarantees: ['G5', 'G6'],
 		why: 'the guard, where there is one, is on the file tools; --allow Bash lets any command run',
-		calls: [bash(`printf 'host all all all trust\\n' > /tmp/adv-hba-$$.conf && cp /tmp/adv-hba-$$.conf .pgpair/db/main/pg_hba.conf`)],
+		calls: [bash(`printf 'host all all all trust\\n' > adv-hba.conf && cp adv-hba.conf .pgpair/db/main/pg_hba.conf`)],
 		guards: ['.pgpair/db/main/pg_hba.conf'],
 	},
 	{

@@ -44,6 +44,7 @@ async function firstFrameAndRss(): Promise<{firstFrame: number; rss: number}> {
 		return {firstFrame: shown - started, rss: rssMb(pty.programPid())};
 	} finally {
 		await pty.stop();
+		fs.rmSync(dir, {recursive: true, force: true});
 	}
 }
 
@@ -73,6 +74,7 @@ async function streamCost(historyTurns: number): Promise<{cpu: number; lastDelta
 	} finally {
 		await pty.stop();
 		await server.close();
+		fs.rmSync(dir, {recursive: true, force: true});
 	}
 }
 
