@@ -49,6 +49,19 @@ export type ChecklistEngine = {
 	readonly items: readonly ChecklistItem[];
 };
 
+/**
+ * The evidence that needs the database is not gathered before the session has used the database: pgpair's own
+ * server starts it on the first call that needs it, and a conversation that never touches it should not pay for
+ * it. Items that depend on it keep their state until then; items decided from the events alone are decided.
+ */
+class DatabaseNotUsedYet extends Error {}
+
+function usesDatabase(event: SessionEvent): boolean {
+	return event.type === 'tool_call_requested' && event.name.startsWith(DATABASE_TOOL_PREFIX);
+}
+
+const DATABASE_TOOL_PREFIX = 'mcp__supabase__';
+
 /** Events after which an evaluation can change anything; text deltas and the like never can. */
 function triggers(event: SessionEvent): boolean {
 	if (event.type === 'tool_call_completed' || event.type === 'turn_completed') return true;
@@ -80,7 +93,8 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 		return change;
 	};
 
-	const shared = sharedEvidence(evidence);
+	let databaseUsed = false;
+	const shared = sharedEvidence(evidence, () => databaseUsed);
 	const evaluateOnce = async (events: readonly SessionEvent[]): Promise<void> => {
 		shared.newRun();
 		// One item after another: the evaluators share one database connection, and their reads are ordered.
@@ -91,7 +105,7 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 			try {
 				result = await evaluator(events, shared);
 			} catch (error) {
-				options.onError?.(item, error);
+				if (!(error instanceof DatabaseNotUsedYet)) options.onError?.(item, error);
 				continue;
 			}
 			const previous = lastEvaluated.get(item.id);
@@ -137,6 +151,7 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 				const event = events[i]!;
 				if (event.seq <= scannedThrough) break;
 				if (triggers(event)) relevant = true;
+				if (usesDatabase(event)) databaseUsed = true;
 			}
 			scannedThrough = events.at(-1)?.seq ?? scannedThrough;
 			if (!relevant) return running ?? Promise.resolve();
@@ -179,9 +194,10 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
  * server once. A new evaluation starts with fresh answers. The wrapper itself lives as long as the engine, so
  * evaluators may remember answers per evidence port across evaluations (the dry runs do).
  */
-function sharedEvidence(evidence: Evidence): Evidence & {newRun(): void} {
+function sharedEvidence(evidence: Evidence, databaseUsed: () => boolean): Evidence & {newRun(): void} {
 	const cache = new Map<string, Promise<unknown>>();
 	const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+		if (!databaseUsed()) return Promise.reject(new DatabaseNotUsedYet());
 		let answer = cache.get(key) as Promise<T> | undefined;
 		if (!answer) {
 			answer = load();
@@ -196,6 +212,6 @@ function sharedEvidence(evidence: Evidence): Evidence & {newRun(): void} {
 		migrations: () => once('migrations', () => evidence.migrations()),
 		edgeFunctions: () => once('edge-functions', () => evidence.edgeFunctions()),
 		// The evaluator remembers dry runs itself, across evaluations, keyed on the schema version.
-		previewSql: (input) => evidence.previewSql(input),
+		previewSql: (input) => (databaseUsed() ? evidence.previewSql(input) : Promise.reject(new DatabaseNotUsedYet())),
 	};
 }

@@ -1,4 +1,4 @@
-import type {McpHost} from '../tools/mcp-host.js';
+import type {McpHost, ServerStatus} from '../tools/mcp-host.js';
 
 export type ServerStatusStore = {get(): string; subscribe(listener: () => void): () => void; refresh(): void};
 
@@ -28,6 +28,7 @@ export function lazyServerStatus(connecting: Promise<{mcp: McpHost}>, initial = 
 	};
 	void connecting.then(c => {
 		mcp = c.mcp;
+		c.mcp.onStatusChange(() => store.refresh());
 		store.refresh();
 	}, () => {
 		text = 'tools failed to load';
@@ -40,6 +41,14 @@ function describe(mcp: McpHost): string {
 	const statuses = mcp.statuses();
 	if (statuses.length === 0) return 'no tool servers';
 	return statuses
-		.map(s => (s.state === 'ready' ? `${s.name} ✓ ${s.toolCount} tools` : s.state === 'failed' ? `${s.name} ✗ failed` : `${s.name} starting…`))
+		.map(s => (s.state === 'ready' ? `${s.name} ✓ ${s.toolCount} tools${databaseText(s)}` : s.state === 'failed' ? `${s.name} ✗ failed` : `${s.name} starting…`))
 		.join(', ');
+}
+
+/** The database behind a server, when the server says: a call made while it starts visibly waits for it. */
+function databaseText(status: ServerStatus): string {
+	const database = status.database;
+	if (!database) return '';
+	if (database.state === 'failed') return ` · database ✗ ${database.reason.replace(/\s+/g, ' ').slice(0, 80)}`;
+	return {idle: ' · database starts on first use', starting: ' · database starting…', ready: ' · database ready'}[database.state];
 }

@@ -25,6 +25,13 @@ export type LocalSupabaseOptions = {
 	deadlines?: Deadlines;
 };
 
+/**
+ * Where the main database is: not started yet (it starts on the first call that needs it), starting, ready, or
+ * failed with the reason (the next call tries again). The status line shows this, so a call that waits for the
+ * start waits visibly.
+ */
+export type DatabaseState = {state: 'idle' | 'starting' | 'ready'} | {state: 'failed'; reason: string};
+
 /** Lowercase letters, like the 20-character refs of hosted Supabase projects. */
 export function newProjectRef(): string {
 	let ref = '';
@@ -57,6 +64,8 @@ export class LocalSupabase {
 	#lock: Promise<unknown> = Promise.resolve();
 	/** The newest migration version this server issued; see `applyMigration`. */
 	versionFloor: string | undefined;
+	#state: DatabaseState = {state: 'idle'};
+	readonly #stateListeners = new Set<(state: DatabaseState) => void>();
 
 	constructor(options: LocalSupabaseOptions) {
 		this.host = options.host;
@@ -68,8 +77,31 @@ export class LocalSupabase {
 
 	/** Starts the database without waiting for it; a failure is kept and reported by the first tool that needs it. */
 	start(): void {
-		this.#boot ??= this.#startDatabase();
-		this.#boot.catch(() => {});
+		if (this.#boot) return;
+		const boot = this.#startDatabase();
+		this.#boot = boot;
+		this.#setState({state: 'starting'});
+		boot.then(
+			() => this.#boot === boot && this.#setState({state: 'ready'}),
+			(error: unknown) => this.#boot === boot && this.#setState({state: 'failed', reason: (error as Error).message}),
+		);
+	}
+
+	get databaseState(): DatabaseState {
+		return this.#state;
+	}
+
+	/** Calls `listener` with every change of the database's state; returns the unsubscribe. */
+	onDatabaseState(listener: (state: DatabaseState) => void): () => void {
+		this.#stateListeners.add(listener);
+		return () => this.#stateListeners.delete(listener);
+	}
+
+	#setState(state: DatabaseState): void {
+		const previous = this.#state;
+		if (state.state === previous.state && (state.state !== 'failed' || (previous.state === 'failed' && previous.reason === state.reason))) return;
+		this.#state = state;
+		for (const listener of this.#stateListeners) listener(state);
 	}
 
 	async #startDatabase(): Promise<Booted> {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {BranchService} from './branches.js';
 import type {FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
-import {LocalSupabase} from './local-project.js';
+import {LocalSupabase, type DatabaseState} from './local-project.js';
 import {deadlinesFromEnv, type Deadlines, type PlatformHost} from './platform.js';
 import {createPGliteHost} from './pglite-platform.js';
 import {createPostgresHost} from './postgres-platform.js';
@@ -34,7 +34,16 @@ export type SupabaseMcpServerOptions = {
 	functions?: FunctionsRuntimeOptions;
 	/** How long calls, unasked reads and previews may take (default: from the environment). */
 	deadlines?: Deadlines;
+	/**
+	 * When the main database starts: on the first call that needs it (the default for the embedded database: a
+	 * session that never touches it never pays for it, in memory or CPU), or at once, in the background (the default
+	 * for `DATABASE_URL`: a connection costs little, and a wrong URL is better said before anyone needs it).
+	 */
+	startDatabase?: 'on-first-call' | 'at-once';
 };
+
+/** The logger name of the server's notifications about the main database (see `DatabaseState`). */
+export const DATABASE_STATE_LOGGER = 'pgpair.database';
 
 export type SupabaseMcpServer = {
 	server: McpServer;
@@ -59,8 +68,9 @@ export function createHost(options: SupabaseMcpServerOptions): PlatformHost {
 
 /**
  * Builds pgpair's local Supabase MCP server: the official tool names, inputs and annotations over an embedded or
- * real Postgres. The database starts in the background; the server answers `initialize` and `tools/list` at once
- * and the first tool call waits for the database (or reports why it failed to start).
+ * real Postgres. The server answers `initialize` and `tools/list` at once; the database starts on the first call
+ * that needs it (or at once, in the background), that call waits for it (or reports why it failed to start), and
+ * every change of its state goes to the client as a logging notification from `pgpair.database`.
  */
 export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions = {}): Promise<SupabaseMcpServer> {
 	const readOnly = options.readOnly ?? false;
@@ -71,15 +81,25 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 		deadlines: options.deadlines ?? deadlinesFromEnv(),
 		...(options.functions ? {functions: options.functions} : {}),
 	});
-	local.start();
 	const server = new McpServer(
 		{name: SERVER_NAME, version: SERVER_VERSION},
 		{
+			capabilities: {logging: {}},
 			instructions:
 				'A local Supabase project (Postgres with the Supabase roles, auth schema and migration ledger). Change the ' +
 				'schema with apply_migration; query with execute_sql; test RLS by impersonating anon or authenticated.',
 		},
 	);
+	const tell = (state: DatabaseState) => {
+		if (!server.isConnected()) return;
+		server.server
+			.sendLoggingMessage({level: state.state === 'failed' ? 'error' : 'info', logger: DATABASE_STATE_LOGGER, data: state})
+			.catch(() => undefined);
+	};
+	local.onDatabaseState(tell);
+	// A client learns the state it connects to, then every change.
+	server.server.oninitialized = () => tell(local.databaseState);
+	if ((options.startDatabase ?? (options.databaseUrl ? 'at-once' : 'on-first-call')) === 'at-once') local.start();
 	const context: ToolContext = {local, branches: new BranchService(local), readOnly};
 	for (const register of [
 		registerDatabaseTools,

@@ -7,6 +7,7 @@ import {Client} from '@modelcontextprotocol/sdk/client/index.js';
 import {getDefaultEnvironment, StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
 import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js';
+import {LoggingMessageNotificationSchema} from '@modelcontextprotocol/sdk/types.js';
 import type {ToolDefinition, ToolResult} from '../core/ports.js';
 import {boundToParent} from '../process/parent-death.js';
 import type {McpServerConfig} from './mcp-config.js';
@@ -15,7 +16,20 @@ export type ToolAnnotations = {readOnlyHint?: boolean; destructiveHint?: boolean
 
 export type McpTool = ToolDefinition & {server: string; tool: string; annotations?: ToolAnnotations};
 
-export type ServerStatus = {name: string; state: 'starting' | 'ready' | 'failed' | 'stopped'; error?: string; toolCount: number};
+/** What a server says of its database (pgpair's own server does, through `pgpair.database` log messages). */
+export type DatabaseStatus = {state: 'idle' | 'starting' | 'ready'} | {state: 'failed'; reason: string};
+
+export type ServerStatus = {name: string; state: 'starting' | 'ready' | 'failed' | 'stopped'; error?: string; toolCount: number; database?: DatabaseStatus};
+
+/** The logger name pgpair's local server reports its database's state under (source/supabase-local/server.ts). */
+const DATABASE_STATE_LOGGER = 'pgpair.database';
+
+function databaseStatusOf(data: unknown): DatabaseStatus | undefined {
+	const value = data as {state?: unknown; reason?: unknown} | null;
+	if (value?.state === 'failed') return {state: 'failed', reason: typeof value.reason === 'string' ? value.reason : 'no reason given'};
+	if (value?.state === 'idle' || value?.state === 'starting' || value?.state === 'ready') return {state: value.state};
+	return undefined;
+}
 
 /** Where server stderr and diagnostics go; never the terminal, which the TUI owns. */
 export type Logger = (line: string) => void;
@@ -35,7 +49,8 @@ export const CLOSE_GRACE_MS = 2000;
 
 class ServerConnection {
 	client: Client | undefined;
-	status: ServerStatus;
+	#status: ServerStatus;
+	#database: DatabaseStatus | undefined;
 	tools: McpTool[] = [];
 	private connecting: Promise<void> | undefined;
 	/** The server's processes that have not exited yet (stdio servers): what `kill` ends. */
@@ -47,8 +62,20 @@ class ServerConnection {
 		readonly name: string,
 		private readonly config: McpServerConfig,
 		private readonly log: Logger,
+		private readonly changed: () => void = () => undefined,
 	) {
-		this.status = {name, state: 'stopped', toolCount: 0};
+		this.#status = {name, state: 'stopped', toolCount: 0};
+	}
+
+	get status(): ServerStatus {
+		return this.#database && this.#status.state === 'ready' ? {...this.#status, database: this.#database} : this.#status;
+	}
+
+	set status(status: ServerStatus) {
+		// What the database is, is the server's to say (in its notifications), never a copy of an old status.
+		const {database: _database, ...rest} = status;
+		this.#status = rest;
+		this.changed();
 	}
 
 	async connect(): Promise<void> {
@@ -62,6 +89,14 @@ class ServerConnection {
 	private async doConnect(): Promise<void> {
 		this.status = {name: this.name, state: 'starting', toolCount: 0};
 		const client = new Client({name: 'pgpair', version: '0.1.0'});
+		this.#database = undefined;
+		client.setNotificationHandler(LoggingMessageNotificationSchema, ({params}) => {
+			if (params.logger !== DATABASE_STATE_LOGGER) return;
+			const database = databaseStatusOf(params.data);
+			if (!database) return;
+			this.#database = database;
+			this.changed();
+		});
 		const transport = this.createTransport();
 		client.onclose = () => {
 			if (this.client === client) {
@@ -207,6 +242,8 @@ export type McpHost = {
 	start(): Promise<void>;
 	tools(): McpTool[];
 	statuses(): ServerStatus[];
+	/** Calls `listener` whenever a server's status (its database's included) changes; returns the unsubscribe. */
+	onStatusChange(listener: () => void): () => void;
 	call(name: string, input: unknown, signal: AbortSignal): Promise<ToolResult>;
 	/**
 	 * A call that runs without asking, sent where it can only read: a server's read-only twin when it has one, else
@@ -231,7 +268,11 @@ export type McpHostOptions = {
 const READ_ROUTE_TOOL = 'pgpair_execute_sql_read_only';
 
 export function createMcpHost(servers: Record<string, McpServerConfig>, log: Logger, options: McpHostOptions = {}): McpHost {
-	const connections = new Map(Object.entries(servers).map(([name, config]) => [name, new ServerConnection(name, config, log)]));
+	const listeners = new Set<() => void>();
+	const changed = () => {
+		for (const listener of listeners) listener();
+	};
+	const connections = new Map(Object.entries(servers).map(([name, config]) => [name, new ServerConnection(name, config, log, changed)]));
 	const twins = new Map(Object.entries(options.readOnlyTwins ?? {}).map(([name, config]) => [name, new ServerConnection(`${name} (read-only)`, config, log)]));
 	const guarded = async (connection: ServerConnection, tool: string, input: unknown, signal: AbortSignal): Promise<ToolResult> => {
 		try {
@@ -248,6 +289,10 @@ export function createMcpHost(servers: Record<string, McpServerConfig>, log: Log
 		},
 		tools: () => [...connections.values()].flatMap(c => c.tools),
 		statuses: () => [...connections.values()].map(c => c.status),
+		onStatusChange(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
 		async call(name, input, signal) {
 			const parsed = parseMcpToolName(name);
 			const connection = parsed ? connections.get(parsed.server) : undefined;

@@ -1,7 +1,6 @@
 import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {z} from 'zod';
 import {runAdvisors} from '../advisors/index.js';
-import {generateTypescriptTypes} from '../typegen/index.js';
 import {defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
 
 export function registerAdvisorTools(server: McpServer, context: ToolContext): void {
@@ -40,6 +39,8 @@ export function registerAdvisorTools(server: McpServer, context: ToolContext): v
 		},
 		async ({project_id}) => {
 			const {db} = await context.local.project(project_id);
+			// Loaded on first use: the generator and its formatter are about 50 MB that most sessions never need.
+			const {generateTypescriptTypes} = await import('../typegen/index.js');
 			return generateTypescriptTypes(db);
 		},
 	);
