@@ -26,6 +26,8 @@ export type ChecklistEngineOptions = {
 	onError?: (item: ChecklistItem, error: unknown) => void;
 	/** Defaults to pgpair's evaluators; a test or another back end may supply its own. */
 	evaluators?: Partial<Record<KnownChecklistKey, Evaluator>>;
+	/** The MCP server the evidence comes from (`mcp__<server>__…` calls use its database). Default `supabase`. */
+	databaseServer?: string;
 };
 
 export type ChecklistEngine = {
@@ -56,11 +58,25 @@ export type ChecklistEngine = {
  */
 class DatabaseNotUsedYet extends Error {}
 
-function usesDatabase(event: SessionEvent): boolean {
-	return event.type === 'tool_call_requested' && event.name.startsWith(DATABASE_TOOL_PREFIX);
-}
-
-const DATABASE_TOOL_PREFIX = 'mcp__supabase__';
+/**
+ * What the database's evidence depends on, as cheaply as it can be read: the transaction ids that last wrote the
+ * catalog rows of relations, columns, policies, functions, schemas, indexes, constraints, triggers and comments
+ * (plus their counts). Any DDL, by this session or another, changes it; a catalog read is a few milliseconds even
+ * with hundreds of tables, where the advisors take most of a second.
+ */
+export const SCHEMA_VERSION_SQL = `select concat_ws(':', ${[
+	'pg_class',
+	'pg_attribute',
+	'pg_policy',
+	'pg_proc',
+	'pg_namespace',
+	'pg_index',
+	'pg_constraint',
+	'pg_trigger',
+	'pg_description',
+]
+	.map((catalog) => `(select count(*) || '/' || coalesce(sum(xmin::text::numeric), 0) from pg_catalog.${catalog})`)
+	.join(', ')}) as version`;
 
 /** Events after which an evaluation can change anything; text deltas and the like never can. */
 function triggers(event: SessionEvent): boolean {
@@ -93,10 +109,15 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 		return change;
 	};
 
+	const databaseTools = `mcp__${options.databaseServer ?? 'supabase'}__`;
 	let databaseUsed = false;
+	// Calls of the session that may have changed the database (anything its class does not prove read-only), and
+	// how many of them have completed: with the catalog's version, what the evidence cache is keyed on.
+	const mayChange = new Set<string>();
+	let changes = 0;
 	const shared = sharedEvidence(evidence, () => databaseUsed);
 	const evaluateOnce = async (events: readonly SessionEvent[]): Promise<void> => {
-		shared.newRun();
+		await shared.newRun(changes);
 		// One item after another: the evaluators share one database connection, and their reads are ordered.
 		for (const item of items) {
 			const evaluator = item.known ? evaluators[item.known] : undefined;
@@ -151,7 +172,12 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 				const event = events[i]!;
 				if (event.seq <= scannedThrough) break;
 				if (triggers(event)) relevant = true;
-				if (usesDatabase(event)) databaseUsed = true;
+				if (event.type === 'tool_call_requested' && event.name.startsWith(databaseTools)) {
+					databaseUsed = true;
+					if (event.classification?.class !== 'read-only') mayChange.add(event.callId);
+				} else if (event.type === 'tool_call_completed' && mayChange.delete(event.callId)) {
+					changes++;
+				}
 			}
 			scannedThrough = events.at(-1)?.seq ?? scannedThrough;
 			if (!relevant) return running ?? Promise.resolve();
@@ -190,28 +216,44 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 }
 
 /**
- * Within one evaluation several evaluators ask the same things (the exposed tables, the advisors); ask the
- * server once. A new evaluation starts with fresh answers. The wrapper itself lives as long as the engine, so
- * evaluators may remember answers per evidence port across evaluations (the dry runs do).
+ * Several evaluators ask the same things (the exposed tables, the advisors): the server is asked once, and the
+ * answers are kept until the database may have changed — a call of the session that is not proven read-only
+ * completed, or the catalog's version (SCHEMA_VERSION_SQL) moved, whoever moved it. A turn that changed nothing
+ * then costs one catalog read. The wrapper lives as long as the engine; the dry runs are remembered by their
+ * evaluator, keyed on the schema version.
  */
-function sharedEvidence(evidence: Evidence, databaseUsed: () => boolean): Evidence & {newRun(): void} {
+function sharedEvidence(evidence: Evidence, databaseUsed: () => boolean): Evidence & {newRun(changes: number): Promise<void>} {
 	const cache = new Map<string, Promise<unknown>>();
+	let keptFor: string | undefined;
 	const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
 		if (!databaseUsed()) return Promise.reject(new DatabaseNotUsedYet());
 		let answer = cache.get(key) as Promise<T> | undefined;
 		if (!answer) {
 			answer = load();
 			cache.set(key, answer);
+			// A failed answer is asked again next time, never kept.
+			answer.catch(() => cache.get(key) === answer && cache.delete(key));
 		}
 		return answer;
 	};
 	return {
-		newRun: () => cache.clear(),
+		async newRun(changes) {
+			let version: string | undefined;
+			if (databaseUsed()) {
+				try {
+					version = `${changes}@${String((await evidence.query(SCHEMA_VERSION_SQL))[0]?.['version'] ?? '')}`;
+				} catch {
+					version = undefined;
+				}
+			}
+			if (version === undefined || version !== keptFor) cache.clear();
+			keptFor = version;
+		},
 		query: (sql) => once(`query:${sql}`, () => evidence.query(sql)),
 		advisors: (type) => once(`advisors:${type}`, () => evidence.advisors(type)),
 		migrations: () => once('migrations', () => evidence.migrations()),
 		edgeFunctions: () => once('edge-functions', () => evidence.edgeFunctions()),
-		// The evaluator remembers dry runs itself, across evaluations, keyed on the schema version.
 		previewSql: (input) => (databaseUsed() ? evidence.previewSql(input) : Promise.reject(new DatabaseNotUsedYet())),
+		...(evidence.probeEdgeFunction ? {probeEdgeFunction: (slug: string) => once(`probe:${slug}`, () => evidence.probeEdgeFunction!(slug))} : {}),
 	};
 }

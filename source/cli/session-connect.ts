@@ -89,6 +89,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 			return result;
 		}, {workspace: cwd}),
 		onChange: change => store.append(change),
+		databaseServer,
 		initial: store.getState().checklist,
 		onError: (item, error) => log.write(`[checklist] ${item.id}: ${(error as Error).message ?? String(error)}`),
 	});
