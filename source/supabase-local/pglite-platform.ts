@@ -21,6 +21,14 @@ import {
 } from './platform.js';
 import {installShim, RESET_SESSION_SQL, SESSION_SETTINGS_SQL, SHIM_VERSION} from './shim.js';
 
+
+/**
+ * Memory of an embedded engine. Postgres's defaults are sized for a server (128 MB of shared buffers, 64 MB for
+ * index builds), and in WASM every page of them stays resident once touched; a development database of a few
+ * hundred tables works in a fraction of that. What is not in the buffers is read from the OS's file cache.
+ */
+const ENGINE_MEMORY: Record<string, string> = {shared_buffers: '16MB', maintenance_work_mem: '16MB', work_mem: '4MB', temp_buffers: '4MB', wal_buffers: '1MB'};
+
 export {parseInt8} from './platform.js';
 
 export type PGliteHostOptions = {
@@ -168,7 +176,7 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 		const installed = await engine.request<WireResult>({type: 'query', sql: 'select extname from pg_catalog.pg_extension'}, deadline.left(), 'Preparing the preview');
 		const extensions = [...new Set([...installed.rows.map((r) => String(r['extname'])), ...(options.extensions ?? [])])];
 		const dump = await engine.request<ArrayBuffer>({type: 'dump'}, deadline.left(), 'Preparing the preview');
-		const clone = new EngineClient({name: 'preview sandbox', open: {storage: {kind: 'memory', dump}, extensions}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
+		const clone = new EngineClient({name: 'preview sandbox', open: {storage: {kind: 'memory', dump}, extensions, settings: ENGINE_MEMORY}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
 		try {
 			const runner = engineRunner(clone, () => deadline, 'The preview');
 			await runner.exec('begin');
@@ -320,7 +328,7 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 
 	async function startEngine(name: string, storage: EngineStorage, dir: string | undefined): Promise<{platform: DatabasePlatform; engine: EngineClient}> {
 		// Session settings come after the shim has made what they name; a restart re-applies them.
-		const engine = new EngineClient({name, open: {storage}, afterOpen: SESSION_SETTINGS_SQL});
+		const engine = new EngineClient({name, open: {storage, settings: ENGINE_MEMORY}, afterOpen: SESSION_SETTINGS_SQL});
 		const platform = engineDatabase({engine, dataDir: dir, deadlines});
 		try {
 			await installShim(platform);

@@ -23,14 +23,14 @@ const READY_TEXT = 'ask the backend engineer';
 const FLOOR_APP = path.join(REPO_ROOT, 'test/bench/fixtures/plain-ink-app.mjs');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type TreeSample = {cpu: number; rss: number};
+type TreeSample = {cpu: number; rss: number; rssAfterCall?: number};
 
 function scratch(prefix: string): string {
 	return fs.mkdtempSync(path.join(tmpdir(), prefix));
 }
 
 /** Launch, prompt at the first frame, CPU at prompt + 5 s, then idle memory once the answer is on screen. */
-async function measureTree(command: string, env: NodeJS.ProcessEnv, cwd: string, answered: string): Promise<TreeSample> {
+async function measureTree(command: string, env: NodeJS.ProcessEnv, cwd: string, answered: string, afterCall?: string): Promise<TreeSample> {
 	const pty = startPty(command, {cwd, env, columns: 120, rows: 40});
 	try {
 		await pty.waitFor(READY_TEXT, 30_000);
@@ -42,7 +42,15 @@ async function measureTree(command: string, env: NodeJS.ProcessEnv, cwd: string,
 		const cpu = treeCpuSeconds(root);
 		await pty.waitFor(answered, 30_000);
 		await sleep(3_000);
-		return {cpu, rss: treeRssMb(root)};
+		const rss = treeRssMb(root);
+		if (!afterCall) return {cpu, rss};
+		// Then one database call (the database starts for it), and idle again.
+		pty.write('count');
+		await sleep(50);
+		pty.write('\r');
+		await pty.waitFor(afterCall, 60_000);
+		await sleep(3_000);
+		return {cpu, rss, rssAfterCall: treeRssMb(root)};
 	} finally {
 		await pty.stop();
 	}
@@ -50,10 +58,16 @@ async function measureTree(command: string, env: NodeJS.ProcessEnv, cwd: string,
 
 async function pgpairRound(cache: string): Promise<TreeSample> {
 	const dir = scratch('pgpair-bench-tree-');
-	const server = await startScriptedServer({turns: [{text: 'Hello.'}]});
+	const server = await startScriptedServer({
+		turns: [
+			{text: 'Hello.'},
+			{text: 'Counting.', tool_calls: [{id: 'toolu_bench_count', name: 'mcp__supabase__execute_sql', input: {query: 'select 41 + 1 as answer'}}]},
+			{text: 'Counted it.'},
+		],
+	});
 	try {
 		const env = {PATH: process.env['PATH'], HOME: dir, XDG_CACHE_HOME: cache, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'bench-key', ANTHROPIC_BASE_URL: server.url};
-		return await measureTree(`${process.execPath} ${BUILT_CLI}`, env, dir, 'Hello.');
+		return await measureTree(`${process.execPath} ${BUILT_CLI}`, env, dir, 'Hello.', 'Counted it.');
 	} finally {
 		await server.close();
 		fs.rmSync(dir, {recursive: true, force: true});
@@ -117,6 +131,7 @@ const suite: BenchSuite = {
 			return [
 				{metric: 'whole tree idle memory, no database call (pgpair)', unit: 'MB', samples: pgpair.map((s) => s.rss), target: {max: 150}},
 				{metric: 'whole tree idle memory (plain Ink app, the floor)', unit: 'MB', samples: floor.map((s) => s.rss)},
+				{metric: 'whole tree idle memory after one database call (pgpair, embedded database)', unit: 'MB', samples: pgpair.map((s) => s.rssAfterCall ?? Number.NaN)},
 				{metric: 'whole tree idle memory, pgpair / floor', unit: 'x', samples: pgpair.map((s, i) => s.rss / floor[i]!.rss)},
 				{metric: 'whole tree CPU, launch to prompt + 5 s, no database call (pgpair)', unit: 's', samples: pgpair.map((s) => s.cpu), target: {max: 0.5}},
 				{metric: 'whole tree CPU, launch to prompt + 5 s (plain Ink app, the floor)', unit: 's', samples: floor.map((s) => s.cpu)},
