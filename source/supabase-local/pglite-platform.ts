@@ -140,6 +140,23 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 		throw error;
 	};
 
+	/** An engine that nothing it does can reach the user's database from, as a sandbox: one open transaction. */
+	const engineSandbox = async (kind: 'frozen' | 'clone', sandboxEngine: EngineClient, deadline: Deadline): Promise<Sandbox> => {
+		const runner = engineRunner(sandboxEngine, () => deadline, 'The preview');
+		await runner.exec('begin');
+		return {
+			kind,
+			...runner,
+			async runConfined(sql) {
+				await runner.exec(sql);
+			},
+			async queryConfined(sql) {
+				return (await runner.query(sql)).rows;
+			},
+			filesWritten: () => sandboxEngine.request<string[]>({type: 'files-written'}, deadline.left(), 'The preview'),
+		};
+	};
+
 	/**
 	 * The engine itself becomes the sandbox: everything it holds goes to disk (checkpoint), then it is frozen, so
 	 * nothing it does from here reaches its data directory (live-fs.ts). It is warm, so a preview takes the time of
@@ -149,19 +166,7 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 		await engine.request({type: 'exec', sql: 'checkpoint'}, deadline.left(), 'Preparing the preview');
 		try {
 			await engine.request({type: 'freeze'}, deadline.left(), 'Preparing the preview');
-			const runner = engineRunner(engine, () => deadline, 'The preview');
-			await runner.exec('begin');
-			return await fn({
-				kind: 'frozen',
-				...runner,
-				async runConfined(sql) {
-					await runner.exec(sql);
-				},
-				async queryConfined(sql) {
-					return (await runner.query(sql)).rows;
-				},
-				filesWritten: () => engine.request<string[]>({type: 'files-written'}, deadline.left(), 'The preview'),
-			});
+			return await fn(await engineSandbox('frozen', engine, deadline));
 		} finally {
 			await engine.kill();
 			engine.start().catch(() => {
@@ -178,19 +183,7 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 		const dump = await engine.request<ArrayBuffer>({type: 'dump'}, deadline.left(), 'Preparing the preview');
 		const clone = new EngineClient({name: 'preview sandbox', open: {storage: {kind: 'memory', dump}, extensions, settings: ENGINE_MEMORY}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
 		try {
-			const runner = engineRunner(clone, () => deadline, 'The preview');
-			await runner.exec('begin');
-			return await fn({
-				kind: 'clone',
-				...runner,
-				async runConfined(sql) {
-					await runner.exec(sql);
-				},
-				async queryConfined(sql) {
-					return (await runner.query(sql)).rows;
-				},
-				filesWritten: () => clone.request<string[]>({type: 'files-written'}, deadline.left(), 'The preview'),
-			});
+			return await fn(await engineSandbox('clone', clone, deadline));
 		} finally {
 			await clone.kill();
 		}
