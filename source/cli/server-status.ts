@@ -49,6 +49,7 @@ function describe(mcp: McpHost): string {
 function databaseText(status: ServerStatus): string {
 	const database = status.database;
 	if (!database) return '';
-	if (database.state === 'failed') return ` · database ✗ ${database.reason.replace(/\s+/g, ' ').slice(0, 80)}`;
-	return {idle: ' · database starts on first use', starting: ' · database starting…', ready: ' · database ready'}[database.state];
+	// Short: the status line is one row, and at 120 columns little of it is left by here.
+	if (database.state === 'failed') return ` · db ✗ ${database.reason.replace(/\s+/g, ' ').slice(0, 80)}`;
+	return {idle: ' · db idle', starting: ' · db starting…', ready: ' · db ready'}[database.state];
 }

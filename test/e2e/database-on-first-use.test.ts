@@ -22,20 +22,20 @@ describe('the embedded database starts on first use', () => {
 		const dir = tempWorkspace('pgpair-lazy-db-');
 		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 140, rows: 40, env: {HOME: dir}});
 		terminals.push(terminal);
-		await terminal.waitForText('database starts on first use', 30_000);
+		await terminal.waitForText('db idle', 30_000);
 
 		terminal.type('I need a table for notes');
 		terminal.press('Enter');
 		await terminal.waitForText('What should the table hold?');
 		// The turn is over and the checklist has had its look: still no database, on screen or on disk.
 		await new Promise((resolve) => setTimeout(resolve, 2_000));
-		expect(terminal.screen()).toContain('database starts on first use');
+		expect(terminal.screen()).toContain('db idle');
 		expect(fs.existsSync(path.join(dir, '.pgpair', 'db'))).toBe(false);
 
 		terminal.type('count something');
 		terminal.press('Enter');
 		await terminal.waitForText('The database answered 42.', 60_000);
-		await terminal.waitForText('database ready', 30_000);
+		await terminal.waitForText('db ready', 30_000);
 		expect(fs.existsSync(path.join(dir, '.pgpair', 'db', 'main', 'PG_VERSION'))).toBe(true);
 
 		terminal.press('C-c');
@@ -48,7 +48,7 @@ describe('the embedded database starts on first use', () => {
 		const dir = tempWorkspace('pgpair-bad-url-');
 		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 160, rows: 40, env: {HOME: dir, DATABASE_URL: 'postgres://nobody:wrong@127.0.0.1:1/nothing'}});
 		terminals.push(terminal);
-		const screen = await terminal.waitForText('database ✗', 30_000);
-		expect(screen).toMatch(/database ✗ .*(ECONNREFUSED|connect)/);
+		const screen = await terminal.waitForText('db ✗', 30_000);
+		expect(screen).toMatch(/db ✗ .*(ECONNREFUSED|connect)/);
 	});
 });
