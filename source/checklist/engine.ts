@@ -254,6 +254,7 @@ function sharedEvidence(evidence: Evidence, databaseUsed: () => boolean): Eviden
 		migrations: () => once('migrations', () => evidence.migrations()),
 		edgeFunctions: () => once('edge-functions', () => evidence.edgeFunctions()),
 		previewSql: (input) => (databaseUsed() ? evidence.previewSql(input) : Promise.reject(new DatabaseNotUsedYet())),
-		...(evidence.probeEdgeFunction ? {probeEdgeFunction: (slug: string) => once(`probe:${slug}`, () => evidence.probeEdgeFunction!(slug))} : {}),
+		// No probeEdgeFunction: calling a deployed function runs its code, which nobody approved for this; the
+		// evaluator then judges the source alone.
 	};
 }
