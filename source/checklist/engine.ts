@@ -113,6 +113,7 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 	let databaseUsed = false;
 	// Calls of the session that may have changed the database (anything its class does not prove read-only), and
 	// how many of them have completed: with the catalog's version, what the evidence cache is keyed on.
+	const databaseCalls = new Set<string>();
 	const mayChange = new Set<string>();
 	let changes = 0;
 	const shared = sharedEvidence(evidence, () => databaseUsed);
@@ -167,14 +168,21 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 		items,
 
 		evaluate(events) {
+			// The events not looked at yet are found from the end (a stream is thousands of deltas), then read in
+			// order: a call's request comes before its completion, even when both arrive in one batch.
+			let first = events.length;
+			while (first > 0 && events[first - 1]!.seq > scannedThrough) first--;
 			let relevant = false;
-			for (let i = events.length - 1; i >= 0; i--) {
+			for (let i = first; i < events.length; i++) {
 				const event = events[i]!;
-				if (event.seq <= scannedThrough) break;
 				if (triggers(event)) relevant = true;
 				if (event.type === 'tool_call_requested' && event.name.startsWith(databaseTools)) {
 					databaseUsed = true;
+					databaseCalls.add(event.callId);
 					if (event.classification?.class !== 'read-only') mayChange.add(event.callId);
+				} else if (event.type === 'tool_call_previewed' && databaseCalls.has(event.callId) && event.classification?.class !== 'read-only') {
+					// The preview measured more than the syntax said: the stronger class counts, as at the gate.
+					mayChange.add(event.callId);
 				} else if (event.type === 'tool_call_completed' && mayChange.delete(event.callId)) {
 					changes++;
 				}

@@ -59,6 +59,13 @@ describe('the checklist asks the database only for what may have changed', () =>
 		expect(await turn()).toEqual(['schema version']);
 	});
 
+	it('asks again after a change by the session that leaves the catalog as it was (rows only), recorded in one batch', async () => {
+		// The call's request and completion reach the engine together, as on a resumed session or a fast call.
+		await session.ok('apply_migration', {name: 'seed_notes', query: "insert into public.notes (id, body) values (1, 'first');"});
+		expect(await turn()).toContain('get_advisors');
+		expect(await turn()).toEqual(['schema version']);
+	});
+
 	it('asks again after a change made outside the session (another client changed the schema)', async () => {
 		await server.callTool('apply_migration', {name: 'elsewhere', query: 'create index notes_body on public.notes (body);'});
 		expect(await turn()).toContain('get_advisors');
