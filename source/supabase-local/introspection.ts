@@ -1,3 +1,4 @@
+import {quoteIdent} from './sql-text.js';
 import type {SqlRunner} from './platform.js';
 
 export type TableColumn = {
@@ -38,7 +39,6 @@ export type RlsAdvisory = {
 	doc_url: string;
 };
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Schemas the platform owns; a table there with RLS off is not the agent's concern. */
 const SYSTEM_SCHEMAS = new Set([
@@ -124,7 +124,7 @@ export async function listTables(db: SqlRunner, schemas: string[], verbose: bool
 	const result: ListedTable[] = [];
 	for (const table of tables) {
 		// Exact counts: this is a development database, and a stale estimate of 0 misleads the model.
-		const {rows} = await db.query(`select count(*)::int8 as n from ${quote(table.schema)}.${quote(table.name)}`);
+		const {rows} = await db.query(`select count(*)::int8 as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
 		result.push({
 			name: `${table.schema}.${table.name}`,
 			rls_enabled: Boolean(table.rls_enabled),

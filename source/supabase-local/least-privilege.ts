@@ -8,8 +8,8 @@
  * allow those. Postgres enforces all of this; pgpair only asks for it.
  */
 import {randomBytes} from 'node:crypto';
+import {quoteIdent} from './sql-text.js';
 
-export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** A role name no one else uses: `pgpair_<purpose>_<random>`. */
 export function throwawayRoleName(purpose: 'reader' | 'sandbox'): string {

@@ -1,6 +1,7 @@
 import type {PoolClient} from 'pg';
 import {DeadlineError} from './engine/engine-client.js';
 import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
+import {quoteIdent} from './sql-text.js';
 import {
 	DEFAULT_DEADLINES,
 	parseInt8,
@@ -104,7 +105,6 @@ type PgModule = typeof import('pg');
 type Pool = InstanceType<PgModule['Pool']>;
 type Client = InstanceType<PgModule['Client']>;
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Scrubs the password out of driver messages too (e.g. a failed connection may echo parts of the URL). */
 function scrubber(url: string): (error: unknown) => Error {

@@ -24,13 +24,15 @@
  * no sandbox and pgpair previews nothing on this database: every change asks as destructive.
  */
 import type {Sandbox, SqlRunner} from './platform.js';
-import {quoteIdent, throwawayRoleName} from './least-privilege.js';
+import {throwawayRoleName} from './least-privilege.js';
+import {quoteIdent} from './sql-text.js';
 
 /** Functions that act on other sessions; executable by PUBLIC by default, revoked for the preview. */
 const SIGNAL_FUNCTIONS = ['pg_catalog.pg_cancel_backend(integer)', 'pg_catalog.pg_terminate_backend(integer, bigint)'];
 
 /** The user's schemas: everything but the catalogs. */
-const USER_SCHEMAS = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'`;
+const userSchemas = (namespace = 'n') => `${namespace}.nspname not in ('pg_catalog', 'information_schema') and ${namespace}.nspname !~ '^pg_(toast|temp_)'`;
+const USER_SCHEMAS = userSchemas();
 
 export class SandboxUnavailableError extends Error {
 	override readonly name = 'SandboxUnavailableError';
@@ -106,7 +108,7 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
 		where r.rolname !~ '^pg_' and r.oid <> ${BOOTSTRAP}`);
 	const ownerList = owners.rows.map((r) => quoteIdent(String(r.rolname)));
 	if (ownerList.length > 0) await tx.exec(`grant ${ownerList.join(', ')} to ${name}`);
-	await grantBootstrapOwned(tx, name, options.redefines);
+	await grantBootstrapOwned(tx, role, options.redefines);
 
 	// Objects the role creates must get the grants the connection's role would give them by default.
 	const defaults = await defaultPrivilegesFor(tx, name);
@@ -231,7 +233,8 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
  * which would take each table's ACCESS EXCLUSIVE lock and hide the locks the SQL itself takes. Anything else that
  * needs ownership is refused in the preview, which then counts as destructive.
  */
-async function grantBootstrapOwned(tx: SqlRunner, role: string, redefines: readonly string[]): Promise<void> {
+async function grantBootstrapOwned(tx: SqlRunner, roleName: string, redefines: readonly string[]): Promise<void> {
+	const role = quoteIdent(roleName);
 	const {rows: schemas} = await tx.query(`select format('%I', n.nspname) as name from pg_catalog.pg_namespace n where ${USER_SCHEMAS}`);
 	const statements = [`grant create, temporary on database ${quoteIdent(String((await tx.query('select current_database() as db')).rows[0]?.db))} to ${role}`];
 	for (const {name: schema} of schemas) {
@@ -248,7 +251,7 @@ async function grantBootstrapOwned(tx: SqlRunner, role: string, redefines: reado
 	// Extension members stay the extension's: the SQL cannot redefine them without the extension either.
 	const notExtension = (catalog: string) =>
 		`not exists (select 1 from pg_catalog.pg_depend d where d.classid = '${catalog}'::regclass and d.objid = x.oid and d.deptype = 'e')`;
-	const roleOid = `(select oid from pg_catalog.pg_roles where rolname = ${quoteLiteral(unquote(role))})`;
+	const roleOid = `(select oid from pg_catalog.pg_roles where rolname = $2)`;
 	await tx.query(
 		`with named as (
 			select x.oid from pg_catalog.pg_class x join pg_catalog.pg_namespace n on n.oid = x.relnamespace
@@ -263,7 +266,7 @@ async function grantBootstrapOwned(tx: SqlRunner, role: string, redefines: reado
 			update pg_catalog.pg_class c set relowner = ${roleOid} from parts where c.oid = parts.oid and c.relowner = ${BOOTSTRAP} returning c.oid
 		)
 		update pg_catalog.pg_type t set typowner = ${roleOid} from relations where t.typrelid = relations.oid and t.typowner = ${BOOTSTRAP}`,
-		[redefines],
+		[redefines, roleName],
 	);
 	const {rows: others} = await tx.query(
 		`select format('%s %s', case x.prokind when 'p' then 'procedure' when 'a' then 'aggregate' else 'function' end, x.oid::regprocedure) as object
@@ -276,11 +279,8 @@ async function grantBootstrapOwned(tx: SqlRunner, role: string, redefines: reado
 		union all
 		select format('schema %I', x.nspname)
 			from pg_catalog.pg_namespace x
-			where x.nspowner = ${BOOTSTRAP} and x.nspname = any($1) and ${USER_SCHEMAS.replaceAll('n.', 'x.')} and ${notExtension('pg_catalog.pg_namespace')}`,
+			where x.nspowner = ${BOOTSTRAP} and x.nspname = any($1) and ${userSchemas('x')} and ${notExtension('pg_catalog.pg_namespace')}`,
 		[redefines],
 	);
 	if (others.length > 0) await tx.exec(others.map((r) => `alter ${String(r.object)} owner to ${role}`).join(';\n'));
 }
-
-const unquote = (quoted: string) => quoted.slice(1, -1).replaceAll('""', '"');
-const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;

@@ -4,6 +4,7 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
+import {descendants, readProcess} from '../helpers/process-tree.js';
 
 export type PtyRun = {
 	child: ChildProcess;
@@ -87,50 +88,19 @@ export function rssMb(pid: number): number {
 	return kb / 1024;
 }
 
-/** `pid` and every process below it that still runs, from /proc. */
-export function treePids(pid: number): number[] {
-	const all = [pid];
-	for (let i = 0; i < all.length; i++) {
-		const current = all[i]!;
-		let tasks: string[] = [];
-		try {
-			tasks = fs.readdirSync(`/proc/${current}/task`);
-		} catch {
-			continue;
-		}
-		for (const task of tasks) {
-			try {
-				const children = fs.readFileSync(`/proc/${current}/task/${task}/children`, 'utf8').trim();
-				if (children) all.push(...children.split(/\s+/).map(Number));
-			} catch {
-				// Ended meanwhile.
-			}
-		}
-	}
-	return all;
-}
-
 /** Resident memory of a whole process tree (what a person's machine gives it), in MB. */
 export function treeRssMb(pid: number): number {
-	return treePids(pid).reduce((sum, p) => {
+	return [pid, ...descendants(pid).map((info) => info.pid)].reduce((sum, p) => {
 		try {
 			return sum + rssMb(p);
 		} catch {
-			return sum;
+			return sum; // Ended meanwhile.
 		}
 	}, 0);
 }
 
 /** CPU seconds used by a whole process tree: the processes that run, and the children they have already reaped. */
 export function treeCpuSeconds(pid: number): number {
-	return treePids(pid).reduce((sum, p) => {
-		try {
-			const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			// utime, stime, cutime, cstime (fields 14-17 of stat, counted from the state field, 3).
-			return sum + (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
-		} catch {
-			return sum;
-		}
-	}, 0);
+	const tree = [readProcess(pid), ...descendants(pid)].filter((info) => info !== undefined);
+	return tree.reduce((sum, info) => sum + info.cpu + info.reapedCpu, 0) / 100;
 }

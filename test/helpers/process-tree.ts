@@ -14,6 +14,8 @@ export type ProcessInfo = {
 	state: string;
 	/** User plus system CPU time in clock ticks. */
 	cpu: number;
+	/** CPU time in clock ticks of the children it has already reaped (cutime + cstime). */
+	reapedCpu: number;
 	command: string;
 };
 
@@ -42,7 +44,7 @@ export function readProcess(pid: number): ProcessInfo | undefined {
 		// Ended between the two reads.
 	}
 
-	return {pid, ppid: Number(fields[1]), start: Number(fields[19]), state, cpu: Number(fields[11]) + Number(fields[12]), command};
+	return {pid, ppid: Number(fields[1]), start: Number(fields[19]), state, cpu: Number(fields[11]) + Number(fields[12]), reapedCpu: Number(fields[13]) + Number(fields[14]), command};
 }
 
 /** Every live process on the machine. */

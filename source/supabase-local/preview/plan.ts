@@ -7,6 +7,7 @@
  */
 import {prepareMigration} from '../migrations.js';
 import {PostgresError, toPostgresError} from '../platform.js';
+import {quoteIdent} from '../sql-text.js';
 import type {DryRunError, DryRunMode} from './report.js';
 
 export const SAMPLE_ROWS = 3;
@@ -107,7 +108,6 @@ function libpgQuery(): Promise<LibPgQuery> {
 type Node = Record<string, any>;
 type Token = {start: number; end: number; text: string; keywordKind: number};
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 function rangeVar(relation: Node | undefined): {text: string; ref: string; regclass: string} | undefined {
 	if (!relation || typeof relation.relname !== 'string') return undefined;

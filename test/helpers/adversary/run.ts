@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {BUILT_CLI} from '../paths.js';
 import {isRunning} from '../local-workspace.js';
+import {descendants} from '../process-tree.js';
 import {waitFor} from '../wait-for.js';
 
 export type StreamEvent = {type: string; callId?: string; [key: string]: unknown};
@@ -60,52 +61,14 @@ export function baseEnv(workspace: string, extra: Record<string, string> = {}): 
 	};
 }
 
-/** ppid → children, from /proc (Linux; the suite needs it to find what pgpair left behind). */
-function processTable(): Map<number, number[]> {
-	const children = new Map<number, number[]>();
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			const list = children.get(ppid) ?? [];
-			list.push(Number(entry));
-			children.set(ppid, list);
-		} catch {
-			// The process ended while the table was read.
-		}
-	}
-	return children;
-}
-
+/** The pids below `pid` that run now (/proc, Linux: the suite needs it to find what pgpair left behind). */
 export function descendantsOf(pid: number): number[] {
-	const table = processTable();
-	const found: number[] = [];
-	const queue = [pid];
-	while (queue.length > 0) {
-		const next = queue.shift()!;
-		for (const child of table.get(next) ?? []) {
-			found.push(child);
-			queue.push(child);
-		}
-	}
-	return found;
+	return descendants(pid).map((info) => info.pid);
 }
 
 /** CPU time (clock ticks, user + system) the descendants of `pid` have used so far. */
 export function descendantsCpuTicks(pid: number): number {
-	let ticks = 0;
-	for (const descendant of descendantsOf(pid)) {
-		try {
-			const stat = fs.readFileSync(`/proc/${descendant}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			// Fields 14 and 15 of stat (utime, stime), counted from the state field (3).
-			ticks += Number(fields[11]) + Number(fields[12]);
-		} catch {
-			// Ended meanwhile.
-		}
-	}
-	return ticks;
+	return descendants(pid).reduce((ticks, info) => ticks + info.cpu, 0);
 }
 
 export function commandOf(pid: number): string {
