@@ -54,9 +54,6 @@ export function builtinServers(cliEntry: string, cwd: string, env: NodeJS.Proces
 export async function connect(record: SessionRecord): Promise<ConnectedSession> {
 	const {args, agent, cwd, env} = record.context;
 	const {log, store} = record;
-	// Redaction reads SQL from its parse tree as events are committed; until the parser is loaded it
-	// has only its patterns, so no turn starts before it is (it loads while the tool servers start).
-	const parserReady = loadSqlParser().catch((error: unknown) => log.write(`[sql] parser failed to load: ${(error as Error).message}`));
 	const servers = args.mcpConfig
 		? parseMcpConfig(fs.readFileSync(path.resolve(cwd, args.mcpConfig), 'utf8'), args.mcpConfig, env)
 		: trustedOnly(loadMcpConfig(cwd, env), cwd, process.env, text => store.append({type: 'notice_shown', level: 'warning', text})) ?? builtinServers(record.context.cliEntry, cwd, env);
@@ -148,7 +145,6 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		return {
 			...runner,
 			async submitPrompt(text) {
-				await parserReady;
 				await runner.submitPrompt(text);
 				// "Done" while the checklist has open items is worth saying, in the chat, once per turn.
 				await checklist.evaluate(store.getEvents()).catch(() => undefined);

@@ -15,6 +15,7 @@ import {createEventRedaction} from '../transcripts/event-redaction.js';
 import {collectKnownSecrets} from '../transcripts/known-secrets.js';
 import {createSecretRedactor} from '../transcripts/redact.js';
 import {mayHoldSqlSecret, redactSqlSecrets} from '../transcripts/sql-secrets.js';
+import {isSqlParserLoaded, loadSqlParser} from '../policy/sql-parser.js';
 import {openTranscript, reopenTranscript, type TranscriptWriter} from '../transcripts/writer.js';
 import type {ChatArgs} from './args.js';
 import {openDebugLog, type DebugLog} from './debug-log.js';
@@ -54,7 +55,17 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 	const {args, agent, cwd, env} = context;
 	// Every secret pgpair reads is known by value from the first event on.
 	const redactor = createSecretRedactor({env, known: collectKnownSecrets({cwd, env, ...(args.mcpConfig ? {mcpConfig: args.mcpConfig} : {})})});
-	const redaction = createEventRedaction({redactor, sql: {mayHold: mayHoldSqlSecret, redact: redactSqlSecrets}});
+	const redaction = createEventRedaction({redactor, sql: {
+			mayHold: mayHoldSqlSecret,
+			redact: redactSqlSecrets,
+			loaded: isSqlParserLoaded,
+			// Loaded by the first event that holds SQL worth parsing (event-redaction.ts); until then, and if it fails, the patterns do.
+			load: async () => loadSqlParser().catch((error: unknown) => {
+				log.write(`[sql] parser failed to load: ${(error as Error).message}`);
+				throw error;
+			}),
+		},
+	});
 	const log = openDebugLog(args.debugLog ? path.resolve(cwd, args.debugLog) : path.join(cwd, '.pgpair', 'debug.log'), redaction.text);
 	const modelId = resolveModelId(args.model ?? (agent.model && agent.model !== 'inherit' ? agent.model : env['ANTHROPIC_MODEL']));
 	const sessionsDir = path.resolve(cwd, args.sessionsDir ?? 'sessions');

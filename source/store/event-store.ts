@@ -28,6 +28,11 @@ export type EventSink = {append(event: SessionEvent): void};
 
 export type EventStore = {
 	append(body: EventBody): void;
+	/**
+	 * What must load before `body` can be committed with everything redaction has (the SQL parser, for an event that
+	 * holds SQL that may hide a secret); undefined when nothing must. Producers that can wait await it first.
+	 */
+	prepare(body: EventBody): Promise<void> | undefined;
 	/** State with every appended event in it (text waiting for its frame is taken in first, up to where a secret could still be arriving). */
 	getState(): SessionState;
 	getEvents(): readonly SessionEvent[];
@@ -49,6 +54,8 @@ export type EventStoreOptions = {
 
 export type CommitRedaction = {
 	event<T extends EventBody>(body: T): T;
+	/** What must load before `body` is committed (see EventStore.prepare). */
+	prepare?(body: EventBody): Promise<void> | undefined;
 	/** How much of streamed text can be committed now without cutting a secret in two. */
 	releasable(text: string): number;
 };
@@ -143,6 +150,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 			// Events appended in the same tick still make one notification.
 			immediate ??= setImmediate(notify);
 		},
+		prepare: body => redaction?.prepare?.(body),
 		getState() {
 			takeInText(false);
 			return state;

@@ -117,7 +117,13 @@ export function createRunner(options: RunnerOptions): Runner {
 					signal: turnController.signal,
 					ports: {model: options.model, tools: options.tools, approver, clock: options.clock},
 				});
-				for await (const event of turn) store.append(event);
+				for await (const event of turn) {
+					// The SQL parser loads only once an event holds SQL worth parsing for secrets: a session of
+					// plain answers never pays for it, and no event is committed before its redaction is whole.
+					const loading = store.prepare(event);
+					if (loading) await loading;
+					store.append(event);
+				}
 			} catch (error) {
 				// The loop turns expected failures into events; this is the last line of defence.
 				store.append({type: 'turn_completed', outcome: 'failed', error: errorMessage(error)});

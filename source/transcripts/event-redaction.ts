@@ -15,6 +15,8 @@ import type {SqlSecrets} from './sql-secrets.js';
 export type EventRedaction = {
 	/** The event as committed: every secret in it replaced; the body itself when nothing was. */
 	event<T extends EventBody>(body: T): T;
+	/** The parser's loading, when `body` holds SQL worth parsing and the parser is not loaded yet; else undefined. */
+	prepare(body: EventBody): Promise<void> | undefined;
 	/** How much of streamed text can be committed now without cutting a secret in two (stream-cut.ts). */
 	releasable(text: string): number;
 	/** Free text outside events (the debug log), with everything known so far. */
@@ -24,7 +26,13 @@ export type EventRedaction = {
 export type EventRedactionOptions = {
 	redactor: SecretRedactor;
 	/** Parse-tree redaction of SQL (sql-secrets.ts); undefined when the text is not SQL or the parser is not loaded. */
-	sql?: {mayHold(text: string): boolean; redact(sql: string): SqlSecrets | undefined};
+	sql?: {
+		mayHold(text: string): boolean;
+		redact(sql: string): SqlSecrets | undefined;
+		/** Whether the parser is loaded, and how to load it (on the first event that needs it: it is large). */
+		loaded?(): boolean;
+		load?(): Promise<void>;
+	};
 };
 
 /** The same SQL comes in several events (the model's message, the request, the preview, the decision). */
@@ -48,6 +56,9 @@ export function createEventRedaction(options: EventRedactionOptions): EventRedac
 
 	const text = (input: string): string => redactor.text(sql?.mayHold(input) ? redactSql(input) : input);
 
+	/** The strings of an event that are parsed for secrets: an answer's tool calls, not its free text. */
+	const parsedScope = (body: EventBody): unknown => (body.type === 'assistant_message_completed' ? body.content.filter(block => block.type === 'tool_use') : body);
+
 	return {
 		event<T extends EventBody>(body: T): T {
 			// The hot path: streamed text is free text, never parsed.
@@ -60,8 +71,7 @@ export function createEventRedaction(options: EventRedactionOptions): EventRedac
 				// Parse first, over the whole event, so secrets found in one field are known in every other.
 				// An answer's text is free text, as its streamed deltas were: only its tool calls are parsed.
 				const rewritten = new Map<string, string>();
-				const scope = body.type === 'assistant_message_completed' ? body.content.filter(block => block.type === 'tool_use') : body;
-				mapStrings(scope, input => {
+				mapStrings(parsedScope(body), input => {
 					if (!rewritten.has(input) && sql.mayHold(input)) rewritten.set(input, redactSql(input));
 					return input;
 				});
@@ -69,6 +79,16 @@ export function createEventRedaction(options: EventRedactionOptions): EventRedac
 			}
 
 			return redactor.value(body);
+		},
+		prepare(body) {
+			if (!sql?.load || sql.loaded?.() !== false || body.type === 'assistant_text_delta') return undefined;
+			let needed = false;
+			mapStrings(parsedScope(body), input => {
+				needed ||= sql.mayHold(input);
+				return input;
+			});
+			// A parser that fails to load leaves the pattern rules, as before it loaded: the event is still committed.
+			return needed ? sql.load().catch(() => undefined) : undefined;
 		},
 		releasable: input => releasableLength(input, redactor.spacedSecrets()),
 		text,

@@ -48,6 +48,23 @@ describe('events redacted as they are committed', () => {
 		expect(JSON.stringify(written)).not.toContain('Passw0rd');
 	});
 
+	it('asks for the parser only for an event that holds SQL worth parsing, and only while it is not loaded', async () => {
+		let loaded = false;
+		let loads = 0;
+		const redaction = createEventRedaction({redactor: createSecretRedactor({env: {}}), sql: {...SQL, loaded: () => loaded, load: async () => {
+			loads += 1;
+			loaded = true;
+		}}});
+		// Free text (a streamed delta, an answer's own words) is never parsed, so it never waits for the parser.
+		expect(redaction.prepare({type: 'assistant_text_delta', text: QUERY})).toBeUndefined();
+		expect(redaction.prepare({type: 'assistant_message_completed', content: [{type: 'text', text: QUERY}], stopReason: 'end_turn', usage: {inputTokens: 1, outputTokens: 1}})).toBeUndefined();
+		expect(redaction.prepare({type: 'user_prompt_submitted', text: 'make a notes table'})).toBeUndefined();
+		expect(loads).toBe(0);
+		await redaction.prepare({type: 'tool_call_requested', callId: 'toolu_1', name: 'mcp__supabase__execute_sql', input: {query: QUERY}});
+		expect(loads).toBe(1);
+		expect(redaction.prepare({type: 'user_prompt_submitted', text: QUERY})).toBeUndefined();
+	});
+
 	it('leaves an ordinary turn untouched, the same objects and all', () => {
 		const {redaction} = session();
 		for (const body of turnBodies(3)) expect(redaction.event(body)).toBe(body);
