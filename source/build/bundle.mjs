@@ -8,6 +8,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {bundleProblems, REVIEWED_INLINED} from './bundle-checks.mjs';
+import {writeToolsSnapshot} from './tools-snapshot.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -104,6 +105,7 @@ export async function bundle({outdir = path.join(ROOT, 'dist'), external = EXTER
 			fs.copyFileSync(path.join(ROOT, 'node_modules', name, file), path.join(outdir, path.basename(file)));
 		}
 	}
+	await writeToolsSnapshot(outdir);
 	return result;
 }
 

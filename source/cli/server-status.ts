@@ -40,9 +40,23 @@ export function lazyServerStatus(connecting: Promise<{mcp: McpHost}>, initial = 
 function describe(mcp: McpHost): string {
 	const statuses = mcp.statuses();
 	if (statuses.length === 0) return 'no tool servers';
-	return statuses
-		.map(s => (s.state === 'ready' ? `${s.name} ✓ ${s.toolCount} tools${databaseText(s)}` : s.state === 'failed' ? `${s.name} ✗ failed` : `${s.name} starting…`))
-		.join(', ');
+	return statuses.map(serverText).join(', ');
+}
+
+function serverText(s: ServerStatus): string {
+	switch (s.state) {
+		case 'ready':
+			return `${s.name} ✓ ${s.toolCount} tools${databaseText(s)}`;
+		case 'idle':
+			// Its tools are offered already; the server (and its database) start with the first call that needs them.
+			return `${s.name} ${s.toolCount} tools · starts on first use`;
+		case 'starting':
+			return s.calls ? `${s.name} starting… (a call waits)` : `${s.name} starting…`;
+		case 'failed':
+			return `${s.name} ✗ failed`;
+		case 'stopped':
+			return `${s.name} stopped · restarts on next call`;
+	}
 }
 
 /** The database behind a server, when the server says: a call made while it starts visibly waits for it. */
@@ -51,5 +65,8 @@ function databaseText(status: ServerStatus): string {
 	if (!database) return '';
 	// Short: the status line is one row, and at 120 columns little of it is left by here.
 	if (database.state === 'failed') return ` · db ✗ ${database.reason.replace(/\s+/g, ' ').slice(0, 80)}`;
-	return {idle: ' · db idle', starting: ' · db starting…', ready: ' · db ready'}[database.state];
+	// A call sent while the database starts waits for it: said, so the wait is never silent.
+	if (database.state === 'starting') return status.calls ? ' · db starting… (a call waits)' : ' · db starting…';
+	if (database.state === 'ready' && status.calls) return ' · db busy';
+	return {idle: ' · db idle', ready: ' · db ready'}[database.state];
 }

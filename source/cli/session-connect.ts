@@ -11,7 +11,7 @@ import {createAnthropicModel} from '../model/anthropic-model.js';
 import {resolveApiConfig} from '../model/model-config.js';
 import {startScriptedServer, type ScriptedServer} from '../model/scripted-server.js';
 import {createRunner, type Runner} from '../store/runner.js';
-import {loadMcpConfig, parseMcpConfig, type McpServerConfig} from '../tools/mcp-config.js';
+import {loadMcpConfig, parseMcpConfig, type KnownTool, type McpServerConfig} from '../tools/mcp-config.js';
 import {createMcpHost, mcpToolName, parseMcpToolName, type McpHost} from '../tools/mcp-host.js';
 import {createPreviewer} from '../preview/index.js';
 import {isOfficialSupabaseServer, readOnlyTwin} from '../tools/supabase-servers.js';
@@ -48,7 +48,25 @@ export function builtinServers(cliEntry: string, cwd: string, env: NodeJS.Proces
 	for (const name of ['DATABASE_URL', 'PGPAIR_READ_TIMEOUT_MS', 'PGPAIR_PREVIEW_TIMEOUT_MS', 'PGPAIR_CALL_TIMEOUT_MS']) {
 		if (env[name]) serverEnv[name] = env[name];
 	}
-	return {supabase: {type: 'stdio', command: process.execPath, args: [cliEntry, 'mcp', '--workspace', cwd], env: serverEnv, cwd, parentDeathSignal: 'TERM'}};
+	// The embedded database's server starts on the first call that needs it (its tool list ships beside the build);
+	// a DATABASE_URL's starts at once, so a wrong URL is said before anyone needs the database.
+	const knownTools = serverEnv['DATABASE_URL'] ? undefined : builtinToolsSnapshot(cliEntry);
+	// Started that late, it starts because a call is coming (the model has begun one): its database starts with it.
+	const args = [cliEntry, 'mcp', '--workspace', cwd, ...(knownTools ? ['--start-database', 'at-once'] : [])];
+	return {supabase: {type: 'stdio', command: process.execPath, args, env: serverEnv, cwd, parentDeathSignal: 'TERM', ...(knownTools ? {knownTools} : {})}};
+}
+
+/** Written beside the bundle by source/build/tools-snapshot.mjs. */
+const TOOLS_SNAPSHOT_FILE = 'supabase-tools.json';
+
+/** The built-in server's tools as its build listed them; undefined when run from the sources. */
+function builtinToolsSnapshot(cliEntry: string): KnownTool[] | undefined {
+	try {
+		const {tools} = JSON.parse(fs.readFileSync(path.join(path.dirname(cliEntry), TOOLS_SNAPSHOT_FILE), 'utf8')) as {tools?: KnownTool[]};
+		return Array.isArray(tools) && tools.length > 0 ? tools : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 export async function connect(record: SessionRecord): Promise<ConnectedSession> {
@@ -261,6 +279,9 @@ export async function safetyNotices(servers: Record<string, McpServerConfig>, mc
 			continue;
 		}
 		if (!mcp.tools().some(t => t.server === name && t.tool === 'pgpair_capabilities')) continue;
+		// Not started yet: pgpair's own server on the embedded database (one for a DATABASE_URL starts at once), which
+		// always has its sandbox and reader. Asking would start it for nothing.
+		if (mcp.statuses().find(s => s.name === name)?.state === 'idle') continue;
 		const result = await mcp.call(mcpToolName(name, 'pgpair_capabilities'), {}, new AbortController().signal);
 		if (result.isError) continue;
 		const can = JSON.parse(result.content) as {sandbox?: boolean; reader?: boolean; reason?: string};

@@ -23,6 +23,8 @@ export type ModelRequest = {
 export type ModelStreamEvent =
 	| {type: 'text_delta'; text: string}
 	| {type: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string}
+	/** The model has begun a tool call (its input is still streaming): the tool can get ready meanwhile. */
+	| {type: 'tool_use_started'; name: string}
 	| {type: 'message'; content: ContentBlock[]; stopReason: StopReason | null; usage: Usage};
 
 export type ModelPort = {
@@ -47,6 +49,11 @@ export type ToolPort = {
 	classify?(call: ToolCall): Promise<ToolCallClassification>;
 	/** Optional: what the call would do (dry run, file diff), computed before it is approved. */
 	preview?(call: ToolCall, signal: AbortSignal): Promise<CallPreview | undefined>;
+	/**
+	 * Optional: the model has begun a call to `name`; whatever the tool needs started (a server, its database) may
+	 * start now, while the input streams. Runs nothing the call asks for: that still waits for its decision.
+	 */
+	warm?(name: string): void;
 };
 
 export type ApprovalDecision =

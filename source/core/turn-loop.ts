@@ -61,6 +61,8 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 					yield {type: 'assistant_text_delta', text: part.text};
 				} else if (part.type === 'retry') {
 					yield {type: 'model_retry_scheduled', attempt: part.attempt, maxAttempts: part.maxAttempts, delayMs: part.delayMs, reason: part.reason};
+				} else if (part.type === 'tool_use_started') {
+					ports.tools.warm?.(part.name);
 				} else {
 					message = {content: part.content, stopReason: part.stopReason, usage: part.usage};
 				}

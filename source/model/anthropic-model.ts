@@ -165,8 +165,10 @@ async function* streamOnce(client: Anthropic, params: SdkParams, signal: AbortSi
 				case 'content_block_start': {
 					const block = event.content_block;
 					if (block.type === 'text') blocks[event.index] = {type: 'text', text: block.text};
-					else if (block.type === 'tool_use') blocks[event.index] = {type: 'tool_use', id: block.id, name: block.name, json: '', startInput: block.input};
-					else blocks[event.index] = {type: 'other'};
+					else if (block.type === 'tool_use') {
+						blocks[event.index] = {type: 'tool_use', id: block.id, name: block.name, json: '', startInput: block.input};
+						yield {type: 'tool_use_started', name: block.name};
+					} else blocks[event.index] = {type: 'other'};
 					break;
 				}
 

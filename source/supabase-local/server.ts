@@ -6,6 +6,7 @@ import {LocalSupabase, type DatabaseState} from './local-project.js';
 import {deadlinesFromEnv, type Deadlines, type PlatformHost} from './platform.js';
 import {createPGliteHost} from './pglite-platform.js';
 import {createPostgresHost} from './postgres-platform.js';
+import {preloadSqlParser} from './sql-split.js';
 import {registerAdvisorTools} from './tools/advisor-tools.js';
 import {registerBranchingTools} from './tools/branching-tools.js';
 import {registerDatabaseTools} from './tools/database-tools.js';
@@ -97,6 +98,10 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 			.catch(() => undefined);
 	};
 	local.onDatabaseState(tell);
+	// Whatever starts the database is about to read SQL: the parser loads while the engine opens in its worker.
+	local.onDatabaseState((state) => {
+		if (state.state === 'starting') preloadSqlParser();
+	});
 	// A client learns the state it connects to, then every change.
 	server.server.oninitialized = () => tell(local.databaseState);
 	if ((options.startDatabase ?? (options.databaseUrl ? 'at-once' : 'on-first-call')) === 'at-once') local.start();

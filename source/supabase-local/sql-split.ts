@@ -8,6 +8,13 @@ export type ParsedSql = {
 	bodies: Record<string, unknown>[];
 };
 
+/** Loads the parser's WASM now, so the first `parseSql` does not wait for it. Never throws: `parseSql` will say. */
+export function preloadSqlParser(): void {
+	import('libpg-query')
+		.then(async (module) => module.loadModule())
+		.catch(() => undefined);
+}
+
 /**
  * Splits SQL into statements with libpg-query. Returns `undefined` when the text does not parse: the caller then
  * lets the database reject it, because Postgres's own error (code, position) is the one the model should see.

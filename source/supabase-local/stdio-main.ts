@@ -5,7 +5,7 @@ import {watchParent} from '../process/parent-watchdog.js';
 import {dieBy, TERMINATION_SIGNALS, type TerminationSignal} from '../process/termination.js';
 
 const USAGE =
-	'usage: pgpair mcp [--read-only] [--db <postgres-url>] [--data-dir <dir>] [--workspace <dir>] [--functions-port <port>]';
+	'usage: pgpair mcp [--read-only] [--db <postgres-url>] [--data-dir <dir>] [--workspace <dir>] [--functions-port <port>] [--start-database on-first-call|at-once]';
 
 /** Parses `pgpair mcp` arguments; `--db` falls back to `DATABASE_URL`. */
 export function parseMcpArguments(argv: string[], env: NodeJS.ProcessEnv = process.env): SupabaseMcpServerOptions {
@@ -37,6 +37,13 @@ export function parseMcpArguments(argv: string[], env: NodeJS.ProcessEnv = proce
 				options.functions = {...options.functions, port};
 				break;
 			}
+			case '--start-database': {
+				const when = value();
+				if (when !== 'on-first-call' && when !== 'at-once') throw new Error(`--start-database is on-first-call or at-once\n${USAGE}`);
+				options.startDatabase = when;
+				break;
+			}
+
 			case '--help':
 			case '-h':
 				throw new Error(USAGE);

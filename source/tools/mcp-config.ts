@@ -16,7 +16,13 @@ export type StdioServerConfig = {
 	 * escalates by itself, as pgpair's own does: then SIGTERM, so it can close its database cleanly when it is free to.
 	 */
 	parentDeathSignal?: 'KILL' | 'TERM';
+	/**
+	 * The tools the server is known to offer (pgpair's own server, from its build): offered to the model at once, and
+	 * the server starts on the first call that needs it rather than at launch. Never read from `.mcp.json`.
+	 */
+	knownTools?: KnownTool[];
 };
+export type KnownTool = {name: string; description?: string; inputSchema: Record<string, unknown>; annotations?: Record<string, unknown>};
 export type HttpServerConfig = {type: 'http'; url: string; headers: Record<string, string>};
 export type McpServerConfig = StdioServerConfig | HttpServerConfig;
 

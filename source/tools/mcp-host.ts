@@ -10,7 +10,7 @@ import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js';
 import {LoggingMessageNotificationSchema} from '@modelcontextprotocol/sdk/types.js';
 import type {ToolDefinition, ToolResult} from '../core/ports.js';
 import {boundToParent} from '../process/parent-death.js';
-import type {McpServerConfig} from './mcp-config.js';
+import type {KnownTool, McpServerConfig} from './mcp-config.js';
 
 export type ToolAnnotations = {readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean};
 
@@ -19,7 +19,11 @@ export type McpTool = ToolDefinition & {server: string; tool: string; annotation
 /** What a server says of its database (pgpair's own server does, through `pgpair.database` log messages). */
 export type DatabaseStatus = {state: 'idle' | 'starting' | 'ready'} | {state: 'failed'; reason: string};
 
-export type ServerStatus = {name: string; state: 'starting' | 'ready' | 'failed' | 'stopped'; error?: string; toolCount: number; database?: DatabaseStatus};
+/**
+ * `idle`: not started yet; its tools are known from its build and it starts on the first call that needs it.
+ * `calls`: how many calls to it are running now (the status line says the database is busy).
+ */
+export type ServerStatus = {name: string; state: 'idle' | 'starting' | 'ready' | 'failed' | 'stopped'; error?: string; toolCount: number; calls?: number; database?: DatabaseStatus};
 
 /** The logger name pgpair's local server reports its database's state under (source/supabase-local/server.ts). */
 const DATABASE_STATE_LOGGER = 'pgpair.database';
@@ -57,6 +61,8 @@ class ServerConnection {
 	private readonly processes = new Set<{pid: number}>();
 	/** Set by `close`: no call may start the server again (a late checklist look-up during shutdown). */
 	private closing: Promise<void> | undefined;
+	/** Calls sent and not answered yet. */
+	private inFlight = 0;
 
 	constructor(
 		readonly name: string,
@@ -65,15 +71,28 @@ class ServerConnection {
 		private readonly changed: () => void = () => undefined,
 	) {
 		this.#status = {name, state: 'stopped', toolCount: 0};
+		const known = config.type === 'stdio' ? config.knownTools : undefined;
+		if (known) {
+			this.tools = known.map(tool => toMcpTool(name, tool));
+			this.#status = {name, state: 'idle', toolCount: this.tools.length};
+		}
 	}
 
 	get status(): ServerStatus {
-		return this.#database && this.#status.state === 'ready' ? {...this.#status, database: this.#database} : this.#status;
+		const status = this.inFlight > 0 ? {...this.#status, calls: this.inFlight} : this.#status;
+		return this.#database && status.state === 'ready' ? {...status, database: this.#database} : status;
+	}
+
+	/** Starts the server now, unless its tools are known and it waits for the first call that needs it. */
+	async start(): Promise<void> {
+		if (this.#status.state === 'idle') return;
+		return this.connect();
 	}
 
 	set status(status: ServerStatus) {
-		// What the database is, is the server's to say (in its notifications), never a copy of an old status.
-		const {database: _database, ...rest} = status;
+		// What the database is, is the server's to say (in its notifications), and the calls running are counted here:
+		// neither is ever a copy of an old status.
+		const {database: _database, calls: _calls, ...rest} = status;
 		this.#status = rest;
 		this.changed();
 	}
@@ -87,7 +106,7 @@ class ServerConnection {
 	}
 
 	private async doConnect(): Promise<void> {
-		this.status = {name: this.name, state: 'starting', toolCount: 0};
+		this.status = {name: this.name, state: 'starting', toolCount: this.tools.length};
 		const client = new Client({name: 'pgpair', version: '0.1.0'});
 		this.#database = undefined;
 		client.setNotificationHandler(LoggingMessageNotificationSchema, ({params}) => {
@@ -110,14 +129,8 @@ class ServerConnection {
 			await client.connect(transport);
 			const {tools} = await client.listTools();
 			this.client = client;
-			this.tools = tools.map(tool => ({
-				name: mcpToolName(this.name, tool.name),
-				server: this.name,
-				tool: tool.name,
-				description: tool.description ?? '',
-				inputSchema: tool.inputSchema as Record<string, unknown>,
-				...(tool.annotations ? {annotations: tool.annotations as ToolAnnotations} : {}),
-			}));
+			// The live list replaces any known from the build (they are the same unless the install changed under us).
+			this.tools = tools.map(tool => toMcpTool(this.name, tool as KnownTool));
 			this.status = {name: this.name, state: 'ready', toolCount: this.tools.length};
 		} catch (error) {
 			await client.close().catch(() => undefined);
@@ -159,18 +172,26 @@ class ServerConnection {
 	}
 
 	async call(tool: string, input: unknown, signal: AbortSignal): Promise<ToolResult> {
-		if (!this.client) await this.connect();
-		const client = this.client;
-		if (!client) throw new Error(`MCP server "${this.name}" is not running`);
+		// Counted from the moment it is sent, so a call waiting for the server (or its database) to start is seen.
+		this.inFlight += 1;
+		this.changed();
 		try {
-			const result = await client.callTool({name: tool, arguments: (input ?? {}) as Record<string, unknown>}, undefined, {signal, timeout: CALL_TIMEOUT_MS});
-			return {isError: result.isError === true, content: contentText(result.content)};
-		} catch (error) {
-			if (signal.aborted) throw error;
-			// The connection may be gone (server crashed); the next call reconnects.
-			const stillOpen = this.client === client;
-			const message = (error as Error).message;
-			return {isError: true, content: stillOpen ? `MCP error from "${this.name}": ${message}` : `MCP server "${this.name}" stopped during the call (${message}). It will be restarted on the next call.`};
+			if (!this.client) await this.connect();
+			const client = this.client;
+			if (!client) throw new Error(`MCP server "${this.name}" is not running`);
+			try {
+				const result = await client.callTool({name: tool, arguments: (input ?? {}) as Record<string, unknown>}, undefined, {signal, timeout: CALL_TIMEOUT_MS});
+				return {isError: result.isError === true, content: contentText(result.content)};
+			} catch (error) {
+				if (signal.aborted) throw error;
+				// The connection may be gone (server crashed); the next call reconnects.
+				const stillOpen = this.client === client;
+				const message = (error as Error).message;
+				return {isError: true, content: stillOpen ? `MCP error from "${this.name}": ${message}` : `MCP server "${this.name}" stopped during the call (${message}). It will be restarted on the next call.`};
+			}
+		} finally {
+			this.inFlight -= 1;
+			this.changed();
 		}
 	}
 
@@ -227,6 +248,17 @@ class ServerConnection {
 	}
 }
 
+function toMcpTool(server: string, tool: KnownTool): McpTool {
+	return {
+		name: mcpToolName(server, tool.name),
+		server,
+		tool: tool.name,
+		description: tool.description ?? '',
+		inputSchema: tool.inputSchema,
+		...(tool.annotations ? {annotations: tool.annotations as ToolAnnotations} : {}),
+	};
+}
+
 function contentText(content: unknown): string {
 	if (!Array.isArray(content)) return '';
 	return content
@@ -245,6 +277,8 @@ export type McpHost = {
 	/** Calls `listener` whenever a server's status (its database's included) changes; returns the unsubscribe. */
 	onStatusChange(listener: () => void): () => void;
 	call(name: string, input: unknown, signal: AbortSignal): Promise<ToolResult>;
+	/** Starts the server of tool `name` if it is not running (a call to it is on its way); errors wait for the call. */
+	warm(name: string): void;
 	/**
 	 * A call that runs without asking, sent where it can only read: a server's read-only twin when it has one, else
 	 * pgpair's own read route for SQL (`pgpair_execute_sql_read_only`), else the tool itself (a tool that is
@@ -285,7 +319,7 @@ export function createMcpHost(servers: Record<string, McpServerConfig>, log: Log
 	return {
 		async start() {
 			// Servers start in parallel; one failing never blocks the others.
-			await Promise.allSettled([...connections.values()].map(async c => c.connect()));
+			await Promise.allSettled([...connections.values()].map(async c => c.start()));
 		},
 		tools: () => [...connections.values()].flatMap(c => c.tools),
 		statuses: () => [...connections.values()].map(c => c.status),
@@ -298,6 +332,11 @@ export function createMcpHost(servers: Record<string, McpServerConfig>, log: Log
 			const connection = parsed ? connections.get(parsed.server) : undefined;
 			if (!parsed || !connection) return {isError: true, content: `Unknown tool ${name}.`};
 			return guarded(connection, parsed.tool, input, signal);
+		},
+		warm(name) {
+			const parsed = parseMcpToolName(name);
+			const connection = parsed ? connections.get(parsed.server) : undefined;
+			if (connection && !connection.client) connection.connect().catch(() => undefined);
 		},
 		async callReadOnly(name, input, signal) {
 			const parsed = parseMcpToolName(name);

@@ -43,6 +43,8 @@ export type ToolHostPort = {
 	preview?(call: ToolCall, signal: AbortSignal): Promise<CallPreview | undefined>;
 	/** Tools of the configured servers, before the agent filter (for warnings and `/tools`). */
 	allTools(): McpTool[];
+	/** The model has begun a call to `name`: its server starts now if it has not (see ToolPort.warm). */
+	warm(name: string): void;
 };
 
 export function createToolHost(options: ToolHostOptions): ToolHostPort {
@@ -80,6 +82,10 @@ export function createToolHost(options: ToolHostOptions): ToolHostPort {
 		},
 		...(options.preview ? {preview: options.preview} : {}),
 		allTools: () => mcpTools(),
+		warm(name) {
+			// Only a server tool this agent may call; never one it was not offered.
+			if (options.isAllowed(name) && mcpTools().some(tool => tool.name === name)) options.mcp.warm(name);
+		},
 	};
 }
 

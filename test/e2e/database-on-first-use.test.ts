@@ -1,13 +1,14 @@
 /**
- * Issue 16: the embedded database starts on the first call that needs it, not at launch, and the status line says
- * where it is. Asserted on state: the data directory, the MCP server's process tree (PGlite's memory lives in it),
- * and the screen a person reads.
+ * Issue 16: the embedded database's server and the database itself start on the first call that needs them, not at
+ * launch, and the status line says where they are. Asserted on state: the process table (no server process until
+ * then), the data directory, and the screen a person reads.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {BUILT_CLI, REPO_ROOT, tempWorkspace} from '../helpers/paths.js';
 import {startTmux, type TmuxSession} from '../helpers/tmux.js';
+import {descendants} from '../helpers/process-tree.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const terminals: TmuxSession[] = [];
@@ -18,30 +19,42 @@ afterEach(() => {
 const SCRIPT = path.join(REPO_ROOT, 'test/fixtures/scripts/chat-then-query.json');
 
 describe('the embedded database starts on first use', () => {
-	it('a conversation without a database call leaves no database behind; the first call starts it, visibly', async () => {
+	it('a conversation without a database call starts no server and no database; the first call starts both, visibly', async () => {
 		const dir = tempWorkspace('pgpair-lazy-db-');
 		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 140, rows: 40, env: {HOME: dir}});
 		terminals.push(terminal);
-		await terminal.waitForText('db idle', 30_000);
+		// Its tools are offered (the model sees them) before the server runs.
+		await terminal.waitForText(/supabase \d+ tools · starts on first use/, 30_000);
+		const servers = () => descendants(terminal.panePid()).filter((p) => p.command.includes(' mcp --workspace '));
 
 		terminal.type('I need a table for notes');
 		terminal.press('Enter');
 		await terminal.waitForText('What should the table hold?');
-		// The turn is over and the checklist has had its look: still no database, on screen or on disk.
+		// The turn is over and the checklist has had its look: still no server, no database, on screen or on disk.
 		await new Promise((resolve) => setTimeout(resolve, 2_000));
-		expect(terminal.screen()).toContain('db idle');
+		expect(terminal.screen()).toContain('starts on first use');
+		expect(servers()).toEqual([]);
+		expect(descendants(terminal.panePid()).some((p) => p.command.includes(BUILT_CLI))).toBe(true);
 		expect(fs.existsSync(path.join(dir, '.pgpair', 'db'))).toBe(false);
 
 		terminal.type('count something');
 		terminal.press('Enter');
 		await terminal.waitForText('The database answered 42.', 60_000);
 		await terminal.waitForText('db ready', 30_000);
+		expect(servers()).toHaveLength(1);
 		expect(fs.existsSync(path.join(dir, '.pgpair', 'db', 'main', 'PG_VERSION'))).toBe(true);
+		// The call's result came from the database the server started for it.
+		expect(fs.readdirSync(path.join(dir, 'sessions')).length).toBe(1);
+		const transcript = fs.readFileSync(path.join(dir, 'sessions', fs.readdirSync(path.join(dir, 'sessions'))[0]!), 'utf8');
+		const completed = transcript.split('\n').filter(Boolean).map((line) => JSON.parse(line) as {type?: string; callId?: string; isError?: boolean; content?: string}).find((event) => event.type === 'tool_call_completed' && event.callId === 'toolu_lazy_01');
+		expect(completed?.isError).toBe(false);
+		expect((JSON.parse(completed!.content!) as {result: string}).result).toContain('[{"answer":42}]');
 
 		terminal.press('C-c');
 		await terminal.waitForText('Press Ctrl+C again to quit');
 		terminal.press('C-c');
 		await waitFor(() => terminal.exited(), 'pgpair to exit', 15_000);
+		expect(servers()).toEqual([]);
 	});
 
 	it('a DATABASE_URL that cannot connect is said on the status line before anyone needs the database', async () => {

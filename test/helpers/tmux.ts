@@ -16,6 +16,8 @@ export type TmuxSession = {
 	/** True once the program in the pane has exited (the pane stays open so its screen can be read). */
 	exited(): boolean;
 	exitStatus(): number | undefined;
+	/** The pid of the pane's shell: the program and everything it starts descend from it. */
+	panePid(): number;
 	kill(): void;
 };
 
@@ -65,6 +67,7 @@ export function startTmux(command: string, options: {cwd: string; columns?: numb
 			const match = new RegExp(`${EXIT_MARK}(\\d+)`).exec(session.screen());
 			return match ? Number(match[1]) : undefined;
 		},
+		panePid: () => Number(tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim()),
 		kill() {
 			try {
 				tmux('kill-session', '-t', name);

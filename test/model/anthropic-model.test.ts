@@ -85,6 +85,8 @@ describe('streaming', () => {
 		const ids = message.content.flatMap(block => (block.type === 'tool_use' ? [block.id] : []));
 		expect(ids.every(id => id.startsWith('toolu_'))).toBe(true);
 		expect(new Set(ids).size).toBe(2);
+		// Each call is announced as it begins, before its input has streamed (its server can start meanwhile).
+		expect(events.filter(event => event.type !== 'text_delta').map(event => (event.type === 'tool_use_started' ? event.name : event.type))).toEqual(['mcp__supabase__execute_sql', 'mcp__supabase__list_tables', 'message']);
 	});
 
 	it('returns an empty object for a tool call without input', async () => {

@@ -3,6 +3,8 @@
  * it: every tool once, with the effects read back (pgvector from the bundle's copy of its extension, advisors,
  * type generation with the installed formatter, branches), and the read-only mode.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {unfence} from '../helpers/supabase-mcp-client.js';
 import {connectInstalledMcp, installedPackage, workspace, type InstalledPackage} from '../helpers/installed-package.js';
@@ -34,6 +36,10 @@ describe('pgpair mcp from the installed package', () => {
 	it('lists the official tools and pgpair\'s own', async () => {
 		const {tools} = await mcp.client.listTools();
 		expect(tools.map(t => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
+		// The list shipped beside the bundle (what the TUI offers before the server starts) is the server's own
+		// answer, whatever the workspace.
+		const shipped = JSON.parse(fs.readFileSync(path.join(pkg.packageDir, 'dist', 'supabase-tools.json'), 'utf8')) as {tools: unknown[]};
+		expect(shipped.tools).toEqual(tools);
 	});
 
 	it('applies a migration with pgvector, reads it back, and keeps reads read-only', async () => {

@@ -93,11 +93,13 @@ describe('pgpair mcp arguments', () => {
 		[[], {DATABASE_URL: 'postgres://env/db'}, {databaseUrl: 'postgres://env/db'}],
 		[['--db', 'postgres://flag/db'], {DATABASE_URL: 'postgres://env/db'}, {databaseUrl: 'postgres://flag/db'}],
 		[['--data-dir', '/tmp/x', '--workspace', '/tmp/w'], {}, {dataDir: '/tmp/x', workspace: '/tmp/w'}],
+		[['--start-database', 'at-once'], {}, {startDatabase: 'at-once'}],
+		[['--start-database=on-first-call'], {}, {startDatabase: 'on-first-call'}],
 	])('parses %j with env %j', (argv, env, expected) => {
 		expect(parseMcpArguments(argv, env)).toEqual(expected);
 	});
 
-	it.each([[['--db']], [['--nope']], [['extra']]])('rejects %j', (argv) => {
+	it.each([[['--db']], [['--nope']], [['extra']], [['--start-database', 'later']]])('rejects %j', (argv) => {
 		expect(() => parseMcpArguments(argv, {})).toThrow(/usage: pgpair mcp/);
 	});
 });

@@ -95,13 +95,21 @@ export class EngineClient {
 	start(): Promise<void> {
 		if (this.#closed) return Promise.reject(new EngineGoneError(`The ${this.#options.name} database is closed.`));
 		this.#ready ??= (async () => {
-			const wasmModule = await pgliteWasmModule();
+			// The worker boots (and loads PGlite's code) while this thread compiles the WASM it will be handed.
 			const worker = startWorker(`pgpair ${this.#options.name}`);
 			this.#worker = worker;
 			worker.on('message', (reply: EngineReply) => this.#settle(reply));
 			worker.on('error', (error) => this.#lost(worker, new EngineGoneError(`The ${this.#options.name} database engine failed: ${error.message}`)));
 			worker.on('exit', () => this.#lost(worker, new EngineGoneError(`The ${this.#options.name} database engine stopped.`)));
 			const timeoutMs = this.#options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+			let wasmModule: WasmModule;
+			try {
+				wasmModule = await pgliteWasmModule();
+			} catch (error) {
+				this.#worker = undefined;
+				await worker.terminate();
+				throw error;
+			}
 			await this.#send(worker, {type: 'open', options: {...this.#options.open, wasmModule}}, timeoutMs, 'Opening the database');
 			const storage = this.#options.open.storage;
 			// A directory filled from a dump holds the database now: a restart opens it as it is.

@@ -64,9 +64,13 @@ const EXTENSIONS: Record<string, () => Promise<[string, unknown]>> = {
 
 export const SHIPPED_EXTENSIONS = Object.keys(EXTENSIONS);
 
+// PGlite's code loads as soon as the worker runs, while the parent compiles the WASM it sends with `open`.
+const pglite = import('@electric-sql/pglite');
+pglite.catch(() => undefined);
+
 async function open(options: OpenOptions): Promise<void> {
 	const wanted = (options.extensions ?? SHIPPED_EXTENSIONS).filter((name) => name in EXTENSIONS);
-	const [{PGlite}, ...loaded] = await Promise.all([import('@electric-sql/pglite'), ...wanted.map((name) => EXTENSIONS[name]!())]);
+	const [{PGlite}, ...loaded] = await Promise.all([pglite, ...wanted.map((name) => EXTENSIONS[name]!())]);
 	const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 	const base: PGliteOptions = {
 		extensions: Object.fromEntries(loaded) as PGliteOptions['extensions'],

@@ -6,7 +6,10 @@
  *   by the scripted Messages API without a tool call, so no database call is made);
  * - resident memory of the whole tree once idle after that answer;
  * - the first database call after launch, through `pgpair mcp` from an MCP client: with a warm cache (the data
- *   directory and the base snapshot exist) and cold (neither).
+ *   directory and the base snapshot exist) and cold (neither);
+ * - the same in the TUI, where the server itself starts on that call (when the model begins it): from Enter to the
+ *   answer after the call on screen (two scripted model turns on loopback included), in a project opened before
+ *   and in a new one.
  */
 import fs from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -23,7 +26,7 @@ const READY_TEXT = 'ask the backend engineer';
 const FLOOR_APP = path.join(REPO_ROOT, 'test/bench/fixtures/plain-ink-app.mjs');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type TreeSample = {cpu: number; rss: number; rssAfterCall?: number};
+type TreeSample = {cpu: number; rss: number; rssAfterCall?: number; firstCallMs?: number};
 
 function scratch(prefix: string): string {
 	return fs.mkdtempSync(path.join(tmpdir(), prefix));
@@ -44,20 +47,23 @@ async function measureTree(command: string, env: NodeJS.ProcessEnv, cwd: string,
 		await sleep(3_000);
 		const rss = treeRssMb(root);
 		if (!afterCall) return {cpu, rss};
-		// Then one database call (the database starts for it), and idle again.
+		// Then one database call (the server and its database start for it), and idle again.
 		pty.write('count');
 		await sleep(50);
+		const sent = performance.now();
 		pty.write('\r');
 		await pty.waitFor(afterCall, 60_000);
+		const firstCallMs = performance.now() - sent;
 		await sleep(3_000);
-		return {cpu, rss, rssAfterCall: treeRssMb(root)};
+		return {cpu, rss, rssAfterCall: treeRssMb(root), firstCallMs};
 	} finally {
 		await pty.stop();
 	}
 }
 
-async function pgpairRound(cache: string): Promise<TreeSample> {
-	const dir = scratch('pgpair-bench-tree-');
+/** One launch in `workspace` (a project opened before: its data directory exists), or in a new one. */
+async function pgpairRound(cache: string, workspace?: string): Promise<TreeSample> {
+	const dir = workspace ?? scratch('pgpair-bench-tree-');
 	const server = await startScriptedServer({
 		turns: [
 			{text: 'Hello.'},
@@ -70,7 +76,7 @@ async function pgpairRound(cache: string): Promise<TreeSample> {
 		return await measureTree(`${process.execPath} ${BUILT_CLI}`, env, dir, 'Hello.', 'Counted it.');
 	} finally {
 		await server.close();
-		fs.rmSync(dir, {recursive: true, force: true});
+		if (!workspace) fs.rmSync(dir, {recursive: true, force: true});
 	}
 }
 
@@ -107,12 +113,18 @@ const suite: BenchSuite = {
 		try {
 			const pgpair: TreeSample[] = [];
 			const floor: TreeSample[] = [];
-			await pgpairRound(cache); // warm: the OS file cache, the bundle's first compile
+			const newProject: TreeSample[] = [];
+			// Warm: the OS file cache, the bundle's first compile, the base snapshot; and a project that has been
+			// opened before (its data directory exists), as a person's usually has.
+			const project = scratch('pgpair-bench-tree-project-');
+			await pgpairRound(cache, project);
 			// Interleaved, so a busy moment of the machine falls on both.
 			for (let i = 0; i < ROUNDS; i++) {
-				pgpair.push(await pgpairRound(cache));
+				pgpair.push(await pgpairRound(cache, project));
 				floor.push(await floorRound());
 			}
+			for (let i = 0; i < 3; i++) newProject.push(await pgpairRound(cache));
+			fs.rmSync(project, {recursive: true, force: true});
 
 			const warm: number[] = [];
 			const cold: number[] = [];
@@ -138,6 +150,8 @@ const suite: BenchSuite = {
 				{metric: 'whole tree CPU, pgpair / floor', unit: 'x', samples: pgpair.map((s, i) => s.cpu / floor[i]!.cpu)},
 				{metric: 'first database call after launch, warm (data dir and snapshot cached)', unit: 'ms', samples: warm, target: {max: 1000}},
 				{metric: 'first database call after launch, cold (no cache: initdb)', unit: 'ms', samples: cold},
+				{metric: 'first database call in the TUI: Enter to the answer after it (server and database start for it; a project opened before)', unit: 'ms', samples: pgpair.map((s) => s.firstCallMs ?? Number.NaN), target: {max: 1000}},
+				{metric: 'first database call in the TUI, a new project (its data directory made from the cached snapshot)', unit: 'ms', samples: newProject.map((s) => s.firstCallMs ?? Number.NaN)},
 			];
 		} finally {
 			fs.rmSync(cache, {recursive: true, force: true});
