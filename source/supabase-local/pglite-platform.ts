@@ -4,6 +4,7 @@ import {homedir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {gzip, gunzip} from 'node:zlib';
+import {extract} from 'tar';
 import {DeadlineError, EngineClient, EngineGoneError} from './engine/engine-client.js';
 import type {EngineStorage, WireResult} from './engine/protocol.js';
 import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
@@ -282,6 +283,22 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 		}
 	}
 
+	/**
+	 * The snapshot is needed again only for a branch, which is rare: once the cache file holds it, the copy in memory
+	 * (a whole database, hundreds of MB with the engine's copies) is let go and a branch reads the file instead.
+	 * Without a cache file (no cache directory, a read-only one) it stays, so branches still work.
+	 */
+	function releaseSnapshotOnceCached(): void {
+		const held = snapshot;
+		if (!held) return;
+		void (async () => {
+			await held.catch(() => undefined);
+			await caching;
+			const file = await cachedSnapshotPath();
+			if (snapshot === held && file && existsSync(file)) snapshot = undefined;
+		})();
+	}
+
 	/** Keeps a copy of the dump; compressing and writing the cache file happen off the boot path. */
 	function rememberSnapshot(raw: ArrayBuffer): ArrayBuffer {
 		const copy = raw.slice(0);
@@ -333,10 +350,48 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 		return {platform, engine};
 	}
 
+	/**
+	 * A new database directory unpacked from the cached snapshot file straight onto disk, then opened like any other:
+	 * handing PGlite the snapshot to load instead costs a copy of it per thread and grows the engine's WASM memory by
+	 * its size, for good (about 300 MB more resident, and slower). Unpacked beside and renamed into place, so a crash
+	 * never leaves half a database that looks whole. False when there is no cache file to unpack.
+	 */
+	async function unpackSnapshot(dir: string): Promise<boolean> {
+		const file = await cachedSnapshotPath();
+		if (!file || !existsSync(file)) return false;
+		const partial = `${dir}.unpacking-${process.pid}`;
+		await rm(partial, {recursive: true, force: true});
+		await mkdir(partial, {recursive: true, mode: 0o700});
+		try {
+			// The archive's paths are the data directory's own, written from its root (`/PG_VERSION`, `/base/…`): made
+			// relative here, so strict mode refuses only what is wrong (a damaged file, a path leaving the directory).
+			await extract({
+				file,
+				cwd: partial,
+				strict: true,
+				onReadEntry: (entry) => {
+					entry.path = entry.path.replace(/^\/+/, '');
+				},
+			});
+			if (!existsSync(path.join(partial, 'PG_VERSION'))) throw new Error(`${file} holds no database`);
+		} catch {
+			// A damaged cache file: the snapshot in memory (or initdb) does it instead. (Retries: a failed extraction may
+			// still be closing files as it rejects.)
+			await rm(partial, {recursive: true, force: true, maxRetries: 5});
+			return false;
+		}
+		await rm(dir, {recursive: true, force: true});
+		await mkdir(path.dirname(dir), {recursive: true});
+		await rename(partial, dir);
+		return true;
+	}
+
 	/** A database directory that exists is opened; otherwise it is created from the base snapshot. */
 	async function openAt(key: string, dir: string | undefined, fresh: boolean): Promise<DatabasePlatform> {
 		let storage: EngineStorage;
 		if (!fresh && dir) {
+			storage = {kind: 'directory', dataDir: dir};
+		} else if (dir && (await unpackSnapshot(dir))) {
 			storage = {kind: 'directory', dataDir: dir};
 		} else if (dir) {
 			await rm(dir, {recursive: true, force: true});
@@ -348,6 +403,7 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 		}
 		const {platform} = await startEngine(key, storage, dir);
 		open.set(key, platform);
+		if (fresh) releaseSnapshotOnceCached();
 		return platform;
 	}
 
@@ -360,6 +416,8 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 		async openMain() {
 			const dir = dataDir ? path.join(dataDir, 'main') : undefined;
 			if (dir && existsSync(path.join(dir, 'PG_VERSION'))) return openAt('main', dir, false);
+			// A cache file is unpacked onto disk without reading it into memory; an in-memory snapshot serves otherwise.
+			if (dir && !snapshot && existsSync((await cachedSnapshotPath()) ?? '')) return openAt('main', dir, true);
 			const cached = snapshot ? undefined : await readCachedSnapshot();
 			if (cached) snapshot = Promise.resolve(cached);
 			if (snapshot) return openAt('main', dir, true);
@@ -371,6 +429,7 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 				snapshot = undefined;
 			});
 			open.set('main', platform);
+			releaseSnapshotOnceCached();
 			return platform;
 		},
 

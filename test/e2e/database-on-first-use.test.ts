@@ -21,7 +21,8 @@ const SCRIPT = path.join(REPO_ROOT, 'test/fixtures/scripts/chat-then-query.json'
 describe('the embedded database starts on first use', () => {
 	it('a conversation without a database call starts no server and no database; the first call starts both, visibly', async () => {
 		const dir = tempWorkspace('pgpair-lazy-db-');
-		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 140, rows: 40, env: {HOME: dir}});
+		const cache = path.join(dir, 'xdg-cache');
+		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 140, rows: 40, env: {HOME: dir, XDG_CACHE_HOME: cache}});
 		terminals.push(terminal);
 		// Its tools are offered (the model sees them) before the server runs.
 		await terminal.waitForText(/supabase \d+ tools · starts on first use/, 30_000);
@@ -43,6 +44,9 @@ describe('the embedded database starts on first use', () => {
 		await terminal.waitForText('db ready', 30_000);
 		expect(servers()).toHaveLength(1);
 		expect(fs.existsSync(path.join(dir, '.pgpair', 'db', 'main', 'PG_VERSION'))).toBe(true);
+		// The base snapshot is cached where the person's XDG_CACHE_HOME says, not under HOME.
+		await waitFor(() => fs.existsSync(path.join(cache, 'pgpair')) && fs.readdirSync(path.join(cache, 'pgpair')).some((name) => /^pglite-base-.*\.tar\.gz$/.test(name)), 'the base snapshot in XDG_CACHE_HOME', 30_000);
+		expect(fs.existsSync(path.join(dir, '.cache'))).toBe(false);
 		// The call's result came from the database the server started for it.
 		expect(fs.readdirSync(path.join(dir, 'sessions')).length).toBe(1);
 		const transcript = fs.readFileSync(path.join(dir, 'sessions', fs.readdirSync(path.join(dir, 'sessions'))[0]!), 'utf8');

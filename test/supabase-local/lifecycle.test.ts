@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, rmSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,43 @@ describe('server lifecycle', () => {
 			expect(await firstCall).toEqual({tables: []});
 		} finally {
 			await client.close();
+		}
+	});
+
+	it('makes a new database from the cached snapshot file on disk, and from scratch when that file is damaged', async () => {
+		// A workspace of its own: the migration made here must not meet the other tests' migration files.
+		const own = await mkdtemp(path.join(workspace, 'from-cache-'));
+		const cacheDir = path.join(own, 'cache');
+		const leftovers = (dataDir: string) => readdirSync(dataDir).filter((name) => name.includes('.unpacking-'));
+		// The first database on this "machine" is initialised and leaves the cache file.
+		const first = await connectInMemory({workspace: own, dataDir: path.join(own, 'first'), cacheDir});
+		try {
+			expect(await first.call('list_tables')).toEqual({tables: []});
+		} finally {
+			await first.close();
+		}
+		const [cached] = readdirSync(cacheDir).filter((name) => name.endsWith('.tar.gz'));
+		expect(cached).toBeDefined();
+
+		const second = await connectInMemory({workspace: own, dataDir: path.join(own, 'second'), cacheDir});
+		try {
+			await second.call('apply_migration', {name: 'create_things', query: 'create table things (id int primary key);'});
+			expect(await second.sql('select count(*)::int as n from things')).toEqual([{n: 0}]);
+			expect(readFileSync(path.join(own, 'second', 'main', 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
+			expect(leftovers(path.join(own, 'second'))).toEqual([]);
+		} finally {
+			await second.close();
+		}
+
+		// Half a file (a disk that filled up while it was written, say): the database is made without it.
+		const file = path.join(cacheDir, cached!);
+		writeFileSync(file, readFileSync(file).subarray(0, 100_000));
+		const third = await connectInMemory({workspace: own, dataDir: path.join(own, 'third'), cacheDir});
+		try {
+			expect(await third.call('list_tables')).toEqual({tables: []});
+			expect(leftovers(path.join(own, 'third'))).toEqual([]);
+		} finally {
+			await third.close();
 		}
 	});
 
