@@ -3,11 +3,9 @@
  * fails to start or dies mid-call turns into a clear error for that call (to the UI and the model);
  * the next call starts it again, so one crash never ends the session.
  */
-import {Client} from '@modelcontextprotocol/sdk/client/index.js';
-import {getDefaultEnvironment, StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
-import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type {Client} from '@modelcontextprotocol/sdk/client/index.js';
+import type {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js';
-import {LoggingMessageNotificationSchema} from '@modelcontextprotocol/sdk/types.js';
 import type {ToolDefinition, ToolResult} from '../core/ports.js';
 import {boundToParent} from '../process/parent-death.js';
 import type {KnownTool, McpServerConfig} from './mcp-config.js';
@@ -46,6 +44,22 @@ export function parseMcpToolName(name: string): {server: string; tool: string} |
 	const match = /^mcp__([^_](?:[^_]|_(?!_))*)__(.+)$/.exec(name);
 	return match ? {server: match[1]!, tool: match[2]!} : undefined;
 }
+
+/**
+ * The MCP client's code (the SDK, its schema validators) loads with the first server that starts, not with the
+ * session: a session whose only server waits for its first call never loads it.
+ */
+async function loadClientSdk() {
+	const [{Client}, stdio, {StreamableHTTPClientTransport}, {LoggingMessageNotificationSchema}] = await Promise.all([
+		import('@modelcontextprotocol/sdk/client/index.js'),
+		import('@modelcontextprotocol/sdk/client/stdio.js'),
+		import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+		import('@modelcontextprotocol/sdk/types.js'),
+	]);
+	return {Client, StdioClientTransport: stdio.StdioClientTransport, getDefaultEnvironment: stdio.getDefaultEnvironment, StreamableHTTPClientTransport, LoggingMessageNotificationSchema};
+}
+
+type ClientSdk = Awaited<ReturnType<typeof loadClientSdk>>;
 
 const CALL_TIMEOUT_MS = 10 * 60_000;
 /** How long a server may take to exit after its stdin closes before it is killed. */
@@ -107,16 +121,24 @@ class ServerConnection {
 
 	private async doConnect(): Promise<void> {
 		this.status = {name: this.name, state: 'starting', toolCount: this.tools.length};
-		const client = new Client({name: 'pgpair', version: '0.1.0'});
+		let sdk: ClientSdk;
+		try {
+			sdk = await loadClientSdk();
+		} catch (error) {
+			const message = `MCP server "${this.name}" failed to start: ${(error as Error).message}`;
+			this.status = {name: this.name, state: 'failed', error: message, toolCount: this.tools.length};
+			throw new Error(message);
+		}
+		const client = new sdk.Client({name: 'pgpair', version: '0.1.0'});
 		this.#database = undefined;
-		client.setNotificationHandler(LoggingMessageNotificationSchema, ({params}) => {
+		client.setNotificationHandler(sdk.LoggingMessageNotificationSchema, ({params}) => {
 			if (params.logger !== DATABASE_STATE_LOGGER) return;
 			const database = databaseStatusOf(params.data);
 			if (!database) return;
 			this.#database = database;
 			this.changed();
 		});
-		const transport = this.createTransport();
+		const transport = this.createTransport(sdk);
 		client.onclose = () => {
 			if (this.client === client) {
 				this.client = undefined;
@@ -141,18 +163,18 @@ class ServerConnection {
 		}
 	}
 
-	private createTransport(): Transport {
+	private createTransport(sdk: ClientSdk): Transport {
 		if (this.config.type === 'http') {
-			return new StreamableHTTPClientTransport(new URL(this.config.url), {requestInit: {headers: this.config.headers}});
+			return new sdk.StreamableHTTPClientTransport(new URL(this.config.url), {requestInit: {headers: this.config.headers}});
 		}
 
 		// The SDK starts the server with its default environment plus the configured one; the command is looked up there.
 		const env = {...this.config.env};
 		const line = boundToParent(
 			{command: this.config.command, args: this.config.args},
-			{signal: this.config.parentDeathSignal ?? 'KILL', env: {...getDefaultEnvironment(), ...env}, ...(this.config.cwd ? {cwd: this.config.cwd} : {})},
+			{signal: this.config.parentDeathSignal ?? 'KILL', env: {...sdk.getDefaultEnvironment(), ...env}, ...(this.config.cwd ? {cwd: this.config.cwd} : {})},
 		);
-		const transport = new StdioClientTransport({
+		const transport = new sdk.StdioClientTransport({
 			command: line.command,
 			args: line.args,
 			env,
