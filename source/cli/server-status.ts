@@ -68,5 +68,5 @@ function databaseText(status: ServerStatus): string {
 	// A call sent while the database starts waits for it: said, so the wait is never silent.
 	if (database.state === 'starting') return status.calls ? ' · db starting… (a call waits)' : ' · db starting…';
 	if (database.state === 'ready' && status.calls) return ' · db busy';
-	return {idle: ' · db idle', ready: ' · db ready'}[database.state];
+	return {idle: ' · db idle', ready: ' · db ready', asleep: ' · db asleep'}[database.state];
 }

@@ -46,7 +46,7 @@ export function builtinServers(cliEntry: string, cwd: string, env: NodeJS.Proces
 	const serverEnv: Record<string, string> = {};
 	// Only what the server needs crosses over; the API key never reaches a tool server. XDG_CACHE_HOME: where the
 	// database's base snapshot and Deno's modules are cached (without it, HOME/.cache, wherever the person put theirs).
-	for (const name of ['DATABASE_URL', 'PGPAIR_READ_TIMEOUT_MS', 'PGPAIR_PREVIEW_TIMEOUT_MS', 'PGPAIR_CALL_TIMEOUT_MS', 'XDG_CACHE_HOME']) {
+	for (const name of ['DATABASE_URL', 'PGPAIR_READ_TIMEOUT_MS', 'PGPAIR_PREVIEW_TIMEOUT_MS', 'PGPAIR_CALL_TIMEOUT_MS', 'PGPAIR_DB_IDLE_MS', 'XDG_CACHE_HOME']) {
 		if (env[name]) serverEnv[name] = env[name];
 	}
 	// The embedded database's server starts on the first call that needs it (its tool list ships beside the build);

@@ -30,7 +30,8 @@ export type LocalSupabaseOptions = {
  * failed with the reason (the next call tries again). The status line shows this, so a call that waits for the
  * start waits visibly.
  */
-export type DatabaseState = {state: 'idle' | 'starting' | 'ready'} | {state: 'failed'; reason: string};
+/** `asleep`: started once, then idle long enough that its engine gave its memory back; the next call wakes it. */
+export type DatabaseState = {state: 'idle' | 'starting' | 'ready' | 'asleep'} | {state: 'failed'; reason: string};
 
 /** Lowercase letters, like the 20-character refs of hosted Supabase projects. */
 export function newProjectRef(): string {
@@ -106,6 +107,7 @@ export class LocalSupabase {
 
 	async #startDatabase(): Promise<Booted> {
 		const main = await this.host.openMain();
+		main.onSleep?.((sleep) => this.#setState({state: sleep === 'asleep' ? 'asleep' : sleep === 'waking' ? 'starting' : 'ready'}));
 		try {
 			let {rows} = await main.query('select ref from pgpair.project');
 			if (!rows[0]) {

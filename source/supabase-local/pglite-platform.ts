@@ -17,6 +17,7 @@ import {
 	type QueryResult,
 	type Sandbox,
 	type SandboxOptions,
+	type SleepState,
 	type SqlRunner,
 	type TransactionOptions,
 } from './platform.js';
@@ -41,6 +42,8 @@ export type PGliteHostOptions = {
 	 */
 	cacheDir?: string | null;
 	deadlines?: Deadlines;
+	/** After this long without a call a database's engine sleeps, giving its memory back (0 or absent: never). */
+	idleMs?: number;
 };
 
 const gzipAsync = promisify(gzip);
@@ -95,6 +98,8 @@ type EngineDatabaseOptions = {
 	/** The host directory the live database sits in (absent: in memory), which a sandbox clones. */
 	dataDir: string | undefined;
 	deadlines: Deadlines;
+	/** After this long without a call the engine is closed and its worker ended (see `EngineClient.sleep`); 0: never. */
+	idleMs?: number;
 };
 
 /**
@@ -102,8 +107,45 @@ type EngineDatabaseOptions = {
  * sandbox must not interleave with other calls: everything goes through one lock (PGlite only serialises single
  * queries). A deadline that passes restarts the engine; the next call finds it running again.
  */
-export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptions): DatabasePlatform {
-	const exclusive = createLock();
+export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineDatabaseOptions): DatabasePlatform {
+	const lock = createLock();
+	// Idle: a timer armed after every call; when it fires with nothing running, the engine sleeps. The next call
+	// wakes it (the engine reopens from its files: about half a second) and says so to whoever listens.
+	const sleepListeners = new Set<(state: SleepState) => void>();
+	const tell = (state: SleepState) => {
+		for (const listener of sleepListeners) listener(state);
+	};
+	let idleTimer: NodeJS.Timeout | undefined;
+	let asleep = false;
+	let closed = false;
+	const armIdle = () => {
+		clearTimeout(idleTimer);
+		if (idleMs <= 0 || closed) return;
+		idleTimer = setTimeout(() => {
+			void lock(async () => {
+				if (closed || asleep || !engine.running) return;
+				await engine.sleep();
+				asleep = true;
+				tell('asleep');
+			});
+		}, idleMs);
+		idleTimer.unref();
+	};
+	const exclusive = <T,>(fn: () => Promise<T>): Promise<T> =>
+		lock(async () => {
+			clearTimeout(idleTimer);
+			const waking = asleep;
+			if (waking) {
+				asleep = false;
+				tell('waking');
+			}
+			try {
+				return await fn();
+			} finally {
+				if (waking) tell('awake');
+				armIdle();
+			}
+		});
 	const callDeadline = () => new Deadline(deadlines.callMs);
 	const direct = engineRunner(engine, callDeadline, 'The statement');
 	const resetSession = async (runner: SqlRunner) => {
@@ -224,9 +266,15 @@ export function engineDatabase({engine, dataDir, deadlines}: EngineDatabaseOptio
 			});
 		},
 		async close() {
-			await exclusive(() => engine.close());
+			closed = true;
+			clearTimeout(idleTimer);
+			await lock(() => engine.close());
 		},
 		broken: () => false,
+		onSleep(listener) {
+			sleepListeners.add(listener);
+			return () => sleepListeners.delete(listener);
+		},
 	};
 }
 
@@ -339,7 +387,8 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 	async function startEngine(name: string, storage: EngineStorage, dir: string | undefined): Promise<{platform: DatabasePlatform; engine: EngineClient}> {
 		// Session settings come after the shim has made what they name; a restart re-applies them.
 		const engine = new EngineClient({name, open: {storage, settings: ENGINE_MEMORY}, afterOpen: SESSION_SETTINGS_SQL});
-		const platform = engineDatabase({engine, dataDir: dir, deadlines});
+		// Only a database on disk may sleep: one in memory would lose everything.
+		const platform = engineDatabase({engine, dataDir: dir, deadlines, ...(dir && options.idleMs ? {idleMs: options.idleMs} : {})});
 		try {
 			await installShim(platform);
 		} catch (error) {

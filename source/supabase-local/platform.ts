@@ -125,7 +125,14 @@ export type DatabasePlatform = SqlRunner & {
 	close(): Promise<void>;
 	/** True when the engine no longer answers even `select 1` (e.g. after a full disk): it must be reopened. */
 	broken?(): boolean;
+	/**
+	 * An engine that gives its memory back when idle (PGlite) says when it went to sleep, when a call wakes it and
+	 * when it is awake again; returns the unsubscribe.
+	 */
+	onSleep?(listener: (state: SleepState) => void): () => void;
 };
+
+export type SleepState = 'asleep' | 'waking' | 'awake';
 
 export type BackendKind = 'pglite' | 'postgres';
 

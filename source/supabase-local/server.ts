@@ -41,7 +41,20 @@ export type SupabaseMcpServerOptions = {
 	 * for `DATABASE_URL`: a connection costs little, and a wrong URL is better said before anyone needs it).
 	 */
 	startDatabase?: 'on-first-call' | 'at-once';
+	/**
+	 * How long the embedded database may sit unused before its engine sleeps and gives its memory back (the next
+	 * call wakes it, in about half a second). Default: PGPAIR_DB_IDLE_MS, else 5 minutes; 0: never.
+	 */
+	idleMs?: number;
 };
+
+/** Five minutes: longer than a person reads an answer and writes back, short enough to matter over a working day. */
+export const DEFAULT_IDLE_MS = 5 * 60_000;
+
+export function idleFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+	const value = Number(env['PGPAIR_DB_IDLE_MS']);
+	return env['PGPAIR_DB_IDLE_MS'] !== undefined && env['PGPAIR_DB_IDLE_MS'] !== '' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_IDLE_MS;
+}
 
 /** The logger name of the server's notifications about the main database (see `DatabaseState`). */
 export const DATABASE_STATE_LOGGER = 'pgpair.database';
@@ -64,6 +77,7 @@ export function createHost(options: SupabaseMcpServerOptions): PlatformHost {
 		dataDir: path.resolve(options.dataDir ?? path.join(workspace, '.pgpair', 'db')),
 		...(options.cacheDir !== undefined ? {cacheDir: options.cacheDir} : {}),
 		deadlines,
+		idleMs: options.idleMs ?? idleFromEnv(),
 	});
 }
 

@@ -15,7 +15,7 @@ export type ToolAnnotations = {readOnlyHint?: boolean; destructiveHint?: boolean
 export type McpTool = ToolDefinition & {server: string; tool: string; annotations?: ToolAnnotations};
 
 /** What a server says of its database (pgpair's own server does, through `pgpair.database` log messages). */
-export type DatabaseStatus = {state: 'idle' | 'starting' | 'ready'} | {state: 'failed'; reason: string};
+export type DatabaseStatus = {state: 'idle' | 'starting' | 'ready' | 'asleep'} | {state: 'failed'; reason: string};
 
 /**
  * `idle`: not started yet; its tools are known from its build and it starts on the first call that needs it.
@@ -29,7 +29,7 @@ const DATABASE_STATE_LOGGER = 'pgpair.database';
 function databaseStatusOf(data: unknown): DatabaseStatus | undefined {
 	const value = data as {state?: unknown; reason?: unknown} | null;
 	if (value?.state === 'failed') return {state: 'failed', reason: typeof value.reason === 'string' ? value.reason : 'no reason given'};
-	if (value?.state === 'idle' || value?.state === 'starting' || value?.state === 'ready') return {state: value.state};
+	if (value?.state === 'idle' || value?.state === 'starting' || value?.state === 'ready' || value?.state === 'asleep') return {state: value.state};
 	return undefined;
 }
 

@@ -19,10 +19,10 @@ afterEach(() => {
 const SCRIPT = path.join(REPO_ROOT, 'test/fixtures/scripts/chat-then-query.json');
 
 describe('the embedded database starts on first use', () => {
-	it('a conversation without a database call starts no server and no database; the first call starts both, visibly', async () => {
+	it('a conversation without a database call starts no server and no database; the first call starts both, visibly, and the database sleeps when left unused', async () => {
 		const dir = tempWorkspace('pgpair-lazy-db-');
 		const cache = path.join(dir, 'xdg-cache');
-		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 140, rows: 40, env: {HOME: dir, XDG_CACHE_HOME: cache}});
+		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 140, rows: 40, env: {HOME: dir, XDG_CACHE_HOME: cache, PGPAIR_DB_IDLE_MS: '3000'}});
 		terminals.push(terminal);
 		// Its tools are offered (the model sees them) before the server runs.
 		await terminal.waitForText(/supabase \d+ tools · starts on first use/, 30_000);
@@ -53,6 +53,13 @@ describe('the embedded database starts on first use', () => {
 		const completed = transcript.split('\n').filter(Boolean).map((line) => JSON.parse(line) as {type?: string; callId?: string; isError?: boolean; content?: string}).find((event) => event.type === 'tool_call_completed' && event.callId === 'toolu_lazy_01');
 		expect(completed?.isError).toBe(false);
 		expect((JSON.parse(completed!.content!) as {result: string}).result).toContain('[{"answer":42}]');
+
+		// Left unused, the database gives its memory back: its engine's thread ends in the server, and the status says so.
+		const threadsOf = (pid: number) => fs.readdirSync(`/proc/${pid}/task`).length;
+		const [server] = servers();
+		const awake = threadsOf(server!.pid);
+		await terminal.waitForText('db asleep', 30_000);
+		await waitFor(() => threadsOf(server!.pid) < awake, 'the engine thread to end', 10_000);
 
 		terminal.press('C-c');
 		await terminal.waitForText('Press Ctrl+C again to quit');

@@ -175,6 +175,22 @@ export class EngineClient {
 		await worker.terminate();
 	}
 
+	/**
+	 * Closes the database cleanly and ends its worker, giving back the engine's memory; unlike `close`, the next
+	 * request opens it again. The caller makes sure no request is running.
+	 */
+	async sleep(timeoutMs = 10_000): Promise<void> {
+		const worker = this.#worker;
+		if (!worker || this.#closed) return;
+		try {
+			await this.#send(worker, {type: 'close'}, timeoutMs, 'Putting the database to sleep');
+		} catch {
+			// Stopping the thread below is the fallback; the data directory recovers on the next open.
+		}
+		this.#lost(worker, new EngineGoneError(`The ${this.#options.name} database went to sleep.`));
+		await worker.terminate();
+	}
+
 	/** Closes the database cleanly if it answers within `timeoutMs`, then ends the worker either way. */
 	async close(timeoutMs = 10_000): Promise<void> {
 		this.#closed = true;

@@ -26,7 +26,7 @@ const READY_TEXT = 'ask the backend engineer';
 const FLOOR_APP = path.join(REPO_ROOT, 'test/bench/fixtures/plain-ink-app.mjs');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type TreeSample = {cpu: number; rss: number; rssAfterCall?: number; firstCallMs?: number};
+type TreeSample = {cpu: number; rss: number; rssAfterCall?: number; rssAsleep?: number; firstCallMs?: number};
 
 function scratch(prefix: string): string {
 	return fs.mkdtempSync(path.join(tmpdir(), prefix));
@@ -55,7 +55,11 @@ async function measureTree(command: string, env: NodeJS.ProcessEnv, cwd: string,
 		await pty.waitFor(afterCall, 60_000);
 		const firstCallMs = performance.now() - sent;
 		await sleep(3_000);
-		return {cpu, rss, rssAfterCall: treeRssMb(root), firstCallMs};
+		const rssAfterCall = treeRssMb(root);
+		// Left unused (PGPAIR_DB_IDLE_MS below), the database sleeps and gives its engine's memory back.
+		await pty.waitFor('db asleep', 60_000);
+		await sleep(2_000);
+		return {cpu, rss, rssAfterCall, rssAsleep: treeRssMb(root), firstCallMs};
 	} finally {
 		await pty.stop();
 	}
@@ -72,7 +76,7 @@ async function pgpairRound(cache: string, workspace?: string): Promise<TreeSampl
 		],
 	});
 	try {
-		const env = {PATH: process.env['PATH'], HOME: dir, XDG_CACHE_HOME: cache, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'bench-key', ANTHROPIC_BASE_URL: server.url};
+		const env = {PATH: process.env['PATH'], HOME: dir, XDG_CACHE_HOME: cache, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'bench-key', ANTHROPIC_BASE_URL: server.url, PGPAIR_DB_IDLE_MS: '8000'};
 		return await measureTree(`${process.execPath} ${BUILT_CLI}`, env, dir, 'Hello.', 'Counted it.');
 	} finally {
 		await server.close();
@@ -145,6 +149,7 @@ const suite: BenchSuite = {
 				{metric: 'whole tree idle memory (plain Ink app, the floor)', unit: 'MB', samples: floor.map((s) => s.rss)},
 				{metric: 'whole tree idle memory after one database call (pgpair, embedded database, a project opened before)', unit: 'MB', samples: pgpair.map((s) => s.rssAfterCall ?? Number.NaN)},
 				{metric: 'whole tree idle memory after one database call, a new project (its data directory made from the snapshot)', unit: 'MB', samples: newProject.map((s) => s.rssAfterCall ?? Number.NaN)},
+				{metric: 'whole tree idle memory once the database sleeps (unused for PGPAIR_DB_IDLE_MS, 8 s here; 5 min by default)', unit: 'MB', samples: pgpair.map((s) => s.rssAsleep ?? Number.NaN)},
 				{metric: 'whole tree idle memory, pgpair / floor', unit: 'x', samples: pgpair.map((s, i) => s.rss / floor[i]!.rss)},
 				{metric: 'whole tree CPU, launch to prompt + 5 s, no database call (pgpair)', unit: 's', samples: pgpair.map((s) => s.cpu), target: {max: 0.5}},
 				{metric: 'whole tree CPU, launch to prompt + 5 s (plain Ink app, the floor)', unit: 's', samples: floor.map((s) => s.cpu)},
