@@ -32,8 +32,9 @@ const MODE_LABEL: Record<PermissionMode, string> = {default: '', acceptEdits: '�
 export const StatusBar = React.memo(function StatusBar({mode, checklist, agent, model, sessionId, usage, activity, servers, width}: StatusBarProps) {
 	const label = ACTIVITY_LABEL[activity];
 	const modeLabel = MODE_LABEL[mode];
-	// One line, always: the details give way first, the activity and mode never.
-	const details = truncate(`${checklist ? `${checklist} · ` : ''}${agent} · ${model} · ${sessionId} · ↑${formatTokens(usage.inputTokens)} ↓${formatTokens(usage.outputTokens)} · ${servers} · ? help`, Math.max(0, width - label.length - modeLabel.length - 3));
+	// One line, always: the details give way first, the activity and mode never. What changes while a person works (the
+	// checklist, the servers and their database) comes before what they chose at launch, so a narrow terminal cuts the latter.
+	const details = truncate(`${checklist ? `${checklist} · ` : ''}${servers} · ${agent} · ${model} · ${sessionId} · ↑${formatTokens(usage.inputTokens)} ↓${formatTokens(usage.outputTokens)} · ? help`, Math.max(0, width - label.length - modeLabel.length - 3));
 	return (
 		<Box>
 			<Text wrap="truncate-end">

@@ -22,9 +22,9 @@ describe('the embedded database starts on first use', () => {
 	it('a conversation without a database call starts no server and no database; the first call starts both, visibly, and the database sleeps when left unused', async () => {
 		const dir = tempWorkspace('pgpair-lazy-db-');
 		const cache = path.join(dir, 'xdg-cache');
-		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 140, rows: 40, env: {HOME: dir, XDG_CACHE_HOME: cache, PGPAIR_DB_IDLE_MS: '3000'}});
+		const terminal = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${SCRIPT}`, {cwd: dir, columns: 120, rows: 40, env: {HOME: dir, XDG_CACHE_HOME: cache, PGPAIR_DB_IDLE_MS: '3000'}});
 		terminals.push(terminal);
-		// Its tools are offered (the model sees them) before the server runs.
+		// Its tools are offered (the model sees them) before the server runs. At 120 columns, as every state below.
 		await terminal.waitForText(/supabase \d+ tools · starts on first use/, 30_000);
 		const servers = () => descendants(terminal.panePid()).filter((p) => p.command.includes(' mcp --workspace '));
 

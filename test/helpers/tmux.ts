@@ -33,6 +33,22 @@ function tmux(...args: string[]): string {
 	return execFileSync('tmux', ['-u', ...args], {encoding: 'utf8', env: TMUX_ENV});
 }
 
+/**
+ * Tests share one tmux server, which exits when its last session is killed: a session started in that moment by a
+ * test running beside it meets a dying server ("server exited unexpectedly"). Started again, it gets a new server.
+ */
+function newSession(args: string[]): void {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			tmux('new-session', ...args);
+			return;
+		} catch (error) {
+			const text = String((error as {stderr?: unknown}).stderr ?? (error as Error).message);
+			if (attempt >= 3 || !/server exited unexpectedly|lost server|no server running/.test(text)) throw error;
+		}
+	}
+}
+
 export function startTmux(command: string, options: {cwd: string; columns?: number; rows?: number; env?: Record<string, string>}): TmuxSession {
 	const name = `pgpair-test-${randomBytes(4).toString('hex')}`;
 	const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
@@ -41,7 +57,7 @@ export function startTmux(command: string, options: {cwd: string; columns?: numb
 	// Ink draws only the last frame when CI is set (is-in-ci); a person's terminal has no CI variable, and the
 	// pane inherits the tmux server's environment, which CI's own run may have started.
 	const wrapped = `env -u CI -u CONTINUOUS_INTEGRATION ${command}; echo "${EXIT_MARK}$?"; sleep 600`;
-	tmux('new-session', '-d', '-s', name, '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30), '-c', options.cwd, ...env, wrapped);
+	newSession(['-d', '-s', name, '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30), '-c', options.cwd, ...env, wrapped]);
 	const session: TmuxSession = {
 		name,
 		screen: () => tmux('capture-pane', '-p', '-t', name),
