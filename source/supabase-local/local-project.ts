@@ -26,11 +26,10 @@ export type LocalSupabaseOptions = {
 };
 
 /**
- * Where the main database is: not started yet (it starts on the first call that needs it), starting, ready, or
- * failed with the reason (the next call tries again). The status line shows this, so a call that waits for the
- * start waits visibly.
+ * Where the main database is: not started yet (it starts on the first call that needs it), starting, ready, asleep
+ * (idle long enough that its engine gave its memory back; the next call wakes it), or failed with the reason (the
+ * next call tries again). The status line shows this, so a call that waits for the start waits visibly.
  */
-/** `asleep`: started once, then idle long enough that its engine gave its memory back; the next call wakes it. */
 export type DatabaseState = {state: 'idle' | 'starting' | 'ready' | 'asleep'} | {state: 'failed'; reason: string};
 
 /** Lowercase letters, like the 20-character refs of hosted Supabase projects. */

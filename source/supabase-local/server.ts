@@ -52,8 +52,9 @@ export type SupabaseMcpServerOptions = {
 export const DEFAULT_IDLE_MS = 5 * 60_000;
 
 export function idleFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-	const value = Number(env['PGPAIR_DB_IDLE_MS']);
-	return env['PGPAIR_DB_IDLE_MS'] !== undefined && env['PGPAIR_DB_IDLE_MS'] !== '' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_IDLE_MS;
+	const raw = env['PGPAIR_DB_IDLE_MS'];
+	const value = Number(raw);
+	return raw && Number.isFinite(value) && value >= 0 ? value : DEFAULT_IDLE_MS;
 }
 
 /** The logger name of the server's notifications about the main database (see `DatabaseState`). */

@@ -8,11 +8,24 @@ export type ParsedSql = {
 	bodies: Record<string, unknown>[];
 };
 
-/** Loads the parser's WASM now, so the first `parseSql` does not wait for it. Never throws: `parseSql` will say. */
+export type LibPgQuery = typeof import('libpg-query');
+let library: Promise<LibPgQuery> | undefined;
+
+/** The server's one doorway to libpg-query: imported and its WASM loaded once, on first use. */
+export function libpgQuery(): Promise<LibPgQuery> {
+	library ??= import('libpg-query').then(async (module) => {
+		await module.loadModule();
+		return module;
+	});
+	library.catch(() => {
+		library = undefined;
+	});
+	return library;
+}
+
+/** Loads the parser now, so the first `parseSql` does not wait for it. Never throws: `parseSql` will say. */
 export function preloadSqlParser(): void {
-	import('libpg-query')
-		.then(async (module) => module.loadModule())
-		.catch(() => undefined);
+	libpgQuery().catch(() => undefined);
 }
 
 /**
@@ -20,7 +33,7 @@ export function preloadSqlParser(): void {
  * lets the database reject it, because Postgres's own error (code, position) is the one the model should see.
  */
 export async function parseSql(sql: string): Promise<ParsedSql | undefined> {
-	const {parse} = await import('libpg-query');
+	const {parse} = await libpgQuery();
 	let result: Awaited<ReturnType<typeof parse>>;
 	try {
 		result = await parse(sql);

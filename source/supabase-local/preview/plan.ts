@@ -7,6 +7,7 @@
  */
 import {prepareMigration} from '../migrations.js';
 import {PostgresError, toPostgresError} from '../platform.js';
+import {libpgQuery, type LibPgQuery} from '../sql-split.js';
 import {quoteIdent} from '../sql-text.js';
 import type {DryRunError, DryRunMode} from './report.js';
 
@@ -92,17 +93,6 @@ function droppedSchemas(entries: readonly {stmt?: Node}[]): Set<string> {
 		if (drop?.removeType === 'OBJECT_SCHEMA') for (const object of (drop.objects ?? []) as Node[]) if (typeof object.String?.sval === 'string') schemas.add(object.String.sval);
 	}
 	return schemas;
-}
-
-type LibPgQuery = typeof import('libpg-query');
-let library: Promise<LibPgQuery> | undefined;
-
-function libpgQuery(): Promise<LibPgQuery> {
-	library ??= import('libpg-query').then(async (module) => {
-		await module.loadModule();
-		return module;
-	});
-	return library;
 }
 
 type Node = Record<string, any>;
