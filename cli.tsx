@@ -52,7 +52,13 @@ async function main(argv: string[]): Promise<number> {
 
 		case 'trust': {
 			const {runTrust} = await import('./source/cli/trust-command.js');
-			return runTrust(command.argv, {cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, interactive: process.stdin.isTTY === true});
+			return runTrust(command.argv, {
+				cwd: process.cwd(),
+				env: process.env,
+				stdin: process.stdin,
+				stdout: process.stdout,
+				interactive: process.stdin.isTTY === true,
+			});
 		}
 
 		case 'chat': {

@@ -123,7 +123,7 @@ function cleanItemText(raw: string): string {
 
 export function extractChecklist(markdown: string): ChecklistItem[] {
 	const seen = new Map<string, number>();
-	return sectionListItems(markdown, 'Quality Checklist').map((text) => {
+	return sectionListItems(markdown, 'Quality Checklist').map(text => {
 		const base = slugify(text);
 		const count = (seen.get(base) ?? 0) + 1;
 		seen.set(base, count);

@@ -6,7 +6,7 @@
  * Migration convention it teaches (for the checklist's rollback check): the up SQL, then a line
  * `-- migrate:down`, then the rollback with every line commented out by `-- `, so applying never runs it.
  */
-import {parseAgent, type AgentDefinition} from './parse-agent.js';
+import {type AgentDefinition, parseAgent} from './parse-agent.js';
 
 export const BUILTIN_AGENT_NAME = 'backend-engineer';
 

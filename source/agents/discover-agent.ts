@@ -9,7 +9,7 @@ import {readdir, readFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import path from 'node:path';
 import {BUILTIN_AGENT_NAME, builtinAgent} from './builtin-agent.js';
-import {AgentFileError, parseAgent, type AgentDefinition} from './parse-agent.js';
+import {type AgentDefinition, AgentFileError, parseAgent} from './parse-agent.js';
 
 export type AgentScope = 'project' | 'user' | 'builtin';
 
@@ -57,10 +57,10 @@ export async function loadAgent(options: LoadAgentOptions): Promise<AgentDefinit
 
 	const candidates = await listAgents(options);
 	for (const scope of ['project', 'user'] as const) {
-		const inScope = candidates.filter((candidate) => candidate.scope === scope);
-		const byName = inScope.find((candidate) => candidate.agent?.name === requested);
+		const inScope = candidates.filter(candidate => candidate.scope === scope);
+		const byName = inScope.find(candidate => candidate.agent?.name === requested);
 		if (byName?.agent) return byName.agent;
-		const byFile = inScope.find((candidate) => candidate.path !== undefined && path.basename(candidate.path, '.md') === requested);
+		const byFile = inScope.find(candidate => candidate.path !== undefined && path.basename(candidate.path, '.md') === requested);
 		// The person named this file: its parse error is the answer, not "not found".
 		if (byFile?.error) throw byFile.error;
 		if (byFile?.agent) return byFile.agent;
@@ -106,11 +106,11 @@ async function readAgentsDir(dir: string, scope: 'project' | 'user', cwd: string
 		throw error;
 	}
 	const files = entries
-		.filter((entry) => entry.name.endsWith('.md') && !entry.isDirectory())
-		.map((entry) => path.join(dir, entry.name))
+		.filter(entry => entry.name.endsWith('.md') && !entry.isDirectory())
+		.map(entry => path.join(dir, entry.name))
 		// Sorted so that, of two files declaring one name, the same one wins on every machine.
 		.sort();
-	return Promise.all(files.map((file) => readCandidate(file, scope, displayPath(file, cwd, home))));
+	return Promise.all(files.map(file => readCandidate(file, scope, displayPath(file, cwd, home))));
 }
 
 async function readCandidate(file: string, scope: 'project' | 'user', label: string): Promise<AgentCandidate> {
@@ -130,8 +130,8 @@ async function readCandidate(file: string, scope: 'project' | 'user', label: str
 }
 
 function notFound(requested: string, candidates: AgentCandidate[], cwd: string, home: string): AgentNotFoundError {
-	const found = candidates.flatMap((candidate) => (candidate.agent ? [`${candidate.agent.name} (${candidate.label})`] : []));
-	const broken = candidates.flatMap((candidate) => (candidate.error ? [candidate.error.message] : []));
+	const found = candidates.flatMap(candidate => (candidate.agent ? [`${candidate.agent.name} (${candidate.label})`] : []));
+	const broken = candidates.flatMap(candidate => (candidate.error ? [candidate.error.message] : []));
 	const lines = [
 		`no agent named "${requested}". Looked in ${displayPath(path.resolve(cwd, AGENTS_DIR), cwd, home)}/ and ~/${AGENTS_DIR}/.`,
 		`Available: ${found.join(', ')}.`,

@@ -3,8 +3,8 @@
  * A person's own file must load unchanged, so unknown fields are kept, and a mistake is reported with the
  * file and line where it is, in the file's own line numbers.
  */
-import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLError} from 'yaml';
-import {extractChecklist, extractForbiddenActions, type ChecklistItem} from './agent-sections.js';
+import {isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLError} from 'yaml';
+import {type ChecklistItem, extractChecklist, extractForbiddenActions} from './agent-sections.js';
 
 export type {ChecklistItem, KnownChecklistKey} from './agent-sections.js';
 
@@ -128,7 +128,10 @@ export function parseAgent(text: string, options: ParseAgentOptions): AgentDefin
 		if (!KNOWN_FIELDS.has(field)) extra[field] = entry.value;
 	}
 
-	const systemPrompt = lines.slice(close + 1).join('\n').trim();
+	const systemPrompt = lines
+		.slice(close + 1)
+		.join('\n')
+		.trim();
 	return {
 		name,
 		description,
@@ -151,12 +154,12 @@ function parseTools(
 ): string[] {
 	let names: string[];
 	if (typeof entry.value === 'string') {
-		names = entry.value.split(',').map((name) => name.trim());
+		names = entry.value.split(',').map(name => name.trim());
 		// `tools: Read,, Grep` or a trailing comma is a typo, not a tool named "".
-		if (names.some((name) => name === '') && entry.value.trim() !== '') {
+		if (names.some(name => name === '') && entry.value.trim() !== '') {
 			fail(entry.line, `${TOOLS_SHAPE}: an empty name between commas`);
 		}
-		names = names.filter((name) => name !== '');
+		names = names.filter(name => name !== '');
 	} else if (Array.isArray(entry.value)) {
 		const items: unknown[] = entry.value;
 		names = items.map((value, index) => {

@@ -1,6 +1,12 @@
 import type {Metafile} from 'esbuild';
 
-type PackageJson = {name?: string; version?: string; engines?: {node?: string}; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>};
+type PackageJson = {
+	name?: string;
+	version?: string;
+	engines?: {node?: string};
+	dependencies?: Record<string, string>;
+	optionalDependencies?: Record<string, string>;
+};
 
 export declare const SELF_LOCATING_SIGNS: Array<{sign: string; pattern: RegExp}>;
 export declare const REVIEWED_INLINED: Record<string, {signs: string[]; reason: string; copy?: string[]}>;

@@ -32,7 +32,8 @@ export const SELF_LOCATING_SIGNS = [
 export const REVIEWED_INLINED = {
 	'yoga-layout': {
 		signs: ['import.meta.url'],
-		reason: 'Emscripten glue takes its script directory from import.meta.url, but this build of yoga carries its WASM inline as base64, so nothing is read from disk.',
+		reason:
+			'Emscripten glue takes its script directory from import.meta.url, but this build of yoga carries its WASM inline as base64, so nothing is read from disk.',
 	},
 	ink: {
 		signs: ['import.meta.url'],
@@ -99,9 +100,7 @@ export function findSelfLocatingInputs(metafile, readFile, reviewed = REVIEWED_I
 	const problems = [];
 	for (const entry of found.values()) {
 		const allowed = reviewed[entry.package]?.signs ?? [];
-		const unreviewed = entry.files
-			.map((f) => ({...f, signs: f.signs.filter((s) => !allowed.includes(s))}))
-			.filter((f) => f.signs.length > 0);
+		const unreviewed = entry.files.map(f => ({...f, signs: f.signs.filter(s => !allowed.includes(s))})).filter(f => f.signs.length > 0);
 		if (unreviewed.length > 0) problems.push({package: entry.package, files: unreviewed});
 	}
 	return problems;
@@ -132,7 +131,8 @@ export function runtimeDependencyProblems(metafile, packageJson) {
 		if (!(name in declared) && !(name in OPTIONAL_ABSENT)) problems.push(`${name} is imported by the bundle at run time but is not in dependencies`);
 	}
 	for (const name of Object.keys(declared)) {
-		if (!imported.includes(name) && !(name in RESOLVED_AT_RUN_TIME)) problems.push(`${name} is in dependencies but the bundle never imports it (inlined or unused: move it to devDependencies)`);
+		if (!imported.includes(name) && !(name in RESOLVED_AT_RUN_TIME))
+			problems.push(`${name} is in dependencies but the bundle never imports it (inlined or unused: move it to devDependencies)`);
 	}
 	return problems;
 }
@@ -209,17 +209,19 @@ export function dependencyClosure(fromDir, names, readJson) {
 export function bundleProblems({metafile, readFile, packageJson, readJson, root}) {
 	const lines = [];
 	for (const problem of findSelfLocatingInputs(metafile, readFile)) {
-		const where = problem.files.map((f) => `${f.file} (${f.signs.join(', ')})`).join('; ');
-		lines.push(`${problem.package} is inlined but locates its own files: ${where}. Add it to EXTERNAL (and dependencies), or review it in REVIEWED_INLINED with a reason.`);
+		const where = problem.files.map(f => `${f.file} (${f.signs.join(', ')})`).join('; ');
+		lines.push(
+			`${problem.package} is inlined but locates its own files: ${where}. Add it to EXTERNAL (and dependencies), or review it in REVIEWED_INLINED with a reason.`,
+		);
 	}
 	lines.push(...runtimeDependencyProblems(metafile, packageJson));
 	const range = packageJson.engines?.node;
 	if (!range) lines.push('package.json has no engines.node');
 	else {
-		lines.push(...enginesProblems(range, inlinedPackageJsons(metafile, readFile)).map((p) => `inlined ${p}`));
+		lines.push(...enginesProblems(range, inlinedPackageJsons(metafile, readFile)).map(p => `inlined ${p}`));
 		const runtime = Object.keys(packageJson.dependencies ?? {});
-		const optional = Object.keys(packageJson.optionalDependencies ?? {}).filter((name) => readJson(path.join(root, 'node_modules', name, 'package.json')));
-		lines.push(...enginesProblems(range, dependencyClosure(root, [...runtime, ...optional], readJson)).map((p) => `runtime dependency ${p}`));
+		const optional = Object.keys(packageJson.optionalDependencies ?? {}).filter(name => readJson(path.join(root, 'node_modules', name, 'package.json')));
+		lines.push(...enginesProblems(range, dependencyClosure(root, [...runtime, ...optional], readJson)).map(p => `runtime dependency ${p}`));
 	}
 	return lines;
 }

@@ -76,7 +76,7 @@ export async function bundle({outdir = path.join(ROOT, 'dist'), external = EXTER
 		],
 	});
 
-	const readJson = (file) => {
+	const readJson = file => {
 		try {
 			return JSON.parse(fs.readFileSync(file, 'utf8'));
 		} catch {
@@ -85,7 +85,7 @@ export async function bundle({outdir = path.join(ROOT, 'dist'), external = EXTER
 	};
 	const problems = bundleProblems({
 		metafile: result.metafile,
-		readFile: (input) => fs.readFileSync(path.resolve(ROOT, input), 'utf8'),
+		readFile: input => fs.readFileSync(path.resolve(ROOT, input), 'utf8'),
 		packageJson: manifest,
 		readJson,
 		root: ROOT,

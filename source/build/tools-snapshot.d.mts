@@ -1,6 +1,12 @@
 export declare const TOOLS_SNAPSHOT_FILE: string;
 
-export type ListedTool = {name: string; description?: string; inputSchema: Record<string, unknown>; annotations?: Record<string, unknown>; [key: string]: unknown};
+export type ListedTool = {
+	name: string;
+	description?: string;
+	inputSchema: Record<string, unknown>;
+	annotations?: Record<string, unknown>;
+	[key: string]: unknown;
+};
 
 export declare function askServerTools(cli: string): Promise<ListedTool[]>;
 

@@ -24,7 +24,7 @@ export async function askServerTools(cli) {
 		stderr: 'pipe',
 	});
 	let stderr = '';
-	transport.stderr?.on('data', (chunk) => {
+	transport.stderr?.on('data', chunk => {
 		stderr += chunk;
 	});
 	const client = new Client({name: 'pgpair-build', version: '0.0.0'});

@@ -11,7 +11,7 @@ export type ChecklistToolInput = {item: string; state: 'done' | 'open'; note: st
 
 /** The tool as offered to the model; the item list is part of the description so the model can name them. */
 export function checklistToolDefinition(engine: Pick<ChecklistEngine, 'items'>): ToolDefinition {
-	const listed = engine.items.map((item) => `- ${item.id}: ${item.text}${item.known ? ' (checked by pgpair from evidence)' : ''}`).join('\n');
+	const listed = engine.items.map(item => `- ${item.id}: ${item.text}${item.known ? ' (checked by pgpair from evidence)' : ''}`).join('\n');
 	return {
 		name: CHECKLIST_TOOL_NAME,
 		description: [
@@ -38,7 +38,7 @@ function parseInput(input: unknown): ChecklistToolInput | string {
 	const {item, state, note, ...rest} = input as Record<string, unknown>;
 	const problems: string[] = [];
 	const unknown = Object.keys(rest);
-	if (unknown.length > 0) problems.push(`unknown parameter${unknown.length === 1 ? '' : 's'} ${unknown.map((key) => JSON.stringify(key)).join(', ')}`);
+	if (unknown.length > 0) problems.push(`unknown parameter${unknown.length === 1 ? '' : 's'} ${unknown.map(key => JSON.stringify(key)).join(', ')}`);
 	if (typeof item !== 'string' || item.trim() === '') problems.push('item: give an item id or its text');
 	if (state !== 'done' && state !== 'open') problems.push('state: must be "done" or "open"');
 	if (typeof note !== 'string' || note.trim() === '') problems.push('note: say why, in one sentence');
@@ -52,7 +52,7 @@ export function handleChecklistTool(engine: ChecklistEngine, input: unknown): To
 	if (typeof parsed === 'string') return {isError: true, content: `Invalid input for ${CHECKLIST_TOOL_NAME}: ${parsed}.`};
 	const item = engine.findItem(parsed.item);
 	if (!item) {
-		const ids = engine.items.map((candidate) => candidate.id).join(', ');
+		const ids = engine.items.map(candidate => candidate.id).join(', ');
 		return {isError: true, content: `No checklist item matches "${parsed.item}". Use one of: ${ids || '(none)'}.`};
 	}
 	engine.tickByModel(item.id, parsed.state, parsed.note);

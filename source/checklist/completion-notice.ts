@@ -10,15 +10,16 @@
 import type {ChecklistItem} from '../agents/agent-sections.js';
 import type {SessionState, ToolCallView} from '../core/session-state.js';
 
-const CLAIM = /\b(?:(?:all |now )?done|finished|completed?|all set|wrapped up|ready (?:to (?:use|go|ship|merge|deploy)|for (?:use|review|production))|in place)\b/i;
+const CLAIM =
+	/\b(?:(?:all |now )?done|finished|completed?|all set|wrapped up|ready (?:to (?:use|go|ship|merge|deploy)|for (?:use|review|production))|in place)\b/i;
 // Words that make a sentence conditional, negated or about the future instead of a claim.
 const HEDGE = /\b(?:not|never|once|when|whenever|until|if|before|after|unless|will|should|could|would|can|next|then|yet|almost|nearly|still)\b|n't\b|\?/i;
 
 export function claimsCompletion(text: string): boolean {
 	return text
 		.split(/(?<=[.!?])\s+|\n+/)
-		.map((sentence) => sentence.trim())
-		.some((sentence) => CLAIM.test(sentence) && !HEDGE.test(sentence.replace(/’/g, "'")));
+		.map(sentence => sentence.trim())
+		.some(sentence => CLAIM.test(sentence) && !HEDGE.test(sentence.replace(/’/g, "'")));
 }
 
 const WORK_TOOLS: ReadonlySet<string> = new Set(['apply_migration', 'deploy_edge_function', 'merge_branch', 'reset_branch', 'rebase_branch']);
@@ -44,11 +45,11 @@ function finalAssistantText(state: SessionState): string | undefined {
 export function openItemsNotice(state: SessionState, items: readonly ChecklistItem[]): string | undefined {
 	const text = finalAssistantText(state);
 	if (!text || !claimsCompletion(text)) return undefined;
-	if (!state.entries.some((entry) => entry.kind === 'tool' && didWork(entry.call))) return undefined;
-	const byId = new Map(state.checklist.map((entry) => [entry.itemId, entry]));
-	const open = items.filter((item) => byId.get(item.id)?.state !== 'done');
+	if (!state.entries.some(entry => entry.kind === 'tool' && didWork(entry.call))) return undefined;
+	const byId = new Map(state.checklist.map(entry => [entry.itemId, entry]));
+	const open = items.filter(item => byId.get(item.id)?.state !== 'done');
 	if (open.length === 0) return undefined;
-	const lines = open.map((item) => {
+	const lines = open.map(item => {
 		const why = byId.get(item.id)?.evidence;
 		return `  ○ ${item.text}${why ? ` — ${why}` : ''}`;
 	});

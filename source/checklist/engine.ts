@@ -7,8 +7,8 @@ import type {ChecklistItem, KnownChecklistKey} from '../agents/agent-sections.js
 import type {ChecklistItemState, ChecklistSource, EventBody, SessionEvent} from '../core/events.js';
 import type {ChecklistEntry, SessionState} from '../core/session-state.js';
 import {openItemsNotice} from './completion-notice.js';
-import type {Evidence} from './evidence.js';
 import {EVALUATORS, type EvaluationResult, type Evaluator} from './evaluators/index.js';
+import type {Evidence} from './evidence.js';
 
 export type {ChecklistItem} from '../agents/agent-sections.js';
 
@@ -75,7 +75,7 @@ export const SCHEMA_VERSION_SQL = `select concat_ws(':', ${[
 	'pg_trigger',
 	'pg_description',
 ]
-	.map((catalog) => `(select count(*) || '/' || coalesce(sum(xmin::text::numeric), 0) from pg_catalog.${catalog})`)
+	.map(catalog => `(select count(*) || '/' || coalesce(sum(xmin::text::numeric), 0) from pg_catalog.${catalog})`)
 	.join(', ')}) as version`;
 
 /** Events after which an evaluation can change anything; text deltas and the like never can. */
@@ -156,9 +156,9 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 	const find = (reference: string): ChecklistItem | undefined => {
 		const wanted = reference.trim().toLowerCase();
 		if (!wanted) return undefined;
-		const exact = items.find((item) => item.id === reference.trim() || item.text.toLowerCase() === wanted);
+		const exact = items.find(item => item.id === reference.trim() || item.text.toLowerCase() === wanted);
 		if (exact) return exact;
-		const partial = items.filter((item) => item.text.toLowerCase().includes(wanted) || item.id.includes(wanted));
+		const partial = items.filter(item => item.text.toLowerCase().includes(wanted) || item.id.includes(wanted));
 		return partial.length === 1 ? partial[0] : undefined;
 	};
 
@@ -197,7 +197,7 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 		},
 
 		tickByUser(itemId, note) {
-			const item = items.find((candidate) => candidate.id === itemId);
+			const item = items.find(candidate => candidate.id === itemId);
 			if (!item) return undefined;
 			const state: ChecklistItemState = current.get(item.id)?.state === 'done' ? 'open' : 'done';
 			const text = note?.trim() || (state === 'done' ? 'ticked by you' : 'unticked by you');
@@ -205,7 +205,7 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 		},
 
 		tickByModel(itemId, state, note) {
-			const item = items.find((candidate) => candidate.id === itemId);
+			const item = items.find(candidate => candidate.id === itemId);
 			if (!item) return undefined;
 			return emit(item, {state, by: 'model', evidence: manualEvidence(item, note.trim() || `set to ${state} by the model`)});
 		},
@@ -257,11 +257,11 @@ function sharedEvidence(evidence: Evidence, databaseUsed: () => boolean): Eviden
 			if (version === undefined || version !== keptFor) cache.clear();
 			keptFor = version;
 		},
-		query: (sql) => once(`query:${sql}`, () => evidence.query(sql)),
-		advisors: (type) => once(`advisors:${type}`, () => evidence.advisors(type)),
+		query: sql => once(`query:${sql}`, () => evidence.query(sql)),
+		advisors: type => once(`advisors:${type}`, () => evidence.advisors(type)),
 		migrations: () => once('migrations', () => evidence.migrations()),
 		edgeFunctions: () => once('edge-functions', () => evidence.edgeFunctions()),
-		previewSql: (input) => (databaseUsed() ? evidence.previewSql(input) : Promise.reject(new DatabaseNotUsedYet())),
+		previewSql: input => (databaseUsed() ? evidence.previewSql(input) : Promise.reject(new DatabaseNotUsedYet())),
 		// No probeEdgeFunction: calling a deployed function runs its code, which nobody approved for this; the
 		// evaluator then judges the source alone.
 	};

@@ -135,7 +135,8 @@ export function createMcpEvidence(callTool: CallTool, options: McpEvidenceOption
 			}
 			if (result.isError) {
 				const message = errorText(result.content);
-				const reason = MISSING_TOOL.test(message) && message.includes(PREVIEW_TOOL) ? `the server has no ${PREVIEW_TOOL} tool` : `${PREVIEW_TOOL} failed: ${message}`;
+				const reason =
+					MISSING_TOOL.test(message) && message.includes(PREVIEW_TOOL) ? `the server has no ${PREVIEW_TOOL} tool` : `${PREVIEW_TOOL} failed: ${message}`;
 				return {available: false, reason};
 			}
 			const body = parseToolJson(result.content) as Partial<{before: string; after: string; after_rollback: string; error: unknown; rollback_error: unknown}>;
@@ -176,7 +177,8 @@ export function createMcpEvidence(callTool: CallTool, options: McpEvidenceOption
 			if (result.isError) return {available: false, reason: result.content.slice(0, 200)};
 			const body = JSON.parse(result.content) as {ok: boolean; probes: Array<{name: string; status: number; json: boolean; survived: boolean; body?: string}>};
 			// Without Deno the gateway itself answers 503: that says nothing about the function's own error handling.
-			if (body.probes.every(probe => (probe.body ?? '').includes('DENO_NOT_INSTALLED'))) return {available: false, reason: 'Deno is not installed, so functions cannot be called'};
+			if (body.probes.every(probe => (probe.body ?? '').includes('DENO_NOT_INSTALLED')))
+				return {available: false, reason: 'Deno is not installed, so functions cannot be called'};
 			return {available: true, ok: body.ok, probes: body.probes.map(({name, status, json, survived}) => ({name, status, json, survived}))};
 		},
 	};
@@ -191,7 +193,7 @@ async function migrationFiles(workspace: string): Promise<Map<string, WorkspaceF
 		return new Map();
 	}
 	const files = new Map<string, WorkspaceFile>();
-	for (const name of names.filter((n) => n.endsWith('.sql'))) {
+	for (const name of names.filter(n => n.endsWith('.sql'))) {
 		const file = path.join(directory, name);
 		files.set(name, {path: path.relative(workspace, file), content: await readFile(file, 'utf8')});
 	}

@@ -1,6 +1,6 @@
-export {createChecklistEngine, type ChecklistChange, type ChecklistEngine, type ChecklistEngineOptions, type ChecklistItem} from './engine.js';
-export {createMcpEvidence, PREVIEW_TOOL, type CallTool, type Evidence, type McpEvidenceOptions} from './evidence.js';
-export {CHECKLIST_TOOL_NAME, checklistToolDefinition, handleChecklistTool, type ChecklistToolInput} from './checklist-tool.js';
+export {CHECKLIST_TOOL_NAME, type ChecklistToolInput, checklistToolDefinition, handleChecklistTool} from './checklist-tool.js';
 export {claimsCompletion, openItemsNotice} from './completion-notice.js';
+export {type ChecklistChange, type ChecklistEngine, type ChecklistEngineOptions, type ChecklistItem, createChecklistEngine} from './engine.js';
 export {EVALUATORS} from './evaluators/index.js';
-export {NOT_APPLICABLE, isNotApplicable, type EvaluationResult, type Evaluator} from './evaluators/types.js';
+export {type EvaluationResult, type Evaluator, isNotApplicable, NOT_APPLICABLE} from './evaluators/types.js';
+export {type CallTool, createMcpEvidence, type Evidence, type McpEvidenceOptions, PREVIEW_TOOL} from './evidence.js';

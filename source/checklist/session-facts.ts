@@ -2,7 +2,7 @@
 // whom, which EXPLAINs ran and what their plans said. Pure over the events (SQL parsing needs the parser loaded).
 import type {SessionEvent, ToolCallClassification} from '../core/events.js';
 import {isObject, loadSqlParser, optionEnabled, type ParsedStatement} from '../policy/sql-parser.js';
-import {changesSchema, explained, fingerprint, parseStatements, relationsIn, runStatements, tablesChangedBy, type RunStatement} from './sql-facts.js';
+import {changesSchema, explained, fingerprint, parseStatements, type RunStatement, relationsIn, runStatements, tablesChangedBy} from './sql-facts.js';
 import {executeSqlRows} from './tool-results.js';
 
 export type CompletedCall = {
@@ -54,7 +54,7 @@ export function completedCalls(events: readonly SessionEvent[]): CompletedCall[]
 }
 
 export function succeeded(events: readonly SessionEvent[], tool: string): CompletedCall[] {
-	return completedCalls(events).filter((call) => call.tool === tool && !call.isError);
+	return completedCalls(events).filter(call => call.tool === tool && !call.isError);
 }
 
 export type SchemaChange = {
@@ -91,7 +91,9 @@ export function schemaChanges(events: readonly SessionEvent[]): SchemaChange[] {
 				changes.push({seq: call.seq, call, label: 'execute_sql', tables: 'all'});
 				continue;
 			}
-			const kept = runStatements(statements).filter((run) => run.kept && changesSchema(run.statement)).map((run) => run.statement);
+			const kept = runStatements(statements)
+				.filter(run => run.kept && changesSchema(run.statement))
+				.map(run => run.statement);
 			if (kept.length > 0) changes.push({seq: call.seq, call, label: 'execute_sql', tables: changedTables(kept)});
 		}
 	}
@@ -122,7 +124,7 @@ export type SqlRun = {call: CompletedCall; runs: RunStatement[]};
 
 /** The statements of every successful execute_sql call, with the role each ran as. */
 export function sqlRuns(events: readonly SessionEvent[]): SqlRun[] {
-	return succeeded(events, 'execute_sql').flatMap((call) => {
+	return succeeded(events, 'execute_sql').flatMap(call => {
 		const statements = parseStatements(typeof call.input.query === 'string' ? call.input.query : '');
 		return statements ? [{call, runs: runStatements(statements)}] : [];
 	});
@@ -136,9 +138,9 @@ export type ImpersonatedQuery = {seq: number; role: string; tables: ReadonlySet<
 export function impersonatedQueries(runs: readonly SqlRun[]): ImpersonatedQuery[] {
 	return runs.flatMap(({call, runs: statements}) =>
 		statements
-			.filter((run) => API_ROLES.has(run.role) && run.statement.type !== 'TransactionStmt')
-			.map((run) => ({seq: call.seq, role: run.role, tables: relationsIn(run.statement.body)}))
-			.filter((query) => query.tables.size > 0),
+			.filter(run => API_ROLES.has(run.role) && run.statement.type !== 'TransactionStmt')
+			.map(run => ({seq: call.seq, role: run.role, tables: relationsIn(run.statement.body)}))
+			.filter(query => query.tables.size > 0),
 	);
 }
 
@@ -159,7 +161,16 @@ export function explainRuns(runs: readonly SqlRun[]): ExplainRun[] {
 		const last = statements.at(-1)?.statement;
 		const inner = last ? explained(last) : undefined;
 		if (!last || !inner) return [];
-		return [{seq: call.seq, analyze: optionEnabled(last.body.options, 'analyze'), shape: fingerprint(inner.body), text: last.text, tables: relationsIn(inner.body), plan: executeSqlRows(call.content)}];
+		return [
+			{
+				seq: call.seq,
+				analyze: optionEnabled(last.body.options, 'analyze'),
+				shape: fingerprint(inner.body),
+				text: last.text,
+				tables: relationsIn(inner.body),
+				plan: executeSqlRows(call.content),
+			},
+		];
 	});
 }
 
@@ -169,9 +180,9 @@ export type PlannedQuery = {seq: number; shape: string; text: string; tables: Re
 export function plannedQueries(runs: readonly SqlRun[], planned: ReadonlySet<string>): PlannedQuery[] {
 	return runs.flatMap(({call, runs: statements}) =>
 		statements
-			.filter((run) => !API_ROLES.has(run.role) && planned.has(run.statement.type))
-			.map((run) => ({seq: call.seq, shape: fingerprint(run.statement.body), text: run.statement.text, tables: relationsIn(run.statement.body)}))
-			.filter((query) => query.tables.size > 0),
+			.filter(run => !API_ROLES.has(run.role) && planned.has(run.statement.type))
+			.map(run => ({seq: call.seq, shape: fingerprint(run.statement.body), text: run.statement.text, tables: relationsIn(run.statement.body)}))
+			.filter(query => query.tables.size > 0),
 	);
 }
 
@@ -201,7 +212,9 @@ export function seqScannedRelations(plan: readonly Record<string, unknown>[]): S
  */
 export async function sqlParserFor(events: readonly SessionEvent[]): Promise<void> {
 	const hasSql = (input: unknown) => isObject(input) && typeof input.query === 'string' && input.query !== '';
-	if (events.some((event) => (event.type === 'tool_call_requested' && hasSql(event.input)) || (event.type === 'tool_call_decided' && hasSql(event.editedInput)))) {
+	if (
+		events.some(event => (event.type === 'tool_call_requested' && hasSql(event.input)) || (event.type === 'tool_call_decided' && hasSql(event.editedInput)))
+	) {
 		await loadSqlParser();
 	}
 }

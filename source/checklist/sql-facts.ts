@@ -1,5 +1,5 @@
 // What the evaluators need to know about SQL text, read from the real Postgres grammar (libpg-query via policy).
-import {asArray, isObject, onlyEntry, parseSql, stringList, type JsonObject, type ParsedStatement} from '../policy/sql-parser.js';
+import {asArray, isObject, type JsonObject, onlyEntry, type ParsedStatement, parseSql, stringList} from '../policy/sql-parser.js';
 
 /** Unqualified names resolve here: Supabase's default `search_path` puts `public` first. */
 export const DEFAULT_SCHEMA = 'public';
@@ -78,12 +78,12 @@ export function tablesChangedBy(statement: ParsedStatement): ReadonlySet<string>
 	if (statement.type === 'CommentStmt') return new Set();
 	if (statement.type === 'DropStmt') {
 		const removeType = String(statement.body.removeType ?? '');
-		const objects = asArray(statement.body.objects).map((object) => {
+		const objects = asArray(statement.body.objects).map(object => {
 			const [type, body] = onlyEntry(object);
 			return type === 'List' ? stringList(body.items) : [];
 		});
-		if (TABLE_DROPS.has(removeType)) return new Set(objects.flatMap((parts) => nameToTable(parts) ?? []));
-		if (ON_TABLE_DROPS.has(removeType)) return new Set(objects.flatMap((parts) => nameToTable(parts.slice(0, -1)) ?? []));
+		if (TABLE_DROPS.has(removeType)) return new Set(objects.flatMap(parts => nameToTable(parts) ?? []));
+		if (ON_TABLE_DROPS.has(removeType)) return new Set(objects.flatMap(parts => nameToTable(parts.slice(0, -1)) ?? []));
 		return 'all';
 	}
 	const tables = relationsIn(statement.body);
@@ -116,7 +116,7 @@ export function roleChange(statement: ParsedStatement): RoleChange | undefined {
 	}
 	if (type === 'SelectStmt') {
 		let found: RoleChange | undefined;
-		visit(body, (node) => {
+		visit(body, node => {
 			if (!isObject(node.FuncCall)) return;
 			const call = node.FuncCall;
 			if (stringList(call.funcname).at(-1) !== 'set_config') return;

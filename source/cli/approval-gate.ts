@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import type {PermissionMode} from '../core/events.js';
-import {decide, nextMode, type Decision} from '../policy/decide.js';
+import {type Decision, decide, nextMode} from '../policy/decide.js';
 import type {PermissionRules} from '../policy/rules.js';
 import type {ApprovalPolicy, PendingCall, UserDecision} from '../store/runner.js';
 import type {SandboxStatus} from '../tools/local/sandbox.js';
@@ -36,18 +36,22 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 	return {
 		decide(call: PendingCall) {
 			const classification = call.classification ?? {class: 'destructive' as const, hazards: ['not classified']};
-			const decideFor = (input: unknown) => decide({
-				call: {name: call.name, input},
-				classification,
-				rules: options.rules,
-				mode,
-				sessionAllows: allowed,
-				explicitDestructiveOptIn: options.explicitDestructiveOptIn === true,
-				workspace,
-				violations: (classification.violations ?? []).map(message => ({code: 'forbidden' as never, message})),
-			});
+			const decideFor = (input: unknown) =>
+				decide({
+					call: {name: call.name, input},
+					classification,
+					rules: options.rules,
+					mode,
+					sessionAllows: allowed,
+					explicitDestructiveOptIn: options.explicitDestructiveOptIn === true,
+					workspace,
+					violations: (classification.violations ?? []).map(message => ({code: 'forbidden' as never, message})),
+				});
 			// The tools follow symbolic links, so a path is judged as named and where it leads; the stricter answer holds.
-			const decision = strictest(decideFor(call.input), classification.resolvedPath === undefined ? undefined : decideFor(withFilePath(call.input, classification.resolvedPath)));
+			const decision = strictest(
+				decideFor(call.input),
+				classification.resolvedPath === undefined ? undefined : decideFor(withFilePath(call.input, classification.resolvedPath)),
+			);
 			const unsandboxed = call.name === 'Bash' ? sandboxMissing(options.bashSandbox) : undefined;
 			if (decision.action === 'allow' && unsandboxed) {
 				// The person asked for the sandbox; a command that would run outside it needs their say.
@@ -57,7 +61,7 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 			}
 
 			if (decision.action === 'allow') return {decision: 'allow', by: decision.by ?? 'rule', reason: decision.reason};
-			if (decision.action === 'deny') return {decision: 'deny', by: decision.by === 'session' ? 'rule' : decision.by ?? 'rule', reason: decision.reason};
+			if (decision.action === 'deny') return {decision: 'deny', by: decision.by === 'session' ? 'rule' : (decision.by ?? 'rule'), reason: decision.reason};
 			if (options.headless) {
 				// Nobody sees a pane here, so the denial carries the hazards the pane would have shown.
 				const hazards = classification.hazards.filter(hazard => !decision.reason.includes(hazard));
@@ -70,7 +74,8 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 		},
 		remember(call: PendingCall, decision: UserDecision) {
 			// Approving one control-file write must not turn into "Write for the session".
-			if (decision.decision === 'allow' && decision.forSession && call.classification?.class !== 'destructive' && !call.classification?.controlFile) allowed.add(call.name);
+			if (decision.decision === 'allow' && decision.forSession && call.classification?.class !== 'destructive' && !call.classification?.controlFile)
+				allowed.add(call.name);
 		},
 		mode: () => mode,
 		setMode(next) {

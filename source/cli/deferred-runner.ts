@@ -7,9 +7,12 @@ import type {Runner} from '../store/runner.js';
 export function deferredRunner(loading: Promise<Runner>): Runner {
 	let loaded: Runner | undefined;
 	let waiting = 0;
-	void loading.then(runner => {
-		loaded = runner;
-	}, () => undefined);
+	void loading.then(
+		runner => {
+			loaded = runner;
+		},
+		() => undefined,
+	);
 	return {
 		async submitPrompt(text) {
 			waiting++;

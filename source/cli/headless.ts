@@ -2,8 +2,9 @@
  * `pgpair -p "<prompt>"`: one turn without the TUI. Calls that would ask are denied (with the reason
  * on stderr) unless an --allow rule covers them, because nobody is there to press a key.
  */
-import {textOf} from '../core/session-state.js';
+
 import type {SessionEvent} from '../core/events.js';
+import {textOf} from '../core/session-state.js';
 import type {OutputFormat} from './args.js';
 import type {SessionSetup} from './session-setup.js';
 
@@ -31,14 +32,21 @@ export async function runHeadless(setup: SessionSetup, prompt: string, format: O
 		}
 	}
 
-	const answer = events.filter(e => e.type === 'assistant_message_completed').map(e => textOf(e.content)).filter(Boolean).at(-1) ?? '';
+	const answer =
+		events
+			.filter(e => e.type === 'assistant_message_completed')
+			.map(e => textOf(e.content))
+			.filter(Boolean)
+			.at(-1) ?? '';
 	const outcome = last?.type === 'turn_completed' ? last.outcome : 'failed';
 	const error = last?.type === 'turn_completed' ? last.error : 'The turn did not finish.';
 	if (format === 'text') {
 		if (answer) io.stdout(`${answer}\n`);
 	} else if (format === 'json') {
 		const usage = setup.store.getState().usage;
-		io.stdout(`${JSON.stringify({type: 'result', outcome, result: answer, sessionId: setup.sessionId, transcript: setup.transcriptPath, usage, ...(error ? {error} : {})})}\n`);
+		io.stdout(
+			`${JSON.stringify({type: 'result', outcome, result: answer, sessionId: setup.sessionId, transcript: setup.transcriptPath, usage, ...(error ? {error} : {})})}\n`,
+		);
 	}
 
 	if (outcome !== 'completed') io.stderr(`pgpair: ${error ?? outcome}\n`);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {PermissionMode} from '../core/events.js';
-import {parseRules, type PermissionRules, type PermissionSettings} from '../policy/rules.js';
+import {type PermissionRules, type PermissionSettings, parseRules} from '../policy/rules.js';
 
 export type SandboxSetting = {enabled: boolean; allowedDomains: string[]};
 
@@ -24,7 +24,11 @@ export class SettingsError extends Error {
 
 export function loadPermissions(options: {cwd: string; home?: string; allow?: readonly string[]; deny?: readonly string[]}): LoadedPermissions {
 	const home = options.home ?? os.homedir();
-	const candidates = [path.join(home, '.claude', 'settings.json'), path.join(options.cwd, '.claude', 'settings.json'), path.join(options.cwd, '.claude', 'settings.local.json')];
+	const candidates = [
+		path.join(home, '.claude', 'settings.json'),
+		path.join(options.cwd, '.claude', 'settings.json'),
+		path.join(options.cwd, '.claude', 'settings.local.json'),
+	];
 	const merged: Required<PermissionSettings> = {allow: [], ask: [], deny: []};
 	let defaultMode: PermissionMode | undefined;
 	const files: string[] = [];
@@ -57,7 +61,8 @@ export function loadPermissions(options: {cwd: string; home?: string; allow?: re
 
 		const mode = permissions['defaultMode'];
 		if (mode !== undefined) {
-			if (!MODES.includes(mode as PermissionMode)) throw new SettingsError(`${file}: permissions.defaultMode must be one of ${MODES.join(', ')} (bypassPermissions is not supported)`);
+			if (!MODES.includes(mode as PermissionMode))
+				throw new SettingsError(`${file}: permissions.defaultMode must be one of ${MODES.join(', ')} (bypassPermissions is not supported)`);
 			defaultMode = mode as PermissionMode;
 		}
 	}
@@ -73,13 +78,15 @@ export function loadPermissions(options: {cwd: string; home?: string; allow?: re
 
 function readSandbox(file: string, value: unknown, into: SandboxSetting): void {
 	if (value === undefined) return;
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SettingsError(`${file}: sandbox must be an object, e.g. {"enabled": true}`);
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		throw new SettingsError(`${file}: sandbox must be an object, e.g. {"enabled": true}`);
 	const {enabled, network} = value as {enabled?: unknown; network?: unknown};
 	if (enabled !== undefined && typeof enabled !== 'boolean') throw new SettingsError(`${file}: sandbox.enabled must be true or false`);
 	if (enabled === true) into.enabled = true;
 	if (network === undefined) return;
 	const domains = (network as {allowedDomains?: unknown} | null)?.allowedDomains;
 	if (domains === undefined) return;
-	if (!Array.isArray(domains) || !domains.every(d => typeof d === 'string' && d.trim() !== '')) throw new SettingsError(`${file}: sandbox.network.allowedDomains must be a list of domain names`);
+	if (!Array.isArray(domains) || !domains.every(d => typeof d === 'string' && d.trim() !== ''))
+		throw new SettingsError(`${file}: sandbox.network.allowedDomains must be a list of domain names`);
 	into.allowedDomains.push(...domains);
 }

@@ -26,14 +26,17 @@ export function lazyServerStatus(connecting: Promise<{mcp: McpHost}>, initial = 
 			for (const listener of listeners) listener();
 		},
 	};
-	void connecting.then(c => {
-		mcp = c.mcp;
-		c.mcp.onStatusChange(() => store.refresh());
-		store.refresh();
-	}, () => {
-		text = 'tools failed to load';
-		for (const listener of listeners) listener();
-	});
+	void connecting.then(
+		c => {
+			mcp = c.mcp;
+			c.mcp.onStatusChange(() => store.refresh());
+			store.refresh();
+		},
+		() => {
+			text = 'tools failed to load';
+			for (const listener of listeners) listener();
+		},
+	);
 	return store;
 }
 

@@ -6,28 +6,35 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {AgentDefinition} from '../agents/parse-agent.js';
 import {filterTools, unavailableTools} from '../agents/tool-filter.js';
+import {
+	CHECKLIST_TOOL_NAME,
+	type ChecklistEngine,
+	checklistToolDefinition,
+	createChecklistEngine,
+	createMcpEvidence,
+	handleChecklistTool,
+} from '../checklist/index.js';
+import type {ToolCallClassification} from '../core/events.js';
 import type {ModelPort} from '../core/ports.js';
 import {createAnthropicModel} from '../model/anthropic-model.js';
 import {resolveApiConfig} from '../model/model-config.js';
-import {startScriptedServer, type ScriptedServer} from '../model/scripted-server.js';
-import {createRunner, type Runner} from '../store/runner.js';
-import {loadMcpConfig, parseMcpConfig, type KnownTool, type McpServerConfig} from '../tools/mcp-config.js';
-import {createMcpHost, mcpToolName, parseMcpToolName, type McpHost} from '../tools/mcp-host.js';
-import {createPreviewer} from '../preview/index.js';
-import {isOfficialSupabaseServer, readOnlyTwin} from '../tools/supabase-servers.js';
-import {untrustedServers} from '../tools/mcp-trust.js';
-import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
-import {createLocalTools, type LocalTools} from '../tools/local/index.js';
-import {controlTargetWarning, resolvedFilePath, shellControlWarning} from '../tools/local/control-targets.js';
-import type {ControlRoots} from '../policy/control-files.js';
-import type {SessionRecord} from './session-setup.js';
-import type {ToolCallClassification} from '../core/events.js';
+import {type ScriptedServer, startScriptedServer} from '../model/scripted-server.js';
 import {classifyCallSync} from '../policy/classify-call.js';
+import type {ControlRoots} from '../policy/control-files.js';
 import {findForbidden} from '../policy/forbidden.js';
 import {loadShellParser} from '../policy/shell-parser.js';
 import {loadSqlParser} from '../policy/sql-parser.js';
+import {createPreviewer} from '../preview/index.js';
+import {createRunner, type Runner} from '../store/runner.js';
+import {controlTargetWarning, resolvedFilePath, shellControlWarning} from '../tools/local/control-targets.js';
+import {createLocalTools, type LocalTools} from '../tools/local/index.js';
+import {type KnownTool, loadMcpConfig, type McpServerConfig, parseMcpConfig} from '../tools/mcp-config.js';
 import type {ToolAnnotations} from '../tools/mcp-host.js';
-import {CHECKLIST_TOOL_NAME, checklistToolDefinition, createChecklistEngine, createMcpEvidence, handleChecklistTool, type ChecklistEngine} from '../checklist/index.js';
+import {createMcpHost, type McpHost, mcpToolName, parseMcpToolName} from '../tools/mcp-host.js';
+import {untrustedServers} from '../tools/mcp-trust.js';
+import {isOfficialSupabaseServer, readOnlyTwin} from '../tools/supabase-servers.js';
+import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
+import type {SessionRecord} from './session-setup.js';
 
 export type ConnectedSession = {
 	checklist: ChecklistEngine;
@@ -75,7 +82,8 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const {log, store} = record;
 	const servers = args.mcpConfig
 		? parseMcpConfig(fs.readFileSync(path.resolve(cwd, args.mcpConfig), 'utf8'), args.mcpConfig, env)
-		: trustedOnly(loadMcpConfig(cwd, env), cwd, process.env, text => store.append({type: 'notice_shown', level: 'warning', text})) ?? builtinServers(record.context.cliEntry, cwd, env);
+		: (trustedOnly(loadMcpConfig(cwd, env), cwd, process.env, text => store.append({type: 'notice_shown', level: 'warning', text})) ??
+			builtinServers(record.context.cliEntry, cwd, env));
 	// A hosted project's server gets a read-only twin: where every call that runs unasked goes.
 	const readOnlyTwins = Object.fromEntries(
 		Object.entries(servers).flatMap(([name, config]) => {
@@ -92,18 +100,29 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	};
 	// The checklist's look-ups are pgpair's own requests to the database: never the agent's, so they wait for no
 	// approval, but they only read (the read route: proven, least-privilege, under a deadline) and each is an event.
-	const databaseServer = 'supabase' in servers ? 'supabase' : Object.keys(servers)[0] ?? 'supabase';
+	const databaseServer = 'supabase' in servers ? 'supabase' : (Object.keys(servers)[0] ?? 'supabase');
 	const checklist = createChecklistEngine({
 		items: agent.checklist,
-		evidence: createMcpEvidence(async (name, toolArgs) => {
-			const started = Date.now();
-			const toolName = `mcp__${databaseServer}__${name}`;
-			const signal = new AbortController().signal;
-			// The sandbox and the probe are pgpair's own tools and act on nothing; everything else goes the read route.
-			const result = name.startsWith('pgpair_') ? await mcp.call(toolName, toolArgs, signal) : await mcp.callReadOnly(toolName, toolArgs, signal);
-			store.append({type: 'internal_call_completed', purpose: 'checklist', server: databaseServer, tool: name, input: toolArgs, isError: result.isError, durationMs: Date.now() - started});
-			return result;
-		}, {workspace: cwd}),
+		evidence: createMcpEvidence(
+			async (name, toolArgs) => {
+				const started = Date.now();
+				const toolName = `mcp__${databaseServer}__${name}`;
+				const signal = new AbortController().signal;
+				// The sandbox and the probe are pgpair's own tools and act on nothing; everything else goes the read route.
+				const result = name.startsWith('pgpair_') ? await mcp.call(toolName, toolArgs, signal) : await mcp.callReadOnly(toolName, toolArgs, signal);
+				store.append({
+					type: 'internal_call_completed',
+					purpose: 'checklist',
+					server: databaseServer,
+					tool: name,
+					input: toolArgs,
+					isError: result.isError,
+					durationMs: Date.now() - started,
+				});
+				return result;
+			},
+			{workspace: cwd},
+		),
 		onChange: change => store.append(change),
 		databaseServer,
 		initial: store.getState().checklist,
@@ -116,10 +135,19 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	const askedControlWrites = new Set<string>();
 	const toolHost = createToolHost({
 		mcp,
-		local: guardControlWrites(createLocalTools({workspaceRoot: cwd, env, ...(record.context.bashSandbox ? {sandbox: record.context.bashSandbox} : {})}), controlRoots, askedControlWrites),
+		local: guardControlWrites(
+			createLocalTools({workspaceRoot: cwd, env, ...(record.context.bashSandbox ? {sandbox: record.context.bashSandbox} : {})}),
+			controlRoots,
+			askedControlWrites,
+		),
 		isAllowed: name => filterTools([name], agent.tools).length > 0,
 		classify: async (call, tool) => {
-			const classification = await classifyForApproval(call, tool?.annotations, {production: isProduction(parseMcpToolName(call.name)?.server ?? '')}, controlRoots);
+			const classification = await classifyForApproval(
+				call,
+				tool?.annotations,
+				{production: isProduction(parseMcpToolName(call.name)?.server ?? '')},
+				controlRoots,
+			);
 			if (classification.controlFile) askedControlWrites.add(call.callId);
 			return classification;
 		},
@@ -185,7 +213,10 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		runner = await scriptedRunner(path.resolve(cwd, args.scripted));
 	} else {
 		const api = resolveApiConfig(env);
-		if (api.apiKey) runner = makeRunner(createAnthropicModel({apiKey: api.apiKey, ...(api.baseURL ? {baseURL: api.baseURL} : {}), ...modelTuning(env), onDebug: line => log.write(line)}));
+		if (api.apiKey)
+			runner = makeRunner(
+				createAnthropicModel({apiKey: api.apiKey, ...(api.baseURL ? {baseURL: api.baseURL} : {}), ...modelTuning(env), onDebug: line => log.write(line)}),
+			);
 	}
 
 	return {
@@ -205,7 +236,12 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 }
 
 /** Class, hazards and forbidden-action violations of a call, as the approval pane shows them. */
-export async function classifyForApproval(call: {name: string; input: unknown}, annotations: ToolAnnotations | undefined, target: {production: boolean}, controlRoots?: ControlRoots): Promise<ToolCallClassification> {
+export async function classifyForApproval(
+	call: {name: string; input: unknown},
+	annotations: ToolAnnotations | undefined,
+	target: {production: boolean},
+	controlRoots?: ControlRoots,
+): Promise<ToolCallClassification> {
 	if (call.name === CHECKLIST_TOOL_NAME) return {class: 'read-only', hazards: [], reason: 'Only updates the quality checklist.'};
 	await loadSqlParser();
 	if (call.name === 'Bash') await loadShellParser();
@@ -213,7 +249,11 @@ export async function classifyForApproval(call: {name: string; input: unknown}, 
 	const classification = classifyCallSync(policyCall);
 	const violations = findForbidden(policyCall, {target});
 	const shellWords = classification.class === 'read-only' ? undefined : classification.shellWords;
-	const controlFile = !controlRoots ? undefined : shellWords ? await shellControlWarning(shellWords, controlRoots) : await controlTargetWarning(call, controlRoots);
+	const controlFile = !controlRoots
+		? undefined
+		: shellWords
+			? await shellControlWarning(shellWords, controlRoots)
+			: await controlTargetWarning(call, controlRoots);
 	const resolvedPath = controlRoots ? await resolvedFilePath(call, controlRoots.workspaceRoot) : undefined;
 	return {
 		class: classification.class,
@@ -238,7 +278,11 @@ export function guardControlWrites(local: LocalTools, roots: ControlRoots, asked
 		async call(call, signal) {
 			if (!asked.has(call.callId)) {
 				const warning = await controlTargetWarning(call, roots);
-				if (warning) return {isError: true, content: `Refused: the target became a control file after the call was judged (${warning}). Send the call again to have it asked about.`};
+				if (warning)
+					return {
+						isError: true,
+						content: `Refused: the target became a control file after the call was judged (${warning}). Send the call again to have it asked about.`,
+					};
 			}
 
 			return local.call(call, signal);
@@ -251,7 +295,12 @@ export function guardControlWrites(local: LocalTools, roots: ControlRoots, asked
  * says so and how to review them. (A file given with --mcp-config is trusted: the person named it.) Trust belongs to
  * the person and the machine, so it is looked up in this process's environment, not the session's.
  */
-function trustedOnly(servers: Record<string, McpServerConfig> | undefined, cwd: string, env: NodeJS.ProcessEnv, warn: (text: string) => void): Record<string, McpServerConfig> | undefined {
+function trustedOnly(
+	servers: Record<string, McpServerConfig> | undefined,
+	cwd: string,
+	env: NodeJS.ProcessEnv,
+	warn: (text: string) => void,
+): Record<string, McpServerConfig> | undefined {
 	if (!servers) return undefined;
 	const untrusted = new Set(untrustedServers(cwd, env));
 	if (untrusted.size === 0) return servers;
@@ -267,7 +316,11 @@ function trustedOnly(servers: Record<string, McpServerConfig> | undefined, cwd: 
  * --development), its reads go to its read-only mode and nothing can be previewed there; a DATABASE_URL without a
  * superuser gives pgpair no sandbox and no least-privilege reader, so every call asks.
  */
-export async function safetyNotices(servers: Record<string, McpServerConfig>, mcp: McpHost, args: {development: boolean}): Promise<Array<{level: 'info' | 'warning'; text: string}>> {
+export async function safetyNotices(
+	servers: Record<string, McpServerConfig>,
+	mcp: McpHost,
+	args: {development: boolean},
+): Promise<Array<{level: 'info' | 'warning'; text: string}>> {
 	const notices: Array<{level: 'info' | 'warning'; text: string}> = [];
 	for (const [name, config] of Object.entries(servers)) {
 		if (isOfficialSupabaseServer(config)) {
@@ -287,7 +340,10 @@ export async function safetyNotices(servers: Record<string, McpServerConfig>, mc
 		if (result.isError) continue;
 		const can = JSON.parse(result.content) as {sandbox?: boolean; reader?: boolean; reason?: string};
 		if (can.sandbox === false || can.reader === false) {
-			notices.push({level: 'warning', text: `${name}: ${can.reason ?? 'no sandbox'}. Nothing is previewed on this database and nothing runs unasked: every call asks, and changes count as destructive.`});
+			notices.push({
+				level: 'warning',
+				text: `${name}: ${can.reason ?? 'no sandbox'}. Nothing is previewed on this database and nothing runs unasked: every call asks, and changes count as destructive.`,
+			});
 		}
 	}
 	return notices;

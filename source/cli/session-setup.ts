@@ -7,20 +7,20 @@ import path from 'node:path';
 import type {AgentDefinition} from '../agents/parse-agent.js';
 import {eventsToCloseInterruptedTurn} from '../core/resume.js';
 import {missingKeyMessage, resolveApiConfig, resolveModelId} from '../model/model-config.js';
+import {isSqlParserLoaded, loadSqlParser} from '../policy/sql-parser.js';
 import {createEventStore, type EventStore} from '../store/event-store.js';
 import type {ApprovalPolicy, Runner} from '../store/runner.js';
-import {createTranscriptHeader, newSessionId, transcriptFileName} from '../transcripts/format.js';
-import {findSession, latestSession, readTranscript, type Transcript} from '../transcripts/reader.js';
+import type {SandboxHandle} from '../tools/local/sandbox.js';
 import {createEventRedaction} from '../transcripts/event-redaction.js';
+import {createTranscriptHeader, newSessionId, transcriptFileName} from '../transcripts/format.js';
 import {collectKnownSecrets} from '../transcripts/known-secrets.js';
+import {findSession, latestSession, readTranscript, type Transcript} from '../transcripts/reader.js';
 import {createSecretRedactor} from '../transcripts/redact.js';
 import {mayHoldSqlSecret, redactSqlSecrets} from '../transcripts/sql-secrets.js';
-import {isSqlParserLoaded, loadSqlParser} from '../policy/sql-parser.js';
 import {openTranscript, reopenTranscript, type TranscriptWriter} from '../transcripts/writer.js';
 import type {ChatArgs} from './args.js';
-import {openDebugLog, type DebugLog} from './debug-log.js';
+import {type DebugLog, openDebugLog} from './debug-log.js';
 import type {ConnectedSession} from './session-connect.js';
-import type {SandboxHandle} from '../tools/local/sandbox.js';
 import {PGPAIR_VERSION} from './version.js';
 
 export {PGPAIR_VERSION} from './version.js';
@@ -55,15 +55,18 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 	const {args, agent, cwd, env} = context;
 	// Every secret pgpair reads is known by value from the first event on.
 	const redactor = createSecretRedactor({env, known: collectKnownSecrets({cwd, env, ...(args.mcpConfig ? {mcpConfig: args.mcpConfig} : {})})});
-	const redaction = createEventRedaction({redactor, sql: {
+	const redaction = createEventRedaction({
+		redactor,
+		sql: {
 			mayHold: mayHoldSqlSecret,
 			redact: redactSqlSecrets,
 			loaded: isSqlParserLoaded,
 			// Loaded by the first event that holds SQL worth parsing (event-redaction.ts); until then, and if it fails, the patterns do.
-			load: async () => loadSqlParser().catch((error: unknown) => {
-				log.write(`[sql] parser failed to load: ${(error as Error).message}`);
-				throw error;
-			}),
+			load: async () =>
+				loadSqlParser().catch((error: unknown) => {
+					log.write(`[sql] parser failed to load: ${(error as Error).message}`);
+					throw error;
+				}),
 		},
 	});
 	const log = openDebugLog(args.debugLog ? path.resolve(cwd, args.debugLog) : path.join(cwd, '.pgpair', 'debug.log'), redaction.text);
@@ -77,12 +80,15 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 	let closed = false;
 	const openWriter = (): TranscriptWriter => {
 		if (resumed) return reopenTranscript(resumed.path);
-		return openTranscript(transcriptPath, createTranscriptHeader({
-			sessionId,
-			cwd,
-			agent: {name: agent.name, source: agent.source.kind === 'file' ? agent.source.path : 'builtin', model: modelId},
-			pgpairVersion: PGPAIR_VERSION,
-		}));
+		return openTranscript(
+			transcriptPath,
+			createTranscriptHeader({
+				sessionId,
+				cwd,
+				agent: {name: agent.name, source: agent.source.kind === 'file' ? agent.source.path : 'builtin', model: modelId},
+				pgpairVersion: PGPAIR_VERSION,
+			}),
+		);
 	};
 
 	const store = createEventStore({

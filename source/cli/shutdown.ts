@@ -4,11 +4,12 @@
  * whatever still runs, then die by the signal. Children that miss all of this (pgpair killed by SIGKILL) are
  * ended by the kernel or by their own watchdog (source/process/).
  */
+
+import {killProcessGroups} from '../process/process-groups.js';
+import {onTermination, type TerminationHandlers, type TerminationSignal} from '../process/termination.js';
 import type {EventStore} from '../store/event-store.js';
 import type {Runner} from '../store/runner.js';
 import type {McpHost} from '../tools/mcp-host.js';
-import {killProcessGroups} from '../process/process-groups.js';
-import {onTermination, type TerminationHandlers, type TerminationSignal} from '../process/termination.js';
 
 /** The whole clean-up after a termination signal, first steps to last kill. */
 export const SHUTDOWN_GRACE_MS = 2000;

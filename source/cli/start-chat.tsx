@@ -5,18 +5,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink';
-import React from 'react';
 import {loadAgent} from '../agents/discover-agent.js';
 import type {Runner} from '../store/runner.js';
+import {type SandboxStatus, sandboxHandle} from '../tools/local/sandbox.js';
 import {App} from '../ui/app.js';
-import type {ChatArgs} from './args.js';
 import {createApprovalGate} from './approval-gate.js';
-import {loadPermissions} from './permissions.js';
+import type {ChatArgs} from './args.js';
 import {deferredRunner} from './deferred-runner.js';
+import {loadPermissions} from './permissions.js';
 import {lazyServerStatus} from './server-status.js';
-import {connectSession, openSessionRecord} from './session-setup.js';
-import {sandboxHandle, type SandboxStatus} from '../tools/local/sandbox.js';
 import type {ConnectedSession} from './session-connect.js';
+import {connectSession, openSessionRecord} from './session-setup.js';
 import {handleTerminationSignals} from './shutdown.js';
 
 const QUIT_GRACE_MS = 300;
@@ -41,9 +40,14 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	}
 
 	// Asked for on the command line or in any settings file; started off the first frame.
-	const bashSandbox = args.sandbox === true || permissions.sandbox.enabled
-		? sandboxHandle({workspaceRoot: context.cwd, sessionsDir: path.resolve(context.cwd, args.sessionsDir ?? 'sessions'), allowedDomains: permissions.sandbox.allowedDomains})
-		: undefined;
+	const bashSandbox =
+		args.sandbox === true || permissions.sandbox.enabled
+			? sandboxHandle({
+					workspaceRoot: context.cwd,
+					sessionsDir: path.resolve(context.cwd, args.sessionsDir ?? 'sessions'),
+					allowedDomains: permissions.sandbox.allowedDomains,
+				})
+			: undefined;
 	const gate = createApprovalGate({
 		rules: permissions.rules,
 		mode: args.permissionMode ?? permissions.defaultMode ?? 'default',
@@ -72,7 +76,10 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 		let code: number;
 		try {
 			connected = await connectSession(record);
-			code = await runHeadless(Object.assign(record, connected), args.prompt!, args.outputFormat, {stdout: text => process.stdout.write(text), stderr: text => process.stderr.write(text)});
+			code = await runHeadless(Object.assign(record, connected), args.prompt!, args.outputFormat, {
+				stdout: text => process.stdout.write(text),
+				stderr: text => process.stderr.write(text),
+			});
 		} catch (error) {
 			signals.remove();
 			await closeAll();
@@ -102,9 +109,18 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	};
 
 	let closing: Promise<void> | undefined;
-	const close = async () => (closing ??= connecting.then(async c => c.close(), () => record.closeTranscript()).finally(async () => bashSandbox?.close()));
+	const close = async () =>
+		(closing ??= connecting
+			.then(
+				async c => c.close(),
+				() => record.closeTranscript(),
+			)
+			.finally(async () => bashSandbox?.close()));
 	let connected: ConnectedSession | undefined;
-	void connecting.then(c => (connected = c), () => undefined);
+	void connecting.then(
+		c => (connected = c),
+		() => undefined,
+	);
 	let demo: Runner | undefined;
 
 	const instance = render(
@@ -176,7 +192,10 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 
 /** What the person must know about the sandbox they asked for: that it is missing, or what it does not cover. */
 export function sandboxNotices(status: SandboxStatus): string[] {
-	if (status.state === 'unavailable') return [`The sandbox for shell commands was requested but is unavailable: ${status.reason}. Shell commands will run without it, so every one of them asks first (in headless mode: is refused).`];
+	if (status.state === 'unavailable')
+		return [
+			`The sandbox for shell commands was requested but is unavailable: ${status.reason}. Shell commands will run without it, so every one of them asks first (in headless mode: is refused).`,
+		];
 	if (status.state === 'ready') return status.sandbox.warnings.map(warning => `sandbox: ${warning}`);
 	return [];
 }

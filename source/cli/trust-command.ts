@@ -9,7 +9,7 @@ export type TrustIo = {cwd: string; env: NodeJS.ProcessEnv; stdin: NodeJS.Readab
 
 export async function runTrust(argv: readonly string[], io: TrustIo): Promise<number> {
 	const yes = argv.includes('--yes') || argv.includes('-y');
-	const unknown = argv.filter((a) => a !== '--yes' && a !== '-y');
+	const unknown = argv.filter(a => a !== '--yes' && a !== '-y');
 	if (unknown.length > 0) {
 		io.stdout.write(`usage: pgpair trust [--yes]\n`);
 		return 2;

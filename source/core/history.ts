@@ -65,9 +65,10 @@ function appendUserBlocks(messages: readonly ModelMessage[], blocks: ContentBloc
 	if (last?.role === 'user') {
 		const existing: ContentBlock[] = typeof last.content === 'string' ? [{type: 'text', text: last.content}] : last.content;
 		// tool_result blocks must come first in a user message; a prompt appended after them is fine.
-		const merged = blocks[0]?.type === 'tool_result'
-			? [...existing.filter(b => b.type === 'tool_result'), ...blocks, ...existing.filter(b => b.type !== 'tool_result')]
-			: [...existing, ...blocks];
+		const merged =
+			blocks[0]?.type === 'tool_result'
+				? [...existing.filter(b => b.type === 'tool_result'), ...blocks, ...existing.filter(b => b.type !== 'tool_result')]
+				: [...existing, ...blocks];
 		return [...messages.slice(0, -1), {role: 'user', content: merged}];
 	}
 

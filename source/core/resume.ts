@@ -48,7 +48,12 @@ export function eventsToCloseInterruptedTurn(events: readonly SessionEvent[]): E
 	// Text that streamed before the crash was seen by the person; keep it in the history.
 	if (last && (last.type === 'assistant_text_delta' || last.type === 'model_request_started')) {
 		const text = streamedTextSinceRequest(events);
-		closing.push({type: 'assistant_message_completed', content: text ? [{type: 'text', text}] : [], stopReason: null, usage: {inputTokens: 0, outputTokens: 0}});
+		closing.push({
+			type: 'assistant_message_completed',
+			content: text ? [{type: 'text', text}] : [],
+			stopReason: null,
+			usage: {inputTokens: 0, outputTokens: 0},
+		});
 	}
 
 	for (const callId of requested.keys()) {

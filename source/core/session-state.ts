@@ -2,7 +2,19 @@
  * Session state as a pure fold over events. Live, replay and resume all call `reduceSession`.
  * Finished chat entries only ever grow at the end, so the UI can hand them to Ink's <Static>.
  */
-import type {CallPreview, ChecklistItemState, ChecklistSource, ContentBlock, DecisionSource, ModelMessage, PermissionMode, SessionEvent, ToolCallClassification, TurnOutcome, Usage} from './events.js';
+import type {
+	CallPreview,
+	ChecklistItemState,
+	ChecklistSource,
+	ContentBlock,
+	DecisionSource,
+	ModelMessage,
+	PermissionMode,
+	SessionEvent,
+	ToolCallClassification,
+	TurnOutcome,
+	Usage,
+} from './events.js';
 import {appendToHistory} from './history.js';
 
 export type ToolCallStatus = 'awaiting_approval' | 'denied' | 'running' | 'succeeded' | 'failed';
@@ -89,7 +101,11 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 			return {...next, activity: 'streaming', liveText: state.liveText + event.text, retry: undefined};
 
 		case 'model_retry_scheduled':
-			return {...next, activity: 'retrying', retry: {attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs, reason: event.reason, at: event.at}};
+			return {
+				...next,
+				activity: 'retrying',
+				retry: {attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs, reason: event.reason, at: event.at},
+			};
 
 		case 'assistant_message_completed': {
 			const text = textOf(event.content);
@@ -143,11 +159,22 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 		case 'tool_call_completed': {
 			const call = state.openCalls.find(c => c.callId === event.callId);
 			if (!call) return next;
-			return finishCall(next, {...call, status: event.isError ? 'failed' : 'succeeded', result: event.content, durationMs: event.durationMs}, event.seq, event.at);
+			return finishCall(
+				next,
+				{...call, status: event.isError ? 'failed' : 'succeeded', result: event.content, durationMs: event.durationMs},
+				event.seq,
+				event.at,
+			);
 		}
 
 		case 'turn_completed': {
-			const entries = event.outcome === 'completed' ? state.entries : [...state.entries, {id: `e${event.seq}`, kind: 'turn_end' as const, outcome: event.outcome, ...(event.error ? {error: event.error} : {}), at: event.at}];
+			const entries =
+				event.outcome === 'completed'
+					? state.entries
+					: [
+							...state.entries,
+							{id: `e${event.seq}`, kind: 'turn_end' as const, outcome: event.outcome, ...(event.error ? {error: event.error} : {}), at: event.at},
+						];
 			return {...next, entries, activity: 'idle', liveText: '', retry: undefined, openCalls: []};
 		}
 
@@ -157,7 +184,11 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 			if (!call) return {...next, previews};
 			// The class the call is decided on from now: what the pane, replay and the transcript show is that one.
 			const classification = event.classification ? {classification: event.classification} : {};
-			return {...next, previews, openCalls: state.openCalls.map(c => (c.callId === event.callId ? {...c, preview: event.preview, previewPending: false, ...classification} : c))};
+			return {
+				...next,
+				previews,
+				openCalls: state.openCalls.map(c => (c.callId === event.callId ? {...c, preview: event.preview, previewPending: false, ...classification} : c)),
+			};
 		}
 
 		case 'checklist_item_changed': {
@@ -197,7 +228,10 @@ function finishCall(state: SessionState, call: ToolCallView, seq: number, at: nu
 }
 
 export function textOf(content: readonly ContentBlock[]): string {
-	return content.filter(b => b.type === 'text').map(b => (b as {text: string}).text).join('');
+	return content
+		.filter(b => b.type === 'text')
+		.map(b => (b as {text: string}).text)
+		.join('');
 }
 
 /** The calls still waiting for a decision, oldest first: the approval queue. */

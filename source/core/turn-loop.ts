@@ -3,8 +3,9 @@
  * tool_use through the approver and the tool host, send all results of a round back in one message,
  * and loop until the model ends its turn, the round cap, cancellation or an error.
  */
-import type {CallPreview, ContentBlock, EventBody, ModelMessage, StopReason, Usage} from './events.js';
+
 import {combineClassification} from './classification.js';
+import type {CallPreview, ContentBlock, EventBody, ModelMessage, StopReason, Usage} from './events.js';
 import {appendToHistory} from './history.js';
 import type {ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from './ports.js';
 
@@ -110,7 +111,13 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 
 		for (const call of classified) {
 			if (signal.aborted) {
-				yield record({type: 'tool_call_decided', callId: call.callId, decision: 'deny', by: 'interrupted', reason: 'The turn was cancelled before this call ran.'});
+				yield record({
+					type: 'tool_call_decided',
+					callId: call.callId,
+					decision: 'deny',
+					by: 'interrupted',
+					reason: 'The turn was cancelled before this call ran.',
+				});
 				continue;
 			}
 
@@ -118,7 +125,9 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 			// A read is previewed too: that is where it is proven read-only (or not) before it may run unasked.
 			if (ports.tools.preview) {
 				const announced = call.classification?.class !== 'read-only';
-				const preview = (await previewSafely(ports.tools, call, signal)) ?? (announced ? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []} : undefined);
+				const preview =
+					(await previewSafely(ports.tools, call, signal)) ??
+					(announced ? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []} : undefined);
 				if (preview) {
 					// From here the call is judged by the stronger of its syntax and what the preview measured.
 					const classification = combineClassification(call.classification, preview.measured);
@@ -133,16 +142,34 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 				decision = await ports.approver.decide(call, signal);
 			} catch (error) {
 				// Fail closed: an approver that breaks never lets a call through.
-				decision = {decision: 'deny' as const, by: (signal.aborted ? 'interrupted' : 'user') as 'interrupted' | 'user', reason: signal.aborted ? 'The turn was cancelled before this call ran.' : `Approval failed: ${errorMessage(error)}`};
+				decision = {
+					decision: 'deny' as const,
+					by: (signal.aborted ? 'interrupted' : 'user') as 'interrupted' | 'user',
+					reason: signal.aborted ? 'The turn was cancelled before this call ran.' : `Approval failed: ${errorMessage(error)}`,
+				};
 			}
 
 			if (decision.decision === 'deny') {
-				yield record({type: 'tool_call_decided', callId: call.callId, decision: 'deny', by: decision.by, ...(decision.reason ? {reason: decision.reason} : {}), ...(decision.feedback ? {feedback: decision.feedback} : {})});
+				yield record({
+					type: 'tool_call_decided',
+					callId: call.callId,
+					decision: 'deny',
+					by: decision.by,
+					...(decision.reason ? {reason: decision.reason} : {}),
+					...(decision.feedback ? {feedback: decision.feedback} : {}),
+				});
 				continue;
 			}
 
 			const edited = decision.editedInput !== undefined;
-			yield record({type: 'tool_call_decided', callId: call.callId, decision: 'allow', by: decision.by, ...(decision.reason ? {reason: decision.reason} : {}), ...(edited ? {editedInput: decision.editedInput} : {})});
+			yield record({
+				type: 'tool_call_decided',
+				callId: call.callId,
+				decision: 'allow',
+				by: decision.by,
+				...(decision.reason ? {reason: decision.reason} : {}),
+				...(edited ? {editedInput: decision.editedInput} : {}),
+			});
 			yield {type: 'tool_call_started', callId: call.callId};
 			const started = ports.clock.now();
 			// A call that runs as read-only goes through the read-only route (a least-privilege role, a read deadline);
@@ -150,12 +177,17 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 			const readOnly = !edited && call.classification?.class === 'read-only';
 			let result;
 			try {
-				result = await ports.tools.call({callId: call.callId, name: call.name, input: edited ? decision.editedInput : call.input, ...(readOnly ? {readOnly: true} : {})}, signal);
+				result = await ports.tools.call(
+					{callId: call.callId, name: call.name, input: edited ? decision.editedInput : call.input, ...(readOnly ? {readOnly: true} : {})},
+					signal,
+				);
 			} catch (error) {
 				result = {isError: true, content: `Tool call failed: ${errorMessage(error)}`};
 			}
 
-			const content = edited ? `Note: the user edited the input before it ran; it ran with ${JSON.stringify(decision.editedInput)}.\n${result.content}` : result.content;
+			const content = edited
+				? `Note: the user edited the input before it ran; it ran with ${JSON.stringify(decision.editedInput)}.\n${result.content}`
+				: result.content;
 			yield record({type: 'tool_call_completed', callId: call.callId, isError: result.isError, content, durationMs: ports.clock.now() - started});
 		}
 
@@ -182,7 +214,13 @@ async function previewSafely(tools: ToolPort, call: ToolCall, signal: AbortSigna
 	} catch (error) {
 		// No preview is not a reason to run blind, nor to run unasked: the pane says so, and the call counts as destructive.
 		const hazards = ['not previewed: the preview could not be made'];
-		return {kind: 'unavailable', summary: 'No preview: the dry run could not be made.', hazards, error: errorMessage(error), measured: {class: 'destructive', hazards, reason: 'Not previewed, so it counts as destructive.'}};
+		return {
+			kind: 'unavailable',
+			summary: 'No preview: the dry run could not be made.',
+			hazards,
+			error: errorMessage(error),
+			measured: {class: 'destructive', hazards, reason: 'Not previewed, so it counts as destructive.'},
+		};
 	}
 }
 

@@ -8,7 +8,7 @@ import type {ContentBlock, ModelMessage, StopReason, Usage} from '../core/events
 import type {ModelPort, ModelRequest, ModelStreamEvent, ToolDefinition} from '../core/ports.js';
 import {nodeFetch} from './node-fetch.js';
 
-export {DEFAULT_MODEL_ALIAS, MODEL_ALIASES, missingKeyMessage, resolveApiConfig, resolveModelId, type ApiConfig} from './model-config.js';
+export {type ApiConfig, DEFAULT_MODEL_ALIAS, MODEL_ALIASES, missingKeyMessage, resolveApiConfig, resolveModelId} from './model-config.js';
 
 export type AnthropicModelOptions = {
 	apiKey: string;
@@ -91,7 +91,12 @@ export function createAnthropicModel(options: AnthropicModelOptions): ModelPort 
 				debug(`model attempt ${attempt}/${maxAttempts} failed: ${failure.reason}${failure.apiMessage ? ` - ${failure.apiMessage}` : ''}`);
 				if (progress.textYielded) {
 					// Retrying would stream the answer again from the start, duplicating what the person already saw.
-					throw new ModelError(redact(`The model's answer broke off after it had started (${failure.reason}${failure.apiMessage ? `: ${failure.apiMessage}` : ''}). It was not retried, so the text above is incomplete.`), {...failure.details, attempts: attempt, afterOutput: true});
+					throw new ModelError(
+						redact(
+							`The model's answer broke off after it had started (${failure.reason}${failure.apiMessage ? `: ${failure.apiMessage}` : ''}). It was not retried, so the text above is incomplete.`,
+						),
+						{...failure.details, attempts: attempt, afterOutput: true},
+					);
 				}
 
 				if (!failure.details.retryable) {
@@ -100,7 +105,10 @@ export function createAnthropicModel(options: AnthropicModelOptions): ModelPort 
 
 				if (attempt >= maxAttempts) {
 					const tries = maxAttempts === 1 ? '1 attempt' : `${maxAttempts} attempts`;
-					throw new ModelError(redact(`The model API is still failing after ${tries}. Last error: ${failure.reason}${failure.apiMessage ? ` (${failure.apiMessage})` : ''}.`), {...failure.details, attempts: attempt, afterOutput: false});
+					throw new ModelError(
+						redact(`The model API is still failing after ${tries}. Last error: ${failure.reason}${failure.apiMessage ? ` (${failure.apiMessage})` : ''}.`),
+						{...failure.details, attempts: attempt, afterOutput: false},
+					);
 				}
 
 				const delayMs = backoffDelay(attempt, baseDelay, maxDelay, failure.retryAfterMs);
@@ -116,7 +124,13 @@ export function createAnthropicModel(options: AnthropicModelOptions): ModelPort 
 type SdkParams = Anthropic.MessageCreateParamsStreaming;
 
 /** One HTTP attempt. Sets `progress.textYielded` before the first text leaves, which decides whether a failure may be retried. */
-async function* streamOnce(client: Anthropic, params: SdkParams, signal: AbortSignal, idleTimeoutMs: number, progress: {textYielded: boolean}): AsyncGenerator<ModelStreamEvent, void, undefined> {
+async function* streamOnce(
+	client: Anthropic,
+	params: SdkParams,
+	signal: AbortSignal,
+	idleTimeoutMs: number,
+	progress: {textYielded: boolean},
+): AsyncGenerator<ModelStreamEvent, void, undefined> {
 	// Our own controller, so leaving early (consumer stopped iterating, parse error, idle timeout) also tears down the HTTP stream.
 	const controller = new AbortController();
 	const forwardAbort = () => controller.abort();
@@ -245,7 +259,9 @@ function parseToolInput(block: Extract<AssemblingBlock, {type: 'tool_use'}>): un
 	try {
 		return JSON.parse(block.json);
 	} catch {
-		throw new ToolInputError(`The model sent an incomplete or invalid input for the tool ${block.name} (${block.json.length} characters of JSON that do not parse).`);
+		throw new ToolInputError(
+			`The model sent an incomplete or invalid input for the tool ${block.name} (${block.json.length} characters of JSON that do not parse).`,
+		);
 	}
 }
 
@@ -316,7 +332,19 @@ function toSdkTool(tool: ToolDefinition): Anthropic.Tool {
 
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504, 529]);
 const RETRYABLE_ERROR_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
-const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const CONNECTION_ERROR_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'EPIPE',
+	'ETIMEDOUT',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CLOSED',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
 
 type Failure = {
 	/** Short, for the retry line: "overloaded (529)". */
@@ -338,7 +366,12 @@ function classify(error: unknown): Failure {
 			// An `error` frame inside a 200 stream.
 			const retryable = errorType ? RETRYABLE_ERROR_TYPES.has(errorType) : false;
 			const reason = `${describeType(errorType)} during the stream`;
-			return {reason, message: `The model API reported ${reason}${detail}`, ...(apiMessage ? {apiMessage} : {}), details: {...(errorType ? {errorType} : {}), retryable}};
+			return {
+				reason,
+				message: `The model API reported ${reason}${detail}`,
+				...(apiMessage ? {apiMessage} : {}),
+				details: {...(errorType ? {errorType} : {}), retryable},
+			};
 		}
 
 		const shouldRetry = error.headers?.get('x-should-retry');
@@ -456,7 +489,13 @@ function retryAfter(headers: Headers | undefined): number | undefined {
 }
 
 /** `retry-after` when the server sent one, else exponential backoff with jitter; both capped. */
-export function backoffDelay(failedAttempt: number, baseDelayMs: number, maxDelayMs: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffDelay(
+	failedAttempt: number,
+	baseDelayMs: number,
+	maxDelayMs: number,
+	retryAfterMs?: number,
+	random: () => number = Math.random,
+): number {
 	if (retryAfterMs !== undefined) return Math.round(Math.min(retryAfterMs, maxDelayMs));
 	const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
 	// Up to 25 % less, so clients that failed together do not retry together.
@@ -488,10 +527,12 @@ function makeRedactor(apiKey: string): (text: string) => string {
 }
 
 function sdkLogger(debug: (message: string) => void): NonNullable<ConstructorParameters<typeof Anthropic>[0]>['logger'] {
-	const write = (level: string) => (message: string, ...rest: unknown[]) => {
-		const extra = rest.map(value => (typeof value === 'string' ? value : safeStringify(value))).join(' ');
-		debug(`[sdk ${level}] ${message}${extra ? ` ${extra}` : ''}`);
-	};
+	const write =
+		(level: string) =>
+		(message: string, ...rest: unknown[]) => {
+			const extra = rest.map(value => (typeof value === 'string' ? value : safeStringify(value))).join(' ');
+			debug(`[sdk ${level}] ${message}${extra ? ` ${extra}` : ''}`);
+		};
 	return {error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug')};
 }
 

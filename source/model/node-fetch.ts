@@ -125,7 +125,7 @@ export function batchedBody(source: Readable): ReadableStream<Uint8Array> {
 	});
 }
 
-function decoder(encoding: string | undefined): NodeJS.ReadWriteStream & {destroy(error?: Error): void} | undefined {
+function decoder(encoding: string | undefined): (NodeJS.ReadWriteStream & {destroy(error?: Error): void}) | undefined {
 	switch (encoding?.trim().toLowerCase()) {
 		case 'gzip':
 		case 'x-gzip':

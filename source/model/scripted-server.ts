@@ -6,9 +6,9 @@
 import {randomBytes} from 'node:crypto';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
-import {loadScript, parseScript, type ParsedScript, type Script, type ScriptTurn} from './script.js';
+import {loadScript, type ParsedScript, parseScript, type Script, type ScriptTurn} from './script.js';
 
-export {loadScript, parseScript, ScriptError, type ParsedScript, type Script, type ScriptTurn} from './script.js';
+export {loadScript, type ParsedScript, parseScript, type Script, ScriptError, type ScriptTurn} from './script.js';
 
 export type ReceivedRequest = {
 	method: string;
@@ -89,7 +89,13 @@ export async function startScriptedServer(script: Script | ParsedScript | string
 		const turn = parsed.turns[index];
 		if (!turn) {
 			// x-should-retry: false keeps clients from retrying an answer that can never come.
-			sendError(res, 500, 'api_error', `Scripted server: the script is exhausted (${parsed.turns.length} turn(s) answered); request ${index + 1} has no answer.`, {'x-should-retry': 'false'});
+			sendError(
+				res,
+				500,
+				'api_error',
+				`Scripted server: the script is exhausted (${parsed.turns.length} turn(s) answered); request ${index + 1} has no answer.`,
+				{'x-should-retry': 'false'},
+			);
 			return;
 		}
 
@@ -154,7 +160,16 @@ async function answer(turn: ScriptTurn, body: any, req: IncomingMessage, res: Se
 			...(turn.text ? [{type: 'text', text: turn.text, citations: null}] : []),
 			...toolCalls.map(call => ({type: 'tool_use', id: call.id, name: call.name, input: call.input})),
 		];
-		sendJson(res, 200, {id: messageId, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage: fullUsage(usage.input_tokens, usage.output_tokens)});
+		sendJson(res, 200, {
+			id: messageId,
+			type: 'message',
+			role: 'assistant',
+			model,
+			content,
+			stop_reason: stopReason,
+			stop_sequence: null,
+			usage: fullUsage(usage.input_tokens, usage.output_tokens),
+		});
 		return;
 	}
 
@@ -164,7 +179,16 @@ async function answer(turn: ScriptTurn, body: any, req: IncomingMessage, res: Se
 
 	stream.send('message_start', {
 		type: 'message_start',
-		message: {id: messageId, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: fullUsage(usage.input_tokens, 1)},
+		message: {
+			id: messageId,
+			type: 'message',
+			role: 'assistant',
+			model,
+			content: [],
+			stop_reason: null,
+			stop_sequence: null,
+			usage: fullUsage(usage.input_tokens, 1),
+		},
 	});
 	stream.send('ping', {type: 'ping'});
 

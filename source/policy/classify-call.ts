@@ -5,11 +5,12 @@
  * `classifyCall` is async (it loads the SQL and shell parsers on first use); `classifyCallSync` needs
  * `await loadSqlParser()` (and, for Bash, `await loadShellParser()`) to have run.
  */
+
+import {classifyShellSync} from './classify-shell.js';
 import type {SqlClassification} from './classify-sql.js';
 import {classifySqlSync} from './classify-sql.js';
 import type {Hazard, ToolCallClass} from './hazards.js';
 import {maxClass} from './hazards.js';
-import {classifyShellSync} from './classify-shell.js';
 import {isShellParserLoaded, loadShellParser} from './shell-parser.js';
 import {isObject, loadSqlParser} from './sql-parser.js';
 
@@ -76,13 +77,19 @@ export function classifyCallSync(call: PolicyCall): CallClassification {
 function classifySqlCall(call: PolicyCall, tool: string): CallClassification {
 	const query = isObject(call.input) ? call.input.query : undefined;
 	if (typeof query !== 'string') {
-		return {class: 'destructive', hazards: [{code: 'parse_error', message: `${tool} was called without a query string`}], reason: 'The call carries no SQL to check.'};
+		return {
+			class: 'destructive',
+			hazards: [{code: 'parse_error', message: `${tool} was called without a query string`}],
+			reason: 'The call carries no SQL to check.',
+		};
 	}
 
 	const sql = classifySqlSync(query);
 	// A migration is recorded in the ledger even when its SQL only reads.
 	const cls = tool === 'apply_migration' ? maxClass(sql.class, 'write') : sql.class;
-	const reason = sql.parseError ? 'The SQL does not parse, so nothing about it can be proven.' : `Classified from its SQL (${sql.statements.length} statement${sql.statements.length === 1 ? '' : 's'}).`;
+	const reason = sql.parseError
+		? 'The SQL does not parse, so nothing about it can be proven.'
+		: `Classified from its SQL (${sql.statements.length} statement${sql.statements.length === 1 ? '' : 's'}).`;
 	return {class: cls, hazards: sql.hazards, reason, sql};
 }
 
@@ -100,9 +107,19 @@ function classifyByAnnotations(annotations: ToolAnnotations | undefined): CallCl
 
 function classifyBash(input: unknown): CallClassification {
 	const command = isObject(input) && typeof input.command === 'string' ? input.command : undefined;
-	if (command === undefined) return {class: 'destructive', hazards: [{code: 'parse_error', message: 'Bash was called without a command string'}], reason: 'The call carries no command to check.'};
+	if (command === undefined)
+		return {
+			class: 'destructive',
+			hazards: [{code: 'parse_error', message: 'Bash was called without a command string'}],
+			reason: 'The call carries no command to check.',
+		};
 	// Fail closed: a caller that skipped `loadShellParser()` gets a question, not a guess.
-	if (!isShellParserLoaded()) return {class: 'destructive', hazards: [{code: 'parse_error', message: 'The shell parser is not loaded, so the command was not analysed'}], reason: 'The command could not be analysed.'};
+	if (!isShellParserLoaded())
+		return {
+			class: 'destructive',
+			hazards: [{code: 'parse_error', message: 'The shell parser is not loaded, so the command was not analysed'}],
+			reason: 'The command could not be analysed.',
+		};
 	const {words, ...shell} = classifyShellSync(command);
 	return {...shell, shellWords: words};
 }

@@ -13,7 +13,7 @@
 import type {Hazard, HazardCode, ToolCallClass} from './hazards.js';
 import type {SyntaxNode} from './shell-parser.js';
 import {parseShell} from './shell-parser.js';
-import {READ_ONLY_PROGRAMS, describeProgram} from './shell-programs.js';
+import {describeProgram, READ_ONLY_PROGRAMS} from './shell-programs.js';
 import type {WordValue} from './shell-words.js';
 import {wordValue} from './shell-words.js';
 
@@ -31,10 +31,37 @@ type Walk = {findings: Finding[]; outside: string[]; words: string[]};
 
 /** Nodes that only group or sequence other nodes; their children are checked on their own. */
 const STRUCTURE = new Set([
-	'program', 'list', 'pipeline', 'subshell', 'compound_statement', 'redirected_statement', 'negated_command', 'if_statement',
-	'elif_clause', 'else_clause', 'while_statement', 'do_group', 'case_statement', 'case_item', 'for_statement', 'function_definition',
-	'comment', 'command_substitution', 'process_substitution', 'string', 'string_content', 'raw_string', 'ansi_c_string', 'word',
-	'concatenation', 'simple_expansion', 'variable_name', 'special_variable_name', 'number', 'file_descriptor', 'command_name',
+	'program',
+	'list',
+	'pipeline',
+	'subshell',
+	'compound_statement',
+	'redirected_statement',
+	'negated_command',
+	'if_statement',
+	'elif_clause',
+	'else_clause',
+	'while_statement',
+	'do_group',
+	'case_statement',
+	'case_item',
+	'for_statement',
+	'function_definition',
+	'comment',
+	'command_substitution',
+	'process_substitution',
+	'string',
+	'string_content',
+	'raw_string',
+	'ansi_c_string',
+	'word',
+	'concatenation',
+	'simple_expansion',
+	'variable_name',
+	'special_variable_name',
+	'number',
+	'file_descriptor',
+	'command_name',
 	'herestring_redirect',
 ]);
 
@@ -46,13 +73,22 @@ const WRITING_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>', '>&']);
 export function classifyShellSync(command: string): ShellClassification {
 	const parsed = parseShell(command);
 	if (!parsed.ok) {
-		return {class: 'destructive', hazards: [{code: 'parse_error', message: `${parsed.error} Bash may read it differently, so nothing about it can be proven.`}], reason: 'The command does not parse as bash.', words: []};
+		return {
+			class: 'destructive',
+			hazards: [{code: 'parse_error', message: `${parsed.error} Bash may read it differently, so nothing about it can be proven.`}],
+			reason: 'The command does not parse as bash.',
+			words: [],
+		};
 	}
 
 	const walk: Walk = {findings: [], outside: [], words: []};
 	// bash removes `\<newline>` before it splits words (`r\<newline>m` is `rm`); the grammar splits
 	// the word there instead. Between words both agree, so only a continuation inside a word is refused.
-	if (/\S\\\n/.test(command)) walk.findings.push({code: 'unanalysable_code', message: 'a line continuation inside a word (`\\` at the end of a line) is read differently by bash and by pgpair'});
+	if (/\S\\\n/.test(command))
+		walk.findings.push({
+			code: 'unanalysable_code',
+			message: 'a line continuation inside a word (`\\` at the end of a line) is read differently by bash and by pgpair',
+		});
 	try {
 		visit(parsed.root, walk, false);
 	} finally {
@@ -70,7 +106,12 @@ export function classifyShellSync(command: string): ShellClassification {
 	}
 
 	if (walk.outside.length > 0) {
-		return {class: 'write', hazards: [], reason: `It only reads, but it reads outside the workspace (${walk.outside[0]}), so it asks unless Bash is allowed.`, words: walk.words};
+		return {
+			class: 'write',
+			hazards: [],
+			reason: `It only reads, but it reads outside the workspace (${walk.outside[0]}), so it asks unless Bash is allowed.`,
+			words: walk.words,
+		};
 	}
 
 	return {class: 'read-only', hazards: [], reason: 'Every program in the command only reads.', words: walk.words};
@@ -94,7 +135,8 @@ function visit(node: SyntaxNode, walk: Walk, inTest: boolean): void {
 			if (node.parent?.type !== 'command') note('program_execution', `\`${node.childForFieldName('name')?.text ?? node.text}=…\` sets a shell variable`);
 			break;
 		case 'expansion':
-			if (!PLAIN_EXPANSION.test(node.text)) note('unanalysable_code', `\`${node.text}\` is a parameter expansion pgpair does not analyse (it can evaluate code)`);
+			if (!PLAIN_EXPANSION.test(node.text))
+				note('unanalysable_code', `\`${node.text}\` is a parameter expansion pgpair does not analyse (it can evaluate code)`);
 			break;
 		case 'test_command':
 			if (node.child(0)?.type === '[') {
@@ -125,7 +167,10 @@ function visit(node: SyntaxNode, walk: Walk, inTest: boolean): void {
 function checkCommand(node: SyntaxNode, walk: Walk): void {
 	const note = (code: HazardCode, message: string) => walk.findings.push({code, message});
 	for (const assignment of node.namedChildren.filter(child => child.type === 'variable_assignment')) {
-		note('program_execution', `\`${assignment.childForFieldName('name')?.text ?? assignment.text}=…\` sets \`${assignment.childForFieldName('name')?.text ?? '?'}\` for the command, which can change what it runs`);
+		note(
+			'program_execution',
+			`\`${assignment.childForFieldName('name')?.text ?? assignment.text}=…\` sets \`${assignment.childForFieldName('name')?.text ?? '?'}\` for the command, which can change what it runs`,
+		);
 	}
 
 	for (const argument of node.childrenForFieldName('argument')) {
@@ -143,7 +188,10 @@ function checkCommand(node: SyntaxNode, walk: Walk): void {
 
 	if (name.text.includes('/')) {
 		const base = name.text.slice(name.text.lastIndexOf('/') + 1);
-		note('program_execution', `\`${name.text}\` names a program by its path; only programs on the read-only list, called by name, run unasked${base ? ` (${describeProgram(base)})` : ''}`);
+		note(
+			'program_execution',
+			`\`${name.text}\` names a program by its path; only programs on the read-only list, called by name, run unasked${base ? ` (${describeProgram(base)})` : ''}`,
+		);
 		return;
 	}
 
@@ -156,7 +204,10 @@ function checkCommand(node: SyntaxNode, walk: Walk): void {
 	const args = node.childrenForFieldName('argument').map(wordValue);
 	const unknown = args.find(arg => !arg.literal);
 	if (!rule.anyArguments && unknown) {
-		note('program_execution', `\`${name.text}\` is given \`${unknown.text}\`, whose value bash only knows when it runs, and some values of it are options that write or run programs`);
+		note(
+			'program_execution',
+			`\`${name.text}\` is given \`${unknown.text}\`, whose value bash only knows when it runs, and some values of it are options that write or run programs`,
+		);
 		return;
 	}
 
@@ -190,7 +241,8 @@ function checkRedirect(node: SyntaxNode, walk: Walk): void {
 function checkTest(node: SyntaxNode, walk: Walk): void {
 	const leaves: SyntaxNode[] = [];
 	const collect = (n: SyntaxNode) => {
-		if (['word', 'string', 'raw_string', 'ansi_c_string', 'number', 'concatenation', 'simple_expansion', 'expansion', 'command_substitution'].includes(n.type)) leaves.push(n);
+		if (['word', 'string', 'raw_string', 'ansi_c_string', 'number', 'concatenation', 'simple_expansion', 'expansion', 'command_substitution'].includes(n.type))
+			leaves.push(n);
 		else for (const child of n.namedChildren) collect(child);
 	};
 
@@ -198,7 +250,10 @@ function checkTest(node: SyntaxNode, walk: Walk): void {
 	const values = leaves.map(wordValue);
 	const unknown = values.find(value => !value.literal);
 	if (unknown) {
-		walk.findings.push({code: 'program_execution', message: `\`[\` is given \`${unknown.text}\`, whose value bash only knows when it runs (\`[ $x ]\` can become \`[ -v 'a[$(cmd)]' ]\`)`});
+		walk.findings.push({
+			code: 'program_execution',
+			message: `\`[\` is given \`${unknown.text}\`, whose value bash only knows when it runs (\`[ $x ]\` can become \`[ -v 'a[$(cmd)]' ]\`)`,
+		});
 		return;
 	}
 

@@ -25,7 +25,7 @@ export type ControlRoots = {
 const AT_ROOT: ReadonlyArray<[string, string]> = [
 	['.mcp.json', 'a server command in it starts the next time pgpair starts'],
 	['.claude', 'it holds agent files and settings, permissions included'],
-	['.pgpair', 'it holds the embedded database and pgpair\'s own state'],
+	['.pgpair', "it holds the embedded database and pgpair's own state"],
 ];
 
 /**

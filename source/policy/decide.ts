@@ -15,8 +15,8 @@
 import type {DecisionSource} from '../core/events.js';
 import type {PolicyCall} from './classify-call.js';
 import {EDIT_TOOLS, READ_TOOLS} from './classify-call.js';
-import type {ToolCallClass} from './hazards.js';
 import type {Violation} from './forbidden.js';
+import type {ToolCallClass} from './hazards.js';
 import type {MatchContext, PermissionRules} from './rules.js';
 import {findRule, isInsideWorkspace, namesToolExactly, ruleMatches, toolFilePath} from './rules.js';
 
@@ -66,7 +66,11 @@ export function decide(input: DecideInput): Decision {
 
 	if (mode === 'plan' && cls !== 'read-only') {
 		const what = cls === 'destructive' ? 'is destructive' : 'would change something';
-		return {action: 'deny', reason: `Plan mode makes no changes and this call ${what}. Present the plan; the person switches mode (Shift+Tab) to carry it out.`, by: 'mode'};
+		return {
+			action: 'deny',
+			reason: `Plan mode makes no changes and this call ${what}. Present the plan; the person switches mode (Shift+Tab) to carry it out.`,
+			by: 'mode',
+		};
 	}
 
 	const violations = input.violations ?? [];
@@ -105,7 +109,9 @@ export function decide(input: DecideInput): Decision {
 function decideDestructive(input: DecideInput): Decision {
 	const {call, rules, workspace} = input;
 	// A bare `Bash` rule covers every command, like a wildcard; only `Bash(<command>)` names one.
-	const explicit = rules.allow.find(rule => namesToolExactly(rule, call.name) && (call.name !== 'Bash' || rule.specifier !== undefined) && ruleMatches(rule, call, workspace));
+	const explicit = rules.allow.find(
+		rule => namesToolExactly(rule, call.name) && (call.name !== 'Bash' || rule.specifier !== undefined) && ruleMatches(rule, call, workspace),
+	);
 	if (explicit && input.explicitDestructiveOptIn) {
 		return {action: 'allow', reason: `Destructive, allowed by the rule ${explicit.raw} with the explicit destructive opt-in.`, rule: explicit.raw, by: 'rule'};
 	}

@@ -43,7 +43,10 @@ export function findForbidden(call: PolicyCall, context: ForbiddenContext = {}):
 			const stars = selectStarsInSql(sql);
 			if (stars.length > 0) violations.push({code: 'select_star', message: `The migration uses SELECT * (${stars.join('; ')}); list the columns.`});
 			if (context.target?.production) {
-				violations.push({code: 'migration_on_production', message: 'This applies a migration directly to production; apply it to a development branch, test it, then merge.'});
+				violations.push({
+					code: 'migration_on_production',
+					message: 'This applies a migration directly to production; apply it to a development branch, test it, then merge.',
+				});
 			}
 		}
 	}
@@ -58,10 +61,14 @@ export function findForbidden(call: PolicyCall, context: ForbiddenContext = {}):
 
 	const texts = written.map(file => ({where: file.path, text: file.content}));
 	if (sql !== undefined) texts.push({where: 'the SQL', text: sql});
-	if (name.kind === 'local' && name.tool === 'Bash' && isObject(call.input) && typeof call.input.command === 'string') texts.push({where: 'the command', text: call.input.command});
+	if (name.kind === 'local' && name.tool === 'Bash' && isObject(call.input) && typeof call.input.command === 'string')
+		texts.push({where: 'the command', text: call.input.command});
 	for (const {where, text} of texts) {
 		for (const secret of findSecrets(text)) {
-			violations.push({code: 'secret_in_code', message: `${where} contains a ${secret.kind} (${secret.preview}); read it from the environment or a secret store instead.`});
+			violations.push({
+				code: 'secret_in_code',
+				message: `${where} contains a ${secret.kind} (${secret.preview}); read it from the environment or a secret store instead.`,
+			});
 		}
 	}
 
@@ -72,7 +79,10 @@ function rlsViolations(sql: string, context: ForbiddenContext): Violation[] {
 	const holdsUserData = context.holdsUserData ?? (() => true);
 	return classifySqlSync(sql)
 		.hazards.filter(hazard => hazard.code === 'rls_disabled' && holdsUserData(hazard.object ?? ''))
-		.map(hazard => ({code: 'rls_disabled_user_data' as const, message: `This disables row level security on ${hazard.object ?? 'a table'}, which holds user data.`}));
+		.map(hazard => ({
+			code: 'rls_disabled_user_data' as const,
+			message: `This disables row level security on ${hazard.object ?? 'a table'}, which holds user data.`,
+		}));
 }
 
 function mergeViolations(context: ForbiddenContext): Violation[] {
@@ -82,7 +92,12 @@ function mergeViolations(context: ForbiddenContext): Violation[] {
 
 	const errors = context.securityAdvisors.lints.filter(lint => lint.level === 'ERROR');
 	if (errors.length === 0) return [];
-	return [{code: 'merge_with_security_errors', message: `The branch's security advisors report ${errors.length} ERROR lint${errors.length === 1 ? '' : 's'} (${errors.map(l => l.name).join(', ')}); fix them before merging into production.`}];
+	return [
+		{
+			code: 'merge_with_security_errors',
+			message: `The branch's security advisors report ${errors.length} ERROR lint${errors.length === 1 ? '' : 's'} (${errors.map(l => l.name).join(', ')}); fix them before merging into production.`,
+		},
+	];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,7 +111,11 @@ function writtenFiles(call: PolicyCall): WrittenFile[] {
 	const name = parseToolName(call.name);
 	if (name.kind === 'mcp') {
 		if (name.tool !== 'deploy_edge_function') return [];
-		return asArray(input.files).flatMap(file => (isObject(file) && typeof file.content === 'string' ? [{path: `${String(input.name ?? 'function')}/${String(file.name ?? 'file')}`, content: file.content}] : []));
+		return asArray(input.files).flatMap(file =>
+			isObject(file) && typeof file.content === 'string'
+				? [{path: `${String(input.name ?? 'function')}/${String(file.name ?? 'file')}`, content: file.content}]
+				: [],
+		);
 	}
 
 	switch (name.tool) {
@@ -235,11 +254,15 @@ const SECRET_PATTERNS: readonly SecretPattern[] = [
 		kind: 'database URL with a password',
 		regex: /\b(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis):\/\/[^\s:@/'"]+:([^\s@/'"]+)@([^\s/:'"?]+)/g,
 		// The local Supabase stack's well-known `postgres:postgres@localhost` is not a secret.
-		accept: match => !PLACEHOLDER.test(match[1] ?? '') && !/^(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)$/.test(match[2] ?? '') && 'database URL with a password',
+		accept: match =>
+			!PLACEHOLDER.test(match[1] ?? '') &&
+			!/^(?:localhost|127\.0\.0\.1|0\.0\.0\.0|::1|host\.docker\.internal)$/.test(match[2] ?? '') &&
+			'database URL with a password',
 	},
 	{
 		kind: 'secret assignment',
-		regex: /^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*[ \t]*=[ \t]*(['"]?)([^\s'"#]{8,})\1/gm,
+		regex:
+			/^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*[ \t]*=[ \t]*(['"]?)([^\s'"#]{8,})\1/gm,
 		accept: match => looksLikeSecretValue(match[2] ?? '') && 'secret assignment',
 	},
 	{

@@ -40,7 +40,6 @@ export type HazardCode =
 	| 'large_object_removed'
 	| 'not_previewed'
 	| 'not_null_without_default'
-
 	| 'file_write'
 	| 'control_file';
 

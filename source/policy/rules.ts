@@ -16,7 +16,7 @@
  */
 import path from 'node:path';
 import type {PolicyCall} from './classify-call.js';
-import {EDIT_TOOLS, READ_TOOLS, parseToolName} from './classify-call.js';
+import {EDIT_TOOLS, parseToolName, READ_TOOLS} from './classify-call.js';
 import {isObject} from './sql-parser.js';
 
 export type RuleList = 'allow' | 'ask' | 'deny';
@@ -180,7 +180,10 @@ function globToRegex(glob: string): string {
 			if (close === -1) {
 				out += '\\[';
 			} else {
-				out += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+				out += `[${glob
+					.slice(i + 1, close)
+					.replace(/^!/, '^')
+					.replace(/\\/g, '\\\\')}]`;
 				i = close;
 			}
 		} else {

@@ -63,7 +63,14 @@ export const READ_ONLY_PROGRAMS: ReadonlyMap<string, ProgramRule> = new Map<stri
 	['[', {readsFiles: true, check: testArguments}],
 	['file', {readsFiles: true, check: args => (hasOption(args, ['C'], ['compile']) ? '`file -C` writes a compiled magic file' : undefined)}],
 	['tree', {readsFiles: true, check: args => (hasOption(args, ['o', 'R'], ['output']) ? '`tree -o` writes its listing to a file' : undefined)}],
-	['sort', {readsFiles: true, check: args => (hasOption(args, ['o'], ['output', 'compress-program']) ? '`sort -o` writes its output to a file (and `--compress-program` runs a program)' : undefined)}],
+	[
+		'sort',
+		{
+			readsFiles: true,
+			check: args =>
+				hasOption(args, ['o'], ['output', 'compress-program']) ? '`sort -o` writes its output to a file (and `--compress-program` runs a program)' : undefined,
+		},
+	],
 	['uniq', {readsFiles: true, check: uniqArguments}],
 	['rg', {readsFiles: true, check: args => (hasOption(args, [], ['pre']) ? '`rg --pre` runs a program on every file it searches' : undefined)}],
 	['find', {readsFiles: true, check: findArguments}],
@@ -72,10 +79,81 @@ export const READ_ONLY_PROGRAMS: ReadonlyMap<string, ProgramRule> = new Map<stri
 ]);
 
 /** Programs that run another command, named in their arguments. */
-const RUNS_ANOTHER = new Set(['command', 'builtin', 'exec', 'eval', 'source', '.', 'env', 'xargs', 'sudo', 'doas', 'su', 'runuser', 'nohup', 'timeout', 'nice', 'ionice', 'time', 'stdbuf', 'setsid', 'chroot', 'watch', 'strace', 'ltrace', 'unbuffer', 'taskset', 'flock', 'chrt', 'script', 'parallel', 'coproc', 'trap', 'fc']);
+const RUNS_ANOTHER = new Set([
+	'command',
+	'builtin',
+	'exec',
+	'eval',
+	'source',
+	'.',
+	'env',
+	'xargs',
+	'sudo',
+	'doas',
+	'su',
+	'runuser',
+	'nohup',
+	'timeout',
+	'nice',
+	'ionice',
+	'time',
+	'stdbuf',
+	'setsid',
+	'chroot',
+	'watch',
+	'strace',
+	'ltrace',
+	'unbuffer',
+	'taskset',
+	'flock',
+	'chrt',
+	'script',
+	'parallel',
+	'coproc',
+	'trap',
+	'fc',
+]);
 
 /** Programs that run code given to them (a script, `-e`, `-c`), so they can do anything. */
-const INTERPRETERS = new Set(['node', 'nodejs', 'deno', 'bun', 'python', 'python2', 'python3', 'perl', 'ruby', 'php', 'lua', 'bash', 'sh', 'zsh', 'dash', 'ksh', 'fish', 'csh', 'tcsh', 'awk', 'gawk', 'mawk', 'nawk', 'tclsh', 'Rscript', 'java', 'go', 'npx', 'tsx', 'ts-node', 'osascript', 'vim', 'vi', 'nvim', 'emacs', 'ed', 'ex']);
+const INTERPRETERS = new Set([
+	'node',
+	'nodejs',
+	'deno',
+	'bun',
+	'python',
+	'python2',
+	'python3',
+	'perl',
+	'ruby',
+	'php',
+	'lua',
+	'bash',
+	'sh',
+	'zsh',
+	'dash',
+	'ksh',
+	'fish',
+	'csh',
+	'tcsh',
+	'awk',
+	'gawk',
+	'mawk',
+	'nawk',
+	'tclsh',
+	'Rscript',
+	'java',
+	'go',
+	'npx',
+	'tsx',
+	'ts-node',
+	'osascript',
+	'vim',
+	'vi',
+	'nvim',
+	'emacs',
+	'ed',
+	'ex',
+]);
 
 const DESCRIPTIONS: Record<string, string> = {
 	rm: 'deletes files',
@@ -191,7 +269,7 @@ function sedArguments(args: readonly WordValue[]): string | undefined {
 	const operands = args.filter(arg => !SED_OPTIONS.has(arg.text));
 	const [script, ...files] = operands;
 	if (!script || !SED_PRINT.test(script.text) || files.some(file => file.text.startsWith('-'))) {
-		return '`sed` edits text and can write files (`-i`, `w`) or run commands (`e`); only `sed -n \'N,Mp\'` is read-only';
+		return "`sed` edits text and can write files (`-i`, `w`) or run commands (`e`); only `sed -n 'N,Mp'` is read-only";
 	}
 
 	return undefined;
@@ -199,7 +277,24 @@ function sedArguments(args: readonly WordValue[]): string | undefined {
 
 const GIT_GLOBAL_OPTIONS = new Set(['--no-pager', '-P', '--no-optional-locks', '--literal-pathspecs', '--no-replace-objects']);
 const GIT_READ_COMMANDS = new Set(['status', 'log', 'diff', 'show', 'branch', 'rev-parse', 'ls-files', 'blame']);
-const GIT_BRANCH_LIST_OPTIONS = new Set(['-a', '-r', '-v', '-vv', '-l', '-i', '--list', '--all', '--remotes', '--verbose', '--show-current', '--color', '--no-color', '--column', '--no-column', '--ignore-case']);
+const GIT_BRANCH_LIST_OPTIONS = new Set([
+	'-a',
+	'-r',
+	'-v',
+	'-vv',
+	'-l',
+	'-i',
+	'--list',
+	'--all',
+	'--remotes',
+	'--verbose',
+	'--show-current',
+	'--color',
+	'--no-color',
+	'--column',
+	'--no-column',
+	'--ignore-case',
+]);
 const GIT_BRANCH_LIST_VALUE_OPTIONS = ['--sort=', '--format=', '--contains=', '--no-contains=', '--merged=', '--no-merged=', '--points-at='];
 
 function gitArguments(args: readonly WordValue[]): string | undefined {
@@ -207,7 +302,9 @@ function gitArguments(args: readonly WordValue[]): string | undefined {
 	while (index < args.length && args[index]!.text.startsWith('-')) {
 		const option = args[index]!.text;
 		if (!GIT_GLOBAL_OPTIONS.has(option)) {
-			return option === '-c' || option.startsWith('--config') ? '`git -c` sets configuration that can run programs' : `\`git ${option}\` changes where or how git runs`;
+			return option === '-c' || option.startsWith('--config')
+				? '`git -c` sets configuration that can run programs'
+				: `\`git ${option}\` changes where or how git runs`;
 		}
 
 		index++;
@@ -221,7 +318,12 @@ function gitArguments(args: readonly WordValue[]): string | undefined {
 	if (hasOption(rest, [], ['ext-diff'])) return `\`git ${command} --ext-diff\` runs an external diff program`;
 	if (command === 'branch') {
 		const listing = rest.some(arg => arg.text === '--list' || arg.text === '-l');
-		const ok = rest.every(arg => GIT_BRANCH_LIST_OPTIONS.has(arg.text) || GIT_BRANCH_LIST_VALUE_OPTIONS.some(prefix => arg.text.startsWith(prefix)) || (listing && !arg.text.startsWith('-')));
+		const ok = rest.every(
+			arg =>
+				GIT_BRANCH_LIST_OPTIONS.has(arg.text) ||
+				GIT_BRANCH_LIST_VALUE_OPTIONS.some(prefix => arg.text.startsWith(prefix)) ||
+				(listing && !arg.text.startsWith('-')),
+		);
 		if (!ok) return '`git branch` with these arguments creates, renames or deletes branches; only listing is read-only';
 	}
 

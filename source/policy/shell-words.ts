@@ -57,7 +57,9 @@ export function wordValue(node: SyntaxNode): WordValue {
 
 			if (position !== node.endIndex) return {text: node.text, literal: false};
 			if (literal) return {text, literal: true};
-			return pattern && node.children.every(child => wordValue(child).literal || wordValue(child).pattern) ? {text: node.text, literal: false, pattern: true} : {text: node.text, literal: false};
+			return pattern && node.children.every(child => wordValue(child).literal || wordValue(child).pattern)
+				? {text: node.text, literal: false, pattern: true}
+				: {text: node.text, literal: false};
 		}
 
 		default:
@@ -108,7 +110,21 @@ export function doubleQuoted(raw: string): string {
 	return text;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?'};
+const SIMPLE_ESCAPES: Record<string, string> = {
+	a: '\x07',
+	b: '\b',
+	e: '\x1b',
+	E: '\x1b',
+	f: '\f',
+	n: '\n',
+	r: '\r',
+	t: '\t',
+	v: '\v',
+	'\\': '\\',
+	"'": "'",
+	'"': '"',
+	'?': '?',
+};
 
 /** bash's `$'…'` (ANSI-C quoting). A NUL ends the string, as it does for bash. */
 export function decodeAnsiC(raw: string): string {

@@ -17,7 +17,14 @@ export type DryRunError = {message: string; code?: string; position?: number; de
 export type DryRunRelation = {oid: number; name: string; schema: string; table: string; kind: 'table' | 'view'; foreign?: true; filenode: number};
 
 /** Code the SQL leaves behind to run later (a trigger's function, a rule, an event trigger), with its source. */
-export type DryRunCode = {kind: 'function' | 'procedure' | 'rule' | 'event trigger'; name: string; language?: string; securityDefiner?: boolean; definition: string; replaced?: boolean};
+export type DryRunCode = {
+	kind: 'function' | 'procedure' | 'rule' | 'event trigger';
+	name: string;
+	language?: string;
+	securityDefiner?: boolean;
+	definition: string;
+	replaced?: boolean;
+};
 
 export type DryRunEffects = {
 	sequences: {name: string; before: number | string | null; after: number | string | null}[];

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import type {CallPreview} from '../core/events.js';
 import {matchLineEndings} from '../tools/local/edit-tool.js';
 import {readTextFile} from '../tools/local/text-file.js';
-import {openWorkspace, resolveInWorkspace, type ResolvedPath} from '../tools/local/workspace.js';
+import {openWorkspace, type ResolvedPath, resolveInWorkspace} from '../tools/local/workspace.js';
 import {diffStat, unifiedDiff} from './unified-diff.js';
 
 type Input = Record<string, unknown>;
@@ -29,7 +29,11 @@ function filePreview(display: string, before: string | undefined, after: string)
 	const {added, removed} = diffStat(diff);
 	const lines = after === '' ? 0 : after.split('\n').length - (after.endsWith('\n') ? 1 : 0);
 	const summary =
-		before === undefined ? `new file ${display} (${lines} line${lines === 1 ? '' : 's'})` : diff ? `${display}: +${added} −${removed} lines` : `${display}: no change`;
+		before === undefined
+			? `new file ${display} (${lines} line${lines === 1 ? '' : 's'})`
+			: diff
+				? `${display}: +${added} −${removed} lines`
+				: `${display}: no change`;
 	return {kind: 'file', summary, ...(diff ? {diff} : {}), hazards: []};
 }
 
@@ -58,7 +62,8 @@ export function applyEdit(current: string, oldString: string, newString: string,
 	const {search, replacement} = matchLineEndings(current, oldString, newString);
 	const count = occurrences(current, search);
 	if (count === 0) throw new Error(`old_string was not found in ${display}. It must match the file exactly, including whitespace and indentation.`);
-	if (count > 1 && !replaceAll) throw new Error(`old_string occurs ${count} times in ${display}. Include more surrounding lines to make it unique, or pass replace_all: true.`);
+	if (count > 1 && !replaceAll)
+		throw new Error(`old_string occurs ${count} times in ${display}. Include more surrounding lines to make it unique, or pass replace_all: true.`);
 	if (replaceAll) return current.split(search).join(replacement);
 	const first = current.indexOf(search);
 	return current.slice(0, first) + replacement + current.slice(first + search.length);

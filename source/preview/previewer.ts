@@ -8,7 +8,7 @@ import type {CallPreview, MeasuredClass} from '../core/events.js';
 import type {ToolCall} from '../core/ports.js';
 import {classifySql, type SqlClassification} from '../policy/classify-sql.js';
 import {parseMcpToolName} from '../tools/mcp-host.js';
-import {CHECK_READ_ONLY_TOOL, parseDryRunReport, PREVIEW_TOOL, type DryRunMode} from './dry-run-report.js';
+import {CHECK_READ_ONLY_TOOL, type DryRunMode, PREVIEW_TOOL, parseDryRunReport} from './dry-run-report.js';
 import {previewEdit, previewWrite} from './file-preview.js';
 import {previewFromDryRun} from './sql-preview.js';
 
@@ -35,21 +35,22 @@ const SQL_MODES: Record<string, DryRunMode> = {apply_migration: 'migration', exe
 
 export const UNAVAILABLE_SUMMARY = 'Not previewed: this server has no sandbox to measure SQL in, so the call counts as destructive; read the SQL carefully';
 
-const record = (input: unknown): Record<string, unknown> => (input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {});
+const record = (input: unknown): Record<string, unknown> =>
+	input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
 
 /** Statement kinds that change the schema (the production guard applies to them through either SQL tool). */
 const SCHEMA_CHANGE = /^(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE|TRUNCATE|SECURITY LABEL|REFRESH|REINDEX|CLUSTER|IMPORT|DO|CALL)\b/;
 
 function productionViolations(syntax: SqlClassification, migration: boolean, production: boolean): string[] {
 	if (!production) return [];
-	if (migration || syntax.statements.some((s) => SCHEMA_CHANGE.test(s.kind))) {
+	if (migration || syntax.statements.some(s => SCHEMA_CHANGE.test(s.kind))) {
 		return ['This changes the schema of production directly; apply it to a development branch, test it, then merge.'];
 	}
 	return [];
 }
 
 function notPreviewed(summary: string, syntax: SqlClassification, violations: string[], error?: string): CallPreview {
-	const hazards = [...syntax.hazards.map((h) => h.message), 'not previewed: it counts as destructive'];
+	const hazards = [...syntax.hazards.map(h => h.message), 'not previewed: it counts as destructive'];
 	return {
 		kind: 'unavailable',
 		summary,
@@ -59,7 +60,11 @@ function notPreviewed(summary: string, syntax: SqlClassification, violations: st
 	};
 }
 
-const PROVEN: MeasuredClass = {class: 'read-only', hazards: [], reason: 'Proven read-only in the catalog: every function, operator, type and view it reaches is built in.'};
+const PROVEN: MeasuredClass = {
+	class: 'read-only',
+	hazards: [],
+	reason: 'Proven read-only in the catalog: every function, operator, type and view it reaches is built in.',
+};
 const READ_ROUTE: MeasuredClass = {class: 'read-only', hazards: [], reason: "Runs through the server's read-only mode, as its read-only role."};
 
 export function createPreviewer(options: PreviewerOptions): Previewer {
@@ -81,7 +86,13 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
 		if (!target || !mode) return undefined;
 		const query = typeof input['query'] === 'string' ? input['query'] : undefined;
 		if (query === undefined) {
-			return {kind: 'unavailable', summary: 'No preview: the call carries no SQL.', hazards: [], error: 'query must be a string.', measured: {class: 'destructive', hazards: ['the call carries no SQL'], reason: 'There is no SQL to check.'}};
+			return {
+				kind: 'unavailable',
+				summary: 'No preview: the call carries no SQL.',
+				hazards: [],
+				error: 'query must be a string.',
+				measured: {class: 'destructive', hazards: ['the call carries no SQL'], reason: 'There is no SQL to check.'},
+			};
 		}
 		const projectArgs = typeof input['project_id'] === 'string' ? {project_id: input['project_id']} : {};
 		const syntax = await classifySql(query);
@@ -95,13 +106,18 @@ export function createPreviewer(options: PreviewerOptions): Previewer {
 				signal.throwIfAborted();
 				const answer = await options.callServerTool(target.server, CHECK_READ_ONLY_TOOL, {query, ...projectArgs}, signal);
 				const body = jsonOf(answer.content) as {read_only?: boolean; reasons?: string[]} | undefined;
-				if (!answer.isError && body?.read_only === true) return {kind: 'read', summary: 'reads only: everything it reaches is built in (checked in the catalog)', hazards: [], measured: PROVEN};
+				if (!answer.isError && body?.read_only === true)
+					return {kind: 'read', summary: 'reads only: everything it reaches is built in (checked in the catalog)', hazards: [], measured: PROVEN};
 				const reasons = answer.isError ? [`it could not be checked: ${toolErrorMessage(answer.content)}`] : (body?.reasons ?? ['it is not provably read-only']);
-				floor = {class: 'write', hazards: reasons.map((r) => `not provably read-only: ${r}`), reason: 'Not provably read-only, so it asks.'};
+				floor = {class: 'write', hazards: reasons.map(r => `not provably read-only: ${r}`), reason: 'Not provably read-only, so it asks.'};
 			} else if (options.hasReadOnlyRoute?.(target.server)) {
 				return {kind: 'read', summary: "reads only: it runs through the server's read-only mode", hazards: [], measured: READ_ROUTE};
 			} else {
-				floor = {class: 'write', hazards: ['not provably read-only: this server cannot check it'], reason: 'This server cannot prove it read-only, so it asks.'};
+				floor = {
+					class: 'write',
+					hazards: ['not provably read-only: this server cannot check it'],
+					reason: 'This server cannot prove it read-only, so it asks.',
+				};
 			}
 		}
 

@@ -84,8 +84,8 @@ function rangeVar(node: unknown): Relation | undefined {
 /** Resolves a name as written (maybe unqualified) to a table that existed before: `public` first, as search_path does. */
 function resolve(relations: readonly DryRunRelation[], relation: Relation | undefined): DryRunRelation | undefined {
 	if (!relation) return undefined;
-	const candidates = relations.filter((r) => r.table === relation.relname && (relation.schemaname === undefined || r.schema === relation.schemaname));
-	return candidates.find((r) => r.schema === 'public') ?? candidates[0];
+	const candidates = relations.filter(r => r.table === relation.relname && (relation.schemaname === undefined || r.schema === relation.schemaname));
+	return candidates.find(r => r.schema === 'public') ?? candidates[0];
 }
 
 type AlterCommand = {table: DryRunRelation | undefined; subtype: string; name?: string; def: Record<string, unknown>};
@@ -145,9 +145,9 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 		},
 	};
 	const before = report.relations.before;
-	const afterByOid = new Map(report.relations.after.map((r) => [r.oid, r]));
-	const rowsOf = new Map(report.tables.map((t) => [t.name, t]));
-	const truncated = new Set(report.rows.filter((r) => r.operation === 'truncate').map((r) => r.table));
+	const afterByOid = new Map(report.relations.after.map(r => [r.oid, r]));
+	const rowsOf = new Map(report.tables.map(t => [t.name, t]));
+	const truncated = new Set(report.rows.filter(r => r.operation === 'truncate').map(r => r.table));
 	const commands = alterCommands(statements, before);
 
 	// Data deleted: tables gone (a renamed table keeps its oid), columns gone, truncations, deleted rows.
@@ -159,10 +159,10 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 	if (!report.error) {
 		const beforeLines = parseDump(report.before);
 		const afterLines = parseDump(report.after);
-		const columnsAfter = new Set(afterLines.filter((l) => l.kind === 'column').map((l) => `${tableKey(l.names[0]!, l.names[1]!)}:${l.names[2]}`));
+		const columnsAfter = new Set(afterLines.filter(l => l.kind === 'column').map(l => `${tableKey(l.names[0]!, l.names[1]!)}:${l.names[2]}`));
 		const renamed = renamedColumns(statements, before);
-		const byKey = new Map(before.map((r) => [tableKey(r.schema, r.table), r]));
-		for (const line of beforeLines.filter((l) => l.kind === 'column')) {
+		const byKey = new Map(before.map(r => [tableKey(r.schema, r.table), r]));
+		for (const line of beforeLines.filter(l => l.kind === 'column')) {
 			const table = byKey.get(tableKey(line.names[0]!, line.names[1]!));
 			const now = table && afterByOid.get(table.oid);
 			if (!table || !now || renamed.has(`${table.oid}:${line.names[2]}`)) continue;
@@ -180,7 +180,7 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 	for (const relation of before) {
 		const now = afterByOid.get(relation.oid);
 		if (!now || relation.kind !== 'table' || relation.filenode === 0 || now.filenode === relation.filenode || truncated.has(relation.name)) continue;
-		const typeChanges = commands.filter((c) => c.table?.oid === relation.oid && c.subtype === 'AT_AlterColumnType' && c.name).map((c) => c.name!);
+		const typeChanges = commands.filter(c => c.table?.oid === relation.oid && c.subtype === 'AT_AlterColumnType' && c.name).map(c => c.name!);
 		const why = typeChanges.length > 0 ? ` (type change of ${typeChanges.map(quoteIfNeeded).join(', ')})` : '';
 		hazards.push(`table rewrite: ${relation.name} is rewritten${why}, ${rowsText(rowsOf.get(relation.name))}; reads and writes wait until it finishes`);
 	}
@@ -197,8 +197,11 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 			const column = isObject(command.def.ColumnDef) && typeof command.def.ColumnDef.colname === 'string' ? command.def.ColumnDef.colname : '?';
 			if (notNull && !filled) hazards.push(`NOT NULL without default: new column ${table.name}.${quoteIfNeeded(column)} on a table with ${rowsText(rows)}`);
 		} else if (command.subtype === 'AT_SetNotNull' && command.name) {
-			const line = parseDump(report.before).find((l) => l.kind === 'column' && l.names[0] === table.schema && l.names[1] === table.table && l.names[2] === command.name);
-			if (line && !line.rest.includes(' default ')) hazards.push(`NOT NULL without default: ${table.name}.${quoteIfNeeded(command.name)} becomes NOT NULL on a table with ${rowsText(rows)}`);
+			const line = parseDump(report.before).find(
+				l => l.kind === 'column' && l.names[0] === table.schema && l.names[1] === table.table && l.names[2] === command.name,
+			);
+			if (line && !line.rest.includes(' default '))
+				hazards.push(`NOT NULL without default: ${table.name}.${quoteIfNeeded(command.name)} becomes NOT NULL on a table with ${rowsText(rows)}`);
 		}
 	}
 
@@ -209,7 +212,7 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 	if (!report.error) {
 		const beforeLines = parseDump(report.before);
 		const afterLines = parseDump(report.after);
-		const byKey = new Map(before.map((r) => [tableKey(r.schema, r.table), r]));
+		const byKey = new Map(before.map(r => [tableKey(r.schema, r.table), r]));
 		// Follows renames through the oid; platform tables (storage.objects) are not in the list and keep their name.
 		const nowKey = (schema: string, table: string): string | undefined => {
 			const relation = byKey.get(tableKey(schema, table));
@@ -217,23 +220,25 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 			const now = afterByOid.get(relation.oid);
 			return now ? tableKey(now.schema, now.table) : undefined;
 		};
-		const rlsAfter = new Map(afterLines.filter((l) => l.kind === 'table').map((l) => [tableKey(l.names[0]!, l.names[1]!), l.rest]));
-		for (const line of beforeLines.filter((l) => l.kind === 'table' && l.rest.startsWith(' (rls on'))) {
+		const rlsAfter = new Map(afterLines.filter(l => l.kind === 'table').map(l => [tableKey(l.names[0]!, l.names[1]!), l.rest]));
+		for (const line of beforeLines.filter(l => l.kind === 'table' && l.rest.startsWith(' (rls on'))) {
 			const key = nowKey(line.names[0]!, line.names[1]!);
 			if (key && rlsAfter.get(key)?.startsWith(' (rls off')) {
 				hazards.push(`RLS disabled: ${displayKey(key)}: every role with table privileges sees and changes every row`, 'rls_disabled', displayKey(key));
 			}
 		}
-		const policiesAfter = afterLines.filter((l) => l.kind === 'policy');
-		const namesAfter = new Set(policiesAfter.map((l) => `${tableKey(l.names[0]!, l.names[1]!)}:${l.names[2]}`));
+		const policiesAfter = afterLines.filter(l => l.kind === 'policy');
+		const namesAfter = new Set(policiesAfter.map(l => `${tableKey(l.names[0]!, l.names[1]!)}:${l.names[2]}`));
 		// A renamed policy keeps its definition on the same table: not a removal.
-		const definitionsAfter = new Set(policiesAfter.map((l) => `${tableKey(l.names[0]!, l.names[1]!)}:${l.rest}`));
-		for (const line of beforeLines.filter((l) => l.kind === 'policy')) {
+		const definitionsAfter = new Set(policiesAfter.map(l => `${tableKey(l.names[0]!, l.names[1]!)}:${l.rest}`));
+		for (const line of beforeLines.filter(l => l.kind === 'policy')) {
 			const key = nowKey(line.names[0]!, line.names[1]!);
 			if (!key || namesAfter.has(`${key}:${line.names[2]}`) || definitionsAfter.has(`${key}:${line.rest}`)) continue;
 			const what = /^ (permissive|restrictive) for (\w+) to (.*?)(?: using \(| with check \(|$)/.exec(line.rest);
 			const guarded = what ? ` (it guarded ${what[2]} for ${what[3]})` : '';
-			hazards.push(`policy removed: "${line.names[2]}" on ${displayKey(tableKey(line.names[0]!, line.names[1]!))}${guarded}; rows it guarded may become visible or writable`);
+			hazards.push(
+				`policy removed: "${line.names[2]}" on ${displayKey(tableKey(line.names[0]!, line.names[1]!))}${guarded}; rows it guarded may become visible or writable`,
+			);
 		}
 	}
 

@@ -1,9 +1,9 @@
 import type {CallPreview} from '../core/events.js';
-import {loadSqlParser, parseSql, type ParsedStatement} from '../policy/sql-parser.js';
-import {formatDryRunError, type DryRunReport} from './dry-run-report.js';
-import {measuredClassification, type MeasureContext} from './measured.js';
-import {coloriseDiffLines, unifiedDiff} from './unified-diff.js';
+import {loadSqlParser, type ParsedStatement, parseSql} from '../policy/sql-parser.js';
+import {type DryRunReport, formatDryRunError} from './dry-run-report.js';
 import {objectKey} from './dump-lines.js';
+import {type MeasureContext, measuredClassification} from './measured.js';
+import {coloriseDiffLines, unifiedDiff} from './unified-diff.js';
 
 export const SCHEMA_BEFORE = 'schema before';
 export const SCHEMA_AFTER = 'schema after';
@@ -43,7 +43,7 @@ export function summariseSchemaDiff(diff: string): string {
 
 function rowsSummary(rows: DryRunReport['rows']): string {
 	const verbs = {insert: 'insert', update: 'update', delete: 'delete', truncate: 'truncate'} as const;
-	return rows.map((r) => `${verbs[r.operation]} ${r.count.toLocaleString('en-US')} row${r.count === 1 ? '' : 's'} in ${r.table}`).join(', ');
+	return rows.map(r => `${verbs[r.operation]} ${r.count.toLocaleString('en-US')} row${r.count === 1 ? '' : 's'} in ${r.table}`).join(', ');
 }
 
 async function statementsOf(query: string): Promise<ParsedStatement[]> {
@@ -64,10 +64,10 @@ export async function previewFromDryRun(report: DryRunReport, query: string, con
 	const statements = await statementsOf(query);
 	const diff = unifiedDiff(SCHEMA_BEFORE, SCHEMA_AFTER, report.before, report.after);
 	const measured = measuredClassification(report, statements, context);
-	const hazards = measured.hazards.map((h) => h.message);
+	const hazards = measured.hazards.map(h => h.message);
 	const schemaChange = summariseSchemaDiff(diff);
 	const kind = report.mode === 'migration' || diff ? 'schema' : 'rows';
-	const informational = report.notes.filter((note) => !note.startsWith('Not dry-run'));
+	const informational = report.notes.filter(note => !note.startsWith('Not dry-run'));
 	let summary: string;
 	if (report.sandbox === 'none') {
 		summary = `not previewed: ${report.not_previewed.join('; ')}`;
@@ -84,7 +84,7 @@ export async function previewFromDryRun(report: DryRunReport, query: string, con
 		kind: report.sandbox === 'none' ? 'unavailable' : kind,
 		summary,
 		...(diff ? {diff} : {}),
-		...(report.rows.length > 0 ? {rows: report.rows.map((r) => ({table: r.table, operation: r.operation, count: r.count, sample: r.sample}))} : {}),
+		...(report.rows.length > 0 ? {rows: report.rows.map(r => ({table: r.table, operation: r.operation, count: r.count, sample: r.sample}))} : {}),
 		hazards,
 		...(report.error ? {error: formatDryRunError(report.error)} : {}),
 		measured: {class: measured.class, hazards, ...(measured.violations.length > 0 ? {violations: measured.violations} : {}), reason: WHERE[report.sandbox]},

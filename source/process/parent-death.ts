@@ -9,8 +9,9 @@
  * child_process does the fork on the calling JS thread) for a child that lives as long as the process; a child
  * spawned from a worker thread dies when that worker ends.
  */
-import {accessSync, constants, statSync} from 'node:fs';
+
 import {spawnSync} from 'node:child_process';
+import {accessSync, constants, statSync} from 'node:fs';
 import path from 'node:path';
 
 export type ParentDeathSignal = 'KILL' | 'TERM';
@@ -36,7 +37,10 @@ export function findSetpriv(env: NodeJS.ProcessEnv = process.env): string | null
 export function resolveExecutable(command: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): string | undefined {
 	const candidates = command.includes('/')
 		? [path.resolve(cwd, command)]
-		: (env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map(directory => path.resolve(cwd, directory, command));
+		: (env['PATH'] ?? '')
+				.split(path.delimiter)
+				.filter(Boolean)
+				.map(directory => path.resolve(cwd, directory, command));
 	return candidates.find(file => {
 		try {
 			accessSync(file, constants.X_OK);
@@ -53,10 +57,7 @@ export function resolveExecutable(command: string, env: NodeJS.ProcessEnv, cwd =
  * ENOENT instead of setpriv's exit status, so "command not found" stays a clear error.
  * `env` and `cwd` are the child's (its PATH decides what runs).
  */
-export function boundToParent(
-	line: CommandLine,
-	options: {signal?: ParentDeathSignal; env?: NodeJS.ProcessEnv; cwd?: string} = {},
-): CommandLine {
+export function boundToParent(line: CommandLine, options: {signal?: ParentDeathSignal; env?: NodeJS.ProcessEnv; cwd?: string} = {}): CommandLine {
 	const setpriv = findSetpriv();
 	if (!setpriv) return line;
 	const env = options.env ?? process.env;

@@ -7,12 +7,12 @@ import {existsSync} from 'node:fs';
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
-import {EXPORT_FORMATS, exportSession, type ExportFormat} from '../transcripts/export.js';
-import {TranscriptError, type TranscriptHeader} from '../transcripts/format.js';
-import {findSession, listSessions, readTranscript, type SessionSummary, type Transcript} from '../transcripts/reader.js';
-import {collectKnownSecrets} from '../transcripts/known-secrets.js';
-import {createRedactor, type Redactor} from '../transcripts/redact.js';
 import type {SessionEvent} from '../core/events.js';
+import {EXPORT_FORMATS, type ExportFormat, exportSession} from '../transcripts/export.js';
+import {TranscriptError, type TranscriptHeader} from '../transcripts/format.js';
+import {collectKnownSecrets} from '../transcripts/known-secrets.js';
+import {findSession, listSessions, readTranscript, type SessionSummary, type Transcript} from '../transcripts/reader.js';
+import {createRedactor, type Redactor} from '../transcripts/redact.js';
 import {renderTranscriptText} from './print.js';
 import {renderSessionsTable} from './sessions-table.js';
 
@@ -83,7 +83,8 @@ function onePositional(positionals: readonly string[], what: string): string {
 /** A path (relative to the working directory), a file name in the sessions folder, or an id prefix. */
 export async function loadTranscript(query: string, sessionsDir: string, cwd: string): Promise<Transcript & {path: string}> {
 	const asPath = path.resolve(cwd, query);
-	const file = (query.includes('/') || query.includes('\\') || query.endsWith('.jsonl')) && existsSync(asPath) ? asPath : (await findSession(sessionsDir, query)).path;
+	const file =
+		(query.includes('/') || query.includes('\\') || query.endsWith('.jsonl')) && existsSync(asPath) ? asPath : (await findSession(sessionsDir, query)).path;
 	return {...(await readTranscript(file)), path: file};
 }
 
@@ -134,15 +135,25 @@ export async function runReplay(argv: readonly string[], io: CommandIo): Promise
 		const interactive = values['print'] !== true && io.stdout.isTTY === true;
 		if (!interactive) {
 			const clean = redacted(io, transcript.header, transcript.events);
-			io.stdout.write(renderTranscriptText(clean.header, clean.events, {color: values['color'] === true, warnings: transcript.warnings, ...optionalTimeZone(io)}));
+			io.stdout.write(
+				renderTranscriptText(clean.header, clean.events, {color: values['color'] === true, warnings: transcript.warnings, ...optionalTimeZone(io)}),
+			);
 			return 0;
 		}
 
 		// The transcript was redacted when written; the screen shows it as stored.
-		const [{render}, React, {ReplayApp}, {createReplay}] = await Promise.all([import('ink'), import('react').then(loadedReact), import('../ui/replay/replay-app.js'), import('./replay-model.js')]);
+		const [{render}, React, {ReplayApp}, {createReplay}] = await Promise.all([
+			import('ink'),
+			import('react').then(loadedReact),
+			import('../ui/replay/replay-app.js'),
+			import('./replay-model.js'),
+		]);
 		for (const warning of transcript.warnings) io.stderr.write(`pgpair: ${warning}\n`);
 		const replay = createReplay(transcript.events);
-		const instance = render(React.createElement(ReplayApp, {header: transcript.header, replay, ...optionalTimeZone(io)}), {exitOnCtrlC: false, ...(io.terminal ? {stdin: io.terminal.stdin, stdout: io.terminal.stdout} : {})});
+		const instance = render(React.createElement(ReplayApp, {header: transcript.header, replay, ...optionalTimeZone(io)}), {
+			exitOnCtrlC: false,
+			...(io.terminal ? {stdin: io.terminal.stdin, stdout: io.terminal.stdout} : {}),
+		});
 		await instance.waitUntilExit();
 		return 0;
 	});

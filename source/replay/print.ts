@@ -3,7 +3,21 @@
  * asked for, so the output diffs cleanly against a golden file.
  */
 import type {SessionEvent} from '../core/events.js';
-import {callStatus, describeDecision, previewLines, formatClock, formatElapsed, formatTimestamp, sessionRecord, toolInputView, truncateText, truncationNote, type CallRecord, type RecordItem, type SessionTotals} from '../transcripts/export-record.js';
+import {
+	type CallRecord,
+	callStatus,
+	describeDecision,
+	formatClock,
+	formatElapsed,
+	formatTimestamp,
+	previewLines,
+	type RecordItem,
+	type SessionTotals,
+	sessionRecord,
+	toolInputView,
+	truncateText,
+	truncationNote,
+} from '../transcripts/export-record.js';
 import type {TranscriptHeader} from '../transcripts/format.js';
 
 export type PrintOptions = {
@@ -23,9 +37,20 @@ type Paint = (text: string) => string;
 type Palette = Record<'bold' | 'dim' | 'user' | 'tool' | 'ok' | 'warn' | 'error', Paint>;
 
 const plain: Paint = text => text;
-const ansi = (open: number, close: number): Paint => text => (text ? `\u001B[${open}m${text}\u001B[${close}m` : text);
+const ansi =
+	(open: number, close: number): Paint =>
+	text =>
+		text ? `\u001B[${open}m${text}\u001B[${close}m` : text;
 const PLAIN: Palette = {bold: plain, dim: plain, user: plain, tool: plain, ok: plain, warn: plain, error: plain};
-const COLOR: Palette = {bold: ansi(1, 22), dim: ansi(90, 39), user: ansi(36, 39), tool: ansi(35, 39), ok: ansi(32, 39), warn: ansi(33, 39), error: ansi(31, 39)};
+const COLOR: Palette = {
+	bold: ansi(1, 22),
+	dim: ansi(90, 39),
+	user: ansi(36, 39),
+	tool: ansi(35, 39),
+	ok: ansi(32, 39),
+	warn: ansi(33, 39),
+	error: ansi(31, 39),
+};
 
 const RULE_WIDTH = 72;
 
@@ -88,7 +113,9 @@ function renderCall(call: CallRecord, paint: Palette, options: PrintOptions): st
 	const {requested, decided, completed} = call;
 	const status = callStatus(call);
 	const cls = requested.classification;
-	const lines = [`${paint.tool(`▸ ${requested.name}`)}${cls ? ` [${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''}]` : ''} · ${formatClock(requested.at, options.timeZone)}`];
+	const lines = [
+		`${paint.tool(`▸ ${requested.name}`)}${cls ? ` [${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''}]` : ''} · ${formatClock(requested.at, options.timeZone)}`,
+	];
 	const input = toolInputView(decided?.editedInput ?? requested.input);
 	if (input.arguments) lines.push(...indent(input.arguments, '    '));
 	if (input.sql !== undefined) lines.push('    SQL:', ...indent(input.sql.trim(), '      '));
@@ -96,7 +123,10 @@ function renderCall(call: CallRecord, paint: Palette, options: PrintOptions): st
 	const preview = previewLines(call);
 	if (preview) {
 		lines.push(...preview.lines.map(line => paint.warn(`    ${line}`)));
-		if (preview.diff) lines.push(...indent(preview.diff.trimEnd(), '      ').map(line => (/^\s+\+/.test(line) ? paint.ok(line) : /^\s+-/.test(line) ? paint.error(line) : line)));
+		if (preview.diff)
+			lines.push(
+				...indent(preview.diff.trimEnd(), '      ').map(line => (/^\s+\+/.test(line) ? paint.ok(line) : /^\s+-/.test(line) ? paint.error(line) : line)),
+			);
 	}
 
 	const decisionColor = status === 'denied' || status === 'pending' ? paint.error : paint.ok;

@@ -14,7 +14,7 @@
  * many (cheap) reductions. The equivalence with folding from scratch is checked by test.
  */
 import type {EventOf, ModelMessage, SessionEvent} from '../core/events.js';
-import {INITIAL_STATE, reduceSession, textOf, type ChatEntry, type SessionState} from '../core/session-state.js';
+import {type ChatEntry, INITIAL_STATE, reduceSession, type SessionState, textOf} from '../core/session-state.js';
 
 export const CHECKPOINT_EVERY = 1000;
 
@@ -166,7 +166,11 @@ export function createReplay(events: readonly SessionEvent[], options: {checkpoi
 }
 
 /** One reduction on a slim state; `onAdded` receives what the build pass must store. */
-function step(slim: Slim, event: SessionEvent, onAdded?: (added: {entries: readonly ChatEntry[]; messages: readonly ModelMessage[]}, firstMessage: number) => void): Slim {
+function step(
+	slim: Slim,
+	event: SessionEvent,
+	onAdded?: (added: {entries: readonly ChatEntry[]; messages: readonly ModelMessage[]}, firstMessage: number) => void,
+): Slim {
 	const inputMessages = slim.state.messages;
 	const reduced = reduceSession(slim.state.entries.length === 0 ? slim.state : {...slim.state, entries: NO_ENTRIES}, event);
 	// The reducer's exhaustive default hands back the event itself for a type it does not know

@@ -35,9 +35,15 @@ export function renderSessionsTable(sessions: readonly SessionSummary[], options
 	const widths = columns.map((column, i) => Math.max(column.title.length, ...cells.map(cell => cell[i]!.length)));
 	const fixed = widths.reduce((sum, w) => sum + w + GAP.length, 0);
 	const promptWidth = Math.max(MIN_PROMPT, (options.width ?? 120) - fixed);
-	const line = (values: readonly string[], prompt: string) => (values.map((value, i) => (columns[i]!.align === 'right' ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join(GAP) + GAP + prompt).trimEnd();
+	const line = (values: readonly string[], prompt: string) =>
+		(values.map((value, i) => (columns[i]!.align === 'right' ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join(GAP) + GAP + prompt).trimEnd();
 
-	const out = [line(columns.map(c => c.title), 'FIRST PROMPT')];
+	const out = [
+		line(
+			columns.map(c => c.title),
+			'FIRST PROMPT',
+		),
+	];
 	rows.forEach((row, r) => out.push(line(cells[r]!, clip(oneLine(row.firstPrompt ?? '(no prompt)'), promptWidth))));
 	return `${out.join('\n')}\n`;
 }

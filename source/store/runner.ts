@@ -2,9 +2,10 @@
  * The runner turns UI intents (submitPrompt, resolveApproval, cancelTurn) into turns of the core loop
  * and feeds every event the loop yields into the store. The UI never talks to the model or tools.
  */
+
+import {combineClassification} from '../core/classification.js';
 import type {ToolCallClassification} from '../core/events.js';
 import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
-import {combineClassification} from '../core/classification.js';
 import {errorMessage, runTurn} from '../core/turn-loop.js';
 import {restoreRedacted} from '../transcripts/restore-redacted.js';
 import type {EventStore} from './event-store.js';
@@ -33,9 +34,7 @@ export type RunnerOptions = {
 	maxRounds?: number;
 };
 
-export type UserDecision =
-	| {decision: 'allow'; editedInput?: unknown; forSession?: boolean; confirmation?: string}
-	| {decision: 'deny'; feedback?: string};
+export type UserDecision = {decision: 'allow'; editedInput?: unknown; forSession?: boolean; confirmation?: string} | {decision: 'deny'; feedback?: string};
 
 export type Runner = {
 	/** Runs one turn; resolves when it has ended. Refuses a prompt while a turn runs. */
@@ -49,7 +48,16 @@ export type Runner = {
 
 function toApproval(decision: UserDecision): ApprovalDecision {
 	if (decision.decision === 'allow') {
-		return {decision: 'allow', by: 'user', ...(decision.forSession ? {reason: 'allowed for the rest of this session'} : decision.confirmation ? {reason: `confirmed by typing "${decision.confirmation}"`} : {}), ...(decision.editedInput === undefined ? {} : {editedInput: decision.editedInput})};
+		return {
+			decision: 'allow',
+			by: 'user',
+			...(decision.forSession
+				? {reason: 'allowed for the rest of this session'}
+				: decision.confirmation
+					? {reason: `confirmed by typing "${decision.confirmation}"`}
+					: {}),
+			...(decision.editedInput === undefined ? {} : {editedInput: decision.editedInput}),
+		};
 	}
 
 	return {decision: 'deny', by: 'user', ...(decision.feedback ? {feedback: decision.feedback} : {})};
@@ -88,11 +96,14 @@ export function createRunner(options: RunnerOptions): Runner {
 				};
 
 				signal.addEventListener('abort', onAbort, {once: true});
-				waiting.set(call.callId, {call, resolve: decision => {
-					signal.removeEventListener('abort', onAbort);
-					waiting.delete(call.callId);
-					resolve(decision);
-				}});
+				waiting.set(call.callId, {
+					call,
+					resolve: decision => {
+						signal.removeEventListener('abort', onAbort);
+						waiting.delete(call.callId);
+						resolve(decision);
+					},
+				});
 			});
 		},
 	};
@@ -157,13 +168,28 @@ export function createRunner(options: RunnerOptions): Runner {
 				// preview all describe what will run.
 				const real = unredacted(pending.call, {decision: 'allow', editedInput: input});
 				const runnable = {...edited, input: real.decision === 'allow' ? real.editedInput : input};
-				const preview = (await options.tools.preview(runnable, controller?.signal ?? new AbortController().signal)) ?? {kind: 'unavailable' as const, summary: 'No preview for this kind of call.', hazards: []};
+				const preview = (await options.tools.preview(runnable, controller?.signal ?? new AbortController().signal)) ?? {
+					kind: 'unavailable' as const,
+					summary: 'No preview for this kind of call.',
+					hazards: [],
+				};
 				const syntax = await options.tools.classify?.(runnable).catch(() => undefined);
 				const classification = combineClassification(syntax, preview.measured);
 				if (waiting.has(callId)) store.append({type: 'tool_call_previewed', callId, preview: {...preview, input}, ...(classification ? {classification} : {})});
 			} catch (error) {
 				const hazards = ['not previewed: the preview could not be made'];
-				store.append({type: 'tool_call_previewed', callId, preview: {kind: 'unavailable', summary: 'No preview for the edited call.', hazards, error: errorMessage(error), input, measured: {class: 'destructive', hazards, reason: 'Not previewed, so it counts as destructive.'}}});
+				store.append({
+					type: 'tool_call_previewed',
+					callId,
+					preview: {
+						kind: 'unavailable',
+						summary: 'No preview for the edited call.',
+						hazards,
+						error: errorMessage(error),
+						input,
+						measured: {class: 'destructive', hazards, reason: 'Not previewed, so it counts as destructive.'},
+					},
+				});
 			}
 		},
 

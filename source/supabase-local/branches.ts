@@ -1,6 +1,6 @@
 import {randomUUID} from 'node:crypto';
-import {mainBranchId, newProjectRef, type LocalSupabase} from './local-project.js';
-import {listMigrations, replayMigrations, type Migration} from './migrations.js';
+import {type LocalSupabase, mainBranchId, newProjectRef} from './local-project.js';
+import {listMigrations, type Migration, replayMigrations} from './migrations.js';
 
 export const BRANCH_STATUSES = [
 	'CREATING_PROJECT',
@@ -39,12 +39,10 @@ export class BranchService {
 		const {main, mainRef} = await this.local.ready();
 		const [{rows: project}, {rows}] = await Promise.all([
 			main.query('select created_at from pgpair.project'),
-			main.query(
-				'select id::text as id, name, project_ref, status, created_at, updated_at from pgpair.branches order by created_at, name',
-			),
+			main.query('select id::text as id, name, project_ref, status, created_at, updated_at from pgpair.branches order by created_at, name'),
 		]);
 		const created = new Date(project[0]?.created_at as string).toISOString();
-		const functions = await this.local.ready().then((b) => b.functions.list(mainRef));
+		const functions = await this.local.ready().then(b => b.functions.list(mainRef));
 		return [
 			{
 				id: mainBranchId(mainRef),
@@ -57,7 +55,7 @@ export class BranchService {
 				created_at: created,
 				updated_at: created,
 			},
-			...rows.map((row) => ({
+			...rows.map(row => ({
 				id: String(row.id),
 				name: String(row.name),
 				project_ref: String(row.project_ref),
@@ -72,7 +70,7 @@ export class BranchService {
 	}
 
 	async get(idOrRef: string): Promise<Branch> {
-		const branch = (await this.list()).find((b) => b.id === idOrRef || b.project_ref === idOrRef);
+		const branch = (await this.list()).find(b => b.id === idOrRef || b.project_ref === idOrRef);
 		if (!branch) throw new Error(`Branch "${idOrRef}" not found; list_branches shows the branches.`);
 		return branch;
 	}
@@ -103,12 +101,7 @@ export class BranchService {
 			const id = randomUUID();
 			const ref = newProjectRef();
 			const started = performance.now();
-			await main.query('insert into pgpair.branches (id, name, project_ref, status) values ($1, $2, $3, $4)', [
-				id,
-				trimmed,
-				ref,
-				'CREATING_PROJECT',
-			]);
+			await main.query('insert into pgpair.branches (id, name, project_ref, status) values ($1, $2, $3, $4)', [id, trimmed, ref, 'CREATING_PROJECT']);
 			this.log(mainRef, `Creating branch ${trimmed} (${ref})`, {workflow_run: id});
 			let db;
 			try {
@@ -158,9 +151,9 @@ export class BranchService {
 			const {main, mainRef, files, functions} = await this.local.ready();
 			const db = await this.local.branchDatabase(branch.project_ref);
 			const [onMain, onBranch] = await Promise.all([listMigrations(main), listMigrations(db)]);
-			const branchVersions = new Map(onBranch.map((m) => [m.version, m.name]));
-			const mainVersions = new Map(onMain.map((m) => [m.version, m.name]));
-			const diverged = onMain.filter((m) => branchVersions.get(m.version) !== m.name);
+			const branchVersions = new Map(onBranch.map(m => [m.version, m.name]));
+			const mainVersions = new Map(onMain.map(m => [m.version, m.name]));
+			const diverged = onMain.filter(m => branchVersions.get(m.version) !== m.name);
 			if (diverged.length > 0) {
 				const message =
 					`Merge conflict: main has migrations that branch "${branch.name}" lacks (${diverged.map(label).join(', ')}). ` +
@@ -168,7 +161,7 @@ export class BranchService {
 				this.log(mainRef, message, {workflow_run: branch.id});
 				throw new Error(message);
 			}
-			const toApply = onBranch.filter((m) => !mainVersions.has(m.version));
+			const toApply = onBranch.filter(m => !mainVersions.has(m.version));
 			try {
 				await replayMigrations(main, toApply, files);
 			} catch (error) {
@@ -192,12 +185,10 @@ export class BranchService {
 			const {mainRef} = await this.local.ready();
 			const current = await this.local.branchDatabase(branch.project_ref);
 			const own = await listMigrations(current);
-			if (migrationVersion && !own.some((m) => m.version === migrationVersion)) {
-				throw new Error(
-					`Branch "${branch.name}" has no migration ${migrationVersion}; its versions are: ${own.map((m) => m.version).join(', ') || 'none'}.`,
-				);
+			if (migrationVersion && !own.some(m => m.version === migrationVersion)) {
+				throw new Error(`Branch "${branch.name}" has no migration ${migrationVersion}; its versions are: ${own.map(m => m.version).join(', ') || 'none'}.`);
 			}
-			const keep = migrationVersion ? own.filter((m) => m.version <= migrationVersion) : own;
+			const keep = migrationVersion ? own.filter(m => m.version <= migrationVersion) : own;
 			this.local.setBranchDatabase(branch.project_ref, undefined);
 			await this.local.host.dropBranchDatabase(branch.project_ref);
 			await this.setStatus(branch.project_ref, 'CREATING_PROJECT');
@@ -212,11 +203,9 @@ export class BranchService {
 				throw error;
 			}
 			await this.setStatus(branch.project_ref, 'MIGRATIONS_PASSED');
-			this.log(
-				mainRef,
-				`Reset branch ${branch.name}: ${keep.length} migrations re-run${migrationVersion ? ` (up to ${migrationVersion})` : ''}`,
-				{workflow_run: branch.id},
-			);
+			this.log(mainRef, `Reset branch ${branch.name}: ${keep.length} migrations re-run${migrationVersion ? ` (up to ${migrationVersion})` : ''}`, {
+				workflow_run: branch.id,
+			});
 		});
 	}
 
@@ -226,14 +215,14 @@ export class BranchService {
 			const {main, mainRef} = await this.local.ready();
 			const db = await this.local.branchDatabase(branch.project_ref);
 			const [onMain, onBranch] = await Promise.all([listMigrations(main), listMigrations(db)]);
-			const branchVersions = new Map(onBranch.map((m) => [m.version, m.name]));
-			const clashing = onMain.filter((m) => branchVersions.has(m.version) && branchVersions.get(m.version) !== m.name);
+			const branchVersions = new Map(onBranch.map(m => [m.version, m.name]));
+			const clashing = onMain.filter(m => branchVersions.has(m.version) && branchVersions.get(m.version) !== m.name);
 			if (clashing.length > 0) {
 				throw new Error(
 					`Rebase conflict: branch "${branch.name}" has different migrations under main's versions (${clashing.map(label).join(', ')}). Reset the branch first.`,
 				);
 			}
-			const missing = onMain.filter((m) => !branchVersions.has(m.version));
+			const missing = onMain.filter(m => !branchVersions.has(m.version));
 			try {
 				await replayMigrations(db, missing);
 			} catch (error) {

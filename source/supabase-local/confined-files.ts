@@ -26,7 +26,9 @@ export async function confinedDirectory(root: string, relativeDirectory: string)
 		}
 		if (stat.isSymbolicLink() || !stat.isDirectory()) {
 			const what = stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder';
-			throw new ConfinedWriteError(`Refused to write into ${path.relative(root, directory) || '.'}: it is ${what}; pgpair writes its files only into real folders of the workspace.`);
+			throw new ConfinedWriteError(
+				`Refused to write into ${path.relative(root, directory) || '.'}: it is ${what}; pgpair writes its files only into real folders of the workspace.`,
+			);
 		}
 	}
 	return directory;

@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {rm} from 'node:fs/promises';
-import {writeConfinedFile} from './confined-files.js';
 import path from 'node:path';
+import {writeConfinedFile} from './confined-files.js';
 import type {SqlRunner} from './platform.js';
 
 export type EdgeFunctionFile = {name: string; content: string};
@@ -54,7 +54,7 @@ let typescript: Promise<TypeScriptModule | Error> | undefined;
  */
 export async function findSyntaxErrors(files: EdgeFunctionFile[]): Promise<string[]> {
 	typescript ??= import('typescript').then(
-		(module) => ((module as {default?: TypeScriptModule}).default ?? module) as TypeScriptModule,
+		module => ((module as {default?: TypeScriptModule}).default ?? module) as TypeScriptModule,
 		// Kept, not swallowed: "not installed" and "installed but failed to load" need different fixes.
 		(error: unknown) => (error instanceof Error ? error : new Error(String(error))),
 	);
@@ -72,7 +72,9 @@ export async function findSyntaxErrors(files: EdgeFunctionFile[]): Promise<strin
 		if (!/\.(?:[cm]?[jt]sx?)$/.test(file.name)) continue;
 		if (ts instanceof Error) {
 			const missing = (ts as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
-			throw new Error(`Cannot check the function for syntax errors: the "typescript" package ${missing ? 'is not installed' : `failed to load (${ts.message})`}.`);
+			throw new Error(
+				`Cannot check the function for syntax errors: the "typescript" package ${missing ? 'is not installed' : `failed to load (${ts.message})`}.`,
+			);
 		}
 		const output = ts.transpileModule(file.content, {
 			fileName: file.name,
@@ -149,10 +151,7 @@ export class EdgeFunctionStore {
 	}
 
 	async get(projectRef: string, slug: string): Promise<EdgeFunction & {files: EdgeFunctionFile[]}> {
-		const {rows} = await this.main.query(`${LATEST_SQL} and v.slug = $2 order by v.slug, v.version desc`, [
-			projectRef,
-			slug,
-		]);
+		const {rows} = await this.main.query(`${LATEST_SQL} and v.slug = $2 order by v.slug, v.version desc`, [projectRef, slug]);
 		const row = rows[0] as VersionRow | undefined;
 		if (!row) throw new Error(`Edge function "${slug}" not found.`);
 		return {...toFunction(row), files: row.files};
@@ -160,13 +159,11 @@ export class EdgeFunctionStore {
 
 	async deploy(projectRef: string, input: DeployInput, check?: DeployCheck): Promise<EdgeFunction> {
 		if (!FUNCTION_NAME_PATTERN.test(input.name)) {
-			throw new Error(
-				`Function name "${input.name}" is invalid: start with a letter, then letters, digits, "-" or "_".`,
-			);
+			throw new Error(`Function name "${input.name}" is invalid: start with a letter, then letters, digits, "-" or "_".`);
 		}
 		if (input.files.length === 0) throw new Error('Deploy at least one file.');
-		const files = input.files.map((file) => ({name: safeFileName(file.name), content: file.content}));
-		const names = new Set(files.map((f) => f.name));
+		const files = input.files.map(file => ({name: safeFileName(file.name), content: file.content}));
+		const names = new Set(files.map(f => f.name));
 		if (names.size !== files.length) throw new Error('Two files have the same name.');
 		const entrypoint = safeFileName(input.entrypoint_path);
 		if (!names.has(entrypoint)) {
@@ -253,7 +250,7 @@ export class EdgeFunctionStore {
 		const directory = path.join(this.workspace!, 'supabase', 'functions', slug);
 		for (const file of files) await writeConfinedFile(this.workspace!, `supabase/functions/${slug}/${file.name}`, file.content);
 		// Only files this store wrote before are removed; anything else in the directory belongs to the user.
-		const current = new Set(files.map((f) => f.name));
+		const current = new Set(files.map(f => f.name));
 		for (const old of previous) {
 			if (!current.has(old.name)) await rm(path.join(directory, old.name), {force: true});
 		}

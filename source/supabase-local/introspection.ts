@@ -1,5 +1,5 @@
-import {quoteIdent} from './sql-text.js';
 import type {SqlRunner} from './platform.js';
+import {quoteIdent} from './sql-text.js';
 
 export type TableColumn = {
 	name: string;
@@ -38,7 +38,6 @@ export type RlsAdvisory = {
 	remediation_sql: string;
 	doc_url: string;
 };
-
 
 /** Schemas the platform owns; a table there with RLS off is not the agent's concern. */
 const SYSTEM_SCHEMAS = new Set([
@@ -120,7 +119,7 @@ order by k.conname`;
 /** Tables of the given schemas in the shape of the official `list_tables`; `verbose` adds columns and keys. */
 export async function listTables(db: SqlRunner, schemas: string[], verbose: boolean): Promise<ListedTable[]> {
 	const {rows: tables} = await db.query(TABLES_SQL, [schemas]);
-	const oids = tables.map((t) => Number(t.oid));
+	const oids = tables.map(t => Number(t.oid));
 	const result: ListedTable[] = [];
 	for (const table of tables) {
 		// Exact counts: this is a development database, and a stale estimate of 0 misleads the model.
@@ -143,8 +142,8 @@ export async function listTables(db: SqlRunner, schemas: string[], verbose: bool
 		const oid = Number(table.oid);
 		const entry = result[index]!;
 		entry.columns = columns
-			.filter((c) => Number(c.table_oid) === oid)
-			.map((c) => {
+			.filter(c => Number(c.table_oid) === oid)
+			.map(c => {
 				const options: string[] = [];
 				if (c.is_identity) options.push('identity');
 				if (c.is_generated) options.push('generated');
@@ -163,10 +162,10 @@ export async function listTables(db: SqlRunner, schemas: string[], verbose: bool
 					...(c.comment ? {comment: c.comment} : {}),
 				};
 			});
-		entry.primary_keys = keys.filter((k) => Number(k.table_oid) === oid).map((k) => String(k.name));
-		const related = foreign.filter((f) => Number(f.source_oid) === oid || Number(f.target_oid) === oid);
+		entry.primary_keys = keys.filter(k => Number(k.table_oid) === oid).map(k => String(k.name));
+		const related = foreign.filter(f => Number(f.source_oid) === oid || Number(f.target_oid) === oid);
 		if (related.length > 0) {
-			entry.foreign_key_constraints = related.map((f) => ({
+			entry.foreign_key_constraints = related.map(f => ({
 				name: f.name,
 				source_table: f.source_table,
 				source_columns: f.source_columns,
@@ -180,9 +179,9 @@ export async function listTables(db: SqlRunner, schemas: string[], verbose: bool
 
 /** The warning the official server attaches when a listed table in an API-facing schema has RLS off. */
 export function rlsAdvisory(tables: ListedTable[]): RlsAdvisory | undefined {
-	const exposed = tables.filter((t) => !t.rls_enabled && !SYSTEM_SCHEMAS.has(t.name.split('.')[0] ?? ''));
+	const exposed = tables.filter(t => !t.rls_enabled && !SYSTEM_SCHEMAS.has(t.name.split('.')[0] ?? ''));
 	if (exposed.length === 0) return undefined;
-	const names = exposed.map((t) => t.name);
+	const names = exposed.map(t => t.name);
 	return {
 		id: 'rls_disabled',
 		priority: 1,
@@ -192,7 +191,7 @@ export function rlsAdvisory(tables: ListedTable[]): RlsAdvisory | undefined {
 			`${names.length} table(s) have Row Level Security disabled: ${names.join(', ')}. The anon and authenticated ` +
 			'roles can read and change every row of these tables. Tell the user about this. Do not apply the remediation ' +
 			'on your own: enabling RLS without policies blocks all access, so let the user decide on the policies.',
-		remediation_sql: names.map((n) => `alter table ${n} enable row level security;`).join('\n'),
+		remediation_sql: names.map(n => `alter table ${n} enable row level security;`).join('\n'),
 		doc_url: 'https://supabase.com/docs/guides/database/postgres/row-level-security',
 	};
 }
@@ -204,7 +203,7 @@ export async function listExtensions(db: SqlRunner) {
 		left join pg_extension e on e.extname = a.name
 		left join pg_namespace n on n.oid = e.extnamespace
 		order by a.name`);
-	return rows.map((r) => ({
+	return rows.map(r => ({
 		name: String(r.name),
 		schema: (r.schema as string | null) ?? null,
 		default_version: String(r.default_version ?? ''),

@@ -10,7 +10,6 @@
 import {randomBytes} from 'node:crypto';
 import {quoteIdent} from './sql-text.js';
 
-
 /** A role name no one else uses: `pgpair_<purpose>_<random>`. */
 export function throwawayRoleName(purpose: 'reader' | 'sandbox'): string {
 	return `pgpair_${purpose}_${randomBytes(6).toString('hex')}`;

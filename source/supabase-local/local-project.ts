@@ -3,7 +3,7 @@ import {EdgeFunctionStore} from './edge-functions.js';
 import {FunctionsRuntime, type FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
 import {LogStore} from './logs.js';
 import {listMigrations, MigrationFiles} from './migrations.js';
-import {DEFAULT_DEADLINES, type DatabasePlatform, type Deadlines, type PlatformHost} from './platform.js';
+import {type DatabasePlatform, DEFAULT_DEADLINES, type Deadlines, type PlatformHost} from './platform.js';
 
 /** The database a tool call works on: main or one branch. */
 export type ProjectHandle = {
@@ -106,7 +106,7 @@ export class LocalSupabase {
 
 	async #startDatabase(): Promise<Booted> {
 		const main = await this.host.openMain();
-		main.onSleep?.((sleep) => this.#setState({state: sleep === 'asleep' ? 'asleep' : sleep === 'waking' ? 'starting' : 'ready'}));
+		main.onSleep?.(sleep => this.#setState({state: sleep === 'asleep' ? 'asleep' : sleep === 'waking' ? 'starting' : 'ready'}));
 		try {
 			let {rows} = await main.query('select ref from pgpair.project');
 			if (!rows[0]) {
@@ -158,10 +158,7 @@ export class LocalSupabase {
 
 	async findBranch(idOrRef: string): Promise<{id: string; name: string; project_ref: string} | undefined> {
 		const {main} = await this.ready();
-		const {rows} = await main.query(
-			'select id::text as id, name, project_ref from pgpair.branches where project_ref = $1 or id::text = $1',
-			[idOrRef],
-		);
+		const {rows} = await main.query('select id::text as id, name, project_ref from pgpair.branches where project_ref = $1 or id::text = $1', [idOrRef]);
 		return rows[0] as {id: string; name: string; project_ref: string} | undefined;
 	}
 
@@ -199,7 +196,12 @@ export class LocalSupabase {
 		const superuser = rows[0]?.rolsuper === true;
 		return superuser
 			? {superuser, sandbox: true, reader: true}
-			: {superuser, sandbox: false, reader: false, reason: 'the DATABASE_URL role is not a superuser, so pgpair cannot make the confined roles it previews and reads with'};
+			: {
+					superuser,
+					sandbox: false,
+					reader: false,
+					reason: 'the DATABASE_URL role is not a superuser, so pgpair cannot make the confined roles it previews and reads with',
+				};
 	}
 
 	/** Runs changes to migrations, branches and functions one at a time, so a merge never races an apply. */

@@ -1,15 +1,6 @@
 import {randomUUID} from 'node:crypto';
 
-export const LOG_SERVICES = [
-	'api',
-	'branch-action',
-	'postgres',
-	'edge-function',
-	'edge-function-runtime',
-	'auth',
-	'storage',
-	'realtime',
-] as const;
+export const LOG_SERVICES = ['api', 'branch-action', 'postgres', 'edge-function', 'edge-function-runtime', 'auth', 'storage', 'realtime'] as const;
 export type LogService = (typeof LOG_SERVICES)[number];
 
 /** One entry, shaped like a row of Supabase's log explorer: `timestamp` in microseconds since the epoch. */

@@ -1,7 +1,7 @@
 import {readdir, rm} from 'node:fs/promises';
-import {writeConfinedFile} from './confined-files.js';
 import path from 'node:path';
-import {PostgresError, toPostgresError, type DatabasePlatform, type SqlRunner} from './platform.js';
+import {writeConfinedFile} from './confined-files.js';
+import {type DatabasePlatform, PostgresError, type SqlRunner, toPostgresError} from './platform.js';
 import {parseSql, transactionControlIn} from './sql-split.js';
 
 /** One row of `supabase_migrations.schema_migrations`. */
@@ -11,10 +11,8 @@ export type Migration = {version: string; name: string; statements: string[]};
 export const MIGRATION_NAME_PATTERN = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 
 export async function listMigrations(db: SqlRunner): Promise<Migration[]> {
-	const {rows} = await db.query(
-		'select version, name, statements from supabase_migrations.schema_migrations order by version',
-	);
-	return rows.map((row) => ({
+	const {rows} = await db.query('select version, name, statements from supabase_migrations.schema_migrations order by version');
+	return rows.map(row => ({
 		version: String(row.version),
 		name: String(row.name ?? ''),
 		statements: (row.statements as string[] | null) ?? [],
@@ -35,7 +33,7 @@ function terminated(statement: string): string {
 }
 
 export function migrationSql(migration: Migration): string {
-	return migration.statements.map(terminated).join('\n\n') + '\n';
+	return `${migration.statements.map(terminated).join('\n\n')}\n`;
 }
 
 /** Prefixes which migration failed while keeping Postgres's code and position. */
@@ -108,10 +106,11 @@ export class MigrationFiles {
 }
 
 async function record(tx: SqlRunner, migration: Migration): Promise<void> {
-	await tx.query(
-		'insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)',
-		[migration.version, migration.name, migration.statements],
-	);
+	await tx.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [
+		migration.version,
+		migration.name,
+		migration.statements,
+	]);
 }
 
 /**
@@ -129,9 +128,12 @@ export async function applyMigration(
 	const prepared = await prepareMigration(input.name, input.query);
 	let migration: Migration | undefined;
 	try {
-		return await db.transaction(async (tx) => {
+		return await db.transaction(async tx => {
 			const {rows} = await tx.query('select max(version) as newest from supabase_migrations.schema_migrations');
-			const newest = [rows[0]?.newest as string | null, floor].filter((v): v is string => Boolean(v)).sort().at(-1);
+			const newest = [rows[0]?.newest as string | null, floor]
+				.filter((v): v is string => Boolean(v))
+				.sort()
+				.at(-1);
 			const candidate: Migration = {
 				version: nextVersion(newest),
 				name: prepared.name,
@@ -161,7 +163,7 @@ export async function replayMigrations(db: DatabasePlatform, migrations: Migrati
 	if (migrations.length === 0) return;
 	const written: Migration[] = [];
 	try {
-		await db.transaction(async (tx) => {
+		await db.transaction(async tx => {
 			for (const migration of migrations) {
 				try {
 					await tx.exec(migrationSql(migration));
@@ -178,7 +180,7 @@ export async function replayMigrations(db: DatabasePlatform, migrations: Migrati
 			}
 		});
 	} catch (error) {
-		await Promise.allSettled(written.map((m) => files?.remove(m)));
+		await Promise.allSettled(written.map(m => files?.remove(m)));
 		throw error;
 	}
 }

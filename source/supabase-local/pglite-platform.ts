@@ -3,15 +3,14 @@ import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
-import {gzip, gunzip} from 'node:zlib';
+import {gunzip, gzip} from 'node:zlib';
 import {extract} from 'tar';
 import {DeadlineError, EngineClient, EngineGoneError} from './engine/engine-client.js';
 import type {EngineStorage, WireResult} from './engine/protocol.js';
 import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
 import {
-	DEFAULT_DEADLINES,
-	toPostgresError,
 	type DatabasePlatform,
+	DEFAULT_DEADLINES,
 	type Deadlines,
 	type PlatformHost,
 	type QueryResult,
@@ -20,9 +19,9 @@ import {
 	type SleepState,
 	type SqlRunner,
 	type TransactionOptions,
+	toPostgresError,
 } from './platform.js';
 import {installShim, RESET_SESSION_SQL, SESSION_SETTINGS_SQL, SHIM_VERSION} from './shim.js';
-
 
 /**
  * Memory of an embedded engine. Postgres's defaults are sized for a server (128 MB of shared buffers, 64 MB for
@@ -52,7 +51,7 @@ const gunzipAsync = promisify(gunzip);
 /** Serialises async work: each call starts when the previous one has settled. */
 function createLock(): <T>(fn: () => Promise<T>) => Promise<T> {
 	let tail: Promise<unknown> = Promise.resolve();
-	return (fn) => {
+	return fn => {
 		const run = tail.then(fn, fn);
 		tail = run.catch(() => {});
 		return run;
@@ -84,7 +83,11 @@ function engineRunner(engine: EngineClient, deadline: () => Deadline, what: stri
 		async exec(sql) {
 			try {
 				return (await engine.request<WireResult[]>({type: 'exec', sql}, deadline().left(), what)).map(
-					(r): QueryResult => ({rows: r.rows, ...(r.command ? {command: r.command} : {}), ...(r.affectedRows === undefined ? {} : {affectedRows: r.affectedRows})}),
+					(r): QueryResult => ({
+						rows: r.rows,
+						...(r.command ? {command: r.command} : {}),
+						...(r.affectedRows === undefined ? {} : {affectedRows: r.affectedRows}),
+					}),
 				);
 			} catch (error) {
 				throw toPostgresError(error);
@@ -131,7 +134,7 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 		}, idleMs);
 		idleTimer.unref();
 	};
-	const exclusive = <T,>(fn: () => Promise<T>): Promise<T> =>
+	const exclusive = <T>(fn: () => Promise<T>): Promise<T> =>
 		lock(async () => {
 			clearTimeout(idleTimer);
 			const waking = asleep;
@@ -205,7 +208,7 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 	 * nothing it does from here reaches its data directory (live-fs.ts). It is warm, so a preview takes the time of
 	 * its queries. Afterwards it is discarded and restarted from the untouched files in the background.
 	 */
-	const frozenSandbox = async <T,>(deadline: Deadline, fn: (sandbox: Sandbox) => Promise<T>): Promise<T> => {
+	const frozenSandbox = async <T>(deadline: Deadline, fn: (sandbox: Sandbox) => Promise<T>): Promise<T> => {
 		await engine.request({type: 'exec', sql: 'checkpoint'}, deadline.left(), 'Preparing the preview');
 		try {
 			await engine.request({type: 'freeze'}, deadline.left(), 'Preparing the preview');
@@ -219,12 +222,21 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 	};
 
 	/** A database in memory has no files to freeze: its sandbox is a clone loaded from a dump, in a worker of its own. */
-	const cloneSandbox = async <T,>(deadline: Deadline, fn: (sandbox: Sandbox) => Promise<T>, options: SandboxOptions): Promise<T> => {
+	const cloneSandbox = async <T>(deadline: Deadline, fn: (sandbox: Sandbox) => Promise<T>, options: SandboxOptions): Promise<T> => {
 		// Only the extensions in use: each one loaded costs the clone start-up time.
-		const installed = await engine.request<WireResult>({type: 'query', sql: 'select extname from pg_catalog.pg_extension'}, deadline.left(), 'Preparing the preview');
-		const extensions = [...new Set([...installed.rows.map((r) => String(r['extname'])), ...(options.extensions ?? [])])];
+		const installed = await engine.request<WireResult>(
+			{type: 'query', sql: 'select extname from pg_catalog.pg_extension'},
+			deadline.left(),
+			'Preparing the preview',
+		);
+		const extensions = [...new Set([...installed.rows.map(r => String(r['extname'])), ...(options.extensions ?? [])])];
 		const dump = await engine.request<ArrayBuffer>({type: 'dump'}, deadline.left(), 'Preparing the preview');
-		const clone = new EngineClient({name: 'preview sandbox', open: {storage: {kind: 'memory', dump}, extensions, settings: ENGINE_MEMORY}, openTimeoutMs: deadline.left(), afterOpen: SESSION_SETTINGS_SQL});
+		const clone = new EngineClient({
+			name: 'preview sandbox',
+			open: {storage: {kind: 'memory', dump}, extensions, settings: ENGINE_MEMORY},
+			openTimeoutMs: deadline.left(),
+			afterOpen: SESSION_SETTINGS_SQL,
+		});
 		try {
 			return await fn(await engineSandbox('clone', clone, deadline));
 		} finally {
@@ -234,7 +246,7 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 
 	return {
 		query: (sql, params) => exclusive(() => direct.query(sql, params).catch(async (error: unknown) => wedged(error))),
-		exec: (sql) => exclusive(() => direct.exec(sql).catch(async (error: unknown) => wedged(error))),
+		exec: sql => exclusive(() => direct.exec(sql).catch(async (error: unknown) => wedged(error))),
 		transaction,
 		session(fn, options) {
 			if (options?.readOnly) return transaction(fn, options);
@@ -418,7 +430,7 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 				file,
 				cwd: partial,
 				strict: true,
-				onReadEntry: (entry) => {
+				onReadEntry: entry => {
 					entry.path = entry.path.replace(/^\/+/, '');
 				},
 			});
@@ -505,7 +517,7 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 		async close() {
 			const all = [...open.values()];
 			open.clear();
-			await Promise.allSettled([caching, ...all.map((db) => db.close())]);
+			await Promise.allSettled([caching, ...all.map(db => db.close())]);
 		},
 	};
 }

@@ -1,20 +1,20 @@
 import type {PoolClient} from 'pg';
 import {DeadlineError} from './engine/engine-client.js';
 import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
-import {quoteIdent} from './sql-text.js';
 import {
-	DEFAULT_DEADLINES,
-	parseInt8,
-	PostgresError,
-	toPostgresError,
 	type DatabasePlatform,
+	DEFAULT_DEADLINES,
 	type Deadlines,
 	type PlatformHost,
+	PostgresError,
+	parseInt8,
 	type QueryResult,
 	type SqlRunner,
+	toPostgresError,
 } from './platform.js';
 import {confine} from './postgres-sandbox.js';
 import {installShim, RESET_SESSION_SQL, SHIM_VERSION} from './shim.js';
+import {quoteIdent} from './sql-text.js';
 
 export type PostgresHostOptions = {
 	/** A libpq-style URL; its password is never shown anywhere. */
@@ -105,14 +105,13 @@ type PgModule = typeof import('pg');
 type Pool = InstanceType<PgModule['Pool']>;
 type Client = InstanceType<PgModule['Client']>;
 
-
 /** Scrubs the password out of driver messages too (e.g. a failed connection may echo parts of the URL). */
 function scrubber(url: string): (error: unknown) => Error {
 	let secret = '';
 	try {
 		secret = decodeURIComponent(new URL(url).password);
 	} catch {}
-	return (error) => {
+	return error => {
 		const normal = toPostgresError(error);
 		if (secret && normal.message.includes(secret)) normal.message = normal.message.replaceAll(secret, '***');
 		return normal;
@@ -121,7 +120,7 @@ function scrubber(url: string): (error: unknown) => Error {
 
 function toResults(result: unknown): QueryResult[] {
 	const list = (Array.isArray(result) ? result : [result]) as {rows?: unknown[]; command?: string; rowCount?: number | null}[];
-	return list.map((r) => ({
+	return list.map(r => ({
 		rows: (r.rows ?? []) as Record<string, unknown>[],
 		command: r.command,
 		affectedRows: r.rowCount ?? undefined,
@@ -167,13 +166,21 @@ async function withDeadline<T>(client: PoolClient | Client, admin: () => Promise
 	await client.query(`set statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`);
 	let expired = false;
 	const timers: NodeJS.Timeout[] = [];
-	timers.push(setTimeout(() => {
-		expired = true;
-		void admin().then((a) => a.query('select pg_cancel_backend($1)', [pid])).catch(() => {});
-		timers.push(setTimeout(() => {
-			void admin().then((a) => a.query('select pg_terminate_backend($1)', [pid])).catch(() => {});
-		}, CANCEL_GRACE_MS));
-	}, timeoutMs));
+	timers.push(
+		setTimeout(() => {
+			expired = true;
+			void admin()
+				.then(a => a.query('select pg_cancel_backend($1)', [pid]))
+				.catch(() => {});
+			timers.push(
+				setTimeout(() => {
+					void admin()
+						.then(a => a.query('select pg_terminate_backend($1)', [pid]))
+						.catch(() => {});
+				}, CANCEL_GRACE_MS),
+			);
+		}, timeoutMs),
+	);
 	try {
 		return await work();
 	} catch (error) {
@@ -243,9 +250,10 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 		await client.query('rollback').catch(() => {
 			broken = true;
 		});
-		if (!broken) await client.query(RESET_SESSION_SQL).catch(() => {
-			broken = true;
-		});
+		if (!broken)
+			await client.query(RESET_SESSION_SQL).catch(() => {
+				broken = true;
+			});
 		client.release(broken);
 	};
 	return {
@@ -364,7 +372,7 @@ function singleClientPlatform(client: PoolClient | Client, scrub: (error: unknow
 				throw error;
 			}
 		},
-		session: (fn) => fn(runner),
+		session: fn => fn(runner),
 		readAsLeastPrivilege: () => Promise.reject(new Error('Not available on an administration connection.')),
 		sandbox: () => Promise.reject(new Error('Not available on an administration connection.')),
 		async close() {},
@@ -405,16 +413,16 @@ export function createPostgresHost(options: PostgresHostOptions): PlatformHost {
 	/** Builds the template under a private name and renames it into place, so racing processes never share one. */
 	function ensureTemplate(): Promise<void> {
 		template ??= (async () => {
-			const exists = await admin((c) => c.query('select 1 from pg_database where datname = $1', [templateName]));
+			const exists = await admin(c => c.query('select 1 from pg_database where datname = $1', [templateName]));
 			if (exists.rows.length > 0) return;
 			const building = `${templateName}_${process.pid}_${Date.now() % 100000}`;
-			await admin((c) => c.query(`create database ${quoteIdent(building)} template template0`));
+			await admin(c => c.query(`create database ${quoteIdent(building)} template template0`));
 			try {
 				const db = await openDatabase(urlForDatabase(url, building));
 				await db.close();
-				await admin((c) => c.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(templateName)}`));
+				await admin(c => c.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(templateName)}`));
 			} catch (error) {
-				await admin((c) => c.query(`drop database if exists ${quoteIdent(building)}`)).catch(() => {});
+				await admin(c => c.query(`drop database if exists ${quoteIdent(building)}`)).catch(() => {});
 				if ((toPostgresError(error) as {code?: string}).code !== '42P04') throw error;
 			}
 		})();
@@ -436,7 +444,7 @@ export function createPostgresHost(options: PostgresHostOptions): PlatformHost {
 		async createBranchDatabase(ref) {
 			await ensureTemplate();
 			const name = branchDatabase(ref);
-			await admin(async (c) => {
+			await admin(async c => {
 				await c.query(`drop database if exists ${quoteIdent(name)}`);
 				await c.query(`create database ${quoteIdent(name)} template ${quoteIdent(templateName)}`);
 			});
@@ -455,14 +463,14 @@ export function createPostgresHost(options: PostgresHostOptions): PlatformHost {
 		async dropBranchDatabase(ref) {
 			await open.get(ref)?.close();
 			open.delete(ref);
-			await admin((c) => c.query(`drop database if exists ${quoteIdent(branchDatabase(ref))} with (force)`));
+			await admin(c => c.query(`drop database if exists ${quoteIdent(branchDatabase(ref))} with (force)`));
 		},
 
 		async close() {
 			const all = [...open.values(), ...(main ? [main] : [])];
 			open.clear();
 			main = undefined;
-			await Promise.allSettled(all.map((db) => db.close()));
+			await Promise.allSettled(all.map(db => db.close()));
 		},
 	};
 }

@@ -23,8 +23,9 @@
  * This needs a superuser connection (to make the role, revoke EXECUTE and isolate sequences). Without one there is
  * no sandbox and pgpair previews nothing on this database: every change asks as destructive.
  */
-import type {Sandbox, SqlRunner} from './platform.js';
+
 import {throwawayRoleName} from './least-privilege.js';
+import type {Sandbox, SqlRunner} from './platform.js';
 import {quoteIdent} from './sql-text.js';
 
 /** Functions that act on other sessions; executable by PUBLIC by default, revoked for the preview. */
@@ -65,7 +66,9 @@ async function defaultPrivilegesFor(tx: SqlRunner, role: string): Promise<string
 			statements.push(`alter default privileges for role ${role} revoke all on ${objects} from public`);
 		}
 		const grantee = Number(row.grantee_oid) === 0 ? 'public' : quoteIdent(String(row.grantee));
-		statements.push(`alter default privileges for role ${role}${scope} grant ${String(row.privilege).toLowerCase()} on ${objects} to ${grantee}${row.grantable ? ' with grant option' : ''}`);
+		statements.push(
+			`alter default privileges for role ${role}${scope} grant ${String(row.privilege).toLowerCase()} on ${objects} to ${grantee}${row.grantable ? ' with grant option' : ''}`,
+		);
 	}
 	return statements.join(';\n');
 }
@@ -106,7 +109,7 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
 			union select oid from pg_catalog.pg_roles where rolname = current_user
 		) o join pg_catalog.pg_roles r on r.oid = o.owner
 		where r.rolname !~ '^pg_' and r.oid <> ${BOOTSTRAP}`);
-	const ownerList = owners.rows.map((r) => quoteIdent(String(r.rolname)));
+	const ownerList = owners.rows.map(r => quoteIdent(String(r.rolname)));
 	if (ownerList.length > 0) await tx.exec(`grant ${ownerList.join(', ')} to ${name}`);
 	await grantBootstrapOwned(tx, role, options.redefines);
 
@@ -126,7 +129,7 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
 		from pg_catalog.pg_proc p join pg_catalog.pg_language l on l.oid = p.prolang
 		where ${UNTRUSTED}`);
 	const grantees = ['public', ...ownerList, name].join(', ');
-	const signatures = [...SIGNAL_FUNCTIONS, ...untrusted.rows.map((r) => String(r.signature))];
+	const signatures = [...SIGNAL_FUNCTIONS, ...untrusted.rows.map(r => String(r.signature))];
 	await tx.exec(`revoke execute on function ${signatures.join(', ')} from ${grantees}`);
 
 	// A foreign table reads and writes somewhere else (another server, a file, a program's output): nothing there is
@@ -137,7 +140,7 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
 		where c.relkind = 'f' and ${USER_SCHEMAS}`);
 	if (foreign.rows.length > 0) {
 		// SQL that touches one is refused (permission denied), so its preview is incomplete and says so.
-		await tx.exec(`revoke all on ${foreign.rows.map((r) => String(r.name)).join(', ')} from ${grantees}`);
+		await tx.exec(`revoke all on ${foreign.rows.map(r => String(r.name)).join(', ')} from ${grantees}`);
 	}
 
 	// A SECURITY DEFINER function runs as its owner, and a trigger fires its function with no EXECUTE check: a
@@ -147,7 +150,7 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
 		from pg_catalog.pg_proc p join pg_catalog.pg_roles o on o.oid = p.proowner
 		where p.oid >= 16384 and p.prosecdef and o.rolsuper`);
 	if (definers.rows.length > 0) {
-		await tx.exec(definers.rows.map((r) => `alter ${r.kind === 'p' ? 'procedure' : 'function'} ${r.signature} owner to ${name}`).join(';\n'));
+		await tx.exec(definers.rows.map(r => `alter ${r.kind === 'p' ? 'procedure' : 'function'} ${r.signature} owner to ${name}`).join(';\n'));
 	}
 
 	// Triggers and event triggers call their function without an EXECUTE check; one in an untrusted language would
@@ -177,7 +180,7 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
 		join pg_catalog.pg_sequence s on s.seqrelid = c.oid
 		where c.relkind = 'S' and ${USER_SCHEMAS}`);
 	if (sequences.rows.length > 0) {
-		await tx.exec(sequences.rows.map((r) => `alter sequence ${r.name} cache ${r.cache}`).join(';\n'));
+		await tx.exec(sequences.rows.map(r => `alter sequence ${r.name} cache ${r.cache}`).join(';\n'));
 	}
 
 	// Building an index, refreshing a materialized view, ANALYZE, CLUSTER and a rewriting ALTER TABLE run the
@@ -193,7 +196,7 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
 		join pg_catalog.pg_namespace n on n.oid = c.relnamespace
 		join pg_catalog.pg_roles o on o.oid = c.relowner
 		where c.relkind in ('r', 'p', 'm') and o.rolsuper and o.oid <> ${BOOTSTRAP} and ${USER_SCHEMAS}`);
-	const demoted = superOwners.rows.map((r) => quoteIdent(String(r.rolname)));
+	const demoted = superOwners.rows.map(r => quoteIdent(String(r.rolname)));
 
 	// The wrappers: SECURITY DEFINER, so the SQL runs as the role, and Postgres refuses role changes inside them.
 	await tx.exec(`
@@ -205,19 +208,19 @@ export async function confine(tx: SqlRunner, options: ConfineOptions = {redefine
 		alter function pg_temp.pgpair_confined_rows(text) owner to ${name};`);
 
 	// Last: from here the connection's own role may no longer be a superuser.
-	if (demoted.length > 0) await tx.exec(demoted.map((role) => `alter role ${role} nosuperuser`).join(';\n'));
+	if (demoted.length > 0) await tx.exec(demoted.map(role => `alter role ${role} nosuperuser`).join(';\n'));
 
 	return {
 		kind: 'rolled-back-transaction',
 		notes,
 		query: (sql, params) => tx.query(sql, params),
-		exec: (sql) => tx.exec(sql),
+		exec: sql => tx.exec(sql),
 		async runConfined(sql) {
 			await tx.query('select pg_temp.pgpair_confined($1)', [sql]);
 		},
 		async queryConfined(sql) {
 			const {rows} = await tx.query('select pg_temp.pgpair_confined_rows($1) as row', [sql]);
-			return rows.map((r) => r.row as Record<string, unknown>);
+			return rows.map(r => r.row as Record<string, unknown>);
 		},
 	};
 }
@@ -282,5 +285,5 @@ async function grantBootstrapOwned(tx: SqlRunner, roleName: string, redefines: r
 			where x.nspowner = ${BOOTSTRAP} and x.nspname = any($1) and ${userSchemas('x')} and ${notExtension('pg_catalog.pg_namespace')}`,
 		[redefines],
 	);
-	if (others.length > 0) await tx.exec(others.map((r) => `alter ${String(r.object)} owner to ${role}`).join(';\n'));
+	if (others.length > 0) await tx.exec(others.map(r => `alter ${String(r.object)} owner to ${role}`).join(';\n'));
 }

@@ -21,7 +21,8 @@ const FIRST_USER_OID = 16384;
 /**
  * Built-in functions that are stable or immutable yet run SQL text they are given (so they could reach anything).
  */
-const SQL_TEXT_RUNNERS = /^(query_to_xml|query_to_xmlschema|query_to_xml_and_xmlschema|cursor_to_xml|cursor_to_xmlschema|table_to_xml|table_to_xmlschema|table_to_xml_and_xmlschema|schema_to_xml|schema_to_xmlschema|schema_to_xml_and_xmlschema|database_to_xml|database_to_xmlschema|database_to_xml_and_xmlschema|ts_stat)$/;
+const SQL_TEXT_RUNNERS =
+	/^(query_to_xml|query_to_xmlschema|query_to_xml_and_xmlschema|cursor_to_xml|cursor_to_xmlschema|table_to_xml|table_to_xmlschema|table_to_xml_and_xmlschema|schema_to_xml|schema_to_xmlschema|schema_to_xml_and_xmlschema|database_to_xml|database_to_xmlschema|database_to_xml_and_xmlschema|ts_stat)$/;
 
 /** Built-in functions marked volatile only because their result changes, not because they act. */
 const HARMLESS_VOLATILE = /^(random|random_normal|gen_random_uuid|uuidv4|uuidv7|clock_timestamp|timeofday)$/;
@@ -81,7 +82,7 @@ async function functionsInTrees(tx: SqlRunner, trees: string[]): Promise<Depende
 		const {rows} = await tx.query(`select oprcode::oid::int8 as f from pg_catalog.pg_operator where oid = any($1::oid[])`, [[...operators]]);
 		for (const row of rows) if (Number(row.f) !== 0) functions.add(Number(row.f));
 	}
-	return [...functions].map((objid) => ({classid: 'pg_proc', objid}));
+	return [...functions].map(objid => ({classid: 'pg_proc', objid}));
 }
 
 /** The dependencies of relations' query rules (views, the probe views), stored ones and the calls in the trees. */
@@ -95,8 +96,11 @@ async function ruleReach(tx: SqlRunner, relations: string[] | number[]): Promise
 	);
 	const trees = await tx.query(`select r.ev_action::text as tree from pg_catalog.pg_rewrite r where ${filter}`, [relations]);
 	return [
-		...deps.rows.map((r) => ({classid: String(r.classid), objid: Number(r.objid)})),
-		...(await functionsInTrees(tx, trees.rows.map((r) => String(r.tree)))),
+		...deps.rows.map(r => ({classid: String(r.classid), objid: Number(r.objid)})),
+		...(await functionsInTrees(
+			tx,
+			trees.rows.map(r => String(r.tree)),
+		)),
 	];
 }
 
@@ -111,7 +115,7 @@ async function unsafeReach(tx: SqlRunner, views: string[], bypassRls: boolean): 
 
 	for (let depth = 0; frontier.length > 0 && depth < 32; depth++) {
 		const next: Dependency[] = [];
-		const fresh = frontier.filter((d) => {
+		const fresh = frontier.filter(d => {
 			const key = `${d.classid}:${d.objid}`;
 			if (seen.has(key)) return false;
 			seen.add(key);
@@ -120,7 +124,7 @@ async function unsafeReach(tx: SqlRunner, views: string[], bypassRls: boolean): 
 		const byClass = new Map<string, number[]>();
 		for (const d of fresh) byClass.set(d.classid, [...(byClass.get(d.classid) ?? []), d.objid]);
 		for (const [classid, oids] of byClass) {
-			const user = oids.filter((oid) => oid >= FIRST_USER_OID);
+			const user = oids.filter(oid => oid >= FIRST_USER_OID);
 			switch (classid) {
 				case 'pg_proc': {
 					const {rows} = await tx.query(
@@ -146,7 +150,7 @@ async function unsafeReach(tx: SqlRunner, views: string[], bypassRls: boolean): 
 					break;
 				case 'pg_cast': {
 					const {rows} = await tx.query(`select castfunc::int8 as f from pg_catalog.pg_cast where oid = any($1::oid[]) and castfunc <> 0`, [oids]);
-					next.push(...rows.map((r) => ({classid: 'pg_proc', objid: Number(r.f)})));
+					next.push(...rows.map(r => ({classid: 'pg_proc', objid: Number(r.f)})));
 					break;
 				}
 				case 'pg_namespace':
@@ -189,8 +193,13 @@ async function typeReach(tx: SqlRunner, oids: number[], reasons: Set<string>): P
 				[row.oid],
 			);
 			const trees = await tx.query(`select coalesce(conbin::text, '') as tree from pg_catalog.pg_constraint where contypid = $1`, [row.oid]);
-			next.push(...constraints.rows.map((r) => ({classid: String(r.classid), objid: Number(r.objid)})));
-			next.push(...(await functionsInTrees(tx, trees.rows.map((r) => String(r.tree)))));
+			next.push(...constraints.rows.map(r => ({classid: String(r.classid), objid: Number(r.objid)})));
+			next.push(
+				...(await functionsInTrees(
+					tx,
+					trees.rows.map(r => String(r.tree)),
+				)),
+			);
 		} else if (row.kind === 'r') {
 			for (const fn of [row.canonical, row.subdiff]) if (Number(fn) !== 0) next.push({classid: 'pg_proc', objid: Number(fn)});
 		} else {
@@ -221,9 +230,17 @@ async function relationReach(tx: SqlRunner, oids: number[], bypassRls: boolean, 
 				where p.polrelid = $1 and d.refobjid <> $1`,
 				[row.oid],
 			);
-			const trees = await tx.query(`select coalesce(polqual::text, '') || coalesce(polwithcheck::text, '') as tree from pg_catalog.pg_policy where polrelid = $1`, [row.oid]);
-			next.push(...deps.rows.map((r) => ({classid: String(r.classid), objid: Number(r.objid)})));
-			next.push(...(await functionsInTrees(tx, trees.rows.map((r) => String(r.tree)))));
+			const trees = await tx.query(
+				`select coalesce(polqual::text, '') || coalesce(polwithcheck::text, '') as tree from pg_catalog.pg_policy where polrelid = $1`,
+				[row.oid],
+			);
+			next.push(...deps.rows.map(r => ({classid: String(r.classid), objid: Number(r.objid)})));
+			next.push(
+				...(await functionsInTrees(
+					tx,
+					trees.rows.map(r => String(r.tree)),
+				)),
+			);
 		}
 	}
 	return next;
@@ -249,26 +266,29 @@ export async function proveReadOnly(db: DatabasePlatform, query: string, options
 	});
 	if (reasons.length > 0) return {readOnly: false, reasons};
 	if (queries.length === 0) return {readOnly: true};
-	return db.session(async (tx) => {
-		await tx.exec('begin');
-		try {
-			const views: string[] = [];
-			for (const [i, text] of queries.entries()) {
-				const view = `pg_temp.pgpair_probe_${i}`;
-				await tx.exec('savepoint pgpair_probe');
-				try {
-					await tx.exec(`create temporary view ${view} as select 1 as pgpair_probe from (\n${text}\n) as pgpair_probe_query`);
-					await tx.exec('release savepoint pgpair_probe');
-				} catch (error) {
-					await tx.exec('rollback to savepoint pgpair_probe');
-					return {readOnly: false as const, reasons: [`it could not be analysed: ${(error as Error).message}`]};
+	return db.session(
+		async tx => {
+			await tx.exec('begin');
+			try {
+				const views: string[] = [];
+				for (const [i, text] of queries.entries()) {
+					const view = `pg_temp.pgpair_probe_${i}`;
+					await tx.exec('savepoint pgpair_probe');
+					try {
+						await tx.exec(`create temporary view ${view} as select 1 as pgpair_probe from (\n${text}\n) as pgpair_probe_query`);
+						await tx.exec('release savepoint pgpair_probe');
+					} catch (error) {
+						await tx.exec('rollback to savepoint pgpair_probe');
+						return {readOnly: false as const, reasons: [`it could not be analysed: ${(error as Error).message}`]};
+					}
+					views.push(view);
 				}
-				views.push(view);
+				const unsafe = await unsafeReach(tx, views, options.bypassRls);
+				return unsafe.length === 0 ? {readOnly: true as const} : {readOnly: false as const, reasons: unsafe};
+			} finally {
+				await tx.exec('rollback').catch(() => {});
 			}
-			const unsafe = await unsafeReach(tx, views, options.bypassRls);
-			return unsafe.length === 0 ? {readOnly: true as const} : {readOnly: false as const, reasons: unsafe};
-		} finally {
-			await tx.exec('rollback').catch(() => {});
-		}
-	}, {timeoutMs: options.timeoutMs});
+		},
+		{timeoutMs: options.timeoutMs},
+	);
 }

@@ -190,7 +190,7 @@ export async function listRelations(db: Pick<SqlRunner, 'query'>): Promise<Relat
 		where c.relkind in ('r', 'p', 'v', 'm', 'f') and ${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}
 		order by 2`,
 	);
-	return rows.map((row) => ({
+	return rows.map(row => ({
 		oid: Number(row.oid),
 		name: String(row.name),
 		schema: String(row.schema),
@@ -216,8 +216,8 @@ export type TableRows = {name: string; rows: number; estimated?: true};
 export async function countRows(db: Pick<SqlRunner, 'query'>, exact: readonly RelationInfo[]): Promise<TableRows[]> {
 	// Never a foreign table: counting it would read outside the database (file_fdw can run a program), as the
 	// connection's role, with no confinement.
-	const counted = exact.filter((t) => t.kind === 'table' && !t.foreign);
-	const byName = new Map((await estimateRows(db)).map((t) => [t.name, t]));
+	const counted = exact.filter(t => t.kind === 'table' && !t.foreign);
+	const byName = new Map((await estimateRows(db)).map(t => [t.name, t]));
 	for (let start = 0; start < counted.length; start += COUNT_BATCH) {
 		const batch = counted.slice(start, start + COUNT_BATCH);
 		const sql = batch
@@ -241,5 +241,5 @@ export async function estimateRows(db: Pick<SqlRunner, 'query'>): Promise<TableR
 		from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
 		where c.relkind in ('r', 'p', 'f') and ${USER_SCHEMA} order by 1`,
 	);
-	return rows.map((row) => ({name: String(row.name), rows: Number(row.rows), estimated: true as const}));
+	return rows.map(row => ({name: String(row.name), rows: Number(row.rows), estimated: true as const}));
 }

@@ -2,9 +2,9 @@ import path from 'node:path';
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {BranchService} from './branches.js';
 import type {FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
-import {LocalSupabase, type DatabaseState} from './local-project.js';
-import {deadlinesFromEnv, type Deadlines, type PlatformHost} from './platform.js';
+import {type DatabaseState, LocalSupabase} from './local-project.js';
 import {createPGliteHost} from './pglite-platform.js';
+import {type Deadlines, deadlinesFromEnv, type PlatformHost} from './platform.js';
 import {createPostgresHost} from './postgres-platform.js';
 import {preloadSqlParser} from './sql-split.js';
 import {registerAdvisorTools} from './tools/advisor-tools.js';
@@ -108,13 +108,11 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 	);
 	const tell = (state: DatabaseState) => {
 		if (!server.isConnected()) return;
-		server.server
-			.sendLoggingMessage({level: state.state === 'failed' ? 'error' : 'info', logger: DATABASE_STATE_LOGGER, data: state})
-			.catch(() => undefined);
+		server.server.sendLoggingMessage({level: state.state === 'failed' ? 'error' : 'info', logger: DATABASE_STATE_LOGGER, data: state}).catch(() => undefined);
 	};
 	local.onDatabaseState(tell);
 	// Whatever starts the database is about to read SQL: the parser loads while the engine opens in its worker.
-	local.onDatabaseState((state) => {
+	local.onDatabaseState(state => {
 		if (state.state === 'starting') preloadSqlParser();
 	});
 	// A client learns the state it connects to, then every change.

@@ -200,7 +200,7 @@ export async function installShim(db: DatabasePlatform): Promise<void> {
 		from pg_namespace where nspname = 'pgpair'`,
 	);
 	if (rows[0]?.marker !== MARKER) {
-		await db.transaction((tx) => tx.exec(`${SHIM_SQL}\ncomment on schema pgpair is '${MARKER}';`));
+		await db.transaction(tx => tx.exec(`${SHIM_SQL}\ncomment on schema pgpair is '${MARKER}';`));
 	} else if (!rows[0]?.schemas) {
 		// A database copied from a template keeps the objects but not the database-level settings.
 		await db.exec(SETTINGS_SQL);

@@ -13,7 +13,7 @@ let library: Promise<LibPgQuery> | undefined;
 
 /** The server's one doorway to libpg-query: imported and its WASM loaded once, on first use. */
 export function libpgQuery(): Promise<LibPgQuery> {
-	library ??= import('libpg-query').then(async (module) => {
+	library ??= import('libpg-query').then(async module => {
 		await module.loadModule();
 		return module;
 	});

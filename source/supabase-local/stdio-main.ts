@@ -1,8 +1,8 @@
 import path from 'node:path';
 import {StdioServerTransport} from '@modelcontextprotocol/sdk/server/stdio.js';
-import {createSupabaseMcpServer, type SupabaseMcpServerOptions} from './server.js';
 import {watchParent} from '../process/parent-watchdog.js';
 import {dieBy, TERMINATION_SIGNALS, type TerminationSignal} from '../process/termination.js';
+import {createSupabaseMcpServer, type SupabaseMcpServerOptions} from './server.js';
 
 const USAGE =
 	'usage: pgpair mcp [--read-only] [--db <postgres-url>] [--data-dir <dir>] [--workspace <dir>] [--functions-port <port>] [--start-database on-first-call|at-once]';
@@ -74,9 +74,9 @@ export async function runSupabaseMcp(argv: string[]): Promise<McpExit> {
 		const options = parseMcpArguments(argv);
 		const {server, close} = await createSupabaseMcpServer(options);
 		const transport = new StdioServerTransport();
-		return await new Promise<McpExit>((resolve) => {
+		return await new Promise<McpExit>(resolve => {
 			let ending: McpExit | undefined;
-			finish = (why) => {
+			finish = why => {
 				// close() fires transport.onclose synchronously, which calls back in here: only the first call counts.
 				if (ending) return;
 				ending = why;

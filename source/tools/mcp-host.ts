@@ -21,7 +21,14 @@ export type DatabaseStatus = {state: 'idle' | 'starting' | 'ready' | 'asleep'} |
  * `idle`: not started yet; its tools are known from its build and it starts on the first call that needs it.
  * `calls`: how many calls to it are running now (the status line says the database is busy).
  */
-export type ServerStatus = {name: string; state: 'idle' | 'starting' | 'ready' | 'failed' | 'stopped'; error?: string; toolCount: number; calls?: number; database?: DatabaseStatus};
+export type ServerStatus = {
+	name: string;
+	state: 'idle' | 'starting' | 'ready' | 'failed' | 'stopped';
+	error?: string;
+	toolCount: number;
+	calls?: number;
+	database?: DatabaseStatus;
+};
 
 /** The logger name pgpair's local server reports its database's state under (source/supabase-local/server.ts). */
 const DATABASE_STATE_LOGGER = 'pgpair.database';
@@ -56,7 +63,13 @@ async function loadClientSdk() {
 		import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
 		import('@modelcontextprotocol/sdk/types.js'),
 	]);
-	return {Client, StdioClientTransport: stdio.StdioClientTransport, getDefaultEnvironment: stdio.getDefaultEnvironment, StreamableHTTPClientTransport, LoggingMessageNotificationSchema};
+	return {
+		Client,
+		StdioClientTransport: stdio.StdioClientTransport,
+		getDefaultEnvironment: stdio.getDefaultEnvironment,
+		StreamableHTTPClientTransport,
+		LoggingMessageNotificationSchema,
+	};
 }
 
 type ClientSdk = Awaited<ReturnType<typeof loadClientSdk>>;
@@ -209,7 +222,12 @@ class ServerConnection {
 				// The connection may be gone (server crashed); the next call reconnects.
 				const stillOpen = this.client === client;
 				const message = (error as Error).message;
-				return {isError: true, content: stillOpen ? `MCP error from "${this.name}": ${message}` : `MCP server "${this.name}" stopped during the call (${message}). It will be restarted on the next call.`};
+				return {
+					isError: true,
+					content: stillOpen
+						? `MCP error from "${this.name}": ${message}`
+						: `MCP server "${this.name}" stopped during the call (${message}). It will be restarted on the next call.`,
+				};
 			}
 		} finally {
 			this.inFlight -= 1;

@@ -32,10 +32,17 @@ function readStore(file: string): TrustStore {
 export function fingerprint(entry: unknown): string {
 	const canonical = (value: unknown): unknown => {
 		if (Array.isArray(value)) return value.map(canonical);
-		if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+		if (value && typeof value === 'object')
+			return Object.fromEntries(
+				Object.keys(value)
+					.sort()
+					.map(k => [k, canonical((value as Record<string, unknown>)[k])]),
+			);
 		return value;
 	};
-	return createHash('sha256').update(JSON.stringify(canonical(entry))).digest('hex');
+	return createHash('sha256')
+		.update(JSON.stringify(canonical(entry)))
+		.digest('hex');
 }
 
 /** The raw `mcpServers` entries of a workspace's `.mcp.json`, or undefined when there is no such file or it is not JSON. */

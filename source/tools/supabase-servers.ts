@@ -13,7 +13,7 @@ const HOSTED_URL = /^https?:\/\/(mcp\.supabase\.com|[^/]*\.supabase\.(co|com))\/
 /** Whether a configured server is the official Supabase server (by what it runs or where it points). */
 export function isOfficialSupabaseServer(config: McpServerConfig): boolean {
 	if (config.type === 'http') return HOSTED_URL.test(config.url);
-	return [config.command, ...config.args].some((part) => PACKAGE.test(part));
+	return [config.command, ...config.args].some(part => PACKAGE.test(part));
 }
 
 /**

@@ -3,9 +3,9 @@
  * background, never before the first frame), both filtered by the agent file's `tools` list.
  */
 import type {CallPreview} from '../core/events.js';
-import type {ToolCall, ToolCallClassification, ToolDefinition, ToolResult} from './types.js';
 import type {LocalTools} from './local/index.js';
 import type {McpHost, McpTool} from './mcp-host.js';
+import type {ToolCall, ToolCallClassification, ToolDefinition, ToolResult} from './types.js';
 
 export type ToolHostOptions = {
 	mcp: McpHost;

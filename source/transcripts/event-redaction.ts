@@ -9,8 +9,8 @@
  */
 import type {EventBody} from '../core/events.js';
 import {mapStrings, type SecretRedactor} from './redact.js';
-import {releasableLength} from './stream-cut.js';
 import type {SqlSecrets} from './sql-secrets.js';
+import {releasableLength} from './stream-cut.js';
 
 export type EventRedaction = {
 	/** The event as committed: every secret in it replaced; the body itself when nothing was. */
@@ -57,7 +57,8 @@ export function createEventRedaction(options: EventRedactionOptions): EventRedac
 	const text = (input: string): string => redactor.text(sql?.mayHold(input) ? redactSql(input) : input);
 
 	/** The strings of an event that are parsed for secrets: an answer's tool calls, not its free text. */
-	const parsedScope = (body: EventBody): unknown => (body.type === 'assistant_message_completed' ? body.content.filter(block => block.type === 'tool_use') : body);
+	const parsedScope = (body: EventBody): unknown =>
+		body.type === 'assistant_message_completed' ? body.content.filter(block => block.type === 'tool_use') : body;
 
 	return {
 		event<T extends EventBody>(body: T): T {

@@ -54,7 +54,21 @@ export function sessionRecord(events: readonly SessionEvent[]): SessionRecordVie
 	let inTurn = false;
 	let streamed = '';
 	let streamedAt = 0;
-	const totals: SessionTotals = {events: events.length, turns: 0, toolCalls: 0, allowed: 0, denied: 0, failed: 0, decidedByUser: 0, inputTokens: 0, outputTokens: 0, durationMs: 0, firstAt: events[0]?.at, lastAt: events.at(-1)?.at, endsMidTurn: false};
+	const totals: SessionTotals = {
+		events: events.length,
+		turns: 0,
+		toolCalls: 0,
+		allowed: 0,
+		denied: 0,
+		failed: 0,
+		decidedByUser: 0,
+		inputTokens: 0,
+		outputTokens: 0,
+		durationMs: 0,
+		firstAt: events[0]?.at,
+		lastAt: events.at(-1)?.at,
+		endsMidTurn: false,
+	};
 
 	const flushPartial = () => {
 		if (streamed) items.push({kind: 'answer', text: streamed, at: streamedAt, partial: true});
@@ -147,7 +161,9 @@ export function sessionRecord(events: readonly SessionEvent[]): SessionRecordVie
 
 function otherFields(event: SessionEvent): string {
 	const {type: _type, seq: _seq, at: _at, ...fields} = event as Record<string, unknown>;
-	return Object.entries(fields).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
+	return Object.entries(fields)
+		.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+		.join(', ');
 }
 
 const BY_LABEL: Record<DecisionSource, string> = {
@@ -206,7 +222,8 @@ export function toolInputView(input: unknown): ToolInputView {
 /** `name: value` lines when every value fits on one short line (the usual case), else indented JSON. */
 function argumentsText(record: Record<string, unknown>): string {
 	const inline = Object.entries(record).map(([key, value]) => [key, typeof value === 'string' ? value : oneLineJson(value)] as const);
-	if (inline.every(([, text]) => text !== undefined && !text.includes('\n') && text.length <= 200)) return inline.map(([key, text]) => `${key}: ${text}`).join('\n');
+	if (inline.every(([, text]) => text !== undefined && !text.includes('\n') && text.length <= 200))
+		return inline.map(([key, text]) => `${key}: ${text}`).join('\n');
 	return safeJson(record);
 }
 
@@ -259,7 +276,10 @@ export function truncateText(text: string, maxLines: number, maxChars: number): 
 }
 
 export function truncationNote({hiddenLines, hiddenChars}: Truncated): string | undefined {
-	const parts = [hiddenLines > 0 ? `${hiddenLines} more line${hiddenLines === 1 ? '' : 's'}` : '', hiddenChars > 0 ? `${hiddenChars.toLocaleString('en')} more characters` : ''].filter(Boolean);
+	const parts = [
+		hiddenLines > 0 ? `${hiddenLines} more line${hiddenLines === 1 ? '' : 's'}` : '',
+		hiddenChars > 0 ? `${hiddenChars.toLocaleString('en')} more characters` : '',
+	].filter(Boolean);
 	return parts.length > 0 ? `… ${parts.join(', ')}` : undefined;
 }
 
@@ -290,7 +310,16 @@ export function formatTimestamp(at: number, timeZone?: string): string {
 	const key = timeZone ?? '';
 	let formatter = formatters.get(key);
 	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-US', {year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...(timeZone ? {timeZone} : {})});
+		formatter = new Intl.DateTimeFormat('en-US', {
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+			hourCycle: 'h23',
+			...(timeZone ? {timeZone} : {}),
+		});
 		formatters.set(key, formatter);
 	}
 

@@ -5,7 +5,20 @@
  * are scrubbed again.
  */
 import type {SessionEvent} from '../core/events.js';
-import {describeDecision, previewLines, formatClock, formatElapsed, formatTimestamp, sessionRecord, toolInputView, truncateText, truncationNote, type CallRecord, type RecordItem, type SessionTotals} from './export-record.js';
+import {
+	type CallRecord,
+	describeDecision,
+	formatClock,
+	formatElapsed,
+	formatTimestamp,
+	previewLines,
+	type RecordItem,
+	type SessionTotals,
+	sessionRecord,
+	toolInputView,
+	truncateText,
+	truncationNote,
+} from './export-record.js';
 import type {TranscriptHeader} from './format.js';
 import {createRedactor, type Redactor} from './redact.js';
 
@@ -97,7 +110,10 @@ function markdownItem(item: RecordItem, options: ExportOptions): string[] {
 function markdownCall(call: CallRecord, options: ExportOptions): string[] {
 	const {requested, decided, completed} = call;
 	const cls = requested.classification;
-	const lines = [`### Tool call ${inlineCode(requested.name)}${cls ? ` (${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''})` : ''}`, ''];
+	const lines = [
+		`### Tool call ${inlineCode(requested.name)}${cls ? ` (${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''})` : ''}`,
+		'',
+	];
 	const input = toolInputView(decided?.editedInput ?? requested.input);
 	if (input.arguments) lines.push(fenced(input.arguments, 'text'), '');
 	if (input.sql !== undefined) lines.push(fenced(input.sql.trim(), 'sql'), '');
@@ -239,7 +255,10 @@ function htmlItem(item: RecordItem, options: ExportOptions): string {
 function htmlCall(call: CallRecord, options: ExportOptions): string {
 	const {requested, decided, completed} = call;
 	const cls = requested.classification;
-	const parts = [`<section class="call">`, `<div><span class="name">${escapeHtml(requested.name)}</span>${cls ? ` <span class="class">[${escapeHtml(cls.class)}${cls.hazards.length > 0 ? `; hazards: ${escapeHtml(cls.hazards.join(', '))}` : ''}]</span>` : ''}</div>`];
+	const parts = [
+		`<section class="call">`,
+		`<div><span class="name">${escapeHtml(requested.name)}</span>${cls ? ` <span class="class">[${escapeHtml(cls.class)}${cls.hazards.length > 0 ? `; hazards: ${escapeHtml(cls.hazards.join(', '))}` : ''}]</span>` : ''}</div>`,
+	];
 	const input = toolInputView(decided?.editedInput ?? requested.input);
 	if (input.arguments) parts.push(`<pre class="arguments">${escapeHtml(input.arguments)}</pre>`);
 	if (input.sql !== undefined) parts.push(`<pre class="sql">${escapeHtml(input.sql.trim())}</pre>`);
@@ -254,7 +273,10 @@ function htmlCall(call: CallRecord, options: ExportOptions): string {
 	if (completed) {
 		const cut = truncateText(completed.content, options.resultLines ?? 40, options.resultChars ?? 8000);
 		const note = truncationNote(cut);
-		parts.push(`<pre class="result${completed.isError ? ' error' : ''}">${escapeHtml(cut.text)}</pre>`, `<p class="class">${escapeHtml(`${completed.isError ? 'failed' : 'succeeded'} in ${formatElapsed(completed.durationMs)}${note ? ` · ${note}` : ''}`)}</p>`);
+		parts.push(
+			`<pre class="result${completed.isError ? ' error' : ''}">${escapeHtml(cut.text)}</pre>`,
+			`<p class="class">${escapeHtml(`${completed.isError ? 'failed' : 'succeeded'} in ${formatElapsed(completed.durationMs)}${note ? ` · ${note}` : ''}`)}</p>`,
+		);
 	}
 
 	parts.push('</section>');

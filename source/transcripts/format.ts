@@ -43,7 +43,9 @@ const ID_RANDOM_CHARS = 3;
 export function newSessionId(now: number = Date.now()): string {
 	const minutes = Math.max(0, Math.floor((now - ID_EPOCH_MS) / 60_000));
 	const time = minutes.toString(36).padStart(ID_TIME_CHARS, '0').slice(-ID_TIME_CHARS);
-	const random = randomInt(36 ** ID_RANDOM_CHARS).toString(36).padStart(ID_RANDOM_CHARS, '0');
+	const random = randomInt(36 ** ID_RANDOM_CHARS)
+		.toString(36)
+		.padStart(ID_RANDOM_CHARS, '0');
 	return time + random;
 }
 
@@ -63,13 +65,7 @@ export function parseTranscriptFileName(name: string): {date: string; id: string
 	return {date: match[1]!, id: match[2]!};
 }
 
-export function createTranscriptHeader(fields: {
-	sessionId: string;
-	cwd: string;
-	agent: AgentInfo;
-	pgpairVersion: string;
-	createdAt?: Date;
-}): TranscriptHeader {
+export function createTranscriptHeader(fields: {sessionId: string; cwd: string; agent: AgentInfo; pgpairVersion: string; createdAt?: Date}): TranscriptHeader {
 	// Key order matters to humans reading the file: kind and version first.
 	return {
 		kind: TRANSCRIPT_KIND,
@@ -102,11 +98,15 @@ function assertReadableVersion(version: unknown): asserts version is number {
 	}
 
 	if (version > TRANSCRIPT_VERSION) {
-		throw new TranscriptError(`this transcript uses format version ${version}, written by a newer pgpair; this pgpair reads versions ${MIN_TRANSCRIPT_VERSION} to ${TRANSCRIPT_VERSION}. Update pgpair to open it.`);
+		throw new TranscriptError(
+			`this transcript uses format version ${version}, written by a newer pgpair; this pgpair reads versions ${MIN_TRANSCRIPT_VERSION} to ${TRANSCRIPT_VERSION}. Update pgpair to open it.`,
+		);
 	}
 
 	if (version < MIN_TRANSCRIPT_VERSION) {
-		throw new TranscriptError(`this transcript uses format version ${version}, which this pgpair no longer reads (oldest supported: ${MIN_TRANSCRIPT_VERSION}).`);
+		throw new TranscriptError(
+			`this transcript uses format version ${version}, which this pgpair no longer reads (oldest supported: ${MIN_TRANSCRIPT_VERSION}).`,
+		);
 	}
 }
 
@@ -204,12 +204,16 @@ const EVENT_FIELDS: Readonly<Record<EventType, FieldCheck>> = {
 	turn_completed: {outcome: isString},
 	notice_shown: {level: v => v === 'info' || v === 'warning' || v === 'error', text: isString},
 	permission_mode_changed: {mode: v => v === 'default' || v === 'acceptEdits' || v === 'plan'},
-	checklist_item_changed: {itemId: isString, text: isString, state: v => v === 'open' || v === 'done', by: v => v === 'evidence' || v === 'user' || v === 'model', evidence: isString},
+	checklist_item_changed: {
+		itemId: isString,
+		text: isString,
+		state: v => v === 'open' || v === 'done',
+		by: v => v === 'evidence' || v === 'user' || v === 'model',
+		evidence: isString,
+	},
 };
 
-export type EventCheck =
-	| {ok: true; event: SessionEvent}
-	| {ok: false; reason: string};
+export type EventCheck = {ok: true; event: SessionEvent} | {ok: false; reason: string};
 
 /** Checks an already upgraded event line; the reason names what is wrong, for the reader's warning. */
 export function checkEvent(raw: unknown): EventCheck {

@@ -1,4 +1,4 @@
 export * from './format.js';
+export * from './reader.js';
 export * from './redact.js';
 export * from './writer.js';
-export * from './reader.js';

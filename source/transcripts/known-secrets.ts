@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {SECRET_ENV_NAME, urlSecrets, type KnownSecret} from './redact.js';
+import {type KnownSecret, SECRET_ENV_NAME, urlSecrets} from './redact.js';
 
 /** Flags and fields whose value is a credential: `--access-token`, `--api-key`, `password`, `Authorization`. */
 const SECRET_NAME = /token|secret|password|passwd|pwd|api[-_]?key|access[-_]?key|private[-_]?key|auth|credential|cookie|(?:^|[-_])key$|(?:^|[-_])pat$/i;
@@ -36,7 +36,11 @@ export function collectKnownSecrets(sources: KnownSecretSources): KnownSecret[] 
 	const mcp = readJson(mcpFile);
 	if (mcp !== undefined) found.push(...mcpConfigSecrets(mcp, sources.env));
 	const home = sources.home ?? os.homedir();
-	for (const file of [path.join(home, '.claude', 'settings.json'), path.join(sources.cwd, '.claude', 'settings.json'), path.join(sources.cwd, '.claude', 'settings.local.json')]) {
+	for (const file of [
+		path.join(home, '.claude', 'settings.json'),
+		path.join(sources.cwd, '.claude', 'settings.json'),
+		path.join(sources.cwd, '.claude', 'settings.local.json'),
+	]) {
 		const settings = readJson(file);
 		if (settings !== undefined) found.push(...settingsSecrets(settings, sources.env));
 	}

@@ -49,9 +49,11 @@ function parseEventLine(line: Line, version: number, warnings: string[]): Sessio
 	try {
 		raw = JSON.parse(line.text);
 	} catch {
-		warnings.push(line.terminated
-			? `line ${line.number}: not valid JSON (a write interrupted before a resume?), skipped`
-			: `line ${line.number}: torn last line (no newline at the end: pgpair stopped mid-write), skipped`);
+		warnings.push(
+			line.terminated
+				? `line ${line.number}: not valid JSON (a write interrupted before a resume?), skipped`
+				: `line ${line.number}: torn last line (no newline at the end: pgpair stopped mid-write), skipped`,
+		);
 		return undefined;
 	}
 
@@ -130,7 +132,10 @@ export async function findSession(dir: string, idOrPath: string): Promise<Sessio
 	});
 	if (matches.length === 0) throw new TranscriptError(`no session matching "${query}" in ${dir}`);
 	if (matches.length > 1) {
-		const names = matches.slice(0, 5).map(path => basename(path)).join(', ');
+		const names = matches
+			.slice(0, 5)
+			.map(path => basename(path))
+			.join(', ');
 		throw new TranscriptError(`"${query}" matches ${matches.length} sessions (${names}${matches.length > 5 ? ', …' : ''}); type more of the id`);
 	}
 
@@ -166,7 +171,10 @@ async function transcriptPaths(dir: string): Promise<string[]> {
 		throw error;
 	}
 
-	return names.filter(name => parseTranscriptFileName(name)).sort().map(name => join(dir, name));
+	return names
+		.filter(name => parseTranscriptFileName(name))
+		.sort()
+		.map(name => join(dir, name));
 }
 
 function newestFirst(a: SessionSummary, b: SessionSummary): number {

@@ -126,7 +126,11 @@ const RULES: readonly Rule[] = [
 	// INI and TOML-like configs: `password = value` at the start of a line, the value running to the end of the line
 	// or a comment (code such as `password = getPassword()` keeps its call: a value with parentheses is not taken).
 	// (A line read by the Read tool starts with its number and a tab.)
-	{kind: 'password', keep: String.raw`(?:^|\n)[ \t]*(?:\d+\t)?[ \t]*(?:[A-Za-z_]*[_-])?${PASSWORD_WORD}[ \t]*=[ \t]+`, secret: String.raw`${QUOTED_VALUE}|(?![=$]|\[REDACTED:)[^\s&;"'\x60(){}]{3,}(?=[ \t]*(?:[#;\r\n]|$))`},
+	{
+		kind: 'password',
+		keep: String.raw`(?:^|\n)[ \t]*(?:\d+\t)?[ \t]*(?:[A-Za-z_]*[_-])?${PASSWORD_WORD}[ \t]*=[ \t]+`,
+		secret: String.raw`${QUOTED_VALUE}|(?![=$]|\[REDACTED:)[^\s&;"'\x60(){}]{3,}(?=[ \t]*(?:[#;\r\n]|$))`,
+	},
 ];
 
 /** `*_KEY`, `*_TOKEN`, `*_SECRET`, `*PASSWORD*`, `*_PAT`, … but not PWD (the working directory). */
@@ -139,7 +143,26 @@ const MIN_WORDLIKE_SECRET_LENGTH = 12;
  * Values too common to redact as literals: the default local Supabase/Postgres credentials
  * (`postgres:postgres`) would otherwise blank out every mention of Postgres in the session.
  */
-const COMMON_VALUES = new Set(['postgres', 'postgresql', 'password', 'password1', 'password123', 'supabase', 'localhost', 'changeme', 'development', 'production', 'redacted', 'anonymous', 'authenticated', 'service_role', 'undefined', 'true', 'false', 'null']);
+const COMMON_VALUES = new Set([
+	'postgres',
+	'postgresql',
+	'password',
+	'password1',
+	'password123',
+	'supabase',
+	'localhost',
+	'changeme',
+	'development',
+	'production',
+	'redacted',
+	'anonymous',
+	'authenticated',
+	'service_role',
+	'undefined',
+	'true',
+	'false',
+	'null',
+]);
 
 /**
  * Whether a value pgpair read (or found in SQL) is redacted by value everywhere: at least 8
@@ -235,18 +258,20 @@ function compile(literals: ReadonlyMap<string, string>): Compiled {
 	const secretGroup: number[] = [];
 	const keepGroup: number[] = [];
 	let group = 0;
-	const source = rules.map(rule => {
-		if (rule.keep !== undefined) {
-			keepGroup.push(group + 1);
-			group += 1 + groupsIn(rule.keep);
-		} else {
-			keepGroup.push(0);
-		}
+	const source = rules
+		.map(rule => {
+			if (rule.keep !== undefined) {
+				keepGroup.push(group + 1);
+				group += 1 + groupsIn(rule.keep);
+			} else {
+				keepGroup.push(0);
+			}
 
-		secretGroup.push(group + 1);
-		group += 1 + groupsIn(rule.secret);
-		return rule.keep === undefined ? `(${rule.secret})` : `(${rule.keep})(${rule.secret})`;
-	}).join('|');
+			secretGroup.push(group + 1);
+			group += 1 + groupsIn(rule.secret);
+			return rule.keep === undefined ? `(${rule.secret})` : `(${rule.keep})(${rule.secret})`;
+		})
+		.join('|');
 	const pattern = new RegExp(source, 'g');
 
 	const replace = (match: string, ...groups: unknown[]): string => {

@@ -11,7 +11,7 @@
  * Needs the parser loaded (`loadSqlParser`); before that, and for SQL that does not parse, callers
  * fall back to the pattern rules in redact.ts, which read every quoting form conservatively.
  */
-import {asArray, isObject, isSqlParserLoaded, onlyEntry, parseSql, stringList, type JsonObject} from '../policy/sql-parser.js';
+import {asArray, isObject, isSqlParserLoaded, type JsonObject, onlyEntry, parseSql, stringList} from '../policy/sql-parser.js';
 import {urlSecrets} from './redact.js';
 
 export type SqlSecrets = {
@@ -42,7 +42,8 @@ const SECRET_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
 /** Cheap test before parsing: SQL that holds none of these words has no secret the tree could find. */
 const SQL_HINT = /pass|secret|token|key|credential|crypt|hmac|sign|pgp_|:\/\/|u&"/i;
 /** SQL starts with a statement keyword, after any comments. */
-const SQL_START = /^\s*(?:(?:--[^\n]*\n|\/\*(?:[^*]|\*(?!\/))*\*\/)\s*)*(?:create|alter|select|insert|update|upsert|with|do|set|begin|start|grant|comment|drop|delete|merge|copy|call|import|prepare|execute|explain|reset|values|table|truncate|savepoint|commit|rollback|security|reassign)\b/i;
+const SQL_START =
+	/^\s*(?:(?:--[^\n]*\n|\/\*(?:[^*]|\*(?!\/))*\*\/)\s*)*(?:create|alter|select|insert|update|upsert|with|do|set|begin|start|grant|comment|drop|delete|merge|copy|call|import|prepare|execute|explain|reset|values|table|truncate|savepoint|commit|rollback|security|reassign)\b/i;
 /** Parsing is synchronous at commit (~0.1 s per 64 KB here): SQL longer than this gets the pattern rules only. */
 const MAX_SQL_LENGTH = 128 * 1024;
 
@@ -210,7 +211,10 @@ function insertValues(node: JsonObject, targets: Target[]): void {
 	const select = isObject(node.selectStmt) && isObject(node.selectStmt.SelectStmt) ? node.selectStmt.SelectStmt : undefined;
 	for (const list of asArray(select?.valuesLists)) {
 		const items = isObject(list) && isObject(list.List) ? asArray(list.List.items) : [];
-		literals(secretColumns.map(index => items[index]), targets);
+		literals(
+			secretColumns.map(index => items[index]),
+			targets,
+		);
 	}
 }
 

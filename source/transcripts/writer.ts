@@ -31,7 +31,7 @@ export function openTranscript(path: string, header: TranscriptHeader, options: 
 	mkdirSync(dirname(path), {recursive: true});
 	const fd = openSync(path, 'ax');
 	try {
-		writeLine(fd, JSON.stringify(header) + '\n');
+		writeLine(fd, `${JSON.stringify(header)}\n`);
 	} catch (error) {
 		closeSync(fd);
 		throw error;
@@ -48,7 +48,9 @@ export function openTranscript(path: string, header: TranscriptHeader, options: 
 export function reopenTranscript(path: string, options: WriterOptions = {}): TranscriptWriter {
 	const header = parseHeader(readFirstLineSync(path));
 	if (header.version !== TRANSCRIPT_VERSION) {
-		throw new TranscriptError(`cannot append to ${path}: it uses transcript format version ${header.version}, this pgpair writes version ${TRANSCRIPT_VERSION}`);
+		throw new TranscriptError(
+			`cannot append to ${path}: it uses transcript format version ${header.version}, this pgpair writes version ${TRANSCRIPT_VERSION}`,
+		);
 	}
 
 	const fd = openSync(path, 'a+');
@@ -71,7 +73,7 @@ function createWriter(fd: number, path: string, header: TranscriptHeader, redact
 		header,
 		append(event) {
 			if (!open) throw new Error(`transcript ${path} is closed`);
-			writeLine(fd, JSON.stringify(redact ? redact(event) : event) + '\n');
+			writeLine(fd, `${JSON.stringify(redact ? redact(event) : event)}\n`);
 		},
 		close() {
 			if (!open) return;

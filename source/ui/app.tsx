@@ -1,12 +1,12 @@
 import {Box, Static, Text, useApp, useInput} from 'ink';
-import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import {pendingApprovals} from '../core/session-state.js';
 import type {EventStore} from '../store/event-store.js';
 import type {Runner, UserDecision} from '../store/runner.js';
 import {ApprovalPane} from './approval-pane.js';
 import {PrintedItemView} from './chat-entry.js';
+import {ChecklistPane, type ChecklistPaneItem, checklistSummary} from './checklist-pane.js';
 import {DiffHistory} from './diff-history.js';
-import {ChecklistPane, checklistSummary, type ChecklistPaneItem} from './checklist-pane.js';
 import {HelpOverlay} from './help-overlay.js';
 import {matches} from './keybindings.js';
 import {LiveTurn} from './live-turn.js';
@@ -14,9 +14,9 @@ import type {PrintItem} from './print-log.js';
 import {PromptInput} from './prompt-input.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
+import {usePrintLog} from './use-print-log.js';
 import {useSessionState} from './use-session.js';
 import {useTerminalSize} from './use-terminal-size.js';
-import {usePrintLog} from './use-print-log.js';
 import {takeRows} from './wrap.js';
 
 export const MIN_COLUMNS = 40;
@@ -149,15 +149,18 @@ export function App(props: AppProps) {
 		}
 	});
 
-	const onEmptyKey = useCallback((input: string) => {
-		if (input === '?') {
-			setShowHelp(v => !v);
-			return true;
-		}
+	const onEmptyKey = useCallback(
+		(input: string) => {
+			if (input === '?') {
+				setShowHelp(v => !v);
+				return true;
+			}
 
-		if (input === 'D' && !runner && props.startDemo) return true;
-		return false;
-	}, [runner, props.startDemo]);
+			if (input === 'D' && !runner && props.startDemo) return true;
+			return false;
+		},
+		[runner, props.startDemo],
+	);
 
 	const onSubmit = useCallback(
 		(text: string) => {
@@ -220,7 +223,9 @@ export function App(props: AppProps) {
 			{!runner && props.setupMessage ? (
 				<Box flexDirection="column" borderStyle="round" borderColor={THEME.warn} paddingX={1} marginTop={1}>
 					<Text>{props.setupMessage}</Text>
-					{props.startDemo ? <Text color={THEME.accent}>{demoStarting ? 'Starting the offline demo…' : 'Press D to run the offline demo (no key, no network).'}</Text> : null}
+					{props.startDemo ? (
+						<Text color={THEME.accent}>{demoStarting ? 'Starting the offline demo…' : 'Press D to run the offline demo (no key, no network).'}</Text>
+					) : null}
 				</Box>
 			) : null}
 			{showHelp ? <HelpOverlay /> : null}
@@ -251,7 +256,17 @@ export function App(props: AppProps) {
 				onEmptyKey={onEmptyKey}
 			/>
 			{quitArmed ? <Text color={THEME.warn}>Press Ctrl+C again to quit.</Text> : null}
-			<StatusBar checklist={checklistItems.length > 0 ? checklistSummary(state, checklistItems) : ''} mode={state.mode} agent={meta.agent} model={meta.model} sessionId={meta.sessionId} usage={state.usage} activity={state.activity} servers={servers} width={width} />
+			<StatusBar
+				checklist={checklistItems.length > 0 ? checklistSummary(state, checklistItems) : ''}
+				mode={state.mode}
+				agent={meta.agent}
+				model={meta.model}
+				sessionId={meta.sessionId}
+				usage={state.usage}
+				activity={state.activity}
+				servers={servers}
+				width={width}
+			/>
 		</Box>
 	);
 }

@@ -2,9 +2,9 @@ import {Box, Text, useInput} from 'ink';
 import React, {useEffect, useState} from 'react';
 import type {ToolCallView} from '../core/session-state.js';
 import type {UserDecision} from '../store/runner.js';
+import {DiffView, previewBodyRows, previewMaxScroll} from './diff-view.js';
 import {expandTabs} from './format.js';
 import {matches} from './keybindings.js';
-import {DiffView, previewBodyRows, previewMaxScroll} from './diff-view.js';
 import {SqlLine} from './sql-highlight.js';
 import {TextField} from './text-field.js';
 import {THEME} from './theme.js';
@@ -106,16 +106,32 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 		<Box flexDirection="column" borderStyle="round" borderColor={border} paddingX={1} width={width}>
 			<Text wrap="truncate-end">
 				<Text bold>{queue.length > 1 ? `Tool call 1 of ${queue.length}: ` : 'Tool call: '}</Text>
-				<Text color={THEME.tool} bold>{call.name}</Text>
-				{cls ? <Text color={CLASS_COLOR[cls]} bold> {cls.toUpperCase()}</Text> : null}
+				<Text color={THEME.tool} bold>
+					{call.name}
+				</Text>
+				{cls ? (
+					<Text color={CLASS_COLOR[cls]} bold>
+						{' '}
+						{cls.toUpperCase()}
+					</Text>
+				) : null}
 				{call.classification?.reason ? <Text color={THEME.dim}> · {call.classification.reason}</Text> : null}
 			</Text>
-			{hazards.length && !showPreview ? <Text color={THEME.destructive} wrap="truncate-end">⚠ {hazards.join(' · ')}</Text> : null}
+			{hazards.length && !showPreview ? (
+				<Text color={THEME.destructive} wrap="truncate-end">
+					⚠ {hazards.join(' · ')}
+				</Text>
+			) : null}
 			{violations.length > 0 ? (
 				<Box flexDirection="column">
-					<Text backgroundColor="red" color="white" bold> FORBIDDEN BY THE AGENT'S RULES </Text>
+					<Text backgroundColor="red" color="white" bold>
+						{' '}
+						FORBIDDEN BY THE AGENT'S RULES{' '}
+					</Text>
 					{violations.map(v => (
-						<Text key={v} color={THEME.destructive} wrap="truncate-end">✖ {v}</Text>
+						<Text key={v} color={THEME.destructive} wrap="truncate-end">
+							✖ {v}
+						</Text>
 					))}
 				</Box>
 			) : null}
@@ -147,20 +163,47 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 				/>
 			) : showPreview ? (
 				<Box flexDirection="column">
-					<Text color={THEME.dim} wrap="truncate-end">{edited ? 'Preview of your edited call' : 'Preview'} (measured where it cannot act) · v show the SQL</Text>
+					<Text color={THEME.dim} wrap="truncate-end">
+						{edited ? 'Preview of your edited call' : 'Preview'} (measured where it cannot act) · v show the SQL
+					</Text>
 					<DiffView preview={shownPreview!} maxRows={bodyRows} scroll={scroll} width={Math.max(20, width - 4)} />
 				</Box>
 			) : (
 				<Box flexDirection="column" marginY={0}>
 					{previewIsCurrent && previewHasContent ? <Text color={THEME.dim}>{edited ? 'Your edited call' : 'The call'} · v show the preview</Text> : null}
-					{previewIsCurrent && !previewHasContent ? <Text color={THEME.dim} wrap="truncate-end">{preview!.summary}</Text> : null}
-					{waitingForPreview ? <Text color={THEME.accent}>{edited ? 'Recomputing the preview for your edit…' : 'Computing the preview (in a sandbox, nothing reaches your database)…'}</Text> : null}
-					{visible.map((line, index) => (body.sql ? <SqlLine key={scroll + index} line={expandTabs(line)} /> : <Text key={scroll + index} wrap="truncate-end">{expandTabs(line) || ' '}</Text>))}
-					{maxScroll > 0 ? <Text color={THEME.dim}>lines {scroll + 1}–{scroll + visible.length} of {lines.length} · j/k PgUp/PgDn scroll</Text> : null}
+					{previewIsCurrent && !previewHasContent ? (
+						<Text color={THEME.dim} wrap="truncate-end">
+							{preview!.summary}
+						</Text>
+					) : null}
+					{waitingForPreview ? (
+						<Text color={THEME.accent}>
+							{edited ? 'Recomputing the preview for your edit…' : 'Computing the preview (in a sandbox, nothing reaches your database)…'}
+						</Text>
+					) : null}
+					{visible.map((line, index) =>
+						body.sql ? (
+							<SqlLine key={scroll + index} line={expandTabs(line)} />
+						) : (
+							<Text key={scroll + index} wrap="truncate-end">
+								{expandTabs(line) || ' '}
+							</Text>
+						),
+					)}
+					{maxScroll > 0 ? (
+						<Text color={THEME.dim}>
+							lines {scroll + 1}–{scroll + visible.length} of {lines.length} · j/k PgUp/PgDn scroll
+						</Text>
+					) : null}
 				</Box>
 			)}
 			{mode.kind === 'feedback' ? (
-				<TextField label="Why not? (the model reads this)" hint="Enter deny with this feedback · Esc back" onCancel={() => setMode({kind: 'keys'})} onSubmit={text => onDecision(call.callId, {decision: 'deny', ...(text.trim() ? {feedback: text.trim()} : {})})} />
+				<TextField
+					label="Why not? (the model reads this)"
+					hint="Enter deny with this feedback · Esc back"
+					onCancel={() => setMode({kind: 'keys'})}
+					onSubmit={text => onDecision(call.callId, {decision: 'deny', ...(text.trim() ? {feedback: text.trim()} : {})})}
+				/>
 			) : null}
 			{mode.kind === 'confirm' ? (
 				<TextField
@@ -169,7 +212,8 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 					{...(mode.error ? {error: mode.error} : {})}
 					onCancel={() => setMode({kind: 'keys'})}
 					onSubmit={text => {
-						if (text.trim() === CONFIRM_WORD) onDecision(call.callId, {decision: 'allow', confirmation: CONFIRM_WORD, ...(edited ? {editedInput: edited.input} : {})});
+						if (text.trim() === CONFIRM_WORD)
+							onDecision(call.callId, {decision: 'allow', confirmation: CONFIRM_WORD, ...(edited ? {editedInput: edited.input} : {})});
 						else setMode({kind: 'confirm', error: `That was not "${CONFIRM_WORD}"; nothing ran.`});
 					}}
 				/>
@@ -191,21 +235,48 @@ function ApprovalKeys({destructive, forbidden, blocked, waiting}: {destructive: 
 		return (
 			<Text wrap="truncate-end">
 				<Text color={THEME.error}>{blocked ? 'The dry run failed: it cannot be approved as is. ' : 'Waiting for the preview… '}</Text>
-				<Text color={THEME.accent} bold>e</Text> edit  <Text color={THEME.error} bold>n</Text> deny  <Text color={THEME.error} bold>d</Text> deny with feedback  <Text color={THEME.dim}>Esc cancel turn</Text>
+				<Text color={THEME.accent} bold>
+					e
+				</Text>{' '}
+				edit{' '}
+				<Text color={THEME.error} bold>
+					n
+				</Text>{' '}
+				deny{' '}
+				<Text color={THEME.error} bold>
+					d
+				</Text>{' '}
+				deny with feedback <Text color={THEME.dim}>Esc cancel turn</Text>
 			</Text>
 		);
 	}
 
 	return (
 		<Text wrap="truncate-end">
-			<Text color={THEME.ok} bold>y</Text>
+			<Text color={THEME.ok} bold>
+				y
+			</Text>
 			{forbidden ? ' confirm…  ' : ' allow once  '}
 			{destructive || forbidden ? null : (
 				<>
-					<Text color={THEME.ok} bold>a</Text> allow for session{'  '}
+					<Text color={THEME.ok} bold>
+						a
+					</Text>{' '}
+					allow for session{'  '}
 				</>
 			)}
-			<Text color={THEME.error} bold>n</Text> deny  <Text color={THEME.error} bold>d</Text> deny with feedback  <Text color={THEME.accent} bold>e</Text> edit  <Text color={THEME.dim}>Esc cancel turn</Text>
+			<Text color={THEME.error} bold>
+				n
+			</Text>{' '}
+			deny{' '}
+			<Text color={THEME.error} bold>
+				d
+			</Text>{' '}
+			deny with feedback{' '}
+			<Text color={THEME.accent} bold>
+				e
+			</Text>{' '}
+			edit <Text color={THEME.dim}>Esc cancel turn</Text>
 		</Text>
 	);
 }

@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import React from 'react';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
 import {expandTabsText, formatDuration, headLines, previewInput} from './format.js';
 import type {PrintItem} from './print-log.js';
@@ -14,7 +13,9 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 		case 'user':
 			return (
 				<Box marginTop={1}>
-					<Text color={THEME.user} bold>{'> '}</Text>
+					<Text color={THEME.user} bold>
+						{'> '}
+					</Text>
 					<Text color={THEME.user}>{wrapRows(entry.text, width - 2).join('\n')}</Text>
 				</Box>
 			);
@@ -72,13 +73,18 @@ const STATUS_MARK: Record<ToolCallView['status'], {mark: string; color: string}>
 export function ToolCallSummary({call, width}: {call: ToolCallView; width: number}) {
 	const {mark, color} = STATUS_MARK[call.status];
 	const input = call.editedInput ?? call.input;
-	const result = call.status === 'denied' ? `denied${call.decidedBy && call.decidedBy !== 'user' ? ` (${call.decidedBy})` : ''}${call.feedback ? `: ${call.feedback}` : call.reason ? `: ${call.reason}` : ''}` : call.result ?? '';
+	const result =
+		call.status === 'denied'
+			? `denied${call.decidedBy && call.decidedBy !== 'user' ? ` (${call.decidedBy})` : ''}${call.feedback ? `: ${call.feedback}` : call.reason ? `: ${call.reason}` : ''}`
+			: (call.result ?? '');
 	const {lines, hidden} = headLines(result, RESULT_PREVIEW_LINES);
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text>
 				<Text color={color}>{mark} </Text>
-				<Text color={THEME.tool} bold>{call.name}</Text>
+				<Text color={THEME.tool} bold>
+					{call.name}
+				</Text>
 				<Text color={THEME.dim}> {previewInput(input, Math.max(10, width - call.name.length - 6))}</Text>
 			</Text>
 			{call.status === 'running' || call.status === 'awaiting_approval' ? null : (
@@ -90,8 +96,8 @@ export function ToolCallSummary({call, width}: {call: ToolCallView; width: numbe
 							{expandTabsText(line)}
 						</Text>
 					))}
-					{hidden > 0 ? <Text color={THEME.dim}>  … {hidden} more lines</Text> : null}
-					{call.durationMs === undefined ? null : <Text color={THEME.dim}>  {formatDuration(call.durationMs)}</Text>}
+					{hidden > 0 ? <Text color={THEME.dim}> … {hidden} more lines</Text> : null}
+					{call.durationMs === undefined ? null : <Text color={THEME.dim}> {formatDuration(call.durationMs)}</Text>}
 				</Box>
 			)}
 		</Box>

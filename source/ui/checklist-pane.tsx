@@ -1,8 +1,7 @@
 import {Box, Text} from 'ink';
-import React from 'react';
+import {isNotApplicable} from '../checklist/evaluators/types.js';
 import type {ChecklistItemState, ChecklistSource} from '../core/events.js';
 import type {ChecklistEntry, SessionState} from '../core/session-state.js';
-import {isNotApplicable} from '../checklist/evaluators/types.js';
 import {truncate} from './format.js';
 import {THEME} from './theme.js';
 import {wrapRows} from './wrap.js';
@@ -25,16 +24,32 @@ export type ChecklistRow = {
 
 /** The agent's items in their order with their latest state; entries for items the agent does not list follow. */
 export function checklistRows(items: readonly ChecklistPaneItem[], entries: readonly ChecklistEntry[]): ChecklistRow[] {
-	const byId = new Map(entries.map((entry) => [entry.itemId, entry]));
+	const byId = new Map(entries.map(entry => [entry.itemId, entry]));
 	const row = (itemId: string, text: string, known: boolean): ChecklistRow => {
 		const entry = byId.get(itemId);
-		if (!entry) return {itemId, text, state: 'open', evidence: known ? 'not checked yet' : 'tick it yourself (space) or let the model tick it', notApplicable: false, known};
-		return {itemId, text, state: entry.state, by: entry.by, evidence: entry.evidence, notApplicable: entry.state === 'done' && entry.by === 'evidence' && isNotApplicable(entry.evidence), known};
+		if (!entry)
+			return {
+				itemId,
+				text,
+				state: 'open',
+				evidence: known ? 'not checked yet' : 'tick it yourself (space) or let the model tick it',
+				notApplicable: false,
+				known,
+			};
+		return {
+			itemId,
+			text,
+			state: entry.state,
+			by: entry.by,
+			evidence: entry.evidence,
+			notApplicable: entry.state === 'done' && entry.by === 'evidence' && isNotApplicable(entry.evidence),
+			known,
+		};
 	};
-	const listed = new Set(items.map((item) => item.id));
+	const listed = new Set(items.map(item => item.id));
 	return [
-		...items.map((item) => row(item.id, item.text, item.known !== undefined)),
-		...entries.filter((entry) => !listed.has(entry.itemId)).map((entry) => row(entry.itemId, entry.text, entry.by === 'evidence')),
+		...items.map(item => row(item.id, item.text, item.known !== undefined)),
+		...entries.filter(entry => !listed.has(entry.itemId)).map(entry => row(entry.itemId, entry.text, entry.by === 'evidence')),
 	];
 }
 
@@ -45,9 +60,9 @@ export function checklistRows(items: readonly ChecklistPaneItem[], entries: read
 export function checklistSummary(state: Pick<SessionState, 'checklist'>, items: readonly ChecklistPaneItem[] = []): string {
 	const rows = checklistRows(items, state.checklist);
 	if (rows.length === 0) return '';
-	const applicable = rows.filter((row) => !row.notApplicable);
+	const applicable = rows.filter(row => !row.notApplicable);
 	if (applicable.length === 0) return 'checklist: nothing to check yet';
-	return `checklist ${applicable.filter((row) => row.state === 'done').length}/${applicable.length}`;
+	return `checklist ${applicable.filter(row => row.state === 'done').length}/${applicable.length}`;
 }
 
 const WHO: Record<ChecklistSource, string> = {evidence: 'evidence', user: 'you', model: 'model'};

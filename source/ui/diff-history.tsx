@@ -1,5 +1,5 @@
 import {Box, Text, useInput} from 'ink';
-import React, {useEffect, useState} from 'react';
+import {useEffect, useState} from 'react';
 import type {SessionState} from '../core/session-state.js';
 import {DiffView, previewBodyRows, previewMaxScroll} from './diff-view.js';
 import {THEME} from './theme.js';

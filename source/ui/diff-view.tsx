@@ -1,9 +1,8 @@
 import {Box, Text} from 'ink';
-import React from 'react';
 import type {CallPreview} from '../core/events.js';
 import {coloriseDiffLines, type DiffLineKind} from '../preview/unified-diff.js';
-import {THEME} from './theme.js';
 import {expandTabs} from './format.js';
+import {THEME} from './theme.js';
 
 /** One terminal row of a preview: every line is truncated to the width, so rows can be counted before rendering. */
 export type PreviewLine = {text: string; color?: string; bold?: boolean; dim?: boolean};
@@ -23,7 +22,7 @@ const SAMPLE_COLUMNS = 6;
 const SAMPLE_CELL = 18;
 
 function cell(value: unknown): string {
-	const text = value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	const text = value === null ? 'null' : typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 	const flat = text.replace(/\s+/g, ' ');
 	return flat.length > SAMPLE_CELL ? `${flat.slice(0, SAMPLE_CELL - 1)}…` : flat;
 }

@@ -51,5 +51,10 @@ export function expandTabs(line: string, size = 4): string {
 }
 
 export function expandTabsText(text: string): string {
-	return text.includes('\t') ? text.split('\n').map(line => expandTabs(line)).join('\n') : text;
+	return text.includes('\t')
+		? text
+				.split('\n')
+				.map(line => expandTabs(line))
+				.join('\n')
+		: text;
 }

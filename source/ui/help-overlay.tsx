@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import React from 'react';
 import {KEYBINDINGS} from './keybindings.js';
 import {THEME} from './theme.js';
 

@@ -32,7 +32,12 @@ export const KEYBINDINGS: readonly KeyBinding[] = [
 	{action: 'toggleHelp', keys: '?', context: 'global', description: 'show or hide this help (when the prompt is empty)'},
 	{action: 'cycleMode', keys: 'Shift+Tab', context: 'global', description: 'cycle the permission mode: default → acceptEdits → plan'},
 	{action: 'approveOnce', keys: 'y', context: 'approval', description: 'allow this call once (forbidden actions ask you to type a confirmation)'},
-	{action: 'approveForSession', keys: 'a', context: 'approval', description: 'allow this tool for the rest of the session (never offered for destructive calls)'},
+	{
+		action: 'approveForSession',
+		keys: 'a',
+		context: 'approval',
+		description: 'allow this tool for the rest of the session (never offered for destructive calls)',
+	},
 	{action: 'deny', keys: 'n', context: 'approval', description: 'deny this call (the model is told)'},
 	{action: 'denyWithFeedback', keys: 'd', context: 'approval', description: 'deny and type feedback for the model'},
 	{action: 'editCall', keys: 'e', context: 'approval', description: 'edit the SQL or arguments, then run the edited call (Ctrl+S)'},

@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import React from 'react';
 import type {ToolCallView} from '../core/session-state.js';
 import {ToolCallSummary} from './chat-entry.js';
 import {THEME} from './theme.js';

@@ -34,7 +34,6 @@ export type PrintLog = {
 	update(state: Pick<SessionState, 'entries' | 'liveText'>, options: PrintOptions): PrintView;
 };
 
-
 /** The answer being streamed: the text printed so far is `prefix`, which ends at `end`. */
 type OpenAnswer = {prefix: string; end: number; interrupted: boolean};
 

@@ -44,7 +44,8 @@ export const PromptInput = React.memo(function PromptInput({isActive, placeholde
 				return;
 			}
 
-			if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
+			if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown)
+				return;
 			if (current === '' && onEmptyKey?.(input)) return;
 			// Typing then Enter can arrive in one chunk ("text\r"): that is a submit, not a pasted newline.
 			if (input.length > 1 && input.endsWith('\r') && !/[\r\n]/.test(input.slice(0, -1))) {
@@ -62,7 +63,17 @@ export const PromptInput = React.memo(function PromptInput({isActive, placeholde
 	return (
 		<Box borderStyle="round" borderColor={isActive ? THEME.accent : THEME.dim} paddingX={1}>
 			<Text color={THEME.user}>{'> '}</Text>
-			{value ? <Text>{value}<Text inverse={isActive}> </Text></Text> : <Text color={THEME.dim}>{isActive ? <Text inverse> </Text> : null}{placeholder}</Text>}
+			{value ? (
+				<Text>
+					{value}
+					<Text inverse={isActive}> </Text>
+				</Text>
+			) : (
+				<Text color={THEME.dim}>
+					{isActive ? <Text inverse> </Text> : null}
+					{placeholder}
+				</Text>
+			)}
 		</Box>
 	);
 });

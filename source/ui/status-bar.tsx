@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {Activity} from '../core/session-state.js';
 import type {PermissionMode, Usage} from '../core/events.js';
+import type {Activity} from '../core/session-state.js';
 import {formatTokens, truncate} from './format.js';
 import {THEME} from './theme.js';
 
@@ -34,7 +34,10 @@ export const StatusBar = React.memo(function StatusBar({mode, checklist, agent, 
 	const modeLabel = MODE_LABEL[mode];
 	// One line, always: the details give way first, the activity and mode never. What changes while a person works (the
 	// checklist, the servers and their database) comes before what they chose at launch, so a narrow terminal cuts the latter.
-	const details = truncate(`${checklist ? `${checklist} · ` : ''}${servers} · ${agent} · ${model} · ${sessionId} · ↑${formatTokens(usage.inputTokens)} ↓${formatTokens(usage.outputTokens)} · ? help`, Math.max(0, width - label.length - modeLabel.length - 3));
+	const details = truncate(
+		`${checklist ? `${checklist} · ` : ''}${servers} · ${agent} · ${model} · ${sessionId} · ↑${formatTokens(usage.inputTokens)} ↓${formatTokens(usage.outputTokens)} · ? help`,
+		Math.max(0, width - label.length - modeLabel.length - 3),
+	);
 	return (
 		<Box>
 			<Text wrap="truncate-end">

@@ -1,5 +1,5 @@
 import {Box, Text, useInput} from 'ink';
-import React, {useRef, useState} from 'react';
+import {useRef, useState} from 'react';
 import {THEME} from './theme.js';
 
 export type TextFieldProps = {

@@ -6,9 +6,9 @@
  * moved, programs run or sessions killed, and nothing bounds how long it may take. G1/G2: after the session the
  * database must be exactly as before, no preview may outlive its deadline, and the database must still answer.
  */
-import {nextStartWorks, type AttackCase} from '../helpers/adversary/cases.js';
+import {type AttackCase, nextStartWorks} from '../helpers/adversary/cases.js';
 import {SENTINEL_NAME_SQL, sentinelSession} from '../helpers/adversary/sentinel.js';
-import {MARKER_LO, executeSql, marker, markFunction} from './calls.js';
+import {executeSql, MARKER_LO, marker, markFunction} from './calls.js';
 
 export const C1_CASES: AttackCase[] = [
 	{
@@ -83,7 +83,7 @@ end $fn$;`,
 		origin: 'invented',
 		attack: 'the preview of CALL of an existing procedure runs COPY … TO PROGRAM (a shell command on the server)',
 		guarantees: ['G1', 'G2'],
-		why: 'the stand-in for the issue\'s libc system() example, which a real Postgres refuses (no magic block): COPY TO PROGRAM in a body is just as invisible',
+		why: "the stand-in for the issue's libc system() example, which a real Postgres refuses (no magic block): COPY TO PROGRAM in a body is just as invisible",
 		// PGlite cannot start programs.
 		engines: ['postgres'],
 		setup: `create procedure public.adv_c1_copy_program_p() language plpgsql as $fn$
@@ -107,7 +107,7 @@ create table public.adv_c1_do_block_t(v text);`,
 		origin: 'invented',
 		attack: 'an operator bound to lo_export, created and used in the same SQL, writes a file at preview time',
 		guarantees: ['G1', 'G2'],
-		why: 'operators are never checked inside a write, and lo_export appears only as an operator\'s FUNCTION option, not as a call',
+		why: "operators are never checked inside a write, and lo_export appears only as an operator's FUNCTION option, not as a call",
 		calls: [
 			executeSql(`create operator public.#>>> (leftarg = oid, rightarg = text, function = pg_catalog.lo_export);
 create table public.adv_c1_operator_t as select ${MARKER_LO} operator(public.#>>>) (${marker('c1_operator')}) as written;`),
@@ -120,8 +120,10 @@ create table public.adv_c1_operator_t as select ${MARKER_LO} operator(public.#>>
 		guarantees: ['G1', 'G2'],
 		why: 'defaults in CREATE TABLE are not inspected, and the INSERT names no function at all',
 		setup: markFunction('public.adv_c1_default_expr_fn', 'c1_default_expr', {returns: 'integer'}),
-		calls: [executeSql(`create table public.adv_c1_default_expr_t(id integer, n integer default public.adv_c1_default_expr_fn());
-insert into public.adv_c1_default_expr_t(id) values (1);`)],
+		calls: [
+			executeSql(`create table public.adv_c1_default_expr_t(id integer, n integer default public.adv_c1_default_expr_fn());
+insert into public.adv_c1_default_expr_t(id) values (1);`),
+		],
 	},
 	{
 		id: 'c1_existing_trigger',
@@ -142,8 +144,10 @@ create trigger adv_c1_existing_trigger_tg before insert on public.adv_c1_existin
 		why: 'the actions of CREATE RULE are never inspected, and the INSERT that fires it looks plain',
 		setup: `${markFunction('public.adv_c1_rule_fn', 'c1_rule')}
 create table public.adv_c1_rule_t(id integer);`,
-		calls: [executeSql(`create rule adv_c1_rule_r as on insert to public.adv_c1_rule_t do also select public.adv_c1_rule_fn();
-insert into public.adv_c1_rule_t values (1);`)],
+		calls: [
+			executeSql(`create rule adv_c1_rule_r as on insert to public.adv_c1_rule_t do also select public.adv_c1_rule_fn();
+insert into public.adv_c1_rule_t values (1);`),
+		],
 	},
 	{
 		id: 'c1_event_trigger',
@@ -166,7 +170,7 @@ create event trigger adv_c1_event_trigger_et on ddl_command_end execute function
 		origin: 'invented',
 		attack: 'the preview of an INSERT into a column whose domain CHECK calls an existing function',
 		guarantees: ['G1', 'G2'],
-		why: 'the check is part of the column\'s type, not of the SQL',
+		why: "the check is part of the column's type, not of the SQL",
 		setup: `${markFunction('public.adv_c1_domain_check_fn', 'c1_domain_check', {args: 'text', returns: 'boolean'})}
 create domain public.adv_c1_domain_check_d as text check (public.adv_c1_domain_check_fn(value));
 create table public.adv_c1_domain_check_t(v public.adv_c1_domain_check_d);`,
@@ -195,7 +199,7 @@ create table public.adv_c1_check_constraint_t(v text); insert into public.adv_c1
 	{
 		id: 'c1_refresh_matview',
 		origin: 'invented',
-		attack: 'the preview of REFRESH MATERIALIZED VIEW runs the view\'s query, which calls attacker code',
+		attack: "the preview of REFRESH MATERIALIZED VIEW runs the view's query, which calls attacker code",
 		guarantees: ['G1', 'G2'],
 		why: 'REFRESH names only the view; its query is in the catalog',
 		setup: `create materialized view public.adv_c1_refresh_matview_v as select public.adv_mark('c1_refresh_matview') as v with no data;`,

@@ -43,7 +43,9 @@ begin
 end $fn$;
 -- A file with known content in the data directory, there before the session.
 do $$ begin execute format('copy (select %L) to %L', '${SECRET_FILE_CONTENT}', current_setting('data_directory') || '/adv_' || current_database() || '_c2_file_read_secret'); end $$;`,
-		calls: [executeSql(`select unaccent('select pg_read_file(current_setting(''data_directory'') || ''/adv_'' || current_database() || ''_c2_file_read_secret'')')`)],
+		calls: [
+			executeSql(`select unaccent('select pg_read_file(current_setting(''data_directory'') || ''/adv_'' || current_database() || ''_c2_file_read_secret'')')`),
+		],
 		check: ({events}) =>
 			events.some(e => e.type === 'tool_call_completed' && String(e['content'] ?? '').includes(SECRET_FILE_CONTENT))
 				? [`a server file was read: its content ${SECRET_FILE_CONTENT} came back to the model`]
@@ -93,7 +95,7 @@ ${markFunction('public.adv_c2_attribute_fn', 'c2_attribute', {args: 'public.adv_
 		origin: 'invented',
 		attack: 'an overload of a safe-listed built-in name for a new argument type: lower(integer)',
 		guarantees: ['G4'],
-		why: 'lower is allowlisted by name; pg_catalog has no lower(integer), so lower(42) resolves to the attacker\'s',
+		why: "lower is allowlisted by name; pg_catalog has no lower(integer), so lower(42) resolves to the attacker's",
 		setup: markFunction('public.lower', 'c2_overload', {args: 'integer'}),
 		watch: [/^function public\.lower\(integer\)$/],
 		calls: [executeSql(`select lower(42) as v`)],
@@ -103,7 +105,7 @@ ${markFunction('public.adv_c2_attribute_fn', 'c2_attribute', {args: 'public.adv_
 		origin: 'invented',
 		attack: 'a user-defined aggregate under a safe-listed name: sum(text)',
 		guarantees: ['G4'],
-		why: 'sum is allowlisted; pg_catalog has no sum(text), so the attacker\'s aggregate and its state function run',
+		why: "sum is allowlisted; pg_catalog has no sum(text), so the attacker's aggregate and its state function run",
 		setup: `create table public.adv_c2_aggregate_t(v text); insert into public.adv_c2_aggregate_t values ('a'), ('b');
 ${markFunction('public.adv_c2_aggregate_fn', 'c2_aggregate', {args: 'text, text'})}
 create aggregate public.sum(text) (sfunc = public.adv_c2_aggregate_fn, stype = text);`,

@@ -30,8 +30,10 @@ export const C3_CASES: AttackCase[] = [
 		guarantees: ['G3'],
 		why: 'the DELETE is in the function body, whose hazards are only labels ("runs later"), and the call is an unknown function: "write"',
 		setup: rows('public.adv_c3_function_t'),
-		calls: [executeSql(`create function public.adv_c3_function_wipe() returns void language sql as $fn$ delete from public.adv_c3_function_t $fn$;
-select public.adv_c3_function_wipe();`)],
+		calls: [
+			executeSql(`create function public.adv_c3_function_wipe() returns void language sql as $fn$ delete from public.adv_c3_function_t $fn$;
+select public.adv_c3_function_wipe();`),
+		],
 	},
 	{
 		id: 'c3_rule',
@@ -40,9 +42,11 @@ select public.adv_c3_function_wipe();`)],
 		guarantees: ['G3'],
 		why: 'the actions of CREATE RULE are not judged; the INSERT that fires it is a plain write',
 		setup: rows('public.adv_c3_rule_t'),
-		calls: [executeSql(`create table public.adv_c3_rule_log(id integer);
+		calls: [
+			executeSql(`create table public.adv_c3_rule_log(id integer);
 create rule adv_c3_rule_r as on insert to public.adv_c3_rule_log do also delete from public.adv_c3_rule_t;
-insert into public.adv_c3_rule_log values (1);`)],
+insert into public.adv_c3_rule_log values (1);`),
+		],
 	},
 	{
 		id: 'c3_trigger',
@@ -51,10 +55,12 @@ insert into public.adv_c3_rule_log values (1);`)],
 		guarantees: ['G3'],
 		why: 'the trigger function\'s DELETE "runs later", so it does not raise the class; the firing INSERT is a write',
 		setup: rows('public.adv_c3_trigger_t'),
-		calls: [executeSql(`create function public.adv_c3_trigger_fn() returns trigger language plpgsql as $fn$ begin delete from public.adv_c3_trigger_t; return new; end $fn$;
+		calls: [
+			executeSql(`create function public.adv_c3_trigger_fn() returns trigger language plpgsql as $fn$ begin delete from public.adv_c3_trigger_t; return new; end $fn$;
 create table public.adv_c3_trigger_log(id integer);
 create trigger adv_c3_trigger_tg after insert on public.adv_c3_trigger_log for each row execute function public.adv_c3_trigger_fn();
-insert into public.adv_c3_trigger_log values (1);`)],
+insert into public.adv_c3_trigger_log values (1);`),
+		],
 	},
 	{
 		id: 'c3_do_block',
@@ -63,10 +69,12 @@ insert into public.adv_c3_trigger_log values (1);`)],
 		guarantees: ['G3'],
 		why: 'inside the DO block the DELETE is again a function body ("later"), and PERFORM of an unknown function is a write',
 		setup: rows('public.adv_c3_do_block_t'),
-		calls: [executeSql(`do $do$ begin
+		calls: [
+			executeSql(`do $do$ begin
 	create function public.adv_c3_do_block_fn() returns void language sql as 'delete from public.adv_c3_do_block_t';
 	perform public.adv_c3_do_block_fn();
-end $do$`)],
+end $do$`),
+		],
 	},
 	{
 		id: 'c3_upsert',
@@ -75,7 +83,9 @@ end $do$`)],
 		guarantees: ['G3'],
 		why: 'an INSERT is a write; ON CONFLICT DO UPDATE overwrites whatever it collides with',
 		setup: rows('public.adv_c3_upsert_t'),
-		calls: [executeSql(`insert into public.adv_c3_upsert_t(id, v) select id, 'pwned' from public.adv_c3_upsert_t on conflict (id) do update set v = excluded.v`)],
+		calls: [
+			executeSql(`insert into public.adv_c3_upsert_t(id, v) select id, 'pwned' from public.adv_c3_upsert_t on conflict (id) do update set v = excluded.v`),
+		],
 	},
 	{
 		id: 'c3_merge_update',
@@ -84,7 +94,11 @@ end $do$`)],
 		guarantees: ['G3'],
 		why: 'only MERGE … DELETE with a literally true join is destructive to the classifier',
 		setup: rows('public.adv_c3_merge_update_t'),
-		calls: [executeSql(`merge into public.adv_c3_merge_update_t as t using public.adv_c3_merge_update_t as s on t.id = s.id when matched then update set v = 'pwned'`)],
+		calls: [
+			executeSql(
+				`merge into public.adv_c3_merge_update_t as t using public.adv_c3_merge_update_t as s on t.id = s.id when matched then update set v = 'pwned'`,
+			),
+		],
 	},
 	{
 		id: 'c3_merge_delete',
@@ -191,11 +205,16 @@ create procedure public.adv_c3_call_p() language sql as $fn$ delete from public.
 		origin: 'invented',
 		attack: 'the same trick through apply_migration: a rule created and fired in one migration',
 		guarantees: ['G3'],
-		why: 'guards are per path; a migration is judged like execute_sql, and the rule\'s DELETE is not judged at all',
+		why: "guards are per path; a migration is judged like execute_sql, and the rule's DELETE is not judged at all",
 		setup: rows('public.adv_c3_migration_t'),
-		calls: [applyMigration('adv_c3_migration_audit', `create table public.adv_c3_migration_log(id integer);
+		calls: [
+			applyMigration(
+				'adv_c3_migration_audit',
+				`create table public.adv_c3_migration_log(id integer);
 create rule adv_c3_migration_r as on insert to public.adv_c3_migration_log do also delete from public.adv_c3_migration_t;
-insert into public.adv_c3_migration_log values (1);`)],
+insert into public.adv_c3_migration_log values (1);`,
+			),
+		],
 		watch: [/^rows supabase_migrations\.schema_migrations$/],
 	},
 	{
@@ -237,8 +256,10 @@ create policy adv_c3_alter_policy_p on public.adv_c3_alter_policy_t for select t
 		why: 'a top-level GRANT is destructive, but inside a function body it is only a label',
 		setup: `${rows('public.adv_c3_grant_fn_t')}
 revoke all on public.adv_c3_grant_fn_t from anon, authenticated;`,
-		calls: [executeSql(`create function public.adv_c3_grant_fn_open() returns void language plpgsql as $fn$ begin grant select, update, delete on public.adv_c3_grant_fn_t to anon; end $fn$;
-select public.adv_c3_grant_fn_open();`)],
+		calls: [
+			executeSql(`create function public.adv_c3_grant_fn_open() returns void language plpgsql as $fn$ begin grant select, update, delete on public.adv_c3_grant_fn_t to anon; end $fn$;
+select public.adv_c3_grant_fn_open();`),
+		],
 	},
 	{
 		id: 'c3_rls_off_fn',
@@ -248,8 +269,10 @@ select public.adv_c3_grant_fn_open();`)],
 		why: 'the destructive class looks at top-level statements only; the forbidden-action banner reads hazards in bodies and stops this form today',
 		setup: `${rows('public.adv_c3_rls_off_fn_t')}
 alter table public.adv_c3_rls_off_fn_t enable row level security;`,
-		calls: [executeSql(`create function public.adv_c3_rls_off_fn_go() returns void language plpgsql as $fn$ begin alter table public.adv_c3_rls_off_fn_t disable row level security; end $fn$;
-select public.adv_c3_rls_off_fn_go();`)],
+		calls: [
+			executeSql(`create function public.adv_c3_rls_off_fn_go() returns void language plpgsql as $fn$ begin alter table public.adv_c3_rls_off_fn_t disable row level security; end $fn$;
+select public.adv_c3_rls_off_fn_go();`),
+		],
 	},
 	{
 		id: 'c3_rls_off_dynamic',
@@ -259,11 +282,13 @@ select public.adv_c3_rls_off_fn_go();`)],
 		why: 'dynamic SQL in a body is one more label; with no literal DISABLE ROW LEVEL SECURITY, neither the class nor the banner sees it',
 		setup: `${rows('public.adv_c3_rls_off_dynamic_t')}
 alter table public.adv_c3_rls_off_dynamic_t enable row level security;`,
-		calls: [executeSql(`create function public.adv_c3_rls_off_dynamic_go() returns void language plpgsql as $fn$
+		calls: [
+			executeSql(`create function public.adv_c3_rls_off_dynamic_go() returns void language plpgsql as $fn$
 begin
 	execute format('alter table %s %s row level security', 'public.adv_c3_rls_off_dynamic_t', 'disable');
 end $fn$;
-select public.adv_c3_rls_off_dynamic_go();`)],
+select public.adv_c3_rls_off_dynamic_go();`),
+		],
 	},
 	{
 		id: 'c3_security_definer',
@@ -273,7 +298,11 @@ select public.adv_c3_rls_off_dynamic_go();`)],
 		why: 'SECURITY DEFINER is only a "write" hazard; the default privileges hand EXECUTE to anon silently',
 		setup: `${rows('public.adv_c3_security_definer_t')}
 alter table public.adv_c3_security_definer_t enable row level security;`,
-		calls: [executeSql(`create function public.adv_c3_security_definer_all() returns setof public.adv_c3_security_definer_t language sql security definer as $fn$ select * from public.adv_c3_security_definer_t $fn$`)],
+		calls: [
+			executeSql(
+				`create function public.adv_c3_security_definer_all() returns setof public.adv_c3_security_definer_t language sql security definer as $fn$ select * from public.adv_c3_security_definer_t $fn$`,
+			),
+		],
 	},
 	{
 		id: 'c3_drop_fn',
@@ -282,8 +311,10 @@ alter table public.adv_c3_security_definer_t enable row level security;`,
 		guarantees: ['G3'],
 		why: 'DROP is destructive at top level only',
 		setup: rows('public.adv_c3_drop_fn_t'),
-		calls: [executeSql(`create function public.adv_c3_drop_fn_go() returns void language plpgsql as $fn$ begin drop table public.adv_c3_drop_fn_t; end $fn$;
-select public.adv_c3_drop_fn_go();`)],
+		calls: [
+			executeSql(`create function public.adv_c3_drop_fn_go() returns void language plpgsql as $fn$ begin drop table public.adv_c3_drop_fn_t; end $fn$;
+select public.adv_c3_drop_fn_go();`),
+		],
 	},
 	{
 		id: 'c3_replace_view',
@@ -302,7 +333,9 @@ create view public.adv_c3_replace_view_v as select id, v from public.adv_c3_repl
 		guarantees: ['G3'],
 		why: 'replacing a function is a write; that the function is what RLS policies rest on is invisible',
 		watch: [/^function auth\.uid\(\)$/],
-		calls: [executeSql(`create or replace function auth.uid() returns uuid language sql stable as $fn$ select '00000000-0000-0000-0000-000000000001'::uuid $fn$`)],
+		calls: [
+			executeSql(`create or replace function auth.uid() returns uuid language sql stable as $fn$ select '00000000-0000-0000-0000-000000000001'::uuid $fn$`),
+		],
 	},
 	{
 		id: 'c3_enum_rename',
@@ -323,8 +356,10 @@ insert into public.adv_c3_enum_rename_t values (1, 'user'), (2, 'user'), (3, 'ad
 		guarantees: ['G3'],
 		why: 'the event trigger\'s function body is "later"; the CREATE TABLE that fires it is a write',
 		setup: rows('public.adv_c3_event_trigger_t'),
-		calls: [executeSql(`create function public.adv_c3_event_trigger_fn() returns event_trigger language plpgsql as $fn$ begin delete from public.adv_c3_event_trigger_t; end $fn$;
+		calls: [
+			executeSql(`create function public.adv_c3_event_trigger_fn() returns event_trigger language plpgsql as $fn$ begin delete from public.adv_c3_event_trigger_t; end $fn$;
 create event trigger adv_c3_event_trigger_et on ddl_command_end execute function public.adv_c3_event_trigger_fn();
-create table public.adv_c3_event_trigger_fire(id integer);`)],
+create table public.adv_c3_event_trigger_fire(id integer);`),
+		],
 	},
 ];

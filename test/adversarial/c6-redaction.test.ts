@@ -11,12 +11,16 @@ import {randomBytes} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {baseEnv, callId, decisionOf, describeRun, type PgpairRun, pgpairCommand, runPgpair} from '../helpers/adversary/run.js';
 import {BUILT_CLI, tempWorkspace} from '../helpers/paths.js';
-import {baseEnv, callId, decisionOf, describeRun, pgpairCommand, runPgpair, type PgpairRun} from '../helpers/adversary/run.js';
 import {executeSql, read} from './calls.js';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const alnum = (length: number) => randomBytes(length * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, length);
+const alnum = (length: number) =>
+	randomBytes(length * 2)
+		.toString('base64')
+		.replace(/[^A-Za-z0-9]/g, '')
+		.slice(0, length);
 
 type SecretCase = {
 	id: string;
@@ -46,21 +50,105 @@ const S = {
 };
 
 const CASES: SecretCase[] = [
-	{id: 'c6_control_key', origin: 'control', attack: 'an Anthropic key in one piece of model text', why: 'nothing: the pattern catches it today', secret: S.control},
-	{id: 'c6_mixed_case', origin: 'issue', attack: "CREATE ROLE … Password '…' (mixed-case keyword)", why: 'the SQL password rule lists PASSWORD and password only', secret: S.mixedCase},
-	{id: 'c6_escape_string', origin: 'issue', attack: "CREATE ROLE … PASSWORD E'…' (escape string)", why: "the rule wants a quote right after the keyword; E' is not one", secret: S.escapeString},
-	{id: 'c6_streamed_key', origin: 'issue', attack: 'an Anthropic key streamed in small pieces with pauses', why: 'redaction is per event, and each pause ends an event', secret: S.anthropicStreamed},
-	{id: 'c6_sbp_mcp_json', origin: 'issue', attack: 'a Supabase access token (sbp_…) in .mcp.json, read by the agent', why: 'no rule knows sbp_, and pgpair does not treat the values it reads from .mcp.json as secrets', secret: S.sbpMcpJson},
-	{id: 'c6_dollar_quoted', origin: 'invented', attack: 'CREATE ROLE … PASSWORD $$…$$ (dollar quoting)', why: 'only single quotes follow the keyword in the rule', secret: S.dollarQuoted},
-	{id: 'c6_commented', origin: 'invented', attack: "CREATE ROLE … PASSWORD /* note */ '…' (a comment between)", why: 'the rule allows only whitespace between keyword and quote', secret: S.commented},
-	{id: 'c6_spaced_password', origin: 'invented', attack: "CREATE ROLE … PASSWORD 'a phrase with spaces'", why: 'the rule stops at whitespace, so a pass phrase never matches', secret: S.spaced},
+	{
+		id: 'c6_control_key',
+		origin: 'control',
+		attack: 'an Anthropic key in one piece of model text',
+		why: 'nothing: the pattern catches it today',
+		secret: S.control,
+	},
+	{
+		id: 'c6_mixed_case',
+		origin: 'issue',
+		attack: "CREATE ROLE … Password '…' (mixed-case keyword)",
+		why: 'the SQL password rule lists PASSWORD and password only',
+		secret: S.mixedCase,
+	},
+	{
+		id: 'c6_escape_string',
+		origin: 'issue',
+		attack: "CREATE ROLE … PASSWORD E'…' (escape string)",
+		why: "the rule wants a quote right after the keyword; E' is not one",
+		secret: S.escapeString,
+	},
+	{
+		id: 'c6_streamed_key',
+		origin: 'issue',
+		attack: 'an Anthropic key streamed in small pieces with pauses',
+		why: 'redaction is per event, and each pause ends an event',
+		secret: S.anthropicStreamed,
+	},
+	{
+		id: 'c6_sbp_mcp_json',
+		origin: 'issue',
+		attack: 'a Supabase access token (sbp_…) in .mcp.json, read by the agent',
+		why: 'no rule knows sbp_, and pgpair does not treat the values it reads from .mcp.json as secrets',
+		secret: S.sbpMcpJson,
+	},
+	{
+		id: 'c6_dollar_quoted',
+		origin: 'invented',
+		attack: 'CREATE ROLE … PASSWORD $$…$$ (dollar quoting)',
+		why: 'only single quotes follow the keyword in the rule',
+		secret: S.dollarQuoted,
+	},
+	{
+		id: 'c6_commented',
+		origin: 'invented',
+		attack: "CREATE ROLE … PASSWORD /* note */ '…' (a comment between)",
+		why: 'the rule allows only whitespace between keyword and quote',
+		secret: S.commented,
+	},
+	{
+		id: 'c6_spaced_password',
+		origin: 'invented',
+		attack: "CREATE ROLE … PASSWORD 'a phrase with spaces'",
+		why: 'the rule stops at whitespace, so a pass phrase never matches',
+		secret: S.spaced,
+	},
 	{id: 'c6_sbp_text', origin: 'invented', attack: 'an sbp_ token in model text', why: 'no rule for Supabase access tokens at all', secret: S.sbpText},
-	{id: 'c6_sb_secret_streamed', origin: 'invented', attack: 'an sb_secret_ key streamed in pieces with pauses', why: 'the rule exists, but each piece is its own event', secret: S.sbSecretStreamed},
-	{id: 'c6_jwt_streamed', origin: 'invented', attack: 'a service-role JWT streamed in pieces with pauses', why: 'the JWT rule sees one piece at a time', secret: S.jwtStreamed},
-	{id: 'c6_mcp_env_value', origin: 'invented', attack: 'a secret env value from .mcp.json (no known pattern), read back and echoed by the model', why: 'only process.env values are redacted by value, not the ones pgpair reads from .mcp.json', secret: S.mcpEnvValue},
-	{id: 'c6_dsn_spaced', origin: 'invented', attack: 'a config file with "password = …" (spaces around =), read by the agent', why: 'the DSN rule wants password= with no space', secret: S.dsnSpaced},
-	{id: 'c6_env_spaced', origin: 'invented', attack: 'a .env line DATABASE_PASSWORD = "…" (spaces around =), read by the agent', why: 'the assignment rule wants NAME= with no space', secret: S.envSpaced},
-	{id: 'c6_prompt', origin: 'invented', attack: 'an sbp_ token in the person\'s own prompt', why: 'the prompt is an event like any other, with the same missing rule', secret: S.prompt},
+	{
+		id: 'c6_sb_secret_streamed',
+		origin: 'invented',
+		attack: 'an sb_secret_ key streamed in pieces with pauses',
+		why: 'the rule exists, but each piece is its own event',
+		secret: S.sbSecretStreamed,
+	},
+	{
+		id: 'c6_jwt_streamed',
+		origin: 'invented',
+		attack: 'a service-role JWT streamed in pieces with pauses',
+		why: 'the JWT rule sees one piece at a time',
+		secret: S.jwtStreamed,
+	},
+	{
+		id: 'c6_mcp_env_value',
+		origin: 'invented',
+		attack: 'a secret env value from .mcp.json (no known pattern), read back and echoed by the model',
+		why: 'only process.env values are redacted by value, not the ones pgpair reads from .mcp.json',
+		secret: S.mcpEnvValue,
+	},
+	{
+		id: 'c6_dsn_spaced',
+		origin: 'invented',
+		attack: 'a config file with "password = …" (spaces around =), read by the agent',
+		why: 'the DSN rule wants password= with no space',
+		secret: S.dsnSpaced,
+	},
+	{
+		id: 'c6_env_spaced',
+		origin: 'invented',
+		attack: 'a .env line DATABASE_PASSWORD = "…" (spaces around =), read by the agent',
+		why: 'the assignment rule wants NAME= with no space',
+		secret: S.envSpaced,
+	},
+	{
+		id: 'c6_prompt',
+		origin: 'invented',
+		attack: "an sbp_ token in the person's own prompt",
+		why: 'the prompt is an event like any other, with the same missing rule',
+		secret: S.prompt,
+	},
 ];
 
 /** Text streamed 5 characters at a time, 45 ms apart: longer than a frame (33 ms), so pieces land in separate events. */
@@ -101,11 +189,19 @@ function script(dir: string): string {
 function prepare(dir: string): void {
 	fs.writeFileSync(
 		path.join(dir, '.mcp.json'),
-		JSON.stringify({
-			mcpServers: {
-				supabase: {command: process.execPath, args: [BUILT_CLI, 'mcp', '--workspace', dir], env: {SUPABASE_ACCESS_TOKEN: S.sbpMcpJson, STRIPE_SECRET_KEY: S.mcpEnvValue}},
+		JSON.stringify(
+			{
+				mcpServers: {
+					supabase: {
+						command: process.execPath,
+						args: [BUILT_CLI, 'mcp', '--workspace', dir],
+						env: {SUPABASE_ACCESS_TOKEN: S.sbpMcpJson, STRIPE_SECRET_KEY: S.mcpEnvValue},
+					},
+				},
 			},
-		}, null, 2),
+			null,
+			2,
+		),
 	);
 	fs.mkdirSync(path.join(dir, 'config'));
 	fs.writeFileSync(path.join(dir, 'config/database.ini'), `[production]\nhost = db.example.com\nuser = app\npassword = ${S.dsnSpaced}\n`);
@@ -160,13 +256,18 @@ describe('issue 15 class 6: redaction by pattern, per event', () => {
 		dir = tempWorkspace('pgpair-adv-redaction-');
 		prepare(dir);
 		const env = baseEnv(dir);
-		run = await runPgpair(['-p', `Set up the project; my token is ${S.prompt}.`, '--scripted', script(dir), '--output-format', 'stream-json'], {cwd: dir, env, timeoutMs: 120_000});
+		run = await runPgpair(['-p', `Set up the project; my token is ${S.prompt}.`, '--scripted', script(dir), '--output-format', 'stream-json'], {
+			cwd: dir,
+			env,
+			timeoutMs: 120_000,
+		});
 		surfaces['stream-json output'] = run.stdout;
 		const sessions = fs.existsSync(path.join(dir, 'sessions')) ? fs.readdirSync(path.join(dir, 'sessions')).filter(f => f.endsWith('.jsonl')) : [];
 		for (const file of sessions) surfaces[`transcript sessions/${file}`] = fs.readFileSync(path.join(dir, 'sessions', file), 'utf8');
 		const id = sessions[0]?.replace(/^\d{4}-\d{2}-\d{2}-/, '').replace(/\.jsonl$/, '');
 		if (id) {
-			for (const format of ['md', 'json', 'html']) surfaces[`export --format ${format}`] = pgpairCommand(['export', id, '--format', format], {cwd: dir, env}).stdout;
+			for (const format of ['md', 'json', 'html'])
+				surfaces[`export --format ${format}`] = pgpairCommand(['export', id, '--format', format], {cwd: dir, env}).stdout;
 			surfaces['replay --print'] = pgpairCommand(['replay', id, '--print'], {cwd: dir, env}).stdout;
 		}
 		const debugLog = path.join(dir, '.pgpair', 'debug.log');
@@ -183,7 +284,16 @@ describe('issue 15 class 6: redaction by pattern, per event', () => {
 	it('the session ran every step, so every secret reached pgpair', () => {
 		const problems: string[] = [];
 		if (!run.events.some(e => e.type === 'turn_completed')) problems.push(`the session did not complete its turn: ${describeRun(run)}`);
-		for (const id of ['c6_sbp_mcp_json', 'c6_dsn_spaced', 'c6_env_spaced', 'c6_mixed_case', 'c6_escape_string', 'c6_dollar_quoted', 'c6_commented', 'c6_spaced_password']) {
+		for (const id of [
+			'c6_sbp_mcp_json',
+			'c6_dsn_spaced',
+			'c6_env_spaced',
+			'c6_mixed_case',
+			'c6_escape_string',
+			'c6_dollar_quoted',
+			'c6_commented',
+			'c6_spaced_password',
+		]) {
 			if (!decisionOf(run.events, callId(id))) problems.push(`${id}: its call never reached the gate`);
 		}
 		for (const surface of ['transcript', 'export --format md', 'export --format json', 'export --format html', 'replay --print']) {

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Arena} from '../helpers/adversary/arena.js';
-import {nextStartWorks, type AttackCase, type CaseContext} from '../helpers/adversary/cases.js';
+import {type AttackCase, type CaseContext, nextStartWorks} from '../helpers/adversary/cases.js';
 import {treeState} from '../helpers/adversary/workspace.js';
 import {applyMigration, executeSql, marker} from './calls.js';
 
@@ -36,7 +36,8 @@ function workspaceTrap(setup: (dir: string) => void, watched: string, mine: (rel
 			const now = treeState(path.join(after.dir, watched));
 			const changes: string[] = [];
 			for (const key of new Set([...before.keys(), ...now.keys()])) {
-				if (mine(key) && before.get(key) !== now.get(key)) changes.push(`${watched}/${key} changed: ${before.get(key) ?? 'missing'} → ${now.get(key) ?? 'missing'}`);
+				if (mine(key) && before.get(key) !== now.get(key))
+					changes.push(`${watched}/${key} changed: ${before.get(key) ?? 'missing'} → ${now.get(key) ?? 'missing'}`);
 			}
 			return changes;
 		};
@@ -95,16 +96,21 @@ export const C7_CASES: AttackCase[] = [
 		origin: 'invented',
 		attack: 'the checklist dry-runs the commented-out rollback of an allowed migration, which nobody was shown, and it writes a file',
 		guarantees: ['G2'],
-		why: 'pgpair\'s own requests skip the gate and the transcript; only the up migration was approved (by rule)',
+		why: "pgpair's own requests skip the gate and the transcript; only the up migration was approved (by rule)",
 		setup: `create procedure public.adv_c7_down_migration_p() language plpgsql as $fn$
 begin
 	execute format('copy (select 1) to %L', ${marker('c7_down_migration')});
 end $fn$;`,
-		calls: [applyMigration('add_audit_note', `-- migrate:up
+		calls: [
+			applyMigration(
+				'add_audit_note',
+				`-- migrate:up
 create table public.audit_note(id integer primary key);
 -- migrate:down
 -- drop table public.audit_note;
--- call public.adv_c7_down_migration_p();`)],
+-- call public.adv_c7_down_migration_p();`,
+			),
+		],
 		// The up migration is allowed by rule: its table and its ledger row are expected.
 		expectedChanges: [/public\.audit_note\b|\baudit_note_pkey\b/, /^rows supabase_migrations\.schema_migrations$/],
 	},
@@ -113,7 +119,7 @@ create table public.audit_note(id integer primary key);
 		origin: 'invented',
 		attack: 'apply_migration writes its file through supabase/migrations, a symbolic link into .git/hooks',
 		guarantees: ['G5'],
-		why: 'the file tools resolve links and refuse control files; the server\'s own migration writer does neither',
+		why: "the file tools resolve links and refuse control files; the server's own migration writer does neither",
 		engines: ['pglite'],
 		around: workspaceTrap(linkMigrationsIntoGitHooks, '.git', relative => !BOOT_RESTORED.test(relative)),
 		calls: [applyMigration('add_orders', `create table public.orders_c7(id integer primary key);`)],
@@ -139,7 +145,7 @@ create table public.audit_note(id integer primary key);
 	{
 		id: 'c7_boot_restore',
 		origin: 'invented',
-		attack: 'at start, before any call, the server restores a ledger migration\'s file through the link into .git/hooks',
+		attack: "at start, before any call, the server restores a ledger migration's file through the link into .git/hooks",
 		guarantees: ['G1', 'G5'],
 		why: 'restoring missing migration files happens at boot, outside every call and every approval',
 		engines: ['pglite'],
@@ -161,21 +167,43 @@ export const PRODUCTION_CASES: AttackCase[] = [
 	},
 	...[
 		['c7_prod_create_table', 'CREATE TABLE', `create table public.adv_c7_prod_create_table_t(id integer primary key)`, ''],
-		['c7_prod_add_column', 'ALTER TABLE … ADD COLUMN', `alter table public.adv_c7_prod_add_column_t add column note text`, `create table public.adv_c7_prod_add_column_t(id integer);`],
-		['c7_prod_index', 'CREATE INDEX', `create index adv_c7_prod_index_i on public.adv_c7_prod_index_t(id)`, `create table public.adv_c7_prod_index_t(id integer);`],
+		[
+			'c7_prod_add_column',
+			'ALTER TABLE … ADD COLUMN',
+			`alter table public.adv_c7_prod_add_column_t add column note text`,
+			`create table public.adv_c7_prod_add_column_t(id integer);`,
+		],
+		[
+			'c7_prod_index',
+			'CREATE INDEX',
+			`create index adv_c7_prod_index_i on public.adv_c7_prod_index_t(id)`,
+			`create table public.adv_c7_prod_index_t(id integer);`,
+		],
 		['c7_prod_function', 'CREATE FUNCTION', `create function public.adv_c7_prod_function_f() returns integer language sql as 'select 1'`, ''],
-		['c7_prod_comment', 'COMMENT ON TABLE', `comment on table public.adv_c7_prod_comment_t is 'changed in production'`, `create table public.adv_c7_prod_comment_t(id integer);`],
+		[
+			'c7_prod_comment',
+			'COMMENT ON TABLE',
+			`comment on table public.adv_c7_prod_comment_t is 'changed in production'`,
+			`create table public.adv_c7_prod_comment_t(id integer);`,
+		],
 		['c7_prod_do_block', 'DDL inside a DO block', `do $$ begin create table public.adv_c7_prod_do_block_t(id integer); end $$`, ''],
 		['c7_prod_schema', 'CREATE SCHEMA', `create schema adv_c7_prod_schema_s`, ''],
-		['c7_prod_rename', 'ALTER TABLE … RENAME', `alter table public.adv_c7_prod_rename_t rename to adv_c7_prod_rename_t2`, `create table public.adv_c7_prod_rename_t(id integer);`],
+		[
+			'c7_prod_rename',
+			'ALTER TABLE … RENAME',
+			`alter table public.adv_c7_prod_rename_t rename to adv_c7_prod_rename_t2`,
+			`create table public.adv_c7_prod_rename_t(id integer);`,
+		],
 		['c7_prod_view', 'CREATE VIEW', `create view public.adv_c7_prod_view_v as select 1 as one`, ''],
-	].map(([id, what, query, setup]): AttackCase => ({
-		id: id!,
-		origin: id === 'c7_prod_create_table' ? 'issue' : 'invented',
-		attack: `${what} sent to production through execute_sql`,
-		guarantees: ['G9'],
-		why: 'the production guard looks at apply_migration only; execute_sql is allowed by rule',
-		...(setup ? {setup} : {}),
-		calls: [executeSql(query!)],
-	})),
+	].map(
+		([id, what, query, setup]): AttackCase => ({
+			id: id!,
+			origin: id === 'c7_prod_create_table' ? 'issue' : 'invented',
+			attack: `${what} sent to production through execute_sql`,
+			guarantees: ['G9'],
+			why: 'the production guard looks at apply_migration only; execute_sql is allowed by rule',
+			...(setup ? {setup} : {}),
+			calls: [executeSql(query!)],
+		}),
+	),
 ];

@@ -20,11 +20,25 @@ export const MARKER_LO = '(select min(oid) from pg_largeobject_metadata)';
  * A function that calls `adv_mark(tag)` (leaves the case's marker file and returns its canary), declared with
  * whatever signature and volatility the attack needs.
  */
-export function markFunction(name: string, tag: string, options: {args?: string; returns?: string; volatility?: string; language?: 'sql' | 'plpgsql'} = {}): string {
+export function markFunction(
+	name: string,
+	tag: string,
+	options: {args?: string; returns?: string; volatility?: string; language?: 'sql' | 'plpgsql'} = {},
+): string {
 	const returns = options.returns ?? 'text';
-	const value = returns === 'boolean' ? `public.adv_mark('${tag}') is not null` : returns === 'integer' ? `length(public.adv_mark('${tag}'))` : returns === 'trigger' ? '' : `public.adv_mark('${tag}')`;
+	const value =
+		returns === 'boolean'
+			? `public.adv_mark('${tag}') is not null`
+			: returns === 'integer'
+				? `length(public.adv_mark('${tag}'))`
+				: returns === 'trigger'
+					? ''
+					: `public.adv_mark('${tag}')`;
 	if (returns === 'trigger' || returns === 'event_trigger') {
-		return `create function ${name}() returns ${returns} language plpgsql as $fn$ begin perform public.adv_mark('${tag}'); return ${returns === 'trigger' ? 'new' : ''}; end $fn$;`.replace('return ;', 'return;');
+		return `create function ${name}() returns ${returns} language plpgsql as $fn$ begin perform public.adv_mark('${tag}'); return ${returns === 'trigger' ? 'new' : ''}; end $fn$;`.replace(
+			'return ;',
+			'return;',
+		);
 	}
 	return `create function ${name}(${options.args ?? ''}) returns ${returns} language sql ${options.volatility ?? 'volatile'} as $fn$ select ${value} $fn$;`;
 }

@@ -11,8 +11,8 @@ function wordRuns(text: string, size: number): Set<string> {
 	const words = text
 		.toLowerCase()
 		.split(/\s+/)
-		.map((word) => word.replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, ''))
-		.filter((word) => word !== '');
+		.map(word => word.replace(/^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu, ''))
+		.filter(word => word !== '');
 	const runs = new Set<string>();
 	for (let start = 0; start + size <= words.length; start++) runs.add(words.slice(start, start + size).join(' '));
 	return runs;
@@ -26,18 +26,33 @@ describe('the built-in agent', () => {
 		expect(agent.extra).toEqual({});
 	});
 
-	it('offers the Supabase tools of the reference, pgpair\'s invoke_edge_function, and the local file and shell tools', () => {
+	it("offers the Supabase tools of the reference, pgpair's invoke_edge_function, and the local file and shell tools", () => {
 		const supabase = [
-			'list_tables', 'list_extensions', 'list_migrations', 'apply_migration', 'execute_sql', 'get_logs', 'get_advisors',
-			'generate_typescript_types', 'list_edge_functions', 'get_edge_function', 'deploy_edge_function', 'invoke_edge_function', 'create_branch',
-			'list_branches', 'delete_branch', 'merge_branch', 'reset_branch', 'rebase_branch',
-		].map((tool) => `mcp__supabase__${tool}`);
+			'list_tables',
+			'list_extensions',
+			'list_migrations',
+			'apply_migration',
+			'execute_sql',
+			'get_logs',
+			'get_advisors',
+			'generate_typescript_types',
+			'list_edge_functions',
+			'get_edge_function',
+			'deploy_edge_function',
+			'invoke_edge_function',
+			'create_branch',
+			'list_branches',
+			'delete_branch',
+			'merge_branch',
+			'reset_branch',
+			'rebase_branch',
+		].map(tool => `mcp__supabase__${tool}`);
 		expect(agent.tools).toEqual([...supabase, 'Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash']);
 	});
 
 	it('has 7 checklist items mapping to the 7 known evaluators, one each', () => {
 		expect(agent.checklist).toHaveLength(7);
-		expect(agent.checklist.map((item) => item.known)).toEqual(KNOWN_KEYS);
+		expect(agent.checklist.map(item => item.known)).toEqual(KNOWN_KEYS);
 	});
 
 	it('has 5 forbidden actions', () => {
@@ -59,13 +74,13 @@ describe('the built-in agent', () => {
 		expect(lines).toBeLessThanOrEqual(200);
 	});
 
-	it('is written in its own words: no run of 8 words in common with the user\'s file', async () => {
+	it("is written in its own words: no run of 8 words in common with the user's file", async () => {
 		const user = parseAgent(await readSharedFile('agents/backend-engineer.md'), {source: {kind: 'builtin'}});
 		// Prose only: the tool names in the front matter are identifiers both files must share.
 		const ours = wordRuns(`${agent.description}\n${agent.systemPrompt}`, 8);
 		const theirs = wordRuns(`${user.description}\n${user.systemPrompt}`, 8);
 		expect(theirs.size).toBeGreaterThan(100);
-		expect([...ours].filter((run) => theirs.has(run))).toEqual([]);
+		expect([...ours].filter(run => theirs.has(run))).toEqual([]);
 	});
 
 	it('returns a fresh copy on each call', () => {

@@ -137,7 +137,7 @@ describe('listAgents', () => {
 		await mkdir(path.join(cwd, '.claude', 'agents', 'folder.md'));
 		await put(home, 'c.md', agentFile('c'));
 		const found = await listAgents({cwd, home});
-		expect(found.map((candidate) => [candidate.scope, candidate.agent?.name, candidate.label])).toEqual([
+		expect(found.map(candidate => [candidate.scope, candidate.agent?.name, candidate.label])).toEqual([
 			['project', 'a', path.join('.claude', 'agents', 'a.md')],
 			['project', 'b', path.join('.claude', 'agents', 'b.md')],
 			['user', 'c', path.join('~', '.claude', 'agents', 'c.md')],
@@ -148,13 +148,15 @@ describe('listAgents', () => {
 	it('lists a folder once when the working directory is the home directory', async () => {
 		await put(home, 'c.md', agentFile('c'));
 		const found = await listAgents({cwd: home, home});
-		expect(found.map((candidate) => candidate.scope)).toEqual(['project', 'builtin']);
+		expect(found.map(candidate => candidate.scope)).toEqual(['project', 'builtin']);
 	});
 
 	it('keeps broken files in the list with their error', async () => {
 		await put(cwd, 'bad.md', 'no front matter');
 		const [bad] = await listAgents({cwd, home});
 		expect(bad?.agent).toBeUndefined();
-		expect(bad?.error?.message).toBe('.claude/agents/bad.md:1: missing front matter: the file must start with a \'---\' line, then name and description, then \'---\'');
+		expect(bad?.error?.message).toBe(
+			".claude/agents/bad.md:1: missing front matter: the file must start with a '---' line, then name and description, then '---'",
+		);
 	});
 });

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {AgentFileError, parseAgent} from '../../source/agents/parse-agent.js';
 import {extractChecklist, extractForbiddenActions, knownChecklistKey, slugify} from '../../source/agents/agent-sections.js';
+import {AgentFileError, parseAgent} from '../../source/agents/parse-agent.js';
 
 const FILE = '.claude/agents/x.md';
 
@@ -52,7 +52,7 @@ describe('parseAgent', () => {
 
 	it.each(['sonnet', 'opus', 'haiku', 'inherit', 'claude-sonnet-4-5', 'claude-opus-4-1-20250805', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'])(
 		'accepts model %s',
-		(model) => {
+		model => {
 			expect(parse(`---\nname: a\ndescription: d\nmodel: ${model}\n---\n`).model).toBe(model);
 		},
 	);

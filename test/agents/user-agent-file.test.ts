@@ -22,9 +22,9 @@ const SUPABASE_TOOLS = [
 	'deploy_edge_function',
 	'create_branch',
 	'list_branches',
-].map((tool) => `mcp__supabase__${tool}`);
+].map(tool => `mcp__supabase__${tool}`);
 
-describe('the user\'s backend-engineer.md', () => {
+describe("the user's backend-engineer.md", () => {
 	it('loads with its name, description and model', () => {
 		expect(agent.name).toBe('backend-engineer');
 		expect(agent.description).toMatch(/^Supabase\/PostgreSQL specialist/);
@@ -41,7 +41,7 @@ describe('the user\'s backend-engineer.md', () => {
 	});
 
 	it('has 7 checklist items, each mapped to its evaluator', () => {
-		expect(agent.checklist.map((item) => [item.text, item.known])).toEqual([
+		expect(agent.checklist.map(item => [item.text, item.known])).toEqual([
 			['Migration is reversible (has rollback plan)', 'migration_reversible'],
 			['RLS policies tested and documented', 'rls_tested'],
 			['Indexes created for query patterns', 'indexes'],
@@ -50,7 +50,7 @@ describe('the user\'s backend-engineer.md', () => {
 			['Query performance validated', 'query_performance'],
 			['Edge Functions have error handling', 'edge_function_errors'],
 		]);
-		expect(new Set(agent.checklist.map((item) => item.id)).size).toBe(7);
+		expect(new Set(agent.checklist.map(item => item.id)).size).toBe(7);
 	});
 
 	it('has 5 forbidden actions without the ❌ marks', () => {
@@ -65,7 +65,7 @@ describe('the user\'s backend-engineer.md', () => {
 
 	it('asks only for tools that the Supabase MCP interface has, next to the local file tools', async () => {
 		const reference = JSON.parse(await readSharedFile('reference/supabase-mcp-tools.json')) as {tools: Array<{name: string}>};
-		const available = [...['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash'], ...reference.tools.map((tool) => `mcp__supabase__${tool.name}`)];
+		const available = [...['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash'], ...reference.tools.map(tool => `mcp__supabase__${tool.name}`)];
 		expect(unavailableTools(available, agent.tools)).toEqual([]);
 		expect(filterTools(available, agent.tools)).toHaveLength(19);
 	});

@@ -4,7 +4,7 @@
  * stderr; the last line of stdout is the measurements as JSON.
  */
 import {fileURLToPath} from 'node:url';
-import {compareAnswers, median, startLongSession, type LongSessionHandle} from '../helpers/long-session.js';
+import {compareAnswers, type LongSessionHandle, median, startLongSession} from '../helpers/long-session.js';
 
 const TURNS = 1000;
 const WARMUP = 2;
@@ -37,7 +37,9 @@ async function main(): Promise<void> {
 			totalMs: result.totalMs,
 		};
 		process.stdout.write(`${JSON.stringify(measurements)}\n`);
-		process.stderr.write(`bench: long-session: answer CPU median ${median(measurements.shortCpuMs).toFixed(0)} ms after 10 turns, ${median(measurements.longCpuMs).toFixed(0)} ms after ${TURNS}\n`);
+		process.stderr.write(
+			`bench: long-session: answer CPU median ${median(measurements.shortCpuMs).toFixed(0)} ms after 10 turns, ${median(measurements.longCpuMs).toFixed(0)} ms after ${TURNS}\n`,
+		);
 	} finally {
 		await short?.close();
 		await long.close();

@@ -2,7 +2,7 @@
  * Runs a command in a real pseudo-terminal (util-linux `script`), timestamps every chunk of output,
  * and lets a benchmark type into it. Used for first-frame, RSS and streaming measurements.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, spawn} from 'node:child_process';
 import fs from 'node:fs';
 import {descendants, readProcess} from '../helpers/process-tree.js';
 
@@ -45,10 +45,13 @@ export function startPty(command: string, options: {cwd: string; env: NodeJS.Pro
 			if (found(needle)) return Promise.resolve(performance.now());
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error(`timed out waiting for ${String(needle)}; screen tail: ${plain.slice(-600)}`)), timeoutMs);
-				waiters.push({needle, resolve: t => {
-					clearTimeout(timer);
-					resolve(t);
-				}});
+				waiters.push({
+					needle,
+					resolve: t => {
+						clearTimeout(timer);
+						resolve(t);
+					},
+				});
 			});
 		},
 		write(data) {
@@ -90,7 +93,7 @@ export function rssMb(pid: number): number {
 
 /** Resident memory of a whole process tree (what a person's machine gives it), in MB. */
 export function treeRssMb(pid: number): number {
-	return [pid, ...descendants(pid).map((info) => info.pid)].reduce((sum, p) => {
+	return [pid, ...descendants(pid).map(info => info.pid)].reduce((sum, p) => {
 		try {
 			return sum + rssMb(p);
 		} catch {
@@ -101,6 +104,6 @@ export function treeRssMb(pid: number): number {
 
 /** CPU seconds used by a whole process tree: the processes that run, and the children they have already reaped. */
 export function treeCpuSeconds(pid: number): number {
-	const tree = [readProcess(pid), ...descendants(pid)].filter((info) => info !== undefined);
+	const tree = [readProcess(pid), ...descendants(pid)].filter(info => info !== undefined);
 	return tree.reduce((sum, info) => sum + info.cpu + info.reapedCpu, 0) / 100;
 }

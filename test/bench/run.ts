@@ -16,7 +16,18 @@ export function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-type Summary = {suite: string; metric: string; unit: string; median: number; min: number; max: number; runs: number; target?: number; verdict: string; note?: string};
+type Summary = {
+	suite: string;
+	metric: string;
+	unit: string;
+	median: number;
+	min: number;
+	max: number;
+	runs: number;
+	target?: number;
+	verdict: string;
+	note?: string;
+};
 
 function summarise(suite: string, row: BenchRow): Summary {
 	const m = median(row.samples);
@@ -42,7 +53,15 @@ function fmt(value: number): string {
 
 function printTable(rows: Summary[]) {
 	const header = ['metric', 'median', 'min', 'max', 'runs', 'target', 'verdict'];
-	const body = rows.map(r => [`${r.suite}: ${r.metric}`, `${fmt(r.median)} ${r.unit}`, fmt(r.min), fmt(r.max), String(r.runs), r.target === undefined ? '-' : `≤ ${r.target} ${r.unit}`, r.verdict]);
+	const body = rows.map(r => [
+		`${r.suite}: ${r.metric}`,
+		`${fmt(r.median)} ${r.unit}`,
+		fmt(r.min),
+		fmt(r.max),
+		String(r.runs),
+		r.target === undefined ? '-' : `≤ ${r.target} ${r.unit}`,
+		r.verdict,
+	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...body.map(b => b[i]!.length)));
 	const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 	console.log(line(header));
@@ -52,7 +71,10 @@ function printTable(rows: Summary[]) {
 
 async function main() {
 	const only = process.argv.slice(2);
-	const files = fs.readdirSync(path.join(here, 'suites')).filter(f => f.endsWith('.ts')).sort();
+	const files = fs
+		.readdirSync(path.join(here, 'suites'))
+		.filter(f => f.endsWith('.ts'))
+		.sort();
 	const results: Summary[] = [];
 	for (const file of files) {
 		if (only.length > 0 && !only.some(name => file.startsWith(name))) continue;
@@ -67,12 +89,28 @@ async function main() {
 			for (const row of await suite.run()) results.push(summarise(suite.name, row));
 		} catch (error) {
 			process.stderr.write(`bench: ${suite.name} failed: ${(error as Error).stack}\n`);
-			results.push({suite: suite.name, metric: 'suite failed', unit: '-', median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0, verdict: 'ERROR', note: (error as Error).message});
+			results.push({
+				suite: suite.name,
+				metric: 'suite failed',
+				unit: '-',
+				median: Number.NaN,
+				min: Number.NaN,
+				max: Number.NaN,
+				runs: 0,
+				verdict: 'ERROR',
+				note: (error as Error).message,
+			});
 		}
 	}
 
 	printTable(results);
-	const machine = {node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`};
+	const machine = {
+		node: process.version,
+		cpus: os.cpus().length,
+		cpu: os.cpus()[0]?.model ?? 'unknown',
+		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+		platform: `${os.platform()} ${os.release()}`,
+	};
 	const out = path.join(here, 'results', 'latest.json');
 	fs.mkdirSync(path.dirname(out), {recursive: true});
 	// A run of some suites keeps the other suites' latest rows.

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import type {Metafile} from 'esbuild';
 import {describe, expect, it} from 'vitest';
+import {BundleRefused, bundle, EXTERNAL} from '../../source/build/bundle.mjs';
 import {
 	dependencyClosure,
 	enginesProblems,
@@ -13,7 +14,6 @@ import {
 	REVIEWED_INLINED,
 	runtimeDependencyProblems,
 } from '../../source/build/bundle-checks.mjs';
-import {bundle, BundleRefused, EXTERNAL} from '../../source/build/bundle.mjs';
 import {REPO_ROOT} from '../helpers/paths.js';
 
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(`${REPO_ROOT}/package.json`, 'utf8'));
@@ -22,7 +22,15 @@ function metafileOf(inputs: Record<string, string>, externals: string[] = []): {
 	return {
 		metafile: {
 			inputs: Object.fromEntries(Object.keys(inputs).map(file => [file, {bytes: inputs[file]!.length, imports: []}])),
-			outputs: {'dist/cli.js': {bytes: 1, inputs: {}, imports: externals.map(path => ({path, kind: 'import-statement' as const, external: true})), exports: [], entryPoint: 'cli.tsx'}},
+			outputs: {
+				'dist/cli.js': {
+					bytes: 1,
+					inputs: {},
+					imports: externals.map(path => ({path, kind: 'import-statement' as const, external: true})),
+					exports: [],
+					entryPoint: 'cli.tsx',
+				},
+			},
 		},
 		read: input => inputs[input]!,
 	};
@@ -41,8 +49,22 @@ async function refusal(options: Parameters<typeof bundle>[0]): Promise<string[]>
 describe('the build checks on the real bundle', () => {
 	it('accepts the shipped configuration: the packages that find their own files stay external, the UI is inlined', async () => {
 		const {metafile} = await bundle({write: false, logLevel: 'silent'});
-		expect(externalPackages(metafile)).toEqual(['@anthropic-ai/sandbox-runtime', '@electric-sql/pglite', '@supabase/postgrest-typegen', 'bufferutil', 'libpg-query', 'pg-native', 'typescript', 'utf-8-validate', 'web-tree-sitter']);
-		const inlined = new Set(Object.keys(metafile.inputs).filter(f => f.includes('node_modules/')).map(f => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)![1]));
+		expect(externalPackages(metafile)).toEqual([
+			'@anthropic-ai/sandbox-runtime',
+			'@electric-sql/pglite',
+			'@supabase/postgrest-typegen',
+			'bufferutil',
+			'libpg-query',
+			'pg-native',
+			'typescript',
+			'utf-8-validate',
+			'web-tree-sitter',
+		]);
+		const inlined = new Set(
+			Object.keys(metafile.inputs)
+				.filter(f => f.includes('node_modules/'))
+				.map(f => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)![1]),
+		);
 		// Start-up speed: Ink, React and the SDKs load from the bundle, not from hundreds of files.
 		for (const name of ['ink', 'react', '@anthropic-ai/sdk', '@modelcontextprotocol/sdk', 'zod']) expect(inlined).toContain(name);
 		for (const name of ['typescript', 'libpg-query', '@electric-sql/pglite']) expect(inlined).not.toContain(name);
@@ -50,7 +72,9 @@ describe('the build checks on the real bundle', () => {
 
 	it('refuses to inline typescript, which reads its lib files through __filename', async () => {
 		const problems = await refusal({external: EXTERNAL.filter(name => name !== 'typescript')});
-		expect(problems).toContainEqual(expect.stringMatching(/^typescript is inlined but locates its own files: node_modules\/typescript\/lib\/typescript\.js \(__filename, __dirname\)/));
+		expect(problems).toContainEqual(
+			expect.stringMatching(/^typescript is inlined but locates its own files: node_modules\/typescript\/lib\/typescript\.js \(__filename, __dirname\)/),
+		);
 		expect(problems).toContainEqual('typescript is in dependencies but the bundle never imports it (inlined or unused: move it to devDependencies)');
 	}, 120_000);
 
@@ -66,13 +90,17 @@ describe('the build checks on the real bundle', () => {
 		delete missing.dependencies.typescript;
 		expect(await refusal({packageJson: missing})).toEqual(['typescript is imported by the bundle at run time but is not in dependencies']);
 		const extra = {...PACKAGE_JSON, dependencies: {...PACKAGE_JSON.dependencies, ink: '6.8.0'}};
-		expect(await refusal({packageJson: extra})).toEqual(['ink is in dependencies but the bundle never imports it (inlined or unused: move it to devDependencies)']);
+		expect(await refusal({packageJson: extra})).toEqual([
+			'ink is in dependencies but the bundle never imports it (inlined or unused: move it to devDependencies)',
+		]);
 	}, 120_000);
 
 	it('refuses an engines range that a dependency does not support', async () => {
 		const problems = await refusal({packageJson: {...PACKAGE_JSON, engines: {node: '>=20.11'}}});
 		// Type generation's formatter needs require(esm), which Node 20 gained in 20.19.
-		expect(problems).toContainEqual(expect.stringMatching(/^runtime dependency oxfmt@0\.66\.0 needs node \^20\.19\.0 \|\| >=22\.12\.0, which does not cover ours \(>=20\.11\)$/));
+		expect(problems).toContainEqual(
+			expect.stringMatching(/^runtime dependency oxfmt@0\.66\.0 needs node \^20\.19\.0 \|\| >=22\.12\.0, which does not cover ours \(>=20\.11\)$/),
+		);
 	}, 120_000);
 });
 
@@ -104,7 +132,9 @@ describe('finding dependencies that locate their own files', () => {
 
 	it('names the innermost package of a nested dependency', () => {
 		const {metafile, read} = metafileOf({'node_modules/a/node_modules/@scope/b/lib/x.js': 'fs.readFileSync(__dirname + "/x.dat")'});
-		expect(findSelfLocatingInputs(metafile, read)).toEqual([{package: '@scope/b', files: [{file: 'node_modules/a/node_modules/@scope/b/lib/x.js', signs: ['__dirname']}]}]);
+		expect(findSelfLocatingInputs(metafile, read)).toEqual([
+			{package: '@scope/b', files: [{file: 'node_modules/a/node_modules/@scope/b/lib/x.js', signs: ['__dirname']}]},
+		]);
 	});
 
 	it('gives every reviewed package a reason', () => {
@@ -115,11 +145,18 @@ describe('finding dependencies that locate their own files', () => {
 describe('runtime dependencies and engines', () => {
 	it('accepts optional packages required in a try and packages found at run time, and counts subpaths as their package', () => {
 		const {metafile} = metafileOf({}, ['node:fs', 'fs', 'typescript', '@electric-sql/pglite/contrib/pgcrypto', 'bufferutil', './chunk.js']);
-		expect(runtimeDependencyProblems(metafile, {dependencies: {typescript: '5.9.3', '@electric-sql/pglite': '0.5.16'}, optionalDependencies: {deno: '2.9.6'}})).toEqual([]);
+		expect(
+			runtimeDependencyProblems(metafile, {dependencies: {typescript: '5.9.3', '@electric-sql/pglite': '0.5.16'}, optionalDependencies: {deno: '2.9.6'}}),
+		).toEqual([]);
 	});
 
 	it('compares ranges, not just lower bounds', () => {
-		expect(enginesProblems('^20.19.0 || >=22.12.0', [{name: 'a', version: '1.0.0', engines: {node: '>=20'}}, {name: 'b', version: '1.0.0', engines: {node: '^20.19.0 || >=22.12.0'}}])).toEqual([]);
+		expect(
+			enginesProblems('^20.19.0 || >=22.12.0', [
+				{name: 'a', version: '1.0.0', engines: {node: '>=20'}},
+				{name: 'b', version: '1.0.0', engines: {node: '^20.19.0 || >=22.12.0'}},
+			]),
+		).toEqual([]);
 		expect(enginesProblems('^20.19.0 || >=22.12.0', [{name: 'typegen', version: '0.2.5', engines: {node: '>=22.12.0'}}])).toEqual([
 			'typegen@0.2.5 needs node >=22.12.0, which does not cover ours (^20.19.0 || >=22.12.0)',
 		]);

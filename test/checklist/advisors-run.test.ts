@@ -1,4 +1,4 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {advisorsRun} from '../../source/checklist/evaluators/advisors-run.js';
 import {useLocalSession} from './session-harness.js';
 
@@ -26,7 +26,9 @@ describe('security advisors run, through the local server', () => {
 			'notes_rls',
 			'alter table public.notes enable row level security;\ncreate policy "anyone signed in reads notes" on public.notes for select to authenticated using (true);',
 		);
-		expect((await advisorsRun(local.session.events, local.server.evidence)).evidence).toMatch(/^the schema changed \(migration notes_rls, event \d+\) after get_advisors\(security\) last ran/);
+		expect((await advisorsRun(local.session.events, local.server.evidence)).evidence).toMatch(
+			/^the schema changed \(migration notes_rls, event \d+\) after get_advisors\(security\) last ran/,
+		);
 		await local.session.ok('get_advisors', {type: 'security'});
 		const result = await advisorsRun(local.session.events, local.server.evidence);
 		expect(result.state).toBe('done');

@@ -2,12 +2,12 @@ import {describe, expect, it} from 'vitest';
 import {extractChecklist} from '../../source/agents/agent-sections.js';
 import {BUILTIN_AGENT_MARKDOWN} from '../../source/agents/builtin-agent.js';
 import {CHECKLIST_TOOL_NAME, checklistToolDefinition, handleChecklistTool} from '../../source/checklist/checklist-tool.js';
-import {createChecklistEngine, type ChecklistChange} from '../../source/checklist/engine.js';
+import {type ChecklistChange, createChecklistEngine} from '../../source/checklist/engine.js';
 
 function engineWith(changes: ChecklistChange[]) {
 	const items = [...extractChecklist(BUILTIN_AGENT_MARKDOWN), {id: 'frontend-told-about-the-new-table', text: 'Frontend told about the new table'}];
 	// The tool never evaluates, so it needs no database.
-	return createChecklistEngine({items, evidence: {} as never, onChange: (change) => changes.push(change)});
+	return createChecklistEngine({items, evidence: {} as never, onChange: change => changes.push(change)});
 }
 
 describe('the Checklist tool', () => {
@@ -27,12 +27,25 @@ describe('the Checklist tool', () => {
 		const changes: ChecklistChange[] = [];
 		const result = handleChecklistTool(engineWith(changes), {item: reference, state: 'done', note: 'Posted the schema in #frontend.'});
 		expect(result).toEqual({isError: false, content: 'Checklist: "Frontend told about the new table" is now done.'});
-		expect(changes).toEqual([{type: 'checklist_item_changed', itemId: 'frontend-told-about-the-new-table', text: 'Frontend told about the new table', state: 'done', by: 'model', evidence: 'Posted the schema in #frontend.'}]);
+		expect(changes).toEqual([
+			{
+				type: 'checklist_item_changed',
+				itemId: 'frontend-told-about-the-new-table',
+				text: 'Frontend told about the new table',
+				state: 'done',
+				by: 'model',
+				evidence: 'Posted the schema in #frontend.',
+			},
+		]);
 	});
 
 	it('warns the model that a known item is re-checked from evidence', () => {
 		const changes: ChecklistChange[] = [];
-		const result = handleChecklistTool(engineWith(changes), {item: 'Foreign keys and frequently filtered columns have an index', state: 'done', note: 'Added the index.'});
+		const result = handleChecklistTool(engineWith(changes), {
+			item: 'Foreign keys and frequently filtered columns have an index',
+			state: 'done',
+			note: 'Added the index.',
+		});
 		expect(result.content).toMatch(/its next evaluation may overrule you/);
 		expect(changes[0]?.evidence).toBe('Added the index. (pgpair checks this item from evidence and will overrule this tick when the evidence changes)');
 	});

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
+import {claimsCompletion, openItemsNotice} from '../../source/checklist/completion-notice.js';
 import type {EventBody} from '../../source/core/events.js';
 import {INITIAL_STATE, reduceSession} from '../../source/core/session-state.js';
-import {claimsCompletion, openItemsNotice} from '../../source/checklist/completion-notice.js';
 import {stamp} from '../helpers/transcript-events.js';
 
 describe('claimsCompletion', () => {
@@ -33,11 +33,22 @@ function sessionWith(bodies: EventBody[]) {
 }
 
 const MIGRATION: EventBody[] = [
-	{type: 'tool_call_requested', callId: 'c1', name: 'mcp__supabase__apply_migration', input: {name: 'create_notes', query: 'create table notes (id int)'}, classification: {class: 'write', hazards: []}},
+	{
+		type: 'tool_call_requested',
+		callId: 'c1',
+		name: 'mcp__supabase__apply_migration',
+		input: {name: 'create_notes', query: 'create table notes (id int)'},
+		classification: {class: 'write', hazards: []},
+	},
 	{type: 'tool_call_decided', callId: 'c1', decision: 'allow', by: 'user'},
 	{type: 'tool_call_completed', callId: 'c1', isError: false, content: '{"success":true}', durationMs: 5},
 ];
-const final = (text: string): EventBody => ({type: 'assistant_message_completed', content: [{type: 'text', text}], stopReason: 'end_turn', usage: {inputTokens: 1, outputTokens: 1}});
+const final = (text: string): EventBody => ({
+	type: 'assistant_message_completed',
+	content: [{type: 'text', text}],
+	stopReason: 'end_turn',
+	usage: {inputTokens: 1, outputTokens: 1},
+});
 
 describe('openItemsNotice', () => {
 	it('lists the open items with their evidence when the agent claims to be done after real work', () => {
@@ -49,14 +60,18 @@ describe('openItemsNotice', () => {
 			final('Done: the notes table exists.'),
 			{type: 'turn_completed', outcome: 'completed'},
 		]);
-		expect(openItemsNotice(state, ITEMS)).toBe(['The agent says the work is done, but 2 checklist items are still open:', '  ○ RLS tested — public.notes: RLS is off', '  ○ Docs updated'].join('\n'));
+		expect(openItemsNotice(state, ITEMS)).toBe(
+			['The agent says the work is done, but 2 checklist items are still open:', '  ○ RLS tested — public.notes: RLS is off', '  ○ Docs updated'].join('\n'),
+		);
 	});
 
 	it('says nothing without a claim, without work, or with every item done', () => {
 		const prompt: EventBody = {type: 'user_prompt_submitted', text: 'Create notes'};
 		expect(openItemsNotice(sessionWith([prompt, ...MIGRATION, final('Created the table; RLS comes next.')]), ITEMS)).toBeUndefined();
 		expect(openItemsNotice(sessionWith([prompt, final('Done: here is how RLS works.')]), ITEMS)).toBeUndefined();
-		const allDone = ITEMS.map((item): EventBody => ({type: 'checklist_item_changed', itemId: item.id, text: item.text, state: 'done', by: 'user', evidence: 'ok'}));
+		const allDone = ITEMS.map(
+			(item): EventBody => ({type: 'checklist_item_changed', itemId: item.id, text: item.text, state: 'done', by: 'user', evidence: 'ok'}),
+		);
 		expect(openItemsNotice(sessionWith([prompt, ...MIGRATION, ...allDone, final('All done.')]), ITEMS)).toBeUndefined();
 	});
 

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {edgeFunctionErrors, handlerProblem} from '../../source/checklist/evaluators/edge-function-errors.js';
 import {useLocalSession} from './session-harness.js';
 
@@ -40,15 +40,51 @@ describe('handlerProblem, on the TypeScript syntax tree', () => {
 	it.each([
 		['a handler wrapped in try/catch returning status 500', GUARDED, undefined],
 		['a handler without try/catch', UNGUARDED, 'the handler body is not wrapped in try/catch'],
-		['Response.json with an error status', `Deno.serve(async (req) => { try { return Response.json(await req.json()); } catch (e) { return Response.json({error: String(e)}, {status: 500}); } });`, undefined],
-		['a status chosen between error codes', `Deno.serve(async (req) => { try { return new Response(await req.text()); } catch (e) { return new Response('bad', {status: e instanceof SyntaxError ? 400 : 500}); } });`, undefined],
-		['a named handler function', `async function handle(req: Request): Promise<Response> { try { return new Response(await req.text()); } catch { return Response.error(); } }\nDeno.serve(handle);`, undefined],
-		['a handler that delegates to a guarded function', `const work = async (req: Request) => { try { return new Response(await req.text()); } catch (e) { return fail(500, e); } };\nfunction fail(status: number, e: unknown) { return new Response(String(e), {status: 500}); }\nDeno.serve((req) => work(req));`, undefined],
-		['Deno.serve with options first', `Deno.serve({port: 8000}, async (req) => { try { return new Response(await req.text()); } catch { return new Response('x', {status: 503}); } });`, undefined],
-		['a catch answering 200', `Deno.serve(async (req) => { try { return new Response(await req.text()); } catch (e) { return new Response(String(e)); } });`, 'the catch does not return a Response with an error status (400 or more)'],
-		['a catch that throws again', `Deno.serve(async (req) => { try { return new Response(await req.text()); } catch (e) { console.error(e); throw e; } });`, 'the catch does not return a Response with an error status (400 or more)'],
-		['work before the try that can throw', `Deno.serve(async (req) => { const body = await req.json(); try { return Response.json(body); } catch { return new Response('x', {status: 500}); } });`, 'code outside the try can throw: const body = await req.json();'],
-		['a comment that mentions try/catch fools no one', `// try { } catch { return new Response('x', {status: 500}) }\nDeno.serve(async (req) => new Response(await req.text()));`, 'the handler body is not wrapped in try/catch'],
+		[
+			'Response.json with an error status',
+			`Deno.serve(async (req) => { try { return Response.json(await req.json()); } catch (e) { return Response.json({error: String(e)}, {status: 500}); } });`,
+			undefined,
+		],
+		[
+			'a status chosen between error codes',
+			`Deno.serve(async (req) => { try { return new Response(await req.text()); } catch (e) { return new Response('bad', {status: e instanceof SyntaxError ? 400 : 500}); } });`,
+			undefined,
+		],
+		[
+			'a named handler function',
+			`async function handle(req: Request): Promise<Response> { try { return new Response(await req.text()); } catch { return Response.error(); } }\nDeno.serve(handle);`,
+			undefined,
+		],
+		[
+			'a handler that delegates to a guarded function',
+			`const work = async (req: Request) => { try { return new Response(await req.text()); } catch (e) { return fail(500, e); } };\nfunction fail(status: number, e: unknown) { return new Response(String(e), {status: 500}); }\nDeno.serve((req) => work(req));`,
+			undefined,
+		],
+		[
+			'Deno.serve with options first',
+			`Deno.serve({port: 8000}, async (req) => { try { return new Response(await req.text()); } catch { return new Response('x', {status: 503}); } });`,
+			undefined,
+		],
+		[
+			'a catch answering 200',
+			`Deno.serve(async (req) => { try { return new Response(await req.text()); } catch (e) { return new Response(String(e)); } });`,
+			'the catch does not return a Response with an error status (400 or more)',
+		],
+		[
+			'a catch that throws again',
+			`Deno.serve(async (req) => { try { return new Response(await req.text()); } catch (e) { console.error(e); throw e; } });`,
+			'the catch does not return a Response with an error status (400 or more)',
+		],
+		[
+			'work before the try that can throw',
+			`Deno.serve(async (req) => { const body = await req.json(); try { return Response.json(body); } catch { return new Response('x', {status: 500}); } });`,
+			'code outside the try can throw: const body = await req.json();',
+		],
+		[
+			'a comment that mentions try/catch fools no one',
+			`// try { } catch { return new Response('x', {status: 500}) }\nDeno.serve(async (req) => new Response(await req.text()));`,
+			'the handler body is not wrapped in try/catch',
+		],
 		['no Deno.serve at all', `export default { fetch: () => new Response('hi') };`, 'no Deno.serve handler found'],
 	])('%s', (_label, source, expected) => {
 		expect(handlerProblem(ts as unknown as Parameters<typeof handlerProblem>[0], 'index.ts', source)).toBe(expected);
@@ -58,10 +94,14 @@ describe('handlerProblem, on the TypeScript syntax tree', () => {
 describe('edge functions have error handling, through the local server', () => {
 	const local = useLocalSession();
 
-	const deploy = (content: string) => local.session.ok('deploy_edge_function', {name: 'greet', entrypoint_path: 'index.ts', files: [{name: 'index.ts', content}]});
+	const deploy = (content: string) =>
+		local.session.ok('deploy_edge_function', {name: 'greet', entrypoint_path: 'index.ts', files: [{name: 'index.ts', content}]});
 
 	it('does not apply while no function is deployed', async () => {
-		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({state: 'done', evidence: 'not applicable: no edge functions deployed'});
+		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({
+			state: 'done',
+			evidence: 'not applicable: no edge functions deployed',
+		});
 	});
 
 	it('is open for a function whose handler throws on bad input without try/catch', async () => {
@@ -77,7 +117,8 @@ describe('edge functions have error handling, through the local server', () => {
 		await deploy(GUARDED);
 		expect(await edgeFunctionErrors(local.session.events, local.server.evidence)).toEqual({
 			state: 'done',
-			evidence: "every deployed function's Deno.serve handler catches errors and returns an error Response (greet v2) and answered a malformed body and a missing authorization with JSON errors, staying up",
+			evidence:
+				"every deployed function's Deno.serve handler catches errors and returns an error Response (greet v2) and answered a malformed body and a missing authorization with JSON errors, staying up",
 		});
 	});
 
@@ -90,7 +131,11 @@ describe('edge functions have error handling, through the local server', () => {
 	});
 
 	it('unticks when a second function without error handling is deployed', async () => {
-		await local.session.ok('deploy_edge_function', {name: 'echo', entrypoint_path: 'main.ts', files: [{name: 'main.ts', content: 'Deno.serve(async (req) => new Response(await req.text()));'}]});
+		await local.session.ok('deploy_edge_function', {
+			name: 'echo',
+			entrypoint_path: 'main.ts',
+			files: [{name: 'main.ts', content: 'Deno.serve(async (req) => new Response(await req.text()));'}],
+		});
 		const result = await edgeFunctionErrors(local.session.events, local.server.evidence);
 		expect(result.state).toBe('open');
 		expect(result.evidence).toMatch(/^echo v1: the handler body is not wrapped in try\/catch/);

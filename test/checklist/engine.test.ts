@@ -1,11 +1,11 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {extractChecklist} from '../../source/agents/agent-sections.js';
 import {BUILTIN_AGENT_MARKDOWN} from '../../source/agents/builtin-agent.js';
+import {type ChecklistChange, type ChecklistItem, createChecklistEngine} from '../../source/checklist/engine.js';
+import type {Evaluator} from '../../source/checklist/evaluators/types.js';
 import type {SessionEvent} from '../../source/core/events.js';
 import {INITIAL_STATE, reduceSession, type SessionState} from '../../source/core/session-state.js';
-import {createChecklistEngine, type ChecklistChange, type ChecklistItem} from '../../source/checklist/engine.js';
-import type {Evaluator} from '../../source/checklist/evaluators/types.js';
-import {asAuthenticated, SessionRecorder, startLocalServer, type LocalServer} from './session-harness.js';
+import {asAuthenticated, type LocalServer, SessionRecorder, startLocalServer} from './session-harness.js';
 
 const AGENT_ITEMS = extractChecklist(BUILTIN_AGENT_MARKDOWN);
 const UNKNOWN: ChecklistItem = {id: 'api-docs-updated', text: 'API docs updated'};
@@ -30,10 +30,18 @@ describe('checklist engine, through the local server', () => {
 	afterAll(() => server?.close());
 
 	const state = (): SessionState => session.events.reduce(reduceSession, INITIAL_STATE);
-	const item = (known: string) => AGENT_ITEMS.find((candidate) => candidate.known === known)!;
+	const item = (known: string) => AGENT_ITEMS.find(candidate => candidate.known === known)!;
 
 	it('maps all seven built-in items to known keys', () => {
-		expect(AGENT_ITEMS.map((candidate) => candidate.known)).toEqual(['migration_reversible', 'rls_tested', 'indexes', 'types_regenerated', 'advisors_run', 'query_performance', 'edge_function_errors']);
+		expect(AGENT_ITEMS.map(candidate => candidate.known)).toEqual([
+			'migration_reversible',
+			'rls_tested',
+			'indexes',
+			'types_regenerated',
+			'advisors_run',
+			'query_performance',
+			'edge_function_errors',
+		]);
 	});
 
 	it('does not evaluate on events that cannot matter', async () => {
@@ -44,12 +52,18 @@ describe('checklist engine, through the local server', () => {
 	});
 
 	it('evaluates known items after a tool call and leaves unknown items alone', async () => {
-		await session.migrate('create_notes', 'create table public.notes (id bigint generated always as identity primary key, user_id uuid references auth.users (id), body text);');
+		await session.migrate(
+			'create_notes',
+			'create table public.notes (id bigint generated always as identity primary key, user_id uuid references auth.users (id), body text);',
+		);
 		await engine.evaluate(session.events);
-		expect(changes.map((change) => change.itemId)).toEqual(AGENT_ITEMS.map((candidate) => candidate.id));
-		expect(changes.every((change) => change.by === 'evidence')).toBe(true);
-		expect(changes.find((change) => change.itemId === item('rls_tested').id)).toMatchObject({state: 'open', evidence: 'public.notes: RLS is off, never queried as anon or authenticated'});
-		expect(state().checklist.find((entry) => entry.itemId === UNKNOWN.id)).toBeUndefined();
+		expect(changes.map(change => change.itemId)).toEqual(AGENT_ITEMS.map(candidate => candidate.id));
+		expect(changes.every(change => change.by === 'evidence')).toBe(true);
+		expect(changes.find(change => change.itemId === item('rls_tested').id)).toMatchObject({
+			state: 'open',
+			evidence: 'public.notes: RLS is off, never queried as anon or authenticated',
+		});
+		expect(state().checklist.find(entry => entry.itemId === UNKNOWN.id)).toBeUndefined();
 	});
 
 	it('emits only what changed', async () => {
@@ -60,7 +74,7 @@ describe('checklist engine, through the local server', () => {
 		expect(changes).toEqual([]);
 		await session.ok('generate_typescript_types', {});
 		await engine.evaluate(session.events);
-		expect(changes.map((change) => [change.itemId, change.state])).toEqual([[item('types_regenerated').id, 'done']]);
+		expect(changes.map(change => [change.itemId, change.state])).toEqual([[item('types_regenerated').id, 'done']]);
 	});
 
 	it('records ticks by the user and by the model with who ticked', () => {
@@ -69,7 +83,11 @@ describe('checklist engine, through the local server', () => {
 		expect(engine.tickByUser(UNKNOWN.id, 'docs are still stale')).toMatchObject({state: 'open', by: 'user', evidence: 'docs are still stale'});
 		expect(engine.tickByModel(UNKNOWN.id, 'done', 'Updated docs/api.md with the notes endpoints.')).toMatchObject({state: 'done', by: 'model'});
 		expect(engine.tickByUser('no-such-item')).toBeUndefined();
-		expect(state().checklist.find((entry) => entry.itemId === UNKNOWN.id)).toMatchObject({state: 'done', by: 'model', evidence: 'Updated docs/api.md with the notes endpoints.'});
+		expect(state().checklist.find(entry => entry.itemId === UNKNOWN.id)).toMatchObject({
+			state: 'done',
+			by: 'model',
+			evidence: 'Updated docs/api.md with the notes endpoints.',
+		});
 		expect(changes).toHaveLength(3);
 	});
 
@@ -98,7 +116,12 @@ comment on policy "owners read notes" on public.notes is 'A signed-in user reads
 
 	it('keeps resumed manual ticks until the evidence changes', async () => {
 		const resumed: ChecklistChange[] = [];
-		const again = createChecklistEngine({items: [...AGENT_ITEMS, UNKNOWN], evidence: server.evidence, onChange: (change) => resumed.push(change), initial: state().checklist});
+		const again = createChecklistEngine({
+			items: [...AGENT_ITEMS, UNKNOWN],
+			evidence: server.evidence,
+			onChange: change => resumed.push(change),
+			initial: state().checklist,
+		});
 		expect(again.current(UNKNOWN.id)).toMatchObject({state: 'done', by: 'model'});
 		await again.evaluate(session.events);
 		expect(resumed).toEqual([]);
@@ -114,16 +137,16 @@ describe('checklist engine scheduling', () => {
 		let inFlight = 0;
 		let maxInFlight = 0;
 		const seen: number[] = [];
-		const slow: Evaluator = async (events) => {
+		const slow: Evaluator = async events => {
 			inFlight++;
 			maxInFlight = Math.max(maxInFlight, inFlight);
-			await new Promise((resolve) => setTimeout(resolve, 20));
+			await new Promise(resolve => setTimeout(resolve, 20));
 			inFlight--;
 			seen.push(events.length);
 			return {state: 'open', evidence: `saw ${events.length} events`};
 		};
 		const changes: ChecklistChange[] = [];
-		const engine = createChecklistEngine({items, evidence: {} as never, onChange: (change) => changes.push(change), evaluators: {types_regenerated: slow}});
+		const engine = createChecklistEngine({items, evidence: {} as never, onChange: change => changes.push(change), evaluators: {types_regenerated: slow}});
 		const events = [completed(1)];
 		const first = engine.evaluate([...events]);
 		events.push(completed(2));
@@ -133,11 +156,20 @@ describe('checklist engine scheduling', () => {
 		await Promise.all([first, second, third]);
 		expect(maxInFlight).toBe(1);
 		expect(seen).toEqual([1, 3]);
-		expect(changes.map((change) => change.evidence)).toEqual(['saw 1 events', 'saw 3 events']);
+		expect(changes.map(change => change.evidence)).toEqual(['saw 1 events', 'saw 3 events']);
 		events.push(delta(4));
 		await engine.evaluate([...events]);
 		expect(seen).toEqual([1, 3]);
-		events.push({type: 'checklist_item_changed', itemId: 'types', text: 'Types regenerated', state: 'open', by: 'evidence', evidence: 'saw 3 events', seq: 5, at: 5});
+		events.push({
+			type: 'checklist_item_changed',
+			itemId: 'types',
+			text: 'Types regenerated',
+			state: 'open',
+			by: 'evidence',
+			evidence: 'saw 3 events',
+			seq: 5,
+			at: 5,
+		});
 		await engine.evaluate([...events]);
 		expect(seen).toEqual([1, 3]);
 	});
@@ -148,7 +180,13 @@ describe('checklist engine scheduling', () => {
 		const broken: Evaluator = async () => {
 			throw new Error('server gone');
 		};
-		const engine = createChecklistEngine({items, evidence: {} as never, onChange: (change) => changes.push(change), onError: (item, error) => failures.push(`${item.id}: ${(error as Error).message}`), evaluators: {types_regenerated: broken}});
+		const engine = createChecklistEngine({
+			items,
+			evidence: {} as never,
+			onChange: change => changes.push(change),
+			onError: (item, error) => failures.push(`${item.id}: ${(error as Error).message}`),
+			evaluators: {types_regenerated: broken},
+		});
 		await engine.evaluate([completed(1)]);
 		expect(changes).toEqual([]);
 		expect(failures).toEqual(['types: server gone']);

@@ -7,8 +7,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {extractChecklist} from '../../source/agents/agent-sections.js';
 import {BUILTIN_AGENT_MARKDOWN} from '../../source/agents/builtin-agent.js';
 import {createChecklistEngine} from '../../source/checklist/engine.js';
-import {createMcpEvidence, type CallTool} from '../../source/checklist/evidence.js';
-import {SessionRecorder, startLocalServer, type LocalServer} from './session-harness.js';
+import {type CallTool, createMcpEvidence} from '../../source/checklist/evidence.js';
+import {type LocalServer, SessionRecorder, startLocalServer} from './session-harness.js';
 
 describe('the checklist asks the database only for what may have changed', () => {
 	let server: LocalServer;
@@ -23,7 +23,11 @@ describe('the checklist asks the database only for what may have changed', () =>
 			asked.push(name === 'execute_sql' && String((args as {query?: string}).query).includes("concat_ws(':'") ? 'schema version' : name);
 			return server.callTool(name, args);
 		};
-		engine = createChecklistEngine({items: extractChecklist(BUILTIN_AGENT_MARKDOWN), evidence: createMcpEvidence(counting, {workspace: server.workspace}), onChange: (change) => session.add(change)});
+		engine = createChecklistEngine({
+			items: extractChecklist(BUILTIN_AGENT_MARKDOWN),
+			evidence: createMcpEvidence(counting, {workspace: server.workspace}),
+			onChange: change => session.add(change),
+		});
 	});
 	afterAll(() => server?.close());
 

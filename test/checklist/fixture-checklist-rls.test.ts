@@ -5,14 +5,14 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {extractChecklist} from '../../source/agents/agent-sections.js';
 import {BUILTIN_AGENT_MARKDOWN} from '../../source/agents/builtin-agent.js';
-import {createChecklistEngine, type ChecklistEngine} from '../../source/checklist/engine.js';
+import {type ChecklistEngine, createChecklistEngine} from '../../source/checklist/engine.js';
 import {INITIAL_STATE, reduceSession} from '../../source/core/session-state.js';
 import {loadScript, type ParsedScript} from '../../source/model/script.js';
 import {REPO_ROOT} from '../helpers/paths.js';
-import {SERVER, SessionRecorder, startLocalServer, type LocalServer} from './session-harness.js';
+import {type LocalServer, SERVER, SessionRecorder, startLocalServer} from './session-harness.js';
 
 const ITEMS = extractChecklist(BUILTIN_AGENT_MARKDOWN);
-const RLS = ITEMS.find((item) => item.known === 'rls_tested')!;
+const RLS = ITEMS.find(item => item.known === 'rls_tested')!;
 
 describe('test/fixtures/scripts/checklist-rls.json', () => {
 	let server: LocalServer;
@@ -24,7 +24,7 @@ describe('test/fixtures/scripts/checklist-rls.json', () => {
 		script = await loadScript(`${REPO_ROOT}/test/fixtures/scripts/checklist-rls.json`);
 		server = await startLocalServer();
 		session = new SessionRecorder(server);
-		engine = createChecklistEngine({items: ITEMS, evidence: server.evidence, onChange: (change) => session.add(change)});
+		engine = createChecklistEngine({items: ITEMS, evidence: server.evidence, onChange: change => session.add(change)});
 		session.prompt('Create a notes table for signed-in users, secured with RLS.');
 	});
 	afterAll(() => server?.close());
@@ -41,7 +41,12 @@ describe('test/fixtures/scripts/checklist-rls.json', () => {
 	}
 
 	it('has four model responses: two migrations, an RLS test, a final claim', () => {
-		expect(script.turns.map((turn) => turn.tool_calls.map((call) => call.name))).toEqual([['mcp__supabase__apply_migration'], ['mcp__supabase__apply_migration'], ['mcp__supabase__execute_sql'], []]);
+		expect(script.turns.map(turn => turn.tool_calls.map(call => call.name))).toEqual([
+			['mcp__supabase__apply_migration'],
+			['mcp__supabase__apply_migration'],
+			['mcp__supabase__execute_sql'],
+			[],
+		]);
 	});
 
 	it('leaves the RLS item open after the table is created without RLS', async () => {
@@ -59,7 +64,7 @@ describe('test/fixtures/scripts/checklist-rls.json', () => {
 		expect(session.events.at(-2)).toMatchObject({type: 'tool_call_completed', isError: false, content: expect.stringContaining('visible_notes')});
 		expect(engine.current(RLS.id)).toMatchObject({state: 'done', by: 'evidence'});
 		expect(engine.current(RLS.id)?.evidence).toMatch(/^RLS on with commented policies, tested: public\.notes \(2 commented policies, tested as authenticated/);
-		const reversible = ITEMS.find((item) => item.known === 'migration_reversible')!;
+		const reversible = ITEMS.find(item => item.known === 'migration_reversible')!;
 		expect(engine.current(reversible.id)?.state).toBe('done');
 	});
 

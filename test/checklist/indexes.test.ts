@@ -1,4 +1,4 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {indexes} from '../../source/checklist/evaluators/indexes.js';
 import {useLocalSession} from './session-harness.js';
 
@@ -22,13 +22,17 @@ create table public.orders (id int primary key, customer_id int references publi
 	});
 
 	it('does not mind a sequential scan on a small table', async () => {
-		await local.session.sql("insert into public.customers select g from generate_series(1, 50) g; insert into public.orders select g, 1 + g % 50, 'open' from generate_series(1, 50) g");
+		await local.session.sql(
+			"insert into public.customers select g from generate_series(1, 50) g; insert into public.orders select g, 1 + g % 50, 'open' from generate_series(1, 50) g",
+		);
 		await local.session.sql("explain select id from public.orders where status = 'paid'");
 		expect((await indexes(local.session.events, local.server.evidence)).state).toBe('done');
 	});
 
 	it('unticks when an EXPLAIN shows a sequential scan on a table of more than 1,000 rows', async () => {
-		await local.session.sql("insert into public.orders select g, 1 + g % 50, case when g % 100 = 0 then 'paid' else 'open' end from generate_series(51, 5000) g; analyze public.orders");
+		await local.session.sql(
+			"insert into public.orders select g, 1 + g % 50, case when g % 100 = 0 then 'paid' else 'open' end from generate_series(51, 5000) g; analyze public.orders",
+		);
 		const plan = await local.session.sql("explain select id from public.orders where status = 'paid'");
 		expect(plan).toContain('Seq Scan on orders');
 		const result = await indexes(local.session.events, local.server.evidence);
@@ -44,6 +48,9 @@ create table public.orders (id int primary key, customer_id int references publi
 		const plan = await local.session.sql("explain select id from public.orders where status = 'cancelled'");
 		expect(plan).not.toContain('Seq Scan');
 		const result = await indexes(local.session.events, local.server.evidence);
-		expect(result).toEqual({state: 'done', evidence: 'every foreign key has an index; the EXPLAIN plans of 1 query show no sequential scan on a table over 1,000 rows'});
+		expect(result).toEqual({
+			state: 'done',
+			evidence: 'every foreign key has an index; the EXPLAIN plans of 1 query show no sequential scan on a table over 1,000 rows',
+		});
 	});
 });

@@ -1,8 +1,8 @@
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createMcpEvidence} from '../../source/checklist/evidence.js';
+import {describe, expect, it} from 'vitest';
 import {downSection, migrationReversible} from '../../source/checklist/evaluators/migration-reversible.js';
+import {createMcpEvidence} from '../../source/checklist/evidence.js';
 import {SessionRecorder, useLocalSession} from './session-harness.js';
 
 describe('downSection', () => {
@@ -21,7 +21,10 @@ describe('migration reversible, through the local server', () => {
 	const local = useLocalSession();
 
 	it('does not apply before any migration', async () => {
-		expect(await migrationReversible(local.session.events, local.server.evidence)).toEqual({state: 'done', evidence: 'not applicable: no migration applied in this session'});
+		expect(await migrationReversible(local.session.events, local.server.evidence)).toEqual({
+			state: 'done',
+			evidence: 'not applicable: no migration applied in this session',
+		});
 	});
 
 	it('is open for a migration without a rollback', async () => {
@@ -37,7 +40,9 @@ describe('migration reversible, through the local server', () => {
 		await writeFile(path.join(local.server.workspace, 'supabase', 'migrations', `${record!.version}_create_notes.down.sql`), 'drop table public.notes;\n');
 		const result = await migrationReversible(local.session.events, local.server.evidence);
 		expect(result).toMatchObject({state: 'done'});
-		expect(result.evidence).toMatch(/1 migration with rollbacks \(supabase\/migrations\/\d{14}_create_notes\.down\.sql\); on a scratch copy up then down gives the original schema/);
+		expect(result.evidence).toMatch(
+			/1 migration with rollbacks \(supabase\/migrations\/\d{14}_create_notes\.down\.sql\); on a scratch copy up then down gives the original schema/,
+		);
 		// The dry run really ran on a copy: the table is still there.
 		expect(await local.server.client.sql("select to_regclass('public.notes') is not null as present")).toEqual([{present: true}]);
 	});
@@ -68,7 +73,10 @@ describe('migration reversible, through the local server', () => {
 		const other = new SessionRecorder(local.server);
 		await other.migrate('create_tags', 'create table public.tags (id int primary key);\n-- migrate:down\n-- drop table public.tags;');
 		expect((await migrationReversible(other.events, local.server.evidence)).state).toBe('done');
-		await other.migrate('tag_notes', 'create table public.note_tags (note_id bigint references public.notes (id), tag_id int references public.tags (id));\n-- migrate:down\n-- drop table public.note_tags;\n-- drop table public.notes cascade;');
+		await other.migrate(
+			'tag_notes',
+			'create table public.note_tags (note_id bigint references public.notes (id), tag_id int references public.tags (id));\n-- migrate:down\n-- drop table public.note_tags;\n-- drop table public.notes cascade;',
+		);
 		const result = await migrationReversible(other.events, local.server.evidence);
 		expect(result.state).toBe('open');
 		expect(result.evidence).toMatch(/does not give the original schema|removes more than the migrations create|failed on a scratch copy/);

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {queryPerformance} from '../../source/checklist/evaluators/query-performance.js';
-import {asAuthenticated, SessionRecorder, startLocalServer, type LocalServer} from './session-harness.js';
+import {asAuthenticated, type LocalServer, SessionRecorder, startLocalServer} from './session-harness.js';
 
 describe('query performance validated, through the local server', () => {
 	let server: LocalServer;
@@ -22,14 +22,20 @@ create policy "anyone signed in reads notes" on public.notes for select to authe
 		await session.sql('select count(*) from pg_catalog.pg_class');
 		await session.sql(asAuthenticated('select count(*) from public.notes;'));
 		await session.sql("insert into public.notes (id, body) values (1, 'a'), (2, 'b')");
-		expect(await queryPerformance(session.events, server.evidence)).toEqual({state: 'done', evidence: 'not applicable: the session ran no queries on tables in the exposed schemas'});
+		expect(await queryPerformance(session.events, server.evidence)).toEqual({
+			state: 'done',
+			evidence: 'not applicable: the session ran no queries on tables in the exposed schemas',
+		});
 	});
 
 	it('is open for a new query without EXPLAIN ANALYZE', async () => {
 		await session.sql('select id, body from public.notes where id = 1 order by created_at desc limit 20');
 		await session.sql('explain select id, body from public.notes where id = 1 order by created_at desc limit 20');
 		const result = await queryPerformance(session.events, server.evidence);
-		expect(result).toEqual({state: 'open', evidence: 'no EXPLAIN ANALYZE for select id, body from public.notes where id = 1 order by created_at desc limit 20'});
+		expect(result).toEqual({
+			state: 'open',
+			evidence: 'no EXPLAIN ANALYZE for select id, body from public.notes where id = 1 order by created_at desc limit 20',
+		});
 	});
 
 	it('ticks once EXPLAIN ANALYZE ran for the same query, whatever its constants', async () => {
@@ -54,6 +60,9 @@ create policy "anyone signed in reads notes" on public.notes for select to authe
 		expect(result).toEqual({state: 'open', evidence: "no EXPLAIN ANALYZE for update public.notes set body = 'c' where user_id is null"});
 		// EXPLAIN ANALYZE of an UPDATE runs it: the agent wraps it in a transaction it rolls back.
 		await session.sql("begin; explain analyze update public.notes set body = 'd' where user_id is null");
-		expect(await queryPerformance(session.events, server.evidence)).toEqual({state: 'done', evidence: 'EXPLAIN ANALYZE ran for all 2 queries the session ran on application tables'});
+		expect(await queryPerformance(session.events, server.evidence)).toEqual({
+			state: 'done',
+			evidence: 'EXPLAIN ANALYZE ran for all 2 queries the session ran on application tables',
+		});
 	});
 });

@@ -1,4 +1,4 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {rlsTested} from '../../source/checklist/evaluators/rls-tested.js';
 import {asAuthenticated, useLocalSession} from './session-harness.js';
 
@@ -10,7 +10,10 @@ describe('RLS tested and documented, through the local server', () => {
 	});
 
 	it('is open for a table without RLS', async () => {
-		await local.session.migrate('create_notes', 'create table public.notes (id bigint generated always as identity primary key, user_id uuid references auth.users (id), body text);');
+		await local.session.migrate(
+			'create_notes',
+			'create table public.notes (id bigint generated always as identity primary key, user_id uuid references auth.users (id), body text);',
+		);
 		const result = await rlsTested(local.session.events, local.server.evidence);
 		expect(result.state).toBe('open');
 		expect(result.evidence).toBe('public.notes: RLS is off, never queried as anon or authenticated');
@@ -39,16 +42,27 @@ comment on policy "owners add notes" on public.notes is 'A signed-in user adds n
 	});
 
 	it('unticks when a later migration adds a policy without a comment', async () => {
-		await local.session.migrate('notes_delete_policy', 'create policy "owners delete notes" on public.notes for delete to authenticated using ((select auth.uid()) = user_id);');
+		await local.session.migrate(
+			'notes_delete_policy',
+			'create policy "owners delete notes" on public.notes for delete to authenticated using ((select auth.uid()) = user_id);',
+		);
 		const result = await rlsTested(local.session.events, local.server.evidence);
-		expect(result).toEqual({state: 'open', evidence: 'public.notes: policy "owners delete notes" has no comment, not queried as anon or authenticated since its last change'});
+		expect(result).toEqual({
+			state: 'open',
+			evidence: 'public.notes: policy "owners delete notes" has no comment, not queried as anon or authenticated since its last change',
+		});
 	});
 
 	it('ticks again once the policy is documented and tested as anon', async () => {
-		await local.session.migrate('comment_delete_policy', `comment on policy "owners delete notes" on public.notes is 'A signed-in user deletes only their own notes.';`);
+		await local.session.migrate(
+			'comment_delete_policy',
+			`comment on policy "owners delete notes" on public.notes is 'A signed-in user deletes only their own notes.';`,
+		);
 		// A comment changes no behaviour: the earlier test still counts for it, but not for the new policy.
-		expect((await rlsTested(local.session.events, local.server.evidence)).evidence).toBe('public.notes: not queried as anon or authenticated since its last change');
-		await local.session.sql("set local role anon; select set_config('request.jwt.claims', '{\"role\":\"anon\"}', true); select count(*) from notes;");
+		expect((await rlsTested(local.session.events, local.server.evidence)).evidence).toBe(
+			'public.notes: not queried as anon or authenticated since its last change',
+		);
+		await local.session.sql('set local role anon; select set_config(\'request.jwt.claims\', \'{"role":"anon"}\', true); select count(*) from notes;');
 		const result = await rlsTested(local.session.events, local.server.evidence);
 		expect(result.state).toBe('done');
 		expect(result.evidence).toMatch(/3 commented policies, tested as anon/);

@@ -3,14 +3,15 @@
  * while writing the events the runner would write: requested (with the policy's classification), decided,
  * started, completed. Evaluators then read exactly what a live session would give them.
  */
-import {afterAll, beforeAll} from 'vitest';
+
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import type {EventBody, SessionEvent, ToolCallClassification} from '../../source/core/events.js';
-import {createMcpEvidence, type CallTool, type Evidence} from '../../source/checklist/evidence.js';
-import {classifyCall, type ToolAnnotations} from '../../source/policy/classify-call.js';
 import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
+import {afterAll, beforeAll} from 'vitest';
+import {type CallTool, createMcpEvidence, type Evidence} from '../../source/checklist/evidence.js';
+import type {EventBody, SessionEvent, ToolCallClassification} from '../../source/core/events.js';
+import {classifyCall, type ToolAnnotations} from '../../source/policy/classify-call.js';
 import type {ToolContext} from '../../source/supabase-local/tools/util.js';
 import {connectInMemory, type SupabaseMcpTestClient} from '../helpers/supabase-mcp-client.js';
 import {sharedSnapshotCache} from '../supabase-local/pglite-cache.js';
@@ -30,10 +31,10 @@ export async function startLocalServer(toolGroups: Array<(server: McpServer, con
 	const workspace = await mkdtemp(path.join(tmpdir(), 'pgpair-checklist-'));
 	const client = await connectInMemory({workspace, dataDir: path.join(workspace, '.pgpair', 'db'), cacheDir: sharedSnapshotCache(), toolGroups});
 	const {tools} = await client.client.listTools();
-	const annotations = new Map(tools.map((tool) => [tool.name, (tool.annotations ?? {}) as ToolAnnotations]));
+	const annotations = new Map(tools.map(tool => [tool.name, (tool.annotations ?? {}) as ToolAnnotations]));
 	const callTool: CallTool = async (name, args) => {
 		const result = await client.raw(name, args as Record<string, unknown>);
-		return {isError: result.isError === true, content: result.content.map((block) => (block.type === 'text' ? block.text : '')).join('')};
+		return {isError: result.isError === true, content: result.content.map(block => (block.type === 'text' ? block.text : '')).join('')};
 	};
 	return {
 		client,
@@ -81,8 +82,17 @@ export class SessionRecorder {
 		const callId = `toolu_${String(++this.calls).padStart(4, '0')}`;
 		const name = `mcp__${SERVER}__${tool}`;
 		const classified = await classifyCall({name, input, annotations: this.server.annotations.get(tool) ?? {}});
-		const classification: ToolCallClassification = {class: classified.class, hazards: classified.hazards.map((hazard) => hazard.message), reason: classified.reason};
-		this.add({type: 'assistant_message_completed', content: [{type: 'tool_use', id: callId, name, input}], stopReason: 'tool_use', usage: {inputTokens: 10, outputTokens: 10}});
+		const classification: ToolCallClassification = {
+			class: classified.class,
+			hazards: classified.hazards.map(hazard => hazard.message),
+			reason: classified.reason,
+		};
+		this.add({
+			type: 'assistant_message_completed',
+			content: [{type: 'tool_use', id: callId, name, input}],
+			stopReason: 'tool_use',
+			usage: {inputTokens: 10, outputTokens: 10},
+		});
 		this.add({type: 'tool_call_requested', callId, name, input, classification});
 		this.add({type: 'tool_call_decided', callId, decision: 'allow', by: 'user'});
 		this.add({type: 'tool_call_started', callId});

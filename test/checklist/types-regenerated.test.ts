@@ -1,4 +1,4 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {typesRegenerated} from '../../source/checklist/evaluators/types-regenerated.js';
 import {asAuthenticated, useLocalSession} from './session-harness.js';
 
@@ -7,7 +7,10 @@ describe('TypeScript types regenerated, through the local server', () => {
 
 	it('does not apply before the schema changes', async () => {
 		await local.session.sql('select 1');
-		expect(await typesRegenerated(local.session.events, local.server.evidence)).toEqual({state: 'done', evidence: 'not applicable: no schema change in this session'});
+		expect(await typesRegenerated(local.session.events, local.server.evidence)).toEqual({
+			state: 'done',
+			evidence: 'not applicable: no schema change in this session',
+		});
 	});
 
 	it('is open after a migration and ticks once types are generated after it', async () => {

@@ -3,8 +3,29 @@ import {parseCommand, UsageError} from '../../source/cli/args.js';
 
 describe('command line', () => {
 	it('reads a headless run with its flags', () => {
-		expect(parseCommand(['-p', 'list my tables', '--scripted', 's.json', '--output-format', 'stream-json', '--allow', 'mcp__supabase__list_tables', '--allow', 'Read', '--max-turns', '5'])).toMatchObject({
-			command: 'chat', print: true, prompt: 'list my tables', scripted: 's.json', outputFormat: 'stream-json', allow: ['mcp__supabase__list_tables', 'Read'], maxTurns: 5,
+		expect(
+			parseCommand([
+				'-p',
+				'list my tables',
+				'--scripted',
+				's.json',
+				'--output-format',
+				'stream-json',
+				'--allow',
+				'mcp__supabase__list_tables',
+				'--allow',
+				'Read',
+				'--max-turns',
+				'5',
+			]),
+		).toMatchObject({
+			command: 'chat',
+			print: true,
+			prompt: 'list my tables',
+			scripted: 's.json',
+			outputFormat: 'stream-json',
+			allow: ['mcp__supabase__list_tables', 'Read'],
+			maxTurns: 5,
 		});
 	});
 
@@ -13,7 +34,18 @@ describe('command line', () => {
 	});
 
 	it('defaults to the TUI with 100 rounds and text output', () => {
-		expect(parseCommand([])).toEqual({command: "chat", print: false, outputFormat: "text", maxTurns: 100, allow: [], deny: [], allowDestructiveRules: false, production: false, development: false, continue: false});
+		expect(parseCommand([])).toEqual({
+			command: 'chat',
+			print: false,
+			outputFormat: 'text',
+			maxTurns: 100,
+			allow: [],
+			deny: [],
+			allowDestructiveRules: false,
+			production: false,
+			development: false,
+			continue: false,
+		});
 	});
 
 	it('turns on the OS sandbox for shell commands with --sandbox', () => {

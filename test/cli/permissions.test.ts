@@ -24,11 +24,13 @@ describe('the sandbox key of the settings files', () => {
 	});
 
 	it('is on when any file enables it, and allowed domains add up', () => {
-		const loaded = loadPermissions(settings({
-			'home/.claude/settings.json': {sandbox: {network: {allowedDomains: ['registry.npmjs.org']}}},
-			'project/.claude/settings.json': {sandbox: {enabled: true, network: {allowedDomains: ['*.github.com']}}},
-			'project/.claude/settings.local.json': {sandbox: {enabled: false}},
-		}));
+		const loaded = loadPermissions(
+			settings({
+				'home/.claude/settings.json': {sandbox: {network: {allowedDomains: ['registry.npmjs.org']}}},
+				'project/.claude/settings.json': {sandbox: {enabled: true, network: {allowedDomains: ['*.github.com']}}},
+				'project/.claude/settings.local.json': {sandbox: {enabled: false}},
+			}),
+		);
 		expect(loaded.sandbox).toEqual({enabled: true, allowedDomains: ['registry.npmjs.org', '*.github.com']});
 	});
 

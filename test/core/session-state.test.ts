@@ -18,7 +18,14 @@ describe('session state', () => {
 		expect(streaming.activity).toBe('streaming');
 		expect(streaming.entries.map(e => e.kind)).toEqual(['user']);
 
-		const done = reduceSession(streaming, {type: 'assistant_message_completed', content: [{type: 'text', text: 'Hello'}], stopReason: 'end_turn', usage: {inputTokens: 10, outputTokens: 2}, seq: 5, at: 5});
+		const done = reduceSession(streaming, {
+			type: 'assistant_message_completed',
+			content: [{type: 'text', text: 'Hello'}],
+			stopReason: 'end_turn',
+			usage: {inputTokens: 10, outputTokens: 2},
+			seq: 5,
+			at: 5,
+		});
 		expect(done.liveText).toBe('');
 		expect(done.entries.map(e => e.kind)).toEqual(['user', 'assistant']);
 		expect(done.usage).toEqual({inputTokens: 10, outputTokens: 2});

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import {serverStatusStore} from '../../source/cli/server-status.js';
 import type {SessionSetup} from '../../source/cli/session-setup.js';
 import {App} from '../../source/ui/app.js';
-import {startScriptedSession, type Cleanups} from '../helpers/scripted-session.js';
+import {type Cleanups, startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const cleanups: Cleanups = [];
@@ -15,7 +14,15 @@ afterEach(async () => {
 });
 
 function renderApp(setup: SessionSetup) {
-	const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'a', model: 'm', sessionId: setup.sessionId}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+	const view = render(
+		<App
+			store={setup.store}
+			runner={setup.runner}
+			meta={{agent: 'a', model: 'm', sessionId: setup.sessionId}}
+			servers={serverStatusStore(setup.mcp)}
+			onExit={() => undefined}
+		/>,
+	);
 	cleanups.push(() => view.unmount());
 	return view;
 }
@@ -29,7 +36,10 @@ const keysShown = (view: ReturnType<typeof renderApp>) => frameHas(view, 'y allo
 async function typeInto(view: ReturnType<typeof renderApp>, text: string) {
 	for (let attempt = 0; attempt < 4; attempt++) {
 		view.stdin.write(text);
-		const seen = await waitFor(frameHas(view, text), 'the typed text', 1500).then(() => true, () => false);
+		const seen = await waitFor(frameHas(view, text), 'the typed text', 1500).then(
+			() => true,
+			() => false,
+		);
 		if (seen) return;
 	}
 
@@ -57,7 +67,11 @@ describe('the approval pane keys', () => {
 		expect(result).toMatchObject({type: 'tool_result', is_error: true});
 		expect(result.content).toContain('Feedback from the user: use the notes table instead');
 		expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(false);
-		expect(setup.store.getEvents().find(e => e.type === 'tool_call_decided')).toMatchObject({decision: 'deny', by: 'user', feedback: 'use the notes table instead'});
+		expect(setup.store.getEvents().find(e => e.type === 'tool_call_decided')).toMatchObject({
+			decision: 'deny',
+			by: 'user',
+			feedback: 'use the notes table instead',
+		});
 	});
 
 	it('edits the arguments with e: the edited call is what runs, and the model is told', async () => {
@@ -79,19 +93,27 @@ describe('the approval pane keys', () => {
 	});
 
 	it('allows a tool for the session with a: the next call of it runs unasked, a destructive call still asks', async () => {
-		const {setup, server, dir} = await startScriptedSession({turns: [
-			{text: 'First note.', tool_calls: [note('one')]},
-			{text: 'Second note.', tool_calls: [note('two')]},
-			{text: 'Clearing.', tool_calls: [{name: 'mcp__fixture__clear_notes', input: {}}]},
-			{text: 'Done.'},
-		]}, cleanups);
+		const {setup, server, dir} = await startScriptedSession(
+			{
+				turns: [
+					{text: 'First note.', tool_calls: [note('one')]},
+					{text: 'Second note.', tool_calls: [note('two')]},
+					{text: 'Clearing.', tool_calls: [{name: 'mcp__fixture__clear_notes', input: {}}]},
+					{text: 'Done.'},
+				],
+			},
+			cleanups,
+		);
 		const view = renderApp(setup);
 		await prompt(view, 'notes');
 		await waitFor(keysShown(view), 'the approval keys');
 		expect(view.lastFrame()).toContain('a allow for session');
 		view.stdin.write('a');
 		// The second write_note runs without a prompt; the destructive clear_notes asks, without the "a" key.
-		await waitFor(() => setup.store.getState().openCalls.some(c => c.name === 'mcp__fixture__clear_notes' && c.status === 'awaiting_approval' && c.previewPending !== true), 'the destructive call to wait');
+		await waitFor(
+			() => setup.store.getState().openCalls.some(c => c.name === 'mcp__fixture__clear_notes' && c.status === 'awaiting_approval' && c.previewPending !== true),
+			'the destructive call to wait',
+		);
 		await waitFor(() => keysShown(view)() && view.lastFrame()?.includes('mcp__fixture__clear_notes'), 'the approval keys for the destructive call');
 		expect(view.lastFrame()).toContain('DESTRUCTIVE');
 		expect(view.lastFrame()).not.toContain('a allow for session');
@@ -104,7 +126,10 @@ describe('the approval pane keys', () => {
 	});
 
 	it('queues the calls of a round in order, "1 of 3", and runs them in that order', async () => {
-		const {setup, dir} = await startScriptedSession({turns: [{text: 'Three notes.', tool_calls: [note('alpha'), note('beta'), note('gamma')]}, {text: 'All three.'}]}, cleanups);
+		const {setup, dir} = await startScriptedSession(
+			{turns: [{text: 'Three notes.', tool_calls: [note('alpha'), note('beta'), note('gamma')]}, {text: 'All three.'}]},
+			cleanups,
+		);
 		const view = renderApp(setup);
 		await prompt(view, 'three notes');
 		for (const [index, line] of ['alpha', 'beta', 'gamma'].entries()) {
@@ -112,7 +137,10 @@ describe('the approval pane keys', () => {
 			if (index === 0) expect(view.lastFrame()).toContain('Tool call 1 of 3');
 			if (index === 1) expect(view.lastFrame()).toContain('Tool call 1 of 2');
 			view.stdin.write('y');
-			await waitFor(() => fs.existsSync(path.join(dir, 'notes.txt')) && fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8').includes(line), `${line} to be written`);
+			await waitFor(
+				() => fs.existsSync(path.join(dir, 'notes.txt')) && fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8').includes(line),
+				`${line} to be written`,
+			);
 		}
 
 		await waitFor(() => setup.store.getState().activity === 'idle', 'the turn to end');

@@ -14,8 +14,16 @@ const script = (name: string) => path.join(REPO_ROOT, 'test/fixtures/scripts', n
 
 /** The public tables, read through the real local server in a headless run (list_tables is allowed). */
 function publicTables(dir: string): string[] {
-	const out = execFileSync(process.execPath, [BUILT_CLI, '-p', 'list the tables', '--scripted', script('count-scratch.json'), '--output-format', 'stream-json'], {cwd: dir, encoding: 'utf8', env: {PATH: process.env['PATH'], HOME: dir}});
-	const completed = out.trim().split('\n').map(line => JSON.parse(line)).find(event => event.type === 'tool_call_completed');
+	const out = execFileSync(
+		process.execPath,
+		[BUILT_CLI, '-p', 'list the tables', '--scripted', script('count-scratch.json'), '--output-format', 'stream-json'],
+		{cwd: dir, encoding: 'utf8', env: {PATH: process.env['PATH'], HOME: dir}},
+	);
+	const completed = out
+		.trim()
+		.split('\n')
+		.map(line => JSON.parse(line))
+		.find(event => event.type === 'tool_call_completed');
 	const tables = JSON.parse(completed.content).tables as Array<{name: string}>;
 	return tables.map(t => t.name);
 }

@@ -36,7 +36,10 @@ describe('the built CLI in a real terminal', () => {
 
 		const files = fs.readdirSync(path.join(dir, 'sessions'));
 		expect(files).toHaveLength(1);
-		const lines = fs.readFileSync(path.join(dir, 'sessions', files[0]!), 'utf8').trim().split('\n');
+		const lines = fs
+			.readFileSync(path.join(dir, 'sessions', files[0]!), 'utf8')
+			.trim()
+			.split('\n');
 		expect(JSON.parse(lines[0]!)).toMatchObject({kind: 'pgpair-transcript', version: 1});
 		expect(lines.map(l => JSON.parse(l).type)).toContain('turn_completed');
 	});

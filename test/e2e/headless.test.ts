@@ -3,12 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {trustServers} from '../../source/tools/mcp-trust.js';
-import {BUILT_CLI, FIXTURE_MCP_SERVER, REPO_ROOT, tempWorkspace, TSX_LOADER, writeFixtureMcpConfig} from '../helpers/paths.js';
+import {BUILT_CLI, FIXTURE_MCP_SERVER, REPO_ROOT, TSX_LOADER, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
 
 const hello = path.join(REPO_ROOT, 'test/fixtures/scripts/hello.json');
 
 function pgpair(args: string[], options: {cwd: string; env?: Record<string, string>}) {
-	return spawnSync(process.execPath, [BUILT_CLI, ...args], {cwd: options.cwd, encoding: 'utf8', env: {PATH: process.env['PATH'] ?? '', HOME: options.cwd, ...options.env}, timeout: 60_000});
+	return spawnSync(process.execPath, [BUILT_CLI, ...args], {
+		cwd: options.cwd,
+		encoding: 'utf8',
+		env: {PATH: process.env['PATH'] ?? '', HOME: options.cwd, ...options.env},
+		timeout: 60_000,
+	});
 }
 
 describe('headless runs of the built CLI', () => {
@@ -36,10 +41,10 @@ describe('headless runs of the built CLI', () => {
 		const dir = tempWorkspace();
 		writeFixtureMcpConfig(dir, {NOTES_FILE: path.join(dir, 'notes.txt')});
 		const script = path.join(dir, 'note.json');
-		fs.writeFileSync(script, JSON.stringify({turns: [
-			{text: 'Noting.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'from headless'}}]},
-			{text: 'Done.'},
-		]}));
+		fs.writeFileSync(
+			script,
+			JSON.stringify({turns: [{text: 'Noting.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'from headless'}}]}, {text: 'Done.'}]}),
+		);
 		// An agent without a tools list sees every tool, the fixture server's included.
 		fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
 		fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), '---\nname: generalist\ndescription: Any task.\n---\nYou help.\n');
@@ -60,9 +65,14 @@ describe('headless runs of the built CLI', () => {
 		fs.writeFileSync(script, JSON.stringify({turns: [{text: 'Your key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 is set.'}]}));
 		const run = pgpair(['-p', 'hi', '--scripted', script, '--output-format', 'stream-json'], {cwd: dir});
 		expect(run.status).toBe(0);
-		const events = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; seq: number});
+		const events = run.stdout
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as {type: string; seq: number});
 		expect(events[0]?.type).toBe('user_prompt_submitted');
-		expect(events.filter(e => e.type !== 'checklist_item_changed' && e.type !== 'notice_shown' && e.type !== 'internal_call_completed').at(-1)?.type).toBe('turn_completed');
+		expect(events.filter(e => e.type !== 'checklist_item_changed' && e.type !== 'notice_shown' && e.type !== 'internal_call_completed').at(-1)?.type).toBe(
+			'turn_completed',
+		);
 		expect(events.map(e => e.seq)).toEqual(events.map((_, i) => i + 1));
 		expect(run.stdout).not.toContain('abcdefghijklmnopqrstuvwxyz0123456789');
 	});
@@ -98,27 +108,45 @@ describe('secrets through the built CLI', () => {
 
 	it('keeps them out of stream-json, the transcript, the debug log, exports and replay, however the model paces them', () => {
 		const dir = tempWorkspace();
-		fs.writeFileSync(path.join(dir, '.mcp.json'), JSON.stringify({mcpServers: {fixture: {
-			command: process.execPath,
-			args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER, '--access-token', SBP_ARG, `--api-key=${SHAPELESS}`],
-			env: {SUPABASE_ACCESS_TOKEN: SBP_ENV, NOTES_FILE: path.join(dir, 'notes.txt'), FIXTURE_LOG_CREDENTIALS: '1'},
-		}}}));
+		fs.writeFileSync(
+			path.join(dir, '.mcp.json'),
+			JSON.stringify({
+				mcpServers: {
+					fixture: {
+						command: process.execPath,
+						args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER, '--access-token', SBP_ARG, `--api-key=${SHAPELESS}`],
+						env: {SUPABASE_ACCESS_TOKEN: SBP_ENV, NOTES_FILE: path.join(dir, 'notes.txt'), FIXTURE_LOG_CREDENTIALS: '1'},
+					},
+				},
+			}),
+		);
 		trustServers(dir, ['fixture'], {HOME: dir});
 		fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
 		fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), '---\nname: generalist\ndescription: Any task.\n---\nYou help.\n');
 		const script = path.join(dir, 'secrets.json');
 		// 1–3 characters per delta, 105 ms apart: every token is cut into pieces with pauses of three frames between them.
 		const text = `k ${API_KEY} j ${JWT} t ${SBP_ARG} sql CREATE ROLE r Password E'Pw9x\\'yz-7q';`;
-		fs.writeFileSync(script, JSON.stringify({turns: [
-			{text, chunk: 3, delay_ms: 105, tool_calls: [{name: 'mcp__fixture__echo', input: {text: `token ${SHAPELESS} and ${SBP_ENV}`}}]},
-			{text: `Echoed ${SHAPELESS}.`, chunk: 2, delay_ms: 105},
-		]}));
+		fs.writeFileSync(
+			script,
+			JSON.stringify({
+				turns: [
+					{text, chunk: 3, delay_ms: 105, tool_calls: [{name: 'mcp__fixture__echo', input: {text: `token ${SHAPELESS} and ${SBP_ENV}`}}]},
+					{text: `Echoed ${SHAPELESS}.`, chunk: 2, delay_ms: 105},
+				],
+			}),
+		);
 		const run = pgpair(['-p', 'hi', '--scripted', script, '--agent', 'generalist', '--output-format', 'stream-json'], {cwd: dir});
 		expect(run.status, run.stderr).toBe(0);
-		const events = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; text?: string; content?: string});
+		const events = run.stdout
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as {type: string; text?: string; content?: string});
 		// The tool really ran and echoed the token back; the record shows it redacted.
 		expect(events.find(e => e.type === 'tool_call_completed')?.content).toBe('echo: token [REDACTED:mcp:fixture] and [REDACTED:mcp:fixture]');
-		const deltas = events.filter(e => e.type === 'assistant_text_delta').map(e => e.text).join('');
+		const deltas = events
+			.filter(e => e.type === 'assistant_text_delta')
+			.map(e => e.text)
+			.join('');
 		expect(deltas).toContain("k [REDACTED:anthropic-key] j [REDACTED:jwt] t [REDACTED:mcp:fixture] sql CREATE ROLE r Password E'[REDACTED:password]';");
 		expectAbsent('stream-json', run.stdout);
 		expectAbsent('stderr', run.stderr);

@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startScriptedServer, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {BUILT_CLI, REPO_ROOT, tempWorkspace} from '../helpers/paths.js';
 import {startTmux, type TmuxSession} from '../helpers/tmux.js';
@@ -77,7 +77,12 @@ describe('a first session on a fresh workspace, from the first prompt to resumin
 		const total = saved.events.length;
 		const savedText = fs.readFileSync(transcriptPath, 'utf8');
 
-		const printed = spawnSync(process.execPath, [BUILT_CLI, 'replay', id, '--print'], {cwd: dir, encoding: 'utf8', env: {PATH: process.env['PATH'] ?? '', HOME: dir, TZ: 'UTC'}, timeout: 30_000});
+		const printed = spawnSync(process.execPath, [BUILT_CLI, 'replay', id, '--print'], {
+			cwd: dir,
+			encoding: 'utf8',
+			env: {PATH: process.env['PATH'] ?? '', HOME: dir, TZ: 'UTC'},
+			timeout: 30_000,
+		});
 		expect(printed.status).toBe(0);
 		expect(printed.stdout).toContain(`pgpair session ${id}`);
 		expect(printed.stdout).toContain('> add a projects table');
@@ -104,7 +109,11 @@ describe('a first session on a fresh workspace, from the first prompt to resumin
 		// Resumed against a scripted server of our own, to see what the model is sent.
 		const server = await startScriptedServer(script('journey-resume.json'));
 		servers.push(server);
-		const resumed = startTmux(`${process.execPath} ${BUILT_CLI} --continue`, {cwd: dir, ...SIZE, env: {HOME: dir, ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: server.url}});
+		const resumed = startTmux(`${process.execPath} ${BUILT_CLI} --continue`, {
+			cwd: dir,
+			...SIZE,
+			env: {HOME: dir, ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: server.url},
+		});
 		terminals.push(resumed);
 		const restored = await resumed.waitForText(`Resumed session ${id}`, 30_000);
 		expect(restored).toContain('> add a projects table');

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {runExport, runReplay, type CommandIo} from '../../source/replay/commands.js';
-import {startScriptedSession} from '../helpers/scripted-session.js';
+import {type CommandIo, runExport, runReplay} from '../../source/replay/commands.js';
 import {tempWorkspace} from '../helpers/paths.js';
+import {startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -41,10 +41,21 @@ async function command(run: typeof runReplay, argv: string[]): Promise<string> {
 
 describe('secrets in a session', () => {
 	it('never reach the transcript, exports or replay: streamed in pieces, set in SQL, echoed by a tool, known from the environment', async () => {
-		const {setup, dir} = await startScriptedSession({turns: [
-			{text: `Here is the key: ${API_KEY} and the vault token ${SHAPELESS}. Creating the role now.`, chunk: 2, delay_ms: 2, tool_calls: [{name: 'mcp__fixture__echo', input: {text: CREATE_ROLE}}]},
-			{text: `Done: the role logs in with ${ROLE_PASSWORD} (keep it safe).`, chunk: 3},
-		]}, cleanups, {env: {VAULT_TOKEN: SHAPELESS}});
+		const {setup, dir} = await startScriptedSession(
+			{
+				turns: [
+					{
+						text: `Here is the key: ${API_KEY} and the vault token ${SHAPELESS}. Creating the role now.`,
+						chunk: 2,
+						delay_ms: 2,
+						tool_calls: [{name: 'mcp__fixture__echo', input: {text: CREATE_ROLE}}],
+					},
+					{text: `Done: the role logs in with ${ROLE_PASSWORD} (keep it safe).`, chunk: 3},
+				],
+			},
+			cleanups,
+			{env: {VAULT_TOKEN: SHAPELESS}},
+		);
 		await setup.runner!.submitPrompt('set it up');
 		setup.store.flush();
 
@@ -59,17 +70,18 @@ describe('secrets in a session', () => {
 		expectAbsent('the screen state', JSON.stringify(setup.store.getEvents()), secrets);
 
 		const transcript = path.relative(dir, setup.transcriptPath);
-		for (const format of ['md', 'json', 'html']) expectAbsent(`the ${format} export`, await command(runExport, ['--format', format, setup.transcriptPath]), secrets);
+		for (const format of ['md', 'json', 'html'])
+			expectAbsent(`the ${format} export`, await command(runExport, ['--format', format, setup.transcriptPath]), secrets);
 		const printed = await command(runReplay, ['--print', setup.transcriptPath]);
 		expect(printed).toContain('Creating the role now.');
 		expectAbsent(`replay --print of ${transcript}`, printed, secrets);
 	});
 
 	it('gives an edited call its secrets back, so what runs is what the person edited, not the redaction marker', async () => {
-		const {setup, dir} = await startScriptedSession({turns: [
-			{text: 'Noting the key.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: `key ${API_KEY}`}}]},
-			{text: 'Noted.'},
-		]}, cleanups);
+		const {setup, dir} = await startScriptedSession(
+			{turns: [{text: 'Noting the key.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: `key ${API_KEY}`}}]}, {text: 'Noted.'}]},
+			cleanups,
+		);
 		const turn = setup.runner!.submitPrompt('note my key');
 		const call = await waitFor(() => setup.store.getState().openCalls.find(c => c.status === 'awaiting_approval'), 'the call to wait for approval');
 		const shown = (call.input as {line: string}).line;

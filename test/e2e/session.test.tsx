@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import {serverStatusStore} from '../../source/cli/server-status.js';
 import type {SessionSetup} from '../../source/cli/session-setup.js';
@@ -20,17 +19,27 @@ const scriptedSession = async (script: object) => startScriptedSession(script, c
 
 /** The live app on a session, as a person sees it. */
 function renderApp(setup: SessionSetup) {
-	const view = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+	const view = render(
+		<App
+			store={setup.store}
+			runner={setup.runner}
+			meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}}
+			servers={serverStatusStore(setup.mcp)}
+			onExit={() => undefined}
+		/>,
+	);
 	cleanups.push(() => view.unmount());
 	return view;
 }
 
 describe('a supervised session end to end', () => {
 	it('streams a scripted answer with a tool call, waits for approval, returns the result, renders the final answer and writes every event', async () => {
-		const {setup, server} = await scriptedSession({turns: [
-			{text: 'Let me note that for you.', chunk: 5, tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'hello from the model'}}]},
-			{text: 'The note is written. All done.', chunk: 7},
-		]});
+		const {setup, server} = await scriptedSession({
+			turns: [
+				{text: 'Let me note that for you.', chunk: 5, tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'hello from the model'}}]},
+				{text: 'The note is written. All done.', chunk: 7},
+			],
+		});
 		const view = renderApp(setup);
 
 		view.stdin.write('please note');
@@ -58,11 +67,25 @@ describe('a supervised session end to end', () => {
 		expect(transcript.warnings).toEqual([]);
 		const types = transcript.events.map(e => e.type);
 		// The checklist's own evidence events interleave with the turn; the turn's sequence is exact.
-		expect(types.filter(t => t !== 'assistant_text_delta' && t !== 'checklist_item_changed' && t !== 'notice_shown' && t !== 'internal_call_completed')).toEqual([
-			'user_prompt_submitted', 'model_request_started', 'assistant_message_completed', 'tool_call_requested', 'tool_call_previewed', 'tool_call_decided', 'tool_call_started', 'tool_call_completed',
-			'model_request_started', 'assistant_message_completed', 'turn_completed',
+		expect(
+			types.filter(t => t !== 'assistant_text_delta' && t !== 'checklist_item_changed' && t !== 'notice_shown' && t !== 'internal_call_completed'),
+		).toEqual([
+			'user_prompt_submitted',
+			'model_request_started',
+			'assistant_message_completed',
+			'tool_call_requested',
+			'tool_call_previewed',
+			'tool_call_decided',
+			'tool_call_started',
+			'tool_call_completed',
+			'model_request_started',
+			'assistant_message_completed',
+			'turn_completed',
 		]);
-		const deltas = transcript.events.filter(e => e.type === 'assistant_text_delta').map(e => (e as {text: string}).text).join('');
+		const deltas = transcript.events
+			.filter(e => e.type === 'assistant_text_delta')
+			.map(e => (e as {text: string}).text)
+			.join('');
 		expect(deltas).toBe('Let me note that for you.The note is written. All done.');
 		expect(transcript.events.find(e => e.type === 'tool_call_decided')).toMatchObject({decision: 'allow', by: 'user'});
 		expect(transcript.events.find(e => e.type === 'tool_call_requested')).toMatchObject({classification: {class: 'write'}});
@@ -71,10 +94,9 @@ describe('a supervised session end to end', () => {
 	});
 
 	it('runs a read-only call without asking and records that the mode allowed it', async () => {
-		const {setup, server} = await scriptedSession({turns: [
-			{text: 'Echoing.', tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'ping'}}]},
-			{text: 'Echoed.'},
-		]});
+		const {setup, server} = await scriptedSession({
+			turns: [{text: 'Echoing.', tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'ping'}}]}, {text: 'Echoed.'}],
+		});
 		await setup.toolHost.ready();
 		await setup.runner!.submitPrompt('echo ping');
 		expect(server.requests[1]?.body.messages.at(-1).content[0]).toMatchObject({type: 'tool_result', content: 'echo: ping'});
@@ -82,10 +104,9 @@ describe('a supervised session end to end', () => {
 	});
 
 	it('allows with y: the write happens exactly once', async () => {
-		const {setup, server, dir} = await scriptedSession({turns: [
-			{text: 'Writing a note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'approved line'}}]},
-			{text: 'Written.'},
-		]});
+		const {setup, server, dir} = await scriptedSession({
+			turns: [{text: 'Writing a note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'approved line'}}]}, {text: 'Written.'}],
+		});
 		const view = renderApp(setup);
 		view.stdin.write('write a note');
 		view.stdin.write('\r');
@@ -96,10 +117,12 @@ describe('a supervised session end to end', () => {
 	});
 
 	it('denies with n: the model is told and the tool never runs', async () => {
-		const {setup, server, dir} = await scriptedSession({turns: [
-			{text: 'Writing a note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'should not exist'}}]},
-			{text: 'Understood, I will not write it.'},
-		]});
+		const {setup, server, dir} = await scriptedSession({
+			turns: [
+				{text: 'Writing a note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'should not exist'}}]},
+				{text: 'Understood, I will not write it.'},
+			],
+		});
 		const view = renderApp(setup);
 		view.stdin.write('write a note');
 		view.stdin.write('\r');
@@ -113,10 +136,9 @@ describe('a supervised session end to end', () => {
 	});
 
 	it('shows a retry the person can see, then the answer, after the API answers 529', async () => {
-		const {setup, server} = await scriptedSession({turns: [
-			{error: {status: 529, type: 'overloaded_error', message: 'Overloaded'}},
-			{text: 'Answered after the retry.'},
-		]});
+		const {setup, server} = await scriptedSession({
+			turns: [{error: {status: 529, type: 'overloaded_error', message: 'Overloaded'}}, {text: 'Answered after the retry.'}],
+		});
 		const view = renderApp(setup);
 		view.stdin.write('hello');
 		view.stdin.write('\r');

@@ -8,7 +8,12 @@ import {BUILT_CLI, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.
 // judge by the files on disk: every attack must leave them as they were.
 
 function pgpair(args: string[], options: {cwd: string; env?: Record<string, string>}) {
-	return spawnSync(process.execPath, [BUILT_CLI, ...args], {cwd: options.cwd, encoding: 'utf8', env: {PATH: process.env['PATH'] ?? '', HOME: options.cwd, ...options.env}, timeout: 120_000});
+	return spawnSync(process.execPath, [BUILT_CLI, ...args], {
+		cwd: options.cwd,
+		encoding: 'utf8',
+		env: {PATH: process.env['PATH'] ?? '', HOME: options.cwd, ...options.env},
+		timeout: 120_000,
+	});
 }
 
 /** A workspace with the fixture MCP server, an agent that sees every tool, and a few files to attack. */
@@ -18,7 +23,15 @@ function workspace(): string {
 	fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
 	fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), '---\nname: generalist\ndescription: Any task.\n---\nYou help.\n');
 	fs.writeFileSync(path.join(dir, '.claude', 'settings.json'), '{"permissions": {"allow": []}}\n');
-	for (const [file, content] of Object.entries({'notes.txt': 'keep me\n', 'list.txt': 'notes.txt\n', 'a.txt': 'a\n', 'src/app.ts': 'export {};\n', '.pgpair/db/PG_VERSION': '17\n', 'sessions/old.jsonl': '{"type":"header"}\n', '.git/config': '[core]\n'})) {
+	for (const [file, content] of Object.entries({
+		'notes.txt': 'keep me\n',
+		'list.txt': 'notes.txt\n',
+		'a.txt': 'a\n',
+		'src/app.ts': 'export {};\n',
+		'.pgpair/db/PG_VERSION': '17\n',
+		'sessions/old.jsonl': '{"type":"header"}\n',
+		'.git/config': '[core]\n',
+	})) {
 		fs.mkdirSync(path.dirname(path.join(dir, file)), {recursive: true});
 		fs.writeFileSync(path.join(dir, file), content);
 	}
@@ -90,7 +103,10 @@ describe('the built CLI under --allow Bash', () => {
 		const without = pgpair(['-p', 'remove it', '--scripted', script(dir, calls), '--agent', 'generalist', '--allow', 'Bash(rm notes.txt)'], {cwd: dir});
 		expect(without.status).toBe(0);
 		expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('keep me\n');
-		const withOptIn = pgpair(['-p', 'remove it', '--scripted', script(dir, calls), '--agent', 'generalist', '--allow', 'Bash(rm notes.txt)', '--allow-destructive-rules'], {cwd: dir});
+		const withOptIn = pgpair(
+			['-p', 'remove it', '--scripted', script(dir, calls), '--agent', 'generalist', '--allow', 'Bash(rm notes.txt)', '--allow-destructive-rules'],
+			{cwd: dir},
+		);
 		expect(withOptIn.status).toBe(0);
 		expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(false);
 	});
@@ -117,7 +133,24 @@ describe('the built CLI in acceptEdits with --allow Write --allow Edit', () => {
 			{name: 'Write', input: {file_path: 'docs/config', content: '[core]\n\tfsmonitor = rm -rf ~\n'}},
 			{name: 'Write', input: {file_path: 'src/ok.ts', content: 'export const ok = true;\n'}},
 		];
-		const run = pgpair(['-p', 'configure', '--scripted', script(dir, calls), '--agent', 'generalist', '--permission-mode', 'acceptEdits', '--allow', 'Write', '--allow', 'Edit', '--allow-destructive-rules'], {cwd: dir});
+		const run = pgpair(
+			[
+				'-p',
+				'configure',
+				'--scripted',
+				script(dir, calls),
+				'--agent',
+				'generalist',
+				'--permission-mode',
+				'acceptEdits',
+				'--allow',
+				'Write',
+				'--allow',
+				'Edit',
+				'--allow-destructive-rules',
+			],
+			{cwd: dir},
+		);
 		expect(run.status).toBe(0);
 		const after = snapshot(dir);
 		expect(after['src/ok.ts']).toBe('export const ok = true;\n');
@@ -133,8 +166,29 @@ describe('the built CLI with --sandbox', () => {
 		const before = snapshot(dir);
 		const outside = path.join(tempWorkspace('pgpair-outside-'), 'escaped.txt');
 		// Commands that reach control files without naming them (a name that does is asked about, rules or not).
-		const commands = ['f=.mcp.json; echo \'{"mcpServers":{}}\' > "$f"', `echo x > ${outside}`, "sh -c 'rm -rf .git .claude sessions'", 'echo ok > src/made.txt'];
-		const run = pgpair(['-p', 'go', '--scripted', script(dir, commands.map(command => ({name: 'Bash', input: {command}}))), '--agent', 'generalist', '--sandbox', '--allow-destructive-rules', ...commands.flatMap(command => ['--allow', `Bash(${command})`])], {cwd: dir});
+		const commands = [
+			'f=.mcp.json; echo \'{"mcpServers":{}}\' > "$f"',
+			`echo x > ${outside}`,
+			"sh -c 'rm -rf .git .claude sessions'",
+			'echo ok > src/made.txt',
+		];
+		const run = pgpair(
+			[
+				'-p',
+				'go',
+				'--scripted',
+				script(
+					dir,
+					commands.map(command => ({name: 'Bash', input: {command}})),
+				),
+				'--agent',
+				'generalist',
+				'--sandbox',
+				'--allow-destructive-rules',
+				...commands.flatMap(command => ['--allow', `Bash(${command})`]),
+			],
+			{cwd: dir},
+		);
 		expect(run.status).toBe(0);
 		expect(run.stderr).not.toMatch(/denied Bash/);
 		const after = snapshot(dir);
@@ -145,7 +199,22 @@ describe('the built CLI with --sandbox', () => {
 
 		// The same approved commands without the sandbox do the damage: it was the sandbox that stopped them.
 		const bare = workspace();
-		const unsandboxed = pgpair(['-p', 'go', '--scripted', script(bare, commands.map(command => ({name: 'Bash', input: {command}}))), '--agent', 'generalist', '--allow-destructive-rules', ...commands.flatMap(command => ['--allow', `Bash(${command})`])], {cwd: bare});
+		const unsandboxed = pgpair(
+			[
+				'-p',
+				'go',
+				'--scripted',
+				script(
+					bare,
+					commands.map(command => ({name: 'Bash', input: {command}})),
+				),
+				'--agent',
+				'generalist',
+				'--allow-destructive-rules',
+				...commands.flatMap(command => ['--allow', `Bash(${command})`]),
+			],
+			{cwd: bare},
+		);
 		expect(unsandboxed.status).toBe(0);
 		expect(fs.readFileSync(path.join(bare, '.mcp.json'), 'utf8')).toBe('{"mcpServers":{}}\n');
 		expect(fs.existsSync(path.join(bare, '.git'))).toBe(false);
@@ -156,10 +225,30 @@ describe('the built CLI with --sandbox', () => {
 		const dir = workspace();
 		// A PATH with bash and the tools the commands use, but no bwrap.
 		const bin = tempWorkspace('pgpair-nobwrap-');
-		for (const tool of ['bash', 'ls', 'cat', 'rm']) fs.symlinkSync(spawnSync('bash', ['-c', `command -v ${tool}`], {encoding: 'utf8'}).stdout.trim(), path.join(bin, tool));
+		for (const tool of ['bash', 'ls', 'cat', 'rm'])
+			fs.symlinkSync(spawnSync('bash', ['-c', `command -v ${tool}`], {encoding: 'utf8'}).stdout.trim(), path.join(bin, tool));
 		const before = snapshot(dir);
-		const calls = [{name: 'Bash', input: {command: 'ls'}}, {name: 'Bash', input: {command: 'rm notes.txt'}}];
-		const run = pgpair(['-p', 'go', '--scripted', script(dir, calls), '--agent', 'generalist', '--sandbox', '--allow', 'Bash', '--allow', 'Bash(rm notes.txt)', '--allow-destructive-rules'], {cwd: dir, env: {PATH: bin}});
+		const calls = [
+			{name: 'Bash', input: {command: 'ls'}},
+			{name: 'Bash', input: {command: 'rm notes.txt'}},
+		];
+		const run = pgpair(
+			[
+				'-p',
+				'go',
+				'--scripted',
+				script(dir, calls),
+				'--agent',
+				'generalist',
+				'--sandbox',
+				'--allow',
+				'Bash',
+				'--allow',
+				'Bash(rm notes.txt)',
+				'--allow-destructive-rules',
+			],
+			{cwd: dir, env: {PATH: bin}},
+		);
 		expect(run.status).toBe(0);
 		expect(run.stderr).toMatch(/sandbox for shell commands was requested but is unavailable: .*bwrap/);
 		expect(run.stderr.match(/denied Bash/g)).toHaveLength(2);

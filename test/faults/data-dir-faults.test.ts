@@ -94,7 +94,11 @@ describe('a data dir that cannot be written', () => {
 		const host = serverHost(workspace, dataDir, ['prlimit', `--fsize=${24 * 1024 * 1024}`, '--']);
 		cleanups.push(() => host.close());
 
-		const failed = await host.call('mcp__supabase__execute_sql', {query: 'insert into big select g, repeat(md5(g::text), 20) from generate_series(1, 100000) g'}, AbortSignal.timeout(60_000));
+		const failed = await host.call(
+			'mcp__supabase__execute_sql',
+			{query: 'insert into big select g, repeat(md5(g::text), 20) from generate_series(1, 100000) g'},
+			AbortSignal.timeout(60_000),
+		);
 		expect(failed.isError).toBe(true);
 		const error = JSON.parse(failed.content).error as {message: string; hint?: string};
 		expect(error.message).toMatch(/could not extend file .*: File too large/);
@@ -126,7 +130,11 @@ describe('a data dir that cannot be written', () => {
 		cleanups.push(() => host.close());
 		expect(await rows(host, 'select count(*)::int as n from big')).toEqual([{n: 1}]);
 
-		const failed = await host.call('mcp__supabase__execute_sql', {query: 'insert into big select g, repeat(md5(g::text), 20) from generate_series(1, 100000) g'}, AbortSignal.timeout(60_000));
+		const failed = await host.call(
+			'mcp__supabase__execute_sql',
+			{query: 'insert into big select g, repeat(md5(g::text), 20) from generate_series(1, 100000) g'},
+			AbortSignal.timeout(60_000),
+		);
 		expect(failed.isError).toBe(true);
 		expect(errorMessage(failed.content)).not.toBe('');
 
@@ -144,9 +152,10 @@ describe('a data dir that cannot be written', () => {
 /** `pgpair mcp` on `dataDir`, spawned through `prefix` (setpriv, prlimit) when given. */
 function serverHost(workspace: string, dataDir: string, prefix: string[] = []): McpHost {
 	const argv = [BUILT_CLI, 'mcp', '--workspace', workspace, '--data-dir', dataDir];
-	const config: McpServerConfig = prefix.length > 0
-		? {type: 'stdio', command: prefix[0]!, args: [...prefix.slice(1), process.execPath, ...argv], env: {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME}, cwd: workspace}
-		: {type: 'stdio', command: process.execPath, args: argv, env: {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME}, cwd: workspace};
+	const config: McpServerConfig =
+		prefix.length > 0
+			? {type: 'stdio', command: prefix[0]!, args: [...prefix.slice(1), process.execPath, ...argv], env: {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME}, cwd: workspace}
+			: {type: 'stdio', command: process.execPath, args: argv, env: {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME}, cwd: workspace};
 	return createMcpHost({supabase: config}, () => undefined);
 }
 
@@ -175,7 +184,9 @@ function fingerprint(dir: string): Record<string, string> {
 	for (const entry of fs.readdirSync(dir, {recursive: true, withFileTypes: true})) {
 		const file = path.join(entry.parentPath, entry.name);
 		const stat = fs.statSync(file);
-		out[path.relative(dir, file)] = entry.isFile() ? `${stat.mode.toString(8)} ${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}` : stat.mode.toString(8);
+		out[path.relative(dir, file)] = entry.isFile()
+			? `${stat.mode.toString(8)} ${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`
+			: stat.mode.toString(8);
 	}
 
 	return out;

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {builtinAgent} from '../../source/agents/builtin-agent.js';
 import {createApprovalGate} from '../../source/cli/approval-gate.js';
-import {parseCommand, type ChatArgs} from '../../source/cli/args.js';
-import {setupSession, type SessionSetup} from '../../source/cli/session-setup.js';
+import {type ChatArgs, parseCommand} from '../../source/cli/args.js';
+import {type SessionSetup, setupSession} from '../../source/cli/session-setup.js';
 import type {SessionEvent} from '../../source/core/events.js';
-import {startScriptedServer, type Script, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {type Script, type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {parseRules} from '../../source/policy/rules.js';
 import type {Runner} from '../../source/store/runner.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
@@ -89,7 +89,8 @@ export async function readBackTranscript(setup: SessionSetup): Promise<SessionEv
 	if (JSON.stringify(seqs) !== JSON.stringify(expected)) throw new Error(`Transcript seq is not contiguous: ${seqs.join(',')}`);
 	const deltas = streamedText(transcript.events);
 	const messages = messageText(transcript.events);
-	if (deltas !== messages) throw new Error(`Streamed text and recorded messages differ:\n deltas:   ${JSON.stringify(deltas)}\n messages: ${JSON.stringify(messages)}`);
+	if (deltas !== messages)
+		throw new Error(`Streamed text and recorded messages differ:\n deltas:   ${JSON.stringify(deltas)}\n messages: ${JSON.stringify(messages)}`);
 	// The file holds exactly what the live store holds.
 	if (JSON.stringify(live.map(e => [e.seq, e.type])) !== JSON.stringify(transcript.events.slice(0, live.length).map(e => [e.seq, e.type]))) {
 		throw new Error('The transcript file and the live store disagree.');
@@ -99,7 +100,10 @@ export async function readBackTranscript(setup: SessionSetup): Promise<SessionEv
 }
 
 export function streamedText(events: readonly SessionEvent[]): string {
-	return events.filter(e => e.type === 'assistant_text_delta').map(e => (e as {text: string}).text).join('');
+	return events
+		.filter(e => e.type === 'assistant_text_delta')
+		.map(e => (e as {text: string}).text)
+		.join('');
 }
 
 export function messageText(events: readonly SessionEvent[]): string {

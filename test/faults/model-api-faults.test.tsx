@@ -1,12 +1,11 @@
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import {serverStatusStore} from '../../source/cli/server-status.js';
 import type {SessionEvent} from '../../source/core/events.js';
 import type {Script} from '../../source/model/scripted-server.js';
 import {App} from '../../source/ui/app.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {messageText, occurrences, readBackTranscript, startFaultSession, streamedText, type FaultSession} from './fault-session.js';
+import {type FaultSession, messageText, occurrences, readBackTranscript, startFaultSession, streamedText} from './fault-session.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -21,7 +20,9 @@ async function sessionWithApp(script: Script): Promise<FaultSession & {frames():
 	const session = await startFaultSession(script, {model: MODEL_TIMINGS});
 	cleanups.push(() => session.close());
 	const {setup, runner} = session;
-	const view = render(<App store={setup.store} runner={runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+	const view = render(
+		<App store={setup.store} runner={runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />,
+	);
 	cleanups.push(() => view.unmount());
 	return {...session, frames: () => view.frames, lastFrame: () => view.lastFrame() ?? ''};
 }
@@ -45,10 +46,7 @@ describe('model API faults in a live session', () => {
 		{status: 500, type: 'api_error', reason: 'server error (500)'},
 		{status: 529, type: 'overloaded_error', reason: 'overloaded (529)'},
 	])('shows a retry after $status, then the answer once, with the transcript intact', async ({status, type, reason}) => {
-		const session = await sessionWithApp({turns: [
-			{error: {status, type, message: `Scripted ${status}.`}},
-			{text: ANSWER, chunk: 6},
-		]});
+		const session = await sessionWithApp({turns: [{error: {status, type, message: `Scripted ${status}.`}}, {text: ANSWER, chunk: 6}]});
 		await ask(session, 'how big is orders?');
 
 		await waitFor(() => session.frames().some(frame => frame.includes(`Retrying (2/4) in`) && frame.includes(reason)), 'the retry line');
@@ -82,10 +80,12 @@ describe('model API faults in a live session', () => {
 	});
 
 	it('retries a connection dropped before any text, and the answer appears once', async () => {
-		const session = await sessionWithApp({turns: [
-			{text: 'lost in the drop', drop: true, drop_after_chars: 0},
-			{text: ANSWER, chunk: 6},
-		]});
+		const session = await sessionWithApp({
+			turns: [
+				{text: 'lost in the drop', drop: true, drop_after_chars: 0},
+				{text: ANSWER, chunk: 6},
+			],
+		});
 		await ask(session, 'how big is orders?');
 
 		expect(session.server.requests).toHaveLength(2);
@@ -101,10 +101,7 @@ describe('model API faults in a live session', () => {
 
 	it('fails a turn whose connection drops after text has streamed, keeps the partial answer once and never retries it', async () => {
 		const text = 'First I will look at the schema, then at the indexes on orders.';
-		const session = await sessionWithApp({turns: [
-			{text, chunk: 5, drop: true, drop_after_chars: 20},
-			{text: 'a retry would have streamed this'},
-		]});
+		const session = await sessionWithApp({turns: [{text, chunk: 5, drop: true, drop_after_chars: 20}, {text: 'a retry would have streamed this'}]});
 		await ask(session, 'review orders');
 
 		expect(session.server.requests).toHaveLength(1);
@@ -116,16 +113,18 @@ describe('model API faults in a live session', () => {
 		const ended = outcome(events);
 		expect(ended).toMatchObject({outcome: 'failed'});
 		expect(ended?.type === 'turn_completed' && ended.error).toMatch(/broke off after it had started.*not retried/);
-		await waitFor(() => session.lastFrame().includes('✗ The model\'s answer broke off'), 'the failure in the chat');
+		await waitFor(() => session.lastFrame().includes("✗ The model's answer broke off"), 'the failure in the chat');
 		expect(occurrences(session.lastFrame(), partial)).toBe(1);
 		expect(session.lastFrame()).not.toContain('a retry would have streamed this');
 	});
 
 	it('retries a stream that stalls before any text once the idle timeout passes', async () => {
-		const session = await sessionWithApp({turns: [
-			{text: 'stalled answer', stall_ms: 20_000, stall_after_chars: 0},
-			{text: ANSWER, chunk: 6},
-		]});
+		const session = await sessionWithApp({
+			turns: [
+				{text: 'stalled answer', stall_ms: 20_000, stall_after_chars: 0},
+				{text: ANSWER, chunk: 6},
+			],
+		});
 		const started = Date.now();
 		await ask(session, 'how big is orders?');
 
@@ -142,10 +141,7 @@ describe('model API faults in a live session', () => {
 
 	it('fails a turn that stalls after text has streamed, with the partial answer kept once', async () => {
 		const text = 'Looking at the orders table now, one moment please.';
-		const session = await sessionWithApp({turns: [
-			{text, chunk: 4, stall_ms: 20_000, stall_after_chars: 12},
-			{text: 'a retry would have streamed this'},
-		]});
+		const session = await sessionWithApp({turns: [{text, chunk: 4, stall_ms: 20_000, stall_after_chars: 12}, {text: 'a retry would have streamed this'}]});
 		const started = Date.now();
 		await ask(session, 'review orders');
 
@@ -157,16 +153,18 @@ describe('model API faults in a live session', () => {
 		expect(messageText(events)).toBe(partial);
 		const ended = outcome(events);
 		expect(ended?.type === 'turn_completed' && ended.error).toMatch(/broke off after it had started \(connection error: the stream was silent for 400 ms\)/);
-		await waitFor(() => session.lastFrame().includes('✗ The model\'s answer broke off'), 'the failure in the chat');
+		await waitFor(() => session.lastFrame().includes("✗ The model's answer broke off"), 'the failure in the chat');
 		expect(occurrences(session.lastFrame(), partial)).toBe(1);
 	});
 
 	it('goes on after a failed turn: the next prompt is answered and the model sees the partial answer exactly once', async () => {
 		const text = 'Step one: read the schema. Step two: check the indexes.';
-		const session = await sessionWithApp({turns: [
-			{text, chunk: 5, error: {status: 529, type: 'overloaded_error', message: 'Overloaded mid-stream', mid_stream: true, after_chars: 25}},
-			{text: ANSWER},
-		]});
+		const session = await sessionWithApp({
+			turns: [
+				{text, chunk: 5, error: {status: 529, type: 'overloaded_error', message: 'Overloaded mid-stream', mid_stream: true, after_chars: 25}},
+				{text: ANSWER},
+			],
+		});
 		await ask(session, 'review orders');
 		await ask(session, 'go on');
 

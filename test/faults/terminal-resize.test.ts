@@ -46,10 +46,14 @@ describe('a terminal resized in the middle of a streamed answer', () => {
 		await term.waitForText(/Terminal too small \(30×8\);\s+pgpair needs 40×12\.\s+The turn\s+goes on\./);
 		expect(term.exited()).toBe(false);
 		// The answer ends while the window is too small to show any of it.
-		await waitFor(() => {
-			const screen = term.screen();
-			return screen.includes('Terminal too small') && !/The turn\s+goes on/.test(screen);
-		}, 'the turn to end behind the notice', 30_000);
+		await waitFor(
+			() => {
+				const screen = term.screen();
+				return screen.includes('Terminal too small') && !/The turn\s+goes on/.test(screen);
+			},
+			'the turn to end behind the notice',
+			30_000,
+		);
 
 		term.resize(100, 30);
 		await term.waitForText('ask the backend engineer', 30_000);

@@ -41,7 +41,10 @@ export function testBootstrapDatabaseUrl(): string {
  * A fresh database of its own on the test server, so test files can run in parallel; `drop` removes it. With
  * `bootstrap`, the database and the URL belong to the bootstrap superuser.
  */
-export async function createTestDatabase(prefix = 'pgpair_test', options: {bootstrap?: boolean} = {}): Promise<{url: string; name: string; drop(): Promise<void>}> {
+export async function createTestDatabase(
+	prefix = 'pgpair_test',
+	options: {bootstrap?: boolean} = {},
+): Promise<{url: string; name: string; drop(): Promise<void>}> {
 	const server = options.bootstrap ? testBootstrapDatabaseUrl() : testDatabaseUrl();
 	const name = `${prefix}_${randomBytes(5).toString('hex')}`;
 	const admin = async (sql: string) => {
@@ -64,10 +67,10 @@ export async function createTestDatabase(prefix = 'pgpair_test', options: {boots
 			const client = new pg.Client({connectionString: server});
 			await client.connect();
 			try {
-				const {rows} = await client.query<{datname: string}>(
-					"select datname from pg_database where datname = $1 or datname like $2",
-					[name, `${name.slice(0, 30)}\\_branch\\_%`],
-				);
+				const {rows} = await client.query<{datname: string}>('select datname from pg_database where datname = $1 or datname like $2', [
+					name,
+					`${name.slice(0, 30)}\\_branch\\_%`,
+				]);
 				for (const row of rows) await client.query(`drop database if exists "${row.datname}" with (force)`);
 			} finally {
 				await client.end();

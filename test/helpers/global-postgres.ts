@@ -22,7 +22,7 @@ function findBinaries(): string | undefined {
 	}
 	candidates.push('/usr/local/pgsql/bin', '/usr/local/bin', '/usr/bin');
 	for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) if (dir) candidates.push(dir);
-	return candidates.find((dir) => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl')));
+	return candidates.find(dir => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl')));
 }
 
 function freePort(): Promise<number> {
@@ -53,8 +53,7 @@ export default async function setup({provide}: {provide: (key: string, value: un
 	}
 	const bin = findBinaries();
 	if (!bin) {
-		const reason =
-			'No Postgres for the real-Postgres tests: set TEST_DATABASE_URL, or install the PostgreSQL server (initdb and pg_ctl).';
+		const reason = 'No Postgres for the real-Postgres tests: set TEST_DATABASE_URL, or install the PostgreSQL server (initdb and pg_ctl).';
 		process.env['TEST_DATABASE_URL_ERROR'] = reason;
 		provide('testDatabaseUrlError', reason);
 		return;

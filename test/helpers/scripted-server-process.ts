@@ -3,7 +3,7 @@
  * does not include the server's. The child forgets the requests it has answered (only the count and the last
  * one are kept), so its memory stays flat in a session of thousands of requests.
  */
-import {fork, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, fork} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {startScriptedServer} from '../../source/model/scripted-server.js';
 import {TSX_LOADER} from './paths.js';
@@ -21,7 +21,10 @@ type ToChild = {type: 'last'};
 type FromChild = {type: 'listening'; url: string} | {type: 'last'; count: number; last: any};
 
 export async function startScriptedServerProcess(scriptFile: string): Promise<ScriptedServerProcess> {
-	const child: ChildProcess = fork(fileURLToPath(import.meta.url), [scriptFile], {execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+	const child: ChildProcess = fork(fileURLToPath(import.meta.url), [scriptFile], {
+		execArgv: ['--import', TSX_LOADER],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
 	const url = await new Promise<string>((resolve, reject) => {
 		child.once('error', reject);
 		child.once('exit', code => reject(new Error(`the scripted server process exited with ${code}`)));
@@ -31,16 +34,17 @@ export async function startScriptedServerProcess(scriptFile: string): Promise<Sc
 	});
 	return {
 		url,
-		lastRequest: async () => new Promise(resolve => {
-			const onMessage = (message: FromChild) => {
-				if (message.type !== 'last') return;
-				child.off('message', onMessage);
-				resolve({count: message.count, last: message.last});
-			};
+		lastRequest: async () =>
+			new Promise(resolve => {
+				const onMessage = (message: FromChild) => {
+					if (message.type !== 'last') return;
+					child.off('message', onMessage);
+					resolve({count: message.count, last: message.last});
+				};
 
-			child.on('message', onMessage);
-			child.send({type: 'last'} satisfies ToChild);
-		}),
+				child.on('message', onMessage);
+				child.send({type: 'last'} satisfies ToChild);
+			}),
 		async close() {
 			if (child.exitCode !== null) return;
 			const exited = new Promise(resolve => child.once('exit', resolve));

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {builtinAgent} from '../../source/agents/builtin-agent.js';
 import {createApprovalGate} from '../../source/cli/approval-gate.js';
-import {parseCommand, type ChatArgs} from '../../source/cli/args.js';
-import {setupSession, type SessionSetup} from '../../source/cli/session-setup.js';
-import {startScriptedServer, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {type ChatArgs, parseCommand} from '../../source/cli/args.js';
+import {type SessionSetup, setupSession} from '../../source/cli/session-setup.js';
+import {type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {EMPTY_RULES} from '../../source/policy/rules.js';
 import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from './paths.js';
 
@@ -16,7 +16,11 @@ export type Cleanups = Array<() => Promise<void> | void>;
 
 export type ScriptedSession = {setup: SessionSetup; server: ScriptedServer; dir: string};
 
-export async function startScriptedSession(script: object, cleanups: Cleanups, options: {args?: string[]; env?: Record<string, string>} = {}): Promise<ScriptedSession> {
+export async function startScriptedSession(
+	script: object,
+	cleanups: Cleanups,
+	options: {args?: string[]; env?: Record<string, string>} = {},
+): Promise<ScriptedSession> {
 	const dir = tempWorkspace();
 	writeFixtureMcpConfig(dir, {NOTES_FILE: path.join(dir, 'notes.txt')});
 	const scriptFile = path.join(dir, 'script.json');

@@ -37,7 +37,7 @@ export class SupabaseMcpTestClient {
 	/** Calls a tool and returns its parsed result; a tool error throws `ToolCallError`. */
 	async call(name: string, args: Record<string, unknown> = {}): Promise<any> {
 		const result = await this.raw(name, args);
-		const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+		const text = result.content.map(c => (c.type === 'text' ? c.text : '')).join('');
 		if (result.isError) {
 			let body: unknown;
 			try {

@@ -27,7 +27,12 @@ const EXIT_MARK = 'PGPAIR_EXIT_STATUS=';
  * tmux decides at server start whether the terminal speaks UTF-8, from the client's locale; CI machines may have
  * neither LANG nor TERM set, and then every box-drawing character and ellipsis comes out mangled.
  */
-const TMUX_ENV = {...process.env, LANG: process.env['LANG'] || 'C.UTF-8', LC_CTYPE: process.env['LC_CTYPE'] || 'C.UTF-8', TERM: process.env['TERM'] || 'xterm-256color'};
+const TMUX_ENV = {
+	...process.env,
+	LANG: process.env['LANG'] || 'C.UTF-8',
+	LC_CTYPE: process.env['LC_CTYPE'] || 'C.UTF-8',
+	TERM: process.env['TERM'] || 'xterm-256color',
+};
 
 function tmux(...args: string[]): string {
 	return execFileSync('tmux', ['-u', ...args], {encoding: 'utf8', env: TMUX_ENV});
@@ -71,10 +76,15 @@ export function startTmux(command: string, options: {cwd: string; columns?: numb
 			tmux('resize-window', '-t', name, '-x', String(columns), '-y', String(rows));
 		},
 		async waitForText(text, timeoutMs = 20_000) {
-			return waitFor(() => {
-				const screen = session.screen();
-				return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : undefined;
-			}, `"${String(text)}" on screen`, timeoutMs, 50).catch(error => {
+			return waitFor(
+				() => {
+					const screen = session.screen();
+					return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : undefined;
+				},
+				`"${String(text)}" on screen`,
+				timeoutMs,
+				50,
+			).catch(error => {
 				throw new Error(`${(error as Error).message}\n--- screen ---\n${session.screen()}`);
 			});
 		},

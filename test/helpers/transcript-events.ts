@@ -16,7 +16,25 @@ export function stamp(bodies: readonly EventBody[], firstSeq = 1, firstAt = Date
 	return bodies.map((body, i) => ({...body, seq: firstSeq + i, at: firstAt + i}) as SessionEvent);
 }
 
-const WORDS = ['the', 'orders', 'table', 'needs', 'an', 'index', 'on', 'customer_id', 'so', 'lookups', 'stay', 'fast', 'and', 'RLS', 'policy', 'checks', 'auth.uid()'];
+const WORDS = [
+	'the',
+	'orders',
+	'table',
+	'needs',
+	'an',
+	'index',
+	'on',
+	'customer_id',
+	'so',
+	'lookups',
+	'stay',
+	'fast',
+	'and',
+	'RLS',
+	'policy',
+	'checks',
+	'auth.uid()',
+];
 
 /**
  * One realistic turn: a prompt, a streamed answer, one SQL tool call approved by the person,
@@ -25,7 +43,8 @@ const WORDS = ['the', 'orders', 'table', 'needs', 'an', 'index', 'on', 'customer
 export function turnBodies(turn: number, deltas = 20): EventBody[] {
 	const callId = `toolu_${turn.toString().padStart(4, '0')}`;
 	const text = (n: number) => Array.from({length: n}, (_, i) => WORDS[(i + turn) % WORDS.length]).join(' ');
-	const streamed = (n: number): EventBody[] => Array.from({length: n}, (_, i) => ({type: 'assistant_text_delta', text: `${WORDS[(i + turn) % WORDS.length]} `}));
+	const streamed = (n: number): EventBody[] =>
+		Array.from({length: n}, (_, i) => ({type: 'assistant_text_delta', text: `${WORDS[(i + turn) % WORDS.length]} `}));
 	const sql = `create index concurrently if not exists orders_customer_id_idx on public.orders (customer_id); -- turn ${turn}`;
 	return [
 		{type: 'user_prompt_submitted', text: `Turn ${turn}: please ${text(12)}`},
@@ -33,11 +52,20 @@ export function turnBodies(turn: number, deltas = 20): EventBody[] {
 		...streamed(deltas),
 		{
 			type: 'assistant_message_completed',
-			content: [{type: 'text', text: text(deltas)}, {type: 'tool_use', id: callId, name: 'mcp__supabase__apply_migration', input: {name: `add_index_${turn}`, query: sql}}],
+			content: [
+				{type: 'text', text: text(deltas)},
+				{type: 'tool_use', id: callId, name: 'mcp__supabase__apply_migration', input: {name: `add_index_${turn}`, query: sql}},
+			],
 			stopReason: 'tool_use',
 			usage: {inputTokens: 1200, outputTokens: 85},
 		},
-		{type: 'tool_call_requested', callId, name: 'mcp__supabase__apply_migration', input: {name: `add_index_${turn}`, query: sql}, classification: {class: 'write', hazards: []}},
+		{
+			type: 'tool_call_requested',
+			callId,
+			name: 'mcp__supabase__apply_migration',
+			input: {name: `add_index_${turn}`, query: sql},
+			classification: {class: 'write', hazards: []},
+		},
 		{type: 'tool_call_decided', callId, decision: 'allow', by: 'user'},
 		{type: 'tool_call_started', callId},
 		{type: 'tool_call_completed', callId, isError: false, content: '{"success":true,"rows":[]}', durationMs: 42},

@@ -1,6 +1,14 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {readTranscript} from '../../source/transcripts/reader.js';
-import {compareAnswers, median, startLongSession, STREAM_DELTAS, type LongSessionHandle, type LongSessionResult, type StreamSample} from '../helpers/long-session.js';
+import {
+	compareAnswers,
+	type LongSessionHandle,
+	type LongSessionResult,
+	median,
+	STREAM_DELTAS,
+	type StreamSample,
+	startLongSession,
+} from '../helpers/long-session.js';
 
 const TURNS = 1000;
 const WARMUP = 2;
@@ -33,14 +41,20 @@ beforeAll(async () => {
 	short = await startLongSession({turns: 10, memoryAt: [], answers: WARMUP + PAIRS});
 	await short.run();
 	answers = await compareAnswers(long, short, {warmup: WARMUP, pairs: PAIRS});
-	const memory = result.memory.map(m => `turn ${m.turn}: RSS ${m.rssMb.toFixed(1)} MB, heap ${m.heapUsedMb.toFixed(1)} MB used of ${m.heapTotalMb.toFixed(1)}, external ${m.externalMb.toFixed(1)} MB (array buffers ${m.arrayBuffersMb.toFixed(1)})${m.gc ? '' : ' (no gc: min of samples)'}`);
-	const cpu = (samples: StreamSample[]) => `${samples.map(s => s.cpuMs.toFixed(0)).join(', ')} ms (median ${median(samples.map(s => s.cpuMs)).toFixed(0)}; median ${median(samples.map(s => s.frames))} frames, ${median(samples.map(s => s.frameMs / s.frames)).toFixed(2)} ms in Ink's renderer per frame, ${median(samples.map(s => s.wallMs)).toFixed(0)} ms wall)`;
-	console.log([
-		`long session: ${TURNS} turns in ${(result.totalMs / 1000).toFixed(1)} s`,
-		...memory,
-		`CPU per ${STREAM_DELTAS}-delta answer at turn 10: ${cpu(answers.short)}`,
-		`CPU per ${STREAM_DELTAS}-delta answer at turn ${TURNS}: ${cpu(answers.long)}`,
-	].join('\n'));
+	const memory = result.memory.map(
+		m =>
+			`turn ${m.turn}: RSS ${m.rssMb.toFixed(1)} MB, heap ${m.heapUsedMb.toFixed(1)} MB used of ${m.heapTotalMb.toFixed(1)}, external ${m.externalMb.toFixed(1)} MB (array buffers ${m.arrayBuffersMb.toFixed(1)})${m.gc ? '' : ' (no gc: min of samples)'}`,
+	);
+	const cpu = (samples: StreamSample[]) =>
+		`${samples.map(s => s.cpuMs.toFixed(0)).join(', ')} ms (median ${median(samples.map(s => s.cpuMs)).toFixed(0)}; median ${median(samples.map(s => s.frames))} frames, ${median(samples.map(s => s.frameMs / s.frames)).toFixed(2)} ms in Ink's renderer per frame, ${median(samples.map(s => s.wallMs)).toFixed(0)} ms wall)`;
+	console.log(
+		[
+			`long session: ${TURNS} turns in ${(result.totalMs / 1000).toFixed(1)} s`,
+			...memory,
+			`CPU per ${STREAM_DELTAS}-delta answer at turn 10: ${cpu(answers.short)}`,
+			`CPU per ${STREAM_DELTAS}-delta answer at turn ${TURNS}: ${cpu(answers.long)}`,
+		].join('\n'),
+	);
 }, 300_000);
 
 afterAll(async () => {

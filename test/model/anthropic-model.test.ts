@@ -1,8 +1,8 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import type {ModelMessage} from '../../source/core/events.js';
 import type {ModelRequest, ModelStreamEvent, ToolDefinition} from '../../source/core/ports.js';
-import {createAnthropicModel, ModelError, type AnthropicModelOptions} from '../../source/model/anthropic-model.js';
-import {startScriptedServer, type Script, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {type AnthropicModelOptions, createAnthropicModel, ModelError} from '../../source/model/anthropic-model.js';
+import {type Script, type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 
 const API_KEY = 'sk-ant-test-SECRET-do-not-leak';
 
@@ -44,9 +44,7 @@ async function collect(stream: AsyncIterable<ModelStreamEvent>): Promise<{events
 }
 
 const textOf = (events: ModelStreamEvent[]) =>
-	events
-		.filter((event): event is Extract<ModelStreamEvent, {type: 'text_delta'}> => event.type === 'text_delta')
-		.map(event => event.text);
+	events.filter((event): event is Extract<ModelStreamEvent, {type: 'text_delta'}> => event.type === 'text_delta').map(event => event.text);
 
 const finalMessage = (events: ModelStreamEvent[]) => {
 	const last = events.at(-1);
@@ -73,7 +71,18 @@ describe('streaming', () => {
 			schemas: ['public', 'auth'],
 			unicode: 'é ✓ 😀',
 		};
-		const {model} = await setup({turns: [{text: 'Running it.', tool_calls: [{name: 'mcp__supabase__execute_sql', input}, {name: 'mcp__supabase__list_tables', input: {schemas: ['public']}}], json_chunk: 3}]});
+		const {model} = await setup({
+			turns: [
+				{
+					text: 'Running it.',
+					tool_calls: [
+						{name: 'mcp__supabase__execute_sql', input},
+						{name: 'mcp__supabase__list_tables', input: {schemas: ['public']}},
+					],
+					json_chunk: 3,
+				},
+			],
+		});
 		const {events, error} = await collect(model.stream(request()));
 		expect(error).toBeUndefined();
 		const message = finalMessage(events);
@@ -86,7 +95,11 @@ describe('streaming', () => {
 		expect(ids.every(id => id.startsWith('toolu_'))).toBe(true);
 		expect(new Set(ids).size).toBe(2);
 		// Each call is announced as it begins, before its input has streamed (its server can start meanwhile).
-		expect(events.filter(event => event.type !== 'text_delta').map(event => (event.type === 'tool_use_started' ? event.name : event.type))).toEqual(['mcp__supabase__execute_sql', 'mcp__supabase__list_tables', 'message']);
+		expect(events.filter(event => event.type !== 'text_delta').map(event => (event.type === 'tool_use_started' ? event.name : event.type))).toEqual([
+			'mcp__supabase__execute_sql',
+			'mcp__supabase__list_tables',
+			'message',
+		]);
 	});
 
 	it('returns an empty object for a tool call without input', async () => {
@@ -103,7 +116,11 @@ describe('streaming', () => {
 
 	it('sends the system prompt, tools and messages as given, tool results included', async () => {
 		const tools: ToolDefinition[] = [
-			{name: 'mcp__supabase__list_tables', description: 'Lists tables.', inputSchema: {type: 'object', properties: {schemas: {type: 'array', items: {type: 'string'}}}}},
+			{
+				name: 'mcp__supabase__list_tables',
+				description: 'Lists tables.',
+				inputSchema: {type: 'object', properties: {schemas: {type: 'array', items: {type: 'string'}}}},
+			},
 		];
 		const messages: ModelMessage[] = [
 			{role: 'user', content: 'List my tables.'},
@@ -178,7 +195,10 @@ describe('retries', () => {
 
 	it('honours retry-after on a 429', async () => {
 		// A large base delay shows the header, not the backoff, decided the wait.
-		const {model} = await setup({turns: [{error: {status: 429, type: 'rate_limit_error', message: 'Slow down', retry_after: 0}}, {text: 'ok'}]}, {retryBaseDelayMs: 60_000});
+		const {model} = await setup(
+			{turns: [{error: {status: 429, type: 'rate_limit_error', message: 'Slow down', retry_after: 0}}, {text: 'ok'}]},
+			{retryBaseDelayMs: 60_000},
+		);
 		const {events, error} = await collect(model.stream(request()));
 		expect(error).toBeUndefined();
 		expect(events[0]).toEqual({type: 'retry', attempt: 2, maxAttempts: 4, delayMs: 0, reason: 'rate limited (429)'});
@@ -204,7 +224,9 @@ describe('retries', () => {
 	});
 
 	it('retries an error frame that arrives before any text', async () => {
-		const {model} = await setup({turns: [{text: 'lost', error: {status: 529, type: 'overloaded_error', message: 'Overloaded', mid_stream: true, after_chars: 0}}, {text: 'Recovered.'}]});
+		const {model} = await setup({
+			turns: [{text: 'lost', error: {status: 529, type: 'overloaded_error', message: 'Overloaded', mid_stream: true, after_chars: 0}}, {text: 'Recovered.'}],
+		});
 		const {events, error} = await collect(model.stream(request()));
 		expect(error).toBeUndefined();
 		expect(events[0]).toMatchObject({type: 'retry', attempt: 2, reason: 'overloaded during the stream'});
@@ -230,7 +252,16 @@ describe('retries', () => {
 	});
 
 	it('does not retry an error that comes after text was shown, and does not repeat text', async () => {
-		const {model, server} = await setup({turns: [{text: 'Partial answer that breaks', chunk: 5, error: {status: 529, type: 'overloaded_error', message: 'Overloaded', mid_stream: true, after_chars: 10}}, {text: 'must not be used'}]});
+		const {model, server} = await setup({
+			turns: [
+				{
+					text: 'Partial answer that breaks',
+					chunk: 5,
+					error: {status: 529, type: 'overloaded_error', message: 'Overloaded', mid_stream: true, after_chars: 10},
+				},
+				{text: 'must not be used'},
+			],
+		});
 		const {events, error} = await collect(model.stream(request()));
 		expect(events.some(event => event.type === 'retry')).toBe(false);
 		expect(textOf(events).join('')).toBe('Partial an');
@@ -249,7 +280,10 @@ describe('retries', () => {
 	});
 
 	it('fails without retrying when the stream goes silent after text', async () => {
-		const {model, server} = await setup({turns: [{text: 'abcdefgh', chunk: 2, stall_ms: 10_000, stall_after_chars: 4}, {text: 'unused'}]}, {streamIdleTimeoutMs: 100});
+		const {model, server} = await setup(
+			{turns: [{text: 'abcdefgh', chunk: 2, stall_ms: 10_000, stall_after_chars: 4}, {text: 'unused'}]},
+			{streamIdleTimeoutMs: 100},
+		);
 		const {events, error} = await collect(model.stream(request()));
 		expect(textOf(events).join('')).toBe('abcd');
 		expect((error as Error).message).toMatch(/broke off after it had started \(connection error: the stream was silent for 100 ms\)/);

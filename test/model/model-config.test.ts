@@ -25,7 +25,11 @@ describe('resolveApiConfig', () => {
 		[{ANTHROPIC_API_KEY: 'k1', ANTHROPIC_AUTH_TOKEN: 't1'}, {}, {apiKey: 'k1'}],
 		[{ANTHROPIC_API_KEY: '  '}, {}, {}],
 		[{ANTHROPIC_BASE_URL: 'http://127.0.0.1:9'}, {}, {baseURL: 'http://127.0.0.1:9'}],
-		[{ANTHROPIC_API_KEY: 'k1', ANTHROPIC_BASE_URL: 'http://env'}, {apiKey: 'k2', baseURL: 'http://flag'}, {apiKey: 'k2', baseURL: 'http://flag'}],
+		[
+			{ANTHROPIC_API_KEY: 'k1', ANTHROPIC_BASE_URL: 'http://env'},
+			{apiKey: 'k2', baseURL: 'http://flag'},
+			{apiKey: 'k2', baseURL: 'http://flag'},
+		],
 	])('env %j and flags %j give %j', (env, flags, expected) => {
 		expect(resolveApiConfig(env, flags)).toEqual(expected);
 	});

@@ -31,7 +31,11 @@ describe('the fetch the model client uses', () => {
 				response.end(JSON.stringify({method: request.method, key: request.headers['x-api-key'], length: request.headers['content-length'], body}));
 			});
 		});
-		const response = await nodeFetch(`${url}/v1/messages`, {method: 'POST', headers: {'x-api-key': 'k1', 'content-type': 'application/json'}, body: '{"ünï":"côdé"}'});
+		const response = await nodeFetch(`${url}/v1/messages`, {
+			method: 'POST',
+			headers: {'x-api-key': 'k1', 'content-type': 'application/json'},
+			body: '{"ünï":"côdé"}',
+		});
 		expect(response.status).toBe(201);
 		expect(response.statusText).toBe('Made');
 		expect(response.headers.get('request-id')).toBe('req_1');

@@ -2,7 +2,7 @@ import {mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {loadScript, parseScript, ScriptError, startScriptedServer, type Script, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {loadScript, parseScript, type Script, ScriptError, type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 
 const FIXTURES = new URL('../fixtures/scripts/', import.meta.url).pathname;
 
@@ -80,7 +80,17 @@ describe('script validation', () => {
 
 describe('the Messages API protocol', () => {
 	it('streams message_start, text deltas of `chunk` characters, tool_use with partial JSON, message_delta, message_stop', async () => {
-		const {url} = await start({turns: [{text: 'abcdefgh', chunk: 3, json_chunk: 4, tool_calls: [{name: 'mcp__supabase__list_tables', input: {schemas: ['public']}, id: 'toolu_fixed'}], usage: {input_tokens: 10, output_tokens: 20}}]});
+		const {url} = await start({
+			turns: [
+				{
+					text: 'abcdefgh',
+					chunk: 3,
+					json_chunk: 4,
+					tool_calls: [{name: 'mcp__supabase__list_tables', input: {schemas: ['public']}, id: 'toolu_fixed'}],
+					usage: {input_tokens: 10, output_tokens: 20},
+				},
+			],
+		});
 		const response = await post(url, streamingBody);
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -103,7 +113,11 @@ describe('the Messages API protocol', () => {
 		expect(frames[0]!.data.message).toMatchObject({role: 'assistant', model: 'claude-test', content: [], usage: {input_tokens: 10}});
 		const textDeltas = frames.filter(frame => frame.data.delta?.type === 'text_delta').map(frame => frame.data.delta.text);
 		expect(textDeltas).toEqual(['abc', 'def', 'gh']);
-		expect(frames[7]!.data).toEqual({type: 'content_block_start', index: 1, content_block: {type: 'tool_use', id: 'toolu_fixed', name: 'mcp__supabase__list_tables', input: {}}});
+		expect(frames[7]!.data).toEqual({
+			type: 'content_block_start',
+			index: 1,
+			content_block: {type: 'tool_use', id: 'toolu_fixed', name: 'mcp__supabase__list_tables', input: {}},
+		});
 		const jsonPieces = frames.filter(frame => frame.data.delta?.type === 'input_json_delta').map(frame => frame.data.delta.partial_json);
 		expect(jsonPieces[0]).toBe('');
 		expect(jsonPieces.join('')).toBe('{"schemas":["public"]}');
@@ -122,7 +136,15 @@ describe('the Messages API protocol', () => {
 	it('answers a non-streaming request with a whole message', async () => {
 		const {url} = await start({turns: [{text: 'hi', tool_calls: [{name: 't', input: {a: 1}}]}]});
 		const message = await (await post(url, {...streamingBody, stream: false})).json();
-		expect(message).toMatchObject({type: 'message', role: 'assistant', stop_reason: 'tool_use', content: [{type: 'text', text: 'hi'}, {type: 'tool_use', name: 't', input: {a: 1}}]});
+		expect(message).toMatchObject({
+			type: 'message',
+			role: 'assistant',
+			stop_reason: 'tool_use',
+			content: [
+				{type: 'text', text: 'hi'},
+				{type: 'tool_use', name: 't', input: {a: 1}},
+			],
+		});
 	});
 
 	it('answers an error turn with its status and an error body, and consumes the slot', async () => {
@@ -137,7 +159,9 @@ describe('the Messages API protocol', () => {
 	});
 
 	it('sends a mid-stream error frame after `after_chars` characters', async () => {
-		const {url} = await start({turns: [{text: 'abcdefghij', chunk: 2, error: {type: 'overloaded_error', message: 'Overloaded', mid_stream: true, after_chars: 4}}]});
+		const {url} = await start({
+			turns: [{text: 'abcdefghij', chunk: 2, error: {type: 'overloaded_error', message: 'Overloaded', mid_stream: true, after_chars: 4}}],
+		});
 		const response = await post(url, streamingBody);
 		expect(response.status).toBe(200);
 		const frames = parseSse(await response.text());

@@ -10,7 +10,14 @@ const workspace = {workspaceRoot: '/home/dev/app', homeDir: '/home/dev'};
 async function underAllowBash(command: string, options: {rules?: string[]; optIn?: boolean} = {}) {
 	const call = {name: 'Bash', input: {command}};
 	const classification = await classifyCall(call);
-	const decision = decide({call, classification, rules: parseRules({allow: options.rules ?? ['Bash']}), mode: 'default', workspace, explicitDestructiveOptIn: options.optIn ?? false});
+	const decision = decide({
+		call,
+		classification,
+		rules: parseRules({allow: options.rules ?? ['Bash']}),
+		mode: 'default',
+		workspace,
+		explicitDestructiveOptIn: options.optIn ?? false,
+	});
 	return {classification, decision};
 }
 
@@ -93,7 +100,7 @@ const MUST_ASK: ReadonlyArray<[string, RegExp]> = [
 	['ls &> notes.txt', /redirection `&>` writes notes.txt/],
 	['ls >& notes.txt', /writes notes.txt/],
 	['cat <<EOF > notes.txt\nhello\nEOF', /writes notes.txt/],
-	['cat <<\'EOF\' | sh\nrm notes.txt\nEOF', /`sh`/],
+	["cat <<'EOF' | sh\nrm notes.txt\nEOF", /`sh`/],
 	['cat <<EOF\n$(rm notes.txt)\nEOF', /`rm` deletes files/],
 	['dd if=/dev/zero of=notes.txt bs=1 count=1', /`dd`/],
 	['ln -sf /etc/passwd notes.txt', /`ln`/],
@@ -280,10 +287,31 @@ describe('words as bash reads them', () => {
 	// Each spelling is handed to bash's own printf and to the classifier: the command name the
 	// classifier sees must be the one bash would run.
 	it.each([
-		'rm', '"rm"', "'rm'", String.raw`\rm`, String.raw`r\m`, 'r""m', "r''m", String.raw`$'\x72m'`, String.raw`$'\x72\x6d'`,
-		String.raw`$'\162\155'`, String.raw`$'\u0072m'`, String.raw`$'\U00000072m'`, String.raw`$'r\m'`, String.raw`"r\m"`,
-		String.raw`"\r\m"`, String.raw`$'\cAm'`, String.raw`$'\e'`, String.raw`$'\x7'`, String.raw`$'\0101'`, String.raw`"a\"b"`,
-		String.raw`'a\'`, String.raw`$'\''`, String.raw`$'\"'`, String.raw`$'\?'`, String.raw`$'\q'`,
+		'rm',
+		'"rm"',
+		"'rm'",
+		String.raw`\rm`,
+		String.raw`r\m`,
+		'r""m',
+		"r''m",
+		String.raw`$'\x72m'`,
+		String.raw`$'\x72\x6d'`,
+		String.raw`$'\162\155'`,
+		String.raw`$'\u0072m'`,
+		String.raw`$'\U00000072m'`,
+		String.raw`$'r\m'`,
+		String.raw`"r\m"`,
+		String.raw`"\r\m"`,
+		String.raw`$'\cAm'`,
+		String.raw`$'\e'`,
+		String.raw`$'\x7'`,
+		String.raw`$'\0101'`,
+		String.raw`"a\"b"`,
+		String.raw`'a\'`,
+		String.raw`$'\''`,
+		String.raw`$'\"'`,
+		String.raw`$'\?'`,
+		String.raw`$'\q'`,
 	])('%j', async spelling => {
 		const bash = execFileSync('bash', ['-c', `printf '%s' ${spelling}`], {encoding: 'utf8'});
 		const {classification} = await underAllowBash(`${spelling} x`);

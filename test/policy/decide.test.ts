@@ -15,7 +15,11 @@ beforeAll(async () => {
 
 const workspace = {workspaceRoot: '/home/dev/app', homeDir: '/home/dev'};
 
-const sql = (query: string, tool = 'execute_sql'): PolicyCall => ({name: `mcp__supabase__${tool}`, input: {query}, annotations: SUPABASE_TOOL_ANNOTATIONS[tool]});
+const sql = (query: string, tool = 'execute_sql'): PolicyCall => ({
+	name: `mcp__supabase__${tool}`,
+	input: {query},
+	annotations: SUPABASE_TOOL_ANNOTATIONS[tool],
+});
 const supabase = (tool: string): PolicyCall => ({name: `mcp__supabase__${tool}`, input: {branch_id: 'b'}, annotations: SUPABASE_TOOL_ANNOTATIONS[tool]});
 const write = (filePath: string): PolicyCall => ({name: 'Write', input: {file_path: filePath, content: 'x'}});
 const edit = (filePath: string): PolicyCall => ({name: 'Edit', input: {file_path: filePath, old_string: 'a', new_string: 'b'}});
@@ -83,7 +87,10 @@ describe('modes without rules', () => {
 
 describe('rules', () => {
 	it('lets a deny rule win over everything', () => {
-		const decision = run(SELECT, {rules: {allow: ['mcp__supabase__execute_sql'], deny: ['mcp__supabase__execute_sql']}, sessionAllows: ['mcp__supabase__execute_sql']});
+		const decision = run(SELECT, {
+			rules: {allow: ['mcp__supabase__execute_sql'], deny: ['mcp__supabase__execute_sql']},
+			sessionAllows: ['mcp__supabase__execute_sql'],
+		});
 		expect(decision).toMatchObject({action: 'deny', rule: 'mcp__supabase__execute_sql', by: 'rule'});
 	});
 
@@ -93,7 +100,10 @@ describe('rules', () => {
 	});
 
 	it('lets an ask rule win over an allow rule and over read-only', () => {
-		expect(run(SELECT, {rules: {allow: ['mcp__supabase'], ask: ['mcp__supabase__execute_sql']}})).toMatchObject({action: 'ask', rule: 'mcp__supabase__execute_sql'});
+		expect(run(SELECT, {rules: {allow: ['mcp__supabase'], ask: ['mcp__supabase__execute_sql']}})).toMatchObject({
+			action: 'ask',
+			rule: 'mcp__supabase__execute_sql',
+		});
 	});
 
 	it('allows a write through an allow rule, wildcard or not', () => {
@@ -148,7 +158,9 @@ describe('destructive calls', () => {
 	});
 
 	it('is denied by a deny rule even with the opt-in', () => {
-		expect(run(DROP, {rules: {allow: ['mcp__supabase__execute_sql'], deny: ['mcp__supabase__execute_sql']}, explicitDestructiveOptIn: true}).action).toBe('deny');
+		expect(run(DROP, {rules: {allow: ['mcp__supabase__execute_sql'], deny: ['mcp__supabase__execute_sql']}, explicitDestructiveOptIn: true}).action).toBe(
+			'deny',
+		);
 	});
 });
 

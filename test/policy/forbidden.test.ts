@@ -40,8 +40,18 @@ describe('disabling row level security', () => {
 		['enabling RLS', migration('alter table profiles enable row level security'), undefined, false],
 		['forcing RLS', migration('alter table profiles force row level security'), undefined, false],
 		['a comment mentioning it', executeSql('-- alter table profiles disable row level security\nselect 1'), undefined, false],
-		['a table without user data', executeSql('alter table lookup_colours disable row level security'), {holdsUserData: table => table !== 'lookup_colours'}, false],
-		['a table with user data per the predicate', executeSql('alter table profiles disable row level security'), {holdsUserData: table => table !== 'lookup_colours'}, true],
+		[
+			'a table without user data',
+			executeSql('alter table lookup_colours disable row level security'),
+			{holdsUserData: table => table !== 'lookup_colours'},
+			false,
+		],
+		[
+			'a table with user data per the predicate',
+			executeSql('alter table profiles disable row level security'),
+			{holdsUserData: table => table !== 'lookup_colours'},
+			true,
+		],
 	])('%s → violation: %s', (_label, call, context, expected) => {
 		expect(codes(call, context).includes('rls_disabled_user_data')).toBe(expected);
 	});
@@ -57,13 +67,13 @@ describe('SELECT * in migrations and function code', () => {
 		['a view over *', migration('create view v as select * from courses'), true],
 		['CREATE TABLE AS *', migration('create table c2 as select * from courses'), true],
 		['table.* in a migration', migration('create view v as select c.* from courses c'), true],
-		['an SQL function body', migration("create function f() returns setof courses language sql as $$ select * from courses $$"), true],
+		['an SQL function body', migration('create function f() returns setof courses language sql as $$ select * from courses $$'), true],
 		['a BEGIN ATOMIC body', migration('create function f() returns int language sql begin atomic select * from courses; end'), true],
 		['a PL/pgSQL body', migration('create function f() returns setof courses language plpgsql as $$ begin return query select * from courses; end $$'), true],
 		['explicit columns', migration('create view v as select id, title from courses'), false],
 		['count(*)', migration('create view v as select count(*) from courses'), false],
 		['EXISTS (SELECT * …)', migration('create view v as select id from a where exists (select * from b where b.a_id = a.id)'), false],
-		['RETURNING *', migration("insert into t (a) values (1) returning *"), false],
+		['RETURNING *', migration('insert into t (a) values (1) returning *'), false],
 		['a string that says select *', migration("comment on table t is 'never select * from t'"), false],
 		['execute_sql exploring with *', executeSql('select * from courses limit 5'), false],
 		['supabase-js select(*) in an edge function', deploy("const {data} = await supabase.from('courses').select('*')"), true],
@@ -89,7 +99,7 @@ describe('SELECT * in migrations and function code', () => {
 describe('secrets in written code or SQL', () => {
 	it.each<[string, PolicyCall, boolean]>([
 		['an Anthropic key in a Write', writeFile('src/client.ts', `const key = "${ANTHROPIC_KEY}";`), true],
-		['an environment read instead', writeFile('src/client.ts', "const key = process.env.ANTHROPIC_API_KEY;"), false],
+		['an environment read instead', writeFile('src/client.ts', 'const key = process.env.ANTHROPIC_API_KEY;'), false],
 		['a service_role JWT in an edge function', deploy(`createClient(url, '${SERVICE_ROLE_JWT}')`), true],
 		['the public anon key in an edge function', deploy(`createClient(url, '${ANON_JWT}')`), false],
 		['a user JWT in a test file', writeFile('test/a.ts', `const token = '${USER_JWT}'`), true],
@@ -141,8 +151,30 @@ describe('migrations on production', () => {
 
 describe('merging with security advisor errors', () => {
 	it.each<[string, ForbiddenContext, ViolationCode[]]>([
-		['ERROR lints', {securityAdvisors: {lints: [{name: 'rls_disabled_in_public', level: 'ERROR'}, {name: 'function_search_path_mutable', level: 'WARN'}]}}, ['merge_with_security_errors']],
-		['only WARN and INFO lints', {securityAdvisors: {lints: [{name: 'function_search_path_mutable', level: 'WARN'}, {name: 'rls_enabled_no_policy', level: 'INFO'}]}}, []],
+		[
+			'ERROR lints',
+			{
+				securityAdvisors: {
+					lints: [
+						{name: 'rls_disabled_in_public', level: 'ERROR'},
+						{name: 'function_search_path_mutable', level: 'WARN'},
+					],
+				},
+			},
+			['merge_with_security_errors'],
+		],
+		[
+			'only WARN and INFO lints',
+			{
+				securityAdvisors: {
+					lints: [
+						{name: 'function_search_path_mutable', level: 'WARN'},
+						{name: 'rls_enabled_no_policy', level: 'INFO'},
+					],
+				},
+			},
+			[],
+		],
 		['no lints', {securityAdvisors: {lints: []}}, []],
 		['advisors never run', {}, ['advisors_not_run']],
 	])('%s', (_label, context, expected) => {

@@ -1,12 +1,15 @@
 import {describe, expect, it} from 'vitest';
 import type {PolicyCall} from '../../source/policy/classify-call.js';
 import type {RuleList} from '../../source/policy/rules.js';
-import {findRule, parseRule, parseRules, ruleMatches, RuleSyntaxError} from '../../source/policy/rules.js';
+import {findRule, parseRule, parseRules, RuleSyntaxError, ruleMatches} from '../../source/policy/rules.js';
 
 const workspace = {workspaceRoot: '/home/dev/app', homeDir: '/home/dev'};
 
 const bash = (command: string): PolicyCall => ({name: 'Bash', input: {command}});
-const file = (name: string, filePath: string): PolicyCall => ({name, input: name === 'Glob' || name === 'Grep' ? {pattern: 'x', path: filePath} : {file_path: filePath}});
+const file = (name: string, filePath: string): PolicyCall => ({
+	name,
+	input: name === 'Glob' || name === 'Grep' ? {pattern: 'x', path: filePath} : {file_path: filePath},
+});
 const mcp = (tool: string, server = 'supabase'): PolicyCall => ({name: `mcp__${server}__${tool}`, input: {}});
 
 const matches = (rule: string, call: PolicyCall, list: RuleList = 'allow') => ruleMatches(parseRule(rule, list), call, workspace);

@@ -28,7 +28,12 @@ describe('Write and Edit previews', () => {
 
 	it('shows a new file as all additions and writes nothing', async () => {
 		const result = await preview('Write', {file_path: 'notes/todo.md', content: 'one\ntwo\n'});
-		expect(result).toEqual({kind: 'file', summary: 'new file notes/todo.md (2 lines)', diff: '--- /dev/null\n+++ b/notes/todo.md\n@@ -0,0 +1,2 @@\n+one\n+two\n', hazards: []});
+		expect(result).toEqual({
+			kind: 'file',
+			summary: 'new file notes/todo.md (2 lines)',
+			diff: '--- /dev/null\n+++ b/notes/todo.md\n@@ -0,0 +1,2 @@\n+one\n+two\n',
+			hazards: [],
+		});
 		await expect(stat(path.join(root, 'notes'))).rejects.toThrow(/ENOENT/);
 	});
 

@@ -1,5 +1,5 @@
 import type {CallPreview} from '../../source/core/events.js';
-import {createPreviewer, parseDryRunReport, PREVIEW_TOOL, type DryRunReport, type Previewer} from '../../source/preview/index.js';
+import {createPreviewer, type DryRunReport, PREVIEW_TOOL, type Previewer, parseDryRunReport} from '../../source/preview/index.js';
 import type {SupabaseMcpServerOptions} from '../../source/supabase-local/server.js';
 import {connectInMemory, type SupabaseMcpTestClient} from '../helpers/supabase-mcp-client.js';
 
@@ -19,19 +19,26 @@ export type PreviewHarness = {
 export async function startHarness(options: SupabaseMcpServerOptions): Promise<PreviewHarness> {
 	const client = await connectInMemory(options);
 	const {tools} = await client.client.listTools();
-	const names = new Set(tools.map((t) => t.name));
+	const names = new Set(tools.map(t => t.name));
 	const callServerTool = async (server: string, tool: string, args: Record<string, unknown>) => {
 		if (server !== SERVER) throw new Error(`no server ${server}`);
 		const result = await client.raw(tool, args);
-		return {isError: result.isError === true, content: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('')};
+		return {isError: result.isError === true, content: result.content.map(c => (c.type === 'text' ? c.text : '')).join('')};
 	};
-	const previewer = createPreviewer({callServerTool, hasServerTool: (server, tool) => server === SERVER && names.has(tool), workspaceRoot: options.workspace ?? process.cwd()});
+	const previewer = createPreviewer({
+		callServerTool,
+		hasServerTool: (server, tool) => server === SERVER && names.has(tool),
+		workspaceRoot: options.workspace ?? process.cwd(),
+	});
 	let n = 0;
 	return {
 		client,
 		previewer,
 		async preview(tool, query) {
-			const preview = await previewer({callId: `call_${++n}`, name: `mcp__${SERVER}__${tool}`, input: {query, ...(tool === 'apply_migration' ? {name: 'preview_test'} : {})}}, new AbortController().signal);
+			const preview = await previewer(
+				{callId: `call_${++n}`, name: `mcp__${SERVER}__${tool}`, input: {query, ...(tool === 'apply_migration' ? {name: 'preview_test'} : {})}},
+				new AbortController().signal,
+			);
 			if (!preview) throw new Error('no preview');
 			return preview;
 		},

@@ -3,16 +3,16 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {roundTripDiff, UNAVAILABLE_SUMMARY, createPreviewer} from '../../source/preview/index.js';
+import {createPreviewer, roundTripDiff, UNAVAILABLE_SUMMARY} from '../../source/preview/index.js';
 import type {SupabaseMcpServerOptions} from '../../source/supabase-local/server.js';
-import {FIXTURE_SQL, startHarness, type PreviewHarness} from './preview-harness.js';
+import {FIXTURE_SQL, type PreviewHarness, startHarness} from './preview-harness.js';
 
 export type PreviewBackend = {
 	options(workspace: string): Promise<SupabaseMcpServerOptions>;
 	cleanup(): Promise<void>;
 };
 
-const hazardsOf = (hazards: string[], label: string) => hazards.filter((h) => h.startsWith(label));
+const hazardsOf = (hazards: string[], label: string) => hazards.filter(h => h.startsWith(label));
 
 /**
  * Previews through the real local server and a real MCP client, on one back end: every hazard both ways (a
@@ -52,8 +52,8 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 				expect(lines).toContain('constraint public.tags.tags_todo_id_fkey FOREIGN KEY (todo_id) REFERENCES public.todos(id) ON DELETE CASCADE');
 				expect(lines).toContain('index public.todos.todos_pkey: CREATE UNIQUE INDEX todos_pkey ON public.todos USING btree (id)');
 				expect(lines).toContain('policy public.todos."own todos" permissive for SELECT to authenticated using ((auth.uid() = owner))');
-				expect(lines.some((l) => /^view public\.open_todos md5:[0-9a-f]{12}$/.test(l))).toBe(true);
-				expect(lines.some((l) => /^grant public\.todos to anon: .*SELECT/.test(l))).toBe(true);
+				expect(lines.some(l => /^view public\.open_todos md5:[0-9a-f]{12}$/.test(l))).toBe(true);
+				expect(lines.some(l => /^grant public\.todos to anon: .*SELECT/.test(l))).toBe(true);
 				// Platform schemas and our bookkeeping are not the user's schema.
 				expect(fixtureDump).not.toMatch(/^table (auth|pgpair|supabase_migrations)\./m);
 			});
@@ -74,9 +74,13 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 					'migration',
 				);
 				expect(report.error).toBeUndefined();
-				const added = report.after.split('\n').filter((l) => !report.before.split('\n').includes(l));
-				expect(added.some((l) => /^function public\.on_signup\(\) returns trigger language plpgsql volatile security definer set search_path="?"? md5:/.test(l))).toBe(true);
-				expect(added).toContain('trigger auth.users.on_signup: CREATE TRIGGER on_signup AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.on_signup()');
+				const added = report.after.split('\n').filter(l => !report.before.split('\n').includes(l));
+				expect(
+					added.some(l => /^function public\.on_signup\(\) returns trigger language plpgsql volatile security definer set search_path="?"? md5:/.test(l)),
+				).toBe(true);
+				expect(added).toContain(
+					'trigger auth.users.on_signup: CREATE TRIGGER on_signup AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.on_signup()',
+				);
 			});
 		});
 
@@ -103,12 +107,15 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 				expect(hazardsOf(full.hazards, 'data deleted')).toContain('data deleted: TRUNCATE empties public.todos (20 rows)');
 				const empty = await harness.preview('apply_migration', 'truncate public.empty_things;');
 				expect(hazardsOf(empty.hazards, 'data deleted')).toEqual([]);
-				expect(empty.hazards.filter((h) => h.startsWith('table rewrite'))).toEqual([]);
+				expect(empty.hazards.filter(h => h.startsWith('table rewrite'))).toEqual([]);
 			});
 
 			it('labels a DELETE that removes rows, cascades included, and not one that matches nothing', async () => {
 				const deleting = await harness.preview('execute_sql', 'delete from public.todos where id <= 3');
-				expect(hazardsOf(deleting.hazards, 'data deleted')).toEqual(['data deleted: 3 rows deleted from public.tags', 'data deleted: 3 rows deleted from public.todos']);
+				expect(hazardsOf(deleting.hazards, 'data deleted')).toEqual([
+					'data deleted: 3 rows deleted from public.tags',
+					'data deleted: 3 rows deleted from public.todos',
+				]);
 				const nothing = await harness.preview('execute_sql', 'delete from public.todos where id > 1000');
 				expect(nothing.hazards).toEqual([]);
 				expect(nothing.summary).toBe('no rows would change');
@@ -117,7 +124,9 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 			it('labels a column type change that rewrites the table, and not one that only widens varchar', async () => {
 				const shrink = await harness.preview('apply_migration', 'alter table public.todos alter column code type varchar(5);');
 				expect(shrink.error).toBeUndefined();
-				expect(hazardsOf(shrink.hazards, 'table rewrite')).toEqual(['table rewrite: public.todos is rewritten (type change of code), 20 rows; reads and writes wait until it finishes']);
+				expect(hazardsOf(shrink.hazards, 'table rewrite')).toEqual([
+					'table rewrite: public.todos is rewritten (type change of code), 20 rows; reads and writes wait until it finishes',
+				]);
 				expect(shrink.diff).toContain('+column public.todos.code character varying(5)');
 				const widen = await harness.preview('apply_migration', 'alter table public.todos alter column code type varchar(20);');
 				expect(widen.error).toBeUndefined();
@@ -128,12 +137,14 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 			it('shows why a type change of a column a view uses cannot run', async () => {
 				const preview = await harness.preview('apply_migration', 'alter table public.todos alter column title type varchar(50);');
 				expect(preview.error).toMatch(/^ERROR 0A000: cannot alter type of a column used by a view or rule/);
-				expect(preview.hazards.filter((h) => h.startsWith('table rewrite'))).toEqual([]);
+				expect(preview.hazards.filter(h => h.startsWith('table rewrite'))).toEqual([]);
 			});
 
 			it('labels NOT NULL without default on a table with rows (and shows why it fails), not with a default', async () => {
 				const bare = await harness.preview('apply_migration', 'alter table public.todos add column priority int not null;');
-				expect(hazardsOf(bare.hazards, 'NOT NULL without default')).toEqual(['NOT NULL without default: new column public.todos.priority on a table with 20 rows']);
+				expect(hazardsOf(bare.hazards, 'NOT NULL without default')).toEqual([
+					'NOT NULL without default: new column public.todos.priority on a table with 20 rows',
+				]);
 				expect(bare.error).toMatch(/^ERROR 23502: column "priority" of relation "todos" contains null values/);
 				const defaulted = await harness.preview('apply_migration', 'alter table public.todos add column priority int not null default 0;');
 				expect(hazardsOf(defaulted.hazards, 'NOT NULL')).toEqual([]);
@@ -149,28 +160,37 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 
 			it('labels SET NOT NULL on a column without default on a table with rows', async () => {
 				const preview = await harness.preview('execute_sql', "update public.todos set note = 'x'; alter table public.todos alter column note set not null;");
-				expect(hazardsOf(preview.hazards, 'NOT NULL without default')).toEqual(['NOT NULL without default: public.todos.note becomes NOT NULL on a table with 20 rows']);
+				expect(hazardsOf(preview.hazards, 'NOT NULL without default')).toEqual([
+					'NOT NULL without default: public.todos.note becomes NOT NULL on a table with 20 rows',
+				]);
 				const onDefaulted = await harness.preview('execute_sql', 'alter table public.todos alter column done set not null;');
 				expect(hazardsOf(onDefaulted.hazards, 'NOT NULL')).toEqual([]);
 			});
 
 			it('labels the ACCESS EXCLUSIVE lock of ADD COLUMN, not the share lock of CREATE INDEX', async () => {
 				const column = await harness.preview('apply_migration', 'alter table public.todos add column priority int;');
-				expect(hazardsOf(column.hazards, 'exclusive lock')).toEqual(['exclusive lock: ACCESS EXCLUSIVE on public.todos blocks its readers and writers until the change commits']);
+				expect(hazardsOf(column.hazards, 'exclusive lock')).toEqual([
+					'exclusive lock: ACCESS EXCLUSIVE on public.todos blocks its readers and writers until the change commits',
+				]);
 				const index = await harness.preview('apply_migration', 'create index todos_title on public.todos (title);');
 				expect(index.diff).toContain('+index public.todos.todos_title: CREATE INDEX todos_title ON public.todos USING btree (title)');
 				expect(hazardsOf(index.hazards, 'exclusive lock')).toEqual([]);
 			});
 
 			it('does not report locks on tables created by the same migration', async () => {
-				const preview = await harness.preview('apply_migration', 'create table public.fresh (id int primary key); alter table public.fresh add column name text;');
+				const preview = await harness.preview(
+					'apply_migration',
+					'create table public.fresh (id int primary key); alter table public.fresh add column name text;',
+				);
 				expect(preview.hazards).toEqual([]);
 				expect(preview.summary).toBe('schema change: 1 table added, 2 columns added, 1 constraint added, 1 index added, 3 grants added');
 			});
 
 			it('labels RLS disabled, and not RLS forced', async () => {
 				const disabled = await harness.preview('apply_migration', 'alter table public.todos disable row level security;');
-				expect(hazardsOf(disabled.hazards, 'RLS disabled')).toEqual(['RLS disabled: public.todos: every role with table privileges sees and changes every row']);
+				expect(hazardsOf(disabled.hazards, 'RLS disabled')).toEqual([
+					'RLS disabled: public.todos: every role with table privileges sees and changes every row',
+				]);
 				expect(disabled.diff).toContain('+table public.todos (rls off, force off)');
 				const forced = await harness.preview('apply_migration', 'alter table public.todos force row level security;');
 				expect(forced.diff).toContain('+table public.todos (rls on, force on)');
@@ -210,34 +230,46 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 
 		describe('DML', () => {
 			it('shows rows affected per table with samples taken before each statement, and leaves the data alone', async () => {
-				const preview = await harness.preview('execute_sql', "update public.todos set done = true where id <= 2; delete from public.todos t using public.tags g where g.todo_id = t.id and g.label = 'tag 5'");
+				const preview = await harness.preview(
+					'execute_sql',
+					"update public.todos set done = true where id <= 2; delete from public.todos t using public.tags g where g.todo_id = t.id and g.label = 'tag 5'",
+				);
 				expect(preview.kind).toBe('rows');
 				expect(preview.summary).toBe('would delete 1 row in public.tags, update 2 rows in public.todos, delete 1 row in public.todos');
-				const update = preview.rows!.find((r) => r.operation === 'update')!;
+				const update = preview.rows!.find(r => r.operation === 'update')!;
 				expect(update).toMatchObject({table: 'public.todos', count: 2});
-				expect(update.sample.map((r) => [r['id'], r['done']])).toEqual([[1, false], [2, false]]);
-				const deleted = preview.rows!.find((r) => r.operation === 'delete' && r.table === 'public.todos')!;
-				expect(deleted.sample.map((r) => r['title'])).toEqual(['todo 5']);
+				expect(update.sample.map(r => [r['id'], r['done']])).toEqual([
+					[1, false],
+					[2, false],
+				]);
+				const deleted = preview.rows!.find(r => r.operation === 'delete' && r.table === 'public.todos')!;
+				expect(deleted.sample.map(r => r['title'])).toEqual(['todo 5']);
 				expect(await harness.client.sql('select count(*)::int as n, count(*) filter (where done)::int as done from public.todos')).toEqual([{n: 20, done: 0}]);
 			});
 
 			it('samples an UPDATE … FROM with its join and counts inserts', async () => {
-				const preview = await harness.preview('execute_sql', "insert into public.empty_things values (1, 'a'), (2, 'b'); update public.todos t set note = g.label from public.tags g where g.todo_id = t.id and g.id in (1, 2)");
-				expect(preview.rows!.map((r) => [r.table, r.operation, r.count])).toEqual([
+				const preview = await harness.preview(
+					'execute_sql',
+					"insert into public.empty_things values (1, 'a'), (2, 'b'); update public.todos t set note = g.label from public.tags g where g.todo_id = t.id and g.id in (1, 2)",
+				);
+				expect(preview.rows!.map(r => [r.table, r.operation, r.count])).toEqual([
 					['public.empty_things', 'insert', 2],
 					['public.todos', 'update', 2],
 				]);
-				expect(preview.rows![1]!.sample.map((r) => r['id'])).toEqual([1, 2]);
+				expect(preview.rows![1]!.sample.map(r => r['id'])).toEqual([1, 2]);
 			});
 
 			it('runs BEGIN … COMMIT inside the rolled-back dry run and counts what a ROLLBACK undoes as nothing kept', async () => {
 				const committed = await harness.preview('execute_sql', 'begin; delete from public.tags where id = 1; commit;');
-				expect(committed.rows?.map((r) => [r.table, r.operation, r.count])).toEqual([['public.tags', 'delete', 1]]);
+				expect(committed.rows?.map(r => [r.table, r.operation, r.count])).toEqual([['public.tags', 'delete', 1]]);
 				expect(await harness.client.sql('select count(*)::int as n from public.tags')).toEqual([{n: 5}]);
 			});
 
 			it('runs impersonated SQL as that role and resets the session afterwards', async () => {
-				const preview = await harness.preview('execute_sql', "set role authenticated; select set_config('request.jwt.claims', '{\"sub\":\"00000000-0000-4000-8000-00000000000a\"}', true); update public.todos set done = true");
+				const preview = await harness.preview(
+					'execute_sql',
+					'set role authenticated; select set_config(\'request.jwt.claims\', \'{"sub":"00000000-0000-4000-8000-00000000000a"}\', true); update public.todos set done = true',
+				);
 				// RLS: the policy only lets a user see their own rows, and nobody owns any.
 				expect(preview.rows ?? []).toEqual([]);
 				expect(await harness.client.sql('select current_user = session_user as same')).toEqual([{same: true}]);
@@ -260,7 +292,10 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 
 			it('runs a call that writes a server file only in the sandbox: the host never sees the file, and it counts as destructive', async () => {
 				const file = path.join(tmpdir(), `pgpair-preview-must-not-exist-${process.pid}`);
-				const preview = await harness.preview('execute_sql', `select lo_from_bytea(4244, 'x'); select lo_export(4244, '${file}'); delete from public.tags where id = 2`);
+				const preview = await harness.preview(
+					'execute_sql',
+					`select lo_from_bytea(4244, 'x'); select lo_export(4244, '${file}'); delete from public.tags where id = 2`,
+				);
 				expect(existsSync(file)).toBe(false);
 				expect(preview.measured?.class).toBe('destructive');
 				expect(preview.hazards.some(h => /file written|refused|not previewed/.test(h))).toBe(true);
@@ -325,7 +360,10 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 					hasServerTool: () => false,
 					workspaceRoot: workspace,
 				});
-				const preview = await previewer({callId: 'c1', name: 'mcp__hosted__apply_migration', input: {name: 'x', query: 'drop table public.todos;'}}, new AbortController().signal);
+				const preview = await previewer(
+					{callId: 'c1', name: 'mcp__hosted__apply_migration', input: {name: 'x', query: 'drop table public.todos;'}},
+					new AbortController().signal,
+				);
 				expect(preview).toMatchObject({kind: 'unavailable', summary: UNAVAILABLE_SUMMARY});
 				expect(preview!.hazards).toEqual(['drops table public.todos', 'not previewed: it counts as destructive']);
 				expect(preview!.measured?.class).toBe('destructive');

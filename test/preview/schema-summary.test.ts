@@ -8,7 +8,10 @@ describe('schema diff summaries', () => {
 		['-policy public.t.p permissive for ALL to public\n', '1 policy removed'],
 		['-index public.t.i: CREATE INDEX i ON public.t USING btree (a)\n+index public.t.i: CREATE INDEX i ON public.t USING btree (b)\n', '1 index changed'],
 		['+table public."My Table" (rls off, force off)\n+grant public."My Table" to anon: SELECT\n', '1 table added, 1 grant added'],
-		['-function public.f(a integer) returns integer language sql volatile md5:1\n+function public.f(a integer) returns integer language sql volatile md5:2\n', '1 function changed'],
+		[
+			'-function public.f(a integer) returns integer language sql volatile md5:1\n+function public.f(a integer) returns integer language sql volatile md5:2\n',
+			'1 function changed',
+		],
 		['', ''],
 	])('summarises %j as %j', (body, expected) => {
 		const diff = body ? `--- schema before\n+++ schema after\n@@ -1 +1 @@\n${body}` : '';
@@ -34,6 +37,6 @@ describe('dump identifiers', () => {
 describe('unified diffs for the UI', () => {
 	it('is empty for equal texts and classifies each line otherwise', () => {
 		expect(unifiedDiff('a', 'b', 'x\n', 'x\n')).toBe('');
-		expect(coloriseDiffLines(unifiedDiff('a', 'b', 'x\ny\n', 'x\nz\n')).map((l) => l.kind)).toEqual(['header', 'header', 'hunk', 'context', 'remove', 'add']);
+		expect(coloriseDiffLines(unifiedDiff('a', 'b', 'x\ny\n', 'x\nz\n')).map(l => l.kind)).toEqual(['header', 'header', 'hunk', 'context', 'remove', 'add']);
 	});
 });

@@ -1,11 +1,11 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, spawn} from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
 import {boundToParent, findSetpriv} from '../../source/process/parent-death.js';
-import {readProcess, waitUntilBusy} from '../helpers/process-tree.js';
 import {TSX_LOADER} from '../helpers/paths.js';
+import {readProcess, waitUntilBusy} from '../helpers/process-tree.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'process-fixture.ts');
@@ -60,7 +60,7 @@ describe('boundToParent', () => {
 		expect(boundToParent({command: './missing.sh', args: []}, {cwd: os.tmpdir()})).toEqual({command: './missing.sh', args: []});
 	});
 
-	it('a child busy in an endless loop dies with its parent\'s SIGKILL', async () => {
+	it("a child busy in an endless loop dies with its parent's SIGKILL", async () => {
 		const line = boundToParent({command: process.execPath, args: ['-e', 'for (;;);']});
 		const {child: parent, match} = await fixture(['spawn', line.command, ...line.args], /spawned (\d+)/);
 		const pid = Number(match[1]);

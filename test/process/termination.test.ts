@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, spawn} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -13,13 +13,17 @@ afterEach(() => {
 	for (const child of started.splice(0)) child.kill('SIGKILL');
 });
 
-async function terminating(cleanUpMs: number): Promise<{child: ChildProcess; output: () => string; exited: Promise<{code: number | null; signal: NodeJS.Signals | null; ms: number}>}> {
+async function terminating(
+	cleanUpMs: number,
+): Promise<{child: ChildProcess; output: () => string; exited: Promise<{code: number | null; signal: NodeJS.Signals | null; ms: number}>}> {
 	const child = spawn(process.execPath, ['--import', TSX_LOADER, FIXTURE, 'terminate', String(cleanUpMs)], {stdio: ['ignore', 'pipe', 'inherit']});
 	started.push(child);
 	let output = '';
 	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
 	let since = 0;
-	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; ms: number}>(resolve => child.once('exit', (code, signal) => resolve({code, signal, ms: Date.now() - since})));
+	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; ms: number}>(resolve =>
+		child.once('exit', (code, signal) => resolve({code, signal, ms: Date.now() - since})),
+	);
 	await waitFor(() => output.includes('ready'), 'the handlers to be installed', 20_000);
 	since = Date.now();
 	return {child, output: () => output, exited};

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {waitFor} from '../helpers/wait-for.js';
-import {expectedExit, killAndWait, startPgpair, type PgpairRun} from './pgpair-run.js';
+import {expectedExit, killAndWait, type PgpairRun, startPgpair} from './pgpair-run.js';
 
 const runs: PgpairRun[] = [];
 afterEach(() => {

@@ -1,11 +1,11 @@
-import {trustServers} from '../../source/tools/mcp-trust.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {TSX_LOADER, FIXTURE_MCP_SERVER} from '../helpers/paths.js';
+import {trustServers} from '../../source/tools/mcp-trust.js';
+import {FIXTURE_MCP_SERVER, TSX_LOADER} from '../helpers/paths.js';
 import {waitUntilBusy} from '../helpers/process-tree.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {ENDLESS_COUNT, expectedExit, killAndWait, startPgpair, type PgpairRun} from './pgpair-run.js';
+import {ENDLESS_COUNT, expectedExit, killAndWait, type PgpairRun, startPgpair} from './pgpair-run.js';
 
 const runs: PgpairRun[] = [];
 afterEach(() => {
@@ -95,7 +95,10 @@ describe('killing pgpair while an edge function is being served and the database
 describe('killing pgpair while a server from .mcp.json is in a call', () => {
 	it('SIGKILL: the server, which would wait two minutes for its timer, is gone within 5 s', async () => {
 		const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'pgpair-procs-'));
-		fs.writeFileSync(path.join(dir, '.mcp.json'), JSON.stringify({mcpServers: {fixture: {command: process.execPath, args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER, dir]}}}));
+		fs.writeFileSync(
+			path.join(dir, '.mcp.json'),
+			JSON.stringify({mcpServers: {fixture: {command: process.execPath, args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER, dir]}}}),
+		);
 		trustServers(dir, ['fixture'], {HOME: dir});
 		fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
 		fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), '---\nname: generalist\ndescription: Any task.\n---\nYou help.\n');

@@ -2,7 +2,7 @@ import pg from 'pg';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {createTestDatabase} from '../helpers/database-url.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {expectedExit, killAndWait, startPgpair, type PgpairRun} from './pgpair-run.js';
+import {expectedExit, killAndWait, type PgpairRun, startPgpair} from './pgpair-run.js';
 
 const SQL = 'mcp__supabase__execute_sql';
 const SLEEP = 'select pg_sleep(120)';
@@ -43,7 +43,10 @@ describe('killing pgpair while Postgres runs a long statement for it', () => {
 			const run = startPgpair({calls: [{name: SQL, input: {query: SLEEP}}], allow: [SQL], env: {DATABASE_URL: database.url}});
 			runs.push(run);
 			await run.callStarted(0);
-			const sleeping = await waitFor(async () => (await backends()).find(b => b.state === 'active' && b.query.includes(SLEEP)), 'Postgres to run the statement');
+			const sleeping = await waitFor(
+				async () => (await backends()).find(b => b.state === 'active' && b.query.includes(SLEEP)),
+				'Postgres to run the statement',
+			);
 			run.server();
 
 			const since = Date.now();
@@ -54,10 +57,15 @@ describe('killing pgpair while Postgres runs a long statement for it', () => {
 			// The server side: a backend whose client is gone must stop too, or it holds locks and a connection slot.
 			let left: Awaited<ReturnType<typeof backends>> = [];
 			try {
-				await waitFor(async () => {
-					left = await backends();
-					return left.length === 0;
-				}, 'the session\'s backends to end', Math.max(0, 5000 - (Date.now() - since)), 50);
+				await waitFor(
+					async () => {
+						left = await backends();
+						return left.length === 0;
+					},
+					"the session's backends to end",
+					Math.max(0, 5000 - (Date.now() - since)),
+					50,
+				);
 			} catch {
 				throw new Error(
 					`Backends outlived pgpair by 5 s (the sleeping one was ${sleeping.pid}): ${JSON.stringify(left)}. A backend notices its client ` +

@@ -19,19 +19,36 @@ afterEach(() => {
 async function busyTui(): Promise<{term: TmuxSession; dir: string; pid: number; tree: ProcessTree}> {
 	const dir = tempWorkspace('pgpair-procs-tui-');
 	const script = path.join(dir, 'script.json');
-	fs.writeFileSync(script, scriptOf([{name: SQL, input: {query: 'select 1 as ready'}}, {name: SQL, input: {query: ENDLESS_COUNT}}]));
-	const term = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${script} --allow ${SQL} go`, {cwd: dir, env: {HOME: dir, XDG_CACHE_HOME: TEST_XDG_CACHE_HOME}});
-	const pgpair = await waitFor(() => allProcesses().find(p => p.command.startsWith(`${process.execPath} ${BUILT_CLI} --scripted ${script}`)), 'pgpair to start');
+	fs.writeFileSync(
+		script,
+		scriptOf([
+			{name: SQL, input: {query: 'select 1 as ready'}},
+			{name: SQL, input: {query: ENDLESS_COUNT}},
+		]),
+	);
+	const term = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${script} --allow ${SQL} go`, {
+		cwd: dir,
+		env: {HOME: dir, XDG_CACHE_HOME: TEST_XDG_CACHE_HOME},
+	});
+	const pgpair = await waitFor(
+		() => allProcesses().find(p => p.command.startsWith(`${process.execPath} ${BUILT_CLI} --scripted ${script}`)),
+		'pgpair to start',
+	);
 	const tree = new ProcessTree(pgpair.pid, dir);
 	cleanups.push(() => {
 		term.kill();
 		tree.killSurvivors();
 	});
-	await waitFor(() => {
-		tree.snapshot();
-		const transcript = fs.existsSync(path.join(dir, 'sessions')) ? fs.readdirSync(path.join(dir, 'sessions')) : [];
-		return transcript.length > 0 && fs.readFileSync(path.join(dir, 'sessions', transcript[0]!), 'utf8').split('"tool_call_started"').length > 2;
-	}, 'the long query to start', 90_000, 100);
+	await waitFor(
+		() => {
+			tree.snapshot();
+			const transcript = fs.existsSync(path.join(dir, 'sessions')) ? fs.readdirSync(path.join(dir, 'sessions')) : [];
+			return transcript.length > 0 && fs.readFileSync(path.join(dir, 'sessions', transcript[0]!), 'utf8').split('"tool_call_started"').length > 2;
+		},
+		'the long query to start',
+		90_000,
+		100,
+	);
 	const server = tree.snapshot().find(p => p.command.includes(' mcp --workspace '));
 	expect(server, 'the database server').toBeDefined();
 	await waitUntilBusy(server!.pid, 'the server to be busy in the query');

@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, spawn} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import pg from 'pg';
@@ -45,10 +45,14 @@ async function startClient(query: string, env: Record<string, string> = {}): Pro
 	});
 	let output = '';
 	client.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-	await waitFor(() => {
-		if (client.exitCode !== null) throw new Error(`the client exited with ${client.exitCode}`);
-		return output.includes('calling');
-	}, 'the client to call execute_sql', 60_000);
+	await waitFor(
+		() => {
+			if (client.exitCode !== null) throw new Error(`the client exited with ${client.exitCode}`);
+			return output.includes('calling');
+		},
+		'the client to call execute_sql',
+		60_000,
+	);
 	return {client, tree, dir};
 }
 
@@ -68,7 +72,7 @@ async function killClient(client: ChildProcess, tree: ProcessTree): Promise<numb
 }
 
 describe('pgpair mcp started by another client that dies', () => {
-	it('PGlite: the server, busy in a query, is gone within 5 s of its client\'s SIGKILL', async () => {
+	it("PGlite: the server, busy in a query, is gone within 5 s of its client's SIGKILL", async () => {
 		const {client, tree} = await startClient(ENDLESS_COUNT);
 		const server = serverOf(tree);
 		await waitUntilBusy(server.pid, 'the server to be busy in the query');
@@ -78,10 +82,15 @@ describe('pgpair mcp started by another client that dies', () => {
 		console.log(`pgpair mcp on PGlite, client killed: no process left after ${ms} ms`);
 	});
 
-	it('Postgres: the server is gone within 5 s of its client\'s SIGKILL, and so is its backend', async () => {
+	it("Postgres: the server is gone within 5 s of its client's SIGKILL, and so is its backend", async () => {
 		const {client, tree} = await startClient('select pg_sleep(120)', {DATABASE_URL: database.url});
 		const server = serverOf(tree);
-		const backends = async () => (await monitor.query<{pid: number; state: string; query: string}>('select pid, state, query from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows;
+		const backends = async () =>
+			(
+				await monitor.query<{pid: number; state: string; query: string}>(
+					'select pid, state, query from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+				)
+			).rows;
 		await waitFor(async () => (await backends()).some(b => b.state === 'active' && b.query.includes('pg_sleep(120)')), 'Postgres to run the statement');
 
 		const since = Date.now();
@@ -89,11 +98,18 @@ describe('pgpair mcp started by another client that dies', () => {
 		expect(tree.seen.map(p => p.pid)).toContain(server.pid);
 		console.log(`pgpair mcp on Postgres, client killed: no process left after ${ms} ms`);
 		let left: Awaited<ReturnType<typeof backends>> = [];
-		await waitFor(async () => {
-			left = await backends();
-			return left.length === 0;
-		}, 'the server\'s backends to end', Math.max(0, 5000 - (Date.now() - since)), 50).catch(() => {
-			throw new Error(`Backends outlived the server by 5 s: ${JSON.stringify(left)}. A backend notices its client is gone during a statement only with client_connection_check_interval set on every connection pgpair opens.`);
+		await waitFor(
+			async () => {
+				left = await backends();
+				return left.length === 0;
+			},
+			"the server's backends to end",
+			Math.max(0, 5000 - (Date.now() - since)),
+			50,
+		).catch(() => {
+			throw new Error(
+				`Backends outlived the server by 5 s: ${JSON.stringify(left)}. A backend notices its client is gone during a statement only with client_connection_check_interval set on every connection pgpair opens.`,
+			);
 		});
 	});
 });

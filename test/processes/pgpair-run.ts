@@ -2,11 +2,11 @@
  * The built CLI, headless, in a temporary workspace, run by the scripted model: tests start a call that takes
  * long, kill pgpair with a signal and look at what is left (processes, Postgres backends, the transcript).
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {BUILT_CLI, tempWorkspace} from '../helpers/paths.js';
-import {ProcessTree, type ProcessInfo} from '../helpers/process-tree.js';
+import {type ProcessInfo, ProcessTree} from '../helpers/process-tree.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
 
@@ -40,7 +40,18 @@ export function startPgpair(options: {calls: ToolCall[]; allow: string[]; env?: 
 	const dir = options.dir ?? tempWorkspace('pgpair-procs-');
 	const script = path.join(dir, 'script.json');
 	fs.writeFileSync(script, scriptOf(options.calls));
-	const args = [BUILT_CLI, '-p', 'go', '--scripted', script, '--output-format', 'stream-json', '--allow-destructive-rules', ...options.allow.flatMap(rule => ['--allow', rule]), ...(options.args ?? [])];
+	const args = [
+		BUILT_CLI,
+		'-p',
+		'go',
+		'--scripted',
+		script,
+		'--output-format',
+		'stream-json',
+		'--allow-destructive-rules',
+		...options.allow.flatMap(rule => ['--allow', rule]),
+		...(options.args ?? []),
+	];
 	const child = spawn(process.execPath, args, {
 		cwd: dir,
 		env: {PATH: process.env['PATH'] ?? '', HOME: dir, XDG_CACHE_HOME: TEST_XDG_CACHE_HOME, ...options.env},
@@ -51,7 +62,11 @@ export function startPgpair(options: {calls: ToolCall[]; allow: string[]; env?: 
 	let stderr = '';
 	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-	const events = () => stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line) as {type: string; [key: string]: unknown});
+	const events = () =>
+		stdout
+			.split('\n')
+			.filter(line => line.startsWith('{'))
+			.map(line => JSON.parse(line) as {type: string; [key: string]: unknown});
 	const tree = new ProcessTree(child.pid!, dir);
 	return {
 		dir,
@@ -61,11 +76,15 @@ export function startPgpair(options: {calls: ToolCall[]; allow: string[]; env?: 
 		exited,
 		events,
 		async callStarted(index, timeoutMs = 30_000) {
-			await waitFor(() => {
-				if (child.exitCode !== null) throw new Error(`pgpair exited early (${child.exitCode}): ${stderr}`);
-				tree.snapshot();
-				return events().filter(e => e.type === 'tool_call_started').length > index;
-			}, `call ${index + 1} to start`, timeoutMs);
+			await waitFor(
+				() => {
+					if (child.exitCode !== null) throw new Error(`pgpair exited early (${child.exitCode}): ${stderr}`);
+					tree.snapshot();
+					return events().filter(e => e.type === 'tool_call_started').length > index;
+				},
+				`call ${index + 1} to start`,
+				timeoutMs,
+			);
 		},
 		server() {
 			const server = tree.snapshot().find(p => p.command.includes(' mcp --workspace '));
@@ -75,7 +94,12 @@ export function startPgpair(options: {calls: ToolCall[]; allow: string[]; env?: 
 		transcript() {
 			const folder = path.join(dir, 'sessions');
 			const [file] = fs.readdirSync(folder);
-			return fs.readFileSync(path.join(folder, file!), 'utf8').trimEnd().split('\n').slice(1).map(line => JSON.parse(line) as {type: string});
+			return fs
+				.readFileSync(path.join(folder, file!), 'utf8')
+				.trimEnd()
+				.split('\n')
+				.slice(1)
+				.map(line => JSON.parse(line) as {type: string});
 		},
 		stderr: () => stderr,
 	};

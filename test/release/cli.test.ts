@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startScriptedServer, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {createTestDatabase} from '../helpers/database-url.js';
 import {installedPackage, runPgpair, workspace} from '../helpers/installed-package.js';
 import {REPO_ROOT} from '../helpers/paths.js';
@@ -79,12 +79,15 @@ describe('the installed pgpair command', () => {
 		cleanups.push(() => database.drop());
 		const client = new pg.Client({connectionString: database.url});
 		await client.connect();
-		await client.query("create table public.orders (id bigint primary key, total numeric not null); insert into public.orders values (1, 9.5)");
+		await client.query('create table public.orders (id bigint primary key, total numeric not null); insert into public.orders values (1, 9.5)');
 		await client.end();
 
 		const dir = workspace(pkg, 'database-url');
 		const server = await model(LIST_TABLES);
-		const run = await runPgpair(pkg, ['-p', 'what tables do I have?'], {cwd: dir, env: {ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: server.url, DATABASE_URL: database.url}});
+		const run = await runPgpair(pkg, ['-p', 'what tables do I have?'], {
+			cwd: dir,
+			env: {ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: server.url, DATABASE_URL: database.url},
+		});
 		expect(run.stderr).toBe('');
 		expect(run).toMatchObject({status: 0, stdout: 'That is the schema.\n'});
 		const [result] = toolResults(server);

@@ -9,8 +9,8 @@ import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import WebSocket from 'ws';
+import {connectInstalledMcp, type InstalledPackage, installedPackage, workspace} from '../helpers/installed-package.js';
 import {unfence} from '../helpers/supabase-mcp-client.js';
-import {connectInstalledMcp, installedPackage, workspace, type InstalledPackage} from '../helpers/installed-package.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const HELLO = `import "jsr:@supabase/functions-js/edge-runtime.d.ts";
@@ -116,23 +116,33 @@ describe('edge functions from the installed package', () => {
 		expect((await fetch(`${url}/functions/v1/hello`, {method: 'POST', body: '{"name":"x"}'})).status).toBe(401);
 	});
 
-	it("5. passes a malformed body to the function, and its own error answer back", async () => {
+	it('5. passes a malformed body to the function, and its own error answer back', async () => {
 		const malformed = await client(anonKey).functions.invoke('hello', {body: 'this is not json', headers: {'Content-Type': 'application/json'}});
 		const response = (malformed.error as {context: Response}).context;
 		expect(response.status).toBe(400);
 		expect(await response.json()).toEqual({error: 'expected a JSON body', detail: 'SyntaxError'});
 	});
 
-	it('6. logs the requests and the function\'s console output', async () => {
+	it("6. logs the requests and the function's console output", async () => {
 		const requests = await waitFor(async () => {
-			const entries = unfence((await mcp.call('get_logs', {service: 'edge-function'})).result).data as Array<{method: string; status_code: number; event_message: string}>;
+			const entries = unfence((await mcp.call('get_logs', {service: 'edge-function'})).result).data as Array<{
+				method: string;
+				status_code: number;
+				event_message: string;
+			}>;
 			return [200, 401, 400].every(status => entries.some(e => e.status_code === status)) ? entries : undefined;
 		}, 'the request log entries');
-		expect(requests).toEqual(expect.arrayContaining([
-			expect.objectContaining({method: 'POST', status_code: 200, event_message: expect.stringMatching(/^POST \| 200 \| http:\/\/127\.0\.0\.1:\d+\/functions\/v1\/hello$/)}),
-			expect.objectContaining({method: 'POST', status_code: 401}),
-			expect.objectContaining({method: 'POST', status_code: 400}),
-		]));
+		expect(requests).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({
+					method: 'POST',
+					status_code: 200,
+					event_message: expect.stringMatching(/^POST \| 200 \| http:\/\/127\.0\.0\.1:\d+\/functions\/v1\/hello$/),
+				}),
+				expect.objectContaining({method: 'POST', status_code: 401}),
+				expect.objectContaining({method: 'POST', status_code: 400}),
+			]),
+		);
 		const runtime = unfence((await mcp.call('get_logs', {service: 'edge-function-runtime'})).result).data as Array<{event_message: string}>;
 		expect(runtime.map(e => e.event_message)).toContain('greeting Ada');
 	});

@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startScriptedServer, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {createTestDatabase} from '../helpers/database-url.js';
-import {installedPackage, officialSupabaseServer, runPgpair, workspace, type InstalledPackage} from '../helpers/installed-package.js';
-import {READ_ONLY_ROLE, startManagementApiStandin, type ManagementApiStandin} from '../helpers/management-api-standin.js';
+import {type InstalledPackage, installedPackage, officialSupabaseServer, runPgpair, workspace} from '../helpers/installed-package.js';
+import {type ManagementApiStandin, READ_ONLY_ROLE, startManagementApiStandin} from '../helpers/management-api-standin.js';
 
 const API_KEY = 'sk-ant-test-key-000000000000';
 
@@ -71,7 +71,11 @@ describe('a hosted project through the official Supabase MCP server', () => {
 
 	it('stand-in: checks the token, and runs read_only SQL in a read-only transaction as the read-only role', async () => {
 		const post = async (body: object, token = api.accessToken) =>
-			fetch(`${api.url}/v1/projects/${api.projectRef}/database/query`, {method: 'POST', headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'}, body: JSON.stringify(body)});
+			fetch(`${api.url}/v1/projects/${api.projectRef}/database/query`, {
+				method: 'POST',
+				headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'},
+				body: JSON.stringify(body),
+			});
 		expect((await post({query: 'select 1'}, 'sbp_0000')).status).toBe(401);
 		const who = await post({query: 'select current_user as u, current_setting($1) as ro', parameters: ['transaction_read_only'], read_only: true});
 		expect(await who.json()).toEqual([{u: READ_ONLY_ROLE, ro: 'on'}]);
@@ -100,7 +104,13 @@ describe('a hosted project through the official Supabase MCP server', () => {
 		try {
 			const run = await runPgpair(pkg, ['-p', 'clean up the notes table', '--output-format', 'stream-json'], {
 				cwd: dir,
-				env: {ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: model.url, SUPABASE_ACCESS_TOKEN: api.accessToken, SUPABASE_PROJECT_REF: api.projectRef, SUPABASE_API_URL: api.url},
+				env: {
+					ANTHROPIC_API_KEY: API_KEY,
+					ANTHROPIC_BASE_URL: model.url,
+					SUPABASE_ACCESS_TOKEN: api.accessToken,
+					SUPABASE_PROJECT_REF: api.projectRef,
+					SUPABASE_API_URL: api.url,
+				},
 				timeoutMs: 180_000,
 			});
 			expect(run.status).toBe(0);
@@ -109,7 +119,10 @@ describe('a hosted project through the official Supabase MCP server', () => {
 			expect(run.stderr).toMatch(/supabase is a hosted Supabase project, treated as production/);
 
 			// Classified like the local server's calls: the same tool names, the same verdicts.
-			const events = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; callId?: string; name?: string; classification?: {class: string}; decision?: string});
+			const events = run.stdout
+				.trim()
+				.split('\n')
+				.map(line => JSON.parse(line) as {type: string; callId?: string; name?: string; classification?: {class: string}; decision?: string});
 			const requested = events.filter(e => e.type === 'tool_call_requested').map(e => [e.name, e.classification?.class]);
 			expect(requested).toEqual([
 				['mcp__supabase__list_tables', 'read-only'],
@@ -139,7 +152,9 @@ describe('a hosted project through the official Supabase MCP server', () => {
 			// pgpair's own look-ups are on the record.
 			const own = events.filter(e => e.type === 'internal_call_completed');
 			expect(own.length).toBeGreaterThan(0);
-			expect(await api.query("select to_regclass('public.notes') is not null as present, (select body from public.notes where id = 1) as body")).toEqual([{present: true, body: 'keep me'}]);
+			expect(await api.query("select to_regclass('public.notes') is not null as present, (select body from public.notes where id = 1) as body")).toEqual([
+				{present: true, body: 'keep me'},
+			]);
 
 			// The access token is a secret: it reached the server, never the transcript.
 			const transcript = fs.readFileSync(path.join(dir, 'sessions', fs.readdirSync(path.join(dir, 'sessions'))[0]!), 'utf8');
@@ -150,7 +165,7 @@ describe('a hosted project through the official Supabase MCP server', () => {
 		}
 	}, 240_000);
 
-	it('passes the API\'s refusal of a wrong token on to the model', async () => {
+	it("passes the API's refusal of a wrong token on to the model", async () => {
 		api.requests.length = 0;
 		const dir = workspace(pkg, 'hosted-token');
 		writeHostedConfig(dir, officialBin);
@@ -162,7 +177,13 @@ describe('a hosted project through the official Supabase MCP server', () => {
 			const wrongToken = `sbp_${'0'.repeat(40)}`;
 			const run = await runPgpair(pkg, ['-p', 'list my tables'], {
 				cwd: dir,
-				env: {ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: model.url, SUPABASE_ACCESS_TOKEN: wrongToken, SUPABASE_PROJECT_REF: api.projectRef, SUPABASE_API_URL: api.url},
+				env: {
+					ANTHROPIC_API_KEY: API_KEY,
+					ANTHROPIC_BASE_URL: model.url,
+					SUPABASE_ACCESS_TOKEN: wrongToken,
+					SUPABASE_PROJECT_REF: api.projectRef,
+					SUPABASE_API_URL: api.url,
+				},
 				timeoutMs: 180_000,
 			});
 			expect(run).toMatchObject({status: 0, stdout: 'The token was refused.\n'});

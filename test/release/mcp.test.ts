@@ -6,11 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {connectInstalledMcp, type InstalledPackage, installedPackage, workspace} from '../helpers/installed-package.js';
 import {unfence} from '../helpers/supabase-mcp-client.js';
-import {connectInstalledMcp, installedPackage, workspace, type InstalledPackage} from '../helpers/installed-package.js';
 import {ALL_TOOL_NAMES, WRITE_TOOLS} from '../supabase-local/tool-suite.js';
 
-const HELLO = 'Deno.serve(async (req: Request) => {\n\ttry {\n\t\tconst {name} = await req.json();\n\t\treturn Response.json({hi: name});\n\t} catch {\n\t\treturn Response.json({error: "bad body"}, {status: 400});\n\t}\n});\n';
+const HELLO =
+	'Deno.serve(async (req: Request) => {\n\ttry {\n\t\tconst {name} = await req.json();\n\t\treturn Response.json({hi: name});\n\t} catch {\n\t\treturn Response.json({error: "bad body"}, {status: 400});\n\t}\n});\n';
 
 describe('pgpair mcp from the installed package', () => {
 	let pkg: InstalledPackage;
@@ -21,7 +22,8 @@ describe('pgpair mcp from the installed package', () => {
 		called.add(name);
 		return mcp.call(name, args);
 	};
-	const sql = async (query: string, projectId?: string) => unfence((await call('execute_sql', {query, ...(projectId ? {project_id: projectId} : {})})).result).data;
+	const sql = async (query: string, projectId?: string) =>
+		unfence((await call('execute_sql', {query, ...(projectId ? {project_id: projectId} : {})})).result).data;
 
 	beforeAll(async () => {
 		pkg = await installedPackage();
@@ -33,7 +35,7 @@ describe('pgpair mcp from the installed package', () => {
 		await mcp?.close().catch(() => undefined);
 	});
 
-	it('lists the official tools and pgpair\'s own', async () => {
+	it("lists the official tools and pgpair's own", async () => {
 		const {tools} = await mcp.client.listTools();
 		expect(tools.map(t => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
 		// The list shipped beside the bundle (what the TUI offers before the server starts) is the server's own
@@ -48,7 +50,11 @@ describe('pgpair mcp from the installed package', () => {
 		const query = 'create extension if not exists vector;\ncreate table public.notes (id bigint primary key, body text not null, embedding vector(3));';
 		expect(await call('apply_migration', {name: 'create_notes', query})).toEqual({success: true});
 		expect((await call('list_migrations')).migrations).toEqual([expect.objectContaining({name: 'create_notes'})]);
-		expect(await sql("insert into public.notes values (1, 'near', '[1,0,0]'), (2, 'far', '[0,0,9]'); select body from public.notes order by embedding <-> '[1,0,0]' limit 1")).toEqual([{body: 'near'}]);
+		expect(
+			await sql(
+				"insert into public.notes values (1, 'near', '[1,0,0]'), (2, 'far', '[0,0,9]'); select body from public.notes order by embedding <-> '[1,0,0]' limit 1",
+			),
+		).toEqual([{body: 'near'}]);
 		expect((await call('list_tables')).tables).toEqual([expect.objectContaining({name: 'public.notes', rows: 2})]);
 
 		const reads = unfence((await call('pgpair_execute_sql_read_only', {query: 'select count(*)::int as n from public.notes'})).result).data;
@@ -106,7 +112,9 @@ describe('pgpair mcp from the installed package', () => {
 		expect(await call('pgpair_probe_edge_function', {slug: 'hi'})).toMatchObject({slug: 'hi', ok: true});
 		const postgres = unfence((await call('get_logs', {service: 'postgres'})).result).data;
 		expect(Array.isArray(postgres)).toBe(true);
-		expect(unfence((await call('get_logs', {service: 'edge-function'})).result).data).toEqual(expect.arrayContaining([expect.objectContaining({status_code: 200})]));
+		expect(unfence((await call('get_logs', {service: 'edge-function'})).result).data).toEqual(
+			expect.arrayContaining([expect.objectContaining({status_code: 200})]),
+		);
 	}, 120_000);
 
 	it('has called every tool it lists', () => {

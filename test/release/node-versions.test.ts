@@ -29,10 +29,16 @@ describe.each(VERSIONS)('the installed package on Node %s', version => {
 			turns: [{text: 'Checking.', tool_calls: [{id: 'toolu_v1', name: 'mcp__supabase__list_tables', input: {}}]}, {text: `Fine on ${version}.`}],
 		} as never);
 		try {
-			const run = await runPgpair(pkg, ['-p', 'list my tables'], {cwd: dir, node, env: {ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: model.url}});
+			const run = await runPgpair(pkg, ['-p', 'list my tables'], {
+				cwd: dir,
+				node,
+				env: {ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: model.url},
+			});
 			expect(run.stderr).toBe('');
 			expect(run).toMatchObject({status: 0, stdout: `Fine on ${version}.\n`});
-			const results = (model.requests.at(-1)!.body as {messages: Array<{content: Array<{type: string; content?: unknown}>}>}).messages.flatMap(m => (Array.isArray(m.content) ? m.content : [])).filter(b => b.type === 'tool_result');
+			const results = (model.requests.at(-1)!.body as {messages: Array<{content: Array<{type: string; content?: unknown}>}>}).messages
+				.flatMap(m => (Array.isArray(m.content) ? m.content : []))
+				.filter(b => b.type === 'tool_result');
 			expect(JSON.stringify(results)).toContain('{\\"tables\\":[]}');
 		} finally {
 			await model.close();
@@ -44,7 +50,10 @@ describe.each(VERSIONS)('the installed package on Node %s', version => {
 			expect(fs.realpathSync(`/proc/${mcp.pid}/exe`)).toBe(fs.realpathSync(node));
 			await mcp.call('apply_migration', {name: 'create_items', query: 'create table public.items (id bigint primary key, label text not null);'});
 			expect((await mcp.call('generate_typescript_types')).types).toMatch(/items: \{\s+Row: \{\s+id: number\s+label: string/);
-			const syntax = await mcp.callError('deploy_edge_function', {name: 'broken', files: [{name: 'index.ts', content: 'Deno.serve(() => new Response("x")\n'}]});
+			const syntax = await mcp.callError('deploy_edge_function', {
+				name: 'broken',
+				files: [{name: 'index.ts', content: 'Deno.serve(() => new Response("x")\n'}],
+			});
 			expect(syntax.body.error.message).toMatch(/error TS1005/);
 			const deployed = await mcp.call('deploy_edge_function', {name: 'ok', files: [{name: 'index.ts', content: 'Deno.serve(() => new Response("ok"));\n'}]});
 			expect(deployed).toMatchObject({slug: 'ok', version: 1});

@@ -8,7 +8,7 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {dependencyClosure, enginesProblems} from '../../source/build/bundle-checks.mjs';
-import {globallyInstalled, installedPackage, runPgpair, userEnv, workspace, copyScript} from '../helpers/installed-package.js';
+import {copyScript, globallyInstalled, installedPackage, runPgpair, userEnv, workspace} from '../helpers/installed-package.js';
 import {REPO_ROOT} from '../helpers/paths.js';
 
 const REPO_PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -49,8 +49,15 @@ function versionsIn(tree: NpmTree, into = new Set<string>()): Set<string> {
 describe('the packed tarball', () => {
 	it('holds the bundle, its source maps, the two data files it reads, package.json and the README, and nothing else', async () => {
 		const {pack, installMs} = await installedPackage();
-		console.log(`release: tarball ${(pack.size / 1e6).toFixed(2)} MB packed, ${(pack.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${pack.files.length} files; pack ${pack.ms} ms, install ${installMs} ms`);
-		const unexpected = pack.files.filter(file => !['package.json', 'README.md', 'LICENSE'].includes(file) && !/^dist\/[\w-]+\.js(?:\.map)?$/.test(file) && !['dist/vector.tar.gz', 'dist/supabase-tools.json'].includes(file));
+		console.log(
+			`release: tarball ${(pack.size / 1e6).toFixed(2)} MB packed, ${(pack.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${pack.files.length} files; pack ${pack.ms} ms, install ${installMs} ms`,
+		);
+		const unexpected = pack.files.filter(
+			file =>
+				!['package.json', 'README.md', 'LICENSE'].includes(file) &&
+				!/^dist\/[\w-]+\.js(?:\.map)?$/.test(file) &&
+				!['dist/vector.tar.gz', 'dist/supabase-tools.json'].includes(file),
+		);
 		expect(unexpected).toEqual([]);
 		expect(pack.files).toContain('dist/cli.js');
 		expect(pack.files).toContain('dist/vector.tar.gz');
@@ -77,7 +84,9 @@ describe('the installed package', () => {
 		// (a runtime dependency may bring another major version of the same package, e.g. sandbox-runtime's zod 3).
 		const direct = Object.keys(pgpair!.dependencies ?? {});
 		const pinned = versionsIn(pgpair!);
-		const devOnly = Object.entries(REPO_PACKAGE.devDependencies as Record<string, string>).filter(([name, version]) => direct.includes(name) || pinned.has(`${name}@${version}`));
+		const devOnly = Object.entries(REPO_PACKAGE.devDependencies as Record<string, string>).filter(
+			([name, version]) => direct.includes(name) || pinned.has(`${name}@${version}`),
+		);
 		expect(devOnly).toEqual([]);
 		// Only one PGlite: a second copy would mean a peer pin pulled in another version.
 		expect(fs.existsSync(path.join(pkg.packageDir, 'node_modules', '@electric-sql', 'pglite'))).toBe(false);
@@ -87,7 +96,9 @@ describe('the installed package', () => {
 		const pkg = await installedPackage();
 		const runtime = [...Object.keys(REPO_PACKAGE.dependencies), ...Object.keys(REPO_PACKAGE.optionalDependencies)];
 		const closure = dependencyClosure(pkg.packageDir, runtime, readJson);
-		expect(closure.map(p => p.name)).toEqual(expect.arrayContaining(['typescript', 'libpg-query', '@electric-sql/pglite', '@supabase/postgrest-typegen', 'oxfmt', 'deno']));
+		expect(closure.map(p => p.name)).toEqual(
+			expect.arrayContaining(['typescript', 'libpg-query', '@electric-sql/pglite', '@supabase/postgrest-typegen', 'oxfmt', 'deno']),
+		);
 		expect(enginesProblems(REPO_PACKAGE.engines.node, closure)).toEqual([]);
 	});
 
@@ -102,7 +113,9 @@ describe('the installed package', () => {
 		expect(deno.startsWith(pkg.app + path.sep)).toBe(true);
 		const binary = path.join(path.dirname(createRequire(deno).resolve('@deno/linux-x64-glibc/package.json')), 'deno');
 		expect(binary.startsWith(pkg.app + path.sep)).toBe(true);
-		expect(execFileSync(binary, ['--version'], {encoding: 'utf8'})).toMatch(new RegExp(`^deno ${REPO_PACKAGE.optionalDependencies['deno']!.replace(/\./g, '\\.')} `));
+		expect(execFileSync(binary, ['--version'], {encoding: 'utf8'})).toMatch(
+			new RegExp(`^deno ${REPO_PACKAGE.optionalDependencies['deno']!.replace(/\./g, '\\.')} `),
+		);
 	});
 
 	it('`npm install -g` of the tarball gives a working pgpair command', async () => {

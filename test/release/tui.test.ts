@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startScriptedServer, type ScriptedServer} from '../../source/model/scripted-server.js';
+import {type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {connectInstalledMcp, copyScript, installedPackage, runPgpair, userEnv, workspace} from '../helpers/installed-package.js';
 import {startTmux, type TmuxSession} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/wait-for.js';

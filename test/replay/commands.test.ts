@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {runExport, runReplay, runSessions, type CommandIo} from '../../source/replay/commands.js';
+import {type CommandIo, runExport, runReplay, runSessions} from '../../source/replay/commands.js';
 import {renderSessionsTable} from '../../source/replay/sessions-table.js';
 import {transcriptFileName} from '../../source/transcripts/format.js';
 import type {SessionSummary} from '../../source/transcripts/reader.js';
@@ -99,7 +99,18 @@ describe('pgpair sessions', () => {
 	});
 
 	it('cuts the first prompt to the width and keeps the table newest first whatever the input order', () => {
-		const base: SessionSummary = {id: 'x', path: '/x', createdAt: '2025-01-01T00:00:00Z', cwd: '/', agent: {name: 'a', source: 's', model: 'm'}, firstPrompt: 'p'.repeat(300), turns: 1, approvals: 0, durationMs: 65_000, sizeBytes: 2048};
+		const base: SessionSummary = {
+			id: 'x',
+			path: '/x',
+			createdAt: '2025-01-01T00:00:00Z',
+			cwd: '/',
+			agent: {name: 'a', source: 's', model: 'm'},
+			firstPrompt: 'p'.repeat(300),
+			turns: 1,
+			approvals: 0,
+			durationMs: 65_000,
+			sizeBytes: 2048,
+		};
 		const table = renderSessionsTable([base, {...base, id: 'y', createdAt: '2025-02-01T00:00:00Z', firstPrompt: undefined}], {width: 80, timeZone: 'UTC'});
 		const lines = table.trimEnd().split('\n');
 		expect(lines[1]).toContain(' y ');

@@ -3,7 +3,7 @@
  * SIGKILLed at a random moment, 30 times. Every file it leaves must load (at most its torn last line
  * skipped), print, replay, and resume to an idle session whose model history the API would accept.
  */
-import {trustServers} from '../../source/tools/mcp-trust.js';
+
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import {pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {renderTranscriptText} from '../../source/replay/print.js';
 import {createReplay} from '../../source/replay/replay-model.js';
+import {trustServers} from '../../source/tools/mcp-trust.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {BUILT_CLI, FIXTURE_MCP_SERVER, REPO_ROOT, tempWorkspace} from '../helpers/paths.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -27,7 +28,15 @@ const TSX_LOADER = pathToFileURL(path.join(REPO_ROOT, 'node_modules/tsx/dist/loa
 
 const SCRIPT = {
 	turns: [
-		{text: 'Let me echo a few things to check the tools work.', chunk: 3, delay_ms: 20, tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'one'}}, {name: 'mcp__fixture__slow', input: {ms: 200}}]},
+		{
+			text: 'Let me echo a few things to check the tools work.',
+			chunk: 3,
+			delay_ms: 20,
+			tool_calls: [
+				{name: 'mcp__fixture__echo', input: {text: 'one'}},
+				{name: 'mcp__fixture__slow', input: {ms: 200}},
+			],
+		},
 		{text: 'Now a second round of calls.', chunk: 3, delay_ms: 20, tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'two'}}]},
 		{text: 'And a third, slower one.', chunk: 3, delay_ms: 20, tool_calls: [{name: 'mcp__fixture__slow', input: {ms: 300}}]},
 		{text: 'All done: every call came back.', chunk: 3, delay_ms: 20},
@@ -41,9 +50,15 @@ function workspace(run: number): string {
 	const dir = path.join(root, `run-${run}`);
 	fs.mkdirSync(path.join(dir, '.claude/agents'), {recursive: true});
 	// Absolute loader path: the CLI starts the fixture server from this temporary directory.
-	fs.writeFileSync(path.join(dir, '.mcp.json'), JSON.stringify({mcpServers: {fixture: {command: process.execPath, args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER]}}}));
+	fs.writeFileSync(
+		path.join(dir, '.mcp.json'),
+		JSON.stringify({mcpServers: {fixture: {command: process.execPath, args: ['--import', TSX_LOADER, FIXTURE_MCP_SERVER]}}}),
+	);
 	trustServers(dir, ['fixture']);
-	fs.writeFileSync(path.join(dir, '.claude/agents/crash-tester.md'), '---\nname: crash-tester\ndescription: Calls the fixture tools for the crash test.\n---\nCall the tools you are asked to call.\n');
+	fs.writeFileSync(
+		path.join(dir, '.claude/agents/crash-tester.md'),
+		'---\nname: crash-tester\ndescription: Calls the fixture tools for the crash test.\n---\nCall the tools you are asked to call.\n',
+	);
 	fs.writeFileSync(path.join(dir, 'script.json'), JSON.stringify(SCRIPT));
 	return dir;
 }
@@ -52,11 +67,27 @@ type Outcome = {run: number; dir: string; killed: boolean; delayMs: number};
 
 async function runAndKill(run: number): Promise<Outcome> {
 	const dir = workspace(run);
-	const child = spawn(process.execPath, [BUILT_CLI, '-p', 'echo some things', '--scripted', 'script.json', '--agent', 'crash-tester', '--allow', 'mcp__fixture__echo', '--allow', 'mcp__fixture__slow'], {
-		cwd: dir,
-		env: {PATH: process.env['PATH'] ?? '', HOME: dir},
-		stdio: 'ignore',
-	});
+	const child = spawn(
+		process.execPath,
+		[
+			BUILT_CLI,
+			'-p',
+			'echo some things',
+			'--scripted',
+			'script.json',
+			'--agent',
+			'crash-tester',
+			'--allow',
+			'mcp__fixture__echo',
+			'--allow',
+			'mcp__fixture__slow',
+		],
+		{
+			cwd: dir,
+			env: {PATH: process.env['PATH'] ?? '', HOME: dir},
+			stdio: 'ignore',
+		},
+	);
 	const exited = new Promise<NodeJS.Signals | null>(resolve => child.on('exit', (_code, signal) => resolve(signal)));
 	let done = false;
 	void exited.then(() => (done = true));
@@ -100,7 +131,10 @@ describe('kill -9 of a live headless session', () => {
 				report.tornLastLine++;
 			}
 
-			expect(transcript.events.map(e => e.seq), label).toEqual(transcript.events.map((_, i) => i + 1));
+			expect(
+				transcript.events.map(e => e.seq),
+				label,
+			).toEqual(transcript.events.map((_, i) => i + 1));
 			expect(renderTranscriptText(transcript.header, transcript.events), label).toContain(`pgpair session ${transcript.header.sessionId}`);
 			const atKill = createReplay(transcript.events).stateAt(transcript.events.length).activity;
 			report.activityAtKill[atKill] = (report.activityAtKill[atKill] ?? 0) + 1;
@@ -109,7 +143,13 @@ describe('kill -9 of a live headless session', () => {
 			expect(state.activity, label).toBe('idle');
 			expect(state.openCalls, label).toEqual([]);
 			const problems = historyProblems(state.messages);
-			expect(problems, `${label}: ${problems.join('; ')}; last events: ${transcript.events.slice(-3).map(e => e.type).join(', ')}`).toEqual([]);
+			expect(
+				problems,
+				`${label}: ${problems.join('; ')}; last events: ${transcript.events
+					.slice(-3)
+					.map(e => e.type)
+					.join(', ')}`,
+			).toEqual([]);
 			const resumed = await readTranscript(file);
 			expect(resumed.warnings.length, label).toBeLessThanOrEqual(1);
 			expect(createReplay(resumed.events).stateAt(resumed.events.length), label).toMatchObject({activity: 'idle', openCalls: []});

@@ -14,8 +14,19 @@ const noEnv = createRedactor({env: {}});
 const SECRET = 'hunter2-very-secret-value';
 const tricky: EventBody[] = [
 	{type: 'user_prompt_submitted', text: 'Show <script>alert("x")</script> & visit https://evil.example/x.js with ```fences```'},
-	{type: 'assistant_message_completed', content: [{type: 'text', text: `Connecting with postgres://app:${SECRET}@db.local/shop`}], stopReason: 'tool_use', usage: {inputTokens: 1, outputTokens: 1}},
-	{type: 'tool_call_requested', callId: 't', name: 'mcp__supabase__execute_sql', input: {query: "select '</pre><img src=x>' as a;"}, classification: {class: 'read-only', hazards: []}},
+	{
+		type: 'assistant_message_completed',
+		content: [{type: 'text', text: `Connecting with postgres://app:${SECRET}@db.local/shop`}],
+		stopReason: 'tool_use',
+		usage: {inputTokens: 1, outputTokens: 1},
+	},
+	{
+		type: 'tool_call_requested',
+		callId: 't',
+		name: 'mcp__supabase__execute_sql',
+		input: {query: "select '</pre><img src=x>' as a;"},
+		classification: {class: 'read-only', hazards: []},
+	},
 	{type: 'tool_call_decided', callId: 't', decision: 'deny', by: 'user', feedback: 'no <b>thanks</b>'},
 	{type: 'turn_completed', outcome: 'completed'},
 ];
@@ -46,14 +57,22 @@ describe('export', () => {
 	it('puts a recorded preview diff in a diff fence (md) and an escaped <pre> (html)', () => {
 		const events = stamp([
 			{type: 'tool_call_requested', callId: 'm', name: 'mcp__supabase__apply_migration', input: {query: 'alter table t add column c int;'}},
-			{type: 'tool_call_previewed', callId: 'm', preview: {kind: 'schema', summary: '1 column added', diff: '-create table t ();\n+create table t (c int);', hazards: []}},
+			{
+				type: 'tool_call_previewed',
+				callId: 'm',
+				preview: {kind: 'schema', summary: '1 column added', diff: '-create table t ();\n+create table t (c int);', hazards: []},
+			},
 		]);
-		expect(exportMarkdown(testHeader(), events, {redact: noEnv})).toContain('*preview: 1 column added*\n\n```diff\n-create table t ();\n+create table t (c int);\n```');
+		expect(exportMarkdown(testHeader(), events, {redact: noEnv})).toContain(
+			'*preview: 1 column added*\n\n```diff\n-create table t ();\n+create table t (c int);\n```',
+		);
 		expect(exportHtml(testHeader(), events, {redact: noEnv})).toContain('<pre class="diff">-create table t ();\n+create table t (c int);</pre>');
 	});
 
 	it('fences Markdown code with more backticks than the content has', () => {
-		const md = exportMarkdown(testHeader(), stamp([{type: 'tool_call_requested', callId: 'x', name: 'n', input: {query: 'select 1; -- ```'}}]), {redact: noEnv});
+		const md = exportMarkdown(testHeader(), stamp([{type: 'tool_call_requested', callId: 'x', name: 'n', input: {query: 'select 1; -- ```'}}]), {
+			redact: noEnv,
+		});
 		expect(md).toContain('````sql\nselect 1; -- ```\n````');
 	});
 
@@ -81,7 +100,11 @@ describe('export', () => {
 	it('redacts secrets in every format before output', () => {
 		const events = stamp(tricky);
 		const redact = createRedactor({env: {}, extraSecrets: ['Show']});
-		for (const text of [exportJson(testHeader(), events, {redact}), exportMarkdown(testHeader(), events, {redact}), exportHtml(testHeader(), events, {redact})]) {
+		for (const text of [
+			exportJson(testHeader(), events, {redact}),
+			exportMarkdown(testHeader(), events, {redact}),
+			exportHtml(testHeader(), events, {redact}),
+		]) {
 			expect(text).not.toContain(SECRET);
 			expect(text).toContain('[REDACTED:url-password]');
 			expect(text).not.toContain('Show &lt;');

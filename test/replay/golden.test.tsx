@@ -1,13 +1,5 @@
-/**
- * The golden test of replay: a scripted live session (real scripted model server, real fixture MCP
- * server, the live App) and then its transcript replayed to the end must show the same final frame.
- * "Same frame" = the chat area, drawn by the same components: everything above the live prompt box
- * and status bar, and everything above the replay bar.
- */
-import fs from 'node:fs';
-import path from 'node:path';
+
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import {serverStatusStore} from '../../source/cli/server-status.js';
 import {createReplay} from '../../source/replay/replay-model.js';
@@ -49,14 +41,27 @@ function trimBlankEdges(all: string[]): string[] {
 
 describe('live session and its replay', () => {
 	it('end on the same frame', async () => {
-		const {setup, server, dir} = await startScriptedSession({turns: [
-			{text: 'I will note that, then echo it.', chunk: 6, tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'first note'}}]},
-			{text: 'Echoing now.', tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'round two'}}]},
-			{text: 'Noted and echoed. Anything else?', chunk: 4},
-			{text: 'Writing a second note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'second note'}}]},
-			{text: 'Understood: no second note.'},
-		]}, cleanups);
-		const live = render(<App store={setup.store} runner={setup.runner} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />);
+		const {setup, server, dir} = await startScriptedSession(
+			{
+				turns: [
+					{text: 'I will note that, then echo it.', chunk: 6, tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'first note'}}]},
+					{text: 'Echoing now.', tool_calls: [{name: 'mcp__fixture__echo', input: {text: 'round two'}}]},
+					{text: 'Noted and echoed. Anything else?', chunk: 4},
+					{text: 'Writing a second note.', tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'second note'}}]},
+					{text: 'Understood: no second note.'},
+				],
+			},
+			cleanups,
+		);
+		const live = render(
+			<App
+				store={setup.store}
+				runner={setup.runner}
+				meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}}
+				servers={serverStatusStore(setup.mcp)}
+				onExit={() => undefined}
+			/>,
+		);
 		cleanups.push(() => live.unmount());
 		const frame = () => live.lastFrame() ?? '';
 
@@ -89,7 +94,16 @@ describe('live session and its replay', () => {
 		const liveText = liveChat(frame());
 		const replayText = replayChat(view.lastFrame() ?? '');
 		// The session really is in the frame: both prompts, the allowed and the denied call, the last answer.
-		for (const text of ['> please note it', '✓ mcp__fixture__write_note', '⎿ noted', '✓ mcp__fixture__echo', '⊘ mcp__fixture__write_note', '> one more note', 'Understood: no second note.']) expect(liveText).toContain(text);
+		for (const text of [
+			'> please note it',
+			'✓ mcp__fixture__write_note',
+			'⎿ noted',
+			'✓ mcp__fixture__echo',
+			'⊘ mcp__fixture__write_note',
+			'> one more note',
+			'Understood: no second note.',
+		])
+			expect(liveText).toContain(text);
 		expect(replayText).toBe(liveText);
 		expect(replay.stateAt(replay.length).entries).toEqual(setup.store.getState().entries);
 	});

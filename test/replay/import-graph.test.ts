@@ -27,7 +27,10 @@ function resolveRelative(from: string, specifier: string): string {
 }
 
 function filesUnder(dir: string): string[] {
-	return fs.readdirSync(dir, {withFileTypes: true, recursive: true}).filter(entry => entry.isFile() && /\.tsx?$/.test(entry.name)).map(entry => path.join(entry.parentPath, entry.name));
+	return fs
+		.readdirSync(dir, {withFileTypes: true, recursive: true})
+		.filter(entry => entry.isFile() && /\.tsx?$/.test(entry.name))
+		.map(entry => path.join(entry.parentPath, entry.name));
 }
 
 /** Every module reachable from the roots, and every package any of them imports. */
@@ -58,18 +61,27 @@ function closure(roots: readonly string[]): {files: Set<string>; packages: Set<s
 function chain(edges: Map<string, string>, target: string): string {
 	const steps = [target];
 	for (let at = edges.get(target); at && steps.length < 20; at = edges.get(at)) steps.push(at);
-	return steps.map(step => (path.isAbsolute(step) ? path.relative(REPO_ROOT, step) : step)).reverse().join(' → ');
+	return steps
+		.map(step => (path.isAbsolute(step) ? path.relative(REPO_ROOT, step) : step))
+		.reverse()
+		.join(' → ');
 }
 
 describe('the replay import graph', () => {
 	it('reads runtime imports and skips type-only ones', () => {
-		expect(runtimeImports(`import {a} from './a.js';\nimport type {B} from './b.js';\nexport {c} from './c.js';\nexport type {D} from './d.js';\nimport './side.js';\nconst m = await import('../m.js');`)).toEqual(['./a.js', './c.js', './side.js', '../m.js']);
+		expect(
+			runtimeImports(
+				`import {a} from './a.js';\nimport type {B} from './b.js';\nexport {c} from './c.js';\nexport type {D} from './d.js';\nimport './side.js';\nconst m = await import('../m.js');`,
+			),
+		).toEqual(['./a.js', './c.js', './side.js', '../m.js']);
 	});
 
 	it('never reaches the model, tools, MCP, the CLI wiring or the database', () => {
 		const {files, packages, edges} = closure(ROOTS);
 		// The graph really was walked: it reaches core through the live components.
-		expect([...files].map(file => path.relative(REPO_ROOT, file))).toEqual(expect.arrayContaining(['source/core/session-state.ts', 'source/ui/chat-entry.tsx', 'source/ui/approval-pane.tsx', 'source/transcripts/reader.ts']));
+		expect([...files].map(file => path.relative(REPO_ROOT, file))).toEqual(
+			expect.arrayContaining(['source/core/session-state.ts', 'source/ui/chat-entry.tsx', 'source/ui/approval-pane.tsx', 'source/transcripts/reader.ts']),
+		);
 		const badFiles = [...files].filter(file => FORBIDDEN_FOLDERS.some(folder => path.relative(REPO_ROOT, file).startsWith(folder)));
 		expect(badFiles.map(file => chain(edges, file))).toEqual([]);
 		const badPackages = [...packages].filter(name => FORBIDDEN_PACKAGES.some(prefix => name === prefix || name.startsWith(`${prefix}/`)));

@@ -31,9 +31,21 @@ describe('replay --print', () => {
 			{type: 'model_request_started', round: 1, model: 'm'},
 			{type: 'model_retry_scheduled', attempt: 1, maxAttempts: 4, delayMs: 1500, reason: 'overloaded (529)'},
 			{type: 'assistant_message_completed', content: [{type: 'text', text: 'Dropping it.'}], stopReason: 'tool_use', usage: {inputTokens: 10, outputTokens: 2}},
-			{type: 'tool_call_requested', callId: 't1', name: 'mcp__supabase__execute_sql', input: {query: 'drop table orders;'}, classification: {class: 'destructive', hazards: ['data loss']}},
+			{
+				type: 'tool_call_requested',
+				callId: 't1',
+				name: 'mcp__supabase__execute_sql',
+				input: {query: 'drop table orders;'},
+				classification: {class: 'destructive', hazards: ['data loss']},
+			},
 			{type: 'tool_call_decided', callId: 't1', decision: 'deny', by: 'user', feedback: 'never drop orders'},
-			{type: 'tool_call_requested', callId: 't2', name: 'mcp__supabase__execute_sql', input: {query: 'select * from orders;'}, classification: {class: 'read-only', hazards: []}},
+			{
+				type: 'tool_call_requested',
+				callId: 't2',
+				name: 'mcp__supabase__execute_sql',
+				input: {query: 'select * from orders;'},
+				classification: {class: 'read-only', hazards: []},
+			},
 			{type: 'tool_call_decided', callId: 't2', decision: 'allow', by: 'mode'},
 			{type: 'tool_call_completed', callId: 't2', isError: false, content: long, durationMs: 12},
 			{type: 'tool_call_requested', callId: 't3', name: 'mcp__supabase__list_tables', input: {schemas: ['public']}},
@@ -61,13 +73,32 @@ describe('replay --print', () => {
 		const bodies: EventBody[] = [
 			{type: 'user_prompt_submitted', text: 'index it'},
 			{type: 'tool_call_requested', callId: 'm', name: 'mcp__supabase__apply_migration', input: {name: 'idx', query: 'create index i on t (c);'}},
-			{type: 'tool_call_previewed', callId: 'm', preview: {kind: 'schema', summary: 'schema change: 1 index added', diff: ' create table t (c int);\n+create index i on t (c);', hazards: ['exclusive lock on t'], rows: [{table: 't', operation: 'update', count: 2, sample: []}]}},
+			{
+				type: 'tool_call_previewed',
+				callId: 'm',
+				preview: {
+					kind: 'schema',
+					summary: 'schema change: 1 index added',
+					diff: ' create table t (c int);\n+create index i on t (c);',
+					hazards: ['exclusive lock on t'],
+					rows: [{table: 't', operation: 'update', count: 2, sample: []}],
+				},
+			},
 			{type: 'tool_call_decided', callId: 'm', decision: 'allow', by: 'user'},
 			{type: 'tool_call_completed', callId: 'm', isError: false, content: 'ok', durationMs: 5},
-			{type: 'checklist_item_changed', itemId: 'idx', text: 'Foreign keys are indexed', state: 'done', by: 'evidence', evidence: 'advisor: no unindexed foreign keys'},
+			{
+				type: 'checklist_item_changed',
+				itemId: 'idx',
+				text: 'Foreign keys are indexed',
+				state: 'done',
+				by: 'evidence',
+				evidence: 'advisor: no unindexed foreign keys',
+			},
 		];
 		const text = renderTranscriptText(testHeader(), stamp(bodies), {timeZone: 'UTC'});
-		expect(text).toContain('      create index i on t (c);\n    preview: schema change: 1 index added\n    hazards: exclusive lock on t\n    update t: 2 rows\n       create table t (c int);\n      +create index i on t (c);\n  ✓ allowed by the user');
+		expect(text).toContain(
+			'      create index i on t (c);\n    preview: schema change: 1 index added\n    hazards: exclusive lock on t\n    update t: 2 rows\n       create table t (c int);\n      +create index i on t (c);\n  ✓ allowed by the user',
+		);
 		expect(text).toContain('☑ checklist: Foreign keys are indexed (evidence: advisor: no unindexed foreign keys)');
 	});
 

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {EventBody} from '../../source/core/events.js';
 import {createReplay} from '../../source/replay/replay-model.js';
@@ -24,12 +23,18 @@ async function open(events = 'fixture' as 'fixture' | ReturnType<typeof stamp>, 
 	const transcript = events === 'fixture' ? await readTranscript(FIXTURE) : {header: testHeader(), events};
 	const replay = createReplay(transcript.events);
 	let exited = false;
-	const view = render(<ReplayApp header={transcript.header} replay={replay} size={SIZE} timeZone="UTC" initialPosition={initialPosition} onExit={() => (exited = true)} />);
+	const view = render(
+		<ReplayApp header={transcript.header} replay={replay} size={SIZE} timeZone="UTC" initialPosition={initialPosition} onExit={() => (exited = true)} />,
+	);
 	views.push(view);
 	const frame = () => view.lastFrame() ?? '';
 	const press = async (keys: string, expected: string | RegExp) => {
 		view.stdin.write(keys);
-		await waitFor(() => (typeof expected === 'string' ? frame().includes(expected) : expected.test(frame())), `"${String(expected)}" after ${JSON.stringify(keys)}\n${frame()}`, 3000);
+		await waitFor(
+			() => (typeof expected === 'string' ? frame().includes(expected) : expected.test(frame())),
+			`"${String(expected)}" after ${JSON.stringify(keys)}\n${frame()}`,
+			3000,
+		);
 	};
 
 	const until = (check: () => boolean, what: string) => waitFor(check, `${what}\n${frame()}`, 5000);
@@ -43,11 +48,30 @@ function twoTurns() {
 	const denied: EventBody[] = [
 		{type: 'user_prompt_submitted', text: 'Now drop the orders table'},
 		{type: 'model_request_started', round: 1, model: 'm'},
-		{type: 'assistant_message_completed', content: [{type: 'text', text: 'Dropping it.'}, {type: 'tool_use', id: 'toolu_drop', name: 'mcp__supabase__execute_sql', input: {query: 'drop table orders;'}}], stopReason: 'tool_use', usage: {inputTokens: 1, outputTokens: 1}},
-		{type: 'tool_call_requested', callId: 'toolu_drop', name: 'mcp__supabase__execute_sql', input: {query: 'drop table orders;'}, classification: {class: 'destructive', hazards: ['deletes data']}},
+		{
+			type: 'assistant_message_completed',
+			content: [
+				{type: 'text', text: 'Dropping it.'},
+				{type: 'tool_use', id: 'toolu_drop', name: 'mcp__supabase__execute_sql', input: {query: 'drop table orders;'}},
+			],
+			stopReason: 'tool_use',
+			usage: {inputTokens: 1, outputTokens: 1},
+		},
+		{
+			type: 'tool_call_requested',
+			callId: 'toolu_drop',
+			name: 'mcp__supabase__execute_sql',
+			input: {query: 'drop table orders;'},
+			classification: {class: 'destructive', hazards: ['deletes data']},
+		},
 		{type: 'tool_call_decided', callId: 'toolu_drop', decision: 'deny', by: 'user', feedback: 'keep the orders'},
 		{type: 'model_request_started', round: 2, model: 'm'},
-		{type: 'assistant_message_completed', content: [{type: 'text', text: 'Understood, the table stays.'}], stopReason: 'end_turn', usage: {inputTokens: 1, outputTokens: 1}},
+		{
+			type: 'assistant_message_completed',
+			content: [{type: 'text', text: 'Understood, the table stays.'}],
+			stopReason: 'end_turn',
+			usage: {inputTokens: 1, outputTokens: 1},
+		},
 		{type: 'turn_completed', outcome: 'completed'},
 	];
 	return stamp([...turnBodies(1, 2), ...denied]);
@@ -57,8 +81,22 @@ describe('the replay app', () => {
 	it('shows the checklist as it stood at the cursor with c', async () => {
 		const events = stamp([
 			{type: 'user_prompt_submitted', text: 'secure the notes table'},
-			{type: 'checklist_item_changed', itemId: 'rls', text: 'Row level security is on and tested', state: 'open', by: 'evidence', evidence: 'public.notes has RLS off'},
-			{type: 'checklist_item_changed', itemId: 'rls', text: 'Row level security is on and tested', state: 'done', by: 'evidence', evidence: 'tested as authenticated'},
+			{
+				type: 'checklist_item_changed',
+				itemId: 'rls',
+				text: 'Row level security is on and tested',
+				state: 'open',
+				by: 'evidence',
+				evidence: 'public.notes has RLS off',
+			},
+			{
+				type: 'checklist_item_changed',
+				itemId: 'rls',
+				text: 'Row level security is on and tested',
+				state: 'done',
+				by: 'evidence',
+				evidence: 'tested as authenticated',
+			},
 			{type: 'turn_completed', outcome: 'completed'},
 		]);
 		const {press} = await open(events, 2);

@@ -32,8 +32,22 @@ function variedEvents(): SessionEvent[] {
 				{type: 'model_request_started', round: 1, model: 'm'},
 				{type: 'model_retry_scheduled', attempt: 1, maxAttempts: 3, delayMs: 500, reason: 'overloaded'},
 				{type: 'assistant_text_delta', text: 'Dropping.'},
-				{type: 'assistant_message_completed', content: [{type: 'text', text: 'Dropping.'}, {type: 'tool_use', id: `toolu_d${turn}`, name: 'mcp__supabase__execute_sql', input: {query: 'drop table orders;'}}], stopReason: 'tool_use', usage: {inputTokens: 5, outputTokens: 5}},
-				{type: 'tool_call_requested', callId: `toolu_d${turn}`, name: 'mcp__supabase__execute_sql', input: {query: 'drop table orders;'}, classification: {class: 'destructive', hazards: ['data loss']}},
+				{
+					type: 'assistant_message_completed',
+					content: [
+						{type: 'text', text: 'Dropping.'},
+						{type: 'tool_use', id: `toolu_d${turn}`, name: 'mcp__supabase__execute_sql', input: {query: 'drop table orders;'}},
+					],
+					stopReason: 'tool_use',
+					usage: {inputTokens: 5, outputTokens: 5},
+				},
+				{
+					type: 'tool_call_requested',
+					callId: `toolu_d${turn}`,
+					name: 'mcp__supabase__execute_sql',
+					input: {query: 'drop table orders;'},
+					classification: {class: 'destructive', hazards: ['data loss']},
+				},
 				{type: 'tool_call_decided', callId: `toolu_d${turn}`, decision: 'deny', by: 'user', feedback: 'never drop orders'},
 				{type: 'notice_shown', level: 'warning', text: `notice ${turn}`},
 				{type: 'turn_completed', outcome: 'cancelled'},
@@ -131,7 +145,11 @@ describe('the replay cursor', () => {
 		const plain = stamp(turnBodies(1, 2));
 		expect(createReplay(plain).nextDiff(0)).toBeUndefined();
 		// A diff event type that core does not know yet: the cursor still finds it by name.
-		const withDiff = [...plain.slice(0, 5), {type: 'schema_diff_previewed', callId: 'x', diff: '+ index', seq: 6, at: 6} as unknown as SessionEvent, ...plain.slice(5)];
+		const withDiff = [
+			...plain.slice(0, 5),
+			{type: 'schema_diff_previewed', callId: 'x', diff: '+ index', seq: 6, at: 6} as unknown as SessionEvent,
+			...plain.slice(5),
+		];
 		const replay = createReplay(withDiff);
 		expect(replay.nextDiff(0)).toBe(6);
 		expect(replay.nextDiff(6)).toBeUndefined();

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import {builtinAgent} from '../../source/agents/builtin-agent.js';
 import {createApprovalGate} from '../../source/cli/approval-gate.js';
-import {parseCommand, type ChatArgs} from '../../source/cli/args.js';
+import {type ChatArgs, parseCommand} from '../../source/cli/args.js';
 import {openSessionRecord} from '../../source/cli/session-setup.js';
 import type {ContentBlock, ModelMessage} from '../../source/core/events.js';
 import type {SessionState} from '../../source/core/session-state.js';

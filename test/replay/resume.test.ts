@@ -11,8 +11,8 @@ import {renderTranscriptText} from '../../source/replay/print.js';
 import {createReplay} from '../../source/replay/replay-model.js';
 import {transcriptFileName} from '../../source/transcripts/format.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
-import {stamp, testHeader, turnBodies} from '../helpers/transcript-events.js';
 import {tempWorkspace} from '../helpers/paths.js';
+import {stamp, testHeader, turnBodies} from '../helpers/transcript-events.js';
 import {historyProblems, resumeSession} from './resume-helpers.js';
 
 const dir = tempWorkspace('pgpair-resume-cuts-');
@@ -25,9 +25,30 @@ function session(): SessionEvent[] {
 		{type: 'model_request_started', round: 1, model: 'm'},
 		{type: 'assistant_text_delta', text: 'Looking at '},
 		{type: 'assistant_text_delta', text: 'both.'},
-		{type: 'assistant_message_completed', content: [{type: 'text', text: 'Looking at both.'}, {type: 'tool_use', id: 'toolu_a', name: 'mcp__supabase__execute_sql', input: {query: 'select count(*) from orders'}}, {type: 'tool_use', id: 'toolu_b', name: 'mcp__supabase__execute_sql', input: {query: 'delete from todos'}}], stopReason: 'tool_use', usage: {inputTokens: 1, outputTokens: 1}},
-		{type: 'tool_call_requested', callId: 'toolu_a', name: 'mcp__supabase__execute_sql', input: {query: 'select count(*) from orders'}, classification: {class: 'read-only', hazards: []}},
-		{type: 'tool_call_requested', callId: 'toolu_b', name: 'mcp__supabase__execute_sql', input: {query: 'delete from todos'}, classification: {class: 'destructive', hazards: ['deletes rows']}},
+		{
+			type: 'assistant_message_completed',
+			content: [
+				{type: 'text', text: 'Looking at both.'},
+				{type: 'tool_use', id: 'toolu_a', name: 'mcp__supabase__execute_sql', input: {query: 'select count(*) from orders'}},
+				{type: 'tool_use', id: 'toolu_b', name: 'mcp__supabase__execute_sql', input: {query: 'delete from todos'}},
+			],
+			stopReason: 'tool_use',
+			usage: {inputTokens: 1, outputTokens: 1},
+		},
+		{
+			type: 'tool_call_requested',
+			callId: 'toolu_a',
+			name: 'mcp__supabase__execute_sql',
+			input: {query: 'select count(*) from orders'},
+			classification: {class: 'read-only', hazards: []},
+		},
+		{
+			type: 'tool_call_requested',
+			callId: 'toolu_b',
+			name: 'mcp__supabase__execute_sql',
+			input: {query: 'delete from todos'},
+			classification: {class: 'destructive', hazards: ['deletes rows']},
+		},
 		{type: 'tool_call_decided', callId: 'toolu_a', decision: 'allow', by: 'mode'},
 		{type: 'tool_call_started', callId: 'toolu_a'},
 		{type: 'tool_call_completed', callId: 'toolu_a', isError: false, content: '[{"count":3}]', durationMs: 4},
@@ -45,15 +66,24 @@ function writeCut(events: readonly SessionEvent[], cut: number, torn: boolean): 
 	const sessionsDir = path.join(dir, id);
 	fs.mkdirSync(sessionsDir);
 	const header = testHeader({sessionId: id, cwd: dir});
-	const lines = [JSON.stringify(header), ...events.slice(0, cut).map(event => JSON.stringify(event))].join('\n') + '\n';
+	const lines = `${[JSON.stringify(header), ...events.slice(0, cut).map(event => JSON.stringify(event))].join('\n')}\n`;
 	const next = events[cut];
-	fs.writeFileSync(path.join(sessionsDir, transcriptFileName(new Date(header.createdAt), id)), torn && next ? lines + JSON.stringify(next).slice(0, 25) : lines);
+	fs.writeFileSync(
+		path.join(sessionsDir, transcriptFileName(new Date(header.createdAt), id)),
+		torn && next ? lines + JSON.stringify(next).slice(0, 25) : lines,
+	);
 	return {id, sessionsDir};
 }
 
 describe('resume after a crash at any event', () => {
 	const events = session();
-	const cuts = Array.from({length: events.length + 1}, (_, cut) => cut).flatMap(cut => [[cut, false], [cut, true]] as const);
+	const cuts = Array.from({length: events.length + 1}, (_, cut) => cut).flatMap(
+		cut =>
+			[
+				[cut, false],
+				[cut, true],
+			] as const,
+	);
 
 	it.each(cuts)('cut after %i events (torn next line: %s) replays, resumes idle with a valid history, and replays again', async (cut, torn) => {
 		const {id, sessionsDir} = writeCut(events, cut, torn);

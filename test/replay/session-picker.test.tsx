@@ -1,5 +1,4 @@
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {SessionSummary} from '../../source/transcripts/reader.js';
 import {SessionPicker} from '../../source/ui/replay/session-picker.js';
@@ -30,7 +29,9 @@ afterEach(() => {
 function open(list: SessionSummary[]) {
 	const chosen: string[] = [];
 	let cancelled = false;
-	const view = render(<SessionPicker sessions={list} onChoose={s => chosen.push(s.id)} onCancel={() => (cancelled = true)} size={{columns: 100, rows: 12}} timeZone="UTC" />);
+	const view = render(
+		<SessionPicker sessions={list} onChoose={s => chosen.push(s.id)} onCancel={() => (cancelled = true)} size={{columns: 100, rows: 12}} timeZone="UTC" />,
+	);
 	views.push(view);
 	const press = async (keys: string, expected: string) => {
 		view.stdin.write(keys);

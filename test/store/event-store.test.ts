@@ -39,9 +39,19 @@ describe('the event store', () => {
 		const before = notified();
 		store.append({type: 'assistant_text_delta', text: 'Done'});
 		store.append({type: 'assistant_text_delta', text: '.'});
-		store.append({type: 'assistant_message_completed', content: [{type: 'text', text: 'Done.'}], stopReason: 'end_turn', usage: {inputTokens: 1, outputTokens: 1}});
+		store.append({
+			type: 'assistant_message_completed',
+			content: [{type: 'text', text: 'Done.'}],
+			stopReason: 'end_turn',
+			usage: {inputTokens: 1, outputTokens: 1},
+		});
 		store.append({type: 'turn_completed', outcome: 'completed'});
-		expect(written.map(e => [e.type, e.seq])).toEqual([['model_request_started', 1], ['assistant_text_delta', 2], ['assistant_message_completed', 3], ['turn_completed', 4]]);
+		expect(written.map(e => [e.type, e.seq])).toEqual([
+			['model_request_started', 1],
+			['assistant_text_delta', 2],
+			['assistant_message_completed', 3],
+			['turn_completed', 4],
+		]);
 		// Told on the next turn of the event loop, not a frame later; one notification for the burst.
 		await new Promise(resolve => setImmediate(resolve));
 		expect(notified()).toBe(before + 1);
@@ -80,7 +90,10 @@ describe('the event store', () => {
 		await wait(FRAME_MS + 20);
 		store.append({type: 'assistant_text_delta', text: `${token} with each call.`});
 		store.append({type: 'turn_completed', outcome: 'completed'});
-		const text = written.filter(e => e.type === 'assistant_text_delta').map(e => (e as {text: string}).text).join('');
+		const text = written
+			.filter(e => e.type === 'assistant_text_delta')
+			.map(e => (e as {text: string}).text)
+			.join('');
 		expect(text).not.toContain(token);
 		expect(text).toContain('[REDACTED:bearer-token]');
 		// What the screen shows is what was written.

@@ -29,7 +29,7 @@ describe('an embedded database left unused', () => {
 		try {
 			const main = await host.openMain();
 			const states: SleepState[] = [];
-			main.onSleep!((state) => states.push(state));
+			main.onSleep!(state => states.push(state));
 			await main.exec('create table notes (id int primary key, body text); insert into notes values (1, $$kept$$)');
 			const awake = threads();
 			await waitFor(() => states.includes('asleep'), 'the engine to sleep', 10_000);
@@ -40,7 +40,7 @@ describe('an embedded database left unused', () => {
 			expect(threads()).toBeGreaterThanOrEqual(awake);
 			// A call keeps it awake: the idle time counts from the last one.
 			for (let i = 0; i < 4; i++) {
-				await new Promise((resolve) => setTimeout(resolve, 200));
+				await new Promise(resolve => setTimeout(resolve, 200));
 				await main.query('select 1');
 			}
 			expect(states).toEqual(['asleep', 'waking', 'awake']);
@@ -56,9 +56,9 @@ describe('an embedded database left unused', () => {
 		try {
 			const main = await host.openMain();
 			const states: SleepState[] = [];
-			main.onSleep!((state) => states.push(state));
+			main.onSleep!(state => states.push(state));
 			await main.exec('create table t (id int); insert into t values (7)');
-			await new Promise((resolve) => setTimeout(resolve, 1_000));
+			await new Promise(resolve => setTimeout(resolve, 1_000));
 			expect(states).toEqual([]);
 			expect((await main.query('select id from t')).rows).toEqual([{id: 7}]);
 		} finally {

@@ -23,7 +23,7 @@ describe('server lifecycle', () => {
 		const client = await connectInMemory({workspace, dataDir, cacheDir: sharedSnapshotCache()});
 		try {
 			let ready = false;
-			const firstCall = client.call('list_tables').then((result) => {
+			const firstCall = client.call('list_tables').then(result => {
 				ready = true;
 				return result;
 			});
@@ -40,7 +40,7 @@ describe('server lifecycle', () => {
 		// A workspace of its own: the migration made here must not meet the other tests' migration files.
 		const own = await mkdtemp(path.join(workspace, 'from-cache-'));
 		const cacheDir = path.join(own, 'cache');
-		const leftovers = (dataDir: string) => readdirSync(dataDir).filter((name) => name.includes('.unpacking-'));
+		const leftovers = (dataDir: string) => readdirSync(dataDir).filter(name => name.includes('.unpacking-'));
 		// The first database on this "machine" is initialised and leaves the cache file.
 		const first = await connectInMemory({workspace: own, dataDir: path.join(own, 'first'), cacheDir});
 		try {
@@ -48,7 +48,7 @@ describe('server lifecycle', () => {
 		} finally {
 			await first.close();
 		}
-		const [cached] = readdirSync(cacheDir).filter((name) => name.endsWith('.tar.gz'));
+		const [cached] = readdirSync(cacheDir).filter(name => name.endsWith('.tar.gz'));
 		expect(cached).toBeDefined();
 
 		const second = await connectInMemory({workspace: own, dataDir: path.join(own, 'second'), cacheDir});
@@ -136,7 +136,7 @@ describe('pgpair mcp arguments', () => {
 		expect(parseMcpArguments(argv, env)).toEqual(expected);
 	});
 
-	it.each([[['--db']], [['--nope']], [['extra']], [['--start-database', 'later']]])('rejects %j', (argv) => {
+	it.each([[['--db']], [['--nope']], [['extra']], [['--start-database', 'later']]])('rejects %j', argv => {
 		expect(() => parseMcpArguments(argv, {})).toThrow(/usage: pgpair mcp/);
 	});
 });

@@ -1,5 +1,5 @@
-import {defineSandboxSuite} from './sandbox-suite.js';
 import {sharedSnapshotCache} from './pglite-cache.js';
+import {defineSandboxSuite} from './sandbox-suite.js';
 
 defineSandboxSuite('embedded PGlite', async () => ({
 	kind: 'pglite',

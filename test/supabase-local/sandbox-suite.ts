@@ -9,7 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {SupabaseMcpServerOptions} from '../../source/supabase-local/server.js';
-import {connectInMemory, unfence, type SupabaseMcpTestClient} from '../helpers/supabase-mcp-client.js';
+import {connectInMemory, type SupabaseMcpTestClient, unfence} from '../helpers/supabase-mcp-client.js';
 
 export type SandboxEngine = {
 	kind: 'pglite' | 'postgres';
@@ -115,15 +115,30 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 
 		describe('class 1: a preview never acts on the live database', () => {
 			const attacks: Array<[string, string]> = [
-				['a function created and fired in the same SQL empties a table', `create function pg_temp.wipe() returns int language sql as $$ delete from public.accounts returning 1 $$; select pg_temp.wipe();`],
+				[
+					'a function created and fired in the same SQL empties a table',
+					`create function pg_temp.wipe() returns int language sql as $$ delete from public.accounts returning 1 $$; select pg_temp.wipe();`,
+				],
 				['a DO block deletes every row', `do $$ begin delete from public.accounts; end $$;`],
 				['a procedure that already exists is called', `call public.empty_accounts();`],
-				['the SQL commits its own transaction, then drops a table', `begin; update public.accounts set balance = 0; commit; drop table public.accounts cascade;`],
-				['a sequence is advanced by inserts', `insert into public.accounts (owner) select 'x' from generate_series(1, 50); select nextval('public.accounts_id_seq');`],
+				[
+					'the SQL commits its own transaction, then drops a table',
+					`begin; update public.accounts set balance = 0; commit; drop table public.accounts cascade;`,
+				],
+				[
+					'a sequence is advanced by inserts',
+					`insert into public.accounts (owner) select 'x' from generate_series(1, 50); select nextval('public.accounts_id_seq');`,
+				],
 				['a large object is created', `select lo_from_bytea(0, 'payload');`],
-				['a trigger and an event trigger are created', `create function public.audit() returns trigger language plpgsql as $$ begin delete from public.accounts; return new; end $$; create trigger t before insert on public.accounts for each row execute function public.audit(); create function public.on_ddl() returns event_trigger language plpgsql as $$ begin null; end $$; create event trigger e on ddl_command_end execute function public.on_ddl();`],
+				[
+					'a trigger and an event trigger are created',
+					`create function public.audit() returns trigger language plpgsql as $$ begin delete from public.accounts; return new; end $$; create trigger t before insert on public.accounts for each row execute function public.audit(); create function public.on_ddl() returns event_trigger language plpgsql as $$ begin null; end $$; create event trigger e on ddl_command_end execute function public.on_ddl();`,
+				],
 				['a rule rewrites inserts into deletes', `create rule r as on insert to public.accounts do instead delete from public.accounts;`],
-				['RLS is disabled and an always-true policy added for anon', `alter table public.accounts disable row level security; create policy open on public.accounts for all to anon using (true) with check (true);`],
+				[
+					'RLS is disabled and an always-true policy added for anon',
+					`alter table public.accounts disable row level security; create policy open on public.accounts for all to anon using (true) with check (true);`,
+				],
 				['the role is changed to escape the sandbox', `reset role; set role postgres; delete from public.accounts;`],
 				['set_config changes the role', `select set_config('role', current_user, false); delete from public.accounts where true;`],
 			];
@@ -137,7 +152,7 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 				});
 			}
 
-			it('measures row changes and schema changes of the user\'s own tables, and reports no lock the sandbox took itself', async () => {
+			it("measures row changes and schema changes of the user's own tables, and reports no lock the sandbox took itself", async () => {
 				const update = await preview(`update public.accounts set balance = 0 where id <= 5;`);
 				expect(update.not_previewed).toEqual([]);
 				expect(update.rows).toEqual([expect.objectContaining({table: 'public.accounts', operation: 'update', count: 5})]);
@@ -152,11 +167,24 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 			it('measures what the sandbox saw: rows deleted by code created in the same SQL, and the code itself', async () => {
 				const report = await preview(attacks[0]![1]);
 				expect(report.rows).toEqual(expect.arrayContaining([expect.objectContaining({table: 'public.accounts', operation: 'delete', count: 20})]));
-				const trigger = await preview(`create function public.audit() returns trigger language plpgsql as $$ begin delete from public.accounts; return new; end $$; create trigger t before insert on public.accounts for each row execute function public.audit();`);
-				expect(trigger.effects.code).toEqual([expect.objectContaining({kind: 'function', name: 'public.audit()', language: 'plpgsql', definition: expect.stringContaining('delete from public.accounts')})]);
-				const eventTrigger = await preview(`create function public.on_ddl() returns event_trigger language plpgsql as $$ begin null; end $$; create event trigger e on ddl_command_end execute function public.on_ddl();`);
+				const trigger = await preview(
+					`create function public.audit() returns trigger language plpgsql as $$ begin delete from public.accounts; return new; end $$; create trigger t before insert on public.accounts for each row execute function public.audit();`,
+				);
+				expect(trigger.effects.code).toEqual([
+					expect.objectContaining({
+						kind: 'function',
+						name: 'public.audit()',
+						language: 'plpgsql',
+						definition: expect.stringContaining('delete from public.accounts'),
+					}),
+				]);
+				const eventTrigger = await preview(
+					`create function public.on_ddl() returns event_trigger language plpgsql as $$ begin null; end $$; create event trigger e on ddl_command_end execute function public.on_ddl();`,
+				);
 				if (engine.kind === 'pglite') {
-					expect(eventTrigger.effects.code.map((c: {kind: string; name: string}) => `${c.kind} ${c.name}`)).toEqual(expect.arrayContaining(['event trigger e']));
+					expect(eventTrigger.effects.code.map((c: {kind: string; name: string}) => `${c.kind} ${c.name}`)).toEqual(
+						expect.arrayContaining(['event trigger e']),
+					);
 				} else {
 					// Only a superuser may make an event trigger; the confined role is refused, so it is not previewed.
 					expect(eventTrigger.not_previewed.join(' ')).toMatch(/refused/);
@@ -166,7 +194,9 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 			it('a file written through a large-object export lands nowhere on the host', async () => {
 				const target = engine.kind === 'pglite' ? '/pglite/data/evil.txt' : path.join(tmpdir(), `pgpair-evil-${process.pid}.txt`);
 				const before = await liveState(client);
-				const report = await preview(`create function pg_temp.export(oid, text) returns int language internal as 'be_lo_export'; select lo_from_bytea(4243, 'x'); select pg_temp.export(4243, '${target}');`);
+				const report = await preview(
+					`create function pg_temp.export(oid, text) returns int language internal as 'be_lo_export'; select lo_from_bytea(4243, 'x'); select pg_temp.export(4243, '${target}');`,
+				);
 				expect(await liveState(client)).toEqual(before);
 				if (engine.kind === 'pglite') {
 					expect(existsSync(path.join(dataDir, 'main', 'evil.txt'))).toBe(false);
@@ -195,7 +225,9 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 			it('a preview that runs for ever is stopped at its deadline and the database stays usable', async () => {
 				const before = await liveState(client);
 				const started = Date.now();
-				const report = await preview(`with recursive r(n) as (select 1 union all select n + 1 from r) insert into public.accounts (owner) select 'loop' from r;`);
+				const report = await preview(
+					`with recursive r(n) as (select 1 union all select n + 1 from r) insert into public.accounts (owner) select 'loop' from r;`,
+				);
 				expect(Date.now() - started).toBeLessThan(PREVIEW_MS + 8_000);
 				// The deadline a person set, not what was left of it when a step ran out.
 				expect(report.not_previewed.join(' ')).toContain(`did not finish within the preview's ${PREVIEW_MS / 1000} s`);
@@ -229,7 +261,7 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 						expect(await rolsuper()).toBe(true);
 						// While the preview sleeps, the committed catalog still says superuser.
 						const running = preview(`select pg_sleep(1.5); insert into public.accounts (owner) values ('x');`);
-						await new Promise((r) => setTimeout(r, 600));
+						await new Promise(r => setTimeout(r, 600));
 						expect(await rolsuper()).toBe(true);
 						await running;
 						expect(await rolsuper()).toBe(true);
@@ -240,7 +272,7 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 					}
 				});
 
-				it('functions the catalogs\' owner may run (lo_export, pg_read_file, pg_ls_dir) stay refused, whoever the connection is', async () => {
+				it("functions the catalogs' owner may run (lo_export, pg_read_file, pg_ls_dir) stay refused, whoever the connection is", async () => {
 					const target = path.join(tmpdir(), `pgpair-exported-${process.pid}.txt`);
 					rmSync(target, {force: true});
 					const before = await liveState(client);
@@ -276,7 +308,9 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 				it('an index built in the preview runs its expression as no superuser, even on a table the connection role owns', async () => {
 					const marker = path.join(tmpdir(), `pgpair-index-${process.pid}`);
 					rmSync(marker, {force: true});
-					const report = await preview(`create function public.write_marker() returns int language plpgsql as $$ begin execute format('copy (select 1) to %L', '${marker}'); return 1; end $$; create function public.mark(int) returns int language sql immutable as $$ select public.write_marker() + $1 $$; create index on public.accounts (public.mark(id));`);
+					const report = await preview(
+						`create function public.write_marker() returns int language plpgsql as $$ begin execute format('copy (select 1) to %L', '${marker}'); return 1; end $$; create function public.mark(int) returns int language sql immutable as $$ select public.write_marker() + $1 $$; create index on public.accounts (public.mark(id));`,
+					);
 					expect(existsSync(marker)).toBe(false);
 					expect(report.not_previewed.join(' ') + String(report.error?.message ?? '')).toMatch(/permission denied|refused/i);
 				});
@@ -288,7 +322,10 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 				['a stable function that runs its text argument as SQL', `select public.run_text('select 1')`],
 				['a view over a function of the user', `select * from public.noisy`],
 				['a domain whose CHECK calls a function of the user', `select 1::public.checked_int`],
-				['attribute notation calling a function', `create function public.fn(public.accounts) returns int language sql as $$ select 1 $$; select a.fn from public.accounts a`],
+				[
+					'attribute notation calling a function',
+					`create function public.fn(public.accounts) returns int language sql as $$ select 1 $$; select a.fn from public.accounts a`,
+				],
 				['a volatile built-in that sleeps', `select pg_sleep(10)`],
 				['a built-in that takes a session lock', `select pg_advisory_lock(7)`],
 				['a built-in that runs SQL text', `select query_to_xml('select pg_sleep(10)', true, true, '')`],
@@ -309,15 +346,20 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 			}
 
 			it('a user operator named = is not built in', async () => {
-				await client.call('execute_sql', {query: `create function public.eq_mood(public.mood, public.mood) returns boolean language sql as $$ select public.run_text('select 1') = 1 $$;
-					create operator public.= (leftarg = public.mood, rightarg = public.mood, function = public.eq_mood);`});
+				await client.call('execute_sql', {
+					query: `create function public.eq_mood(public.mood, public.mood) returns boolean language sql as $$ select public.run_text('select 1') = 1 $$;
+					create operator public.= (leftarg = public.mood, rightarg = public.mood, function = public.eq_mood);`,
+				});
 				expect((await proof(`select 'ok'::public.mood operator(public.=) 'ok'::public.mood`)).read_only).toBe(false);
 			});
 
 			const reads: Array<[string, string]> = [
 				['a plain SELECT with built-in functions', `select owner, upper(owner), balance * 2 from public.accounts where balance > 10 order by 1 limit 5`],
 				['a view over a table', `select * from public.rich`],
-				['the catalogs and information_schema', `select table_name from information_schema.tables where table_schema = 'public'; select relname from pg_catalog.pg_class limit 3`],
+				[
+					'the catalogs and information_schema',
+					`select table_name from information_schema.tables where table_schema = 'public'; select relname from pg_catalog.pg_class limit 3`,
+				],
 				['an enum and now()', `select 'ok'::public.mood, now()`],
 				['EXPLAIN of a read', `explain select * from public.accounts`],
 				['SHOW', `show search_path`],
@@ -329,7 +371,9 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 			}
 
 			it('a proven read runs as a least-privilege role in a read-only transaction', async () => {
-				const {result} = await client.call('pgpair_execute_sql_read_only', {query: `select current_user as who, current_setting('transaction_read_only') as ro, (select count(*) from public.accounts)::int as n`});
+				const {result} = await client.call('pgpair_execute_sql_read_only', {
+					query: `select current_user as who, current_setting('transaction_read_only') as ro, (select count(*) from public.accounts)::int as n`,
+				});
 				const [row] = unfence(result).data;
 				expect(row.who).toMatch(/^pgpair_reader_/);
 				expect(row.ro).toBe('on');
@@ -354,4 +398,3 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 		});
 	});
 }
-

@@ -50,7 +50,7 @@ describe('pgpair mcp over stdio (PGlite)', () => {
 		const first = await spawnServer(['--workspace', workspace]);
 		try {
 			const {tools} = await first.client.listTools();
-			expect(tools.map((t) => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
+			expect(tools.map(t => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
 			expect(await first.call('list_tables')).toEqual({tables: []});
 			await first.call('apply_migration', {name: 'create_pets', query: 'create table pets (name text primary key);'});
 			expect(await first.sql("insert into pets values ('rex') returning name")).toEqual([{name: 'rex'}]);
@@ -64,7 +64,7 @@ describe('pgpair mcp over stdio (PGlite)', () => {
 		const second = await spawnServer(['--workspace', workspace, '--read-only']);
 		try {
 			const {tools} = await second.client.listTools();
-			for (const write of WRITE_TOOLS) expect(tools.map((t) => t.name)).not.toContain(write);
+			for (const write of WRITE_TOOLS) expect(tools.map(t => t.name)).not.toContain(write);
 			expect(await second.sql('select name from pets')).toEqual([{name: 'rex'}]);
 			expect((await second.call('list_migrations')).migrations.map((m: {name: string}) => m.name)).toEqual(['create_pets']);
 			const write = await second.callError('execute_sql', {query: "insert into pets values ('tom')"});

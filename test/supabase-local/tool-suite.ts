@@ -4,12 +4,12 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {SupabaseMcpServerOptions} from '../../source/supabase-local/server.js';
-import {connectInMemory, unfence, type SupabaseMcpTestClient} from '../helpers/supabase-mcp-client.js';
+import {connectInMemory, type SupabaseMcpTestClient, unfence} from '../helpers/supabase-mcp-client.js';
 import {FUNCTIONS_TEST_CACHE} from './functions/functions-helpers.js';
 
-const OFFICIAL = JSON.parse(
-	readFileSync(new URL('../../../shared/reference/supabase-mcp-tools.json', import.meta.url), 'utf8'),
-) as {tools: {name: string; annotations: Record<string, boolean>; inputSchema: {properties: Record<string, unknown>}}[]};
+const OFFICIAL = JSON.parse(readFileSync(new URL('../../../shared/reference/supabase-mcp-tools.json', import.meta.url), 'utf8')) as {
+	tools: {name: string; annotations: Record<string, boolean>; inputSchema: {properties: Record<string, unknown>}}[];
+};
 
 export const TOOL_NAMES = [
 	'list_tables',
@@ -41,7 +41,13 @@ export const ADDED_TOOLS: Record<string, Record<string, boolean>> = {
 };
 
 /** pgpair's own tools, outside the official interface (the app calls them; the model is not meant to). */
-export const INTERNAL_TOOL_NAMES = ['pgpair_preview_sql', 'pgpair_probe_edge_function', 'pgpair_execute_sql_read_only', 'pgpair_check_read_only', 'pgpair_capabilities'];
+export const INTERNAL_TOOL_NAMES = [
+	'pgpair_preview_sql',
+	'pgpair_probe_edge_function',
+	'pgpair_execute_sql_read_only',
+	'pgpair_check_read_only',
+	'pgpair_capabilities',
+];
 
 /** Everything tools/list returns. */
 export const ALL_TOOL_NAMES = [...TOOL_NAMES, ...INTERNAL_TOOL_NAMES];
@@ -64,8 +70,7 @@ const USER_B = '00000000-0000-4000-8000-00000000000b';
 /** SQL that impersonates a signed-in user the way PostgREST does, then runs `query`. */
 const asUser = (sub: string, query: string) =>
 	`set local role authenticated; select set_config('request.jwt.claims', '{"sub":"${sub}","role":"authenticated","email":"${sub.slice(-1)}@example.com"}', true); ${query}`;
-const asAnon = (query: string) =>
-	`set local role anon; select set_config('request.jwt.claims', '{"role":"anon"}', true); ${query}`;
+const asAnon = (query: string) => `set local role anon; select set_config('request.jwt.claims', '{"role":"anon"}', true); ${query}`;
 
 export type Backend = {
 	/** Server options for a fresh, empty project (its own database / data directory). */
@@ -101,16 +106,16 @@ export function defineToolSuite(label: string, makeBackend: () => Promise<Backen
 		describe('tool interface', () => {
 			it('lists every tool with the official annotations and parameters', async () => {
 				const {tools} = await client.client.listTools();
-				expect(tools.map((t) => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
-				for (const tool of tools.filter((t) => !INTERNAL_TOOL_NAMES.includes(t.name))) {
+				expect(tools.map(t => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
+				for (const tool of tools.filter(t => !INTERNAL_TOOL_NAMES.includes(t.name))) {
 					if (ADDED_TOOLS[tool.name]) {
 						expect(tool.annotations, tool.name).toEqual(ADDED_TOOLS[tool.name]);
 						continue;
 					}
-					const official = OFFICIAL.tools.find((t) => t.name === tool.name)!;
+					const official = OFFICIAL.tools.find(t => t.name === tool.name)!;
 					expect(tool.annotations, tool.name).toEqual(official.annotations);
 					expect(tool.description, tool.name).toBeTruthy();
-					const ours = Object.keys(tool.inputSchema.properties ?? {}).filter((k) => k !== 'project_id');
+					const ours = Object.keys(tool.inputSchema.properties ?? {}).filter(k => k !== 'project_id');
 					expect(ours.sort(), tool.name).toEqual(Object.keys(official.inputSchema.properties).sort());
 					expect((tool.inputSchema as {additionalProperties?: boolean}).additionalProperties, tool.name).toBe(false);
 				}
@@ -171,7 +176,9 @@ export function defineToolSuite(label: string, makeBackend: () => Promise<Backen
 			});
 
 			it('reads auth.uid(), auth.role(), auth.email() and auth.jwt() from request.jwt.claims', async () => {
-				const [row] = await client.sql(asUser(USER_A, 'select auth.uid() as uid, auth.role() as role, auth.email() as email, auth.jwt() ->> \'sub\' as sub, current_user'));
+				const [row] = await client.sql(
+					asUser(USER_A, "select auth.uid() as uid, auth.role() as role, auth.email() as email, auth.jwt() ->> 'sub' as sub, current_user"),
+				);
 				expect(row).toEqual({uid: USER_A, role: 'authenticated', email: 'a@example.com', sub: USER_A, current_user: 'authenticated'});
 			});
 
@@ -199,9 +206,7 @@ comment on table public.profiles is 'One row per user';`;
 				expect(applied.version).toMatch(/^\d{14}$/);
 				const file = path.join(workspace, 'supabase', 'migrations', `${applied.version}_create_profiles.sql`);
 				expect(readFileSync(file, 'utf8')).toBe(`${query}\n`);
-				const [ledger] = await client.sql(
-					`select statements from supabase_migrations.schema_migrations where version = '${applied.version}'`,
-				);
+				const [ledger] = await client.sql(`select statements from supabase_migrations.schema_migrations where version = '${applied.version}'`);
 				expect(ledger.statements).toHaveLength(2);
 				expect(ledger.statements[0]).toMatch(/^create table public\.profiles/);
 			});
@@ -263,7 +268,9 @@ comment on table public.profiles is 'One row per user';`;
 		describe('execute_sql', () => {
 			it('runs SQL pgpair approved without asking only when it is proven read-only, and then in a read-only transaction', async () => {
 				// Fed directly, as if a write had been misclassified as read-only: the server proves it again and refuses.
-				const refused = await client.callError('pgpair_execute_sql_read_only', {query: "insert into auth.users (id, email) values ('00000000-0000-4000-8000-0000000000aa', 'sneaky@x.io')"});
+				const refused = await client.callError('pgpair_execute_sql_read_only', {
+					query: "insert into auth.users (id, email) values ('00000000-0000-4000-8000-0000000000aa', 'sneaky@x.io')",
+				});
 				expect(refused.body.error.message).toMatch(/not provably read-only/);
 				expect(await client.sql("select count(*)::int as n from auth.users where email = 'sneaky@x.io'")).toEqual([{n: 0}]);
 				const writable = await client.callError('pgpair_execute_sql_read_only', {query: "select set_config('transaction_read_only', 'off', false)"});
@@ -326,9 +333,7 @@ create policy "owners write their notes" on public.notes for insert to authentic
 
 				expect(await client.sql(asUser(USER_A, 'select body from public.notes order by body'))).toEqual([{body: 'a1'}, {body: 'a2'}]);
 				expect(await client.sql(asUser(USER_B, 'select body from public.notes order by body'))).toEqual([{body: 'b1'}]);
-				expect(await client.sql(asUser(USER_A, "insert into public.notes (body) values ('a3') returning owner_id"))).toEqual([
-					{owner_id: USER_A},
-				]);
+				expect(await client.sql(asUser(USER_A, "insert into public.notes (body) values ('a3') returning owner_id"))).toEqual([{owner_id: USER_A}]);
 				const forged = await client.callError('execute_sql', {
 					query: asUser(USER_A, `insert into public.notes (owner_id, body) values ('${USER_B}', 'forged')`),
 				});
@@ -339,12 +344,7 @@ create policy "owners write their notes" on public.notes for insert to authentic
 					query: asAnon(`insert into public.notes (owner_id, body) values ('${USER_A}', 'anon')`),
 				});
 				expect(anonInsert.body.error.code).toBe('42501');
-				expect(await client.sql('select body from public.notes order by body')).toEqual([
-					{body: 'a1'},
-					{body: 'a2'},
-					{body: 'a3'},
-					{body: 'b1'},
-				]);
+				expect(await client.sql('select body from public.notes order by body')).toEqual([{body: 'a1'}, {body: 'a2'}, {body: 'a3'}, {body: 'b1'}]);
 				const {tables} = await client.call('list_tables');
 				expect(tables.find((t: {name: string}) => t.name === 'public.notes')).toMatchObject({rls_enabled: true, rows: 4});
 			});
@@ -401,7 +401,11 @@ create policy "owners write their notes" on public.notes for insert to authentic
 				expect(onMain.findings.map((f: {cache_key: string}) => f.cache_key)).toContain('rls_disabled_in_public_public_open_secrets');
 
 				const adv = await client.call('create_branch', {name: 'advisors'});
-				await client.call('apply_migration', {project_id: adv.project_ref, name: 'lock_open_secrets', query: 'alter table public.open_secrets enable row level security;'});
+				await client.call('apply_migration', {
+					project_id: adv.project_ref,
+					name: 'lock_open_secrets',
+					query: 'alter table public.open_secrets enable row level security;',
+				});
 				const onBranch = await client.call('get_advisors', {type: 'security', project_id: adv.project_ref});
 				const keys = onBranch.result.lints.flatMap((l: {findings: Array<{cache_key: string}>}) => l.findings.map(f => f.cache_key));
 				expect(keys).not.toContain('rls_disabled_in_public_public_open_secrets');
@@ -420,7 +424,11 @@ create policy "owners write their notes" on public.notes for insert to authentic
 				expect(types).toContain('export type Database = {');
 				expect(types).toMatch(/open_secrets: \{\s+Row: \{\s+body: string \| null\s+id: number/);
 				const br = await client.call('create_branch', {name: 'typegen'});
-				await client.call('apply_migration', {project_id: br.project_ref, name: 'add_tags', query: 'create table public.typegen_tags (id bigint primary key, label text not null);'});
+				await client.call('apply_migration', {
+					project_id: br.project_ref,
+					name: 'add_tags',
+					query: 'create table public.typegen_tags (id bigint primary key, label text not null);',
+				});
 				const onBranch = await client.call('generate_typescript_types', {project_id: br.project_ref});
 				expect(onBranch.types).toMatch(/typegen_tags: \{\s+Row: \{\s+id: number\s+label: string/);
 				expect((await client.call('generate_typescript_types')).types).not.toContain('typegen_tags: {');
@@ -456,9 +464,13 @@ create policy "owners write their notes" on public.notes for insert to authentic
 					name: 'add_notes_title',
 					query: 'alter table public.notes add column title text;',
 				});
-				expect(await client.sql("select count(*)::int as n from information_schema.columns where table_name = 'notes' and column_name = 'title'")).toEqual([{n: 0}]);
+				expect(await client.sql("select count(*)::int as n from information_schema.columns where table_name = 'notes' and column_name = 'title'")).toEqual([
+					{n: 0},
+				]);
 				expect(await client.call('merge_branch', {branch_id: branch.id})).toEqual({success: true});
-				expect(await client.sql("select count(*)::int as n from information_schema.columns where table_name = 'notes' and column_name = 'title'")).toEqual([{n: 1}]);
+				expect(await client.sql("select count(*)::int as n from information_schema.columns where table_name = 'notes' and column_name = 'title'")).toEqual([
+					{n: 1},
+				]);
 				const {migrations} = await client.call('list_migrations');
 				const merged = migrations.find((m: {name: string}) => m.name === 'add_notes_title');
 				expect(readFileSync(path.join(workspace, 'supabase', 'migrations', `${merged.version}_add_notes_title.sql`), 'utf8')).toMatch(
@@ -500,18 +512,20 @@ create policy "owners write their notes" on public.notes for insert to authentic
 			});
 
 			it('fails a merge whose SQL breaks on main’s data, atomically', async () => {
-				await client.sql("insert into public.tags values (1), (2)");
+				await client.sql('insert into public.tags values (1), (2)');
 				await client.call('apply_migration', {
 					project_id: branch.project_ref,
 					name: 'tags_label_required',
-					query: "alter table public.tags add column label text;\nalter table public.tags alter column label set not null;",
+					query: 'alter table public.tags add column label text;\nalter table public.tags alter column label set not null;',
 				});
 				const before = await client.call('list_migrations');
 				const {body} = await client.callError('merge_branch', {branch_id: branch.id});
 				expect(body.error.message).toMatch(/main is unchanged.*tags_label_required failed/s);
 				expect(body.error.code).toBe('23502');
 				expect(await client.call('list_migrations')).toEqual(before);
-				expect(await client.sql("select count(*)::int as n from information_schema.columns where table_name = 'tags' and column_name = 'label'")).toEqual([{n: 0}]);
+				expect(await client.sql("select count(*)::int as n from information_schema.columns where table_name = 'tags' and column_name = 'label'")).toEqual([
+					{n: 0},
+				]);
 			});
 
 			it('resets a branch to main’s migrations and deletes it', async () => {
@@ -595,10 +609,10 @@ create policy "owners write their notes" on public.notes for insert to authentic
 
 		it('hides write tools, keeps execute_sql and refuses writes in the database', async () => {
 			const {tools} = await reader.client.listTools();
-			const names = tools.map((t) => t.name);
+			const names = tools.map(t => t.name);
 			for (const write of WRITE_TOOLS) expect(names).not.toContain(write);
 			expect(names).toContain('execute_sql');
-			expect(tools.find((t) => t.name === 'execute_sql')?.annotations?.readOnlyHint).toBe(true);
+			expect(tools.find(t => t.name === 'execute_sql')?.annotations?.readOnlyHint).toBe(true);
 
 			expect(await reader.sql('select id from items')).toEqual([{id: 1}]);
 			const insert = await reader.callError('execute_sql', {query: 'insert into items values (2)'});

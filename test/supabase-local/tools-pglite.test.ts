@@ -1,6 +1,6 @@
 import path from 'node:path';
-import {defineToolSuite} from './tool-suite.js';
 import {sharedSnapshotCache} from './pglite-cache.js';
+import {defineToolSuite} from './tool-suite.js';
 
 defineToolSuite('PGlite', async () => ({
 	async options(workspace) {

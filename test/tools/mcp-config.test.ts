@@ -5,11 +5,22 @@ const env = {HOME: '/home/me', TOKEN: 'abc123', EMPTY: ''};
 
 describe('.mcp.json (Claude Code format)', () => {
 	it('reads stdio and http servers and expands ${VAR} and ${VAR:-default}', () => {
-		const servers = parseMcpConfig(JSON.stringify({mcpServers: {
-			supabase: {command: 'npx', args: ['-y', '@supabase/mcp-server-supabase', '--project-ref=${REF:-local}'], env: {SUPABASE_ACCESS_TOKEN: '${TOKEN}'}},
-			remote: {type: 'http', url: 'https://mcp.example.test/mcp', headers: {Authorization: 'Bearer ${TOKEN}'}},
-		}}), '.mcp.json', env);
-		expect(servers['supabase']).toEqual({type: 'stdio', command: 'npx', args: ['-y', '@supabase/mcp-server-supabase', '--project-ref=local'], env: {SUPABASE_ACCESS_TOKEN: 'abc123'}});
+		const servers = parseMcpConfig(
+			JSON.stringify({
+				mcpServers: {
+					supabase: {command: 'npx', args: ['-y', '@supabase/mcp-server-supabase', '--project-ref=${REF:-local}'], env: {SUPABASE_ACCESS_TOKEN: '${TOKEN}'}},
+					remote: {type: 'http', url: 'https://mcp.example.test/mcp', headers: {Authorization: 'Bearer ${TOKEN}'}},
+				},
+			}),
+			'.mcp.json',
+			env,
+		);
+		expect(servers['supabase']).toEqual({
+			type: 'stdio',
+			command: 'npx',
+			args: ['-y', '@supabase/mcp-server-supabase', '--project-ref=local'],
+			env: {SUPABASE_ACCESS_TOKEN: 'abc123'},
+		});
 		expect(servers['remote']).toEqual({type: 'http', url: 'https://mcp.example.test/mcp', headers: {Authorization: 'Bearer abc123'}});
 	});
 

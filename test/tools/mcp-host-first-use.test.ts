@@ -7,7 +7,7 @@
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {serverStatusStore} from '../../source/cli/server-status.js';
-import {loadMcpConfig, type KnownTool, type McpServerConfig} from '../../source/tools/mcp-config.js';
+import {type KnownTool, loadMcpConfig, type McpServerConfig} from '../../source/tools/mcp-config.js';
 import {createMcpHost, type McpHost} from '../../source/tools/mcp-host.js';
 import {createToolHost} from '../../source/tools/tool-host.js';
 import {tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 const signal = new AbortController().signal;
-const fixtureProcesses = () => descendants(process.pid).filter((p) => p.command.includes('fixture-mcp-server'));
+const fixtureProcesses = () => descendants(process.pid).filter(p => p.command.includes('fixture-mcp-server'));
 
 function fixtureConfig(): McpServerConfig {
 	const dir = tempWorkspace('pgpair-first-use-');
@@ -33,7 +33,9 @@ async function listedTools(config: McpServerConfig): Promise<KnownTool[]> {
 	const host = createMcpHost({fixture: config}, () => undefined);
 	hosts.push(host);
 	await host.start();
-	const tools = host.tools().map(({tool, description, inputSchema, annotations}) => ({name: tool, description, inputSchema, ...(annotations ? {annotations} : {})}));
+	const tools = host
+		.tools()
+		.map(({tool, description, inputSchema, annotations}) => ({name: tool, description, inputSchema, ...(annotations ? {annotations} : {})}));
 	await host.close();
 	return tools;
 }
@@ -48,7 +50,7 @@ describe('a server started on first use', () => {
 		hosts.push(host);
 		const line = serverStatusStore(host);
 		await host.start();
-		expect(host.tools().map((t) => t.name)).toEqual(known.map((t) => `mcp__fixture__${t.name}`));
+		expect(host.tools().map(t => t.name)).toEqual(known.map(t => `mcp__fixture__${t.name}`));
 		expect(host.statuses()).toEqual([{name: 'fixture', state: 'idle', toolCount: known.length}]);
 		expect(line.get()).toBe(`fixture ${known.length} tools · starts on first use`);
 		expect(fixtureProcesses()).toEqual([]);
@@ -72,11 +74,11 @@ describe('a server started on first use', () => {
 		const host = createMcpHost({fixture: {...config, knownTools: await listedTools(config)} as McpServerConfig}, () => undefined);
 		hosts.push(host);
 		await host.start();
-		const tools = createToolHost({mcp: host, isAllowed: (name) => name !== 'mcp__fixture__crash'});
+		const tools = createToolHost({mcp: host, isAllowed: name => name !== 'mcp__fixture__crash'});
 		// Not for a tool this agent was not offered, nor one no server has.
 		tools.warm('mcp__fixture__crash');
 		tools.warm('mcp__other__echo');
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await new Promise(resolve => setTimeout(resolve, 300));
 		expect(host.statuses()[0]!.state).toBe('idle');
 		expect(fixtureProcesses()).toEqual([]);
 

@@ -21,7 +21,12 @@ function workspaceWithMarkerServer(): {dir: string; marker: string} {
 }
 
 function runHeadless(dir: string, extra: string[] = []) {
-	return spawnSync(process.execPath, [BUILT_CLI, '-p', 'hello', '--scripted', 'script.json', ...extra], {cwd: dir, encoding: 'utf8', timeout: 60_000, env: {...process.env}});
+	return spawnSync(process.execPath, [BUILT_CLI, '-p', 'hello', '--scripted', 'script.json', ...extra], {
+		cwd: dir,
+		encoding: 'utf8',
+		timeout: 60_000,
+		env: {...process.env},
+	});
 }
 
 describe('servers of .mcp.json start only once trusted', () => {

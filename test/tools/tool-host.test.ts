@@ -30,20 +30,43 @@ async function policyClassify(call: ToolCall, tool: McpTool | undefined) {
 }
 
 describe('tool host with local tools', () => {
-	it('lists local tools beside MCP tools, both filtered by the agent\'s list', async () => {
-		const host = createToolHost({mcp, local: createLocalTools({workspaceRoot: dir, env: {}}), isAllowed: name => name !== 'Bash' && name !== 'mcp__fixture__crash'});
+	it("lists local tools beside MCP tools, both filtered by the agent's list", async () => {
+		const host = createToolHost({
+			mcp,
+			local: createLocalTools({workspaceRoot: dir, env: {}}),
+			isAllowed: name => name !== 'Bash' && name !== 'mcp__fixture__crash',
+		});
 		// Local tools are there before any server has started.
 		expect(host.list().map(tool => tool.name)).toEqual(['Read', 'Write', 'Edit', 'Glob', 'Grep']);
 		await host.ready();
-		expect(host.list().map(tool => tool.name)).toEqual(['Read', 'Write', 'Edit', 'Glob', 'Grep', 'mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__clear_notes', 'mcp__fixture__slow']);
-		expect(host.allTools().map(tool => tool.name)).toEqual(['mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__clear_notes', 'mcp__fixture__crash', 'mcp__fixture__slow']);
+		expect(host.list().map(tool => tool.name)).toEqual([
+			'Read',
+			'Write',
+			'Edit',
+			'Glob',
+			'Grep',
+			'mcp__fixture__echo',
+			'mcp__fixture__write_note',
+			'mcp__fixture__clear_notes',
+			'mcp__fixture__slow',
+		]);
+		expect(host.allTools().map(tool => tool.name)).toEqual([
+			'mcp__fixture__echo',
+			'mcp__fixture__write_note',
+			'mcp__fixture__clear_notes',
+			'mcp__fixture__crash',
+			'mcp__fixture__slow',
+		]);
 	});
 
 	it('routes local names to the local tools and MCP names to their server', async () => {
 		fs.writeFileSync(path.join(dir, 'hello.txt'), 'hello from disk\n');
 		const host = createToolHost({mcp, local: createLocalTools({workspaceRoot: dir, env: {}}), isAllowed: () => true});
 		await host.ready();
-		expect(await host.call({callId: 'c1', name: 'Read', input: {file_path: 'hello.txt'}}, signal)).toEqual({isError: false, content: '     1\thello from disk'});
+		expect(await host.call({callId: 'c1', name: 'Read', input: {file_path: 'hello.txt'}}, signal)).toEqual({
+			isError: false,
+			content: '     1\thello from disk',
+		});
 		expect(await host.call({callId: 'c2', name: 'mcp__fixture__echo', input: {text: 'hi'}}, signal)).toEqual({isError: false, content: 'echo: hi'});
 		expect(await host.call({callId: 'c3', name: 'Write', input: {file_path: 'out/new.txt', content: 'x'}}, signal)).toMatchObject({isError: false});
 		expect(fs.readFileSync(path.join(dir, 'out/new.txt'), 'utf8')).toBe('x');
@@ -72,13 +95,24 @@ describe('tool host with local tools', () => {
 		expect(await host.classify({callId: 'c2', name: 'Edit', input: {file_path: 'a', old_string: 'x', new_string: 'y'}})).toEqual({class: 'write', hazards: []});
 		expect((await host.classify({callId: 'c3', name: 'Bash', input: {command: 'rm -rf build'}})).class).toBe('destructive');
 		expect(await host.classify({callId: 'c4', name: 'mcp__fixture__echo', input: {text: 'x'}})).toEqual({class: 'read-only', hazards: []});
-		expect(seen).toEqual([['Read', undefined], ['Edit', undefined], ['Bash', undefined], ['mcp__fixture__echo', 'mcp__fixture__echo']]);
+		expect(seen).toEqual([
+			['Read', undefined],
+			['Edit', undefined],
+			['Bash', undefined],
+			['mcp__fixture__echo', 'mcp__fixture__echo'],
+		]);
 	});
 
 	it('without local tools, lists and routes exactly as before', async () => {
 		const host = createToolHost({mcp, isAllowed: () => true});
 		await host.ready();
-		expect(host.list().map(tool => tool.name)).toEqual(['mcp__fixture__echo', 'mcp__fixture__write_note', 'mcp__fixture__clear_notes', 'mcp__fixture__crash', 'mcp__fixture__slow']);
+		expect(host.list().map(tool => tool.name)).toEqual([
+			'mcp__fixture__echo',
+			'mcp__fixture__write_note',
+			'mcp__fixture__clear_notes',
+			'mcp__fixture__crash',
+			'mcp__fixture__slow',
+		]);
 		expect(await host.call({callId: 'c1', name: 'Read', input: {file_path: 'a'}}, signal)).toEqual({isError: true, content: 'Unknown tool Read.'});
 		expect(await host.classify({callId: 'c2', name: 'Read', input: {}})).toEqual({class: 'destructive', hazards: ['unknown tool: no annotations']});
 	});

@@ -2,7 +2,7 @@
  * Crash safety with real processes: a child appends events flat out and is SIGKILLed at random
  * moments. Every file must still load, with at most its last line skipped and seq contiguous.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -23,7 +23,9 @@ afterAll(() => {
 type Child = {process: ChildProcess; ready: Promise<number>; exited: Promise<NodeJS.Signals | null>};
 
 function startAppender(path: string, mode: 'new' | 'resume', limit?: number): Child {
-	const child = spawn(process.execPath, ['--import', 'tsx', APPENDER, path, mode, ...(limit === undefined ? [] : [String(limit)])], {stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, ['--import', 'tsx', APPENDER, path, mode, ...(limit === undefined ? [] : [String(limit)])], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stderr = '';
 	child.stderr!.on('data', (chunk: Buffer) => {
 		stderr += chunk.toString();

@@ -26,9 +26,21 @@ describe('events redacted as they are committed', () => {
 	it('redacts a SQL password from the parse tree everywhere in the event, and by value in every event after', () => {
 		const {store, written} = session();
 		const bodies: EventBody[] = [
-			{type: 'assistant_message_completed', content: [{type: 'text', text: `I will set the password to ${PASSWORD} now.`}, {type: 'tool_use', id: 'toolu_1', name: 'mcp__supabase__execute_sql', input: {query: QUERY}}], stopReason: 'tool_use', usage: {inputTokens: 1, outputTokens: 1}},
+			{
+				type: 'assistant_message_completed',
+				content: [
+					{type: 'text', text: `I will set the password to ${PASSWORD} now.`},
+					{type: 'tool_use', id: 'toolu_1', name: 'mcp__supabase__execute_sql', input: {query: QUERY}},
+				],
+				stopReason: 'tool_use',
+				usage: {inputTokens: 1, outputTokens: 1},
+			},
 			{type: 'tool_call_requested', callId: 'toolu_1', name: 'mcp__supabase__execute_sql', input: {query: QUERY}},
-			{type: 'tool_call_previewed', callId: 'toolu_1', preview: {kind: 'unavailable', summary: 'no preview', hazards: [], error: `syntax error near "${PASSWORD}"`}},
+			{
+				type: 'tool_call_previewed',
+				callId: 'toolu_1',
+				preview: {kind: 'unavailable', summary: 'no preview', hazards: [], error: `syntax error near "${PASSWORD}"`},
+			},
 			{type: 'tool_call_completed', callId: 'toolu_1', isError: true, content: `ERROR: role "app" exists (password ${PASSWORD})`, durationMs: 3},
 			{type: 'notice_shown', level: 'info', text: `remember ${PASSWORD}`},
 		];
@@ -51,13 +63,27 @@ describe('events redacted as they are committed', () => {
 	it('asks for the parser only for an event that holds SQL worth parsing, and only while it is not loaded', async () => {
 		let loaded = false;
 		let loads = 0;
-		const redaction = createEventRedaction({redactor: createSecretRedactor({env: {}}), sql: {...SQL, loaded: () => loaded, load: async () => {
-			loads += 1;
-			loaded = true;
-		}}});
+		const redaction = createEventRedaction({
+			redactor: createSecretRedactor({env: {}}),
+			sql: {
+				...SQL,
+				loaded: () => loaded,
+				load: async () => {
+					loads += 1;
+					loaded = true;
+				},
+			},
+		});
 		// Free text (a streamed delta, an answer's own words) is never parsed, so it never waits for the parser.
 		expect(redaction.prepare({type: 'assistant_text_delta', text: QUERY})).toBeUndefined();
-		expect(redaction.prepare({type: 'assistant_message_completed', content: [{type: 'text', text: QUERY}], stopReason: 'end_turn', usage: {inputTokens: 1, outputTokens: 1}})).toBeUndefined();
+		expect(
+			redaction.prepare({
+				type: 'assistant_message_completed',
+				content: [{type: 'text', text: QUERY}],
+				stopReason: 'end_turn',
+				usage: {inputTokens: 1, outputTokens: 1},
+			}),
+		).toBeUndefined();
 		expect(redaction.prepare({type: 'user_prompt_submitted', text: 'make a notes table'})).toBeUndefined();
 		expect(loads).toBe(0);
 		await redaction.prepare({type: 'tool_call_requested', callId: 'toolu_1', name: 'mcp__supabase__execute_sql', input: {query: QUERY}});

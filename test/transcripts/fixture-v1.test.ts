@@ -22,7 +22,13 @@ describe('version-1 fixture (must keep loading in every later version)', () => {
 		expect(state.usage).toEqual({inputTokens: 4373, outputTokens: 117});
 		expect(state.entries.map(e => e.kind)).toEqual(['user', 'assistant', 'tool', 'assistant']);
 		const tool = state.entries[2];
-		expect(tool?.kind === 'tool' && tool.call).toMatchObject({name: 'mcp__supabase__apply_migration', status: 'succeeded', decidedBy: 'user', result: '{"success":true}', durationMs: 38});
+		expect(tool?.kind === 'tool' && tool.call).toMatchObject({
+			name: 'mcp__supabase__apply_migration',
+			status: 'succeeded',
+			decidedBy: 'user',
+			result: '{"success":true}',
+			durationMs: 38,
+		});
 	});
 
 	it('rebuilds the model history for resume', async () => {

@@ -119,7 +119,13 @@ describe('checkEvent', () => {
 
 describe('createTranscriptHeader', () => {
 	it('stamps the current format version and an ISO date', () => {
-		const header = createTranscriptHeader({sessionId: 'abc', cwd: '/x', agent: {name: 'a', source: 'built-in', model: 'm'}, pgpairVersion: '0.1.0', createdAt: new Date(0)});
+		const header = createTranscriptHeader({
+			sessionId: 'abc',
+			cwd: '/x',
+			agent: {name: 'a', source: 'built-in', model: 'm'},
+			pgpairVersion: '0.1.0',
+			createdAt: new Date(0),
+		});
 		expect(header).toMatchObject({kind: 'pgpair-transcript', version: TRANSCRIPT_VERSION, createdAt: '1970-01-01T00:00:00.000Z'});
 	});
 });

@@ -11,9 +11,20 @@ const SBP_ENV = 'sbp_fedcba9876543210fedcba9876543210fedcba98';
 /** A `.mcp.json` as Supabase's docs and other servers write them, with credentials in every place one can go. */
 const MCP_CONFIG = {
 	mcpServers: {
-		supabase: {command: 'npx', args: ['-y', '@supabase/mcp-server-supabase@latest', '--read-only', '--project-ref=abcdefghijklmnopqrst', '--access-token', SBP_ARG], env: {SUPABASE_ACCESS_TOKEN: SBP_ENV}},
-		other: {command: 'node', args: ['server.js', '--access-token=Zq7vL2xP9kW4mT6r', 'postgresql://app:UrlPw-12345@db.internal/shop', 'API_SECRET=argSecret-42']},
-		remote: {type: 'http', url: 'https://mcp.example.com/mcp?apiKey=QueryKey-987654&project_ref=abc', headers: {Authorization: 'Bearer hdr-token-12345', 'X-Trace': 'trace-id-not-secret'}},
+		supabase: {
+			command: 'npx',
+			args: ['-y', '@supabase/mcp-server-supabase@latest', '--read-only', '--project-ref=abcdefghijklmnopqrst', '--access-token', SBP_ARG],
+			env: {SUPABASE_ACCESS_TOKEN: SBP_ENV},
+		},
+		other: {
+			command: 'node',
+			args: ['server.js', '--access-token=Zq7vL2xP9kW4mT6r', 'postgresql://app:UrlPw-12345@db.internal/shop', 'API_SECRET=argSecret-42'],
+		},
+		remote: {
+			type: 'http',
+			url: 'https://mcp.example.com/mcp?apiKey=QueryKey-987654&project_ref=abc',
+			headers: {Authorization: 'Bearer hdr-token-12345', 'X-Trace': 'trace-id-not-secret'},
+		},
 		vars: {command: 'x', env: {MY_TOKEN: '${SB_TOKEN}', NODE_ENV: 'production', NOTES_FILE: '/tmp/notes.txt'}},
 	},
 };
@@ -36,7 +47,8 @@ describe('secrets pgpair reads from .mcp.json', () => {
 	});
 
 	it('leaves what is not a credential: flags, project refs, paths, ordinary headers', () => {
-		for (const value of ['--read-only', 'abcdefghijklmnopqrst', 'production', '/tmp/notes.txt', 'trace-id-not-secret', 'server.js']) expect(values).not.toContain(value);
+		for (const value of ['--read-only', 'abcdefghijklmnopqrst', 'production', '/tmp/notes.txt', 'trace-id-not-secret', 'server.js'])
+			expect(values).not.toContain(value);
 	});
 
 	it('reads flags however they are written', () => {
@@ -68,7 +80,9 @@ describe('collectKnownSecrets', () => {
 		fs.writeFileSync(path.join(home, '.claude', 'settings.json'), '{ not json');
 		const known = collectKnownSecrets({cwd: dir, env: {}, home});
 		const redact = createTextRedactor({env: {}, known});
-		expect(redact(`tokens ${SBP_ARG.slice(0, 20)}… and Zq7vL2xP9kW4mT6r and local-service-role-1`)).toBe(`tokens ${SBP_ARG.slice(0, 20)}… and [REDACTED:mcp:other] and [REDACTED:settings]`);
+		expect(redact(`tokens ${SBP_ARG.slice(0, 20)}… and Zq7vL2xP9kW4mT6r and local-service-role-1`)).toBe(
+			`tokens ${SBP_ARG.slice(0, 20)}… and [REDACTED:mcp:other] and [REDACTED:settings]`,
+		);
 	});
 
 	it('reads the file given with --mcp-config instead', () => {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import {isSqlParserLoaded} from '../../source/policy/sql-parser.js';
-import {startFaultSession, type FaultSession} from '../faults/fault-session.js';
+import {type FaultSession, startFaultSession} from '../faults/fault-session.js';
 
 const SECRET = 'zz9-plural-z-alpha';
 const SQL_ONLY_THE_TREE_READS = [
@@ -27,7 +27,10 @@ describe('the SQL parser behind redaction', () => {
 			{
 				turns: [
 					{text: 'Hello.'},
-					{text: 'Echoing it.', tool_calls: SQL_ONLY_THE_TREE_READS.map((text, index) => ({id: `toolu_sql_${index}`, name: 'mcp__fixture__echo', input: {text}}))},
+					{
+						text: 'Echoing it.',
+						tool_calls: SQL_ONLY_THE_TREE_READS.map((text, index) => ({id: `toolu_sql_${index}`, name: 'mcp__fixture__echo', input: {text}})),
+					},
 					{text: 'Echoed.'},
 				],
 			},

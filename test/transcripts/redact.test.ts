@@ -1,5 +1,13 @@
 import {describe, expect, it} from 'vitest';
-import {createRedactor, createSecretRedactor, createTextRedactor, isSecretValue, MAX_LEARNED_SECRETS, redactText, secretForms} from '../../source/transcripts/redact.js';
+import {
+	createRedactor,
+	createSecretRedactor,
+	createTextRedactor,
+	isSecretValue,
+	MAX_LEARNED_SECRETS,
+	redactText,
+	secretForms,
+} from '../../source/transcripts/redact.js';
 import {sessionEvents} from '../helpers/transcript-events.js';
 
 const redact = createTextRedactor({env: {}});
@@ -13,12 +21,20 @@ describe('built-in rules', () => {
 		['Supabase secret key', 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz', '[REDACTED:supabase-key]'],
 		['Supabase publishable key', 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH', '[REDACTED:supabase-key]'],
 		['postgres URL password', 'postgres://app:S3cr3t!pw@db.example.com:5432/shop', 'postgres://app:[REDACTED:url-password]@db.example.com:5432/shop'],
-		['postgresql URL password with @', 'postgresql://postgres.abc:p@ss@w0rd@aws-0-eu.pooler.supabase.com:6543/postgres', 'postgresql://postgres.abc:[REDACTED:url-password]@aws-0-eu.pooler.supabase.com:6543/postgres'],
+		[
+			'postgresql URL password with @',
+			'postgresql://postgres.abc:p@ss@w0rd@aws-0-eu.pooler.supabase.com:6543/postgres',
+			'postgresql://postgres.abc:[REDACTED:url-password]@aws-0-eu.pooler.supabase.com:6543/postgres',
+		],
 		['mysql URL password', 'mysql://root:toor1234@localhost/db', 'mysql://root:[REDACTED:url-password]@localhost/db'],
 		['redis URL without user', 'redis://:hunter2hunter@cache:6379', 'redis://:[REDACTED:url-password]@cache:6379'],
 		['https basic auth', 'https://deploy:ghs-pass-123@git.example.com/repo.git', 'https://deploy:[REDACTED:url-password]@git.example.com/repo.git'],
 		['AWS access key id', 'AKIAIOSFODNN7EXAMPLE', '[REDACTED:aws-access-key]'],
-		['AWS secret key in a credentials file', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws_secret_access_key = [REDACTED:aws-secret-key]'],
+		[
+			'AWS secret key in a credentials file',
+			'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+			'aws_secret_access_key = [REDACTED:aws-secret-key]',
+		],
 		['AWS secret key in JSON', '"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"', '"SecretAccessKey": "[REDACTED:aws-secret-key]"'],
 		['GitHub classic token', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', '[REDACTED:github-token]'],
 		['GitHub fine-grained token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRS', '[REDACTED:github-token]'],
@@ -26,7 +42,11 @@ describe('built-in rules', () => {
 		['Stripe restricted key', 'rk_live_51HqLyjWDarjtT1zdp7dcXYZ', '[REDACTED:stripe-key]'],
 		['Slack bot token', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', '[REDACTED:slack-token]'],
 		['Slack user token', 'xoxp-123456789012-123456789012', '[REDACTED:slack-token]'],
-		['private key block', 'x\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nBG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\ny', 'x\n[REDACTED:private-key]\ny'],
+		[
+			'private key block',
+			'x\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nBG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\ny',
+			'x\n[REDACTED:private-key]\ny',
+		],
 		['truncated private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nQz9', '[REDACTED:private-key]'],
 		['Authorization header', 'Authorization: Bearer abc123.def456-ghi789', 'Authorization: Bearer [REDACTED:bearer-token]'],
 		['Basic auth header', 'authorization: Basic dXNlcjpwYXNzd29yZA==', 'authorization: Basic [REDACTED:bearer-token]'],
@@ -47,9 +67,17 @@ describe('built-in rules', () => {
 		['SQL password with doubled quotes', "password 'it''s a secret' valid", "password '[REDACTED:password]' valid"],
 		['SQL password after a newline', "CREATE ROLE app WITH LOGIN PASSWORD\n  'Hunter22';", "CREATE ROLE app WITH LOGIN PASSWORD\n  '[REDACTED:password]';"],
 		['SQL password compared in a WHERE', "where encrypted_password = 'plaintext1'", "where encrypted_password = '[REDACTED:password]'"],
-		['user mapping options', "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password 'm@pSecret')", "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password '[REDACTED:password]')"],
+		[
+			'user mapping options',
+			"CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password 'm@pSecret')",
+			"CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password '[REDACTED:password]')",
+		],
 		['unclosed SQL password', "create role x password 'abc def\nnext line", "create role x password '[REDACTED:password]\nnext line"],
-		['JSON secret field', '{"user":"app","db_password":"s3cret value","access_token":"tok-123"}', '{"user":"app","db_password":"[REDACTED:secret-field]","access_token":"[REDACTED:secret-field]"}'],
+		[
+			'JSON secret field',
+			'{"user":"app","db_password":"s3cret value","access_token":"tok-123"}',
+			'{"user":"app","db_password":"[REDACTED:secret-field]","access_token":"[REDACTED:secret-field]"}',
+		],
 		['JS object secret field', "createClient(url, {apiKey: 'abc123def'})", "createClient(url, {apiKey: '[REDACTED:secret-field]'})"],
 		['connection string password in any case', 'Server=db;User Id=app;Password=Wh0le;', 'Server=db;User Id=app;Password=[REDACTED:password];'],
 	])('%s', (_name, input, expected) => {
@@ -66,7 +94,7 @@ describe('ordinary text stays', () => {
 	it.each([
 		['SQL', "select o.id, o.total from public.orders o where o.customer_id = $1 and o.status = 'paid' order by o.created_at desc limit 50;"],
 		['DDL', 'alter table public.orders add column customer_id uuid references auth.users(id) on delete cascade;'],
-		['RLS policy', "create policy \"own orders\" on public.orders for select using (auth.uid() = customer_id);"],
+		['RLS policy', 'create policy "own orders" on public.orders for select using (auth.uid() = customer_id);'],
 		['UUID', 'id 123e4567-e89b-12d3-a456-426614174000'],
 		['git SHA', 'commit 3f786850e387550fdab836ed7e6dc881de23001b (HEAD -> main)'],
 		['short words', 'the key, a token, my secret, password reset flow'],
@@ -161,7 +189,11 @@ describe('which values are redacted by value', () => {
 	it('learns secrets during the session and redacts them from then on, short or common ones excepted', () => {
 		const redactor = createSecretRedactor({env: {}});
 		expect(redactor.text('the value Zq7vL2xP9k')).toBe('the value Zq7vL2xP9k');
-		redactor.learn([{value: 'Zq7vL2xP9k', kind: 'sql'}, {value: 'postgres', kind: 'sql'}, {value: 'abc', kind: 'sql'}]);
+		redactor.learn([
+			{value: 'Zq7vL2xP9k', kind: 'sql'},
+			{value: 'postgres', kind: 'sql'},
+			{value: 'abc', kind: 'sql'},
+		]);
 		expect(redactor.text('the value Zq7vL2xP9k, on postgres, abc')).toBe('the value [REDACTED:sql], on postgres, abc');
 	});
 
@@ -219,11 +251,11 @@ describe('createRedactor', () => {
 
 	it('stays linear on adversarial input', () => {
 		const inputs = [
-			'://' + 'a'.repeat(200_000),
-			'://x:' + 'a@'.repeat(100_000),
+			`://${'a'.repeat(200_000)}`,
+			`://x:${'a@'.repeat(100_000)}`,
 			'-----BEGIN PRIVATE KEY-----'.repeat(10_000),
-			'sk-' + '-'.repeat(200_000),
-			'eyJ' + 'a'.repeat(100_000) + '.' + 'b'.repeat(100_000),
+			`sk-${'-'.repeat(200_000)}`,
+			`eyJ${'a'.repeat(100_000)}.${'b'.repeat(100_000)}`,
 			'A_KEY'.repeat(40_000),
 			'password='.repeat(20_000),
 			'a-'.repeat(50_000),

@@ -21,8 +21,16 @@ const SECRETS: Array<[string, string, (secret: string) => string]> = [
 	['anthropic admin key', 'sk-ant-admin01-ZmFrZWFkbWlua2V5MTIzNDU2Nzg5MA', s => `admin ${s}`],
 	['openai project key', 'sk-proj-Tm90QVJlYWxLZXkxMjM0NTY3ODkwYWJjZGVm', s => `OPENAI: ${s}`],
 	['openai legacy key', 'sk-9aZ8bY7cX6dW5eV4fU3gT2hS1iR0jQpOnMlKjIh', s => `key "${s}"`],
-	['supabase anon jwt', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24ifQ.625_WdcF3KHqz5amU0x2X5WWHP-OEs_4qj0ssLNHzTs', s => `const anon = '${s}'`],
-	['supabase service role jwt', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSJ9.M2d2z4SFn5C7HlJlaSLfrzuYim9nbY_XI40uWFN3hEE', s => `service_role: ${s}`],
+	[
+		'supabase anon jwt',
+		'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24ifQ.625_WdcF3KHqz5amU0x2X5WWHP-OEs_4qj0ssLNHzTs',
+		s => `const anon = '${s}'`,
+	],
+	[
+		'supabase service role jwt',
+		'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSJ9.M2d2z4SFn5C7HlJlaSLfrzuYim9nbY_XI40uWFN3hEE',
+		s => `service_role: ${s}`,
+	],
 	['supabase secret key', 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz', s => `SUPABASE_SECRET=${s}`],
 	['supabase publishable key', 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH', s => `createClient(url, '${s}')`],
 	['postgres url password', 'Pg-Pass-9f8e7d', s => `psql postgres://app:${s}@db.example.com:5432/shop -c 'select 1'`],
@@ -38,8 +46,16 @@ const SECRETS: Array<[string, string, (secret: string) => string]> = [
 	['stripe restricted key', 'rk_live_51NzQnTJqfG8hXk2LmP4vR7sW9yB', s => `restricted ${s}`],
 	['slack bot token', 'xoxb-2234567890-1234567890123-QWERTYuiopASDFghjkl', s => `SLACK ${s}`],
 	['slack app token', 'xoxa-2-1234567890-abcdefABCDEF123456', s => `token: ${s}`],
-	['rsa private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----', s => `cat id_rsa\n${s}\n`],
-	['openssh private key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDm1nB0bKg4n5h2cD7f8e9g0h1i2j3k4l5m6n7o8p9q0r\n-----END OPENSSH PRIVATE KEY-----', s => s],
+	[
+		'rsa private key',
+		'-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----',
+		s => `cat id_rsa\n${s}\n`,
+	],
+	[
+		'openssh private key',
+		'-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDm1nB0bKg4n5h2cD7f8e9g0h1i2j3k4l5m6n7o8p9q0r\n-----END OPENSSH PRIVATE KEY-----',
+		s => s,
+	],
 	['bearer header', 'dG9rZW4tZm9yLWJlYXJlci10ZXN0aW5n', s => `curl -H "Authorization: Bearer ${s}" https://api.example.com`],
 	['google api key', 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW', s => `maps key ${s}`],
 	['npm token', 'npm_Tm90QW5OcG1Ub2tlbkZvclRlc3RpbmcxMjM0', s => `//registry.npmjs.org/:_authToken=${s}`],
@@ -75,7 +91,15 @@ function corpusEvents(): EventBody[] {
 		bodies.push(
 			{type: 'user_prompt_submitted', text: `Please use this: ${text}`},
 			{type: 'assistant_text_delta', text},
-			{type: 'assistant_message_completed', content: [{type: 'text', text: `Noted ${text}`}, {type: 'tool_use', id: callId, name: 'Bash', input: {command: text, env: [text]}}], stopReason: 'tool_use', usage: {inputTokens: 1, outputTokens: 1}},
+			{
+				type: 'assistant_message_completed',
+				content: [
+					{type: 'text', text: `Noted ${text}`},
+					{type: 'tool_use', id: callId, name: 'Bash', input: {command: text, env: [text]}},
+				],
+				stopReason: 'tool_use',
+				usage: {inputTokens: 1, outputTokens: 1},
+			},
 			{type: 'tool_call_requested', callId, name: 'Bash', input: {command: text, nested: {deeper: [text]}}},
 			{type: 'tool_call_decided', callId, decision: 'allow', by: 'user', editedInput: {command: text}},
 			{type: 'tool_call_completed', callId, isError: false, content: `stdout:\n${text}\n`, durationMs: 5},
@@ -84,7 +108,11 @@ function corpusEvents(): EventBody[] {
 	}
 
 	for (const text of ORDINARY) {
-		bodies.push({type: 'user_prompt_submitted', text}, {type: 'assistant_text_delta', text}, {type: 'tool_call_completed', callId: 'x', isError: false, content: text, durationMs: 1});
+		bodies.push(
+			{type: 'user_prompt_submitted', text},
+			{type: 'assistant_text_delta', text},
+			{type: 'tool_call_completed', callId: 'x', isError: false, content: text, durationMs: 1},
+		);
 	}
 
 	return bodies;

@@ -19,7 +19,9 @@ describe('an edit of a redacted call gets its secrets back', () => {
 	it('leaves a marker the person typed beyond those shown, and an edit without markers, as they are', () => {
 		const raw = {line: 'sk-ant-api03-one'};
 		const shown = {line: '[REDACTED:anthropic-key]'};
-		expect(restoreRedacted({line: '[REDACTED:anthropic-key] [REDACTED:anthropic-key] [REDACTED:jwt]'}, shown, raw)).toEqual({line: 'sk-ant-api03-one [REDACTED:anthropic-key] [REDACTED:jwt]'});
+		expect(restoreRedacted({line: '[REDACTED:anthropic-key] [REDACTED:anthropic-key] [REDACTED:jwt]'}, shown, raw)).toEqual({
+			line: 'sk-ant-api03-one [REDACTED:anthropic-key] [REDACTED:jwt]',
+		});
 		const plain = {line: 'nothing secret'};
 		expect(restoreRedacted(plain, shown, raw)).toBe(plain);
 	});

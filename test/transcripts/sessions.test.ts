@@ -55,7 +55,12 @@ describe('listSessions', () => {
 			durationMs: 6000,
 			sizeBytes: statSync(newer).size,
 		});
-		expect(sessions[1]).toMatchObject({path: older, firstPrompt: 'Turn 1: please orders table needs an index on customer_id so lookups stay fast and', turns: 2, approvals: 2});
+		expect(sessions[1]).toMatchObject({
+			path: older,
+			firstPrompt: 'Turn 1: please orders table needs an index on customer_id so lookups stay fast and',
+			turns: 2,
+			approvals: 2,
+		});
 	});
 
 	it('is not fooled by event type names inside text', async () => {
@@ -69,7 +74,10 @@ describe('listSessions', () => {
 	});
 
 	it('cuts long first prompts, survives a torn last line, and counts an empty session', async () => {
-		const torn = writeSession('cccc0001', '2025-06-01T09:00:00Z', [{type: 'user_prompt_submitted', text: 'x'.repeat(1000)}, {type: 'turn_completed', outcome: 'completed'}]);
+		const torn = writeSession('cccc0001', '2025-06-01T09:00:00Z', [
+			{type: 'user_prompt_submitted', text: 'x'.repeat(1000)},
+			{type: 'turn_completed', outcome: 'completed'},
+		]);
 		appendFileSync(torn, '{"type":"user_prompt_submitted","text":"half');
 		writeSession('cccc0002', '2025-06-01T08:00:00Z', []);
 

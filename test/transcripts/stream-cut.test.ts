@@ -25,9 +25,17 @@ describe('where streamed text can be cut', () => {
 		['a JSON secret field waits for its value', '{"name": "x", "db_password": "a b ', '{"name": "x", '],
 		['an open .env value waits', 'DB_PASSWORD="correct horse ', ''],
 		['an AWS secret key name waits for its value', 'aws_secret_access_key = ', ''],
-		['a private key waits for its END line', 'here:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRI', 'here:\n'],
+		[
+			'a private key waits for its END line',
+			'here:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRI',
+			'here:\n',
+		],
 		['a public certificate does not wait', 'cert:\n-----BEGIN CERTIFICATE-----\nMIIB ', 'cert:\n-----BEGIN CERTIFICATE-----\nMIIB '],
-		['a whole private key goes', 'k\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nok ', 'k\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nok '],
+		[
+			'a whole private key goes',
+			'k\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nok ',
+			'k\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nok ',
+		],
 	])('%s', (_name, text, released) => {
 		expect(text.slice(0, releasableLength(text))).toBe(released);
 	});
@@ -47,7 +55,15 @@ describe('where streamed text can be cut', () => {
 	});
 
 	it('stays fast on long and adversarial text', () => {
-		const inputs = ['a-'.repeat(50_000), 'a.'.repeat(50_000), 'password '.repeat(20_000), `key '${'a '.repeat(50_000)}`, '-----BEGIN '.repeat(10_000), 'a'.repeat(200_000), `x ${'token: '.repeat(30_000)}`];
+		const inputs = [
+			'a-'.repeat(50_000),
+			'a.'.repeat(50_000),
+			'password '.repeat(20_000),
+			`key '${'a '.repeat(50_000)}`,
+			'-----BEGIN '.repeat(10_000),
+			'a'.repeat(200_000),
+			`x ${'token: '.repeat(30_000)}`,
+		];
 		const start = performance.now();
 		for (const input of inputs) releasableLength(input, ['a b c d']);
 		expect(performance.now() - start).toBeLessThan(500);
@@ -57,7 +73,10 @@ describe('where streamed text can be cut', () => {
 /** [secret, the text it is streamed in]; none of the secrets shares six characters with a redaction marker. */
 const STREAMED: Array<[string, string]> = [
 	['sk-ant-api03-Xy7_kL9mN2pQ4rS6tU8vW0xY1zA3bC5dE7fG9hJ1kL3-AAAA', 'Your key is sk-ant-api03-Xy7_kL9mN2pQ4rS6tU8vW0xY1zA3bC5dE7fG9hJ1kL3-AAAA, keep it safe.'],
-	['eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.M2d2z4SFn5C7HlJlaSLfrzuYim9nbY_XI40uWFN3hEE', 'service role: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.M2d2z4SFn5C7HlJlaSLfrzuYim9nbY_XI40uWFN3hEE.'],
+	[
+		'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.M2d2z4SFn5C7HlJlaSLfrzuYim9nbY_XI40uWFN3hEE',
+		'service role: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.M2d2z4SFn5C7HlJlaSLfrzuYim9nbY_XI40uWFN3hEE.',
+	],
 	['sbp_0123456789abcdef0123456789abcdef01234567', 'Run `supabase login --token sbp_0123456789abcdef0123456789abcdef01234567` first.'],
 	['sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz', 'SUPABASE_SECRET_KEY is sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz here'],
 	["S3cr3t horse \\'battery", "Then run:\n\n```sql\nCREATE ROLE app LOGIN Password E'S3cr3t horse \\'battery';\n```\n"],
@@ -71,11 +90,17 @@ const STREAMED: Array<[string, string]> = [
 	['Pg-Pass-9f8e7d', 'psql postgres://app:Pg-Pass-9f8e7d@db.example.com:5432/shop'],
 	['Zq7vL2xP9kW4mT6r', 'the project token from .mcp.json is Zq7vL2xP9kW4mT6r, do not share'],
 	['open sesame 4ever', 'the vault phrase is open sesame 4ever as set'],
-	['MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun', 'cat id_rsa\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----\n'],
+	[
+		'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun',
+		'cat id_rsa\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----\n',
+	],
 ];
 
 /** Known by value, as if read from .mcp.json and the environment. */
-const KNOWN = [{value: 'Zq7vL2xP9kW4mT6r', kind: 'mcp:supabase'}, {value: 'open sesame 4ever', kind: 'env:VAULT_PHRASE'}];
+const KNOWN = [
+	{value: 'Zq7vL2xP9kW4mT6r', kind: 'mcp:supabase'},
+	{value: 'open sesame 4ever', kind: 'env:VAULT_PHRASE'},
+];
 
 function pieces(secret: string, length = 6): string[] {
 	const found: string[] = [];
@@ -101,7 +126,7 @@ function stream(text: string, seed: number): {written: SessionEvent[]; deltas: s
 	const written: SessionEvent[] = [];
 	const redaction = createEventRedaction({redactor: createSecretRedactor({env: {}, known: KNOWN}), sql: {mayHold: mayHoldSqlSecret, redact: redactSqlSecrets}});
 	const store = createEventStore({clock: {now: () => 0}, redaction, sink: {append: event => written.push(event)}, frameMs: 1_000_000});
-	for (let i = 0; i < text.length;) {
+	for (let i = 0; i < text.length; ) {
 		const size = 1 + Math.floor(next() * 3);
 		store.append({type: 'assistant_text_delta', text: text.slice(i, i + size)});
 		i += size;
@@ -136,7 +161,8 @@ describe('redaction over the joined stream', () => {
 	});
 
 	it('keeps ordinary text byte for byte, whatever the pacing', () => {
-		const text = 'The `orders` table needs an index on customer_id:\n\n```sql\ncreate index concurrently orders_customer_id_idx on public.orders (customer_id);\n```\n\nSee https://supabase.com/docs/guides/database/postgres/indexes and the token bucket section; the key point is RLS. Password reset flows are unchanged.';
+		const text =
+			'The `orders` table needs an index on customer_id:\n\n```sql\ncreate index concurrently orders_customer_id_idx on public.orders (customer_id);\n```\n\nSee https://supabase.com/docs/guides/database/postgres/indexes and the token bucket section; the key point is RLS. Password reset flows are unchanged.';
 		for (let seed = 1; seed <= 20; seed++) expect(stream(text, seed).deltas.join('')).toBe(text);
 	});
 });

@@ -102,7 +102,7 @@ describe('writer', () => {
 
 	it('refuses to append to a file from a newer pgpair', () => {
 		const path = join(dir, 's.jsonl');
-		writeFileSync(path, JSON.stringify({...testHeader(), version: 9}) + '\n');
+		writeFileSync(path, `${JSON.stringify({...testHeader(), version: 9})}\n`);
 		expect(() => reopenTranscript(path)).toThrow(/newer pgpair/);
 	});
 });
@@ -148,14 +148,17 @@ describe('torn and corrupt lines', () => {
 		const path = join(dir, 's.jsonl');
 		const events = stamp(turnBodies(1, 2));
 		write(path, events);
-		appendFileSync(path, [
-			JSON.stringify({type: 'thought_emitted', text: 'hmm', seq: 99, at: 1}),
-			JSON.stringify({type: 'assistant_message_completed', content: 'oops', seq: 100, at: 1}),
-			JSON.stringify({type: 'user_prompt_submitted', text: 'no seq', at: 1}),
-			JSON.stringify([1, 2, 3]),
-			'',
-			'   ',
-		].join('\n') + '\n');
+		appendFileSync(
+			path,
+			`${[
+				JSON.stringify({type: 'thought_emitted', text: 'hmm', seq: 99, at: 1}),
+				JSON.stringify({type: 'assistant_message_completed', content: 'oops', seq: 100, at: 1}),
+				JSON.stringify({type: 'user_prompt_submitted', text: 'no seq', at: 1}),
+				JSON.stringify([1, 2, 3]),
+				'',
+				'   ',
+			].join('\n')}\n`,
+		);
 
 		const transcript = await readTranscript(path);
 		expect(transcript.events).toEqual(events);

@@ -1,5 +1,5 @@
 import {render} from 'ink-testing-library';
-import React from 'react';
+import type React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {CallPreview} from '../../source/core/events.js';
 import {DiffHistory} from '../../source/ui/diff-history.js';
@@ -59,7 +59,7 @@ describe('DiffView', () => {
 
 	it('colours additions green, removals red and hunk headers cyan', () => {
 		const lines = previewBodyLines({kind: 'schema', summary: 's', hazards: [], diff: '--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n'});
-		expect(lines.map((l) => [l.text, l.color])).toEqual([
+		expect(lines.map(l => [l.text, l.color])).toEqual([
 			['--- a', THEME.dim],
 			['+++ b', THEME.dim],
 			['@@ -1 +1 @@', 'cyan'],
@@ -69,7 +69,14 @@ describe('DiffView', () => {
 	});
 
 	it('shows a failed dry run in red as something that cannot be approved as is', () => {
-		const {frame} = show(<DiffView preview={{kind: 'schema', summary: 'dry run failed', hazards: [], error: 'ERROR 23502: column "x" contains null values'}} maxRows={5} scroll={0} width={100} />);
+		const {frame} = show(
+			<DiffView
+				preview={{kind: 'schema', summary: 'dry run failed', hazards: [], error: 'ERROR 23502: column "x" contains null values'}}
+				maxRows={5}
+				scroll={0}
+				width={100}
+			/>,
+		);
 		expect(frame()).toContain('✖ ERROR 23502: column "x" contains null values · cannot be approved as is');
 	});
 
@@ -78,7 +85,17 @@ describe('DiffView', () => {
 			kind: 'rows',
 			summary: 'would delete 12 rows in public.todos',
 			hazards: ['data deleted: 12 rows deleted from public.todos'],
-			rows: [{table: 'public.todos', operation: 'delete', count: 12, sample: [{id: 1, title: 'buy milk'}, {id: 22, title: 'a very long title that will not fit in a cell'}]}],
+			rows: [
+				{
+					table: 'public.todos',
+					operation: 'delete',
+					count: 12,
+					sample: [
+						{id: 1, title: 'buy milk'},
+						{id: 22, title: 'a very long title that will not fit in a cell'},
+					],
+				},
+			],
 		};
 		const {frame} = show(<DiffView preview={preview} maxRows={12} scroll={0} width={100} />);
 		const rows = rowsOf(frame());
@@ -102,12 +119,17 @@ describe('DiffView', () => {
 describe('DiffHistory', () => {
 	const previews = [
 		{callId: 'a', name: 'mcp__supabase__apply_migration', preview: longPreview(3, {summary: 'first preview'}), at: 1_000},
-		{callId: 'b', name: 'Edit', preview: {kind: 'file' as const, summary: 'second preview', hazards: [], diff: '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-1\n+2\n'}, at: 2_000},
+		{
+			callId: 'b',
+			name: 'Edit',
+			preview: {kind: 'file' as const, summary: 'second preview', hazards: [], diff: '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-1\n+2\n'},
+			at: 2_000,
+		},
 	];
 
 	it('lists previews newest first, moves with →/← and j/k, and closes with Esc', async () => {
 		let closed = false;
-		const {view, frame} = show(<DiffHistory previews={previews} width={100} height={20} onClose={() => (closed = true)} formatTime={(at) => `t${at}`} />);
+		const {view, frame} = show(<DiffHistory previews={previews} width={100} height={20} onClose={() => (closed = true)} formatTime={at => `t${at}`} />);
 		expect(frame()).toContain('1 of 2, newest first');
 		expect(frame()).toMatch(/▸ t2000 Edit second preview/);
 		expect(frame()).toContain('+2');
@@ -121,7 +143,9 @@ describe('DiffHistory', () => {
 	});
 
 	it('scrolls the selected diff with the arrow keys', async () => {
-		const {view, frame} = show(<DiffHistory previews={[{callId: 'x', name: 'Write', preview: longPreview(40), at: 0}]} width={100} height={14} onClose={() => {}} />);
+		const {view, frame} = show(
+			<DiffHistory previews={[{callId: 'x', name: 'Write', preview: longPreview(40), at: 0}]} width={100} height={14} onClose={() => {}} />,
+		);
 		expect(frame()).toContain('--- schema before');
 		view.stdin.write(KEY.pageDown);
 		await waitFor(() => !frame().includes('--- schema before'), `scrolled\n${frame()}`, 3000);

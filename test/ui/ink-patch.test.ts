@@ -8,7 +8,11 @@ import {pathToFileURL} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {REPO_ROOT} from '../helpers/paths.js';
 
-type OutputInstance = {caches: unknown; write(x: number, y: number, text: string, options: {transformers: unknown[]}): void; get(): {output: string; height: number}};
+type OutputInstance = {
+	caches: unknown;
+	write(x: number, y: number, text: string, options: {transformers: unknown[]}): void;
+	get(): {output: string; height: number};
+};
 type OutputClass = new (options: {width: number; height: number}) => OutputInstance;
 
 async function loadOutput(): Promise<OutputClass> {

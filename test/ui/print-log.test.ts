@@ -91,7 +91,10 @@ describe('the print log of the live chat', () => {
 		state.liveText = '';
 		const items = log.update(state, {width: WIDTH, streaming: true}).items;
 		expect(items.map(item => (item.kind === 'entry' ? item.entry.kind : 'rows'))).toEqual(['rows', 'notice', 'rows', 'rows']);
-		const words = items.flatMap(item => (item.kind === 'rows' ? item.rows : [])).join(' ').split(/\s+/);
+		const words = items
+			.flatMap(item => (item.kind === 'rows' ? item.rows : []))
+			.join(' ')
+			.split(/\s+/);
 		expect(words).toEqual(ANSWER.split(' '));
 		expect(items.slice(2).every(item => item.kind === 'rows')).toBe(true);
 		expect((items[2] as Extract<PrintItem, {kind: 'rows'}>).first).toBe(true);
@@ -118,7 +121,11 @@ describe('the print log of the live chat', () => {
 
 	it('keeps every word when the width changes in the middle of an answer', () => {
 		const {views} = stream(ANSWER, 5, {width: step => (step < 8 ? 30 : 12)});
-		const words = views.at(-1)!.items.flatMap(item => (item.kind === 'rows' ? item.rows : [])).join(' ').split(/\s+/);
+		const words = views
+			.at(-1)!
+			.items.flatMap(item => (item.kind === 'rows' ? item.rows : []))
+			.join(' ')
+			.split(/\s+/);
 		expect(words).toEqual(ANSWER.split(' '));
 	});
 

@@ -11,7 +11,28 @@ function random(seed: number) {
 	};
 }
 
-const PIECES = ['select', 'id,', 'a', 'verylongidentifier_without_any_break_at_all', ' ', ' ', ' ', '  ', '\n', '\n\n', '\t', 'Ünïcödé', '表格', '🙂', '👩‍💻', 'e\u0301', '\u001B[31m', '\u001B]8;;http://x\u0007', '\r', 'row-level'];
+const PIECES = [
+	'select',
+	'id,',
+	'a',
+	'verylongidentifier_without_any_break_at_all',
+	' ',
+	' ',
+	' ',
+	'  ',
+	'\n',
+	'\n\n',
+	'\t',
+	'Ünïcödé',
+	'表格',
+	'🙂',
+	'👩‍💻',
+	'e\u0301',
+	'\u001B[31m',
+	'\u001B]8;;http://x\u0007',
+	'\r',
+	'row-level',
+];
 
 function randomText(next: () => number, length: number): string {
 	let text = '';
@@ -79,7 +100,11 @@ describe('word wrap', () => {
 		for (let run = 0; run < 200; run++) {
 			const text = randomText(next, 300);
 			const visible = (s: string) => s.replace(/\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007]*\u0007)/g, '').replace(/[\s\u0000-\u001F]/g, '');
-			expect(wrapRows(text, 1 + Math.floor(next() * 30)).map(visible).join('')).toBe(visible(text));
+			expect(
+				wrapRows(text, 1 + Math.floor(next() * 30))
+					.map(visible)
+					.join(''),
+			).toBe(visible(text));
 		}
 	});
 

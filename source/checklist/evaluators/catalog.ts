@@ -38,7 +38,7 @@ order by 1`;
 
 export async function exposedTables(evidence: Evidence): Promise<ExposedTable[]> {
 	const rows = await evidence.query(EXPOSED_TABLES_SQL);
-	return rows.map((row) => {
+	return rows.map(row => {
 		const policies = typeof row.policies === 'string' ? (JSON.parse(row.policies) as unknown) : row.policies;
 		return {
 			name: String(row.name),
@@ -52,6 +52,6 @@ export async function exposedTables(evidence: Evidence): Promise<ExposedTable[]>
 export function quoteQualified(name: string): string {
 	return name
 		.split('.')
-		.map((part) => `"${part.replace(/"/g, '""')}"`)
+		.map(part => `"${part.replace(/"/g, '""')}"`)
 		.join('.');
 }

@@ -1,13 +1,13 @@
 import type * as TS from 'typescript';
 import type {EdgeFunctionSource} from '../evidence.js';
-import {done, listed, notApplicable, open, type Evaluator} from './types.js';
+import {done, type Evaluator, listed, notApplicable, open} from './types.js';
 
 type TypeScript = typeof TS;
 let typescript: Promise<TypeScript> | undefined;
 
 /** The compiler is large: load it the first time a function is checked, never at start-up. */
 function loadTypescript(): Promise<TypeScript> {
-	typescript ??= import('typescript').then((module) => ((module as unknown as {default?: TypeScript}).default ?? module) as TypeScript);
+	typescript ??= import('typescript').then(module => ((module as unknown as {default?: TypeScript}).default ?? module) as TypeScript);
 	return typescript;
 }
 
@@ -52,7 +52,8 @@ function localFunctions(ts: TypeScript, file: TS.SourceFile): Map<string, Functi
 		if (ts.isVariableStatement(statement)) {
 			for (const declaration of statement.declarationList.declarations) {
 				const init = declaration.initializer && unwrap(ts, declaration.initializer);
-				if (ts.isIdentifier(declaration.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) functions.set(declaration.name.text, init);
+				if (ts.isIdentifier(declaration.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)))
+					functions.set(declaration.name.text, init);
 			}
 		}
 	}
@@ -61,7 +62,13 @@ function localFunctions(ts: TypeScript, file: TS.SourceFile): Map<string, Functi
 
 function unwrap(ts: TypeScript, node: TS.Expression): TS.Expression {
 	let current = node;
-	while (ts.isParenthesizedExpression(current) || ts.isAwaitExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isNonNullExpression(current)) {
+	while (
+		ts.isParenthesizedExpression(current) ||
+		ts.isAwaitExpression(current) ||
+		ts.isAsExpression(current) ||
+		ts.isSatisfiesExpression(current) ||
+		ts.isNonNullExpression(current)
+	) {
 		current = current.expression;
 	}
 	return current;
@@ -82,7 +89,7 @@ function guardedProblem(ts: TypeScript, fn: FunctionLike, locals: Map<string, Fu
 	if (!body) return 'the handler has no body';
 	const delegate = (expression: TS.Expression): string | undefined => {
 		const inner = unwrap(ts, expression);
-		if (ts.isCallExpression(inner) && inner.arguments.every((arg) => !mayThrow(ts, arg))) {
+		if (ts.isCallExpression(inner) && inner.arguments.every(arg => !mayThrow(ts, arg))) {
 			const target = resolveFunction(ts, inner.expression, locals);
 			if (target) return guardedProblem(ts, target, locals, seen);
 		}
@@ -91,13 +98,13 @@ function guardedProblem(ts: TypeScript, fn: FunctionLike, locals: Map<string, Fu
 	if (!ts.isBlock(body)) return delegate(body);
 
 	const tries = body.statements.filter(ts.isTryStatement);
-	const rest = body.statements.filter((statement) => !ts.isTryStatement(statement));
+	const rest = body.statements.filter(statement => !ts.isTryStatement(statement));
 	if (tries.length === 0) {
 		const only = body.statements.length === 1 ? body.statements[0] : undefined;
 		if (only && ts.isReturnStatement(only) && only.expression) return delegate(only.expression);
 		return 'the handler body is not wrapped in try/catch';
 	}
-	const outside = rest.find((statement) => mayThrow(ts, statement));
+	const outside = rest.find(statement => mayThrow(ts, statement));
 	if (outside) return `code outside the try can throw: ${outside.getText().split('\n')[0]?.slice(0, 60)}`;
 	for (const attempt of tries) {
 		const clause = attempt.catchClause;
@@ -114,7 +121,13 @@ function mayThrow(ts: TypeScript, node: TS.Node): boolean {
 	const walk = (child: TS.Node): void => {
 		if (found) return;
 		if (ts.isFunctionLike(child)) return;
-		if (ts.isCallExpression(child) || ts.isNewExpression(child) || ts.isAwaitExpression(child) || ts.isThrowStatement(child) || ts.isTaggedTemplateExpression(child)) {
+		if (
+			ts.isCallExpression(child) ||
+			ts.isNewExpression(child) ||
+			ts.isAwaitExpression(child) ||
+			ts.isThrowStatement(child) ||
+			ts.isTaggedTemplateExpression(child)
+		) {
 			found = true;
 			return;
 		}
@@ -125,7 +138,7 @@ function mayThrow(ts: TypeScript, node: TS.Node): boolean {
 }
 
 function rethrows(ts: TypeScript, block: TS.Block): boolean {
-	return block.statements.some((statement) => ts.isThrowStatement(statement));
+	return block.statements.some(statement => ts.isThrowStatement(statement));
 }
 
 /** A `return` in the block (not in a nested function) whose value is an error Response. */
@@ -170,7 +183,7 @@ function hasErrorStatus(ts: TypeScript, init: TS.Expression | undefined): boolea
 	if (!init) return false;
 	const options = unwrap(ts, init);
 	if (!ts.isObjectLiteralExpression(options)) return false;
-	const status = options.properties.find((property) => ts.isPropertyAssignment(property) && property.name.getText() === 'status');
+	const status = options.properties.find(property => ts.isPropertyAssignment(property) && property.name.getText() === 'status');
 	return Boolean(status && ts.isPropertyAssignment(status) && isErrorCode(ts, status.initializer));
 }
 
@@ -183,7 +196,7 @@ function isErrorCode(ts: TypeScript, node: TS.Expression): boolean {
 
 function entrypointOf(fn: EdgeFunctionSource): {name: string; content: string} | undefined {
 	const wanted = fn.entrypoint.replace(/^\.\//, '');
-	return fn.files.find((file) => file.name === wanted) ?? fn.files.find((file) => file.name.endsWith(`/${wanted}`));
+	return fn.files.find(file => file.name === wanted) ?? fn.files.find(file => file.name.endsWith(`/${wanted}`));
 }
 
 /** Done when the handler of every deployed function catches errors and answers with an error Response. */
@@ -198,17 +211,24 @@ export const edgeFunctionErrors: Evaluator = async (_events, evidence) => {
 		const problem = entry ? handlerProblem(ts, entry.name, entry.content) : `entrypoint ${fn.entrypoint} is not among its files`;
 		if (problem) problems.push(`${fn.slug} v${fn.version}: ${problem}`);
 		// Reading the code is not enough: the function is called with a malformed body and without authorization.
-		const probe = evidence.probeEdgeFunction ? await evidence.probeEdgeFunction(fn.slug).catch((error: unknown) => ({available: false as const, reason: (error as Error).message})) : {available: false as const, reason: 'the server cannot call functions'};
+		const probe = evidence.probeEdgeFunction
+			? await evidence.probeEdgeFunction(fn.slug).catch((error: unknown) => ({available: false as const, reason: (error as Error).message}))
+			: {available: false as const, reason: 'the server cannot call functions'};
 		if (!probe.available) {
 			notCalled.push(`${fn.slug} (${probe.reason})`);
 		} else if (!probe.ok) {
-			const failed = probe.probes.filter(p => !(p.status >= 400 && p.json && p.survived)).map(p => `${p.name} → ${p.status || 'no answer'}${p.json ? '' : ', not JSON'}${p.survived ? '' : ', the process died'}`);
+			const failed = probe.probes
+				.filter(p => !(p.status >= 400 && p.json && p.survived))
+				.map(p => `${p.name} → ${p.status || 'no answer'}${p.json ? '' : ', not JSON'}${p.survived ? '' : ', the process died'}`);
 			problems.push(`${fn.slug} v${fn.version}: called for real, it did not answer with a JSON error: ${listed(failed)}`);
 		}
 	}
 
 	if (problems.length > 0) return open(listed(problems));
-	const names = functions.map((fn) => `${fn.slug} v${fn.version}`);
-	const called = notCalled.length === 0 ? ' and answered a malformed body and a missing authorization with JSON errors, staying up' : `; not called: ${listed(notCalled)}, judged on the code only`;
+	const names = functions.map(fn => `${fn.slug} v${fn.version}`);
+	const called =
+		notCalled.length === 0
+			? ' and answered a malformed body and a missing authorization with JSON errors, staying up'
+			: `; not called: ${listed(notCalled)}, judged on the code only`;
 	return done(`every deployed function's Deno.serve handler catches errors and returns an error Response (${listed(names)})${called}`);
 };

@@ -1,8 +1,8 @@
 import type {Evidence} from '../evidence.js';
-import {explainRuns, lastChangeOf, schemaChanges, seqScannedRelations, sqlRuns, type ExplainRun, sqlParserFor} from '../session-facts.js';
+import {type ExplainRun, explainRuns, lastChangeOf, schemaChanges, seqScannedRelations, sqlParserFor, sqlRuns} from '../session-facts.js';
 import {DEFAULT_SCHEMA} from '../sql-facts.js';
 import {quoteQualified} from './catalog.js';
-import {done, listed, open, shortSql, type Evaluator} from './types.js';
+import {done, type Evaluator, listed, open, shortSql} from './types.js';
 
 /** A sequential scan of a table with more rows than this is a missing index (below it, a scan is the right plan). */
 export const LARGE_TABLE_ROWS = 1000;
@@ -17,7 +17,7 @@ function latestPerQuery(explains: readonly ExplainRun[]): ExplainRun[] {
 /** Plans name relations without schema (text format); the query's own relations say which one it was. */
 function qualify(relation: string, run: ExplainRun): string {
 	if (relation.includes('.')) return relation;
-	return [...run.tables].find((table) => table.endsWith(`.${relation}`)) ?? `${DEFAULT_SCHEMA}.${relation}`;
+	return [...run.tables].find(table => table.endsWith(`.${relation}`)) ?? `${DEFAULT_SCHEMA}.${relation}`;
 }
 
 /** Rows now, counted only up to the threshold so a huge table costs no more than a small one. */
@@ -39,9 +39,9 @@ export const indexes: Evaluator = async (events, evidence) => {
 	await sqlParserFor(events);
 	const problems: string[] = [];
 	const lints = await evidence.advisors('performance');
-	const unindexed = lints.find((lint) => lint.name === 'unindexed_foreign_keys')?.findings ?? [];
+	const unindexed = lints.find(lint => lint.name === 'unindexed_foreign_keys')?.findings ?? [];
 	for (const finding of unindexed) {
-		const table = [finding.metadata.schema, finding.metadata.name].filter((part) => typeof part === 'string').join('.');
+		const table = [finding.metadata.schema, finding.metadata.name].filter(part => typeof part === 'string').join('.');
 		const key = typeof finding.metadata.fkey_name === 'string' ? finding.metadata.fkey_name : 'a foreign key';
 		problems.push(`${table}: foreign key ${key} has no index`);
 	}

@@ -1,6 +1,6 @@
 import type {Evidence, MigrationRecord, SchemaPreview} from '../evidence.js';
-import {schemaChanges, succeeded, type CompletedCall, sqlParserFor} from '../session-facts.js';
-import {done, listed, notApplicable, open, type Evaluator} from './types.js';
+import {type CompletedCall, schemaChanges, sqlParserFor, succeeded} from '../session-facts.js';
+import {done, type Evaluator, listed, notApplicable, open} from './types.js';
 
 const DOWN_MARKER = /^[ \t]*--[ \t]*migrate:down[ \t]*$/im;
 
@@ -15,7 +15,7 @@ export function downSection(sql: string): string | undefined {
 	const rest = sql.slice(marker.index + marker[0].length);
 	const rollback = rest
 		.split(/\r?\n/)
-		.map((line) => line.replace(/^[ \t]*-- ?/, ''))
+		.map(line => line.replace(/^[ \t]*-- ?/, ''))
 		.join('\n')
 		.trim();
 	return hasSql(rollback) ? rollback : undefined;
@@ -23,7 +23,7 @@ export function downSection(sql: string): string | undefined {
 
 /** Something other than blank lines and comments. */
 function hasSql(sql: string): boolean {
-	return sql.split(/\r?\n/).some((line) => line.trim() !== '' && !line.trim().startsWith('--'));
+	return sql.split(/\r?\n/).some(line => line.trim() !== '' && !line.trim().startsWith('--'));
 }
 
 // A newline first: a script that ends in a `--` comment would otherwise swallow the separator.
@@ -39,7 +39,7 @@ function sessionMigration(call: CompletedCall, ledger: readonly MigrationRecord[
 	const inline = downSection(up);
 	if (inline) return {...base, down: inline, downFrom: '-- migrate:down section'};
 	// The ledger lists main's migrations; the newest of that name is the one this call wrote.
-	const record = project ? undefined : ledger.filter((m) => m.name === name).at(-1);
+	const record = project ? undefined : ledger.filter(m => m.name === name).at(-1);
 	if (record?.downFile && hasSql(record.downFile.content)) return {...base, down: record.downFile.content.trim(), downFrom: record.downFile.path};
 	const fileDown = record?.file ? downSection(record.file.content) : undefined;
 	if (fileDown) return {...base, down: fileDown, downFrom: `-- migrate:down section of ${record!.file!.path}`};
@@ -50,8 +50,14 @@ function sessionMigration(call: CompletedCall, ledger: readonly MigrationRecord[
 function dumpDifference(expected: string, actual: string): string {
 	const want = new Set(expected.split('\n'));
 	const have = new Set(actual.split('\n'));
-	const lines = [...[...want].filter((line) => !have.has(line)).map((line) => `missing: ${line.trim()}`), ...[...have].filter((line) => !want.has(line)).map((line) => `left over: ${line.trim()}`)];
-	return listed(lines.filter((line) => !/^\w+(?: \w+)?: $/.test(line)), 3);
+	const lines = [
+		...[...want].filter(line => !have.has(line)).map(line => `missing: ${line.trim()}`),
+		...[...have].filter(line => !want.has(line)).map(line => `left over: ${line.trim()}`),
+	];
+	return listed(
+		lines.filter(line => !/^\w+(?: \w+)?: $/.test(line)),
+		3,
+	);
 }
 
 // Dry runs are slow and their answer depends only on the SQL and the schema it starts from; remember them per
@@ -68,7 +74,7 @@ function preview(evidence: Evidence, input: {query: string; rollback_query: stri
 		cache.set(key, result);
 		// An unavailable tool may appear later (the server restarts with it); only keep real answers.
 		void result.then(
-			(answer) => {
+			answer => {
 				if (!answer.available) cache.delete(key);
 			},
 			() => cache.delete(key),
@@ -94,30 +100,34 @@ export const migrationReversible: Evaluator = async (events, evidence) => {
 	const applied = succeeded(events, 'apply_migration');
 	if (applied.length === 0) return notApplicable('no migration applied in this session');
 	const ledger = await evidence.migrations();
-	const migrations = applied.map((call) => sessionMigration(call, ledger));
-	const missing = migrations.filter((m) => !m.down).map((m) => m.name);
+	const migrations = applied.map(call => sessionMigration(call, ledger));
+	const missing = migrations.filter(m => !m.down).map(m => m.name);
 	if (missing.length > 0) {
-		return open(`no rollback (no \`-- migrate:down\` section, no .down.sql file) for ${listed(missing.map((name) => `migration ${name}`))}`);
+		return open(`no rollback (no \`-- migrate:down\` section, no .down.sql file) for ${listed(missing.map(name => `migration ${name}`))}`);
 	}
 
 	const schemaVersion = schemaChanges(events).at(-1)?.seq ?? 0;
-	const projects = [...new Set(migrations.map((m) => m.project))];
+	const projects = [...new Set(migrations.map(m => m.project))];
 	const proven: string[] = [];
 	for (const project of projects) {
-		const chain = migrations.filter((m) => m.project === project);
+		const chain = migrations.filter(m => m.project === project);
 		const target = project ? {project_id: project} : {};
 		const where = project ? ` on branch ${project}` : '';
 		const downsFrom = (index: number) =>
 			chain
 				.slice(index)
 				.reverse()
-				.map((m) => m.down!)
+				.map(m => m.down!)
 				.join(STATEMENT_BREAK);
 
 		for (let index = chain.length - 1; index >= 0; index--) {
 			const migration = chain[index]!;
-			const result = await preview(evidence, {query: downsFrom(index), rollback_query: `${migration.up}${STATEMENT_BREAK}${migration.down!}`, ...target}, schemaVersion);
-			if (!result.available) return open(`rollbacks exist for ${chain.map((m) => m.name).join(', ')}, but the round trip cannot be verified: ${result.reason}`);
+			const result = await preview(
+				evidence,
+				{query: downsFrom(index), rollback_query: `${migration.up}${STATEMENT_BREAK}${migration.down!}`, ...target},
+				schemaVersion,
+			);
+			if (!result.available) return open(`rollbacks exist for ${chain.map(m => m.name).join(', ')}, but the round trip cannot be verified: ${result.reason}`);
 			if (result.error) return open(`the round trip of ${migration.name}${where} failed on a scratch copy: ${result.error}`);
 			if (result.after_rollback === undefined) return open(`the rollback of ${migration.name} exists, but the dry run returned no schema after it`);
 			if (result.after === result.before) return open(`the rollback of ${migration.name}${where} changes nothing on a scratch copy`);
@@ -126,8 +136,8 @@ export const migrationReversible: Evaluator = async (events, evidence) => {
 			}
 		}
 
-		const names = chain.map((m) => m.name).join(', ');
-		const downThenUp = await preview(evidence, {query: downsFrom(0), rollback_query: chain.map((m) => m.up).join(STATEMENT_BREAK), ...target}, schemaVersion);
+		const names = chain.map(m => m.name).join(', ');
+		const downThenUp = await preview(evidence, {query: downsFrom(0), rollback_query: chain.map(m => m.up).join(STATEMENT_BREAK), ...target}, schemaVersion);
 		if (!downThenUp.available) return open(`rollbacks exist for ${names}, but the round trip cannot be verified: ${downThenUp.reason}`);
 		if (downThenUp.error) return open(`re-applying ${names}${where} after the rollbacks failed on a scratch copy: ${downThenUp.error}`);
 		if (downThenUp.after_rollback !== undefined && downThenUp.after_rollback !== downThenUp.before) {
@@ -135,6 +145,8 @@ export const migrationReversible: Evaluator = async (events, evidence) => {
 		}
 		proven.push(`${names}${where}`);
 	}
-	const sources = [...new Set(migrations.map((m) => m.downFrom))].join(', ');
-	return done(`${migrations.length} migration${migrations.length === 1 ? '' : 's'} with rollbacks (${sources}); on a scratch copy up then down gives the original schema and down then up gives today's (${listed(proven)})`);
+	const sources = [...new Set(migrations.map(m => m.downFrom))].join(', ');
+	return done(
+		`${migrations.length} migration${migrations.length === 1 ? '' : 's'} with rollbacks (${sources}); on a scratch copy up then down gives the original schema and down then up gives today's (${listed(proven)})`,
+	);
 };

@@ -46,5 +46,9 @@ function isTriviallyFalse(node: unknown): boolean {
 function withoutLocations(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(withoutLocations);
 	if (!isObject(value)) return value;
-	return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'location').map(([key, child]) => [key, withoutLocations(child)]));
+	return Object.fromEntries(
+		Object.entries(value)
+			.filter(([key]) => key !== 'location')
+			.map(([key, child]) => [key, withoutLocations(child)]),
+	);
 }

@@ -103,9 +103,12 @@ function judgeDataChange(type: string, body: JsonObject, judge: Judge): void {
 	}
 
 	if (type === 'MergeStmt') {
-		const deletes = asArray(body.mergeWhenClauses).some(clause => isObject(clause) && isObject(clause.MergeWhenClause) && clause.MergeWhenClause.commandType === 'CMD_DELETE');
+		const deletes = asArray(body.mergeWhenClauses).some(
+			clause => isObject(clause) && isObject(clause.MergeWhenClause) && clause.MergeWhenClause.commandType === 'CMD_DELETE',
+		);
 		if (deletes) {
-			if (isTriviallyTrue(body.joinCondition)) flag(judge, 'destructive', 'data_loss', `MERGE … DELETE with an always-true join condition removes every row of ${table}`, table);
+			if (isTriviallyTrue(body.joinCondition))
+				flag(judge, 'destructive', 'data_loss', `MERGE … DELETE with an always-true join condition removes every row of ${table}`, table);
 			else flag(judge, 'write', 'data_loss', `MERGE deletes the matched rows of ${table}`, table);
 		}
 	}

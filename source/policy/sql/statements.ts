@@ -8,7 +8,15 @@ import {absorb, atLeast, flag, type Judge, newJudge} from './judge.js';
 import {judgeCreateFunction, judgeDo, securityDefiner} from './procedural.js';
 
 /** Object types whose DROP takes rows with it. */
-const DATA_OBJECTS = new Set(['OBJECT_TABLE', 'OBJECT_SCHEMA', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE', 'OBJECT_EXTENSION', 'OBJECT_LARGEOBJECT']);
+const DATA_OBJECTS = new Set([
+	'OBJECT_TABLE',
+	'OBJECT_SCHEMA',
+	'OBJECT_MATVIEW',
+	'OBJECT_SEQUENCE',
+	'OBJECT_FOREIGN_TABLE',
+	'OBJECT_EXTENSION',
+	'OBJECT_LARGEOBJECT',
+]);
 
 /** Judges one statement into `judge` and returns its kind. */
 export function judgeStatement(type: string, body: JsonObject, judge: Judge): string {
@@ -123,7 +131,8 @@ export function judgeStatement(type: string, body: JsonObject, judge: Judge): st
 
 		case 'ViewStmt':
 			atLeast(judge, 'write');
-			if (body.replace) flag(judge, 'write', 'object_replaced', `replaces the view ${rangeVarName(body.view) ?? ''} if it exists`.trim(), rangeVarName(body.view));
+			if (body.replace)
+				flag(judge, 'write', 'object_replaced', `replaces the view ${rangeVarName(body.view) ?? ''} if it exists`.trim(), rangeVarName(body.view));
 			return body.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW';
 
 		case 'VacuumStmt': {
@@ -150,7 +159,13 @@ export function judgeStatement(type: string, body: JsonObject, judge: Judge): st
 			atLeast(judge, 'write');
 			if (!optionEnabled(body.params, 'concurrently')) {
 				const target = rangeVarName(body.relation) ?? String(body.name ?? 'the indexes');
-				flag(judge, 'write', 'exclusive_lock', `REINDEX blocks writes to ${target} (and reads using the index) while it rebuilds; CONCURRENTLY avoids that`, target);
+				flag(
+					judge,
+					'write',
+					'exclusive_lock',
+					`REINDEX blocks writes to ${target} (and reads using the index) while it rebuilds; CONCURRENTLY avoids that`,
+					target,
+				);
 			}
 
 			return 'REINDEX';
@@ -176,7 +191,9 @@ export function judgeStatement(type: string, body: JsonObject, judge: Judge): st
 			return 'LOCK';
 
 		case 'TransactionStmt': {
-			const kind = String(body.kind ?? '').replace('TRANS_STMT_', '').replace('_', ' ');
+			const kind = String(body.kind ?? '')
+				.replace('TRANS_STMT_', '')
+				.replace('_', ' ');
 			// Auto-approved SQL runs inside a read-only transaction; transaction control could step out of it.
 			flag(judge, 'write', 'transaction_control', `${kind} changes the surrounding transaction`);
 			return kind;
@@ -236,7 +253,8 @@ export function judgeStatement(type: string, body: JsonObject, judge: Judge): st
 			return 'ALTER PUBLICATION';
 
 		case 'AlterSubscriptionStmt':
-			if (body.kind === 'ALTER_SUBSCRIPTION_DROP_PUBLICATION') flag(judge, 'destructive', 'object_removed', `drops publications from subscription ${String(body.subname)}`);
+			if (body.kind === 'ALTER_SUBSCRIPTION_DROP_PUBLICATION')
+				flag(judge, 'destructive', 'object_removed', `drops publications from subscription ${String(body.subname)}`);
 			else atLeast(judge, 'write');
 			return 'ALTER SUBSCRIPTION';
 
@@ -252,7 +270,7 @@ export function judgeStatement(type: string, body: JsonObject, judge: Judge): st
 
 		case 'AlterFunctionStmt':
 			atLeast(judge, 'write');
-			if (securityDefiner(body.actions)) flag(judge, 'write', 'security_definer', 'makes the function run with its owner\'s privileges (SECURITY DEFINER)');
+			if (securityDefiner(body.actions)) flag(judge, 'write', 'security_definer', "makes the function run with its owner's privileges (SECURITY DEFINER)");
 			return 'ALTER FUNCTION';
 
 		case 'RuleStmt':
@@ -288,12 +306,19 @@ function kindFromType(type: string): string {
 function roleName(node: unknown): string {
 	const spec = isObject(node) && isObject(node.RoleSpec) ? node.RoleSpec : isObject(node) ? node : {};
 	if (typeof spec.rolename === 'string') return spec.rolename;
-	return String(spec.roletype ?? 'a role').replace('ROLESPEC_', '').toLowerCase();
+	return String(spec.roletype ?? 'a role')
+		.replace('ROLESPEC_', '')
+		.toLowerCase();
 }
 
 function objectLabel(objtype: unknown): string {
 	const raw = String(objtype ?? 'OBJECT_UNKNOWN').replace('OBJECT_', '');
-	const special: Record<string, string> = {MATVIEW: 'materialized view', FDW: 'foreign data wrapper', TABCONSTRAINT: 'constraint', DOMCONSTRAINT: 'domain constraint'};
+	const special: Record<string, string> = {
+		MATVIEW: 'materialized view',
+		FDW: 'foreign data wrapper',
+		TABCONSTRAINT: 'constraint',
+		DOMCONSTRAINT: 'domain constraint',
+	};
 	return special[raw] ?? raw.toLowerCase().replaceAll('_', ' ');
 }
 
@@ -343,7 +368,13 @@ function judgeAlterTable(body: JsonObject, judge: Judge): string {
 				flag(judge, 'destructive', 'constraint_removed', `drops constraint ${column} of ${target}`, target);
 				break;
 			case 'AT_DisableRowSecurity':
-				flag(judge, 'destructive', 'rls_disabled', `disables row level security on ${target}: every role with table privileges sees and changes every row`, target);
+				flag(
+					judge,
+					'destructive',
+					'rls_disabled',
+					`disables row level security on ${target}: every role with table privileges sees and changes every row`,
+					target,
+				);
 				break;
 			case 'AT_NoForceRowSecurity':
 				flag(judge, 'destructive', 'rls_not_forced', `stops forcing row level security on ${target} for its owner`, target);
@@ -367,7 +398,10 @@ function judgeAlterTable(body: JsonObject, judge: Judge): string {
 				break;
 			default:
 				if (subtype.startsWith('AT_Drop')) {
-					const what = subtype.replace('AT_Drop', '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+					const what = subtype
+						.replace('AT_Drop', '')
+						.replace(/([a-z])([A-Z])/g, '$1 $2')
+						.toLowerCase();
 					flag(judge, 'destructive', 'object_removed', `drops ${what}${cmd.name ? ` of ${target}.${column}` : ` of ${target}`}`, target);
 				}
 		}
@@ -403,7 +437,12 @@ function judgeCopy(body: JsonObject, judge: Judge): string {
 	if (body.is_program) {
 		flag(judge, 'destructive', 'program_execution', `COPY … ${direction} PROGRAM runs a shell command on the database server: ${String(body.filename)}`);
 	} else if (typeof body.filename === 'string') {
-		flag(judge, 'destructive', 'server_file_access', `COPY … ${direction} '${body.filename}' ${body.is_from ? 'reads' : 'writes'} a file on the database server`);
+		flag(
+			judge,
+			'destructive',
+			'server_file_access',
+			`COPY … ${direction} '${body.filename}' ${body.is_from ? 'reads' : 'writes'} a file on the database server`,
+		);
 	} else {
 		atLeast(judge, 'write');
 	}

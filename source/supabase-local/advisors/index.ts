@@ -6,9 +6,9 @@ import {LINTS} from './lints/index.js';
 import {isSystemSchema} from './sql.js';
 import type {AdvisorType, ApiRole, LintContext, LintDefinition, LintFinding, LintGroup, Queryable} from './types.js';
 
-export type {AdvisorType, LintContext, LintDefinition, LintFinding, LintGroup, LintLevel, Queryable} from './types.js';
 export {LINTS} from './lints/index.js';
 export {SYSTEM_SCHEMAS} from './sql.js';
+export type {AdvisorType, LintContext, LintDefinition, LintFinding, LintGroup, LintLevel, Queryable} from './types.js';
 
 const REMEDIATION_BASE = 'https://supabase.com/docs/guides/database/database-linter?lint=';
 
@@ -17,7 +17,7 @@ const DEFAULT_EXPOSED_SCHEMAS = ['public'];
 
 export async function runAdvisors(db: Queryable, type: AdvisorType): Promise<{lints: LintGroup[]}> {
 	const context = await probeLintContext(db);
-	const lints = LINTS.filter((lint) => lint.type === type);
+	const lints = LINTS.filter(lint => lint.type === type);
 	// One at a time: a single connection (PGlite, pg.Client) would queue them anyway, and pg deprecates
 	// overlapping client.query() calls. The whole run stays well under the 1 s budget at 500 tables.
 	const groups: LintGroup[] = [];
@@ -40,7 +40,7 @@ async function runLint(db: Queryable, lint: LintDefinition, context: LintContext
 		});
 	}
 	if (rows.length === 0) return null;
-	const findings: LintFinding[] = rows.map((row) => ({
+	const findings: LintFinding[] = rows.map(row => ({
 		detail: row.detail,
 		// drivers differ: `pg` parses jsonb, a text-mode client would not
 		metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as Record<string, unknown>) : row.metadata,
@@ -63,8 +63,8 @@ async function runLint(db: Queryable, lint: LintDefinition, context: LintContext
 export function parseSchemaList(setting: string | null | undefined): string[] {
 	const names = (setting ?? '')
 		.split(',')
-		.map((name) => name.trim().replace(/^"(.*)"$/, '$1'))
-		.filter((name) => name.length > 0);
+		.map(name => name.trim().replace(/^"(.*)"$/, '$1'))
+		.filter(name => name.length > 0);
 	return names.length > 0 ? [...new Set(names)] : DEFAULT_EXPOSED_SCHEMAS;
 }
 
@@ -84,7 +84,7 @@ export async function probeLintContext(db: Queryable): Promise<LintContext> {
 	const configuredSchemas = parseSchemaList(row.db_schemas);
 	return {
 		configuredSchemas,
-		exposedSchemas: configuredSchemas.filter((schema) => !isSystemSchema(schema)),
+		exposedSchemas: configuredSchemas.filter(schema => !isSystemSchema(schema)),
 		apiRoles: row.api_roles,
 		hasAuthUsers: row.has_auth_users,
 		hasStorageBuckets: row.has_storage_buckets,

@@ -64,15 +64,13 @@ export function extensionMember(oidColumn: string, catalog: 'pg_class' | 'pg_pro
 /** True when one of the API roles may SELECT the relation; false when the roles do not exist. */
 export function readableByApi(oidColumn: string, roles: readonly ApiRole[]): string {
 	if (roles.length === 0) return 'false';
-	return `(${roles.map((role) => `pg_catalog.has_table_privilege(${quoteLiteral(role)}, ${oidColumn}, 'SELECT')`).join(' or ')})`;
+	return `(${roles.map(role => `pg_catalog.has_table_privilege(${quoteLiteral(role)}, ${oidColumn}, 'SELECT')`).join(' or ')})`;
 }
 
 /** `jsonb` array of the API roles that may SELECT the relation. */
 export function apiReaders(oidColumn: string, roles: readonly ApiRole[]): string {
 	if (roles.length === 0) return `'[]'::jsonb`;
-	const entries = roles.map(
-		(role) => `case when pg_catalog.has_table_privilege(${quoteLiteral(role)}, ${oidColumn}, 'SELECT') then ${quoteLiteral(role)} end`,
-	);
+	const entries = roles.map(role => `case when pg_catalog.has_table_privilege(${quoteLiteral(role)}, ${oidColumn}, 'SELECT') then ${quoteLiteral(role)} end`);
 	return `to_jsonb(array_remove(array[${entries.join(', ')}]::text[], null))`;
 }
 

@@ -14,7 +14,10 @@ import type {EngineReply, EngineRequest, OpenOptions, WasmModule, WireError} fro
 export class DeadlineError extends Error {
 	override readonly name = 'DeadlineError';
 	readonly code = 'PGPAIR_DEADLINE';
-	constructor(readonly timeoutMs: number, what: string) {
+	constructor(
+		readonly timeoutMs: number,
+		what: string,
+	) {
 		super(`${what} did not finish within ${formatSeconds(timeoutMs)}; pgpair stopped it.`);
 	}
 }
@@ -99,7 +102,7 @@ export class EngineClient {
 			const worker = startWorker(`pgpair ${this.#options.name}`);
 			this.#worker = worker;
 			worker.on('message', (reply: EngineReply) => this.#settle(reply));
-			worker.on('error', (error) => this.#lost(worker, new EngineGoneError(`The ${this.#options.name} database engine failed: ${error.message}`)));
+			worker.on('error', error => this.#lost(worker, new EngineGoneError(`The ${this.#options.name} database engine failed: ${error.message}`)));
 			worker.on('exit', () => this.#lost(worker, new EngineGoneError(`The ${this.#options.name} database engine stopped.`)));
 			const timeoutMs = this.#options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
 			let wasmModule: WasmModule;
@@ -113,7 +116,8 @@ export class EngineClient {
 			await this.#send(worker, {type: 'open', options: {...this.#options.open, wasmModule}}, timeoutMs, 'Opening the database');
 			const storage = this.#options.open.storage;
 			// A directory filled from a dump holds the database now: a restart opens it as it is.
-			if (storage.kind === 'directory' && storage.dump) this.#options = {...this.#options, open: {...this.#options.open, storage: {kind: 'directory', dataDir: storage.dataDir}}};
+			if (storage.kind === 'directory' && storage.dump)
+				this.#options = {...this.#options, open: {...this.#options.open, storage: {kind: 'directory', dataDir: storage.dataDir}}};
 			if (this.#options.afterOpen) await this.#send(worker, {type: 'exec', sql: this.#options.afterOpen}, timeoutMs, 'Opening the database');
 		})();
 		this.#ready.catch(() => {

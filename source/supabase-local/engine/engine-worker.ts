@@ -69,8 +69,8 @@ const pglite = import('@electric-sql/pglite');
 pglite.catch(() => undefined);
 
 async function open(options: OpenOptions): Promise<void> {
-	const wanted = (options.extensions ?? SHIPPED_EXTENSIONS).filter((name) => name in EXTENSIONS);
-	const [{PGlite}, ...loaded] = await Promise.all([pglite, ...wanted.map((name) => EXTENSIONS[name]!())]);
+	const wanted = (options.extensions ?? SHIPPED_EXTENSIONS).filter(name => name in EXTENSIONS);
+	const [{PGlite}, ...loaded] = await Promise.all([pglite, ...wanted.map(name => EXTENSIONS[name]!())]);
 	const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 	const base: PGliteOptions = {
 		extensions: Object.fromEntries(loaded) as PGliteOptions['extensions'],
@@ -116,7 +116,9 @@ async function handle(message: EngineMessage): Promise<unknown> {
 		}
 		case 'exec': {
 			const results = await requireDb().exec(message.sql);
-			return results.map((r): WireResult => ({rows: r.rows as Record<string, unknown>[], command: (r as {command?: string}).command, affectedRows: r.affectedRows}));
+			return results.map(
+				(r): WireResult => ({rows: r.rows as Record<string, unknown>[], command: (r as {command?: string}).command, affectedRows: r.affectedRows}),
+			);
 		}
 		case 'dump': {
 			const blob = await requireDb().dumpDataDir('none');
@@ -128,9 +130,9 @@ async function handle(message: EngineMessage): Promise<unknown> {
 			memoryFilesAtOpen = memoryFiles((requireDb() as unknown as {Module: {FS: EmscriptenFS}}).Module.FS);
 			return undefined;
 		case 'files-written': {
-			const inData = (overlay?.writtenOutsidePostgres() ?? live?.writtenSinceFreeze() ?? []).map((p) => `/pglite/data${p}`);
+			const inData = (overlay?.writtenOutsidePostgres() ?? live?.writtenSinceFreeze() ?? []).map(p => `/pglite/data${p}`);
 			const now = db ? memoryFiles((db as unknown as {Module: {FS: EmscriptenFS}}).Module.FS) : new Set<string>();
-			const inMemory = [...now].filter((p) => !memoryFilesAtOpen.has(p));
+			const inMemory = [...now].filter(p => !memoryFilesAtOpen.has(p));
 			return [...inData, ...inMemory].sort();
 		}
 		case 'close':
@@ -142,7 +144,7 @@ async function handle(message: EngineMessage): Promise<unknown> {
 
 parentPort!.on('message', (message: EngineMessage) => {
 	handle(message).then(
-		(value) => {
+		value => {
 			const transfer = value instanceof ArrayBuffer ? [value] : [];
 			parentPort!.postMessage({id: message.id, ok: true, value} satisfies EngineReply, transfer);
 		},

@@ -24,7 +24,8 @@ const PGDATA = '/pglite/data';
 const HIDDEN = new Set(['/postmaster.pid']);
 
 /** Where Postgres keeps its own state; writes elsewhere in the data directory are files someone asked for. */
-const POSTGRES_OWN = /^\/(base|global|pg_wal|pg_xact|pg_multixact|pg_subtrans|pg_stat|pg_stat_tmp|pg_logical|pg_notify|pg_serial|pg_snapshots|pg_commit_ts|pg_replslot|pg_twophase|pg_dynshmem|pg_tblspc)(\/|$)|^\/(postmaster\.pid|postmaster\.opts|postgresql\.auto\.conf(\.tmp)?|pg_internal\.init)$/;
+const POSTGRES_OWN =
+	/^\/(base|global|pg_wal|pg_xact|pg_multixact|pg_subtrans|pg_stat|pg_stat_tmp|pg_logical|pg_notify|pg_serial|pg_snapshots|pg_commit_ts|pg_replslot|pg_twophase|pg_dynshmem|pg_tblspc)(\/|$)|^\/(postmaster\.pid|postmaster\.opts|postgresql\.auto\.conf(\.tmp)?|pg_internal\.init)$/;
 
 type FileNode = {
 	kind: 'file';
@@ -79,7 +80,7 @@ export class OverlayFilesystem extends BaseFilesystem {
 
 	/** Paths written in the data directory outside Postgres's own files (relative to the data directory). */
 	writtenOutsidePostgres(): string[] {
-		return [...this.#written].filter((p) => !POSTGRES_OWN.test(p) && this.#nodes.get(p)?.kind === 'file').sort();
+		return [...this.#written].filter(p => !POSTGRES_OWN.test(p) && this.#nodes.get(p)?.kind === 'file').sort();
 	}
 
 	#rel(p: string): string {
@@ -115,7 +116,17 @@ export class OverlayFilesystem extends BaseFilesystem {
 		}
 		const node: Node = stat.isDirectory()
 			? {kind: 'dir', ino: this.#nextIno++, mode: S_IFDIR | 0o700, mtime: stat.mtimeMs, lower}
-			: {kind: 'file', path: rel, ino: this.#nextIno++, mode: S_IFREG | 0o600, mtime: stat.mtimeMs, size: stat.size, lower, lowerSize: stat.size, blocks: new Map()};
+			: {
+					kind: 'file',
+					path: rel,
+					ino: this.#nextIno++,
+					mode: S_IFREG | 0o600,
+					mtime: stat.mtimeMs,
+					size: stat.size,
+					lower,
+					lowerSize: stat.size,
+					blocks: new Map(),
+				};
 		this.#nodes.set(rel, node);
 		return node;
 	}
@@ -137,7 +148,21 @@ export class OverlayFilesystem extends BaseFilesystem {
 
 	#stats(node: Node): FsStats {
 		const size = node.kind === 'dir' ? 4096 : node.size;
-		return {dev: 0, ino: node.ino, mode: node.mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size, blksize: BLOCK, blocks: Math.ceil(size / 512), atime: node.mtime, mtime: node.mtime, ctime: node.mtime};
+		return {
+			dev: 0,
+			ino: node.ino,
+			mode: node.mode,
+			nlink: 1,
+			uid: 0,
+			gid: 0,
+			rdev: 0,
+			size,
+			blksize: BLOCK,
+			blocks: Math.ceil(size / 512),
+			atime: node.mtime,
+			mtime: node.mtime,
+			ctime: node.mtime,
+		};
 	}
 
 	#fd(fd: number): FileNode | DirNode {
@@ -148,7 +173,16 @@ export class OverlayFilesystem extends BaseFilesystem {
 
 	#newFile(rel: string, mode?: number): FileNode {
 		this.#parentDir(rel);
-		const node: FileNode = {kind: 'file', path: rel, ino: this.#nextIno++, mode: S_IFREG | ((mode ?? 0o600) & 0o777), mtime: Date.now(), size: 0, lowerSize: 0, blocks: new Map()};
+		const node: FileNode = {
+			kind: 'file',
+			path: rel,
+			ino: this.#nextIno++,
+			mode: S_IFREG | ((mode ?? 0o600) & 0o777),
+			mtime: Date.now(),
+			size: 0,
+			lowerSize: 0,
+			blocks: new Map(),
+		};
 		this.#nodes.set(rel, node);
 		this.#written.add(rel);
 		return node;

@@ -37,5 +37,5 @@ export function resolveDeno(explicit?: string | null): string | undefined {
 	for (const directory of (process.env['PATH'] ?? '').split(path.delimiter)) {
 		if (directory) candidates.push(path.join(directory, executable));
 	}
-	return candidates.find((candidate) => existsSync(candidate));
+	return candidates.find(candidate => existsSync(candidate));
 }

@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import {type ChildProcess, spawn} from 'node:child_process';
 import http from 'node:http';
 import {boundToParent} from '../../process/parent-death.js';
 import {CONTROL_PREFIX} from './bootstrap-sources.js';
@@ -41,30 +41,33 @@ export class FunctionProcess {
 		const {fn} = options;
 		// Killed by the kernel when this server dies (see parent-death.ts); where that is not available, stdin stays
 		// an open pipe and the bootstrap exits when it closes.
-		const line = boundToParent({
-			command: options.deno,
-			args: [
-				'run',
-				'--no-lock',
-				'--no-remote',
-				'--no-prompt',
-				`--config=${fn.config}`,
-				'--allow-net=127.0.0.1',
-				'--allow-env',
-				`--allow-read=${fn.filesDirectory}`,
-				'--v8-flags=--max-old-space-size=256',
-				fn.main,
-			],
-		}, {env: options.env, cwd: fn.filesDirectory});
+		const line = boundToParent(
+			{
+				command: options.deno,
+				args: [
+					'run',
+					'--no-lock',
+					'--no-remote',
+					'--no-prompt',
+					`--config=${fn.config}`,
+					'--allow-net=127.0.0.1',
+					'--allow-env',
+					`--allow-read=${fn.filesDirectory}`,
+					'--v8-flags=--max-old-space-size=256',
+					fn.main,
+				],
+			},
+			{env: options.env, cwd: fn.filesDirectory},
+		);
 		this.#child = spawn(line.command, line.args, {cwd: fn.filesDirectory, env: options.env, stdio: ['pipe', 'pipe', 'pipe']});
 		this.#child.stdin!.on('error', () => {});
-		this.exited = new Promise((resolve) => {
+		this.exited = new Promise(resolve => {
 			this.#child.once('close', (code, signal) => {
 				this.#alive = false;
 				this.agent.destroy();
 				resolve({code, signal});
 			});
-			this.#child.once('error', (error) => {
+			this.#child.once('error', error => {
 				this.#bootErrors.push(`Could not run Deno (${options.deno}): ${error.message}`);
 				if (this.#alive) {
 					this.#alive = false;
@@ -78,7 +81,7 @@ export class FunctionProcess {
 				reject(new Error(`The function did not start listening within ${timeoutMs / 1000} s.`));
 				void this.stop();
 			}, timeoutMs);
-			this.#readLines(this.#child.stdout!, (line) => {
+			this.#readLines(this.#child.stdout!, line => {
 				if (!line.startsWith(CONTROL_PREFIX)) {
 					this.#emit({level: 'log', event_type: 'Log', message: line});
 					return;
@@ -164,7 +167,7 @@ export class FunctionProcess {
 			const uncaught = /^error: Uncaught/.test(message);
 			this.#emit({level: 'error', event_type: uncaught ? 'UncaughtException' : 'Log', message});
 		};
-		this.#readLines(this.#child.stderr!, (line) => {
+		this.#readLines(this.#child.stderr!, line => {
 			if (pending.length > 0 && !/^\s/.test(line) && line !== '') flush();
 			if (line !== '' || pending.length > 0) pending.push(line);
 			clearTimeout(timer);

@@ -4,10 +4,7 @@ import type {AddressInfo} from 'node:net';
 export type Gateway = {url: string; port: number; close(): Promise<void>};
 
 /** Starts an HTTP server on 127.0.0.1 (never another interface: functions hold secrets and the service-role key). */
-export async function startGateway(
-	port: number,
-	handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
-): Promise<Gateway> {
+export async function startGateway(port: number, handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<Gateway> {
 	const server = http.createServer((request, response) => {
 		handle(request, response).catch((error: unknown) => {
 			if (!response.headersSent) sendJson(response, 500, {code: 'GATEWAY_ERROR', message: (error as Error).message});
@@ -31,7 +28,7 @@ export async function startGateway(
 		url: `http://127.0.0.1:${actual}`,
 		port: actual,
 		close: () =>
-			new Promise<void>((resolve) => {
+			new Promise<void>(resolve => {
 				server.close(() => resolve());
 				server.closeAllConnections();
 			}),
@@ -51,30 +48,23 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-en
  * Streams the request to a function's process and its answer back. Rejects when the process fails before
  * answering (the caller turns that into a 502); a failure after the answer started cuts the response.
  */
-export function proxy(
-	request: IncomingMessage,
-	response: ServerResponse,
-	target: {port: number; agent: http.Agent; path: string},
-): Promise<void> {
+export function proxy(request: IncomingMessage, response: ServerResponse, target: {port: number; agent: http.Agent; path: string}): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const headers = {...request.headers};
 		for (const name of HOP_BY_HOP) delete headers[name];
 		headers.host = `127.0.0.1:${target.port}`;
-		const upstream = http.request(
-			{host: '127.0.0.1', port: target.port, method: request.method, path: target.path, headers, agent: target.agent},
-			(answer) => {
-				const answerHeaders = {...answer.headers};
-				for (const name of HOP_BY_HOP) delete answerHeaders[name];
-				response.writeHead(answer.statusCode ?? 502, answerHeaders);
-				answer.pipe(response);
-				answer.once('end', () => resolve());
-				answer.once('error', () => {
-					response.destroy();
-					resolve();
-				});
-			},
-		);
-		upstream.once('error', (error) => {
+		const upstream = http.request({host: '127.0.0.1', port: target.port, method: request.method, path: target.path, headers, agent: target.agent}, answer => {
+			const answerHeaders = {...answer.headers};
+			for (const name of HOP_BY_HOP) delete answerHeaders[name];
+			response.writeHead(answer.statusCode ?? 502, answerHeaders);
+			answer.pipe(response);
+			answer.once('end', () => resolve());
+			answer.once('error', () => {
+				response.destroy();
+				resolve();
+			});
+		});
+		upstream.once('error', error => {
 			if (response.headersSent) {
 				response.destroy();
 				resolve();

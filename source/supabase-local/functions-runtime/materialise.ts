@@ -62,11 +62,11 @@ function absolutise(map: Record<string, string>, base: string, bootstrap: Bootst
  */
 export function denoConfig(source: FunctionSource, filesDirectory: string, bootstrap: BootstrapFiles): Record<string, unknown> {
 	const filesUrl = pathToFileURL(filesDirectory + path.sep).href;
-	const mapName = source.importMapPath ?? ['deno.json', 'deno.jsonc'].find((name) => source.files.some((f) => f.name === name));
+	const mapName = source.importMapPath ?? ['deno.json', 'deno.jsonc'].find(name => source.files.some(f => f.name === name));
 	let user: ImportMap & {compilerOptions?: Record<string, unknown>} = {};
 	if (mapName) {
 		try {
-			user = JSON.parse(source.files.find((f) => f.name === mapName)?.content ?? '{}');
+			user = JSON.parse(source.files.find(f => f.name === mapName)?.content ?? '{}');
 		} catch {
 			user = {};
 		}
@@ -97,11 +97,7 @@ export function denoConfig(source: FunctionSource, filesDirectory: string, boots
  * patch, then the entrypoint, then the ready check, in that order (static imports evaluate in order).
  * `main.ts` is written last, so its presence means the directory is complete.
  */
-export async function materialiseFunction(
-	directory: string,
-	source: FunctionSource,
-	bootstrap: BootstrapFiles,
-): Promise<MaterialisedFunction> {
+export async function materialiseFunction(directory: string, source: FunctionSource, bootstrap: BootstrapFiles): Promise<MaterialisedFunction> {
 	const filesDirectory = path.join(directory, 'files');
 	for (const file of source.files) {
 		const target = path.join(filesDirectory, file.name);
@@ -114,10 +110,7 @@ export async function materialiseFunction(
 	const entrypoint = path.join(filesDirectory, source.entrypoint);
 	const main = path.join(directory, 'main.ts');
 	const temporary = `${main}.${process.pid}.tmp`;
-	await writeFile(
-		temporary,
-		[bootstrap.patch, pathToFileURL(entrypoint).href, bootstrap.ready].map((url) => `import ${JSON.stringify(url)};`).join('\n') + '\n',
-	);
+	await writeFile(temporary, `${[bootstrap.patch, pathToFileURL(entrypoint).href, bootstrap.ready].map(url => `import ${JSON.stringify(url)};`).join('\n')}\n`);
 	await rename(temporary, main);
 	return {directory, filesDirectory, entrypoint, config, main};
 }

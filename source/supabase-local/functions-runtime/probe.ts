@@ -61,7 +61,7 @@ export async function probeEdgeFunction(runtime: FunctionsRuntime, ref: string, 
 		} catch (error) {
 			body = (error as Error).message;
 		}
-		await new Promise((resolve) => setTimeout(resolve, SURVIVAL_GRACE_MS));
+		await new Promise(resolve => setTimeout(resolve, SURVIVAL_GRACE_MS));
 		const process = runtime.process(ref, slug);
 		probes.push({
 			name: probe.name,
@@ -71,5 +71,5 @@ export async function probeEdgeFunction(runtime: FunctionsRuntime, ref: string, 
 			survived: process === undefined || process.alive,
 		});
 	}
-	return {slug, probes, ok: probes.every((p) => p.status >= 400 && p.status <= 599 && p.json && p.survived)};
+	return {slug, probes, ok: probes.every(p => p.status >= 400 && p.status <= 599 && p.json && p.survived)};
 }

@@ -6,14 +6,14 @@ import {homedir} from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import type {EdgeFunction, EdgeFunctionFile, EdgeFunctionStore} from '../edge-functions.js';
-import {projectKeys, verifyJwt, type ProjectKeys} from '../jwt.js';
+import {type ProjectKeys, projectKeys, verifyJwt} from '../jwt.js';
 import type {LogStore} from '../logs.js';
 import type {SqlRunner} from '../platform.js';
 import {EDGE_RUNTIME_DTS, PATCH_TS, READY_TS} from './bootstrap-sources.js';
 import {DENO_MISSING, resolveDeno} from './deno.js';
 import {FunctionProcess} from './function-process.js';
-import {proxy, sendJson, startGateway, type Gateway} from './gateway.js';
-import {materialiseFunction, type BootstrapFiles, type FunctionSource} from './materialise.js';
+import {type Gateway, proxy, sendJson, startGateway} from './gateway.js';
+import {type BootstrapFiles, type FunctionSource, materialiseFunction} from './materialise.js';
 import {redactor, SecretsFile} from './secrets.js';
 import {baseDenoEnv, denoCheck} from './type-check.js';
 
@@ -76,9 +76,7 @@ export class FunctionsRuntime {
 		this.#options = options;
 		this.deno = resolveDeno(options.deno);
 		this.#cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir());
-		this.#versionsDir = host.workspace
-			? path.join(host.workspace, '.pgpair', 'functions')
-			: path.join(this.#cacheDir, 'projects');
+		this.#versionsDir = host.workspace ? path.join(host.workspace, '.pgpair', 'functions') : path.join(this.#cacheDir, 'projects');
 		this.#secrets = new SecretsFile(host.workspace ? path.join(host.workspace, 'supabase', 'functions', '.env') : undefined);
 	}
 
@@ -112,13 +110,13 @@ export class FunctionsRuntime {
 		if (this.#closed) return Promise.reject(new Error('The server is closing.'));
 		let gateway = this.#gateways.get(ref);
 		if (!gateway) {
-			gateway = this.#host.ready().then(({mainRef}) =>
-				startGateway(ref === mainRef ? (this.#options.port ?? 0) : 0, (request, response) => this.#handle(ref, request, response)),
-			);
+			gateway = this.#host
+				.ready()
+				.then(({mainRef}) => startGateway(ref === mainRef ? (this.#options.port ?? 0) : 0, (request, response) => this.#handle(ref, request, response)));
 			this.#gateways.set(ref, gateway);
 			gateway.catch(() => this.#gateways.delete(ref));
 		}
-		return gateway.then((g) => g.url);
+		return gateway.then(g => g.url);
 	}
 
 	async #bootstrapFiles(): Promise<BootstrapFiles> {
@@ -164,7 +162,7 @@ export class FunctionsRuntime {
 		const fn = await functions.get(ref, slug);
 		if (entry.version === fn.version) return;
 		await this.#process(ref, fn).then(
-			(process) => process.ready,
+			process => process.ready,
 			() => undefined,
 		);
 	}
@@ -182,7 +180,7 @@ export class FunctionsRuntime {
 		const entry: ProcessEntry = {version: fn.version, starting: this.#spawn(ref, fn)};
 		this.#processes.set(key, entry);
 		entry.starting.then(
-			(process) => (entry.process = process),
+			process => (entry.process = process),
 			() => {
 				if (this.#processes.get(key) === entry) this.#processes.delete(key);
 			},
@@ -220,7 +218,7 @@ export class FunctionsRuntime {
 			deno: this.deno,
 			fn: materialised,
 			env,
-			onOutput: (output) => record(output.level, output.event_type, output.message),
+			onOutput: output => record(output.level, output.event_type, output.message),
 		});
 		process.ready.then(
 			() => record('log', 'Boot', `booted (time: ${Math.round(performance.now() - started)}ms)`),
@@ -287,7 +285,7 @@ export class FunctionsRuntime {
 		try {
 			await proxy(request, response, {port, agent: process.agent, path: target});
 		} catch {
-			const ended = await Promise.race([process.exited, new Promise<undefined>((r) => setTimeout(r, 500, undefined))]);
+			const ended = await Promise.race([process.exited, new Promise<undefined>(r => setTimeout(r, 500, undefined))]);
 			const how = ended ? ` (${ended.signal ?? `exit code ${ended.code}`})` : '';
 			sendJson(response, 502, {
 				code: 'WORKER_ERROR',
@@ -361,9 +359,23 @@ export class FunctionsRuntime {
 		this.#closed = true;
 		const entries = [...this.#processes.values()];
 		this.#processes.clear();
-		await Promise.all(entries.map((entry) => entry.starting.then((process) => process.stop(), () => undefined)));
+		await Promise.all(
+			entries.map(entry =>
+				entry.starting.then(
+					process => process.stop(),
+					() => undefined,
+				),
+			),
+		);
 		const gateways = [...this.#gateways.values()];
 		this.#gateways.clear();
-		await Promise.all(gateways.map((gateway) => gateway.then((g) => g.close(), () => undefined)));
+		await Promise.all(
+			gateways.map(gateway =>
+				gateway.then(
+					g => g.close(),
+					() => undefined,
+				),
+			),
+		);
 	}
 }

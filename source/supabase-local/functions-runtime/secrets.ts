@@ -29,9 +29,9 @@ export const REDACTED = '[secret]';
 
 /** Replaces every occurrence of each secret value, longest first (so one secret inside another goes whole). */
 export function redactor(secrets: Iterable<string>): (text: string) => string {
-	const values = [...new Set(secrets)].filter((v) => v.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
-	if (values.length === 0) return (text) => text;
-	return (text) => {
+	const values = [...new Set(secrets)].filter(v => v.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
+	if (values.length === 0) return text => text;
+	return text => {
 		let result = text;
 		for (const value of values) result = result.split(value).join(REDACTED);
 		return result;

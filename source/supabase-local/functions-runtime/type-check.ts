@@ -45,14 +45,14 @@ type Diagnostic = {code?: string | undefined; message: string[]; body: string[];
  * function's directory when the file is one of the function's own.
  */
 export function parseDenoCheckOutput(output: string, filesDirectory: string): string[] {
-	const filesUrl = pathToFileURL(filesDirectory).href + '/';
+	const filesUrl = `${pathToFileURL(filesDirectory).href}/`;
 	const relative = (url: string) => (url.startsWith(filesUrl) ? decodeURIComponent(url.slice(filesUrl.length)) : url);
 	const errors: string[] = [];
 	let current: Diagnostic | undefined;
 	const finish = () => {
 		if (!current) return;
-		const caret = current.body.findIndex((line) => /^\s*[~^]+\s*$/.test(line));
-		const continuation = (caret > 0 ? current.body.slice(0, caret - 1) : current.body).map((l) => l.trim()).filter(Boolean);
+		const caret = current.body.findIndex(line => /^\s*[~^]+\s*$/.test(line));
+		const continuation = (caret > 0 ? current.body.slice(0, caret - 1) : current.body).map(l => l.trim()).filter(Boolean);
 		let message = [...current.message, ...continuation].join('\n  ');
 		if (/--no-remote is specified/.test(message)) message += OFFLINE_HINT;
 		const kind = current.code ? `error ${current.code}` : 'error';
@@ -97,11 +97,11 @@ export async function denoCheck(fn: MaterialisedFunction, options: CheckOptions)
 			child.kill('SIGKILL');
 			reject(new Error(`The type check did not finish within ${timeoutMs / 1000} s (downloading npm packages?).`));
 		}, timeoutMs);
-		child.once('error', (error) => {
+		child.once('error', error => {
 			clearTimeout(timer);
 			reject(new Error(`Could not run Deno (${options.deno}): ${error.message}`));
 		});
-		child.once('close', (exitCode) => {
+		child.once('close', exitCode => {
 			clearTimeout(timer);
 			resolve(exitCode);
 		});

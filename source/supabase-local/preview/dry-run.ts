@@ -14,7 +14,7 @@ import type {DatabasePlatform, Sandbox, SqlRunner} from '../platform.js';
 import {SandboxUnavailableError} from '../postgres-sandbox.js';
 import {countRows, dumpSchema, estimateRows, listRelations, type TableRows} from '../schema-dump.js';
 import {compareState, readState} from './effects.js';
-import {PINNED_PATH, planDryRun, SAMPLE_ROWS, toDryRunError, type Step, type Target} from './plan.js';
+import {PINNED_PATH, planDryRun, SAMPLE_ROWS, type Step, type Target, toDryRunError} from './plan.js';
 import type {DryRunError, DryRunInput, DryRunResult, RowChange} from './report.js';
 
 const SAMPLE_TEXT = 80;
@@ -40,7 +40,7 @@ async function tupleStats(tx: SqlRunner): Promise<Map<number, Stat>> {
 		`select relid::int8 as oid, format('%I.%I', schemaname, relname) as name, n_tup_ins::int8 as ins, n_tup_upd::int8 as upd, n_tup_del::int8 as del
 		from pg_catalog.pg_stat_xact_user_tables where n_tup_ins + n_tup_upd + n_tup_del > 0`,
 	);
-	return new Map(rows.map((r) => [Number(r.oid), {oid: Number(r.oid), name: String(r.name), ins: Number(r.ins), upd: Number(r.upd), del: Number(r.del)}]));
+	return new Map(rows.map(r => [Number(r.oid), {oid: Number(r.oid), name: String(r.name), ins: Number(r.ins), upd: Number(r.upd), del: Number(r.del)}]));
 }
 
 /** Runs `fn` in a savepoint so that its failure leaves the dry run's transaction usable. */
@@ -59,8 +59,14 @@ async function guarded<T>(tx: SqlRunner, fn: () => Promise<T>): Promise<T | unde
 type Samples = Map<string, {oid: number; op: Target['op']; rows: Record<string, unknown>[]}>;
 
 /** Runs the steps in order, sampling before each; stops at the first error as Postgres would. */
-async function runSteps(sandbox: Sandbox, steps: Step[], userPath: string, samples: Samples, options: {timeoutMs: number}): Promise<{error?: DryRunError; unblocking: boolean}> {
-	const unblocking = steps.some((step) => step.unblocking);
+async function runSteps(
+	sandbox: Sandbox,
+	steps: Step[],
+	userPath: string,
+	samples: Samples,
+	options: {timeoutMs: number},
+): Promise<{error?: DryRunError; unblocking: boolean}> {
+	const unblocking = steps.some(step => step.unblocking);
 	await sandbox.query(`select set_config('search_path', $1, true)`, [userPath]);
 	for (const step of steps) {
 		for (const target of step.targets) {
@@ -69,7 +75,7 @@ async function runSteps(sandbox: Sandbox, steps: Step[], userPath: string, sampl
 				const oid = rows[0]?.oid == null ? undefined : Number(rows[0].oid);
 				if (oid === undefined) return undefined;
 				// The sample query carries the statement's own condition: it runs confined, like the statement.
-				const sampled = target.sample ? (await sandbox.queryConfined(target.sample)).map((r) => clipRow(r['row'] ?? r)) : [];
+				const sampled = target.sample ? (await sandbox.queryConfined(target.sample)).map(r => clipRow(r['row'] ?? r)) : [];
 				return {oid, sampled};
 			});
 			if (!found) continue;
@@ -120,85 +126,93 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 	const plan = await planDryRun(input.query, input.mode);
 	const rollbackPlan = input.rollbackQuery === undefined ? undefined : await planDryRun(input.rollbackQuery, 'migration');
 	try {
-		return await db.sandbox(async (sandbox) => {
-			const userPath = String((await sandbox.query(`select current_setting('search_path') as path`)).rows[0]?.path ?? 'public');
-			await sandbox.query(PINNED_PATH);
-			const relationsBefore = await listRelations(sandbox);
-			const before = await dumpSchema(sandbox);
-			const mentioned = plan.mentioned;
-			// The hazards that need exact counts (dropped, truncated, rewritten, NOT NULL) all name their tables.
-			const exact = relationsBefore.filter((r) => !mentioned || mentioned.names.has(r.table) || mentioned.schemas.has(r.schema));
-			const tables: TableRows[] = (await guarded(sandbox, () => countRows(sandbox, exact))) ?? (await estimateRows(sandbox));
-			const stateBefore = await readState(sandbox);
-			const result: DryRunResult = {
-				mode: input.mode,
-				sandbox: sandbox.kind,
-				before,
-				after: before,
-				locks: [],
-				rows: [],
-				tables,
-				relations: {before: relationsBefore, after: relationsBefore},
-				effects: {sequences: [], largeObjects: {before: stateBefore.largeObjects, after: stateBefore.largeObjects}, code: []},
-				not_previewed: [...plan.notPreviewed, ...(sandbox.notes ?? [])],
-				notes: [...plan.notes],
-				duration_ms: 0,
-			};
-			const finish = () => {
-				result.duration_ms = Math.round(performance.now() - started);
-				return result;
-			};
-			if (plan.error) {
-				result.error = plan.error;
-				return finish();
-			}
-			const baseline = await tupleStats(sandbox);
-			// Locks the sandbox itself took while setting up are not the SQL's.
-			const heldBefore = new Set((await exclusiveLocks(sandbox)).map((r) => Number(r.oid)));
-			const samples: Samples = new Map();
-			const run = await runSteps(sandbox, plan.steps, userPath, samples, options);
-			if (run.error) {
-				if (sandbox.kind === 'rolled-back-transaction' && run.error.code === REFUSED_BY_SANDBOX) {
-					// The confined role was refused something the real run (as the connection's role) may be allowed.
-					result.not_previewed.push(`the sandbox refused part of it: ${run.error.message}`);
-				} else {
-					result.error = run.error;
+		return await db.sandbox(
+			async sandbox => {
+				const userPath = String((await sandbox.query(`select current_setting('search_path') as path`)).rows[0]?.path ?? 'public');
+				await sandbox.query(PINNED_PATH);
+				const relationsBefore = await listRelations(sandbox);
+				const before = await dumpSchema(sandbox);
+				const mentioned = plan.mentioned;
+				// The hazards that need exact counts (dropped, truncated, rewritten, NOT NULL) all name their tables.
+				const exact = relationsBefore.filter(r => !mentioned || mentioned.names.has(r.table) || mentioned.schemas.has(r.schema));
+				const tables: TableRows[] = (await guarded(sandbox, () => countRows(sandbox, exact))) ?? (await estimateRows(sandbox));
+				const stateBefore = await readState(sandbox);
+				const result: DryRunResult = {
+					mode: input.mode,
+					sandbox: sandbox.kind,
+					before,
+					after: before,
+					locks: [],
+					rows: [],
+					tables,
+					relations: {before: relationsBefore, after: relationsBefore},
+					effects: {sequences: [], largeObjects: {before: stateBefore.largeObjects, after: stateBefore.largeObjects}, code: []},
+					not_previewed: [...plan.notPreviewed, ...(sandbox.notes ?? [])],
+					notes: [...plan.notes],
+					duration_ms: 0,
+				};
+				const finish = () => {
+					result.duration_ms = Math.round(performance.now() - started);
+					return result;
+				};
+				if (plan.error) {
+					result.error = plan.error;
+					return finish();
 				}
-				result.effects.files = (await sandbox.filesWritten()) ?? undefined;
-				if (result.effects.files === undefined) delete result.effects.files;
-				return finish();
-			}
-
-			const names = new Map(relationsBefore.map((r) => [r.oid, r.name]));
-			if (!run.unblocking) {
-				result.locks = (await exclusiveLocks(sandbox))
-					.filter((r) => names.has(Number(r.oid)) && !heldBefore.has(Number(r.oid)))
-					.map((r) => ({relation: names.get(Number(r.oid))!, mode: String(r.mode)}))
-					.sort((a, b) => (a.relation < b.relation ? -1 : 1));
-			}
-			result.rows = rowChanges(baseline, await tupleStats(sandbox), samples, tables, names);
-			result.relations.after = await listRelations(sandbox);
-			result.after = await dumpSchema(sandbox);
-			result.effects = compareState(stateBefore, await readState(sandbox), await sandbox.filesWritten());
-
-			if (rollbackPlan) {
-				if (rollbackPlan.error) {
-					result.rollback_error = rollbackPlan.error;
-				} else {
-					result.notes.push(...rollbackPlan.notes);
-					const down = await runSteps(sandbox, rollbackPlan.steps, userPath, new Map(), options);
-					if (down.error) result.rollback_error = down.error;
-					else result.after_rollback = await dumpSchema(sandbox);
+				const baseline = await tupleStats(sandbox);
+				// Locks the sandbox itself took while setting up are not the SQL's.
+				const heldBefore = new Set((await exclusiveLocks(sandbox)).map(r => Number(r.oid)));
+				const samples: Samples = new Map();
+				const run = await runSteps(sandbox, plan.steps, userPath, samples, options);
+				if (run.error) {
+					if (sandbox.kind === 'rolled-back-transaction' && run.error.code === REFUSED_BY_SANDBOX) {
+						// The confined role was refused something the real run (as the connection's role) may be allowed.
+						result.not_previewed.push(`the sandbox refused part of it: ${run.error.message}`);
+					} else {
+						result.error = run.error;
+					}
+					result.effects.files = (await sandbox.filesWritten()) ?? undefined;
+					if (result.effects.files === undefined) delete result.effects.files;
+					return finish();
 				}
-			}
-			return finish();
-		}, {
-			...options,
-			extensions: [...plan.extensions, ...(rollbackPlan?.extensions ?? [])],
-			redefines: [...plan.redefines, ...(rollbackPlan?.redefines ?? [])],
-		});
+
+				const names = new Map(relationsBefore.map(r => [r.oid, r.name]));
+				if (!run.unblocking) {
+					result.locks = (await exclusiveLocks(sandbox))
+						.filter(r => names.has(Number(r.oid)) && !heldBefore.has(Number(r.oid)))
+						.map(r => ({relation: names.get(Number(r.oid))!, mode: String(r.mode)}))
+						.sort((a, b) => (a.relation < b.relation ? -1 : 1));
+				}
+				result.rows = rowChanges(baseline, await tupleStats(sandbox), samples, tables, names);
+				result.relations.after = await listRelations(sandbox);
+				result.after = await dumpSchema(sandbox);
+				result.effects = compareState(stateBefore, await readState(sandbox), await sandbox.filesWritten());
+
+				if (rollbackPlan) {
+					if (rollbackPlan.error) {
+						result.rollback_error = rollbackPlan.error;
+					} else {
+						result.notes.push(...rollbackPlan.notes);
+						const down = await runSteps(sandbox, rollbackPlan.steps, userPath, new Map(), options);
+						if (down.error) result.rollback_error = down.error;
+						else result.after_rollback = await dumpSchema(sandbox);
+					}
+				}
+				return finish();
+			},
+			{
+				...options,
+				extensions: [...plan.extensions, ...(rollbackPlan?.extensions ?? [])],
+				redefines: [...plan.redefines, ...(rollbackPlan?.redefines ?? [])],
+			},
+		);
 	} catch (error) {
-		if (error instanceof DeadlineError) return unmeasured(input, `it did not finish within the preview's ${options.timeoutMs / 1000} s (PGPAIR_PREVIEW_TIMEOUT_MS); the sandbox was stopped`, started);
+		if (error instanceof DeadlineError)
+			return unmeasured(
+				input,
+				`it did not finish within the preview's ${options.timeoutMs / 1000} s (PGPAIR_PREVIEW_TIMEOUT_MS); the sandbox was stopped`,
+				started,
+			);
 		if (error instanceof SandboxUnavailableError) return unmeasured(input, `this database has no sandbox: ${error.message}`, started);
 		throw error;
 	}
@@ -224,7 +238,7 @@ function rowChanges(baseline: Map<number, Stat>, now: Map<number, Stat>, samples
 			if (delta[op] > 0) changes.push({table: stat.name, operation: op, count: delta[op], sample: sampleOf(stat.oid, op)});
 		}
 	}
-	const counts = new Map(tables.map((t) => [t.name, t.rows]));
+	const counts = new Map(tables.map(t => [t.name, t.rows]));
 	for (const entry of samples.values()) {
 		if (entry.op !== 'truncate') continue;
 		const name = names.get(entry.oid);

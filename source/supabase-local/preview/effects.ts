@@ -7,7 +7,7 @@ import {userSchema} from '../advisors/sql.js';
 import type {SqlRunner} from '../platform.js';
 import type {CreatedCode, MeasuredEffects, SequenceChange} from './report.js';
 
-const USER_SCHEMA = `(${userSchema('n.nspname')} and n.nspname <> 'pgpair')`;
+const _USER_SCHEMA = `(${userSchema('n.nspname')} and n.nspname <> 'pgpair')`;
 
 /**
  * Code anywhere but the catalogs and pgpair's own: a replaced `auth.uid()` changes every policy that trusts it, so
@@ -52,14 +52,16 @@ export async function readState(db: SqlRunner): Promise<StateSnapshot> {
 	const objects = await db.query(`select count(*)::int8 as n from pg_catalog.pg_largeobject_metadata`);
 	const code = await db.query(CODE_SQL);
 	return {
-		sequences: new Map(sequences.rows.map((r) => [String(r.name), (r.last_value ?? null) as number | string | null])),
+		sequences: new Map(sequences.rows.map(r => [String(r.name), (r.last_value ?? null) as number | string | null])),
 		largeObjects: Number(objects.rows[0]?.n ?? 0),
-		code: new Map(code.rows.map((r) => {
-			const entry: CreatedCode = {kind: r.kind as CreatedCode['kind'], name: String(r.name), definition: String(r.definition ?? '')};
-			if (r.language) entry.language = String(r.language);
-			if (r.security_definer !== null && r.security_definer !== undefined) entry.securityDefiner = Boolean(r.security_definer);
-			return [`${entry.kind} ${entry.name}`, entry];
-		})),
+		code: new Map(
+			code.rows.map(r => {
+				const entry: CreatedCode = {kind: r.kind as CreatedCode['kind'], name: String(r.name), definition: String(r.definition ?? '')};
+				if (r.language) entry.language = String(r.language);
+				if (r.security_definer !== null && r.security_definer !== undefined) entry.securityDefiner = Boolean(r.security_definer);
+				return [`${entry.kind} ${entry.name}`, entry];
+			}),
+		),
 	};
 }
 
@@ -75,7 +77,8 @@ export function compareState(before: StateSnapshot, after: StateSnapshot, files:
 	for (const [key, entry] of after.code) {
 		const was = before.code.get(key);
 		if (!was) code.push(entry);
-		else if (was.definition !== entry.definition || was.securityDefiner !== entry.securityDefiner || was.language !== entry.language) code.push({...entry, replaced: true});
+		else if (was.definition !== entry.definition || was.securityDefiner !== entry.securityDefiner || was.language !== entry.language)
+			code.push({...entry, replaced: true});
 	}
 	return {
 		sequences,

@@ -7,7 +7,7 @@
  */
 import {prepareMigration} from '../migrations.js';
 import {PostgresError, toPostgresError} from '../platform.js';
-import {libpgQuery, type LibPgQuery} from '../sql-split.js';
+import {type LibPgQuery, libpgQuery} from '../sql-split.js';
 import {quoteIdent} from '../sql-text.js';
 import type {DryRunError, DryRunMode} from './report.js';
 
@@ -71,9 +71,29 @@ function namesIn(node: unknown, into: Set<string>): Set<string> {
  * Everything else (CREATE, ALTER, DROP, GRANT, COMMENT, index builds, VACUUM, REFRESH…) may need to own its objects.
  */
 const DATA_STATEMENTS = new Set([
-	'SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'CallStmt', 'DoStmt', 'ExplainStmt',
-	'LockStmt', 'TruncateStmt', 'VariableSetStmt', 'VariableShowStmt', 'TransactionStmt', 'NotifyStmt', 'ListenStmt',
-	'UnlistenStmt', 'PrepareStmt', 'ExecuteStmt', 'DeallocateStmt', 'DeclareCursorStmt', 'FetchStmt', 'ClosePortalStmt',
+	'SelectStmt',
+	'InsertStmt',
+	'UpdateStmt',
+	'DeleteStmt',
+	'MergeStmt',
+	'CopyStmt',
+	'CallStmt',
+	'DoStmt',
+	'ExplainStmt',
+	'LockStmt',
+	'TruncateStmt',
+	'VariableSetStmt',
+	'VariableShowStmt',
+	'TransactionStmt',
+	'NotifyStmt',
+	'ListenStmt',
+	'UnlistenStmt',
+	'PrepareStmt',
+	'ExecuteStmt',
+	'DeallocateStmt',
+	'DeclareCursorStmt',
+	'FetchStmt',
+	'ClosePortalStmt',
 ]);
 
 function redefinedNames(entries: readonly {stmt?: Node}[]): string[] {
@@ -90,14 +110,14 @@ function droppedSchemas(entries: readonly {stmt?: Node}[]): Set<string> {
 	const schemas = new Set<string>();
 	for (const entry of entries) {
 		const drop = entry.stmt?.DropStmt as Node | undefined;
-		if (drop?.removeType === 'OBJECT_SCHEMA') for (const object of (drop.objects ?? []) as Node[]) if (typeof object.String?.sval === 'string') schemas.add(object.String.sval);
+		if (drop?.removeType === 'OBJECT_SCHEMA')
+			for (const object of (drop.objects ?? []) as Node[]) if (typeof object.String?.sval === 'string') schemas.add(object.String.sval);
 	}
 	return schemas;
 }
 
 type Node = Record<string, any>;
 type Token = {start: number; end: number; text: string; keywordKind: number};
-
 
 function rangeVar(relation: Node | undefined): {text: string; ref: string; regclass: string} | undefined {
 	if (!relation || typeof relation.relname !== 'string') return undefined;
@@ -129,7 +149,7 @@ const byteSlice = (bytes: Buffer, start: number, end?: number) => bytes.subarray
 
 function sampleTargets(lib: LibPgQuery, type: string, body: Node, text: string): Target[] {
 	if (type === 'TruncateStmt') {
-		return ((body.relations ?? []) as Node[]).flatMap((node) => {
+		return ((body.relations ?? []) as Node[]).flatMap(node => {
 			const target = rangeVar(node.RangeVar);
 			if (!target) return [];
 			return [{op: 'truncate' as const, regclass: target.regclass, sample: `select to_jsonb(${target.ref}.*) as row from ${target.text} limit ${SAMPLE_ROWS}`}];
@@ -143,9 +163,9 @@ function sampleTargets(lib: LibPgQuery, type: string, body: Node, text: string):
 	if (body.withClause || body.whereClause?.CurrentOfExpr) return [{op, regclass: target.regclass}];
 	const bytes = Buffer.from(text, 'utf8');
 	const words = topLevelKeywords(lib, text);
-	const where = words.find((w) => w.word === 'where');
-	const returning = words.find((w) => w.word === 'returning');
-	const fromWord = type === 'UpdateStmt' ? words.find((w) => w.word === 'from') : words.find((w) => w.word === 'using');
+	const where = words.find(w => w.word === 'where');
+	const returning = words.find(w => w.word === 'returning');
+	const fromWord = type === 'UpdateStmt' ? words.find(w => w.word === 'from') : words.find(w => w.word === 'using');
 	const whereText = where ? byteSlice(bytes, where.end, returning?.start) : undefined;
 	const fromText = fromWord ? byteSlice(bytes, fromWord.end, where?.start ?? returning?.start) : undefined;
 	if ((body.whereClause && !whereText) || ((body.fromClause || body.usingClause) && !fromText)) return [{op, regclass: target.regclass}];
@@ -175,7 +195,7 @@ function standaloneRewrite(lib: LibPgQuery, type: string, body: Node, text: stri
 		(type === 'IndexStmt' && body.concurrent) ||
 		(type === 'DropStmt' && body.concurrent) ||
 		(type === 'ReindexStmt' && JSON.stringify(body.params ?? []).includes('"concurrently"')) ||
-		(type === 'AlterTableStmt' && ((body.cmds ?? []) as Node[]).some((cmd) => cmd.AlterTableCmd?.def?.PartitionCmd?.concurrent));
+		(type === 'AlterTableStmt' && ((body.cmds ?? []) as Node[]).some(cmd => cmd.AlterTableCmd?.def?.PartitionCmd?.concurrent));
 	if (concurrently) {
 		const tokens = lib.scanSync(text).tokens as Token[];
 		const bytes = Buffer.from(text, 'utf8');
@@ -192,7 +212,10 @@ function standaloneRewrite(lib: LibPgQuery, type: string, body: Node, text: stri
 			}
 		}
 		out += bytes.subarray(cursor).toString('utf8');
-		return {sql: out, note: 'The CONCURRENTLY statement was dry-run in its plain form inside the rolled-back transaction (same resulting schema); the real statement does not block writers, so its locks are not reported.'};
+		return {
+			sql: out,
+			note: 'The CONCURRENTLY statement was dry-run in its plain form inside the rolled-back transaction (same resulting schema); the real statement does not block writers, so its locks are not reported.',
+		};
 	}
 	if (type === 'VacuumStmt' && body.is_vacuumcmd) return {note: 'VACUUM was not dry-run: it cannot run in a transaction and changes no schema.'};
 	return undefined;
@@ -275,11 +298,18 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		}
 		steps.push({sql, offset, targets: sampleTargets(lib, type, body as Node, sql)});
 	}
-	const extensions = entries.flatMap((entry) => {
+	const extensions = entries.flatMap(entry => {
 		const name = (entry.stmt?.CreateExtensionStmt as Node | undefined)?.extname;
 		return typeof name === 'string' ? [name] : [];
 	});
-	return {steps, notes, notPreviewed, extensions, redefines: redefinedNames(entries), mentioned: {names: namesIn(entries, new Set()), schemas: droppedSchemas(entries)}};
+	return {
+		steps,
+		notes,
+		notPreviewed,
+		extensions,
+		redefines: redefinedNames(entries),
+		mentioned: {names: namesIn(entries, new Set()), schemas: droppedSchemas(entries)},
+	};
 }
 
 function shorten(text: string): string {
@@ -298,4 +328,3 @@ export function toDryRunError(error: unknown, offset = 0): DryRunError {
 	}
 	return result;
 }
-

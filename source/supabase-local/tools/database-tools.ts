@@ -190,7 +190,7 @@ export function registerDatabaseTools(server: McpServer, context: ToolContext): 
 			if (!proof.readOnly) throw new Error(`Not run: this SQL is not provably read-only (${proof.reasons.join('; ')}).`);
 			local.logs.record(project.ref, 'postgres', clip(query), {identifier: project.ref, error_severity: 'LOG'});
 			try {
-				const results = await project.db.readAsLeastPrivilege((reader) => reader.exec(query), {timeoutMs: local.deadlines.readMs});
+				const results = await project.db.readAsLeastPrivilege(reader => reader.exec(query), {timeoutMs: local.deadlines.readMs});
 				return {result: fenceUntrustedData(results.at(-1)?.rows ?? [])};
 			} catch (error) {
 				local.logs.record(project.ref, 'postgres', (error as Error).message, {identifier: project.ref, error_severity: 'ERROR'});
@@ -207,7 +207,7 @@ export function registerDatabaseTools(server: McpServer, context: ToolContext): 
 		}
 		local.logs.record(project.ref, 'postgres', clip(query), {identifier: project.ref, error_severity: 'LOG'});
 		try {
-			const results = await project.db.session((session) => session.exec(query), {readOnly});
+			const results = await project.db.session(session => session.exec(query), {readOnly});
 			return {result: fenceUntrustedData(results.at(-1)?.rows ?? [])};
 		} catch (error) {
 			local.logs.record(project.ref, 'postgres', (error as Error).message, {

@@ -13,7 +13,7 @@ export function registerDebuggingTools(server: McpServer, context: ToolContext):
 			description:
 				'Returns log entries of one service, newest first, at most 100, within a window of at most 24 hours ' +
 				'(default: the last 24 hours). Locally: postgres (statements run and their errors), edge-function ' +
-				'(deploys, and each request: method, status, duration, version), edge-function-runtime (the functions\' ' +
+				"(deploys, and each request: method, status, duration, version), edge-function-runtime (the functions' " +
 				'console output, uncaught errors with stacks, boots and shutdowns; secrets redacted) and branch-action ' +
 				'(branch create, merge, reset, rebase, delete); other services have none.',
 			input: z.strictObject({

@@ -70,9 +70,7 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 				entrypoint_path: z.string().default('index.ts').describe('The entrypoint file among files.'),
 				import_map_path: z.string().optional().describe('The import map file among files, if any.'),
 				verify_jwt: z.boolean().default(true).describe('Require a valid JWT on requests.'),
-				files: z
-					.array(z.strictObject({name: z.string(), content: z.string()}))
-					.describe('The files of the function, with paths relative to its directory.'),
+				files: z.array(z.strictObject({name: z.string(), content: z.string()})).describe('The files of the function, with paths relative to its directory.'),
 				project_id: projectId,
 			}),
 			annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false},
@@ -85,7 +83,7 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 				const runtime = local.functionsRuntime;
 				let typeChecked = true;
 				try {
-					const deployed = await functions.deploy(ref, input, async (source) => {
+					const deployed = await functions.deploy(ref, input, async source => {
 						const errors = await runtime.typeCheck(source);
 						typeChecked = errors !== undefined;
 						return errors ?? [];
@@ -126,18 +124,12 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 				'Calls a deployed edge function through the local functions gateway and returns its answer (status, ' +
 				'headers, body, duration_ms) as untrusted data. Like supabase-js, it sends the anon key as Authorization ' +
 				'unless headers set one; an empty Authorization value sends none (to test how the function treats ' +
-				'unauthenticated calls). Runs the function\'s code, so it needs approval. Console output and errors of ' +
+				"unauthenticated calls). Runs the function's code, so it needs approval. Console output and errors of " +
 				'the function are in get_logs (edge-function-runtime).',
 			input: z.strictObject({
 				slug: z.string().describe('The slug of the function.'),
-				method: z
-					.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'])
-					.default('POST')
-					.describe('The HTTP method.'),
-				path: z
-					.string()
-					.optional()
-					.describe('Appended after /functions/v1/<slug>, e.g. "/items/42?limit=5".'),
+				method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']).default('POST').describe('The HTTP method.'),
+				path: z.string().optional().describe('Appended after /functions/v1/<slug>, e.g. "/items/42?limit=5".'),
 				headers: z.record(z.string(), z.string()).optional().describe('Request headers.'),
 				body: z
 					.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])

@@ -19,7 +19,7 @@ export function registerPreviewTools(server: McpServer, context: ToolContext): v
 		{
 			name: PREVIEW_TOOL,
 			description:
-				'pgpair internal: runs SQL in the database\'s sandbox (a throwaway clone, or a rolled-back transaction as a ' +
+				"pgpair internal: runs SQL in the database's sandbox (a throwaway clone, or a rolled-back transaction as a " +
 				'confined role), never on the database itself, and returns what it measured: the normalised schema before ' +
 				'and after, the ACCESS EXCLUSIVE locks it takes, the rows it would change per table (with samples), ' +
 				'sequences, large objects, files, code created to run later, and the Postgres error if it fails. mode ' +
@@ -37,7 +37,11 @@ export function registerPreviewTools(server: McpServer, context: ToolContext): v
 		async ({query, mode, rollback_query, project_id}) =>
 			local.exclusive(async () => {
 				const project = await local.project(project_id);
-				return dryRun(project.db, {query, mode, ...(rollback_query === undefined ? {} : {rollbackQuery: rollback_query})}, {timeoutMs: local.deadlines.previewMs});
+				return dryRun(
+					project.db,
+					{query, mode, ...(rollback_query === undefined ? {} : {rollbackQuery: rollback_query})},
+					{timeoutMs: local.deadlines.previewMs},
+				);
 			}),
 	);
 }

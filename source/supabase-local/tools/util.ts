@@ -15,10 +15,7 @@ export type ToolContext = {
 export const SUCCESS = {success: true} as const;
 
 /** Optional on every project-scoped tool: main by default, or a branch's `project_ref` (or id). */
-export const projectId = z
-	.string()
-	.optional()
-	.describe('The project to work on: omit for the main project, or give a branch project_ref from list_branches.');
+export const projectId = z.string().optional().describe('The project to work on: omit for the main project, or give a branch project_ref from list_branches.');
 
 export const READ_ONLY: ToolAnnotations = {
 	readOnlyHint: true,

@@ -6,8 +6,8 @@
  */
 import {generateTypescript, sortGeneratorMetadata} from '@supabase/postgrest-typegen/generation';
 import {introspect} from '@supabase/postgrest-typegen/introspection';
-import {parseSchemaList} from '../advisors/index.js';
 import type {Queryable} from '../advisors/index.js';
+import {parseSchemaList} from '../advisors/index.js';
 
 export type {Queryable} from '../advisors/index.js';
 
@@ -40,7 +40,7 @@ export const INTROSPECTION_REWRITES: ReadonlyArray<{find: string; replace: strin
 function introspectionClient(db: Queryable): Queryable {
 	let queue: Promise<unknown> = Promise.resolve();
 	return {
-		query: (sql) => {
+		query: sql => {
 			const rewritten = INTROSPECTION_REWRITES.reduce((text, {find, replace}) => text.replace(find, replace), sql);
 			const result = queue.then(() => db.query(rewritten));
 			queue = result.catch(() => undefined);

@@ -22,7 +22,13 @@ export const bashTool = defineTool({
 	].join('\n'),
 	schema: z.strictObject({
 		command: z.string().min(1).describe('The command to run.'),
-		timeout: z.number().int().min(1).max(BASH_MAX_TIMEOUT_MS).optional().describe(`Timeout in milliseconds (default ${BASH_DEFAULT_TIMEOUT_MS}, max ${BASH_MAX_TIMEOUT_MS}).`),
+		timeout: z
+			.number()
+			.int()
+			.min(1)
+			.max(BASH_MAX_TIMEOUT_MS)
+			.optional()
+			.describe(`Timeout in milliseconds (default ${BASH_DEFAULT_TIMEOUT_MS}, max ${BASH_MAX_TIMEOUT_MS}).`),
 		description: z.string().optional().describe('What the command does, in a few words, for the person approving it.'),
 	}),
 	async run(input, {workspace, env, signal, sandbox: handle}) {
@@ -63,14 +69,18 @@ export const bashTool = defineTool({
 			if (stopped) return;
 			stopped = why;
 			killGroup('SIGTERM');
-			timers.push(setTimeout(() => {
-				killGroup('SIGKILL');
-				// A process that left the group (setsid) may still hold the pipes; stop waiting for it.
-				timers.push(setTimeout(() => {
-					child.stdout.destroy();
-					child.stderr.destroy();
-				}, KILL_GRACE_MS));
-			}, KILL_GRACE_MS));
+			timers.push(
+				setTimeout(() => {
+					killGroup('SIGKILL');
+					// A process that left the group (setsid) may still hold the pipes; stop waiting for it.
+					timers.push(
+						setTimeout(() => {
+							child.stdout.destroy();
+							child.stderr.destroy();
+						}, KILL_GRACE_MS),
+					);
+				}, KILL_GRACE_MS),
+			);
 		};
 
 		timers.push(setTimeout(() => stop('timeout'), timeoutMs));
@@ -82,10 +92,12 @@ export const bashTool = defineTool({
 			child.once('error', error => resolve({error}));
 			child.once('exit', (code, sig) => {
 				exit = {code, signal: sig};
-				timers.push(setTimeout(() => {
-					// Something the command started in the background still holds stdout/stderr.
-					if (!stopped) stop('leftover');
-				}, DRAIN_MS));
+				timers.push(
+					setTimeout(() => {
+						// Something the command started in the background still holds stdout/stderr.
+						if (!stopped) stop('leftover');
+					}, DRAIN_MS),
+				);
 			});
 			child.once('close', (code: number | null, sig: NodeJS.Signals | null) => resolve(exit ?? {code, signal: sig}));
 		});

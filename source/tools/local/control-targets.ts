@@ -7,7 +7,7 @@
 import {lstat} from 'node:fs/promises';
 import path from 'node:path';
 import {EDIT_TOOLS} from '../../policy/classify-call.js';
-import {controlFileWarning, type ControlRoots} from '../../policy/control-files.js';
+import {type ControlRoots, controlFileWarning} from '../../policy/control-files.js';
 import {toolFilePath} from '../../policy/rules.js';
 import {physicalPath} from './workspace.js';
 
@@ -51,8 +51,13 @@ async function pathWarning(filePath: string, roots: ControlRoots): Promise<strin
 	if (byPlace) return byPlace;
 	// A hard link has no "real" path to follow: the same file may also be a control file under another name, and
 	// finding that name would mean searching the disk. A file with other names asks, whatever they are.
-	const links = await lstat(real).then((stat) => (stat.isFile() ? stat.nlink : 1), () => 1);
-	return links > 1 ? `it has ${links - 1} other name${links > 2 ? 's' : ''} (hard links), and writing it changes ${links > 2 ? 'them' : 'it'} too, wherever ${links > 2 ? 'they are' : 'it is'} (a control file, perhaps)` : undefined;
+	const links = await lstat(real).then(
+		stat => (stat.isFile() ? stat.nlink : 1),
+		() => 1,
+	);
+	return links > 1
+		? `it has ${links - 1} other name${links > 2 ? 's' : ''} (hard links), and writing it changes ${links > 2 ? 'them' : 'it'} too, wherever ${links > 2 ? 'they are' : 'it is'} (a control file, perhaps)`
+		: undefined;
 }
 
 async function physical(p: string): Promise<string> {
@@ -63,7 +68,6 @@ async function physical(p: string): Promise<string> {
 		return p;
 	}
 }
-
 
 /**
  * The path a file tool's input leads to after symbolic links, in the workspace's own terms (under the

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {z} from 'zod';
 import {defineTool, ok, plural} from './local-tool.js';
 import {numberedLine, readTextFile, splitLines} from './text-file.js';
-import {ToolInputError, resolveInWorkspace} from './workspace.js';
+import {resolveInWorkspace, ToolInputError} from './workspace.js';
 
 const SNIPPET_CONTEXT_LINES = 3;
 /** A large replacement is not echoed whole: the model just sent it. */
@@ -13,7 +13,7 @@ export const editTool = defineTool({
 	name: 'Edit',
 	description: [
 		'Replace an exact string in a file in the workspace.',
-		'old_string must match the file exactly (whitespace and indentation included, without Read\'s line-number prefix) and must occur exactly once, unless replace_all is true.',
+		"old_string must match the file exactly (whitespace and indentation included, without Read's line-number prefix) and must occur exactly once, unless replace_all is true.",
 		'Include enough surrounding lines to make old_string unique. The file keeps its line endings (LF or CRLF).',
 		'An empty old_string creates a new file with new_string as its content.',
 	].join('\n'),
@@ -32,11 +32,15 @@ export const editTool = defineTool({
 		const {search, replacement} = matchLineEndings(text, input.old_string, input.new_string);
 		const count = occurrences(text, search);
 		if (count === 0) {
-			throw new ToolInputError(`old_string was not found in ${file.display}. It must match the file exactly, including whitespace and indentation; Read the file again to copy the current text.`);
+			throw new ToolInputError(
+				`old_string was not found in ${file.display}. It must match the file exactly, including whitespace and indentation; Read the file again to copy the current text.`,
+			);
 		}
 
 		if (count > 1 && input.replace_all !== true) {
-			throw new ToolInputError(`old_string occurs ${count} times in ${file.display}. Include more surrounding lines to make it unique, or pass replace_all: true to replace all ${count}.`);
+			throw new ToolInputError(
+				`old_string occurs ${count} times in ${file.display}. Include more surrounding lines to make it unique, or pass replace_all: true to replace all ${count}.`,
+			);
 		}
 
 		const first = text.indexOf(search);
@@ -53,7 +57,10 @@ async function createWithEdit(file: string, display: string, content: string) {
 	const existing = await fs.stat(file).catch(() => undefined);
 	if (existing?.isDirectory()) throw new ToolInputError(`${display} is a directory, not a file.`);
 	if (existing && !existing.isFile()) throw new ToolInputError(`${display} is not a regular file.`);
-	if (existing && existing.size > 0) throw new ToolInputError(`old_string is empty, which only creates a new file, but ${display} already has content. Give the text to replace, or use Write to replace the whole file.`);
+	if (existing && existing.size > 0)
+		throw new ToolInputError(
+			`old_string is empty, which only creates a new file, but ${display} already has content. Give the text to replace, or use Write to replace the whole file.`,
+		);
 	await fs.mkdir(path.dirname(file), {recursive: true});
 	await fs.writeFile(file, content, 'utf8');
 	return ok(`${existing ? 'Filled the empty file' : 'Created'} ${display} (${plural(splitLines(content).length, 'line')}).`);
@@ -89,5 +96,8 @@ function snippet(updated: string, start: number, replacement: string): string {
 	const lastLine = firstLine + Math.max(0, replacement.split('\n').length - 1);
 	const from = Math.max(1, firstLine - SNIPPET_CONTEXT_LINES);
 	const to = Math.min(lines.length, lastLine + SNIPPET_CONTEXT_LINES, from + SNIPPET_MAX_LINES - 1);
-	return lines.slice(from - 1, to).map((line, index) => numberedLine(from + index, line)).join('\n');
+	return lines
+		.slice(from - 1, to)
+		.map((line, index) => numberedLine(from + index, line))
+		.join('\n');
 }

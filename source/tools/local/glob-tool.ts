@@ -4,7 +4,7 @@ import {z} from 'zod';
 import {globToRegExp, maxDepth, splitStaticPrefix} from './glob-pattern.js';
 import {defineTool, ok} from './local-tool.js';
 import {walkFiles} from './walk.js';
-import {ToolInputError, resolveInWorkspace, type ResolvedPath, type Workspace} from './workspace.js';
+import {type ResolvedPath, resolveInWorkspace, ToolInputError, type Workspace} from './workspace.js';
 
 export const GLOB_MAX_RESULTS = 100;
 
@@ -23,8 +23,16 @@ export const globTool = defineTool({
 	async run(input, {workspace, signal}) {
 		const searchDir = await resolveDirectory(workspace, input.path);
 		const {base, rest} = splitStaticPrefix(input.pattern);
-		const start = await resolveInWorkspace(workspace, path.resolve(searchDir.path, base), 'pattern', `pattern ${JSON.stringify(input.pattern)} (it searches ${base})`);
-		const isDirectory = await fs.stat(start.path).then(stat => stat.isDirectory(), () => false);
+		const start = await resolveInWorkspace(
+			workspace,
+			path.resolve(searchDir.path, base),
+			'pattern',
+			`pattern ${JSON.stringify(input.pattern)} (it searches ${base})`,
+		);
+		const isDirectory = await fs.stat(start.path).then(
+			stat => stat.isDirectory(),
+			() => false,
+		);
 		if (!isDirectory) return ok('No files found');
 
 		const matcher = globToRegExp(rest);
@@ -36,11 +44,13 @@ export const globTool = defineTool({
 			if (stat) matches.push({path: file.path, mtimeMs: stat.mtimeMs});
 		}
 
-		if (matches.length === 0) return ok(walk.truncated() ? 'No files found (the search stopped early: too many files under the search path).' : 'No files found');
+		if (matches.length === 0)
+			return ok(walk.truncated() ? 'No files found (the search stopped early: too many files under the search path).' : 'No files found');
 		matches.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 		const shown = matches.slice(0, GLOB_MAX_RESULTS).map(match => match.path);
 		const notes: string[] = [];
-		if (matches.length > GLOB_MAX_RESULTS) notes.push(`(Results are truncated: showing ${GLOB_MAX_RESULTS} of ${matches.length} files, newest first. Use a more specific pattern or path.)`);
+		if (matches.length > GLOB_MAX_RESULTS)
+			notes.push(`(Results are truncated: showing ${GLOB_MAX_RESULTS} of ${matches.length} files, newest first. Use a more specific pattern or path.)`);
 		if (walk.truncated()) notes.push('(The search stopped early: too many files under the search path.)');
 		return ok([...shown, ...notes].join('\n'));
 	},

@@ -4,8 +4,8 @@ import {z} from 'zod';
 import {globToRegExp} from './glob-pattern.js';
 import {defineTool, ok, plural} from './local-tool.js';
 import {looksBinary} from './text-file.js';
-import {walkFiles, type WalkedFile} from './walk.js';
-import {ToolInputError, resolveInWorkspace} from './workspace.js';
+import {type WalkedFile, walkFiles} from './walk.js';
+import {resolveInWorkspace, ToolInputError} from './workspace.js';
 
 /** Output beyond this is cut (head kept) with a note; a model context is not a log file. */
 export const GREP_MAX_OUTPUT_CHARS = 30_000;
@@ -38,7 +38,7 @@ const FILE_TYPES: Readonly<Record<string, readonly string[]>> = {
 export const grepTool = defineTool({
 	name: 'Grep',
 	description: [
-		'Search file contents in the workspace with a regular expression (JavaScript syntax, close to ripgrep\'s).',
+		"Search file contents in the workspace with a regular expression (JavaScript syntax, close to ripgrep's).",
 		'output_mode: "files_with_matches" (default; paths, most recently modified first), "content" (matching lines,',
 		'with -n line numbers on by default and -A/-B/-C context), or "count" (matching lines per file).',
 		'Filter files with glob (e.g. "*.sql", "*.{ts,tsx}", "supabase/**") or type (e.g. "ts", "sql").',
@@ -49,7 +49,10 @@ export const grepTool = defineTool({
 		pattern: z.string().min(1).describe('The regular expression to search for.'),
 		path: z.string().optional().describe('File or directory to search (default: the workspace root).'),
 		glob: z.string().optional().describe('Only search files matching this glob; without a "/" it matches file names at any depth. A leading "!" excludes.'),
-		type: z.string().optional().describe(`Only search files of this type: ${Object.keys(FILE_TYPES).join(', ')}.`),
+		type: z
+			.string()
+			.optional()
+			.describe(`Only search files of this type: ${Object.keys(FILE_TYPES).join(', ')}.`),
 		output_mode: z.enum(['content', 'files_with_matches', 'count']).optional().describe('What to return (default "files_with_matches").'),
 		'-i': z.boolean().optional().describe('Case-insensitive search.'),
 		'-n': z.boolean().optional().describe('Show line numbers (content mode; default true).'),
@@ -110,7 +113,8 @@ export const grepTool = defineTool({
 		}
 
 		const notes: string[] = [];
-		if (skippedLarge > 0) notes.push(`(${plural(skippedLarge, 'file')} over ${GREP_MAX_FILE_BYTES / 1024 / 1024} MB ${skippedLarge === 1 ? 'was' : 'were'} not searched.)`);
+		if (skippedLarge > 0)
+			notes.push(`(${plural(skippedLarge, 'file')} over ${GREP_MAX_FILE_BYTES / 1024 / 1024} MB ${skippedLarge === 1 ? 'was' : 'were'} not searched.)`);
 		if (walkTruncated()) notes.push('(The search stopped early: too many files under the search path.)');
 		if (signal.aborted) notes.push('(The search was interrupted.)');
 
@@ -211,7 +215,13 @@ function multilineHits(regex: RegExp, text: string): Set<number> {
 	return hits;
 }
 
-function writeContent(out: OutputBuffer, file: string, lines: string[], hits: Set<number>, options: {before: number; after: number; showNumbers: boolean}): void {
+function writeContent(
+	out: OutputBuffer,
+	file: string,
+	lines: string[],
+	hits: Set<number>,
+	options: {before: number; after: number; showNumbers: boolean},
+): void {
 	const sorted = [...hits].sort((a, b) => a - b);
 	const ranges: Array<[number, number]> = [];
 	for (const hit of sorted) {

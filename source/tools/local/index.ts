@@ -12,7 +12,7 @@ import {grepTool} from './grep-tool.js';
 import type {LocalTool} from './local-tool.js';
 import {readTool} from './read-tool.js';
 import type {SandboxHandle} from './sandbox.js';
-import {ToolInputError, openWorkspace, type Workspace} from './workspace.js';
+import {openWorkspace, ToolInputError, type Workspace} from './workspace.js';
 import {writeTool} from './write-tool.js';
 
 export type LocalTools = {

@@ -1,7 +1,7 @@
 import {z} from 'zod';
 import {defineTool, ok, plural} from './local-tool.js';
 import {numberedLine, readTextFile, splitLines} from './text-file.js';
-import {ToolInputError, resolveInWorkspace} from './workspace.js';
+import {resolveInWorkspace, ToolInputError} from './workspace.js';
 
 export const READ_DEFAULT_LIMIT = 2000;
 export const READ_MAX_LINE_CHARS = 2000;
@@ -13,7 +13,7 @@ export const readTool = defineTool({
 		`Reads up to ${READ_DEFAULT_LIMIT} lines from the start unless offset/limit say otherwise; lines longer than ${READ_MAX_LINE_CHARS} characters are cut.`,
 		'file_path may be absolute or relative to the workspace root; it must stay inside the workspace.',
 		'Directories and binary files are refused: use Glob or Bash to list a directory.',
-		'The line numbers are not part of the file: leave them out of Edit\'s old_string.',
+		"The line numbers are not part of the file: leave them out of Edit's old_string.",
 	].join('\n'),
 	schema: z.strictObject({
 		file_path: z.string().describe('The file to read: absolute, or relative to the workspace root.'),

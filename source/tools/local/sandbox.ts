@@ -28,11 +28,7 @@ export type BashSandbox = {
 	warnings: readonly string[];
 };
 
-export type SandboxStatus =
-	| {state: 'off'}
-	| {state: 'starting'}
-	| {state: 'ready'; sandbox: BashSandbox}
-	| {state: 'unavailable'; reason: string};
+export type SandboxStatus = {state: 'off'} | {state: 'starting'} | {state: 'ready'; sandbox: BashSandbox} | {state: 'unavailable'; reason: string};
 
 /** A sandbox that was asked for: its state is readable synchronously (the gate needs it) and settles once. */
 export type SandboxHandle = {

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import {ToolInputError, type ResolvedPath} from './workspace.js';
+import {type ResolvedPath, ToolInputError} from './workspace.js';
 
 /** Like git and ripgrep: a NUL byte near the start means binary. */
 const BINARY_SNIFF_BYTES = 8000;
@@ -20,7 +20,9 @@ export async function readTextFile(file: ResolvedPath): Promise<string> {
 	if (stat.isDirectory()) throw new ToolInputError(`${file.display} is a directory, not a file. Use Glob or Bash (ls) to list it.`);
 	if (!stat.isFile()) throw new ToolInputError(`${file.display} is not a regular file.`);
 	if (stat.size > MAX_TEXT_FILE_BYTES) {
-		throw new ToolInputError(`${file.display} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_TEXT_FILE_BYTES / 1024 / 1024} MB this tool loads. Use Grep, or Bash with head/sed, to look at parts of it.`);
+		throw new ToolInputError(
+			`${file.display} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_TEXT_FILE_BYTES / 1024 / 1024} MB this tool loads. Use Grep, or Bash with head/sed, to look at parts of it.`,
+		);
 	}
 
 	const buffer = await fs.readFile(file.path);

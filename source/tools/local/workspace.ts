@@ -48,7 +48,12 @@ function isParentStep(relative: string): boolean {
  * the workspace both by name and after following symbolic links. Paths that do not exist yet (a file
  * Write will create) are judged by the deepest part that does exist.
  */
-export async function resolveInWorkspace(workspace: Workspace, input: string, parameter = 'file_path', shownAs = `path ${JSON.stringify(input)}`): Promise<ResolvedPath> {
+export async function resolveInWorkspace(
+	workspace: Workspace,
+	input: string,
+	parameter = 'file_path',
+	shownAs = `path ${JSON.stringify(input)}`,
+): Promise<ResolvedPath> {
 	if (input.trim() === '') throw new ToolInputError(`${parameter} is empty.`);
 	if (input.includes('\0')) throw new ToolInputError(`Refused ${shownAs}: it contains a NUL byte.`);
 	const absolute = path.resolve(workspace.root, input);
@@ -96,10 +101,12 @@ export async function physicalPath(p: string, hops = 0): Promise<string> {
 	const parent = path.dirname(p);
 	if (parent === p) return p;
 	const realParent = await physicalPath(parent, hops);
-	const link = await fs.lstat(p).then(stat => stat.isSymbolicLink(), () => false);
+	const link = await fs.lstat(p).then(
+		stat => stat.isSymbolicLink(),
+		() => false,
+	);
 	if (!link) return path.join(realParent, path.basename(p));
 	if (hops >= MAX_LINK_HOPS) throw Object.assign(new Error('too many symbolic links'), {code: 'ELOOP'});
 	// A relative target is relative to the link's physical directory, not to the name it was reached by.
 	return physicalPath(path.resolve(realParent, await fs.readlink(p)), hops + 1);
 }
-

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {z} from 'zod';
 import {defineTool, ok, plural} from './local-tool.js';
 import {splitLines} from './text-file.js';
-import {ToolInputError, resolveInWorkspace} from './workspace.js';
+import {resolveInWorkspace, ToolInputError} from './workspace.js';
 
 export const writeTool = defineTool({
 	name: 'Write',

@@ -1,10 +1,10 @@
 import {useApp, useInput} from 'ink';
-import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {advancePlayback, DEFAULT_SPEED_INDEX, msUntilNext, SPEEDS} from '../../replay/playback.js';
 import type {Replay, SearchDirection} from '../../replay/replay-model.js';
 import type {TranscriptHeader} from '../../transcripts/format.js';
 import {useTerminalSize} from '../use-terminal-size.js';
-import {replayActionFor, type ReplayAction} from './replay-keys.js';
+import {type ReplayAction, replayActionFor} from './replay-keys.js';
 import {ReplayView} from './replay-view.js';
 
 /** Play never redraws faster than this, however dense the events are. */
@@ -44,12 +44,15 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 
 	const state = useMemo(() => replay.stateAt(position), [replay, position]);
 
-	const moveTo = useCallback((next: number) => {
-		const p = Math.max(0, Math.min(replay.length, next));
-		positionRef.current = p;
-		carry.current = 0;
-		setPositionState(p);
-	}, [replay]);
+	const moveTo = useCallback(
+		(next: number) => {
+			const p = Math.max(0, Math.min(replay.length, next));
+			positionRef.current = p;
+			carry.current = 0;
+			setPositionState(p);
+		},
+		[replay],
+	);
 
 	const setSearchInput = (value: string | undefined) => {
 		searchRef.current = value;

@@ -1,7 +1,6 @@
 import {Box, Text} from 'ink';
-import React from 'react';
+import {type Speed, speedLabel} from '../../replay/playback.js';
 import {formatClock, formatElapsed} from '../../transcripts/export-record.js';
-import {speedLabel, type Speed} from '../../replay/playback.js';
 import {truncate} from '../format.js';
 import {THEME} from '../theme.js';
 import {REPLAY_HINTS} from './replay-keys.js';
@@ -35,17 +34,21 @@ export function ReplayBar(props: ReplayBarProps) {
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text wrap="truncate-end">
-				<Text color={props.playing ? THEME.ok : THEME.accent} bold>{status}</Text>
+				<Text color={props.playing ? THEME.ok : THEME.accent} bold>
+					{status}
+				</Text>
 				<Text> · {truncate(where, Math.max(10, width - status.length - 3))}</Text>
 			</Text>
 			{props.searchInput === undefined ? (
-				<Text color={props.message ? THEME.warn : THEME.dim} wrap="truncate-end">{props.message ?? REPLAY_HINTS}</Text>
+				<Text color={props.message ? THEME.warn : THEME.dim} wrap="truncate-end">
+					{props.message ?? REPLAY_HINTS}
+				</Text>
 			) : (
 				<Text wrap="truncate-end">
 					<Text color={THEME.accent}>/</Text>
 					{props.searchInput}
 					<Text inverse> </Text>
-					<Text color={THEME.dim}>   Enter find · Esc cancel</Text>
+					<Text color={THEME.dim}> Enter find · Esc cancel</Text>
 				</Text>
 			)}
 		</Box>

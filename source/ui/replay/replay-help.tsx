@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import React from 'react';
 import {MAX_IDLE_GAP_MS} from '../../replay/playback.js';
 import {THEME} from '../theme.js';
 import {REPLAY_KEYBINDINGS} from './replay-keys.js';
@@ -18,7 +17,9 @@ export function ReplayHelp() {
 					{binding.description}
 				</Text>
 			))}
-			<Text color={THEME.dim} wrap="truncate-end">Play keeps the recorded pace, but any pause longer than {MAX_IDLE_GAP_MS / 1000} s is cut to {MAX_IDLE_GAP_MS / 1000} s.</Text>
+			<Text color={THEME.dim} wrap="truncate-end">
+				Play keeps the recorded pace, but any pause longer than {MAX_IDLE_GAP_MS / 1000} s is cut to {MAX_IDLE_GAP_MS / 1000} s.
+			</Text>
 		</Box>
 	);
 }

@@ -1,19 +1,18 @@
 import {Box, Text} from 'ink';
-import React from 'react';
 import {pendingApprovals, type SessionState, type ToolCallView} from '../../core/session-state.js';
-import type {Replay} from '../../replay/replay-model.js';
 import type {Speed} from '../../replay/playback.js';
+import type {Replay} from '../../replay/replay-model.js';
 import {describeDecided, formatTimestamp} from '../../transcripts/export-record.js';
 import type {TranscriptHeader} from '../../transcripts/format.js';
 import {ApprovalPane} from '../approval-pane.js';
-import {ChecklistPane} from '../checklist-pane.js';
 import {ChatEntryView} from '../chat-entry.js';
+import {ChecklistPane} from '../checklist-pane.js';
 import {LiveTurn} from '../live-turn.js';
 import {THEME} from '../theme.js';
 import {tailOfRows} from '../wrap.js';
 import {firstVisibleEntry} from './entries-window.js';
 import {ReplayBar} from './replay-bar.js';
-import {ReplayHelp, REPLAY_HELP_ROWS} from './replay-help.js';
+import {REPLAY_HELP_ROWS, ReplayHelp} from './replay-help.js';
 
 export const MIN_COLUMNS = 40;
 export const MIN_ROWS = 12;
@@ -46,7 +45,11 @@ const noDecision = () => undefined;
 export function ReplayView(props: ReplayViewProps) {
 	const {state, replay, columns, rows} = props;
 	if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
-		return <Text color={THEME.warn}>Terminal too small ({columns}×{rows}); replay needs {MIN_COLUMNS}×{MIN_ROWS}.</Text>;
+		return (
+			<Text color={THEME.warn}>
+				Terminal too small ({columns}×{rows}); replay needs {MIN_COLUMNS}×{MIN_ROWS}.
+			</Text>
+		);
 	}
 
 	const width = columns - 1;
@@ -102,7 +105,10 @@ export function ReplayView(props: ReplayViewProps) {
 function taken(replay: Replay, call: ToolCallView): {decision: 'allow' | 'deny' | 'undecided'; text: string} {
 	const decided = replay.decisionFor(call.callId);
 	const text = describeDecided(decided, call.requestedAt);
-	return {decision: decided?.decision ?? 'undecided', text: `${decided ? 'Decision taken: ' : ''}${text}${decided?.feedback ? ` · feedback: ${decided.feedback}` : ''}`};
+	return {
+		decision: decided?.decision ?? 'undecided',
+		text: `${decided ? 'Decision taken: ' : ''}${text}${decided?.feedback ? ` · feedback: ${decided.feedback}` : ''}`,
+	};
 }
 
 function Intro({header, total, timeZone}: {header: TranscriptHeader; total: number; timeZone?: string}) {

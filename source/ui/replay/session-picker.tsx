@@ -1,5 +1,5 @@
 import {Box, Text, useInput} from 'ink';
-import React, {useRef, useState} from 'react';
+import {useRef, useState} from 'react';
 import {formatBytes, formatElapsed, formatTimestamp} from '../../transcripts/export-record.js';
 import type {SessionSummary} from '../../transcripts/reader.js';
 import {THEME} from '../theme.js';
@@ -57,7 +57,10 @@ export function SessionPicker({sessions, onChoose, onCancel, size, timeZone}: Se
 	return (
 		<Box flexDirection="column">
 			<Text bold>
-				Saved sessions <Text color={THEME.dim}>({selected + 1} of {sessions.length}, newest first)</Text>
+				Saved sessions{' '}
+				<Text color={THEME.dim}>
+					({selected + 1} of {sessions.length}, newest first)
+				</Text>
 			</Text>
 			{shown.map((session, i) => {
 				const index = top + i;
@@ -71,7 +74,8 @@ export function SessionPicker({sessions, onChoose, onCancel, size, timeZone}: Se
 				);
 			})}
 			<Text color={THEME.dim} wrap="truncate-end">
-				{current.turns} turn{current.turns === 1 ? '' : 's'} · {current.approvals} approval{current.approvals === 1 ? '' : 's'} · {formatElapsed(current.durationMs)} · {formatBytes(current.sizeBytes)} · {current.cwd}
+				{current.turns} turn{current.turns === 1 ? '' : 's'} · {current.approvals} approval{current.approvals === 1 ? '' : 's'} ·{' '}
+				{formatElapsed(current.durationMs)} · {formatBytes(current.sizeBytes)} · {current.cwd}
 			</Text>
 			<Text color={THEME.dim}>↑↓ move · Enter choose · Esc cancel</Text>
 		</Box>

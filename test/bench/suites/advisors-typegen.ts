@@ -5,7 +5,7 @@
  */
 import {PGlite} from '@electric-sql/pglite';
 import pg from 'pg';
-import {runAdvisors, type Queryable} from '../../../source/supabase-local/advisors/index.js';
+import {type Queryable, runAdvisors} from '../../../source/supabase-local/advisors/index.js';
 import {generateTypescriptTypes} from '../../../source/supabase-local/typegen/index.js';
 import {installPlatform} from '../../supabase-local/advisors/platform-fixture.js';
 import {createFreshDatabase} from '../../supabase-local/advisors/postgres-database.js';
@@ -17,7 +17,7 @@ const TARGET = {max: 1000};
 
 /** Each table points at the previous one; every other foreign key is indexed; two policies per table. */
 export function benchSchemaSql(tables = TABLES): string {
-	const statements: string[] = ['create type public.state as enum (\'new\', \'active\', \'closed\');'];
+	const statements: string[] = ["create type public.state as enum ('new', 'active', 'closed');"];
 	for (let i = 0; i < tables; i++) {
 		const parent = i === 0 ? '' : `, parent_id bigint references public.t${i - 1} (id)`;
 		statements.push(
@@ -54,7 +54,7 @@ async function measure(backend: string, db: Queryable): Promise<BenchRow[]> {
 async function pgliteRows(): Promise<BenchRow[]> {
 	const db = await PGlite.create();
 	try {
-		await installPlatform((sql) => db.exec(sql));
+		await installPlatform(sql => db.exec(sql));
 		await db.exec(benchSchemaSql());
 		return await measure('PGlite', db);
 	} finally {
@@ -72,7 +72,7 @@ async function postgresRows(): Promise<BenchRow[]> {
 	const client = new pg.Client({connectionString: database.url});
 	await client.connect();
 	try {
-		await installPlatform((sql) => client.query(sql));
+		await installPlatform(sql => client.query(sql));
 		await client.query(benchSchemaSql());
 		const {rows} = await client.query<{server_version: string}>('show server_version');
 		return await measure(`Postgres ${rows[0]?.server_version.split(' ')[0] ?? ''}`.trim(), client);

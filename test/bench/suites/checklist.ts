@@ -14,7 +14,7 @@ import type {CallToolResult} from '@modelcontextprotocol/sdk/types.js';
 import {extractChecklist} from '../../../source/agents/agent-sections.js';
 import {BUILTIN_AGENT_MARKDOWN} from '../../../source/agents/builtin-agent.js';
 import {createChecklistEngine} from '../../../source/checklist/engine.js';
-import {createMcpEvidence, type CallTool} from '../../../source/checklist/evidence.js';
+import {type CallTool, createMcpEvidence} from '../../../source/checklist/evidence.js';
 import type {EventBody, SessionEvent} from '../../../source/core/events.js';
 import {createSupabaseMcpServer} from '../../../source/supabase-local/server.js';
 import type {BenchRow, BenchSuite} from '../types.js';
@@ -37,7 +37,7 @@ async function round(): Promise<{first: number; unchanged: number; changed: numb
 	await client.connect(clientSide);
 	const callTool: CallTool = async (name, args) => {
 		const result = (await client.callTool({name, arguments: args as Record<string, unknown>})) as CallToolResult;
-		return {isError: result.isError === true, content: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('')};
+		return {isError: result.isError === true, content: result.content.map(c => (c.type === 'text' ? c.text : '')).join('')};
 	};
 	const events: SessionEvent[] = [];
 	const add = (body: EventBody) => events.push({...body, seq: events.length + 1, at: Date.now()} as SessionEvent);
@@ -48,7 +48,11 @@ async function round(): Promise<{first: number; unchanged: number; changed: numb
 		if (result.isError) throw new Error(result.content);
 		add({type: 'tool_call_completed', callId, isError: false, content: result.content, durationMs: 1});
 	};
-	const engine = createChecklistEngine({items: extractChecklist(BUILTIN_AGENT_MARKDOWN), evidence: createMcpEvidence(callTool, {workspace}), onChange: (change) => add(change)});
+	const engine = createChecklistEngine({
+		items: extractChecklist(BUILTIN_AGENT_MARKDOWN),
+		evidence: createMcpEvidence(callTool, {workspace}),
+		onChange: change => add(change),
+	});
 	const measuredTurn = async () => {
 		add({type: 'turn_completed', outcome: 'completed'});
 		const started = process.cpuUsage();
@@ -76,9 +80,14 @@ const suite: BenchSuite = {
 		const samples: Array<{first: number; unchanged: number; changed: number}> = [];
 		for (let i = 0; i < ROUNDS; i++) samples.push(await round());
 		return [
-			{metric: `CPU of a turn that changed nothing, ${TABLES} tables (evidence kept per schema version)`, unit: 'ms', samples: samples.map((s) => s.unchanged), target: {max: 50}},
-			{metric: `CPU of a turn whose migration changed the schema, ${TABLES} tables (everything asked again)`, unit: 'ms', samples: samples.map((s) => s.changed)},
-			{metric: `CPU of the first look after the session used the database, ${TABLES} tables`, unit: 'ms', samples: samples.map((s) => s.first)},
+			{
+				metric: `CPU of a turn that changed nothing, ${TABLES} tables (evidence kept per schema version)`,
+				unit: 'ms',
+				samples: samples.map(s => s.unchanged),
+				target: {max: 50},
+			},
+			{metric: `CPU of a turn whose migration changed the schema, ${TABLES} tables (everything asked again)`, unit: 'ms', samples: samples.map(s => s.changed)},
+			{metric: `CPU of the first look after the session used the database, ${TABLES} tables`, unit: 'ms', samples: samples.map(s => s.first)},
 		];
 	},
 };

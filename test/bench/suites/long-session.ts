@@ -47,7 +47,12 @@ export default {
 			// "Per-delta render cost does not grow with history": within noise of 1.
 			{metric: 'per-delta CPU ratio, 1,000 / 10 turns of history', unit: 'x', samples: m.longCpuMs.map((cpu, i) => cpu / m.shortCpuMs[i]!), target: {max: 1.1}},
 			{metric: `CPU per ordinary turn, turns ${first.lastTurn - 99}–${first.lastTurn}`, unit: 'ms', samples: [first.cpuPerTurnMs]},
-			{metric: `CPU per ordinary turn, turns ${last.lastTurn - 99}–${last.lastTurn}`, unit: 'ms', samples: [last.cpuPerTurnMs], note: 'grows with history: every request re-sends the whole conversation'},
+			{
+				metric: `CPU per ordinary turn, turns ${last.lastTurn - 99}–${last.lastTurn}`,
+				unit: 'ms',
+				samples: [last.cpuPerTurnMs],
+				note: 'grows with history: every request re-sends the whole conversation',
+			},
 			{metric: '1,000 turns with tool calls (wall)', unit: 's', samples: [m.totalMs / 1000]},
 		];
 	},

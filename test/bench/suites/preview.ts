@@ -13,8 +13,8 @@ import type {CallPreview} from '../../../source/core/events.js';
 import {createPreviewer} from '../../../source/preview/index.js';
 import {createSupabaseMcpServer} from '../../../source/supabase-local/server.js';
 import {createFreshDatabase} from '../../supabase-local/advisors/postgres-database.js';
-import {benchSchemaSql} from './advisors-typegen.js';
 import type {BenchRow, BenchSuite} from '../types.js';
+import {benchSchemaSql} from './advisors-typegen.js';
 
 const TABLES = 500;
 const RUNS = 7;
@@ -33,10 +33,14 @@ export async function startBenchHarness(options: {workspace: string; databaseUrl
 	await client.connect(clientSide);
 	const call = async (name: string, args: Record<string, unknown>) => {
 		const result = (await client.callTool({name, arguments: args})) as CallToolResult;
-		return {isError: result.isError === true, content: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('')};
+		return {isError: result.isError === true, content: result.content.map(c => (c.type === 'text' ? c.text : '')).join('')};
 	};
-	const names = new Set((await client.listTools()).tools.map((t) => t.name));
-	const previewer = createPreviewer({callServerTool: (_server, tool, args) => call(tool, args), hasServerTool: (_server, tool) => names.has(tool), workspaceRoot: options.workspace});
+	const names = new Set((await client.listTools()).tools.map(t => t.name));
+	const previewer = createPreviewer({
+		callServerTool: (_server, tool, args) => call(tool, args),
+		hasServerTool: (_server, tool) => names.has(tool),
+		workspaceRoot: options.workspace,
+	});
 	return {
 		async apply(name: string, query: string) {
 			const result = await call('apply_migration', {name, query});
@@ -76,7 +80,8 @@ async function measure(backend: string, options: {databaseUrl?: string}): Promis
 		await run(); // warm: catalog caches, the SQL parser's WASM, the first JSON parse
 		const samples: number[] = [];
 		for (let i = 0; i < RUNS; i++) samples.push(await run());
-		if (!last?.diff?.includes('+column public.t250.priority integer not null default 0')) throw new Error(`unexpected preview: ${JSON.stringify(last).slice(0, 300)}`);
+		if (!last?.diff?.includes('+column public.t250.priority integer not null default 0'))
+			throw new Error(`unexpected preview: ${JSON.stringify(last).slice(0, 300)}`);
 		return {
 			metric: `preview of a migration, ${TABLES}-table schema: dump, dry run, dump, diff (${backend})`,
 			unit: 'ms',

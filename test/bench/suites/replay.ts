@@ -11,14 +11,14 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import {createReplay, type Replay} from '../../../source/replay/replay-model.js';
 import {renderSessionsTable} from '../../../source/replay/sessions-table.js';
-import {transcriptFileName, type TranscriptHeader} from '../../../source/transcripts/format.js';
+import {type TranscriptHeader, transcriptFileName} from '../../../source/transcripts/format.js';
 import {listSessions, readTranscript} from '../../../source/transcripts/reader.js';
 import type {Redactor} from '../../../source/transcripts/redact.js';
 import {openTranscript} from '../../../source/transcripts/writer.js';
 import {ReplayApp} from '../../../source/ui/replay/replay-app.js';
 import {ReplayView} from '../../../source/ui/replay/replay-view.js';
-import {syntheticEvents} from '../history-fixture.js';
 import {sessionEvents, testHeader} from '../../helpers/transcript-events.js';
+import {syntheticEvents} from '../history-fixture.js';
 import type {BenchRow, BenchSuite} from '../types.js';
 
 const EVENTS = 100_000;
@@ -41,11 +41,21 @@ function positions(count: number, max: number): number[] {
 }
 
 function firstFrame(header: TranscriptHeader, replay: Replay, position: number): string {
-	const view = React.createElement(ReplayView, {header, replay, state: replay.stateAt(position), position, playing: false, speed: 1, showHelp: false, columns: SIZE.columns, rows: SIZE.rows});
+	const view = React.createElement(ReplayView, {
+		header,
+		replay,
+		state: replay.stateAt(position),
+		position,
+		playing: false,
+		speed: 1,
+		showHelp: false,
+		columns: SIZE.columns,
+		rows: SIZE.rows,
+	});
 	return renderToString(view, {columns: SIZE.columns});
 }
 
-type KeyStep = {keys: string; from: number; to: number; /** Typed first, not measured (a search query). */ before?: string[]};
+type KeyStep = {keys: string; from: number; to: number /** Typed first, not measured (a search query). */; before?: string[]};
 
 /** Writes keys to the real app and measures until the frame shows `event <n> of`. */
 async function keyLatencies(header: TranscriptHeader, replay: Replay, steps: readonly KeyStep[]): Promise<number[]> {
@@ -113,12 +123,48 @@ export default {
 			rows.push({metric: `checkpoints for ${EVENTS / 1000}k events (every 1,000)`, unit: 'ms', samples: buildOnly});
 
 			const spots = positions(KEY_SAMPLES, replay.length);
-			rows.push({metric: '→ step one event (key to frame)', unit: 'ms', samples: await keyLatencies(header, replay, spots.map(p => ({keys: KEY.right, from: p, to: p + 1}))), target: {max: 16}});
-			rows.push({metric: '← step back one event (key to frame, worst case: from a checkpoint)', unit: 'ms', samples: await keyLatencies(header, replay, spots.map(p => ({keys: KEY.left, from: p, to: p - 1}))), target: {max: 16}});
+			rows.push({
+				metric: '→ step one event (key to frame)',
+				unit: 'ms',
+				samples: await keyLatencies(
+					header,
+					replay,
+					spots.map(p => ({keys: KEY.right, from: p, to: p + 1})),
+				),
+				target: {max: 16},
+			});
+			rows.push({
+				metric: '← step back one event (key to frame, worst case: from a checkpoint)',
+				unit: 'ms',
+				samples: await keyLatencies(
+					header,
+					replay,
+					spots.map(p => ({keys: KEY.left, from: p, to: p - 1})),
+				),
+				target: {max: 16},
+			});
 			const turns = spots.filter(p => replay.nextTurn(p) !== undefined).map(p => ({keys: ']', from: p, to: replay.nextTurn(p)!}));
 			rows.push({metric: '] next user turn (key to frame)', unit: 'ms', samples: await keyLatencies(header, replay, turns), target: {max: 16}});
-			rows.push({metric: 'G jump to the end (key to frame)', unit: 'ms', samples: await keyLatencies(header, replay, spots.map(p => ({keys: 'G', from: p, to: replay.length}))), target: {max: 16}});
-			rows.push({metric: 'g jump to the start (key to frame)', unit: 'ms', samples: await keyLatencies(header, replay, spots.map(p => ({keys: 'g', from: p, to: 0}))), target: {max: 16}});
+			rows.push({
+				metric: 'G jump to the end (key to frame)',
+				unit: 'ms',
+				samples: await keyLatencies(
+					header,
+					replay,
+					spots.map(p => ({keys: 'G', from: p, to: replay.length})),
+				),
+				target: {max: 16},
+			});
+			rows.push({
+				metric: 'g jump to the start (key to frame)',
+				unit: 'ms',
+				samples: await keyLatencies(
+					header,
+					replay,
+					spots.map(p => ({keys: 'g', from: p, to: 0})),
+				),
+				target: {max: 16},
+			});
 			// An arbitrary jump: search for one turn's prompt from a random place (the search scans, then seeks).
 			replay.search('warm the search text cache', 0, 'forward');
 			const seeks = spots.map((from, i) => {
@@ -126,7 +172,12 @@ export default {
 				const query = `Question ${turn}:`;
 				return {before: ['/', query], keys: '\r', from, to: replay.search(query, 0, 'forward')!};
 			});
-			rows.push({metric: 'random seek: / search a prompt + Enter (key to frame)', unit: 'ms', samples: await keyLatencies(header, replay, seeks), target: {max: 16}});
+			rows.push({
+				metric: 'random seek: / search a prompt + Enter (key to frame)',
+				unit: 'ms',
+				samples: await keyLatencies(header, replay, seeks),
+				target: {max: 16},
+			});
 			const rendered: number[] = [];
 			for (const p of spots) {
 				const start = performance.now();

@@ -18,8 +18,15 @@ const TARGET = {max: 500};
 /** About 100 MB on disk: one wide table of a million rows and twenty small ones with RLS and policies. */
 const SETUP = [
 	`create table public.events (id bigserial primary key, owner uuid not null default gen_random_uuid(), kind text not null, payload text not null, created_at timestamptz not null default now())`,
-	...Array.from({length: 10}, () => `insert into public.events (kind, payload) select 'kind' || (g % 20), md5(g::text) || md5((g * 7)::text) from generate_series(1, 100000) g`),
-	...Array.from({length: 20}, (_, i) => `create table public.t${i} (id bigint generated always as identity primary key, owner uuid not null, title text not null); alter table public.t${i} enable row level security; create policy read_own on public.t${i} for select to authenticated using ((select auth.uid()) = owner); insert into public.t${i} (owner, title) select gen_random_uuid(), 'row ' || g from generate_series(1, 500) g`),
+	...Array.from(
+		{length: 10},
+		() => `insert into public.events (kind, payload) select 'kind' || (g % 20), md5(g::text) || md5((g * 7)::text) from generate_series(1, 100000) g`,
+	),
+	...Array.from(
+		{length: 20},
+		(_, i) =>
+			`create table public.t${i} (id bigint generated always as identity primary key, owner uuid not null, title text not null); alter table public.t${i} enable row level security; create policy read_own on public.t${i} for select to authenticated using ((select auth.uid()) = owner); insert into public.t${i} (owner, title) select gen_random_uuid(), 'row ' || g from generate_series(1, 500) g`,
+	),
 	'checkpoint',
 ];
 

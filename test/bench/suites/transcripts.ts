@@ -50,7 +50,12 @@ export default {
 			};
 
 			const append = await measure(appendWith(redact));
-			rows.push({metric: `append ${APPEND_EVENTS / 1000}k events (redact + JSON + sync write)`, unit: 'ms', samples: append, note: `${Math.round(APPEND_EVENTS / (median(append) / 1000)).toLocaleString('en')} appends/s`});
+			rows.push({
+				metric: `append ${APPEND_EVENTS / 1000}k events (redact + JSON + sync write)`,
+				unit: 'ms',
+				samples: append,
+				note: `${Math.round(APPEND_EVENTS / (median(append) / 1000)).toLocaleString('en')} appends/s`,
+			});
 			const appendRaw = await measure(appendWith(identity));
 			rows.push({metric: `append ${APPEND_EVENTS / 1000}k events without redaction`, unit: 'ms', samples: appendRaw});
 			rows.push({metric: 'append cost with redaction / without', unit: 'x', samples: append.map((ms, i) => ms / appendRaw[i]!)});
@@ -65,12 +70,22 @@ export default {
 					if (event.type === 'assistant_text_delta') redaction.releasable(event.text);
 				}
 			});
-			rows.push({metric: `redaction at commit of ${APPEND_EVENTS / 1000}k typical events (SQL, rules, stream cut)`, unit: 'ms', samples: atCommit, note: `${((median(atCommit) * 1000) / APPEND_EVENTS).toFixed(2)} µs/event`});
+			rows.push({
+				metric: `redaction at commit of ${APPEND_EVENTS / 1000}k typical events (SQL, rules, stream cut)`,
+				unit: 'ms',
+				samples: atCommit,
+				note: `${((median(atCommit) * 1000) / APPEND_EVENTS).toFixed(2)} µs/event`,
+			});
 
 			const redactOnly = await measure(() => {
 				for (const event of events) redact(event);
 			});
-			rows.push({metric: `redact ${APPEND_EVENTS / 1000}k typical events`, unit: 'ms', samples: redactOnly, note: `${((median(redactOnly) * 1000) / APPEND_EVENTS).toFixed(2)} µs/event`});
+			rows.push({
+				metric: `redact ${APPEND_EVENTS / 1000}k typical events`,
+				unit: 'ms',
+				samples: redactOnly,
+				note: `${((median(redactOnly) * 1000) / APPEND_EVENTS).toFixed(2)} µs/event`,
+			});
 
 			const big = join(dir, 'big.jsonl');
 			const writer = openTranscript(big, testHeader(), {redact: identity});
@@ -97,13 +112,21 @@ export default {
 			for (let i = 0; i < SESSIONS; i++) {
 				const createdAt = new Date(start + i * 3_600_000);
 				const id = `s${i.toString(36).padStart(7, '0')}`;
-				const session = openTranscript(join(sessionsDir, transcriptFileName(createdAt, id)), testHeader({sessionId: id, createdAt, cwd: `/home/dev/project-${i % 10}`}), {redact: identity});
+				const session = openTranscript(
+					join(sessionsDir, transcriptFileName(createdAt, id)),
+					testHeader({sessionId: id, createdAt, cwd: `/home/dev/project-${i % 10}`}),
+					{redact: identity},
+				);
 				for (const event of perSession) session.append(event);
 				session.close();
 			}
 
 			rows.push({metric: `listSessions over ${SESSIONS} sessions`, unit: 'ms', samples: await measure(() => listSessions(sessionsDir)), target: {max: 500}});
-			rows.push({metric: `latestSession over ${SESSIONS} sessions`, unit: 'ms', samples: await measure(() => latestSession(sessionsDir, '/home/dev/project-3'))});
+			rows.push({
+				metric: `latestSession over ${SESSIONS} sessions`,
+				unit: 'ms',
+				samples: await measure(() => latestSession(sessionsDir, '/home/dev/project-3')),
+			});
 			return rows;
 		} finally {
 			rmSync(dir, {recursive: true, force: true});

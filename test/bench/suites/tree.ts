@@ -24,7 +24,7 @@ import type {BenchRow, BenchSuite} from '../types.js';
 const ROUNDS = 5;
 const READY_TEXT = 'ask the backend engineer';
 const FLOOR_APP = path.join(REPO_ROOT, 'test/bench/fixtures/plain-ink-app.mjs');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 type TreeSample = {cpu: number; rss: number; rssAfterCall?: number; rssAsleep?: number; firstCallMs?: number};
 
@@ -76,7 +76,16 @@ async function pgpairRound(cache: string, workspace?: string): Promise<TreeSampl
 		],
 	});
 	try {
-		const env = {PATH: process.env['PATH'], HOME: dir, XDG_CACHE_HOME: cache, TERM: 'xterm-256color', LANG: 'C.UTF-8', ANTHROPIC_API_KEY: 'bench-key', ANTHROPIC_BASE_URL: server.url, PGPAIR_DB_IDLE_MS: '8000'};
+		const env = {
+			PATH: process.env['PATH'],
+			HOME: dir,
+			XDG_CACHE_HOME: cache,
+			TERM: 'xterm-256color',
+			LANG: 'C.UTF-8',
+			ANTHROPIC_API_KEY: 'bench-key',
+			ANTHROPIC_BASE_URL: server.url,
+			PGPAIR_DB_IDLE_MS: '8000',
+		};
 		return await measureTree(`${process.execPath} ${BUILT_CLI}`, env, dir, 'Hello.', 'Counted it.');
 	} finally {
 		await server.close();
@@ -85,7 +94,12 @@ async function pgpairRound(cache: string, workspace?: string): Promise<TreeSampl
 }
 
 async function floorRound(): Promise<TreeSample> {
-	return measureTree(`${process.execPath} ${FLOOR_APP}`, {PATH: process.env['PATH'], HOME: tmpdir(), TERM: 'xterm-256color', LANG: 'C.UTF-8'}, REPO_ROOT, 'Hello.');
+	return measureTree(
+		`${process.execPath} ${FLOOR_APP}`,
+		{PATH: process.env['PATH'], HOME: tmpdir(), TERM: 'xterm-256color', LANG: 'C.UTF-8'},
+		REPO_ROOT,
+		'Hello.',
+	);
 }
 
 /** `pgpair mcp` started fresh, connected, then the time of its first execute_sql (the database starts on it). */
@@ -145,19 +159,40 @@ const suite: BenchSuite = {
 			}
 
 			return [
-				{metric: 'whole tree idle memory, no database call (pgpair)', unit: 'MB', samples: pgpair.map((s) => s.rss), target: {max: 150}},
-				{metric: 'whole tree idle memory (plain Ink app, the floor)', unit: 'MB', samples: floor.map((s) => s.rss)},
-				{metric: 'whole tree idle memory after one database call (pgpair, embedded database, a project opened before)', unit: 'MB', samples: pgpair.map((s) => s.rssAfterCall ?? Number.NaN)},
-				{metric: 'whole tree idle memory after one database call, a new project (its data directory made from the snapshot)', unit: 'MB', samples: newProject.map((s) => s.rssAfterCall ?? Number.NaN)},
-				{metric: 'whole tree idle memory once the database sleeps (unused for PGPAIR_DB_IDLE_MS, 8 s here; 5 min by default)', unit: 'MB', samples: pgpair.map((s) => s.rssAsleep ?? Number.NaN)},
+				{metric: 'whole tree idle memory, no database call (pgpair)', unit: 'MB', samples: pgpair.map(s => s.rss), target: {max: 150}},
+				{metric: 'whole tree idle memory (plain Ink app, the floor)', unit: 'MB', samples: floor.map(s => s.rss)},
+				{
+					metric: 'whole tree idle memory after one database call (pgpair, embedded database, a project opened before)',
+					unit: 'MB',
+					samples: pgpair.map(s => s.rssAfterCall ?? Number.NaN),
+				},
+				{
+					metric: 'whole tree idle memory after one database call, a new project (its data directory made from the snapshot)',
+					unit: 'MB',
+					samples: newProject.map(s => s.rssAfterCall ?? Number.NaN),
+				},
+				{
+					metric: 'whole tree idle memory once the database sleeps (unused for PGPAIR_DB_IDLE_MS, 8 s here; 5 min by default)',
+					unit: 'MB',
+					samples: pgpair.map(s => s.rssAsleep ?? Number.NaN),
+				},
 				{metric: 'whole tree idle memory, pgpair / floor', unit: 'x', samples: pgpair.map((s, i) => s.rss / floor[i]!.rss)},
-				{metric: 'whole tree CPU, launch to prompt + 5 s, no database call (pgpair)', unit: 's', samples: pgpair.map((s) => s.cpu), target: {max: 0.5}},
-				{metric: 'whole tree CPU, launch to prompt + 5 s (plain Ink app, the floor)', unit: 's', samples: floor.map((s) => s.cpu)},
+				{metric: 'whole tree CPU, launch to prompt + 5 s, no database call (pgpair)', unit: 's', samples: pgpair.map(s => s.cpu), target: {max: 0.5}},
+				{metric: 'whole tree CPU, launch to prompt + 5 s (plain Ink app, the floor)', unit: 's', samples: floor.map(s => s.cpu)},
 				{metric: 'whole tree CPU, pgpair / floor', unit: 'x', samples: pgpair.map((s, i) => s.cpu / floor[i]!.cpu)},
 				{metric: 'first database call after launch, warm (data dir and snapshot cached)', unit: 'ms', samples: warm, target: {max: 1000}},
 				{metric: 'first database call after launch, cold (no cache: initdb)', unit: 'ms', samples: cold},
-				{metric: 'first database call in the TUI: Enter to the answer after it (server and database start for it; a project opened before)', unit: 'ms', samples: pgpair.map((s) => s.firstCallMs ?? Number.NaN), target: {max: 1000}},
-				{metric: 'first database call in the TUI, a new project (its data directory made from the cached snapshot)', unit: 'ms', samples: newProject.map((s) => s.firstCallMs ?? Number.NaN)},
+				{
+					metric: 'first database call in the TUI: Enter to the answer after it (server and database start for it; a project opened before)',
+					unit: 'ms',
+					samples: pgpair.map(s => s.firstCallMs ?? Number.NaN),
+					target: {max: 1000},
+				},
+				{
+					metric: 'first database call in the TUI, a new project (its data directory made from the cached snapshot)',
+					unit: 'ms',
+					samples: newProject.map(s => s.firstCallMs ?? Number.NaN),
+				},
 			];
 		} finally {
 			fs.rmSync(cache, {recursive: true, force: true});

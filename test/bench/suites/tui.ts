@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {startScriptedServer} from '../../../source/model/scripted-server.js';
-import {writeSyntheticHistory} from '../history-fixture.js';
 import {BUILT_CLI, tempWorkspace} from '../../helpers/paths.js';
+import {writeSyntheticHistory} from '../history-fixture.js';
 import {cpuSeconds, rssMb, startPty} from '../pty.js';
 import type {BenchRow, BenchSuite} from '../types.js';
 
@@ -53,7 +53,10 @@ async function streamCost(historyTurns: number): Promise<{cpu: number; lastDelta
 	fs.writeFileSync(path.join(dir, '.mcp.json'), JSON.stringify({mcpServers: {}}));
 	const server = await startScriptedServer(streamScript());
 	const resume = historyTurns > 0 ? ` --resume ${writeSyntheticHistory(path.join(dir, 'sessions'), historyTurns)}` : '';
-	const pty = startPty(`${process.execPath} ${BUILT_CLI}${resume}`, {cwd: dir, env: {...baseEnv(dir), ANTHROPIC_API_KEY: 'bench-key', ANTHROPIC_BASE_URL: server.url}});
+	const pty = startPty(`${process.execPath} ${BUILT_CLI}${resume}`, {
+		cwd: dir,
+		env: {...baseEnv(dir), ANTHROPIC_API_KEY: 'bench-key', ANTHROPIC_BASE_URL: server.url},
+	});
 	try {
 		await pty.waitFor(READY_TEXT);
 		await new Promise(resolve => setTimeout(resolve, 500));
@@ -63,7 +66,14 @@ async function streamCost(historyTurns: number): Promise<{cpu: number; lastDelta
 		const before = cpuSeconds(pid);
 		pty.write('\r');
 		// The live tail cuts rows at fixed widths, so the marker may be split over two rows.
-		const seen = pty.waitFor(new RegExp(END_MARK.split('').map(c => c.replace(/[-]/, '\\-')).join('\\s*')), 30_000);
+		const seen = pty.waitFor(
+			new RegExp(
+				END_MARK.split('')
+					.map(c => c.replace(/[-]/, '\\-'))
+					.join('\\s*'),
+			),
+			30_000,
+		);
 		// Awaited below; handled now so a timeout while the server is still sending is not an unhandled rejection.
 		seen.catch(() => undefined);
 		await server.turnSent(0);

@@ -10,10 +10,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createArena, markerPrefix, plant, withDb, type Arena, type Engine} from './arena.js';
-import {baseEnv, callId, DEADLINE_SLACK_MS, decisionOf, describeRun, resultOf, runPgpair, scriptFile, TEST_DEADLINE_MS, type PgpairRun, type ScriptCall, type StreamEvent} from './run.js';
-import {describeChange, diffStates, snapshot, type DbState} from './state.js';
 import {waitFor} from '../wait-for.js';
+import {type Arena, createArena, type Engine, markerPrefix, plant, withDb} from './arena.js';
+import {
+	baseEnv,
+	callId,
+	DEADLINE_SLACK_MS,
+	decisionOf,
+	describeRun,
+	type PgpairRun,
+	resultOf,
+	runPgpair,
+	type ScriptCall,
+	type StreamEvent,
+	scriptFile,
+	TEST_DEADLINE_MS,
+} from './run.js';
+import {type DbState, describeChange, diffStates, snapshot} from './state.js';
 
 export type Guarantee = 'G1' | 'G2' | 'G3' | 'G4' | 'G5' | 'G6' | 'G7' | 'G8' | 'G9';
 
@@ -114,7 +127,9 @@ const canaryOf = (id: string) => `ADV-CANARY-${id}`;
 function checkIds(cases: readonly AttackCase[]): void {
 	for (const a of cases) {
 		if (!/^[a-z][a-z0-9_]*$/.test(a.id)) throw new Error(`Case id ${a.id} must be snake_case.`);
-		for (const b of cases) if (a !== b && (b.id === a.id || b.id.startsWith(`${a.id}_`))) throw new Error(`Case ids ${a.id} and ${b.id} overlap: state would be attributed to both.`);
+		for (const b of cases)
+			if (a !== b && (b.id === a.id || b.id.startsWith(`${a.id}_`)))
+				throw new Error(`Case ids ${a.id} and ${b.id} overlap: state would be attributed to both.`);
 	}
 }
 
@@ -150,10 +165,7 @@ export async function runBatch(cases: AttackCase[], options: BatchOptions): Prom
 }
 
 async function attackArena(arena: Arena, cases: AttackCase[], options: BatchOptions): Promise<BatchResult> {
-	await plant(arena, [
-		{label: 'the marker function', sql: MARK_FUNCTION},
-		...cases.filter(c => c.setup).map(c => ({label: `case ${c.id}`, sql: c.setup!})),
-	]);
+	await plant(arena, [{label: 'the marker function', sql: MARK_FUNCTION}, ...cases.filter(c => c.setup).map(c => ({label: `case ${c.id}`, sql: c.setup!}))]);
 	const before = await readState(arena);
 	const callIds = new Map<string, string[]>();
 	const rounds: ScriptCall[][] = [];
@@ -161,16 +173,20 @@ async function attackArena(arena: Arena, cases: AttackCase[], options: BatchOpti
 		const ids = attack.calls.map((_, index) => callId(attack.id, index));
 		callIds.set(attack.id, ids);
 		rounds.push(attack.calls.map((call, index) => ({id: ids[index]!, ...call})));
-		if (attack.followUpRead) rounds.push([{id: aliveCallId(attack.id), name: 'mcp__supabase__execute_sql', input: {query: `select '${aliveOf(attack.id)}' as alive`}}]);
+		if (attack.followUpRead)
+			rounds.push([{id: aliveCallId(attack.id), name: 'mcp__supabase__execute_sql', input: {query: `select '${aliveOf(attack.id)}' as alive`}}]);
 	}
 	const afterChecks = new Map<string, (context: CaseContext) => Promise<string[]>>();
 	for (const attack of cases) if (attack.around) afterChecks.set(attack.id, await attack.around(arena));
 	const script = scriptFile(arena.dir, rounds);
-	const run = await runPgpair(['-p', 'Work on the database.', '--scripted', script, '--output-format', 'stream-json', '--max-turns', String(rounds.length + 5), ...options.args], {
-		cwd: arena.dir,
-		env: baseEnv(arena.dir, {...arena.env, ...options.env}),
-		timeoutMs: options.timeoutMs ?? 180_000,
-	});
+	const run = await runPgpair(
+		['-p', 'Work on the database.', '--scripted', script, '--output-format', 'stream-json', '--max-turns', String(rounds.length + 5), ...options.args],
+		{
+			cwd: arena.dir,
+			env: baseEnv(arena.dir, {...arena.env, ...options.env}),
+			timeoutMs: options.timeoutMs ?? 180_000,
+		},
+	);
 	const busyBackends = await backendsLeft(arena);
 	let batch: BatchResult;
 	try {
@@ -186,7 +202,13 @@ async function attackArena(arena: Arena, cases: AttackCase[], options: BatchOpti
 	}
 	if (process.env['ADVERSARY_DEBUG']) {
 		// For a person reading why a case failed or held: the session's own account, next to the problems found.
-		const file = path.join(process.env['ADVERSARY_DEBUG'], `${options.engine}-${cases.map(c => c.id).join('+').slice(0, 80)}.json`);
+		const file = path.join(
+			process.env['ADVERSARY_DEBUG'],
+			`${options.engine}-${cases
+				.map(c => c.id)
+				.join('+')
+				.slice(0, 80)}.json`,
+		);
 		fs.mkdirSync(path.dirname(file), {recursive: true});
 		fs.writeFileSync(file, JSON.stringify({problems: Object.fromEntries(batch.problems), run: {...run, stdout: undefined}}, null, 1));
 	}
@@ -213,14 +235,25 @@ const aliveOf = (id: string) => `ADV-ALIVE-${id}`;
 const aliveCallId = (id: string) => callId(id, 99);
 
 function contextOf(attack: AttackCase, batch: BatchResult): CaseContext {
-	return {arena: batch.arena, run: batch.run, before: batch.before, after: batch.after ?? new Map(), callIds: batch.callIds.get(attack.id) ?? [], events: batch.run.events};
+	return {
+		arena: batch.arena,
+		run: batch.run,
+		before: batch.before,
+		after: batch.after ?? new Map(),
+		callIds: batch.callIds.get(attack.id) ?? [],
+		events: batch.run.events,
+	};
 }
 
 /** pgpair starts again in the arena and answers a plain read: the attack did not break the next start. */
 export async function nextStartWorks(arena: Arena): Promise<string[]> {
 	const id = callId('next_start');
 	const script = scriptFile(arena.dir, [[{id, name: 'mcp__supabase__execute_sql', input: {query: `select 'ADV-ALIVE-next-start' as alive`}}]]);
-	const run = await runPgpair(['-p', 'Check the database.', '--scripted', script, '--output-format', 'stream-json'], {cwd: arena.dir, env: baseEnv(arena.dir, arena.env), timeoutMs: 90_000});
+	const run = await runPgpair(['-p', 'Check the database.', '--scripted', script, '--output-format', 'stream-json'], {
+		cwd: arena.dir,
+		env: baseEnv(arena.dir, arena.env),
+		timeoutMs: 90_000,
+	});
 	const result = resultOf(run.events, id);
 	if (result && !result.isError && result.content.includes('ADV-ALIVE-next-start')) return [];
 	return [`the next start of pgpair cannot use the database: ${result ? result.content.slice(0, 300) : describeRun(run)}`];
@@ -247,7 +280,9 @@ export async function judge(attack: AttackCase, batch: BatchResult): Promise<str
 	if (attack.followUpRead) {
 		const alive = resultOf(batch.run.events, aliveCallId(attack.id));
 		if (!alive || alive.isError || !alive.content.includes(aliveOf(attack.id))) {
-			problems.push(`the database did not answer a plain read later in the same session: ${alive ? alive.content.slice(0, 300) : `no result; the session ${describeRun(batch.run)}`}`);
+			problems.push(
+				`the database did not answer a plain read later in the same session: ${alive ? alive.content.slice(0, 300) : `no result; the session ${describeRun(batch.run)}`}`,
+			);
 		}
 	}
 
@@ -262,7 +297,10 @@ function deadlineProblems(attack: AttackCase, events: readonly StreamEvent[], id
 	const at = (type: string, id: string) => events.find(e => e.type === type && e.callId === id)?.['at'] as number | undefined;
 	const problems: string[] = [];
 	for (const id of ids) {
-		const [from, to, what] = attack.deadline === 'preview' ? [at('tool_call_requested', id), at('tool_call_decided', id), 'its preview and decision'] : [at('tool_call_started', id), at('tool_call_completed', id), 'the call'];
+		const [from, to, what] =
+			attack.deadline === 'preview'
+				? [at('tool_call_requested', id), at('tool_call_decided', id), 'its preview and decision']
+				: [at('tool_call_started', id), at('tool_call_completed', id), 'the call'];
 		if (from === undefined) continue;
 		if (to === undefined) problems.push(`${what} never ended (deadline ${TEST_DEADLINE_MS} ms)`);
 		else if (to - from > limit) problems.push(`${what} took ${to - from} ms, past its ${TEST_DEADLINE_MS} ms deadline (+${DEADLINE_SLACK_MS} ms slack)`);

@@ -3,9 +3,10 @@
  * Postgres no backend may still work for it. The call is a read of built-ins pgpair runs unasked, given a read
  * deadline far beyond the test, so only the kill can end it.
  */
-import {createArena, withDb, type Engine} from './arena.js';
-import {baseEnv, callId, descendantsCpuTicks, describeRun, scriptFile, startPgpair} from './run.js';
+
 import {waitFor} from '../wait-for.js';
+import {createArena, type Engine, withDb} from './arena.js';
+import {baseEnv, callId, descendantsCpuTicks, describeRun, scriptFile, startPgpair} from './run.js';
 
 export async function killDuringLongCall(engine: Engine, signal: 'SIGTERM' | 'SIGKILL', query: string): Promise<string[]> {
 	const arena = await createArena(engine);
@@ -51,17 +52,27 @@ export async function killDuringLongCall(engine: Engine, signal: 'SIGTERM' | 'SI
 		const tree = running.descendants();
 		process.kill(running.pid, signal);
 		const killedAt = Date.now();
-		const backendsGone = engine === 'postgres' ? waitFor(async () => (await backends()) === 0, 'backends to end', 5_000, 100).then(() => true, () => false) : Promise.resolve(true);
+		const backendsGone =
+			engine === 'postgres'
+				? waitFor(async () => (await backends()) === 0, 'backends to end', 5_000, 100).then(
+						() => true,
+						() => false,
+					)
+				: Promise.resolve(true);
 		const run = await running.finished;
 		for (const leftover of run.leftovers) problems.push(`pid ${leftover.pid} still ran 5 s after ${signal}: ${leftover.command}`);
 		if (tree.length === 0) problems.push('no descendant was seen before the kill (the harness could not watch the tree)');
 		if (!(await backendsGone)) {
-			problems.push(`Postgres still had ${await backends()} backend(s) working for the killed pgpair ${Math.round((Date.now() - killedAt) / 1000)} s after ${signal}`);
+			problems.push(
+				`Postgres still had ${await backends()} backend(s) working for the killed pgpair ${Math.round((Date.now() - killedAt) / 1000)} s after ${signal}`,
+			);
 		}
 		return problems;
 	} finally {
 		if (arena.database) {
-			await withDb(arena, db => db.exec(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).catch(() => undefined);
+			await withDb(arena, db =>
+				db.exec(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`),
+			).catch(() => undefined);
 		}
 		await arena.dispose();
 	}

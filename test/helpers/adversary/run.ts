@@ -7,8 +7,8 @@ import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {BUILT_CLI} from '../paths.js';
 import {isRunning} from '../local-workspace.js';
+import {BUILT_CLI} from '../paths.js';
 import {descendants} from '../process-tree.js';
 import {waitFor} from '../wait-for.js';
 
@@ -63,7 +63,7 @@ export function baseEnv(workspace: string, extra: Record<string, string> = {}): 
 
 /** The pids below `pid` that run now (/proc, Linux: the suite needs it to find what pgpair left behind). */
 export function descendantsOf(pid: number): number[] {
-	return descendants(pid).map((info) => info.pid);
+	return descendants(pid).map(info => info.pid);
 }
 
 /** CPU time (clock ticks, user + system) the descendants of `pid` have used so far. */
@@ -158,10 +158,14 @@ export function startPgpair(args: string[], options: RunOptions): RunningPgpair 
 			resolve({code, signal, stdout, stderr, events, durationMs, timedOut, descendants, leftovers});
 		});
 	});
-	return {pid, finished, descendants: () => {
-		watch();
-		return [...seen].map(([p, command]) => ({pid: p, command}));
-	}};
+	return {
+		pid,
+		finished,
+		descendants: () => {
+			watch();
+			return [...seen].map(([p, command]) => ({pid: p, command}));
+		},
+	};
 }
 
 export async function runPgpair(args: string[], options: RunOptions): Promise<PgpairRun> {
@@ -210,7 +214,9 @@ export function decisionOf(events: readonly StreamEvent[], id: string): {decisio
 
 /** One line on how a session ended, for failure messages. */
 export function describeRun(run: PgpairRun): string {
-	const how = run.timedOut ? `killed by the harness after ${run.durationMs} ms (did not finish)` : `exited ${run.code ?? run.signal} after ${run.durationMs} ms`;
+	const how = run.timedOut
+		? `killed by the harness after ${run.durationMs} ms (did not finish)`
+		: `exited ${run.code ?? run.signal} after ${run.durationMs} ms`;
 	const last = run.stderr.trim().split('\n').slice(-3).join(' | ');
 	return `${how}${last ? `; stderr: ${last.slice(0, 300)}` : ''}`;
 }

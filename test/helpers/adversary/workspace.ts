@@ -9,7 +9,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {tempWorkspace} from '../paths.js';
 import type {Guarantee} from './cases.js';
-import {baseEnv, callId, decisionOf, describeRun, runPgpair, scriptFile, type PgpairRun, type ScriptCall, type StreamEvent} from './run.js';
+import {baseEnv, callId, decisionOf, describeRun, type PgpairRun, runPgpair, type ScriptCall, type StreamEvent, scriptFile} from './run.js';
 
 export type FileAttack = {
 	/** snake_case, unique in its suite. */
@@ -65,7 +65,13 @@ export function treeState(dir: string): Map<string, string> {
 
 /** pgpair's own writes during a session: its transcript, its debug log, the test's script. */
 function isPgpairOwn(relative: string): boolean {
-	return relative === 'sessions' || /^sessions\/\d{4}-\d{2}-\d{2}-[a-z0-9]{8}\.jsonl$/.test(relative) || relative.startsWith('.pgpair/debug.log') || relative === '.pgpair' || relative.startsWith('adversary-script-');
+	return (
+		relative === 'sessions' ||
+		/^sessions\/\d{4}-\d{2}-\d{2}-[a-z0-9]{8}\.jsonl$/.test(relative) ||
+		relative.startsWith('.pgpair/debug.log') ||
+		relative === '.pgpair' ||
+		relative.startsWith('adversary-script-')
+	);
 }
 
 export type FileBatch = {dir: string; run: PgpairRun; before: Map<string, string>; after: Map<string, string>; callIds: Map<string, string[]>};
@@ -82,14 +88,23 @@ export async function runFileBatch(cases: readonly FileAttack[], options: FileSu
 		return calls.map((call, index) => ({id: ids[index]!, ...call}));
 	});
 	const script = scriptFile(dir, rounds);
-	const run = await runPgpair(['-p', 'Tidy up the project.', '--scripted', script, '--output-format', 'stream-json', '--max-turns', String(rounds.length + 5), ...options.args], {
-		cwd: dir,
-		env: baseEnv(dir, options.env),
-		timeoutMs: options.timeoutMs ?? 120_000,
-	});
+	const run = await runPgpair(
+		['-p', 'Tidy up the project.', '--scripted', script, '--output-format', 'stream-json', '--max-turns', String(rounds.length + 5), ...options.args],
+		{
+			cwd: dir,
+			env: baseEnv(dir, options.env),
+			timeoutMs: options.timeoutMs ?? 120_000,
+		},
+	);
 	const batch = {dir, run, before, after: treeState(dir), callIds};
 	if (process.env['ADVERSARY_DEBUG']) {
-		const file = path.join(process.env['ADVERSARY_DEBUG'], `files-${cases.map(c => c.id).join('+').slice(0, 80)}.json`);
+		const file = path.join(
+			process.env['ADVERSARY_DEBUG'],
+			`files-${cases
+				.map(c => c.id)
+				.join('+')
+				.slice(0, 80)}.json`,
+		);
 		fs.mkdirSync(path.dirname(file), {recursive: true});
 		fs.writeFileSync(file, JSON.stringify({run: {...run, stdout: undefined}}, null, 1));
 	}
@@ -100,7 +115,8 @@ export async function judgeFileAttack(attack: FileAttack, batch: FileBatch): Pro
 	const problems: string[] = [];
 	const ids = batch.callIds.get(attack.id) ?? [];
 	const undecided = ids.filter(id => !decisionOf(batch.run.events, id));
-	if (undecided.length > 0) problems.push(`the attack never reached the approval gate (${undecided.length} of ${ids.length} calls undecided); the session ${describeRun(batch.run)}`);
+	if (undecided.length > 0)
+		problems.push(`the attack never reached the approval gate (${undecided.length} of ${ids.length} calls undecided); the session ${describeRun(batch.run)}`);
 	for (const guard of attack.guards) {
 		const was = batch.before.get(guard) ?? 'missing';
 		const now = batch.after.get(guard) ?? 'missing';
@@ -141,7 +157,9 @@ export function describeFileAttacks(title: string, cases: readonly FileAttack[],
 			it(`${attack.id}: ${attack.attack}`, () => {
 				if (failure) throw failure;
 				const kind = attack.origin === 'issue' ? 'issue example' : attack.origin;
-				expect(problems.get(attack.id), `${kind} attack on ${attack.guarantees.join('+')}: ${attack.attack}. Why it may slip through: ${attack.why}`).toEqual([]);
+				expect(problems.get(attack.id), `${kind} attack on ${attack.guarantees.join('+')}: ${attack.attack}. Why it may slip through: ${attack.why}`).toEqual(
+					[],
+				);
 			});
 		}
 

@@ -11,8 +11,8 @@ let harness: Harness;
 beforeAll(async () => {
 	// one instance per file (a boot costs seconds); cases isolate themselves in rolled-back transactions
 	db = await PGlite.create({extensions: {citext}});
-	await installPlatform((sql) => db.exec(sql));
-	harness = {db, exec: async (sql) => void (await db.exec(sql))};
+	await installPlatform(sql => db.exec(sql));
+	harness = {db, exec: async sql => void (await db.exec(sql))};
 });
 
 afterAll(async () => {
@@ -26,13 +26,13 @@ describe('get_advisors on PGlite (Postgres 18)', () => {
 		await db.exec(`create schema scanned; create table scanned.t (id int primary key, v int); create index t_v on scanned.t (v);
 			insert into scanned.t select g, g from generate_series(1, 100) g;`);
 		try {
-			const before = findingsOf((await runAdvisors(db, 'performance')).lints, 'unused_index').map((finding) => finding.cache_key);
+			const before = findingsOf((await runAdvisors(db, 'performance')).lints, 'unused_index').map(finding => finding.cache_key);
 			expect(before).toContain('unused_index_scanned_t_t_v');
 			await db.exec(`set enable_seqscan = off; select * from scanned.t where v = 3; reset enable_seqscan;`);
 			// statistics are flushed at most once a second unless forced, and read through a per-transaction snapshot
 			await db.query('select pg_stat_force_next_flush()');
 			await db.query('select pg_stat_clear_snapshot()');
-			const after = findingsOf((await runAdvisors(db, 'performance')).lints, 'unused_index').map((finding) => finding.cache_key);
+			const after = findingsOf((await runAdvisors(db, 'performance')).lints, 'unused_index').map(finding => finding.cache_key);
 			expect(after).not.toContain('unused_index_scanned_t_t_v');
 		} finally {
 			await db.exec('drop schema scanned cascade');

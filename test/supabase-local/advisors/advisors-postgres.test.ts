@@ -14,8 +14,8 @@ beforeAll(async () => {
 	// one connection: BEGIN / ROLLBACK around each case must reach the same session as the lint queries
 	client = new pg.Client({connectionString: database.url});
 	await client.connect();
-	await installPlatform((sql) => client.query(sql));
-	harness = {db: client, exec: async (sql) => void (await client.query(sql))};
+	await installPlatform(sql => client.query(sql));
+	harness = {db: client, exec: async sql => void (await client.query(sql))};
 });
 
 afterAll(async () => {
@@ -35,13 +35,13 @@ describe('get_advisors on a real Postgres (DATABASE_URL)', () => {
 		await client.query(`create schema scanned; create table scanned.t (id int primary key, v int); create index t_v on scanned.t (v);
 			insert into scanned.t select g, g from generate_series(1, 100) g;`);
 		try {
-			const before = findingsOf((await runAdvisors(client, 'performance')).lints, 'unused_index').map((finding) => finding.cache_key);
+			const before = findingsOf((await runAdvisors(client, 'performance')).lints, 'unused_index').map(finding => finding.cache_key);
 			expect(before).toContain('unused_index_scanned_t_t_v');
 			await client.query(`set enable_seqscan = off; select * from scanned.t where v = 3; reset enable_seqscan;`);
 			// statistics are flushed at most once a second unless forced, and read through a per-transaction snapshot
 			await client.query('select pg_stat_force_next_flush()');
 			await client.query('select pg_stat_clear_snapshot()');
-			const after = findingsOf((await runAdvisors(client, 'performance')).lints, 'unused_index').map((finding) => finding.cache_key);
+			const after = findingsOf((await runAdvisors(client, 'performance')).lints, 'unused_index').map(finding => finding.cache_key);
 			expect(after).not.toContain('unused_index_scanned_t_t_v');
 		} finally {
 			await client.query('drop schema scanned cascade');
@@ -53,11 +53,11 @@ describe('get_advisors on a real Postgres (DATABASE_URL)', () => {
 		const branchClient = new pg.Client({connectionString: branch.url});
 		await branchClient.connect();
 		try {
-			await installPlatform((sql) => branchClient.query(sql));
+			await installPlatform(sql => branchClient.query(sql));
 			await branchClient.query('create table public.only_on_branch (id int)');
 			const onBranch = findingsOf((await runAdvisors(branchClient, 'security')).lints, 'rls_disabled_in_public');
 			const onMain = findingsOf((await runAdvisors(client, 'security')).lints, 'rls_disabled_in_public');
-			expect(onBranch.map((finding) => finding.cache_key)).toEqual(['rls_disabled_in_public_public_only_on_branch']);
+			expect(onBranch.map(finding => finding.cache_key)).toEqual(['rls_disabled_in_public_public_only_on_branch']);
 			expect(onMain).toEqual([]);
 		} finally {
 			await branchClient.end();
@@ -70,7 +70,7 @@ describe('get_advisors on a real Postgres (DATABASE_URL)', () => {
 		try {
 			await pool.query('create table public.pooled (id int)');
 			const groups = (await runAdvisors(pool, 'performance')).lints;
-			expect(findingsOf(groups, 'no_primary_key').map((finding) => finding.cache_key)).toEqual(['no_primary_key_public_pooled']);
+			expect(findingsOf(groups, 'no_primary_key').map(finding => finding.cache_key)).toEqual(['no_primary_key_public_pooled']);
 		} finally {
 			await pool.query('drop table public.pooled');
 			await pool.end();

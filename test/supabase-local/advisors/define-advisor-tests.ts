@@ -2,7 +2,7 @@
  * The advisor test suite, written once and run against each back end (PGlite and a real Postgres).
  */
 import {expect, it} from 'vitest';
-import {LINTS, runAdvisors, type AdvisorType, type LintGroup, type Queryable} from '../../../source/supabase-local/advisors/index.js';
+import {type AdvisorType, LINTS, type LintGroup, type Queryable, runAdvisors} from '../../../source/supabase-local/advisors/index.js';
 import {LINT_CASES} from './lint-cases.js';
 
 export type Harness = {
@@ -23,7 +23,7 @@ export async function advisorsAfter(harness: Harness, sql: string, type: Advisor
 }
 
 export function findingsOf(groups: LintGroup[], lint: string) {
-	return groups.find((group) => group.name === lint)?.findings ?? [];
+	return groups.find(group => group.name === lint)?.findings ?? [];
 }
 
 export function defineAdvisorTests(harness: () => Harness): void {
@@ -36,21 +36,21 @@ export function defineAdvisorTests(harness: () => Harness): void {
 	for (const testCase of LINT_CASES) {
 		it(`${testCase.lint} triggers on ${testCase.triggers}`, async () => {
 			const groups = await advisorsAfter(harness(), testCase.triggerSql, testCase.type);
-			const finding = findingsOf(groups, testCase.lint).find((candidate) => candidate.cache_key === testCase.cacheKey);
-			expect(finding, `cache keys found: ${JSON.stringify(findingsOf(groups, testCase.lint).map((f) => f.cache_key))}`).toBeDefined();
+			const finding = findingsOf(groups, testCase.lint).find(candidate => candidate.cache_key === testCase.cacheKey);
+			expect(finding, `cache keys found: ${JSON.stringify(findingsOf(groups, testCase.lint).map(f => f.cache_key))}`).toBeDefined();
 			expect(typeof finding?.detail).toBe('string');
 			expect(finding?.metadata).toHaveProperty('schema');
 			testCase.check?.(finding!);
 		});
 		it(`${testCase.lint} stays quiet on ${testCase.clean}`, async () => {
 			const groups = await advisorsAfter(harness(), testCase.cleanSql, testCase.type);
-			expect(findingsOf(groups, testCase.lint).map((finding) => finding.cache_key)).not.toContain(testCase.cacheKey);
+			expect(findingsOf(groups, testCase.lint).map(finding => finding.cache_key)).not.toContain(testCase.cacheKey);
 		});
 	}
 
 	it('every lint has at least one case that triggers it', () => {
-		const covered = new Set(LINT_CASES.map((testCase) => testCase.lint));
-		expect(LINTS.map((lint) => lint.name).filter((name) => !covered.has(name))).toEqual([]);
+		const covered = new Set(LINT_CASES.map(testCase => testCase.lint));
+		expect(LINTS.map(lint => lint.name).filter(name => !covered.has(name))).toEqual([]);
 	});
 
 	it('groups findings per lint in the get_advisors shape, only the requested type', async () => {
@@ -60,7 +60,7 @@ export function defineAdvisorTests(harness: () => Harness): void {
 		const performance = await advisorsAfter(harness(), sql, 'performance');
 		for (const group of security) expect(group.categories).toEqual(['SECURITY']);
 		for (const group of performance) expect(group.categories).toEqual(['PERFORMANCE']);
-		const noPk = performance.find((group) => group.name === 'no_primary_key');
+		const noPk = performance.find(group => group.name === 'no_primary_key');
 		expect(noPk).toEqual({
 			name: 'no_primary_key',
 			title: 'No Primary Key',
@@ -75,15 +75,15 @@ export function defineAdvisorTests(harness: () => Harness): void {
 				{detail: 'Table `public.b` has no primary key.', metadata: {schema: 'public', name: 'b', type: 'table'}, cache_key: 'no_primary_key_public_b'},
 			],
 		});
-		const rlsOff = security.find((group) => group.name === 'rls_disabled_in_public');
+		const rlsOff = security.find(group => group.name === 'rls_disabled_in_public');
 		expect(rlsOff).toMatchObject({level: 'ERROR', count: 2});
-		expect(security.map((group) => group.name)).toEqual([
+		expect(security.map(group => group.name)).toEqual([
 			'function_search_path_mutable',
 			'rls_disabled_in_public',
 			'anon_security_definer_function_executable',
 			'authenticated_security_definer_function_executable',
 		]);
-		const keys = [...security, ...performance].flatMap((group) => group.findings.map((finding) => finding.cache_key));
+		const keys = [...security, ...performance].flatMap(group => group.findings.map(finding => finding.cache_key));
 		expect(new Set(keys).size).toBe(keys.length);
 	});
 

@@ -46,7 +46,7 @@ export const LINT_CASES: LintCase[] = [
 		cleanSql: `${TODOS} create table public.tags (id int primary key, todo_id bigint references public.todos (id), name text);
 			create index tags_todo_id_name on public.tags (todo_id, name);`,
 		cacheKey: 'unindexed_foreign_keys_public_tags_tags_todo_id_fkey',
-		check: (finding) => {
+		check: finding => {
 			if (JSON.stringify(finding.metadata['fkey_columns']) !== '[2]') throw new Error(`fkey_columns ${JSON.stringify(finding.metadata)}`);
 			if (finding.metadata['fkey_name'] !== 'tags_todo_id_fkey') throw new Error('fkey_name missing');
 		},
@@ -70,7 +70,7 @@ export const LINT_CASES: LintCase[] = [
 		triggerSql: `create view public.profiles as select id, email from auth.users;`,
 		cleanSql: `create view public.profiles as select id, email from auth.users; revoke select on public.profiles from anon, authenticated;`,
 		cacheKey: 'auth_users_exposed_public_profiles',
-		check: (finding) => {
+		check: finding => {
 			if (JSON.stringify(finding.metadata['exposed_to']) !== '["anon","authenticated"]') throw new Error(JSON.stringify(finding.metadata));
 		},
 	},
@@ -178,7 +178,7 @@ export const LINT_CASES: LintCase[] = [
 		triggerSql: `${TODOS} create index todos_title_a on public.todos (title); create index todos_title_b on public.todos (title);`,
 		cleanSql: `${TODOS} create index todos_title_a on public.todos (title); create index todos_title_b on public.todos (title) where title <> '';`,
 		cacheKey: 'duplicate_index_public_todos_{todos_title_a,todos_title_b}',
-		check: (finding) => {
+		check: finding => {
 			if (JSON.stringify(finding.metadata['indexes']) !== '["todos_title_a","todos_title_b"]') throw new Error(JSON.stringify(finding.metadata));
 		},
 	},
@@ -281,7 +281,7 @@ export const LINT_CASES: LintCase[] = [
 		triggerSql: `create table public.hooks (id int primary key, handler regproc);`,
 		cleanSql: `create table public.hooks (id int primary key, handler regclass);`,
 		cacheKey: 'unsupported_reg_types_public_hooks_handler',
-		check: (finding) => {
+		check: finding => {
 			if (finding.metadata['type'] !== 'regproc' || finding.metadata['column'] !== 'handler') throw new Error(JSON.stringify(finding.metadata));
 		},
 	},
@@ -339,7 +339,7 @@ export const LINT_CASES: LintCase[] = [
 		cleanSql: `create table public.accounts (id int primary key, email text, password text, "API-Key" text);
 			alter table public.accounts enable row level security;`,
 		cacheKey: 'sensitive_columns_exposed_public_accounts',
-		check: (finding) => {
+		check: finding => {
 			if (JSON.stringify(finding.metadata['sensitive_columns']) !== '["API-Key","password"]') throw new Error(JSON.stringify(finding.metadata));
 		},
 	},
@@ -353,7 +353,7 @@ export const LINT_CASES: LintCase[] = [
 		cleanSql: `${TODOS} alter table public.todos enable row level security;
 			create policy edit on public.todos for update to authenticated using ((select auth.uid()) = owner);`,
 		cacheKey: 'rls_policy_always_true_public_todos_edit',
-		check: (finding) => {
+		check: finding => {
 			if (finding.metadata['permissive_using'] !== true || finding.metadata['command'] !== 'UPDATE') throw new Error(JSON.stringify(finding.metadata));
 		},
 	},
@@ -376,7 +376,7 @@ export const LINT_CASES: LintCase[] = [
 		triggerSql: `${STORAGE} insert into storage.buckets (id, name, public) values ('avatars', 'avatars', true);`,
 		cleanSql: `${STORAGE} insert into storage.buckets (id, name, public) values ('avatars', 'avatars', false);`,
 		cacheKey: 'public_bucket_allows_listing_avatars',
-		check: (finding) => {
+		check: finding => {
 			if (JSON.stringify(finding.metadata['policy_names']) !== '["avatars are listable"]') throw new Error(JSON.stringify(finding.metadata));
 		},
 	},
@@ -406,7 +406,7 @@ export const LINT_CASES: LintCase[] = [
 		triggerSql: `create function public.purge(n int) returns int language sql security definer set search_path = '' as 'select n';`,
 		cleanSql: `create function public.purge(n int) returns int language sql security invoker set search_path = '' as 'select n';`,
 		cacheKey: 'anon_security_definer_function_executable_public_purge_n integer',
-		check: (finding) => {
+		check: finding => {
 			if (finding.metadata['arguments'] !== 'n integer' || finding.metadata['language'] !== 'sql') throw new Error(JSON.stringify(finding.metadata));
 		},
 	},

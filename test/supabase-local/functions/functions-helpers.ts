@@ -17,10 +17,7 @@ export type FunctionsTestServer = {
 };
 
 /** A PGlite project in a fresh workspace whose `supabase/functions/.env` holds `env`, reached by a real MCP client. */
-export async function startFunctionsServer(
-	env: string,
-	options: Partial<SupabaseMcpServerOptions> = {},
-): Promise<FunctionsTestServer> {
+export async function startFunctionsServer(env: string, options: Partial<SupabaseMcpServerOptions> = {}): Promise<FunctionsTestServer> {
 	const workspace = await mkdtemp(path.join(tmpdir(), 'pgpair-fn-'));
 	await mkdir(path.join(workspace, 'supabase', 'functions'), {recursive: true});
 	await writeFile(path.join(workspace, 'supabase', 'functions', '.env'), env);

@@ -8,7 +8,7 @@ import {signJwt} from '../../../source/supabase-local/jwt.js';
 import {isRunning} from '../../helpers/local-workspace.js';
 import {unfence} from '../../helpers/supabase-mcp-client.js';
 import {waitFor} from '../../helpers/wait-for.js';
-import {jsonResponse, startFunctionsServer, type FunctionsTestServer} from './functions-helpers.js';
+import {type FunctionsTestServer, jsonResponse, startFunctionsServer} from './functions-helpers.js';
 
 const STRIPE_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 
@@ -119,7 +119,7 @@ describe('edge functions served by the local gateway', () => {
 		expect(issued).toBe(anonKey);
 		const payload = JSON.parse(Buffer.from(anonKey.split('.')[1]!, 'base64url').toString());
 		expect(payload).toMatchObject({role: 'anon', ref: t.ref});
-		const texts = [await t.client.raw('get_publishable_keys'), await t.client.raw('get_project_url')].map((r) => JSON.stringify(r));
+		const texts = [await t.client.raw('get_publishable_keys'), await t.client.raw('get_project_url')].map(r => JSON.stringify(r));
 		for (const text of texts) {
 			expect(text).not.toContain(serviceRoleKey);
 			expect(text).not.toContain(secret);
@@ -130,7 +130,12 @@ describe('edge functions served by the local gateway', () => {
 		await t.client.call('deploy_edge_function', {
 			name: 'public-echo',
 			verify_jwt: false,
-			files: [{name: 'index.ts', content: `Deno.serve((req: Request) => { const u = new URL(req.url); return ${jsonResponse('{path: u.pathname, q: u.searchParams.get("q"), method: req.method}')}; });\n`}],
+			files: [
+				{
+					name: 'index.ts',
+					content: `Deno.serve((req: Request) => { const u = new URL(req.url); return ${jsonResponse('{path: u.pathname, q: u.searchParams.get("q"), method: req.method}')}; });\n`,
+				},
+			],
 		});
 		const answer = await fetch(`${url}/functions/v1/public-echo/items/7?q=rust`, {method: 'DELETE'});
 		expect(answer.status).toBe(200);
@@ -146,9 +151,7 @@ describe('edge functions served by the local gateway', () => {
 		expect(data.headers['content-type']).toBe('application/json');
 		expect(data.duration_ms).toBeGreaterThanOrEqual(0);
 
-		const unauthenticated = unfence(
-			(await t.client.call('invoke_edge_function', {slug: 'hello', body: '{}', headers: {Authorization: ''}})).result,
-		).data;
+		const unauthenticated = unfence((await t.client.call('invoke_edge_function', {slug: 'hello', body: '{}', headers: {Authorization: ''}})).result).data;
 		expect(unauthenticated.status).toBe(401);
 		const escape = await t.client.callError('invoke_edge_function', {slug: 'hello', path: '/../public-echo'});
 		expect(escape.body.error.message).toMatch(/\.\./);
@@ -182,7 +185,7 @@ Deno.serve(() => ${jsonResponse('{stripe: Deno.env.get("STRIPE_KEY"), greeting: 
 		expect(logText).not.toContain(STRIPE_KEY);
 	});
 
-	it('logs each request and the function\'s console output and uncaught errors', async () => {
+	it("logs each request and the function's console output and uncaught errors", async () => {
 		await t.client.call('deploy_edge_function', {name: 'fragile', verify_jwt: false, files: [{name: 'index.ts', content: THROWS_ON_BAD_INPUT}]});
 		expect((await fetch(`${url}/functions/v1/fragile`, {method: 'POST', body: 'not json'})).status).toBe(500);
 
@@ -191,7 +194,12 @@ Deno.serve(() => ${jsonResponse('{stripe: Deno.env.get("STRIPE_KEY"), greeting: 
 			const entries = unfence((await t.client.call('get_logs', {service: 'edge-function'})).result).data;
 			return entries[0]?.status_code === 500 ? entries : undefined;
 		}, 'the request log entry');
-		expect(requests[0]).toMatchObject({method: 'POST', status_code: 500, version: 1, event_message: expect.stringMatching(/^POST \| 500 \| http:\/\/127\.0\.0\.1:\d+\/functions\/v1\/fragile$/)});
+		expect(requests[0]).toMatchObject({
+			method: 'POST',
+			status_code: 500,
+			version: 1,
+			event_message: expect.stringMatching(/^POST \| 500 \| http:\/\/127\.0\.0\.1:\d+\/functions\/v1\/fragile$/),
+		});
 		expect(requests[0].execution_time_ms).toBeGreaterThanOrEqual(0);
 		expect(requests).toEqual(expect.arrayContaining([expect.objectContaining({method: 'POST', status_code: 401})]));
 
@@ -239,7 +247,12 @@ Deno.serve(() => ${jsonResponse('{stripe: Deno.env.get("STRIPE_KEY"), greeting: 
 		await t.client.call('deploy_edge_function', {
 			name: 'crashy',
 			verify_jwt: false,
-			files: [{name: 'index.ts', content: `Deno.serve((req: Request) => { if (new URL(req.url).searchParams.has("die")) Deno.exit(3); return ${jsonResponse('{pid: Deno.pid}')}; });\n`}],
+			files: [
+				{
+					name: 'index.ts',
+					content: `Deno.serve((req: Request) => { if (new URL(req.url).searchParams.has("die")) Deno.exit(3); return ${jsonResponse('{pid: Deno.pid}')}; });\n`,
+				},
+			],
 		});
 		const first = (await (await fetch(`${url}/functions/v1/crashy`)).json()) as {pid: number};
 		const died = await fetch(`${url}/functions/v1/crashy?die`);
@@ -285,16 +298,19 @@ Deno.serve(() => ${jsonResponse('{stripe: Deno.env.get("STRIPE_KEY"), greeting: 
 		expect(await answer.json()).toBe(true);
 		const wrong = await t.client.callError('deploy_edge_function', {
 			name: 'validated',
-			files: [{name: 'index.ts', content: 'import {z} from "npm:zod@3.25.76";\nconst n: number = z.string().parse("x");\nDeno.serve(() => new Response(String(n)));\n'}],
+			files: [
+				{
+					name: 'index.ts',
+					content: 'import {z} from "npm:zod@3.25.76";\nconst n: number = z.string().parse("x");\nDeno.serve(() => new Response(String(n)));\n',
+				},
+			],
 		});
 		expect(wrong.body.error.message).toMatch(/^index\.ts:2:7 - error TS2322/m);
 	});
 
 	it('stops every function process when the server closes', async () => {
 		const runtime = t.server.local.functionsRuntime;
-		const pids = ['hello', 'greet', 'crashy', 'leaky']
-			.map((slug) => runtime.process(t.ref, slug)?.pid)
-			.filter((pid): pid is number => pid !== undefined);
+		const pids = ['hello', 'greet', 'crashy', 'leaky'].map(slug => runtime.process(t.ref, slug)?.pid).filter((pid): pid is number => pid !== undefined);
 		expect(pids.length).toBeGreaterThanOrEqual(3);
 		expect(pids.every(isRunning)).toBe(true);
 		await t.client.close();

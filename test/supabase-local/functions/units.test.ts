@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest';
-import {signJwt, verifyJwt} from '../../../source/supabase-local/jwt.js';
-import {parseMcpArguments} from '../../../source/supabase-local/stdio-main.js';
-import {denoConfig, offlineEquivalent, type BootstrapFiles} from '../../../source/supabase-local/functions-runtime/materialise.js';
+import {type BootstrapFiles, denoConfig, offlineEquivalent} from '../../../source/supabase-local/functions-runtime/materialise.js';
 import {parseDotenv, redactor} from '../../../source/supabase-local/functions-runtime/secrets.js';
 import {parseDenoCheckOutput} from '../../../source/supabase-local/functions-runtime/type-check.js';
+import {signJwt, verifyJwt} from '../../../source/supabase-local/jwt.js';
+import {parseMcpArguments} from '../../../source/supabase-local/stdio-main.js';
 
 const SECRET = 'a-project-secret-of-some-length';
 const now = 1_800_000_000;
@@ -30,9 +30,7 @@ describe('JWTs of the local project', () => {
 describe('secrets', () => {
 	it('parses supabase/functions/.env like the CLI', () => {
 		expect(
-			parseDotenv(
-				'# comment\nexport STRIPE_KEY=sk_live_1 # inline\nQUOTED="two words"\nSINGLE=\'a#b\'\nMULTI="line1\\nline2"\n\nbroken line\nEMPTY=\n',
-			),
+			parseDotenv('# comment\nexport STRIPE_KEY=sk_live_1 # inline\nQUOTED="two words"\nSINGLE=\'a#b\'\nMULTI="line1\\nline2"\n\nbroken line\nEMPTY=\n'),
 		).toEqual({STRIPE_KEY: 'sk_live_1', QUOTED: 'two words', SINGLE: 'a#b', MULTI: 'line1\nline2', EMPTY: ''});
 	});
 
@@ -47,18 +45,18 @@ describe('deno check output', () => {
 	const files = '/cache/fn/files';
 	it('turns diagnostics into file:line:column lines relative to the function', () => {
 		const output = [
-			'TS2322 [ERROR]: Type \'number\' is not assignable to type \'string\'.',
+			"TS2322 [ERROR]: Type 'number' is not assignable to type 'string'.",
 			'const b: string = 2;',
 			'      ^',
 			'    at file:///cache/fn/files/lib/a.ts:2:7',
 			'',
-			'TS2345 [ERROR]: Argument of type \'X\' is not assignable to parameter of type \'Y\'.',
-			'  Property \'id\' is missing in type \'X\'.',
+			"TS2345 [ERROR]: Argument of type 'X' is not assignable to parameter of type 'Y'.",
+			"  Property 'id' is missing in type 'X'.",
 			'f(x);',
 			'  ~',
 			'    at file:///cache/fn/files/index.ts:9:3',
 			'',
-			'TS2307 [ERROR]: Cannot find module \'file:///cache/fn/files/nope.ts\'.',
+			"TS2307 [ERROR]: Cannot find module 'file:///cache/fn/files/nope.ts'.",
 			'    at file:///cache/fn/files/index.ts:1:17',
 			'',
 			'Found 3 errors.',
@@ -94,7 +92,7 @@ describe('offline imports', () => {
 		expect(offlineEquivalent(specifier, bootstrap)).toBe(expected);
 	});
 
-	it('merges the function\'s import map, with relative targets made absolute', () => {
+	it("merges the function's import map, with relative targets made absolute", () => {
 		const config = denoConfig(
 			{
 				entrypoint: 'index.ts',
@@ -121,7 +119,7 @@ describe('offline imports', () => {
 });
 
 describe('pgpair mcp --functions-port', () => {
-	it('fixes the main project\'s gateway port', () => {
+	it("fixes the main project's gateway port", () => {
 		expect(parseMcpArguments(['--functions-port', '54321'], {})).toEqual({functions: {port: 54321}});
 		expect(() => parseMcpArguments(['--functions-port', 'x'], {})).toThrow(/port number/);
 	});

@@ -4,7 +4,7 @@ import {createServer} from 'node:net';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {unfence} from '../../helpers/supabase-mcp-client.js';
-import {startFunctionsServer, type FunctionsTestServer} from './functions-helpers.js';
+import {type FunctionsTestServer, startFunctionsServer} from './functions-helpers.js';
 
 describe('edge functions without Deno (the optional dependency missing)', () => {
 	let t: FunctionsTestServer;
@@ -13,8 +13,8 @@ describe('edge functions without Deno (the optional dependency missing)', () => 
 	beforeAll(async () => {
 		// A port that was free a moment ago, to show that a configured port is used instead of an ephemeral one.
 		const probe = createServer();
-		port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as {port: number}).port)));
-		await new Promise((resolve) => probe.close(resolve));
+		port = await new Promise<number>(resolve => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as {port: number}).port)));
+		await new Promise(resolve => probe.close(resolve));
 		t = await startFunctionsServer('', {functions: {deno: null, port}});
 	});
 

@@ -31,7 +31,9 @@ export function defineTypegenTests(harness: () => TypegenHarness): void {
 		expect(types).toContain('todo_status: "open" | "done"');
 		expect(types).toContain('status: Database["public"]["Enums"]["todo_status"]\n');
 		expect(types).toContain('todo_count: { Args: { owner_id: string }; Returns: number }');
-		expect(types).toContain('foreignKeyName: "comments_todo_id_fkey"\n            columns: ["todo_id"]\n            isOneToOne: true\n            referencedRelation: "todos"');
+		expect(types).toContain(
+			'foreignKeyName: "comments_todo_id_fkey"\n            columns: ["todo_id"]\n            isOneToOne: true\n            referencedRelation: "todos"',
+		);
 		expect(types).toContain('Constants = {\n  public: {\n    Enums: {\n      todo_status: ["open", "done"],');
 		expect(types.endsWith('} as const\n')).toBe(true);
 		// auth is not exposed over the API, so it is not described
@@ -62,7 +64,9 @@ export function defineTypegenTests(harness: () => TypegenHarness): void {
 	it('rejects a misspelled column in a select that is then used', async () => {
 		const {types} = await generateTypescriptTypes(harness().db);
 		const diagnostics = typeCheck({'database.types.ts': types, 'main.ts': MISSPELLED_SELECT_PROGRAM});
-		expect(diagnostics).toContainEqual(expect.objectContaining({file: 'main.ts', message: expect.stringContaining("column 'titel' does not exist on 'todos'")}));
+		expect(diagnostics).toContainEqual(
+			expect.objectContaining({file: 'main.ts', message: expect.stringContaining("column 'titel' does not exist on 'todos'")}),
+		);
 	});
 
 	it('rejects a misspelled column in a filter', async () => {

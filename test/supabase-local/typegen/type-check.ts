@@ -27,9 +27,9 @@ export function typeCheck(files: Record<string, string>): Diagnostic[] {
 	const virtual = new Map(Object.entries(files).map(([name, source]) => [path.join(VIRTUAL_DIR, name), source]));
 	const host = ts.createCompilerHost(OPTIONS, true);
 	const {fileExists, readFile, getSourceFile, directoryExists} = host;
-	host.fileExists = (file) => virtual.has(file) || fileExists.call(host, file);
-	host.directoryExists = (directory) => directory === VIRTUAL_DIR || (directoryExists?.call(host, directory) ?? true);
-	host.readFile = (file) => virtual.get(file) ?? readFile.call(host, file);
+	host.fileExists = file => virtual.has(file) || fileExists.call(host, file);
+	host.directoryExists = directory => directory === VIRTUAL_DIR || (directoryExists?.call(host, directory) ?? true);
+	host.readFile = file => virtual.get(file) ?? readFile.call(host, file);
 	host.getSourceFile = (file, languageVersion, onError, shouldCreate) => {
 		const source = virtual.get(file);
 		return source === undefined
@@ -37,7 +37,7 @@ export function typeCheck(files: Record<string, string>): Diagnostic[] {
 			: ts.createSourceFile(file, source, languageVersion, true);
 	};
 	const program = ts.createProgram([...virtual.keys()], OPTIONS, host);
-	return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+	return ts.getPreEmitDiagnostics(program).map(diagnostic => {
 		const position = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : undefined;
 		return {
 			file: diagnostic.file ? path.relative(VIRTUAL_DIR, diagnostic.file.fileName) : '',

@@ -12,9 +12,9 @@ let harness: TypegenHarness;
 
 beforeAll(async () => {
 	db = await PGlite.create();
-	await installPlatform((sql) => db.exec(sql));
+	await installPlatform(sql => db.exec(sql));
 	await db.exec(APP_SCHEMA_SQL);
-	harness = {db, exec: async (sql) => void (await db.exec(sql))};
+	harness = {db, exec: async sql => void (await db.exec(sql))};
 });
 
 afterAll(async () => {
@@ -26,11 +26,8 @@ describe('generate_typescript_types on PGlite (Postgres 18)', () => {
 
 	it('speeds the library up only with rewrites that still match its SQL and change nothing in the output', async () => {
 		const statements: string[] = [];
-		const metadata = await introspect(
-			{query: async (sql: string) => (statements.push(sql), db.query(sql))},
-			{includedSchemas: ['public']},
-		);
-		for (const {find} of INTROSPECTION_REWRITES) expect(statements.filter((sql) => sql.includes(find))).toHaveLength(1);
+		const metadata = await introspect({query: async (sql: string) => (statements.push(sql), db.query(sql))}, {includedSchemas: ['public']});
+		for (const {find} of INTROSPECTION_REWRITES) expect(statements.filter(sql => sql.includes(find))).toHaveLength(1);
 		const unmodified = await generateTypescript(sortGeneratorMetadata(metadata), {detectOneToOneRelationships: true, postgrestVersion: '12'});
 		expect((await generateTypescriptTypes(db)).types).toBe(unmodified);
 	});

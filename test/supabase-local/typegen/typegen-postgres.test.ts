@@ -15,9 +15,9 @@ beforeAll(async () => {
 	database = await createFreshDatabase('typegen');
 	client = new pg.Client({connectionString: database.url});
 	await client.connect();
-	await installPlatform((sql) => client.query(sql));
+	await installPlatform(sql => client.query(sql));
 	await client.query(APP_SCHEMA_SQL);
-	harness = {db: client, exec: async (sql) => void (await client.query(sql))};
+	harness = {db: client, exec: async sql => void (await client.query(sql))};
 });
 
 afterAll(async () => {
@@ -31,7 +31,7 @@ describe('generate_typescript_types on a real Postgres (DATABASE_URL)', () => {
 	it('writes the same file as PGlite does for the same schema', async () => {
 		const lite = await PGlite.create();
 		try {
-			await installPlatform((sql) => lite.exec(sql));
+			await installPlatform(sql => lite.exec(sql));
 			await lite.exec(APP_SCHEMA_SQL);
 			const fromPglite = (await generateTypescriptTypes(lite)).types;
 			const fromPostgres = (await generateTypescriptTypes(client)).types;

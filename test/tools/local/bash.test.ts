@@ -1,13 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
-import {isRunning, localWorkspace, type LocalWorkspace} from '../../helpers/local-workspace.js';
+import {isRunning, type LocalWorkspace, localWorkspace} from '../../helpers/local-workspace.js';
 import {waitFor} from '../../helpers/wait-for.js';
 
 let ws: LocalWorkspace;
 
 beforeEach(() => {
-	ws = localWorkspace({...process.env, ANTHROPIC_API_KEY: 'sk-ant-test-secret', ANTHROPIC_AUTH_TOKEN: 'auth-test-secret', PGPAIR_TEST_VISIBLE: 'visible-value'});
+	ws = localWorkspace({
+		...process.env,
+		ANTHROPIC_API_KEY: 'sk-ant-test-secret',
+		ANTHROPIC_AUTH_TOKEN: 'auth-test-secret',
+		PGPAIR_TEST_VISIBLE: 'visible-value',
+	});
 });
 
 const pidsIn = (text: string) => [...text.matchAll(/pid=(\d+)/g)].map(match => Number(match[1]));
@@ -23,7 +28,7 @@ describe('Bash', () => {
 		expect(await ws.run('Bash', {command: 'true'})).toEqual({isError: false, content: '(no output)\n\nExit code: 0'});
 	});
 
-	it('passes the environment but not pgpair\'s own secrets', async () => {
+	it("passes the environment but not pgpair's own secrets", async () => {
 		const result = await ws.run('Bash', {command: 'env'});
 		expect(result.content).toContain('PGPAIR_TEST_VISIBLE=visible-value');
 		expect(result.content).not.toContain('ANTHROPIC_API_KEY');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
-import {localWorkspace, type LocalWorkspace} from '../../helpers/local-workspace.js';
+import {type LocalWorkspace, localWorkspace} from '../../helpers/local-workspace.js';
 
 let ws: LocalWorkspace;
 

@@ -6,7 +6,7 @@ import {classifyForApproval, guardControlWrites} from '../../../source/cli/sessi
 import type {PermissionMode} from '../../../source/core/events.js';
 import {controlFileWarning} from '../../../source/policy/control-files.js';
 import {parseRules} from '../../../source/policy/rules.js';
-import {localWorkspace, type LocalWorkspace} from '../../helpers/local-workspace.js';
+import {type LocalWorkspace, localWorkspace} from '../../helpers/local-workspace.js';
 
 const ORIGINAL = '{"original": true}\n';
 
@@ -16,7 +16,8 @@ let roots: {workspaceRoot: string; sessionsDir: string};
 beforeEach(() => {
 	ws = localWorkspace();
 	roots = {workspaceRoot: ws.root, sessionsDir: path.join(ws.root, 'sessions')};
-	for (const file of ['.mcp.json', '.claude/settings.json', '.pgpair/db/PG_VERSION', 'sessions/x.jsonl', '.git/config', 'sub/.git/config', 'src/a.ts']) ws.write(file, ORIGINAL);
+	for (const file of ['.mcp.json', '.claude/settings.json', '.pgpair/db/PG_VERSION', 'sessions/x.jsonl', '.git/config', 'sub/.git/config', 'src/a.ts'])
+		ws.write(file, ORIGINAL);
 	fs.mkdirSync(path.join(ws.root, '.git/hooks'), {recursive: true});
 });
 
@@ -29,7 +30,7 @@ const TARGETS: Array<[string, (ws: LocalWorkspace) => string]> = [
 	['sessions/x.jsonl', () => 'sessions/x.jsonl'],
 	['.git/config', () => '.git/config'],
 	['a new git hook', () => '.git/hooks/pre-commit'],
-	['a nested repository\'s .git/config', () => 'sub/.git/config'],
+	["a nested repository's .git/config", () => 'sub/.git/config'],
 	['.mcp.json by absolute path', w => path.join(w.root, '.mcp.json')],
 	['.mcp.json through "src/.."', () => 'src/../.mcp.json'],
 	['a symlink to .mcp.json', w => link(w, '.mcp.json', 'notes.md')],
@@ -67,7 +68,13 @@ function snapshot(): Record<string, string> {
 
 /** acceptEdits, an allow rule for the tool, the destructive opt-in and a session allow: everything that could approve. */
 function permissiveGate(mode: PermissionMode = 'acceptEdits') {
-	const gate = createApprovalGate({rules: parseRules({allow: ['Write', 'Edit', 'Edit(**)']}), mode, headless: true, workspaceRoot: ws.root, explicitDestructiveOptIn: true});
+	const gate = createApprovalGate({
+		rules: parseRules({allow: ['Write', 'Edit', 'Edit(**)']}),
+		mode,
+		headless: true,
+		workspaceRoot: ws.root,
+		explicitDestructiveOptIn: true,
+	});
 	gate.remember?.({callId: 'earlier', name: 'Write', input: {}, classification: {class: 'write', hazards: []}}, {decision: 'allow', forSession: true});
 	gate.remember?.({callId: 'earlier', name: 'Edit', input: {}, classification: {class: 'write', hazards: []}}, {decision: 'allow', forSession: true});
 	return gate;
@@ -98,16 +105,19 @@ describe.each(INPUTS)('%s of a control file', (tool, inputFor) => {
 });
 
 describe('ordinary files and the ones around control files', () => {
-	it.each(['src/a.ts', 'src/new.ts', '.mcp.json.example', 'docs/.claude-notes.md', '.gitignore', 'git/config'])('%s is an ordinary file: acceptEdits writes it', async file => {
-		const call = {callId: 'c1', name: 'Write', input: {file_path: file, content: 'new\n'}};
-		const classification = await classifyForApproval(call, undefined, {production: false}, roots);
-		expect(classification.controlFile).toBeUndefined();
-		const gate = createApprovalGate({rules: parseRules({}), mode: 'acceptEdits', headless: true, workspaceRoot: ws.root});
-		expect(gate.decide({...call, classification})).toMatchObject({decision: 'allow', by: 'mode'});
-		const result = await guardControlWrites(ws.tools, roots, new Set()).call(call, new AbortController().signal);
-		expect(result.isError).toBe(false);
-		expect(ws.read(file)).toBe('new\n');
-	});
+	it.each(['src/a.ts', 'src/new.ts', '.mcp.json.example', 'docs/.claude-notes.md', '.gitignore', 'git/config'])(
+		'%s is an ordinary file: acceptEdits writes it',
+		async file => {
+			const call = {callId: 'c1', name: 'Write', input: {file_path: file, content: 'new\n'}};
+			const classification = await classifyForApproval(call, undefined, {production: false}, roots);
+			expect(classification.controlFile).toBeUndefined();
+			const gate = createApprovalGate({rules: parseRules({}), mode: 'acceptEdits', headless: true, workspaceRoot: ws.root});
+			expect(gate.decide({...call, classification})).toMatchObject({decision: 'allow', by: 'mode'});
+			const result = await guardControlWrites(ws.tools, roots, new Set()).call(call, new AbortController().signal);
+			expect(result.isError).toBe(false);
+			expect(ws.read(file)).toBe('new\n');
+		},
+	);
 
 	it('reading a control file is not writing it', async () => {
 		const classification = await classifyForApproval({name: 'Read', input: {file_path: '.mcp.json'}}, undefined, {production: false}, roots);

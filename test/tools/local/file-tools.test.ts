@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
-import {localWorkspace, type LocalWorkspace} from '../../helpers/local-workspace.js';
+import {type LocalWorkspace, localWorkspace} from '../../helpers/local-workspace.js';
 
 let ws: LocalWorkspace;
 
@@ -63,9 +63,19 @@ describe('Read', () => {
 
 	it.each([
 		['a directory', () => fs.mkdirSync(path.join(ws.root, 'dir')), {file_path: 'dir'}, 'dir is a directory, not a file.'],
-		['a binary file', () => ws.write('image.png', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13])), {file_path: 'image.png'}, 'image.png is a binary file'],
+		[
+			'a binary file',
+			() => ws.write('image.png', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13])),
+			{file_path: 'image.png'},
+			'image.png is a binary file',
+		],
 		['a missing file', () => undefined, {file_path: 'nope.txt'}, 'File does not exist: nope.txt'],
-		['an offset past the end', () => ws.write('two.txt', 'a\nb\n'), {file_path: 'two.txt', offset: 3}, 'offset 3 is past the end of two.txt, which has 2 lines.'],
+		[
+			'an offset past the end',
+			() => ws.write('two.txt', 'a\nb\n'),
+			{file_path: 'two.txt', offset: 3},
+			'offset 3 is past the end of two.txt, which has 2 lines.',
+		],
 	])('refuses %s with a clear error', async (_case, arrange, input, message) => {
 		arrange();
 		const result = await ws.run('Read', input);
@@ -133,7 +143,10 @@ describe('Edit', () => {
 
 	it('refuses an edit that changes nothing', async () => {
 		ws.write('a.txt', 'same');
-		expect(await ws.run('Edit', {file_path: 'a.txt', old_string: 'same', new_string: 'same'})).toEqual({isError: true, content: 'old_string and new_string are identical, so the edit would change nothing.'});
+		expect(await ws.run('Edit', {file_path: 'a.txt', old_string: 'same', new_string: 'same'})).toEqual({
+			isError: true,
+			content: 'old_string and new_string are identical, so the edit would change nothing.',
+		});
 	});
 
 	it('keeps `$&` and `$1` in new_string literal', async () => {
@@ -144,7 +157,11 @@ describe('Edit', () => {
 
 	it('keeps CRLF line endings when the model sends LF (as Read shows it)', async () => {
 		ws.write('win.sql', 'create table a ();\r\ncreate table b ();\r\ncreate table c ();\r\n');
-		const result = await ws.run('Edit', {file_path: 'win.sql', old_string: 'create table a ();\ncreate table b ();', new_string: 'create table a ();\n-- b dropped\ncreate table b2 ();'});
+		const result = await ws.run('Edit', {
+			file_path: 'win.sql',
+			old_string: 'create table a ();\ncreate table b ();',
+			new_string: 'create table a ();\n-- b dropped\ncreate table b2 ();',
+		});
 		expect(result.isError).toBe(false);
 		expect(ws.read('win.sql')).toBe('create table a ();\r\n-- b dropped\r\ncreate table b2 ();\r\ncreate table c ();\r\n');
 	});

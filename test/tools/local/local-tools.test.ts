@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {LOCAL_TOOL_NAMES, commandEnvironment, createLocalTools} from '../../../source/tools/local/index.js';
+import {commandEnvironment, createLocalTools, LOCAL_TOOL_NAMES} from '../../../source/tools/local/index.js';
 import {localWorkspace} from '../../helpers/local-workspace.js';
 
 /** Claude Code's parameter names, which agent prompts and model habits rely on. */
@@ -15,15 +15,20 @@ const CLAUDE_CODE_PARAMETERS: Record<string, {required: string[]; optional: stri
 describe('createLocalTools', () => {
 	const tools = createLocalTools({workspaceRoot: '.', env: {}});
 
-	it('defines the six tools under Claude Code\'s names', () => {
+	it("defines the six tools under Claude Code's names", () => {
 		expect(tools.definitions().map(d => d.name)).toEqual([...LOCAL_TOOL_NAMES]);
 		expect(LOCAL_TOOL_NAMES).toEqual(Object.keys(CLAUDE_CODE_PARAMETERS));
 	});
 
-	it.each(Object.entries(CLAUDE_CODE_PARAMETERS))('%s has a closed JSON schema with Claude Code\'s parameter names', (name, {required, optional}) => {
+	it.each(Object.entries(CLAUDE_CODE_PARAMETERS))("%s has a closed JSON schema with Claude Code's parameter names", (name, {required, optional}) => {
 		const definition = tools.definitions().find(d => d.name === name)!;
 		expect(definition.description.length).toBeGreaterThan(40);
-		const schema = definition.inputSchema as {type: string; properties: Record<string, {description?: string}>; required?: string[]; additionalProperties: boolean};
+		const schema = definition.inputSchema as {
+			type: string;
+			properties: Record<string, {description?: string}>;
+			required?: string[];
+			additionalProperties: boolean;
+		};
 		expect(schema.type).toBe('object');
 		expect(schema.additionalProperties).toBe(false);
 		expect(Object.keys(schema.properties).sort()).toEqual([...required, ...optional].sort());
@@ -50,7 +55,11 @@ describe('createLocalTools', () => {
 describe('input validation', () => {
 	it.each([
 		['Read', {file_path: 'a', foo: 1}, 'Invalid input for Read: unknown parameter "foo" (Read takes file_path, offset, limit).'],
-		['Read', {path: 'a'}, 'Invalid input for Read: file_path: expected string, received undefined; unknown parameter "path" (Read takes file_path, offset, limit).'],
+		[
+			'Read',
+			{path: 'a'},
+			'Invalid input for Read: file_path: expected string, received undefined; unknown parameter "path" (Read takes file_path, offset, limit).',
+		],
 		['Read', {file_path: 'a', offset: 0}, 'Invalid input for Read: offset: Too small: expected number to be >=1.'],
 		['Read', {file_path: 'a', limit: 1.5}, 'Invalid input for Read: limit: expected int, received number.'],
 		['Edit', {file_path: 'a', old_string: 'x', new_string: 'y', replace_all: 'yes'}, 'Invalid input for Edit: replace_all: expected boolean, received string.'],
@@ -75,7 +84,10 @@ describe('input validation', () => {
 });
 
 describe('commandEnvironment', () => {
-	it('drops pgpair\'s API credentials and undefined values, and keeps the rest', () => {
-		expect(commandEnvironment({PATH: '/bin', ANTHROPIC_API_KEY: 'k', ANTHROPIC_AUTH_TOKEN: 't', ANTHROPIC_BASE_URL: 'http://x', UNSET: undefined})).toEqual({PATH: '/bin', ANTHROPIC_BASE_URL: 'http://x'});
+	it("drops pgpair's API credentials and undefined values, and keeps the rest", () => {
+		expect(commandEnvironment({PATH: '/bin', ANTHROPIC_API_KEY: 'k', ANTHROPIC_AUTH_TOKEN: 't', ANTHROPIC_BASE_URL: 'http://x', UNSET: undefined})).toEqual({
+			PATH: '/bin',
+			ANTHROPIC_BASE_URL: 'http://x',
+		});
 	});
 });

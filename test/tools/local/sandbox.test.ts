@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createLocalTools, type LocalTools} from '../../../source/tools/local/index.js';
-import {sandboxHandle, type SandboxHandle} from '../../../source/tools/local/sandbox.js';
+import {type SandboxHandle, sandboxHandle} from '../../../source/tools/local/sandbox.js';
 import {tempWorkspace} from '../../helpers/paths.js';
 
 // One sandbox per process (the runtime's manager is a singleton), so one workspace for the file.
@@ -102,7 +102,9 @@ describe('Bash in the OS sandbox', () => {
 	});
 
 	it('opens no network connection: neither directly nor through the proxy', async () => {
-		const direct = await bash(`node -e "require('net').connect(${port}, '127.0.0.1').on('connect', () => { console.log('CONNECTED'); process.exit(0); }).on('error', e => { console.log(e.code); process.exit(3); })"`);
+		const direct = await bash(
+			`node -e "require('net').connect(${port}, '127.0.0.1').on('connect', () => { console.log('CONNECTED'); process.exit(0); }).on('error', e => { console.log(e.code); process.exit(3); })"`,
+		);
 		expect(direct.isError).toBe(true);
 		expect(direct.content).not.toContain('CONNECTED');
 		const viaProxy = await bash(`curl -sS -m 5 http://127.0.0.1:${port}/`);

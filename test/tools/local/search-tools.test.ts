@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
-import {localWorkspace, type LocalWorkspace} from '../../helpers/local-workspace.js';
+import {type LocalWorkspace, localWorkspace} from '../../helpers/local-workspace.js';
 
 let ws: LocalWorkspace;
 
@@ -27,7 +27,10 @@ describe('Glob', () => {
 		age('supabase/migrations/002_rls.sql', 10);
 		age('supabase/seed.sql', 20);
 		const result = await ws.run('Glob', {pattern: '**/*.sql'});
-		expect(result).toEqual({isError: false, content: [abs('supabase/migrations/002_rls.sql'), abs('supabase/seed.sql'), abs('supabase/migrations/001_init.sql')].join('\n')});
+		expect(result).toEqual({
+			isError: false,
+			content: [abs('supabase/migrations/002_rls.sql'), abs('supabase/seed.sql'), abs('supabase/migrations/001_init.sql')].join('\n'),
+		});
 	});
 
 	it('searches below path, and a pattern with directories only looks there', async () => {
@@ -130,7 +133,9 @@ describe('Grep', () => {
 		ws.write('many.txt', Array.from({length: 50}, (_, i) => `hit ${i + 1}`).join('\n'));
 		const result = await ws.run('Grep', {pattern: 'hit', path: 'many.txt', output_mode: 'content', head_limit: 3});
 		const file = abs('many.txt');
-		expect(result.content).toBe(`${file}:1:hit 1\n${file}:2:hit 2\n${file}:3:hit 3\n(Output truncated: head_limit is 3; 47 more lines not shown. Narrow the pattern, path or glob.)`);
+		expect(result.content).toBe(
+			`${file}:1:hit 1\n${file}:2:hit 2\n${file}:3:hit 3\n(Output truncated: head_limit is 3; 47 more lines not shown. Narrow the pattern, path or glob.)`,
+		);
 	});
 
 	it('cuts the output at 30,000 characters', async () => {
@@ -146,7 +151,9 @@ describe('Grep', () => {
 		const single = await ws.run('Grep', {pattern: 'users \\(.*email', path: 'db/schema.sql', output_mode: 'content'});
 		expect(single.content).toBe(`${abs('db/schema.sql')}:5:create index on users (email);`);
 		const spanning = await ws.run('Grep', {pattern: 'table users \\(.*?email', path: 'db/schema.sql', output_mode: 'content', multiline: true});
-		expect(spanning.content).toBe([1, 2, 3].map(n => `${abs('db/schema.sql')}:${n}:${['create table users (', '  id int primary key,', '  email text'][n - 1]}`).join('\n'));
+		expect(spanning.content).toBe(
+			[1, 2, 3].map(n => `${abs('db/schema.sql')}:${n}:${['create table users (', '  id int primary key,', '  email text'][n - 1]}`).join('\n'),
+		);
 	});
 
 	it.each([

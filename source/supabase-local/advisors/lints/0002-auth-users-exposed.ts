@@ -1,4 +1,4 @@
-import {SECURITY_INVOKER, apiReaders, exposedSchema, readableByApi} from '../sql.js';
+import {apiReaders, exposedSchema, readableByApi, SECURITY_INVOKER} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
 /**
@@ -13,7 +13,7 @@ export const authUsersExposed: LintDefinition = {
 	type: 'security',
 	description:
 		'Finds views or materialized views in an exposed schema that read auth.users and that anon or authenticated can select, which can leak user accounts over the API.',
-	sql: (context) =>
+	sql: context =>
 		context.hasAuthUsers
 			? `
 		select

@@ -7,8 +7,7 @@ export const noPrimaryKey: LintDefinition = {
 	title: 'No Primary Key',
 	level: 'INFO',
 	type: 'performance',
-	description:
-		'Finds tables without a primary key. Rows without a stable identity are slow to update, delete and replicate at scale.',
+	description: 'Finds tables without a primary key. Rows without a stable identity are slow to update, delete and replicate at scale.',
 	sql: () => `
 		select
 			format('Table \`%s.%s\` has no primary key.', n.nspname, c.relname) as detail,

@@ -8,8 +8,7 @@ export const unusedIndex: LintDefinition = {
 	title: 'Unused Index',
 	level: 'INFO',
 	type: 'performance',
-	description:
-		'Finds indexes that have never been scanned since statistics were last reset; they cost writes and space and may be candidates for removal.',
+	description: 'Finds indexes that have never been scanned since statistics were last reset; they cost writes and space and may be candidates for removal.',
 	sql: () => `
 		select
 			format('Index \`%s\` on table \`%s.%s\` has never been scanned.', s.indexrelname, s.schemaname, s.relname) as detail,

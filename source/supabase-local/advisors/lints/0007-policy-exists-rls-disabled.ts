@@ -7,8 +7,7 @@ export const policyExistsRlsDisabled: LintDefinition = {
 	title: 'Policy Exists RLS Disabled',
 	level: 'ERROR',
 	type: 'security',
-	description:
-		'Finds tables that have RLS policies while row level security is disabled, so the policies protect nothing.',
+	description: 'Finds tables that have RLS policies while row level security is disabled, so the policies protect nothing.',
 	sql: () => `
 		select
 			format('Table \`%s.%s\` has RLS policies (%s) but row level security is disabled, so they are ignored.', n.nspname, c.relname, string_agg(p.polname, ', ' order by p.polname)) as detail,

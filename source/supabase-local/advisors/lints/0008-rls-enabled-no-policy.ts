@@ -7,8 +7,7 @@ export const rlsEnabledNoPolicy: LintDefinition = {
 	title: 'RLS Enabled No Policy',
 	level: 'INFO',
 	type: 'security',
-	description:
-		'Finds tables with row level security enabled and no policy, which deny every API request; often a policy was forgotten.',
+	description: 'Finds tables with row level security enabled and no policy, which deny every API request; often a policy was forgotten.',
 	sql: () => `
 		select
 			format('Table \`%s.%s\` has row level security enabled but no policy, so the API can neither read nor write it.', n.nspname, c.relname) as detail,

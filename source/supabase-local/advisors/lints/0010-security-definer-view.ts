@@ -1,4 +1,4 @@
-import {SECURITY_INVOKER, exposedSchema, extensionMember, readableByApi} from '../sql.js';
+import {exposedSchema, extensionMember, readableByApi, SECURITY_INVOKER} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
 export const securityDefinerView: LintDefinition = {
@@ -9,7 +9,7 @@ export const securityDefinerView: LintDefinition = {
 	type: 'security',
 	description:
 		"Finds exposed views that run with their owner's privileges and RLS instead of the caller's (no security_invoker), which lets API users read past row level security.",
-	sql: (context) => `
+	sql: context => `
 		select
 			format('View \`%s.%s\` runs with its owner''s permissions and RLS (it is not \`security_invoker\`).', n.nspname, c.relname) as detail,
 			jsonb_build_object('schema', n.nspname, 'name', c.relname, 'type', 'view') as metadata,

@@ -9,7 +9,7 @@ export const rlsDisabledInPublic: LintDefinition = {
 	type: 'security',
 	description:
 		'Finds tables in schemas exposed over the API that anon or authenticated can reach while row level security is disabled, so anyone with the project URL can read and change every row.',
-	sql: (context) => `
+	sql: context => `
 		select
 			format('Table \`%s.%s\` is exposed over the API but row level security is not enabled.', n.nspname, c.relname) as detail,
 			jsonb_build_object('schema', n.nspname, 'name', c.relname, 'type', 'table') as metadata,

@@ -9,7 +9,7 @@ export const rlsReferencesUserMetadata: LintDefinition = {
 	level: 'ERROR',
 	type: 'security',
 	description:
-		"Finds RLS policies that read user_metadata from the JWT. Users can edit their own user_metadata, so it must never decide access; use app_metadata instead.",
+		'Finds RLS policies that read user_metadata from the JWT. Users can edit their own user_metadata, so it must never decide access; use app_metadata instead.',
 	sql: () => `
 		select
 			format('Table \`%s.%s\` has RLS policy \`%s\` that reads \`user_metadata\` from the JWT; users can set that value themselves.', schema_name, table_name, policy_name) as detail,

@@ -7,9 +7,8 @@ export const materializedViewInApi: LintDefinition = {
 	title: 'Materialized View in API',
 	level: 'WARN',
 	type: 'security',
-	description:
-		'Finds materialized views that anon or authenticated can select through the API. Materialized views cannot have RLS, so every row is visible.',
-	sql: (context) => `
+	description: 'Finds materialized views that anon or authenticated can select through the API. Materialized views cannot have RLS, so every row is visible.',
+	sql: context => `
 		select
 			format('Materialized view \`%s.%s\` can be selected by anon or authenticated over the API.', n.nspname, c.relname) as detail,
 			jsonb_build_object('schema', n.nspname, 'name', c.relname, 'type', 'materialized view') as metadata,

@@ -8,9 +8,8 @@ export const foreignTableInApi: LintDefinition = {
 	title: 'Foreign Table in API',
 	level: 'WARN',
 	type: 'security',
-	description:
-		'Finds foreign tables that anon or authenticated can select through the API. Foreign tables ignore row level security.',
-	sql: (context) => `
+	description: 'Finds foreign tables that anon or authenticated can select through the API. Foreign tables ignore row level security.',
+	sql: context => `
 		select
 			format('Foreign table \`%s.%s\` can be reached over the API and does not enforce RLS.', n.nspname, c.relname) as detail,
 			jsonb_build_object('schema', n.nspname, 'name', c.relname, 'type', 'foreign table') as metadata,

@@ -10,8 +10,7 @@ export const unsupportedRegTypes: LintDefinition = {
 	title: 'Unsupported reg types',
 	level: 'WARN',
 	type: 'security',
-	description:
-		'Finds table columns of reg* types that pg_upgrade refuses to carry over, which blocks upgrading the database to a newer Postgres.',
+	description: 'Finds table columns of reg* types that pg_upgrade refuses to carry over, which blocks upgrading the database to a newer Postgres.',
 	sql: () => `
 		select
 			format('Column \`%s\` of table \`%s.%s\` uses reg* type \`%s\`, which blocks pg_upgrade.', a.attname, n.nspname, c.relname, t.typname) as detail,

@@ -13,7 +13,7 @@ export const insecureQueueExposedInApi: LintDefinition = {
 	type: 'security',
 	description:
 		'Finds pgmq queue tables that anon or authenticated can reach while row level security is off and the pgmq_public schema is exposed over the API.',
-	sql: (context) =>
+	sql: context =>
 		context.configuredSchemas.includes('pgmq_public')
 			? `
 		select

@@ -16,8 +16,7 @@ export const tableBloat: LintDefinition = {
 	title: 'Table Bloat',
 	level: 'INFO',
 	type: 'performance',
-	description:
-		'Finds tables whose pages are mostly dead space left by updates and deletes; VACUUM FULL or pg_repack would reclaim it.',
+	description: 'Finds tables whose pages are mostly dead space left by updates and deletes; VACUUM FULL or pg_repack would reclaim it.',
 	sql: () => `
 		with widths as (
 			select s.schemaname, s.tablename, sum((1 - s.null_frac) * s.avg_width)::numeric as row_width

@@ -6,8 +6,7 @@ export const extensionVersionsOutdated: LintDefinition = {
 	title: 'Extension Versions Outdated',
 	level: 'WARN',
 	type: 'security',
-	description:
-		'Finds installed extensions whose version differs from the default version the server ships, which may miss security fixes.',
+	description: 'Finds installed extensions whose version differs from the default version the server ships, which may miss security fixes.',
 	sql: () => `
 		select
 			format('Extension \`%s\` is at version \`%s\`; the server ships \`%s\`. Run ALTER EXTENSION %s UPDATE.', e.extname, e.extversion, a.default_version, e.extname) as detail,

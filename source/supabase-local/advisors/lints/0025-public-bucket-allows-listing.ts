@@ -12,9 +12,8 @@ export const publicBucketAllowsListing: LintDefinition = {
 	title: 'Public Bucket Allows Listing',
 	level: 'WARN',
 	type: 'security',
-	description:
-		'Finds public storage buckets with a broad SELECT policy on storage.objects, which lets any client list every file in the bucket.',
-	sql: (context) =>
+	description: 'Finds public storage buckets with a broad SELECT policy on storage.objects, which lets any client list every file in the bucket.',
+	sql: context =>
 		context.hasStorageBuckets
 			? `
 		with policies as (

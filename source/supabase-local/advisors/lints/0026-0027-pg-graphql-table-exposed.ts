@@ -14,7 +14,7 @@ function graphqlExposure(role: ApiRole, code: string, title: string, audience: s
 		level: 'WARN',
 		type: 'security',
 		description: `Finds tables, views, materialized views and foreign tables that ${audience} can discover through pg_graphql introspection because the \`${role}\` role can select from them, even when RLS hides their rows.`,
-		sql: (context) =>
+		sql: context =>
 			context.hasPgGraphql && context.apiRoles.includes(role)
 				? `
 		select

@@ -14,7 +14,7 @@ function securityDefinerExecutable(role: ApiRole, code: string, title: string, a
 		level: 'WARN',
 		type: 'security',
 		description: `Finds SECURITY DEFINER functions in exposed schemas that ${audience} can call over the API. Revoke EXECUTE from \`${role}\`, make the function SECURITY INVOKER, or move it out of the exposed schema.`,
-		sql: (context) =>
+		sql: context =>
 			context.apiRoles.includes(role)
 				? `
 		select

@@ -24,10 +24,7 @@ import {sensitiveColumnsExposed} from './0023-sensitive-columns-exposed.js';
 import {rlsPolicyAlwaysTrue} from './0024-rls-policy-always-true.js';
 import {publicBucketAllowsListing} from './0025-public-bucket-allows-listing.js';
 import {pgGraphqlAnonTableExposed, pgGraphqlAuthenticatedTableExposed} from './0026-0027-pg-graphql-table-exposed.js';
-import {
-	anonSecurityDefinerFunctionExecutable,
-	authenticatedSecurityDefinerFunctionExecutable,
-} from './0028-0029-security-definer-function-executable.js';
+import {anonSecurityDefinerFunctionExecutable, authenticatedSecurityDefinerFunctionExecutable} from './0028-0029-security-definer-function-executable.js';
 
 /** Every lint, in upstream order; results are grouped in this order. */
 export const LINTS: readonly LintDefinition[] = [
