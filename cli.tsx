@@ -5,13 +5,13 @@
  */
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {parseCommand, USAGE, UsageError} from './source/cli/args.js';
-import {PGPAIR_VERSION} from './source/cli/version.js';
+import {type Command, parseCommand, USAGE, UsageError} from './source/cli/args.js';
+import {PGPAIR_VERSION} from './source/session/version.js';
 
 const cliEntry = fileURLToPath(import.meta.url);
 
 async function main(argv: string[]): Promise<number> {
-	let command;
+	let command: Command;
 	try {
 		command = parseCommand(argv);
 	} catch (error) {
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
 		case 'replay':
 		case 'sessions':
 		case 'export': {
-			const commands = await withoutFetch(async () => import('./source/replay/commands.js'));
+			const commands = await withoutFetch(async () => import('./source/cli/replay-commands.js'));
 			const io = {cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env};
 			if (command.command === 'replay') return commands.runReplay(command.argv, io);
 			if (command.command === 'export') return commands.runExport(command.argv, io);

@@ -1,31 +1,22 @@
 /** Command-line parsing: pure, so every flag combination is testable without starting anything. */
 import {parseArgs} from 'node:util';
 
-export type OutputFormat = 'text' | 'json' | 'stream-json';
+import type {OutputFormat, SessionArgs} from '../session/options.js';
 
-export type ChatArgs = {
+export type {OutputFormat};
+
+export type ChatArgs = SessionArgs & {
 	command: 'chat';
 	prompt?: string;
 	print: boolean;
 	outputFormat: OutputFormat;
-	scripted?: string;
 	agent?: string;
-	model?: string;
-	maxTurns: number;
-	sessionsDir?: string;
 	allow: string[];
 	deny: string[];
 	permissionMode?: 'default' | 'acceptEdits' | 'plan';
 	allowDestructiveRules: boolean;
 	/** Run every Bash command in the OS sandbox (also `"sandbox": {"enabled": true}` in settings). */
 	sandbox?: boolean;
-	production: boolean;
-	/** The hosted project (official Supabase server) is a development project, not production. */
-	development: boolean;
-	mcpConfig?: string;
-	resume?: string | true;
-	continue: boolean;
-	debugLog?: string;
 };
 
 export type Command =
@@ -87,40 +78,7 @@ export function parseCommand(argv: readonly string[]): Command {
 	if (argv[0] === 'mcp') return {command: 'mcp', argv: argv.slice(1)};
 	if (argv[0] === 'replay' || argv[0] === 'sessions' || argv[0] === 'export' || argv[0] === 'trust') return {command: argv[0], argv: argv.slice(1)};
 
-	let parsed;
-	try {
-		parsed = parseArgs({
-			args: [...argv],
-			allowPositionals: true,
-			strict: true,
-			options: {
-				print: {type: 'boolean', short: 'p'},
-				'output-format': {type: 'string'},
-				scripted: {type: 'string'},
-				agent: {type: 'string'},
-				model: {type: 'string'},
-				'max-turns': {type: 'string'},
-				'sessions-dir': {type: 'string'},
-				allow: {type: 'string', multiple: true},
-				deny: {type: 'string', multiple: true},
-				'permission-mode': {type: 'string'},
-				'allow-destructive-rules': {type: 'boolean'},
-				sandbox: {type: 'boolean'},
-				production: {type: 'boolean'},
-				development: {type: 'boolean'},
-				'mcp-config': {type: 'string'},
-				resume: {type: 'string'},
-				continue: {type: 'boolean', short: 'c'},
-				'debug-log': {type: 'string'},
-				help: {type: 'boolean', short: 'h'},
-				version: {type: 'boolean', short: 'v'},
-			},
-		});
-	} catch (error) {
-		throw new UsageError((error as Error).message);
-	}
-
-	const {values, positionals} = parsed;
+	const {values, positionals} = parseChatOptions(argv);
 	if (values.help) return {command: 'help'};
 	if (values.version) return {command: 'version'};
 
@@ -163,4 +121,35 @@ export function parseCommand(argv: readonly string[]): Command {
 		continue: values.continue === true,
 		...(values['debug-log'] ? {debugLog: values['debug-log']} : {}),
 	};
+}
+
+const CHAT_OPTIONS = {
+	print: {type: 'boolean', short: 'p'},
+	'output-format': {type: 'string'},
+	scripted: {type: 'string'},
+	agent: {type: 'string'},
+	model: {type: 'string'},
+	'max-turns': {type: 'string'},
+	'sessions-dir': {type: 'string'},
+	allow: {type: 'string', multiple: true},
+	deny: {type: 'string', multiple: true},
+	'permission-mode': {type: 'string'},
+	'allow-destructive-rules': {type: 'boolean'},
+	sandbox: {type: 'boolean'},
+	production: {type: 'boolean'},
+	development: {type: 'boolean'},
+	'mcp-config': {type: 'string'},
+	resume: {type: 'string'},
+	continue: {type: 'boolean', short: 'c'},
+	'debug-log': {type: 'string'},
+	help: {type: 'boolean', short: 'h'},
+	version: {type: 'boolean', short: 'v'},
+} as const;
+
+function parseChatOptions(argv: readonly string[]) {
+	try {
+		return parseArgs({args: [...argv], allowPositionals: true, strict: true, options: CHAT_OPTIONS});
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
 }

@@ -80,6 +80,21 @@ export type ChecklistSource = 'evidence' | 'user' | 'model';
 
 export type DecisionSource = 'user' | 'rule' | 'mode' | 'session' | 'headless' | 'interrupted';
 
+/**
+ * How far a person's "allow" reaches: this call only, or every later call of the same tool in this session (a
+ * grant). Recorded on the decision, so a resumed session holds exactly the grants that were given.
+ */
+export type DecisionScope = 'once' | 'session';
+
+/** A tool server as the status line shows it; `database` is what pgpair's own server reports of its database. */
+export type ServerView = {
+	name: string;
+	state: 'idle' | 'starting' | 'ready' | 'failed' | 'stopped';
+	tools: number;
+	error?: string;
+	database?: {state: 'idle' | 'starting' | 'ready' | 'asleep'} | {state: 'failed'; reason: string};
+};
+
 export type EventBody =
 	| {type: 'user_prompt_submitted'; text: string}
 	| {type: 'model_request_started'; round: number; model: string}
@@ -113,6 +128,8 @@ export type EventBody =
 			by: DecisionSource;
 			reason?: string;
 			feedback?: string;
+			/** Set on the person's allows: `session` grants the tool for the rest of the session. */
+			scope?: DecisionScope;
 			/** Set when the person edited the arguments before allowing. */
 			editedInput?: unknown;
 	  }
@@ -136,6 +153,8 @@ export type EventBody =
 	/** pgpair's own request to a database (the checklist's look-ups): read-only, unasked, and on the record. */
 	| {type: 'internal_call_completed'; purpose: 'checklist'; server: string; tool: string; input: unknown; isError: boolean; durationMs: number}
 	| {type: 'permission_mode_changed'; mode: PermissionMode}
+	/** The tool servers' states, whole, each time one changes (not for calls starting and ending); `error`: none could load. */
+	| {type: 'servers_changed'; servers: ServerView[]; error?: string}
 	| {
 			type: 'checklist_item_changed';
 			itemId: string;

@@ -2,7 +2,7 @@
  * The edges of the turn loop. The core only sees these interfaces; the Anthropic client, MCP servers,
  * the approval pane and the wall clock are plugged in by the composition root (cli.tsx) or by tests.
  */
-import type {CallPreview, ContentBlock, ModelMessage, StopReason, ToolCallClassification, Usage} from './events.js';
+import type {CallPreview, ContentBlock, DecisionScope, ModelMessage, StopReason, ToolCallClassification, Usage} from './events.js';
 
 export type ToolDefinition = {
 	name: string;
@@ -57,7 +57,7 @@ export type ToolPort = {
 };
 
 export type ApprovalDecision =
-	| {decision: 'allow'; by: 'user' | 'rule' | 'mode' | 'session' | 'headless'; reason?: string; editedInput?: unknown}
+	| {decision: 'allow'; by: 'user' | 'rule' | 'mode' | 'session' | 'headless'; reason?: string; editedInput?: unknown; scope?: DecisionScope}
 	| {decision: 'deny'; by: 'user' | 'rule' | 'mode' | 'headless' | 'interrupted'; reason?: string; feedback?: string};
 
 export type ApproverPort = {

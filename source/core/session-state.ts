@@ -7,9 +7,11 @@ import type {
 	ChecklistItemState,
 	ChecklistSource,
 	ContentBlock,
+	DecisionScope,
 	DecisionSource,
 	ModelMessage,
 	PermissionMode,
+	ServerView,
 	SessionEvent,
 	ToolCallClassification,
 	TurnOutcome,
@@ -32,6 +34,8 @@ export type ToolCallView = {
 	decidedBy?: DecisionSource;
 	reason?: string;
 	feedback?: string;
+	/** Set on the person's allows: `session` also granted the tool for the rest of the session. */
+	scope?: DecisionScope;
 	editedInput?: unknown;
 	result?: string;
 	durationMs?: number;
@@ -59,6 +63,10 @@ export type SessionState = {
 	turns: number;
 	messages: readonly ModelMessage[];
 	mode: PermissionMode;
+	/** Tools the person allowed "for the session", in the order granted: the decisions with scope `session`. */
+	grants: readonly string[];
+	/** The tool servers as last reported; undefined until they have loaded (or failed to). */
+	servers?: {list: readonly ServerView[]; error?: string};
 	/** Checklist items by id, in the order they first appeared; only the latest change of each is kept. */
 	checklist: readonly ChecklistEntry[];
 	/** Previews seen so far, newest last, for reopening diffs after the fact. */
@@ -77,6 +85,7 @@ export const INITIAL_STATE: SessionState = {
 	turns: 0,
 	messages: [],
 	mode: 'default',
+	grants: [],
 	checklist: [],
 	previews: [],
 	lastSeq: 0,
@@ -144,10 +153,12 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 				decidedBy: event.by,
 				...(event.reason ? {reason: event.reason} : {}),
 				...(event.feedback ? {feedback: event.feedback} : {}),
+				...(event.scope ? {scope: event.scope} : {}),
 				...(event.editedInput === undefined ? {} : {editedInput: event.editedInput}),
 			};
 			if (event.decision === 'allow') {
-				return {...next, activity: 'running_tool', openCalls: state.openCalls.map(c => (c.callId === event.callId ? decided : c))};
+				const grants = event.scope === 'session' && !state.grants.includes(call.name) ? [...state.grants, call.name] : state.grants;
+				return {...next, grants, activity: 'running_tool', openCalls: state.openCalls.map(c => (c.callId === event.callId ? decided : c))};
 			}
 
 			return finishCall(next, decided, event.seq, event.at);
@@ -200,6 +211,9 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 
 		case 'permission_mode_changed':
 			return {...next, mode: event.mode};
+
+		case 'servers_changed':
+			return {...next, servers: {list: event.servers, ...(event.error ? {error: event.error} : {})}};
 
 		case 'notice_shown':
 			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'notice', level: event.level, text: event.text, at: event.at}]};

@@ -7,7 +7,7 @@
 import {combineClassification} from './classification.js';
 import type {CallPreview, ContentBlock, EventBody, ModelMessage, StopReason, Usage} from './events.js';
 import {appendToHistory} from './history.js';
-import type {ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from './ports.js';
+import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort, ToolResult} from './ports.js';
 
 export const DEFAULT_MAX_ROUNDS = 100;
 export const DEFAULT_MAX_TOKENS = 8192;
@@ -137,7 +137,7 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 				}
 			}
 
-			let decision;
+			let decision: ApprovalDecision;
 			try {
 				decision = await ports.approver.decide(call, signal);
 			} catch (error) {
@@ -168,6 +168,7 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 				decision: 'allow',
 				by: decision.by,
 				...(decision.reason ? {reason: decision.reason} : {}),
+				...(decision.scope ? {scope: decision.scope} : {}),
 				...(edited ? {editedInput: decision.editedInput} : {}),
 			});
 			yield {type: 'tool_call_started', callId: call.callId};
@@ -175,7 +176,7 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 			// A call that runs as read-only goes through the read-only route (a least-privilege role, a read deadline);
 			// an edited call is what the person approved, not what was proven, so it runs as approved.
 			const readOnly = !edited && call.classification?.class === 'read-only';
-			let result;
+			let result: ToolResult;
 			try {
 				result = await ports.tools.call(
 					{callId: call.callId, name: call.name, input: edited ? decision.editedInput : call.input, ...(readOnly ? {readOnly: true} : {})},

@@ -33,7 +33,10 @@ export type EventStore = {
 	 * holds SQL that may hide a secret); undefined when nothing must. Producers that can wait await it first.
 	 */
 	prepare(body: EventBody): Promise<void> | undefined;
-	/** State with every appended event in it (text waiting for its frame is taken in first, up to where a secret could still be arriving). */
+	/**
+	 * State with every committed event in it. Reading never commits: text waiting for its frame shows with the frame
+	 * (or with the next event that ends it), so what a reader sees is always exactly what the log holds.
+	 */
 	getState(): SessionState;
 	getEvents(): readonly SessionEvent[];
 	subscribe(listener: () => void): () => void;
@@ -151,14 +154,8 @@ export function createEventStore(options: EventStoreOptions): EventStore {
 			immediate ??= setImmediate(notify);
 		},
 		prepare: body => redaction?.prepare?.(body),
-		getState() {
-			takeInText(false);
-			return state;
-		},
-		getEvents() {
-			takeInText(false);
-			return events;
-		},
+		getState: () => state,
+		getEvents: () => events,
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);

@@ -4,8 +4,9 @@
  */
 
 import {combineClassification} from '../core/classification.js';
-import type {ToolCallClassification} from '../core/events.js';
+import type {DecisionScope, ToolCallClassification} from '../core/events.js';
 import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
+import type {SessionState} from '../core/session-state.js';
 import {errorMessage, runTurn} from '../core/turn-loop.js';
 import {restoreRedacted} from '../transcripts/restore-redacted.js';
 import type {EventStore} from './event-store.js';
@@ -13,10 +14,13 @@ import type {EventStore} from './event-store.js';
 export type PendingCall = ToolCall & {classification?: ToolCallClassification};
 
 export type ApprovalPolicy = {
-	/** Decides a call without asking (rules, modes, headless); `ask` hands it to the person. */
-	decide(call: PendingCall): ApprovalDecision | 'ask';
-	/** Told every decision the person makes ("allow for the session" is remembered here). */
-	remember?(call: PendingCall, decision: UserDecision): void;
+	/**
+	 * Decides a call without asking (rules, modes, headless); `ask` hands it to the person. `session` is the folded
+	 * log: the permission mode and the tools granted for the session live there, not in the policy.
+	 */
+	decide(call: PendingCall, session: Pick<SessionState, 'mode' | 'grants'>): ApprovalDecision | 'ask';
+	/** How far the person's allow reaches: asked for the session, it may still be refused a grant (destructive calls). */
+	scope(call: PendingCall, forSession: boolean): DecisionScope;
 };
 
 export type ToolHost = ToolPort & {
@@ -46,12 +50,13 @@ export type Runner = {
 	isBusy(): boolean;
 };
 
-function toApproval(decision: UserDecision): ApprovalDecision {
+function toApproval(decision: UserDecision, scope: DecisionScope): ApprovalDecision {
 	if (decision.decision === 'allow') {
 		return {
 			decision: 'allow',
 			by: 'user',
-			...(decision.forSession
+			scope,
+			...(scope === 'session'
 				? {reason: 'allowed for the rest of this session'}
 				: decision.confirmation
 					? {reason: `confirmed by typing "${decision.confirmation}"`}
@@ -76,17 +81,21 @@ export function createRunner(options: RunnerOptions): Runner {
 		return shown === undefined ? decision : {...decision, editedInput: restoreRedacted(decision.editedInput, shown, call.input)};
 	};
 
+	/** The person's decision as the loop takes it: secrets of an edit put back, and the reach of an allow settled. */
+	const approval = (call: PendingCall, decision: UserDecision): ApprovalDecision => {
+		const restored = unredacted(call, decision);
+		return toApproval(restored, options.policy.scope(call, restored.decision === 'allow' && restored.forSession === true));
+	};
+
 	const approver: ApproverPort = {
 		decide(call, signal) {
-			const automatic = options.policy.decide(call);
+			const automatic = options.policy.decide(call, store.getState());
 			if (automatic !== 'ask') return Promise.resolve(automatic);
 			// A key pressed while the loop was still preparing this call (previewing it) is not lost.
 			const pressed = earlyDecisions.get(call.callId);
 			if (pressed) {
-				const early = unredacted(call, pressed);
 				earlyDecisions.delete(call.callId);
-				options.policy.remember?.(call, early);
-				return Promise.resolve(toApproval(early));
+				return Promise.resolve(approval(call, pressed));
 			}
 
 			return new Promise<ApprovalDecision>(resolve => {
@@ -152,9 +161,7 @@ export function createRunner(options: RunnerOptions): Runner {
 				return;
 			}
 
-			const restored = unredacted(pending.call, decision);
-			options.policy.remember?.(pending.call, restored);
-			pending.resolve(toApproval(restored));
+			pending.resolve(approval(pending.call, decision));
 		},
 
 		async previewEdit(callId, input) {

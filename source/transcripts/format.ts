@@ -196,7 +196,12 @@ const EVENT_FIELDS: Readonly<Record<EventType, FieldCheck>> = {
 		name: isString,
 		classification: v => v === undefined || (isObject(v) && isString(v['class']) && Array.isArray(v['hazards'])),
 	},
-	tool_call_decided: {callId: isString, decision: v => v === 'allow' || v === 'deny', by: isString},
+	tool_call_decided: {
+		callId: isString,
+		decision: v => v === 'allow' || v === 'deny',
+		by: isString,
+		scope: v => v === undefined || v === 'once' || v === 'session',
+	},
 	tool_call_previewed: {callId: isString, preview: v => isObject(v) && isString(v['kind']) && isString(v['summary']) && Array.isArray(v['hazards'])},
 	internal_call_completed: {purpose: isString, server: isString, tool: isString, isError: v => typeof v === 'boolean', durationMs: isNumber},
 	tool_call_started: {callId: isString},
@@ -204,6 +209,7 @@ const EVENT_FIELDS: Readonly<Record<EventType, FieldCheck>> = {
 	turn_completed: {outcome: isString},
 	notice_shown: {level: v => v === 'info' || v === 'warning' || v === 'error', text: isString},
 	permission_mode_changed: {mode: v => v === 'default' || v === 'acceptEdits' || v === 'plan'},
+	servers_changed: {servers: v => Array.isArray(v) && v.every(s => isObject(s) && isString(s['name']) && isString(s['state']) && isNumber(s['tools']))},
 	checklist_item_changed: {
 		itemId: isString,
 		text: isString,

@@ -1,8 +1,8 @@
 import {Box, Static, Text, useApp, useInput} from 'ink';
-import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {pendingApprovals} from '../core/session-state.js';
-import type {EventStore} from '../store/event-store.js';
-import type {Runner, UserDecision} from '../store/runner.js';
+import type {Session} from '../session/session.js';
+import type {UserDecision} from '../store/runner.js';
 import {ApprovalPane} from './approval-pane.js';
 import {PrintedItemView} from './chat-entry.js';
 import {ChecklistPane, type ChecklistPaneItem, checklistSummary} from './checklist-pane.js';
@@ -12,6 +12,7 @@ import {matches} from './keybindings.js';
 import {LiveTurn} from './live-turn.js';
 import type {PrintItem} from './print-log.js';
 import {PromptInput} from './prompt-input.js';
+import {serverStatusText} from './server-status.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
 import {usePrintLog} from './use-print-log.js';
@@ -23,33 +24,31 @@ export const MIN_COLUMNS = 40;
 export const MIN_ROWS = 12;
 const QUIT_WINDOW_MS = 2000;
 
+/** What the app reads (the log) and the actions its keys call: the session, and nothing beside it. */
+export type AppSession = Pick<
+	Session,
+	'store' | 'send' | 'decide' | 'previewEdit' | 'cancel' | 'cycleMode' | 'tick' | 'startDemo' | 'hasModel' | 'setupMessage'
+>;
+
 export type AppProps = {
-	store: EventStore;
-	/** Undefined until a model is configured (no API key: the welcome offers the offline demo). */
-	runner: Runner | undefined;
+	session: AppSession;
 	meta: {agent: string; model: string; sessionId: string};
-	/** One line describing the tool servers, e.g. "supabase ✓ 17 tools", and its change notifications. */
-	servers: {get(): string; subscribe(listener: () => void): () => void};
-	/** Shown when no model is configured. */
-	setupMessage?: string;
-	/** Starts the offline demo; resolves with the demo's runner. */
-	startDemo?: () => Promise<Runner>;
-	/** Runs a first prompt as soon as the app is up (demo, `pgpair "prompt"`). */
+	/** Runs a first prompt as soon as the app is up (`pgpair "prompt"`). */
 	initialPrompt?: string;
-	/** The agent's quality checklist items, and how the person ticks one (Space in the pane). */
-	checklist?: {items: readonly ChecklistPaneItem[]; tick(itemId: string): void};
-	/** Shift+Tab: cycle the permission mode (the app records the change as an event). */
-	onCycleMode?: () => void;
+	/** The agent's quality checklist items (Space in the pane ticks one through the session). */
+	checklistItems?: readonly ChecklistPaneItem[];
 	onExit: () => void;
 };
 
 export function App(props: AppProps) {
-	const {store, meta} = props;
+	const {session, meta} = props;
+	const {store} = session;
 	const state = useSessionState(store);
-	const servers = useSyncExternalStore(props.servers.subscribe, props.servers.get, props.servers.get);
+	const servers = useMemo(() => serverStatusText(state), [state.servers, state.openCalls]);
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
-	const [runner, setRunner] = useState(props.runner);
+	// Whether a prompt can be answered; becomes true when the offline demo starts.
+	const [hasModel, setHasModel] = useState(session.hasModel());
 	const [showHelp, setShowHelp] = useState(false);
 	const [quitArmed, setQuitArmedState] = useState(false);
 	// A ref too: two Ctrl+C presses can arrive before React re-renders the handler.
@@ -65,7 +64,7 @@ export function App(props: AppProps) {
 	const [checklistView, setChecklistView] = useState({open: false, selected: 0, expanded: false});
 	const checklistRef = useRef(checklistView);
 	checklistRef.current = checklistView;
-	const checklistItems = props.checklist?.items ?? [];
+	const checklistItems = props.checklistItems ?? [];
 	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 	// Memoised, like the callbacks below: the panes are React.memo'd and skip the 30 renders a second of a stream.
 	const queue = useMemo(() => pendingApprovals(state), [state.openCalls]);
@@ -77,8 +76,8 @@ export function App(props: AppProps) {
 	}, [exit, props.onExit]);
 
 	useEffect(() => {
-		if (props.initialPrompt && runner) void runner.submitPrompt(props.initialPrompt);
-		// Only the first prompt: later runners come from the demo, which brings its own.
+		// Without a model the prompt is answered with the set-up message, like any other.
+		if (props.initialPrompt) void session.send(props.initialPrompt);
 	}, []);
 
 	useInput((input, key) => {
@@ -112,12 +111,12 @@ export function App(props: AppProps) {
 
 		if (matches('cancelTurn', input, key) && !(checklistRef.current.open && queue.length === 0)) {
 			if (showHelp) setShowHelp(false);
-			else runner?.cancelTurn();
+			else session.cancel();
 			return;
 		}
 
 		if (matches('cycleMode', input, key)) {
-			props.onCycleMode?.();
+			session.cycleMode();
 			return;
 		}
 
@@ -134,18 +133,21 @@ export function App(props: AppProps) {
 			else if (matches('showEvidence', input, key)) setChecklistView({...view, expanded: !view.expanded});
 			else if (matches('tickChecklist', input, key)) {
 				const item = checklistItems[view.selected];
-				if (item) props.checklist?.tick(item.id);
+				if (item) session.tick(item.id);
 			}
 
 			return;
 		}
 
-		if (!runner && props.startDemo && matches('startDemo', input, key) && !demoStarting) {
+		if (!hasModel && matches('startDemo', input, key) && !demoStarting) {
 			setDemoStarting(true);
-			void props.startDemo().then(setRunner, error => {
-				store.append({type: 'notice_shown', level: 'error', text: `The demo could not start: ${(error as Error).message}`});
-				setDemoStarting(false);
-			});
+			void session.startDemo().then(
+				() => setHasModel(true),
+				error => {
+					store.append({type: 'notice_shown', level: 'error', text: `The demo could not start: ${(error as Error).message}`});
+					setDemoStarting(false);
+				},
+			);
 		}
 	});
 
@@ -156,26 +158,15 @@ export function App(props: AppProps) {
 				return true;
 			}
 
-			if (input === 'D' && !runner && props.startDemo) return true;
+			if (input === 'D' && !hasModel) return true;
 			return false;
 		},
-		[runner, props.startDemo],
+		[hasModel],
 	);
 
-	const onSubmit = useCallback(
-		(text: string) => {
-			if (!runner) {
-				store.append({type: 'notice_shown', level: 'warning', text: props.setupMessage ?? 'No model is configured.'});
-				return;
-			}
-
-			void runner.submitPrompt(text);
-		},
-		[runner, store, props.setupMessage],
-	);
-
-	const onDecision = useCallback((callId: string, decision: UserDecision) => runner?.resolveApproval(callId, decision), [runner]);
-	const onPreviewEdit = useCallback((callId: string, input: unknown) => void runner?.previewEdit(callId, input), [runner]);
+	const onSubmit = useCallback((text: string) => void session.send(text), [session]);
+	const onDecision = useCallback((callId: string, decision: UserDecision) => session.decide(callId, decision), [session]);
+	const onPreviewEdit = useCallback((callId: string, input: unknown) => void session.previewEdit(callId, input), [session]);
 
 	const width = Math.max(1, columns - 1);
 	const printLayout = usePrintLog(width);
@@ -220,12 +211,10 @@ export function App(props: AppProps) {
 					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}
 				</Text>
 			) : null}
-			{!runner && props.setupMessage ? (
+			{!hasModel && session.setupMessage ? (
 				<Box flexDirection="column" borderStyle="round" borderColor={THEME.warn} paddingX={1} marginTop={1}>
-					<Text>{props.setupMessage}</Text>
-					{props.startDemo ? (
-						<Text color={THEME.accent}>{demoStarting ? 'Starting the offline demo…' : 'Press D to run the offline demo (no key, no network).'}</Text>
-					) : null}
+					<Text>{session.setupMessage}</Text>
+					<Text color={THEME.accent}>{demoStarting ? 'Starting the offline demo…' : 'Press D to run the offline demo (no key, no network).'}</Text>
 				</Box>
 			) : null}
 			{showHelp ? <HelpOverlay /> : null}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {loadPermissions, SettingsError} from '../../source/cli/permissions.js';
+import {loadPermissions, SettingsError} from '../../source/session/permissions.js';
 import {tempWorkspace} from '../helpers/paths.js';
 
 function settings(files: Record<string, unknown>): {cwd: string; home: string} {

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {serverStatusStore} from '../../source/cli/server-status.js';
-import type {SessionSetup} from '../../source/cli/session-setup.js';
 import {App} from '../../source/ui/app.js';
+import type {SessionSetup} from '../helpers/open-session.js';
 import {type Cleanups, startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -14,15 +13,7 @@ afterEach(async () => {
 });
 
 function renderApp(setup: SessionSetup) {
-	const view = render(
-		<App
-			store={setup.store}
-			runner={setup.runner}
-			meta={{agent: 'a', model: 'm', sessionId: setup.sessionId}}
-			servers={serverStatusStore(setup.mcp)}
-			onExit={() => undefined}
-		/>,
-	);
+	const view = render(<App session={setup} meta={{agent: 'a', model: 'm', sessionId: setup.sessionId}} onExit={() => undefined} />);
 	cleanups.push(() => view.unmount());
 	return view;
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {type CommandIo, runExport, runReplay} from '../../source/replay/commands.js';
+import {type CommandIo, runExport, runReplay} from '../../source/cli/replay-commands.js';
 import {tempWorkspace} from '../helpers/paths.js';
 import {startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {serverStatusStore} from '../../source/cli/server-status.js';
-import type {SessionSetup} from '../../source/cli/session-setup.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {App} from '../../source/ui/app.js';
 import {pressUntil} from '../helpers/keys.js';
+import type {SessionSetup} from '../helpers/open-session.js';
 import {startScriptedSession} from '../helpers/scripted-session.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -19,15 +18,7 @@ const scriptedSession = async (script: object) => startScriptedSession(script, c
 
 /** The live app on a session, as a person sees it. */
 function renderApp(setup: SessionSetup) {
-	const view = render(
-		<App
-			store={setup.store}
-			runner={setup.runner}
-			meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}}
-			servers={serverStatusStore(setup.mcp)}
-			onExit={() => undefined}
-		/>,
-	);
+	const view = render(<App session={setup} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} onExit={() => undefined} />);
 	cleanups.push(() => view.unmount());
 	return view;
 }
@@ -68,7 +59,10 @@ describe('a supervised session end to end', () => {
 		const types = transcript.events.map(e => e.type);
 		// The checklist's own evidence events interleave with the turn; the turn's sequence is exact.
 		expect(
-			types.filter(t => t !== 'assistant_text_delta' && t !== 'checklist_item_changed' && t !== 'notice_shown' && t !== 'internal_call_completed'),
+			types.filter(
+				t =>
+					t !== 'assistant_text_delta' && t !== 'checklist_item_changed' && t !== 'notice_shown' && t !== 'internal_call_completed' && t !== 'servers_changed',
+			),
 		).toEqual([
 			'user_prompt_submitted',
 			'model_request_started',

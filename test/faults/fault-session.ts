@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {builtinAgent} from '../../source/agents/builtin-agent.js';
-import {createApprovalGate} from '../../source/cli/approval-gate.js';
 import {type ChatArgs, parseCommand} from '../../source/cli/args.js';
-import {type SessionSetup, setupSession} from '../../source/cli/session-setup.js';
 import type {SessionEvent} from '../../source/core/events.js';
 import {type Script, type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {parseRules} from '../../source/policy/rules.js';
+import {createApprovalGate} from '../../source/session/approval-gate.js';
 import type {Runner} from '../../source/store/runner.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
+import {type SessionSetup, setupSession} from '../helpers/open-session.js';
 import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
 
 export const TEST_API_KEY = 'sk-ant-test-key-000000000000';

@@ -1,6 +1,5 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {serverStatusStore} from '../../source/cli/server-status.js';
 import type {SessionEvent} from '../../source/core/events.js';
 import type {Script} from '../../source/model/scripted-server.js';
 import {App} from '../../source/ui/app.js';
@@ -20,9 +19,7 @@ async function sessionWithApp(script: Script): Promise<FaultSession & {frames():
 	const session = await startFaultSession(script, {model: MODEL_TIMINGS});
 	cleanups.push(() => session.close());
 	const {setup, runner} = session;
-	const view = render(
-		<App store={setup.store} runner={runner} meta={{agent: 'a', model: 'm', sessionId: 's'}} servers={serverStatusStore(setup.mcp)} onExit={() => undefined} />,
-	);
+	const view = render(<App session={setup} meta={{agent: 'a', model: 'm', sessionId: 's'}} onExit={() => undefined} />);
 	cleanups.push(() => view.unmount());
 	return {...session, frames: () => view.frames, lastFrame: () => view.lastFrame() ?? ''};
 }

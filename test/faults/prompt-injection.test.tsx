@@ -2,7 +2,6 @@ import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {serverStatusStore} from '../../source/cli/server-status.js';
 import {type Script, type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {createMcpHost, type McpHost} from '../../source/tools/mcp-host.js';
 import {App} from '../../source/ui/app.js';
@@ -185,15 +184,7 @@ describe('a table row that tells the agent to drop the table', () => {
 		});
 		cleanups.push(() => session.close());
 		const {setup, server, runner} = session;
-		const view = render(
-			<App
-				store={setup.store}
-				runner={runner}
-				meta={{agent: 'a', model: 'm', sessionId: 's'}}
-				servers={serverStatusStore(setup.mcp)}
-				onExit={() => undefined}
-			/>,
-		);
+		const view = render(<App session={setup} meta={{agent: 'a', model: 'm', sessionId: 's'}} onExit={() => undefined} />);
 		cleanups.push(() => view.unmount());
 
 		view.stdin.write('tidy up the notes');

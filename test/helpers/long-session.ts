@@ -11,14 +11,13 @@ import {runInNewContext} from 'node:vm';
 import {type Instance, render} from 'ink';
 import React from 'react';
 import {loadAgent} from '../../source/agents/discover-agent.js';
-import {createApprovalGate} from '../../source/cli/approval-gate.js';
 import {type ChatArgs, parseCommand} from '../../source/cli/args.js';
-import {serverStatusStore} from '../../source/cli/server-status.js';
-import {type SessionSetup, setupSession} from '../../source/cli/session-setup.js';
 import type {Script} from '../../source/model/script.js';
 import {EMPTY_RULES} from '../../source/policy/rules.js';
+import {createApprovalGate} from '../../source/session/approval-gate.js';
 import {App} from '../../source/ui/app.js';
 import {FakeStdin, FakeStdout} from './fake-terminal.js';
+import {type SessionSetup, setupSession} from './open-session.js';
 import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from './paths.js';
 import {type ScriptedServerProcess, startScriptedServerProcess} from './scripted-server-process.js';
 import {waitFor} from './wait-for.js';
@@ -173,10 +172,8 @@ export async function startLongSession(plan: LongSessionPlan): Promise<LongSessi
 	const stdin = new FakeStdin();
 	const instance: Instance = render(
 		React.createElement(App, {
-			store: setup.store,
-			runner: setup.runner,
+			session: setup,
 			meta: {agent: agent.name, model: setup.modelId, sessionId: setup.sessionId},
-			servers: serverStatusStore(setup.mcp),
 			onExit: () => undefined,
 		}),
 		{

@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {builtinAgent} from '../../source/agents/builtin-agent.js';
-import {createApprovalGate} from '../../source/cli/approval-gate.js';
 import {type ChatArgs, parseCommand} from '../../source/cli/args.js';
-import {type SessionSetup, setupSession} from '../../source/cli/session-setup.js';
 import {type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {EMPTY_RULES} from '../../source/policy/rules.js';
+import {createApprovalGate} from '../../source/session/approval-gate.js';
+import {type SessionSetup, setupSession} from './open-session.js';
 import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from './paths.js';
 
 export type Cleanups = Array<() => Promise<void> | void>;

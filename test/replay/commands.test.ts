@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {type CommandIo, runExport, runReplay, runSessions} from '../../source/replay/commands.js';
+import {type CommandIo, runExport, runReplay, runSessions} from '../../source/cli/replay-commands.js';
 import {renderSessionsTable} from '../../source/replay/sessions-table.js';
 import {transcriptFileName} from '../../source/transcripts/format.js';
 import type {SessionSummary} from '../../source/transcripts/reader.js';

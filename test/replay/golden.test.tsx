@@ -1,7 +1,5 @@
-
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {serverStatusStore} from '../../source/cli/server-status.js';
 import {createReplay} from '../../source/replay/replay-model.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {App} from '../../source/ui/app.js';
@@ -41,7 +39,7 @@ function trimBlankEdges(all: string[]): string[] {
 
 describe('live session and its replay', () => {
 	it('end on the same frame', async () => {
-		const {setup, server, dir} = await startScriptedSession(
+		const {setup, server} = await startScriptedSession(
 			{
 				turns: [
 					{text: 'I will note that, then echo it.', chunk: 6, tool_calls: [{name: 'mcp__fixture__write_note', input: {line: 'first note'}}]},
@@ -53,15 +51,7 @@ describe('live session and its replay', () => {
 			},
 			cleanups,
 		);
-		const live = render(
-			<App
-				store={setup.store}
-				runner={setup.runner}
-				meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}}
-				servers={serverStatusStore(setup.mcp)}
-				onExit={() => undefined}
-			/>,
-		);
+		const live = render(<App session={setup} meta={{agent: 'backend-engineer', model: setup.modelId, sessionId: setup.sessionId}} onExit={() => undefined} />);
 		cleanups.push(() => live.unmount());
 		const frame = () => live.lastFrame() ?? '';
 

@@ -7,14 +7,16 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {REPO_ROOT} from '../helpers/paths.js';
 
-const ROOTS = ['source/replay', 'source/ui/replay'];
-const FORBIDDEN_FOLDERS = ['source/model/', 'source/tools/', 'source/supabase-local/', 'source/cli/', 'source/store/runner'];
+/** The replay, sessions and export commands, the replay model and its views. */
+const ROOTS = ['source/replay', 'source/ui/replay', 'source/cli/replay-commands.ts'];
+/** The session wiring (source/session) and the chat command's are what start a model, tools and servers. */
+const FORBIDDEN_FOLDERS = ['source/model/', 'source/tools/', 'source/supabase-local/', 'source/session/', 'source/cli/start-chat', 'source/store/runner'];
 const FORBIDDEN_PACKAGES = ['@modelcontextprotocol', '@anthropic-ai', '@electric-sql', 'pg', 'libpg-query'];
 
 /** Runtime imports only: `import type` and `export type` are erased by the compiler. */
 const IMPORT = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
-export function runtimeImports(source: string): string[] {
+function runtimeImports(source: string): string[] {
 	return [...source.matchAll(IMPORT)].map(match => match[1] ?? match[2]!);
 }
 
@@ -38,7 +40,9 @@ function closure(roots: readonly string[]): {files: Set<string>; packages: Set<s
 	const files = new Set<string>();
 	const packages = new Set<string>();
 	const edges = new Map<string, string>();
-	const queue = roots.flatMap(root => filesUnder(path.join(REPO_ROOT, root)));
+	const queue = roots.flatMap(root =>
+		fs.statSync(path.join(REPO_ROOT, root)).isFile() ? [path.join(REPO_ROOT, root)] : filesUnder(path.join(REPO_ROOT, root)),
+	);
 	while (queue.length > 0) {
 		const file = queue.pop()!;
 		if (files.has(file)) continue;

@@ -71,7 +71,10 @@ describe('the replay cursor', () => {
 		const replay = createReplay(events, {checkpointEvery: 1000});
 		let state = INITIAL_STATE;
 		const folded: SessionState[] = [state];
-		for (const event of events) folded.push((state = reduceSession(state, event)));
+		for (const event of events) {
+			state = reduceSession(state, event);
+			folded.push(state);
+		}
 		for (const p of [...positions(60, events.length), 0, events.length, 1000, 999, 1001]) expect(replay.stateAt(p), `position ${p}`).toEqual(folded[p]);
 	});
 

@@ -1,12 +1,12 @@
 /** Shared by the resume tests: resume a transcript the way the CLI does, and check what comes back. */
 import path from 'node:path';
 import {builtinAgent} from '../../source/agents/builtin-agent.js';
-import {createApprovalGate} from '../../source/cli/approval-gate.js';
 import {type ChatArgs, parseCommand} from '../../source/cli/args.js';
-import {openSessionRecord} from '../../source/cli/session-setup.js';
 import type {ContentBlock, ModelMessage} from '../../source/core/events.js';
 import type {SessionState} from '../../source/core/session-state.js';
 import {EMPTY_RULES} from '../../source/policy/rules.js';
+import {createApprovalGate} from '../../source/session/approval-gate.js';
+import {openSessionRecord} from '../../source/session/open.js';
 import {REPO_ROOT} from '../helpers/paths.js';
 
 /** `pgpair --resume <id> --sessions-dir <dir>` up to the first frame: the state the session goes on from. */

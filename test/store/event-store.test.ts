@@ -58,14 +58,19 @@ describe('the event store', () => {
 		expect(store.getEvents()).toEqual(written);
 	});
 
-	it('answers a read with the text appended so far, but for the word still arriving; flush takes in all', () => {
+	it('never commits on a read: waiting text shows with its frame, up to the word still arriving; flush takes in all', async () => {
 		const {store, written, notified} = storeWithSink();
 		store.append({type: 'assistant_text_delta', text: 'one two three four answ'});
+		// A read is only a read: nothing was written, so nothing is shown that the log does not hold.
+		expect(store.getState().liveText).toBe('');
+		expect(store.getEvents()).toHaveLength(0);
+		expect(written).toHaveLength(0);
+		await wait(FRAME_MS + 20);
 		expect(store.getState().liveText).toBe('one two three four ');
 		expect(written).toHaveLength(1);
 		store.append({type: 'assistant_text_delta', text: 'er'});
 		store.flush();
-		expect(notified()).toBe(1);
+		expect(notified()).toBe(2);
 		expect(store.getEvents().map(e => (e as {text?: string}).text)).toEqual(['one two three four ', 'answer']);
 	});
 

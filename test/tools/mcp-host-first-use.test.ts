@@ -6,10 +6,11 @@
  */
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {serverStatusStore} from '../../source/cli/server-status.js';
+import {serverViews} from '../../source/session/server-status.js';
 import {type KnownTool, loadMcpConfig, type McpServerConfig} from '../../source/tools/mcp-config.js';
 import {createMcpHost, type McpHost} from '../../source/tools/mcp-host.js';
 import {createToolHost} from '../../source/tools/tool-host.js';
+import {serverStatusText} from '../../source/ui/server-status.js';
 import {tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
 import {descendants} from '../helpers/process-tree.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -48,7 +49,7 @@ describe('a server started on first use', () => {
 
 		const host = createMcpHost({fixture: {...config, knownTools: known} as McpServerConfig}, () => undefined);
 		hosts.push(host);
-		const line = serverStatusStore(host);
+		const line = {get: () => serverStatusText({servers: {list: serverViews(host.statuses())}, openCalls: []})};
 		await host.start();
 		expect(host.tools().map(t => t.name)).toEqual(known.map(t => `mcp__fixture__${t.name}`));
 		expect(host.statuses()).toEqual([{name: 'fixture', state: 'idle', toolCount: known.length}]);

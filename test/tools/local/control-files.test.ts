@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
-import {createApprovalGate} from '../../../source/cli/approval-gate.js';
-import {classifyForApproval, guardControlWrites} from '../../../source/cli/session-connect.js';
 import type {PermissionMode} from '../../../source/core/events.js';
 import {controlFileWarning} from '../../../source/policy/control-files.js';
 import {parseRules} from '../../../source/policy/rules.js';
+import {createApprovalGate} from '../../../source/session/approval-gate.js';
+import {classifyForApproval, guardControlWrites} from '../../../source/session/connect.js';
 import {type LocalWorkspace, localWorkspace} from '../../helpers/local-workspace.js';
 
 const ORIGINAL = '{"original": true}\n';
@@ -70,14 +70,12 @@ function snapshot(): Record<string, string> {
 function permissiveGate(mode: PermissionMode = 'acceptEdits') {
 	const gate = createApprovalGate({
 		rules: parseRules({allow: ['Write', 'Edit', 'Edit(**)']}),
-		mode,
 		headless: true,
 		workspaceRoot: ws.root,
 		explicitDestructiveOptIn: true,
 	});
-	gate.remember?.({callId: 'earlier', name: 'Write', input: {}, classification: {class: 'write', hazards: []}}, {decision: 'allow', forSession: true});
-	gate.remember?.({callId: 'earlier', name: 'Edit', input: {}, classification: {class: 'write', hazards: []}}, {decision: 'allow', forSession: true});
-	return gate;
+	// Write and Edit granted for the session, as two earlier "a" answers would have left them in the log.
+	return {decide: (call: Parameters<typeof gate.decide>[0]) => gate.decide(call, {mode, grants: ['Write', 'Edit']})};
 }
 
 describe.each(INPUTS)('%s of a control file', (tool, inputFor) => {
@@ -111,8 +109,8 @@ describe('ordinary files and the ones around control files', () => {
 			const call = {callId: 'c1', name: 'Write', input: {file_path: file, content: 'new\n'}};
 			const classification = await classifyForApproval(call, undefined, {production: false}, roots);
 			expect(classification.controlFile).toBeUndefined();
-			const gate = createApprovalGate({rules: parseRules({}), mode: 'acceptEdits', headless: true, workspaceRoot: ws.root});
-			expect(gate.decide({...call, classification})).toMatchObject({decision: 'allow', by: 'mode'});
+			const gate = createApprovalGate({rules: parseRules({}), headless: true, workspaceRoot: ws.root});
+			expect(gate.decide({...call, classification}, {mode: 'acceptEdits', grants: []})).toMatchObject({decision: 'allow', by: 'mode'});
 			const result = await guardControlWrites(ws.tools, roots, new Set()).call(call, new AbortController().signal);
 			expect(result.isError).toBe(false);
 			expect(ws.read(file)).toBe('new\n');
@@ -133,19 +131,25 @@ describe('ordinary files and the ones around control files', () => {
 	});
 
 	it('"allow for the session" on a control-file write does not become a session allow', async () => {
-		const gate = createApprovalGate({rules: parseRules({}), mode: 'default', headless: false, workspaceRoot: ws.root});
+		const gate = createApprovalGate({rules: parseRules({}), headless: false, workspaceRoot: ws.root});
 		const call = {callId: 'c1', name: 'Write', input: {file_path: '.mcp.json', content: '{}'}};
 		const classification = await classifyForApproval(call, undefined, {production: false}, roots);
-		gate.remember?.({...call, classification}, {decision: 'allow', forSession: true});
-		expect(gate.sessionAllows().has('Write')).toBe(false);
+		expect(gate.scope({...call, classification}, true)).toBe('once');
+		expect(gate.scope({...call, classification: {class: 'write', hazards: []}}, true)).toBe('session');
 	});
 
 	it('a deny rule still denies, and plan mode still refuses', async () => {
 		const call = {callId: 'c1', name: 'Write', input: {file_path: '.mcp.json', content: '{}'}};
 		const classification = await classifyForApproval(call, undefined, {production: false}, roots);
-		const denied = createApprovalGate({rules: parseRules({deny: ['Write']}), headless: false, workspaceRoot: ws.root}).decide({...call, classification});
+		const denied = createApprovalGate({rules: parseRules({deny: ['Write']}), headless: false, workspaceRoot: ws.root}).decide(
+			{...call, classification},
+			{mode: 'default', grants: []},
+		);
 		expect(denied).toMatchObject({decision: 'deny', by: 'rule'});
-		const planned = createApprovalGate({rules: parseRules({}), mode: 'plan', headless: false, workspaceRoot: ws.root}).decide({...call, classification});
+		const planned = createApprovalGate({rules: parseRules({}), headless: false, workspaceRoot: ws.root}).decide(
+			{...call, classification},
+			{mode: 'plan', grants: []},
+		);
 		expect(planned).toMatchObject({decision: 'deny', by: 'mode'});
 	});
 
@@ -195,8 +199,8 @@ describe('permission rules see where a path leads, as the tools do', () => {
 		const before = snapshot();
 		const call = {callId: 'c1', name: tool, input};
 		const classification = await classifyForApproval(call, undefined, {production: false}, roots);
-		const gate = createApprovalGate({rules: parseRules({deny, allow: [tool]}), mode: 'acceptEdits', headless: true, workspaceRoot: ws.root});
-		expect(gate.decide({...call, classification})).toMatchObject({decision: 'deny', by: 'rule'});
+		const gate = createApprovalGate({rules: parseRules({deny, allow: [tool]}), headless: true, workspaceRoot: ws.root});
+		expect(gate.decide({...call, classification}, {mode: 'acceptEdits', grants: []})).toMatchObject({decision: 'deny', by: 'rule'});
 		expect(snapshot()).toEqual(before);
 	});
 
@@ -221,7 +225,7 @@ describe('shell commands that name a control file', () => {
 		const classification = await classifyForApproval(call, undefined, {production: false}, roots);
 		expect(classification.controlFile).toMatch(warning);
 		const gate = createApprovalGate({rules: parseRules({allow: [`Bash(${command})`]}), headless: true, workspaceRoot: ws.root, explicitDestructiveOptIn: true});
-		expect(gate.decide({...call, classification})).toMatchObject({decision: 'deny', by: 'headless'});
+		expect(gate.decide({...call, classification}, {mode: 'default', grants: []})).toMatchObject({decision: 'deny', by: 'headless'});
 	});
 
 	it.each(['cat .mcp.json', 'git status', 'npm test', 'rm -rf build', 'ls -la .claude'])('%j names no control file it would write', async command => {

@@ -34,18 +34,21 @@ import {createMcpHost, type McpHost, mcpToolName, parseMcpToolName} from '../too
 import {untrustedServers} from '../tools/mcp-trust.js';
 import {isOfficialSupabaseServer, readOnlyTwin} from '../tools/supabase-servers.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
-import type {SessionRecord} from './session-setup.js';
+import type {SessionRecord} from './open.js';
+import {recordServerStatus} from './server-status.js';
 
 export type ConnectedSession = {
 	checklist: ChecklistEngine;
 	toolHost: ToolHostPort;
 	mcp: McpHost;
-	/** Undefined when no API key is set and no script was given. */
-	runner: Runner | undefined;
-	/** Builds a runner on another model port (the offline demo). */
-	makeRunner(model: ModelPort): Runner;
-	/** Starts the offline demo's scripted server and returns its runner. */
-	startDemo(script: Parameters<typeof startScriptedServer>[0]): Promise<Runner>;
+	/** The one runner of the session; its model can be switched (the offline demo brings its own). */
+	runner: Runner;
+	/** The model the runner talks to; undefined when no API key is set and no script was given. */
+	model: ModelPort | undefined;
+	/** From now on the runner talks to `model`. */
+	switchModel(model: ModelPort): void;
+	/** Starts a scripted Messages-API server (the offline demo) and returns a model port on it. */
+	scriptedModel(script: Parameters<typeof startScriptedServer>[0]): Promise<ModelPort>;
 	close(): Promise<void>;
 };
 
@@ -92,6 +95,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		}),
 	);
 	const mcp = createMcpHost(servers, line => log.write(line), {readOnlyTwins});
+	const stopRecordingServers = recordServerStatus(mcp, store);
 	const isProduction = (server: string): boolean => {
 		const config = servers[server];
 		// A hosted project is production unless the person says it is a development one; our own server's database
@@ -179,55 +183,53 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		await told;
 	};
 
-	const makeRunner = (model: ModelPort): Runner => {
-		const runner = createRunner({
-			store,
-			model,
-			tools: toolHost,
-			clock: Date,
-			agent: {systemPrompt: systemPrompt(agent, cwd), model: record.modelId},
-			policy: record.context.policy,
-			maxRounds: args.maxTurns,
-		});
-		return {
-			...runner,
-			async submitPrompt(text) {
-				await runner.submitPrompt(text);
-				// "Done" while the checklist has open items is worth saying, in the chat, once per turn.
-				await checklist.evaluate(store.getEvents()).catch(() => undefined);
-				const notice = checklist.openItemsNotice(store.getState());
-				if (notice) store.append({type: 'notice_shown', level: 'warning', text: notice});
-			},
-		};
-	};
-
 	const scriptedServers: ScriptedServer[] = [];
-	const scriptedRunner = async (script: Parameters<typeof startScriptedServer>[0]) => {
+	const scriptedModel = async (script: Parameters<typeof startScriptedServer>[0]): Promise<ModelPort> => {
 		const server = await startScriptedServer(script);
 		scriptedServers.push(server);
-		return makeRunner(createAnthropicModel({apiKey: 'scripted', baseURL: server.url, ...modelTuning(env), onDebug: line => log.write(line)}));
+		return createAnthropicModel({apiKey: 'scripted', baseURL: server.url, ...modelTuning(env), onDebug: line => log.write(line)});
 	};
 
-	let runner: Runner | undefined;
+	let model: ModelPort | undefined;
 	if (args.scripted) {
-		runner = await scriptedRunner(path.resolve(cwd, args.scripted));
+		model = await scriptedModel(path.resolve(cwd, args.scripted));
 	} else {
 		const api = resolveApiConfig(env);
 		if (api.apiKey)
-			runner = makeRunner(
-				createAnthropicModel({apiKey: api.apiKey, ...(api.baseURL ? {baseURL: api.baseURL} : {}), ...modelTuning(env), onDebug: line => log.write(line)}),
-			);
+			model = createAnthropicModel({apiKey: api.apiKey, ...(api.baseURL ? {baseURL: api.baseURL} : {}), ...modelTuning(env), onDebug: line => log.write(line)});
 	}
+
+	const runner = createRunner({
+		store,
+		// The port is looked up per request, so switching to the demo's model needs no second runner.
+		model: {
+			stream(request) {
+				if (!model) throw new Error(record.setupMessage ?? 'No model is configured.');
+				return model.stream(request);
+			},
+		},
+		tools: toolHost,
+		clock: Date,
+		agent: {systemPrompt: systemPrompt(agent, cwd), model: record.modelId},
+		policy: record.context.policy,
+		maxRounds: args.maxTurns,
+	});
 
 	return {
 		checklist,
 		toolHost,
 		mcp,
 		runner,
-		makeRunner,
-		startDemo: scriptedRunner,
+		get model() {
+			return model;
+		},
+		switchModel(next) {
+			model = next;
+		},
+		scriptedModel,
 		async close() {
 			stopEvaluating();
+			stopRecordingServers();
 			record.closeTranscript();
 			await mcp.close();
 			await Promise.all(scriptedServers.map(async server => server.close()));

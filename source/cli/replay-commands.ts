@@ -8,13 +8,13 @@ import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import type {SessionEvent} from '../core/events.js';
+import {renderTranscriptText} from '../replay/print.js';
+import {renderSessionsTable} from '../replay/sessions-table.js';
 import {EXPORT_FORMATS, type ExportFormat, exportSession} from '../transcripts/export.js';
 import {TranscriptError, type TranscriptHeader} from '../transcripts/format.js';
 import {collectKnownSecrets} from '../transcripts/known-secrets.js';
 import {findSession, listSessions, readTranscript, type SessionSummary, type Transcript} from '../transcripts/reader.js';
 import {createRedactor, type Redactor} from '../transcripts/redact.js';
-import {renderTranscriptText} from './print.js';
-import {renderSessionsTable} from './sessions-table.js';
 
 export type CommandIo = {
 	/** Relative paths and the default `./sessions` are resolved against it. */
@@ -146,7 +146,7 @@ export async function runReplay(argv: readonly string[], io: CommandIo): Promise
 			import('ink'),
 			import('react').then(loadedReact),
 			import('../ui/replay/replay-app.js'),
-			import('./replay-model.js'),
+			import('../replay/replay-model.js'),
 		]);
 		for (const warning of transcript.warnings) io.stderr.write(`pgpair: ${warning}\n`);
 		const replay = createReplay(transcript.events);

@@ -1,7 +1,6 @@
 /**
- * Wiring of one session in two steps. `openSessionRecord` makes what the first frame needs (ids,
- * transcript, store) and loads nothing heavy; `connectSession` then loads the model client and the
- * tool servers (and so the embedded database) behind a dynamic import, after the frame is drawn.
+ * The first half of a session: what the first frame needs (ids, transcript, the event store with its redaction),
+ * loading nothing heavy. The model client and the tool servers (connect.ts) load after the frame is drawn.
  */
 import path from 'node:path';
 import type {AgentDefinition} from '../agents/parse-agent.js';
@@ -9,7 +8,7 @@ import {eventsToCloseInterruptedTurn} from '../core/resume.js';
 import {missingKeyMessage, resolveApiConfig, resolveModelId} from '../model/model-config.js';
 import {isSqlParserLoaded, loadSqlParser} from '../policy/sql-parser.js';
 import {createEventStore, type EventStore} from '../store/event-store.js';
-import type {ApprovalPolicy, Runner} from '../store/runner.js';
+import type {ApprovalPolicy, } from '../store/runner.js';
 import type {SandboxHandle} from '../tools/local/sandbox.js';
 import {createEventRedaction} from '../transcripts/event-redaction.js';
 import {createTranscriptHeader, newSessionId, transcriptFileName} from '../transcripts/format.js';
@@ -18,15 +17,12 @@ import {findSession, latestSession, readTranscript, type Transcript} from '../tr
 import {createSecretRedactor} from '../transcripts/redact.js';
 import {mayHoldSqlSecret, redactSqlSecrets} from '../transcripts/sql-secrets.js';
 import {openTranscript, reopenTranscript, type TranscriptWriter} from '../transcripts/writer.js';
-import type {ChatArgs} from './args.js';
 import {type DebugLog, openDebugLog} from './debug-log.js';
-import type {ConnectedSession} from './session-connect.js';
+import type {SessionArgs} from './options.js';
 import {PGPAIR_VERSION} from './version.js';
 
-export {PGPAIR_VERSION} from './version.js';
-
 export type SessionContext = {
-	args: ChatArgs;
+	args: SessionArgs;
 	agent: AgentDefinition;
 	cwd: string;
 	env: NodeJS.ProcessEnv;
@@ -46,10 +42,10 @@ export type SessionRecord = {
 	log: DebugLog;
 	/** Set when no model can be reached (no API key, no script): what the person should do. */
 	setupMessage?: string;
+	/** How many events of the log came from the resumed transcript (0 for a new session). */
+	resumedEvents: number;
 	closeTranscript(): void;
 };
-
-export type SessionSetup = SessionRecord & ConnectedSession;
 
 export async function openSessionRecord(context: SessionContext): Promise<SessionRecord> {
 	const {args, agent, cwd, env} = context;
@@ -125,6 +121,7 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 		transcriptPath,
 		store,
 		log,
+		resumedEvents: resumed?.events.length ?? 0,
 		...(hasModel ? {} : {setupMessage: missingKeyMessage}),
 		closeTranscript() {
 			store.flush();
@@ -137,24 +134,9 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 	};
 }
 
-/** Loads the model client and tool host (a separate chunk in the bundle) and connects them to the record. */
-export async function connectSession(record: SessionRecord): Promise<ConnectedSession> {
-	const {connect} = await import('./session-connect.js');
-	return connect(record);
-}
-
-/** Both steps, for headless runs and tests. */
-export async function setupSession(context: SessionContext): Promise<SessionSetup> {
-	const record = await openSessionRecord(context);
-	const connected = await connectSession(record);
-	return Object.assign(record, connected);
-}
-
-async function loadResumed(args: ChatArgs, sessionsDir: string, cwd: string): Promise<(Transcript & {path: string}) | undefined> {
+async function loadResumed(args: SessionArgs, sessionsDir: string, cwd: string): Promise<(Transcript & {path: string}) | undefined> {
 	if (!args.resume && !args.continue) return undefined;
 	const summary = typeof args.resume === 'string' ? await findSession(sessionsDir, args.resume) : await latestSession(sessionsDir, cwd);
 	if (!summary) throw new Error(`There is no saved session for this workspace in ${sessionsDir} to continue.`);
 	return {...(await readTranscript(summary.path)), path: summary.path};
 }
-
-export type {Runner};

@@ -5,24 +5,23 @@
 
 import type {SessionEvent} from '../core/events.js';
 import {textOf} from '../core/session-state.js';
-import type {OutputFormat} from './args.js';
-import type {SessionSetup} from './session-setup.js';
+import type {OutputFormat} from './options.js';
+import type {Session} from './session.js';
 
 export type HeadlessIo = {stdout: (text: string) => void; stderr: (text: string) => void};
 
 /** Runs the prompt; resolves with the process exit code. */
-export async function runHeadless(setup: SessionSetup, prompt: string, format: OutputFormat, io: HeadlessIo): Promise<number> {
-	const runner = setup.runner;
-	if (!runner) {
-		io.stderr(`${setup.setupMessage ?? 'No model is configured.'}\n`);
+export async function runHeadless(session: Session, prompt: string, format: OutputFormat, io: HeadlessIo): Promise<number> {
+	if (!session.hasModel()) {
+		io.stderr(`${session.setupMessage ?? 'No model is configured.'}\n`);
 		return 2;
 	}
 
-	const unsubscribe = format === 'stream-json' ? streamEvents(setup, io) : () => undefined;
-	await runner.submitPrompt(prompt);
+	const unsubscribe = format === 'stream-json' ? streamEvents(session, io) : () => undefined;
+	await session.send(prompt);
 	unsubscribe();
 
-	const events = setup.store.getEvents();
+	const events = session.store.getEvents();
 	const last = events.findLast(e => e.type === 'turn_completed');
 	for (const event of events) {
 		// Nobody sees the chat: what pgpair warns about goes to stderr.
@@ -43,9 +42,9 @@ export async function runHeadless(setup: SessionSetup, prompt: string, format: O
 	if (format === 'text') {
 		if (answer) io.stdout(`${answer}\n`);
 	} else if (format === 'json') {
-		const usage = setup.store.getState().usage;
+		const usage = session.store.getState().usage;
 		io.stdout(
-			`${JSON.stringify({type: 'result', outcome, result: answer, sessionId: setup.sessionId, transcript: setup.transcriptPath, usage, ...(error ? {error} : {})})}\n`,
+			`${JSON.stringify({type: 'result', outcome, result: answer, sessionId: session.id, transcript: session.transcriptPath, usage, ...(error ? {error} : {})})}\n`,
 		);
 	}
 
@@ -53,15 +52,16 @@ export async function runHeadless(setup: SessionSetup, prompt: string, format: O
 	return outcome === 'completed' ? 0 : 1;
 }
 
-function streamEvents(setup: SessionSetup, io: HeadlessIo): () => void {
-	let printed = setup.store.getEvents().length;
+function streamEvents(session: Session, io: HeadlessIo): () => void {
+	// Everything this run adds to the log, from its first event (a resumed session's old events are not news).
+	let printed = session.resumedEvents;
 	const print = () => {
-		const events = setup.store.getEvents();
+		const events = session.store.getEvents();
 		// Events are redacted as the store commits them: this prints what the transcript holds.
 		for (; printed < events.length; printed++) io.stdout(`${JSON.stringify(events[printed])}\n`);
 	};
 
-	const unsubscribe = setup.store.subscribe(print);
+	const unsubscribe = session.store.subscribe(print);
 	return () => {
 		unsubscribe();
 		print();

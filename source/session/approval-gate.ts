@@ -1,25 +1,17 @@
 /**
- * The approval gate of a session: the pure policy (source/policy) plus what the session remembers —
- * the permission mode and the tools allowed "for the session". In headless mode an ask is a denial,
- * because nobody can answer it.
+ * The approval gate of a session: the pure policy (source/policy) applied with what the session's log says — the
+ * permission mode and the tools granted "for the session" — so a resumed session decides as the original did. In
+ * headless mode an ask is a denial, because nobody can answer it.
  */
 import os from 'node:os';
-import type {PermissionMode} from '../core/events.js';
-import {type Decision, decide, nextMode} from '../policy/decide.js';
+import type {DecisionScope, ToolCallClassification} from '../core/events.js';
+import {type Decision, decide} from '../policy/decide.js';
 import type {PermissionRules} from '../policy/rules.js';
-import type {ApprovalPolicy, PendingCall, UserDecision} from '../store/runner.js';
+import type {ApprovalPolicy, PendingCall} from '../store/runner.js';
 import type {SandboxStatus} from '../tools/local/sandbox.js';
-
-export type ApprovalGate = ApprovalPolicy & {
-	mode(): PermissionMode;
-	setMode(mode: PermissionMode): void;
-	cycleMode(): PermissionMode;
-	sessionAllows(): ReadonlySet<string>;
-};
 
 export type GateOptions = {
 	rules: PermissionRules;
-	mode?: PermissionMode;
 	headless: boolean;
 	workspaceRoot: string;
 	/** The named opt-in (--allow-destructive-rules) that lets an explicit allow rule cover a destructive call. */
@@ -28,13 +20,16 @@ export type GateOptions = {
 	bashSandbox?: {status(): SandboxStatus};
 };
 
-export function createApprovalGate(options: GateOptions): ApprovalGate {
-	let mode: PermissionMode = options.mode ?? 'default';
-	const allowed = new Set<string>();
+/** Whether "allow for the session" may cover a call like this one: never a destructive call or a control-file write. */
+export function grantable(classification: ToolCallClassification | undefined): boolean {
+	return classification !== undefined && classification.class !== 'destructive' && !classification.controlFile;
+}
+
+export function createApprovalGate(options: GateOptions): ApprovalPolicy {
 	const workspace = {workspaceRoot: options.workspaceRoot, homeDir: os.homedir()};
 
 	return {
-		decide(call: PendingCall) {
+		decide(call: PendingCall, {mode, grants}) {
 			const classification = call.classification ?? {class: 'destructive' as const, hazards: ['not classified']};
 			const decideFor = (input: unknown) =>
 				decide({
@@ -42,7 +37,7 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 					classification,
 					rules: options.rules,
 					mode,
-					sessionAllows: allowed,
+					sessionAllows: grants,
 					explicitDestructiveOptIn: options.explicitDestructiveOptIn === true,
 					workspace,
 					violations: (classification.violations ?? []).map(message => ({code: 'forbidden' as never, message})),
@@ -72,20 +67,7 @@ export function createApprovalGate(options: GateOptions): ApprovalGate {
 			}
 			return 'ask';
 		},
-		remember(call: PendingCall, decision: UserDecision) {
-			// Approving one control-file write must not turn into "Write for the session".
-			if (decision.decision === 'allow' && decision.forSession && call.classification?.class !== 'destructive' && !call.classification?.controlFile)
-				allowed.add(call.name);
-		},
-		mode: () => mode,
-		setMode(next) {
-			mode = next;
-		},
-		cycleMode() {
-			mode = nextMode(mode);
-			return mode;
-		},
-		sessionAllows: () => allowed,
+		scope: (call: PendingCall, forSession: boolean): DecisionScope => (forSession && grantable(call.classification) ? 'session' : 'once'),
 	};
 }
 

@@ -8,7 +8,6 @@
 import {killProcessGroups} from '../process/process-groups.js';
 import {onTermination, type TerminationHandlers, type TerminationSignal} from '../process/termination.js';
 import type {EventStore} from '../store/event-store.js';
-import type {Runner} from '../store/runner.js';
 import type {McpHost} from '../tools/mcp-host.js';
 
 /** The whole clean-up after a termination signal, first steps to last kill. */
@@ -16,8 +15,9 @@ export const SHUTDOWN_GRACE_MS = 2000;
 
 export type ShutdownParts = {
 	store: EventStore;
-	/** The runner whose turn is cancelled (undefined while it is still loading). */
-	runner(): Runner | undefined;
+	/** Whether a turn runs (or waits to), and how to cancel it: the session's own actions. */
+	isBusy(): boolean;
+	cancel(): void;
 	/** The tool servers, once connected. */
 	mcp(): McpHost | undefined;
 	/** Closes the session (transcript, servers); may be slow, the grace period bounds it. */
@@ -42,10 +42,9 @@ export function handleTerminationSignals(parts: ShutdownParts): TerminationHandl
 			process.stdout.on('error', () => undefined);
 			process.stderr.on('error', () => undefined);
 			release(signal);
-			const runner = parts.runner();
-			if (runner?.isBusy()) {
+			if (parts.isBusy()) {
 				const ended = turnEnded(parts.store);
-				runner.cancelTurn();
+				parts.cancel();
 				await ended;
 			}
 
