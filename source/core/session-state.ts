@@ -32,6 +32,8 @@ export type ToolCallView = {
 	previewPending?: boolean;
 	status: ToolCallStatus;
 	decidedBy?: DecisionSource;
+	/** When the decision was taken (the person's thinking time is `decidedAt - requestedAt`). */
+	decidedAt?: number;
 	reason?: string;
 	feedback?: string;
 	/** Set on the person's allows: `session` also granted the tool for the rest of the session. */
@@ -42,12 +44,21 @@ export type ToolCallView = {
 	requestedAt: number;
 };
 
+/**
+ * What happened, in the order it happened: the one record the live chat, replay, the exports and `replay --print` all
+ * read. Some kinds are for the record rather than the chat (a retry, a checklist change, pgpair's own look-ups, a turn
+ * that completed): the live view prints only what it has a line for.
+ */
 export type ChatEntry =
-	| {id: string; kind: 'user'; text: string; at: number}
+	| {id: string; kind: 'user'; turn: number; text: string; at: number}
 	| {id: string; kind: 'assistant'; text: string; at: number}
 	| {id: string; kind: 'tool'; call: ToolCallView; at: number}
 	| {id: string; kind: 'notice'; level: 'info' | 'warning' | 'error'; text: string; at: number}
-	| {id: string; kind: 'turn_end'; outcome: TurnOutcome; error?: string; at: number};
+	| {id: string; kind: 'turn_end'; turn: number; outcome: TurnOutcome; error?: string; at: number}
+	| {id: string; kind: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number}
+	| {id: string; kind: 'checklist'; itemId: string; text: string; state: ChecklistItemState; by: ChecklistSource; evidence: string; at: number}
+	| {id: string; kind: 'mode'; mode: PermissionMode; at: number}
+	| {id: string; kind: 'internal'; server: string; tool: string; input: unknown; isError: boolean; durationMs: number; at: number};
 
 export type Activity = 'idle' | 'thinking' | 'streaming' | 'awaiting_approval' | 'running_tool' | 'retrying';
 
@@ -100,7 +111,7 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 				...next,
 				turns: state.turns + 1,
 				activity: 'thinking',
-				entries: [...state.entries, {id: `e${event.seq}`, kind: 'user', text: event.text, at: event.at}],
+				entries: [...state.entries, {id: `e${event.seq}`, kind: 'user', turn: state.turns + 1, text: event.text, at: event.at}],
 			};
 
 		case 'model_request_started':
@@ -112,6 +123,18 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 		case 'model_retry_scheduled':
 			return {
 				...next,
+				entries: [
+					...state.entries,
+					{
+						id: `e${event.seq}`,
+						kind: 'retry',
+						attempt: event.attempt,
+						maxAttempts: event.maxAttempts,
+						delayMs: event.delayMs,
+						reason: event.reason,
+						at: event.at,
+					},
+				],
 				activity: 'retrying',
 				retry: {attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs, reason: event.reason, at: event.at},
 			};
@@ -151,6 +174,7 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 				...call,
 				status: event.decision === 'allow' ? 'running' : 'denied',
 				decidedBy: event.by,
+				decidedAt: event.at,
 				...(event.reason ? {reason: event.reason} : {}),
 				...(event.feedback ? {feedback: event.feedback} : {}),
 				...(event.scope ? {scope: event.scope} : {}),
@@ -179,14 +203,15 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 		}
 
 		case 'turn_completed': {
-			const entries =
-				event.outcome === 'completed'
-					? state.entries
-					: [
-							...state.entries,
-							{id: `e${event.seq}`, kind: 'turn_end' as const, outcome: event.outcome, ...(event.error ? {error: event.error} : {}), at: event.at},
-						];
-			return {...next, entries, activity: 'idle', liveText: '', retry: undefined, openCalls: []};
+			const end: ChatEntry = {
+				id: `e${event.seq}`,
+				kind: 'turn_end',
+				turn: state.turns,
+				outcome: event.outcome,
+				...(event.error ? {error: event.error} : {}),
+				at: event.at,
+			};
+			return {...next, entries: [...state.entries, end], activity: 'idle', liveText: '', retry: undefined, openCalls: []};
 		}
 
 		case 'tool_call_previewed': {
@@ -206,11 +231,11 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 			const entry: ChecklistEntry = {itemId: event.itemId, text: event.text, state: event.state, by: event.by, evidence: event.evidence, at: event.at};
 			const index = state.checklist.findIndex(item => item.itemId === event.itemId);
 			const checklist = index === -1 ? [...state.checklist, entry] : state.checklist.map((item, i) => (i === index ? entry : item));
-			return {...next, checklist};
+			return {...next, checklist, entries: [...state.entries, {id: `e${event.seq}`, kind: 'checklist', ...entry}]};
 		}
 
 		case 'permission_mode_changed':
-			return {...next, mode: event.mode};
+			return {...next, mode: event.mode, entries: [...state.entries, {id: `e${event.seq}`, kind: 'mode', mode: event.mode, at: event.at}]};
 
 		case 'servers_changed':
 			return {...next, servers: {list: event.servers, ...(event.error ? {error: event.error} : {})}};
@@ -218,9 +243,10 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 		case 'notice_shown':
 			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'notice', level: event.level, text: event.text, at: event.at}]};
 
-		case 'internal_call_completed':
-			// On the record for the transcript and replay; nothing the live view folds.
-			return next;
+		case 'internal_call_completed': {
+			const {server, tool, input, isError, durationMs} = event;
+			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'internal', server, tool, input, isError, durationMs, at: event.at}]};
+		}
 
 		default: {
 			// Exhaustive at compile time; at run time an event from a newer pgpair changes nothing.

@@ -17,6 +17,7 @@ import {
 	toolInputView,
 	truncateText,
 	truncationNote,
+	wasAllowed,
 } from '../transcripts/export-record.js';
 import type {TranscriptHeader} from '../transcripts/format.js';
 
@@ -110,16 +111,15 @@ function renderItem(item: RecordItem, paint: Palette, options: PrintOptions): st
 }
 
 function renderCall(call: CallRecord, paint: Palette, options: PrintOptions): string[] {
-	const {requested, decided, completed} = call;
 	const status = callStatus(call);
-	const cls = requested.classification;
+	const cls = call.classification;
 	const lines = [
-		`${paint.tool(`▸ ${requested.name}`)}${cls ? ` [${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''}]` : ''} · ${formatClock(requested.at, options.timeZone)}`,
+		`${paint.tool(`▸ ${call.name}`)}${cls ? ` [${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''}]` : ''} · ${formatClock(call.requestedAt, options.timeZone)}`,
 	];
-	const input = toolInputView(decided?.editedInput ?? requested.input);
+	const input = toolInputView(call.editedInput ?? call.input);
 	if (input.arguments) lines.push(...indent(input.arguments, '    '));
 	if (input.sql !== undefined) lines.push('    SQL:', ...indent(input.sql.trim(), '      '));
-	if (decided?.editedInput !== undefined) lines.push(paint.dim('    (arguments edited by the user before allowing)'));
+	if (call.editedInput !== undefined) lines.push(paint.dim('    (arguments edited by the user before allowing)'));
 	const preview = previewLines(call);
 	if (preview) {
 		lines.push(...preview.lines.map(line => paint.warn(`    ${line}`)));
@@ -130,17 +130,18 @@ function renderCall(call: CallRecord, paint: Palette, options: PrintOptions): st
 	}
 
 	const decisionColor = status === 'denied' || status === 'pending' ? paint.error : paint.ok;
-	lines.push(decisionColor(`  ${decided?.decision === 'allow' ? '✓' : '⊘'} ${describeDecision(call)}`));
-	if (decided?.feedback) lines.push(`    feedback: ${decided.feedback}`);
+	lines.push(decisionColor(`  ${wasAllowed(call) ? '✓' : '⊘'} ${describeDecision(call)}`));
+	if (call.feedback) lines.push(`    feedback: ${call.feedback}`);
 
-	if (completed) {
-		const cut = truncateText(completed.content, options.resultLines ?? 12, options.resultChars ?? 2000);
-		const color = completed.isError ? paint.error : plain;
-		lines.push(...prefixLines(cut.text, completed.isError ? '  ✗ ' : '  ⎿ ', '    ').map(line => color(line)));
+	if (call.result !== undefined) {
+		const failed = call.status === 'failed';
+		const cut = truncateText(call.result, options.resultLines ?? 12, options.resultChars ?? 2000);
+		const color = failed ? paint.error : plain;
+		lines.push(...prefixLines(cut.text, failed ? '  ✗ ' : '  ⎿ ', '    ').map(line => color(line)));
 		const note = truncationNote(cut);
 		if (note) lines.push(paint.dim(`    ${note}`));
-		lines.push(paint.dim(`    ${formatElapsed(completed.durationMs)}`));
-	} else if (decided?.decision === 'allow') {
+		lines.push(paint.dim(`    ${formatElapsed(call.durationMs ?? 0)}`));
+	} else if (status === 'unfinished') {
 		lines.push(paint.warn('  … no result recorded (the session ended while it ran)'));
 	}
 

@@ -5,7 +5,7 @@
  * Position p means "the first p events applied": 0 is the empty session, `length` the end. The UI
  * shows it as "event p of N".
  *
- * Cost. `reduceSession` copies `entries` and `messages` on every finished entry, so folding a long
+ * Cost (see core/session-fold.ts). `reduceSession` copies `entries` and `messages` on every finished entry, so folding a long
  * transcript from scratch is quadratic (seconds for 100k dense events). Both arrays only ever grow at
  * the end (the last message may be replaced by a merged one), so here the reducer is fed a *slim*
  * state that holds no entries and only the last message; the new entries and finished messages are
@@ -13,8 +13,9 @@
  * slicing those arrays. Checkpoints of slim states every CHECKPOINT_EVERY events bound a seek to that
  * many (cheap) reductions. The equivalence with folding from scratch is checked by test.
  */
-import type {EventOf, ModelMessage, SessionEvent} from '../core/events.js';
-import {type ChatEntry, INITIAL_STATE, reduceSession, type SessionState, textOf} from '../core/session-state.js';
+import type {EventOf, SessionEvent} from '../core/events.js';
+import {createFoldBuffer, INITIAL_SLIM, type Slim, stepSlim} from '../core/session-fold.js';
+import {type SessionState, textOf} from '../core/session-state.js';
 
 export const CHECKPOINT_EVERY = 1000;
 
@@ -56,23 +57,16 @@ export type Replay = {
 	decisionFor(callId: string): EventOf<'tool_call_decided'> | undefined;
 };
 
-/** What the build pass keeps per checkpoint: a slim state plus how much of the shared arrays it sees. */
-type Slim = {state: SessionState; entryCount: number; messageCount: number};
-
-const NO_ENTRIES: readonly ChatEntry[] = Object.freeze([]);
-
 export function createReplay(events: readonly SessionEvent[], options: {checkpointEvery?: number} = {}): Replay {
 	const every = Math.max(1, Math.floor(options.checkpointEvery ?? CHECKPOINT_EVERY));
-	const entries: ChatEntry[] = [];
-	/** Messages that can no longer change; the last message of a state lives in its slim state. */
-	const finished: ModelMessage[] = [];
+	const buffer = createFoldBuffer();
 	const checkpoints: Slim[] = [];
 	const turnIndexes: number[] = [];
 	const approvalIndexes: number[] = [];
 	const diffIndexes: number[] = [];
 	const decisions = new Map<string, EventOf<'tool_call_decided'>>();
 
-	let slim: Slim = {state: INITIAL_STATE, entryCount: 0, messageCount: 0};
+	let slim: Slim = INITIAL_SLIM;
 	for (let i = 0; i < events.length; i++) {
 		if (i % every === 0) checkpoints.push(slim);
 		const event = events[i]!;
@@ -83,11 +77,7 @@ export function createReplay(events: readonly SessionEvent[], options: {checkpoi
 		}
 
 		if (isDiffEvent(event)) diffIndexes.push(i);
-		slim = step(slim, event, (added, firstMessage) => {
-			entries.push(...added.entries);
-			// Every message but the new last one is final from here on.
-			for (let j = 0; j < added.messages.length - 1; j++) finished[firstMessage + j] = added.messages[j]!;
-		});
+		slim = stepSlim(slim, event, buffer.onAdded);
 	}
 
 	if (events.length % every === 0) checkpoints.push(slim);
@@ -99,16 +89,12 @@ export function createReplay(events: readonly SessionEvent[], options: {checkpoi
 		// Stepping forward from the last answer is the common case (→, play): one reduction.
 		const from = cached.position >= checkpoint * every && cached.position <= position ? cached : {position: checkpoint * every, slim: checkpoints[checkpoint]!};
 		let current = from.slim;
-		for (let i = from.position; i < position; i++) current = step(current, events[i]!);
+		for (let i = from.position; i < position; i++) current = stepSlim(current, events[i]!);
 		cached = {position, slim: current};
 		return current;
 	};
 
-	const materialise = ({state, entryCount, messageCount}: Slim): SessionState => {
-		const last = state.messages.at(-1);
-		const messages = last === undefined ? [] : [...finished.slice(0, messageCount - 1), last];
-		return {...state, entries: entryCount === 0 ? [] : entries.slice(0, entryCount), messages};
-	};
+	const materialise = buffer.materialise;
 
 	const clamp = (position: number): number => Math.max(0, Math.min(events.length, Math.floor(position)));
 
@@ -162,31 +148,6 @@ export function createReplay(events: readonly SessionEvent[], options: {checkpoi
 		turnAt: position => countAtMost(turnIndexes, position - 1),
 		turnCount: turnIndexes.length,
 		decisionFor: callId => decisions.get(callId),
-	};
-}
-
-/** One reduction on a slim state; `onAdded` receives what the build pass must store. */
-function step(
-	slim: Slim,
-	event: SessionEvent,
-	onAdded?: (added: {entries: readonly ChatEntry[]; messages: readonly ModelMessage[]}, firstMessage: number) => void,
-): Slim {
-	const inputMessages = slim.state.messages;
-	const reduced = reduceSession(slim.state.entries.length === 0 ? slim.state : {...slim.state, entries: NO_ENTRIES}, event);
-	// The reducer's exhaustive default hands back the event itself for a type it does not know
-	// (a newer file read through a cast); replay keeps the state instead of breaking.
-	const next = Array.isArray(reduced.entries) ? reduced : slim.state;
-	const prefix = slim.messageCount - inputMessages.length;
-	const outputMessages = next.messages;
-	const messagesChanged = outputMessages !== inputMessages;
-	const entriesAdded = next.entries.length;
-	if (!messagesChanged && entriesAdded === 0) return {state: next, entryCount: slim.entryCount, messageCount: slim.messageCount};
-	onAdded?.({entries: next.entries, messages: outputMessages}, prefix);
-	const last = outputMessages.at(-1);
-	return {
-		state: {...next, entries: NO_ENTRIES, messages: last === undefined ? [] : [last]},
-		entryCount: slim.entryCount + entriesAdded,
-		messageCount: prefix + outputMessages.length,
 	};
 }
 

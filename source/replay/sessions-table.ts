@@ -44,7 +44,7 @@ export function renderSessionsTable(sessions: readonly SessionSummary[], options
 			'FIRST PROMPT',
 		),
 	];
-	rows.forEach((row, r) => out.push(line(cells[r]!, clip(oneLine(row.firstPrompt ?? '(no prompt)'), promptWidth))));
+	for (const [r, row] of rows.entries()) out.push(line(cells[r]!, clip(oneLine(row.firstPrompt ?? '(no prompt)'), promptWidth)));
 	return `${out.join('\n')}\n`;
 }
 

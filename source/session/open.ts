@@ -8,7 +8,7 @@ import {eventsToCloseInterruptedTurn} from '../core/resume.js';
 import {missingKeyMessage, resolveApiConfig, resolveModelId} from '../model/model-config.js';
 import {isSqlParserLoaded, loadSqlParser} from '../policy/sql-parser.js';
 import {createEventStore, type EventStore} from '../store/event-store.js';
-import type {ApprovalPolicy, } from '../store/runner.js';
+import type {ApprovalPolicy} from '../store/runner.js';
 import type {SandboxHandle} from '../tools/local/sandbox.js';
 import {createEventRedaction} from '../transcripts/event-redaction.js';
 import {createTranscriptHeader, newSessionId, transcriptFileName} from '../transcripts/format.js';

@@ -1,29 +1,26 @@
 /**
- * A transcript as a readable record: prompts, answers, tool calls with their decision and result,
- * notices and turn ends, plus totals. `replay --print` and the three exports all read this one
- * shape, so they can never disagree about what happened. Pure.
+ * A transcript as a readable record: prompts, answers, tool calls with their decision and result, notices and turn
+ * ends, plus totals. `replay --print` and the three exports read this shape, and it is built from the one fold of the
+ * log that the live view, replay and resume read (`foldSession`): a call shows the class, preview and input the
+ * approval pane showed, and nothing is counted twice in two ways. Pure.
  */
-import type {DecisionSource, EventOf, SessionEvent, TurnOutcome} from '../core/events.js';
-import {textOf} from '../core/session-state.js';
+import type {DecisionSource, TurnOutcome} from '../core/events.js';
+import {foldSession} from '../core/session-fold.js';
+import type {ChatEntry, ToolCallView} from '../core/session-state.js';
 
-export type CallRecord = {
-	requested: EventOf<'tool_call_requested'>;
-	/** What the person saw before deciding: schema diff, rows affected or file diff. */
-	previewed?: EventOf<'tool_call_previewed'>;
-	decided?: EventOf<'tool_call_decided'>;
-	completed?: EventOf<'tool_call_completed'>;
-};
+/** A call as the session folded it: the class and preview it was decided on, its decision and its result. */
+export type CallRecord = ToolCallView;
 
 export type RecordItem =
 	| {kind: 'prompt'; turn: number; text: string; at: number}
-	/** `partial`: text that streamed but whose message never completed (crash, cancel mid-stream). */
+	/** `partial`: text that streamed but whose message never completed (crash, kill mid-stream). */
 	| {kind: 'answer'; text: string; at: number; partial: boolean}
 	| {kind: 'call'; call: CallRecord; at: number}
 	| {kind: 'notice'; level: 'info' | 'warning' | 'error'; text: string; at: number}
 	| {kind: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number}
 	| {kind: 'turn_end'; turn: number; outcome: TurnOutcome; error?: string; at: number}
 	| {kind: 'checklist'; text: string; state: 'open' | 'done'; by: string; evidence: string; at: number}
-	/** An event type this record has no special view for (mode changes, types added later): its fields. */
+	/** Facts with no view of their own (a mode change, pgpair's own look-ups): their fields. */
 	| {kind: 'other'; type: string; fields: string; at: number};
 
 export type SessionTotals = {
@@ -47,120 +44,64 @@ export type SessionTotals = {
 
 export type SessionRecordView = {items: RecordItem[]; totals: SessionTotals};
 
-export function sessionRecord(events: readonly SessionEvent[]): SessionRecordView {
-	const items: RecordItem[] = [];
-	const calls = new Map<string, CallRecord>();
-	let turn = 0;
-	let inTurn = false;
-	let streamed = '';
-	let streamedAt = 0;
+export function sessionRecord(events: Parameters<typeof foldSession>[0]): SessionRecordView {
+	const state = foldSession(events);
+	const items = state.entries.map(recordItem);
+	// A file that ends mid-turn: calls still waiting or running, and text that streamed but never completed.
+	for (const call of state.openCalls) items.push({kind: 'call', call, at: call.requestedAt});
+	if (state.liveText) items.push({kind: 'answer', text: state.liveText, at: events.at(-1)?.at ?? 0, partial: true});
+	const calls = items.flatMap(item => (item.kind === 'call' ? [item.call] : []));
+	const firstAt = events[0]?.at;
+	const lastAt = events.at(-1)?.at;
 	const totals: SessionTotals = {
 		events: events.length,
-		turns: 0,
-		toolCalls: 0,
-		allowed: 0,
-		denied: 0,
-		failed: 0,
-		decidedByUser: 0,
-		inputTokens: 0,
-		outputTokens: 0,
-		durationMs: 0,
-		firstAt: events[0]?.at,
-		lastAt: events.at(-1)?.at,
-		endsMidTurn: false,
+		turns: state.turns,
+		toolCalls: calls.length,
+		allowed: calls.filter(call => call.decidedBy !== undefined && call.status !== 'denied').length,
+		denied: calls.filter(call => call.status === 'denied').length,
+		failed: calls.filter(call => call.status === 'failed').length,
+		decidedByUser: calls.filter(call => call.decidedBy === 'user').length,
+		inputTokens: state.usage.inputTokens,
+		outputTokens: state.usage.outputTokens,
+		durationMs: firstAt === undefined || lastAt === undefined ? 0 : Math.max(0, lastAt - firstAt),
+		firstAt,
+		lastAt,
+		endsMidTurn: state.turns > 0 && !state.entries.some(entry => entry.kind === 'turn_end' && entry.turn === state.turns),
 	};
-
-	const flushPartial = () => {
-		if (streamed) items.push({kind: 'answer', text: streamed, at: streamedAt, partial: true});
-		streamed = '';
-	};
-
-	for (const event of events) {
-		switch (event.type) {
-			case 'user_prompt_submitted':
-				flushPartial();
-				turn++;
-				inTurn = true;
-				items.push({kind: 'prompt', turn, text: event.text, at: event.at});
-				break;
-			case 'model_request_started':
-				flushPartial();
-				break;
-			case 'assistant_text_delta':
-				if (!streamed) streamedAt = event.at;
-				streamed += event.text;
-				break;
-			case 'assistant_message_completed': {
-				streamed = '';
-				const text = textOf(event.content);
-				if (text) items.push({kind: 'answer', text, at: event.at, partial: false});
-				totals.inputTokens += event.usage.inputTokens;
-				totals.outputTokens += event.usage.outputTokens;
-				break;
-			}
-
-			case 'model_retry_scheduled':
-				items.push({kind: 'retry', attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs, reason: event.reason, at: event.at});
-				break;
-			case 'tool_call_requested': {
-				const call: CallRecord = {requested: event};
-				calls.set(event.callId, call);
-				totals.toolCalls++;
-				items.push({kind: 'call', call, at: event.at});
-				break;
-			}
-
-			case 'tool_call_decided': {
-				const call = calls.get(event.callId);
-				if (!call || call.decided) break;
-				call.decided = event;
-				if (event.decision === 'allow') totals.allowed++;
-				else totals.denied++;
-				if (event.by === 'user') totals.decidedByUser++;
-				break;
-			}
-
-			case 'tool_call_completed': {
-				const call = calls.get(event.callId);
-				if (!call || call.completed) break;
-				call.completed = event;
-				if (event.isError) totals.failed++;
-				break;
-			}
-
-			case 'turn_completed':
-				flushPartial();
-				inTurn = false;
-				items.push({kind: 'turn_end', turn, outcome: event.outcome, ...(event.error ? {error: event.error} : {}), at: event.at});
-				break;
-			case 'notice_shown':
-				items.push({kind: 'notice', level: event.level, text: event.text, at: event.at});
-				break;
-			case 'tool_call_previewed': {
-				const call = calls.get(event.callId);
-				if (call) call.previewed = event;
-				break;
-			}
-
-			case 'checklist_item_changed':
-				items.push({kind: 'checklist', text: event.text, state: event.state, by: event.by, evidence: event.evidence, at: event.at});
-				break;
-			case 'tool_call_started':
-				break;
-			default:
-				items.push({kind: 'other', type: (event as {type: string}).type, fields: otherFields(event), at: event.at});
-		}
-	}
-
-	flushPartial();
-	totals.turns = turn;
-	totals.endsMidTurn = inTurn;
-	totals.durationMs = totals.firstAt === undefined || totals.lastAt === undefined ? 0 : Math.max(0, totals.lastAt - totals.firstAt);
 	return {items, totals};
 }
 
-function otherFields(event: SessionEvent): string {
-	const {type: _type, seq: _seq, at: _at, ...fields} = event as Record<string, unknown>;
+function recordItem(entry: ChatEntry): RecordItem {
+	switch (entry.kind) {
+		case 'user':
+			return {kind: 'prompt', turn: entry.turn, text: entry.text, at: entry.at};
+		case 'assistant':
+			return {kind: 'answer', text: entry.text, at: entry.at, partial: false};
+		case 'tool':
+			return {kind: 'call', call: entry.call, at: entry.call.requestedAt};
+		case 'notice':
+			return {kind: 'notice', level: entry.level, text: entry.text, at: entry.at};
+		case 'turn_end':
+			return {kind: 'turn_end', turn: entry.turn, outcome: entry.outcome, ...(entry.error ? {error: entry.error} : {}), at: entry.at};
+		case 'retry':
+			return {kind: 'retry', attempt: entry.attempt, maxAttempts: entry.maxAttempts, delayMs: entry.delayMs, reason: entry.reason, at: entry.at};
+		case 'checklist':
+			return {kind: 'checklist', text: entry.text, state: entry.state, by: entry.by, evidence: entry.evidence, at: entry.at};
+		case 'mode':
+			return {kind: 'other', type: 'permission_mode_changed', fields: `mode: ${entry.mode}`, at: entry.at};
+		case 'internal': {
+			const {server, tool, input, isError, durationMs} = entry;
+			return {
+				kind: 'other',
+				type: 'internal_call_completed',
+				fields: otherFields({purpose: 'checklist', server, tool, input, isError, durationMs}),
+				at: entry.at,
+			};
+		}
+	}
+}
+
+function otherFields(fields: Record<string, unknown>): string {
 	return Object.entries(fields)
 		.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
 		.join(', ');
@@ -177,10 +118,22 @@ const BY_LABEL: Record<DecisionSource, string> = {
 
 /** "allowed by the user after 7.4s", "denied by an allow rule: …", "not decided (the session ended)". */
 export function describeDecision(call: CallRecord): string {
-	return describeDecided(call.decided, call.requested.at);
+	const decided =
+		call.decidedBy === undefined || call.decidedAt === undefined
+			? undefined
+			: {
+					decision: call.status === 'denied' ? ('deny' as const) : ('allow' as const),
+					by: call.decidedBy,
+					at: call.decidedAt,
+					...(call.reason ? {reason: call.reason} : {}),
+				};
+	return describeDecided(decided, call.requestedAt);
 }
 
-export function describeDecided(decided: EventOf<'tool_call_decided'> | undefined, requestedAt: number): string {
+/** A decision as the log records it; replay hands in the event itself. */
+export type Decided = {decision: 'allow' | 'deny'; by: DecisionSource; at: number; reason?: string};
+
+export function describeDecided(decided: Decided | undefined, requestedAt: number): string {
 	if (!decided) return 'not decided (the session ended first)';
 	const verb = decided.decision === 'allow' ? 'allowed' : 'denied';
 	const waited = decided.by === 'user' ? ` after ${formatElapsed(decided.at - requestedAt)}` : '';
@@ -189,11 +142,21 @@ export function describeDecided(decided: EventOf<'tool_call_decided'> | undefine
 }
 
 /** The outcome of a call in one word, for tables and markers. */
-export function callStatus(call: CallRecord): 'allowed' | 'denied' | 'pending' | 'succeeded' | 'failed' | 'unfinished' {
-	if (!call.decided) return 'pending';
-	if (call.decided.decision === 'deny') return 'denied';
-	if (!call.completed) return 'unfinished';
-	return call.completed.isError ? 'failed' : 'succeeded';
+export function callStatus(call: CallRecord): 'denied' | 'pending' | 'succeeded' | 'failed' | 'unfinished' {
+	switch (call.status) {
+		case 'awaiting_approval':
+			return 'pending';
+		case 'running':
+			// Allowed, and the log ends before its result: whether it took effect is unknown.
+			return 'unfinished';
+		default:
+			return call.status;
+	}
+}
+
+/** Whether the call was allowed to run (by anyone). */
+export function wasAllowed(call: CallRecord): boolean {
+	return call.decidedBy !== undefined && call.status !== 'denied';
 }
 
 export type ToolInputView = {
@@ -245,7 +208,7 @@ function safeJson(value: unknown): string {
 
 /** The preview of a call as lines of text: summary, hazards, rows affected or the error, then the diff. */
 export function previewLines(call: CallRecord): {lines: string[]; diff?: string} | undefined {
-	const preview = call.previewed?.preview;
+	const preview = call.preview;
 	if (!preview) return undefined;
 	const lines = [`preview: ${preview.summary}`];
 	if (preview.hazards.length > 0) lines.push(`hazards: ${preview.hazards.join('; ')}`);

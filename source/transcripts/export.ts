@@ -18,6 +18,7 @@ import {
 	toolInputView,
 	truncateText,
 	truncationNote,
+	wasAllowed,
 } from './export-record.js';
 import type {TranscriptHeader} from './format.js';
 import {createRedactor, type Redactor} from './redact.js';
@@ -108,16 +109,15 @@ function markdownItem(item: RecordItem, options: ExportOptions): string[] {
 }
 
 function markdownCall(call: CallRecord, options: ExportOptions): string[] {
-	const {requested, decided, completed} = call;
-	const cls = requested.classification;
+	const cls = call.classification;
 	const lines = [
-		`### Tool call ${inlineCode(requested.name)}${cls ? ` (${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''})` : ''}`,
+		`### Tool call ${inlineCode(call.name)}${cls ? ` (${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''})` : ''}`,
 		'',
 	];
-	const input = toolInputView(decided?.editedInput ?? requested.input);
+	const input = toolInputView(call.editedInput ?? call.input);
 	if (input.arguments) lines.push(fenced(input.arguments, 'text'), '');
 	if (input.sql !== undefined) lines.push(fenced(input.sql.trim(), 'sql'), '');
-	if (decided?.editedInput !== undefined) lines.push('*The user edited the arguments before allowing.*', '');
+	if (call.editedInput !== undefined) lines.push('*The user edited the arguments before allowing.*', '');
 	const preview = previewLines(call);
 	if (preview) {
 		lines.push(...preview.lines.map(line => `*${line}*`), '');
@@ -125,10 +125,10 @@ function markdownCall(call: CallRecord, options: ExportOptions): string[] {
 	}
 
 	lines.push(`**Decision:** ${describeDecision(call)}`);
-	if (decided?.feedback) lines.push('', `**Feedback:** ${decided.feedback}`);
-	if (completed) {
-		const cut = truncateText(completed.content, options.resultLines ?? 40, options.resultChars ?? 8000);
-		lines.push('', `**${completed.isError ? 'Error' : 'Result'}** (${formatElapsed(completed.durationMs)}):`, '', fenced(cut.text, 'text'));
+	if (call.feedback) lines.push('', `**Feedback:** ${call.feedback}`);
+	if (call.result !== undefined) {
+		const cut = truncateText(call.result, options.resultLines ?? 40, options.resultChars ?? 8000);
+		lines.push('', `**${call.status === 'failed' ? 'Error' : 'Result'}** (${formatElapsed(call.durationMs ?? 0)}):`, '', fenced(cut.text, 'text'));
 		const note = truncationNote(cut);
 		if (note) lines.push('', `*${note}*`);
 	}
@@ -253,29 +253,29 @@ function htmlItem(item: RecordItem, options: ExportOptions): string {
 }
 
 function htmlCall(call: CallRecord, options: ExportOptions): string {
-	const {requested, decided, completed} = call;
-	const cls = requested.classification;
+	const cls = call.classification;
 	const parts = [
 		`<section class="call">`,
-		`<div><span class="name">${escapeHtml(requested.name)}</span>${cls ? ` <span class="class">[${escapeHtml(cls.class)}${cls.hazards.length > 0 ? `; hazards: ${escapeHtml(cls.hazards.join(', '))}` : ''}]</span>` : ''}</div>`,
+		`<div><span class="name">${escapeHtml(call.name)}</span>${cls ? ` <span class="class">[${escapeHtml(cls.class)}${cls.hazards.length > 0 ? `; hazards: ${escapeHtml(cls.hazards.join(', '))}` : ''}]</span>` : ''}</div>`,
 	];
-	const input = toolInputView(decided?.editedInput ?? requested.input);
+	const input = toolInputView(call.editedInput ?? call.input);
 	if (input.arguments) parts.push(`<pre class="arguments">${escapeHtml(input.arguments)}</pre>`);
 	if (input.sql !== undefined) parts.push(`<pre class="sql">${escapeHtml(input.sql.trim())}</pre>`);
-	if (decided?.editedInput !== undefined) parts.push('<p class="notice">The user edited the arguments before allowing.</p>');
+	if (call.editedInput !== undefined) parts.push('<p class="notice">The user edited the arguments before allowing.</p>');
 	const preview = previewLines(call);
 	if (preview) {
 		parts.push(...preview.lines.map(line => `<p class="notice warning">${escapeHtml(line)}</p>`));
 		if (preview.diff) parts.push(`<pre class="diff">${escapeHtml(preview.diff.trimEnd())}</pre>`);
 	}
-	parts.push(`<p class="${decided?.decision === 'allow' ? 'allowed' : 'denied'}">${escapeHtml(describeDecision(call))}</p>`);
-	if (decided?.feedback) parts.push(`<p>Feedback: ${escapeHtml(decided.feedback)}</p>`);
-	if (completed) {
-		const cut = truncateText(completed.content, options.resultLines ?? 40, options.resultChars ?? 8000);
+	parts.push(`<p class="${wasAllowed(call) ? 'allowed' : 'denied'}">${escapeHtml(describeDecision(call))}</p>`);
+	if (call.feedback) parts.push(`<p>Feedback: ${escapeHtml(call.feedback)}</p>`);
+	if (call.result !== undefined) {
+		const failed = call.status === 'failed';
+		const cut = truncateText(call.result, options.resultLines ?? 40, options.resultChars ?? 8000);
 		const note = truncationNote(cut);
 		parts.push(
-			`<pre class="result${completed.isError ? ' error' : ''}">${escapeHtml(cut.text)}</pre>`,
-			`<p class="class">${escapeHtml(`${completed.isError ? 'failed' : 'succeeded'} in ${formatElapsed(completed.durationMs)}${note ? ` · ${note}` : ''}`)}</p>`,
+			`<pre class="result${failed ? ' error' : ''}">${escapeHtml(cut.text)}</pre>`,
+			`<p class="class">${escapeHtml(`${failed ? 'failed' : 'succeeded'} in ${formatElapsed(call.durationMs ?? 0)}${note ? ` · ${note}` : ''}`)}</p>`,
 		);
 	}
 

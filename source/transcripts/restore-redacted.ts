@@ -34,7 +34,7 @@ function pair(shown: unknown, raw: unknown, secrets: Map<string, string[]>): voi
 	}
 
 	if (Array.isArray(shown) && Array.isArray(raw)) {
-		shown.forEach((item, i) => pair(item, raw[i], secrets));
+		for (const [i, item] of shown.entries()) pair(item, raw[i], secrets);
 		return;
 	}
 

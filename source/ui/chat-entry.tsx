@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
-import {expandTabsText, formatDuration, headLines, previewInput} from './format.js';
+import {expandTabsText, formatDuration, headLines, modeLine, previewInput} from './format.js';
 import type {PrintItem} from './print-log.js';
 import {THEME} from './theme.js';
 import {wrapRows} from './wrap.js';
@@ -41,6 +41,17 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 					</Text>
 				</Box>
 			);
+		case 'mode':
+			return (
+				<Box marginTop={1}>
+					<Text color={THEME.dim}>{modeLine(entry.mode)}</Text>
+				</Box>
+			);
+		// On the record, not in the chat (see shownInChat).
+		case 'retry':
+		case 'checklist':
+		case 'internal':
+			return null;
 		default: {
 			const unhandled: never = entry;
 			return unhandled;

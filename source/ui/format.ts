@@ -1,4 +1,33 @@
 /** Pure text helpers for the panes: truncation, durations, tabs. (Word wrap is in wrap.ts.) */
+import type {ChatEntry} from '../core/session-state.js';
+
+/**
+ * Whether the chat has a line for an entry. The others are on the record (exports, `replay --print`) and have their
+ * own place on screen: a retry its live line, a checklist change the checklist pane, pgpair's own look-ups nothing.
+ */
+export function shownInChat(entry: ChatEntry): boolean {
+	switch (entry.kind) {
+		case 'retry':
+		case 'checklist':
+		case 'internal':
+			return false;
+		case 'turn_end':
+			return entry.outcome !== 'completed';
+		default:
+			return true;
+	}
+}
+
+const MODE_TEXT = {
+	default: 'default (every change asks)',
+	acceptEdits: 'accept edits (file edits in the workspace run unasked)',
+	plan: 'plan (nothing that changes anything runs)',
+} as const;
+
+/** The chat's line for a mode change. */
+export function modeLine(mode: keyof typeof MODE_TEXT): string {
+	return `Permission mode: ${MODE_TEXT[mode]}`;
+}
 
 /** Short one-line preview of a tool's input, e.g. `{"schemas":["public"]}` cut to `width`. */
 export function previewInput(input: unknown, width: number): string {

@@ -8,7 +8,9 @@
  * The list only ever grows, as <Static> requires; calling `update` again with the same state adds
  * nothing, so React may render as often as it likes.
  */
+
 import type {ChatEntry, SessionState} from '../core/session-state.js';
+import {shownInChat} from './format.js';
 import {takeRows} from './wrap.js';
 
 export type PrintItem =
@@ -48,6 +50,8 @@ export function createPrintLog(): PrintLog {
 			const added: PrintItem[] = [];
 			for (; entriesSeen < state.entries.length; entriesSeen++) {
 				const entry = state.entries[entriesSeen]!;
+				// Entries the chat has no line for print nothing, and do not break a streaming answer in two.
+				if (!shownInChat(entry)) continue;
 				if (entry.kind === 'assistant' && open && entry.text.startsWith(open.prefix)) {
 					// The streamed answer has ended: print what is left of it, never what is already on screen.
 					const rest = takeRows(entry.text, open.end, width, true).rows;

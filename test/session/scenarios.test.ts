@@ -122,7 +122,7 @@ describe('a session driven through its actions, step by step', () => {
 		await rig.turnDone();
 		const cancelled = rig.state();
 		expect(cancelled.activity).toBe('idle');
-		expect(cancelled.entries.at(-1)).toMatchObject({kind: 'turn_end', outcome: 'cancelled'});
+		expect(cancelled.entries.findLast(entry => entry.kind === 'turn_end')).toMatchObject({kind: 'turn_end', outcome: 'cancelled'});
 		const kept = cancelled.messages.at(-1);
 		expect(kept?.role).toBe('assistant');
 		expect(JSON.stringify(kept?.content)).toContain('A long answer');

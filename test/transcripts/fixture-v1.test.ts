@@ -20,7 +20,7 @@ describe('version-1 fixture (must keep loading in every later version)', () => {
 		expect(state.activity).toBe('idle');
 		expect(state.openCalls).toEqual([]);
 		expect(state.usage).toEqual({inputTokens: 4373, outputTokens: 117});
-		expect(state.entries.map(e => e.kind)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+		expect(state.entries.map(e => e.kind)).toEqual(['user', 'assistant', 'tool', 'assistant', 'turn_end']);
 		const tool = state.entries[2];
 		expect(tool?.kind === 'tool' && tool.call).toMatchObject({
 			name: 'mcp__supabase__apply_migration',

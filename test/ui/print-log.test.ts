@@ -70,7 +70,7 @@ describe('the print log of the live chat', () => {
 
 	it('adds nothing when asked again about the same state', () => {
 		const log = createPrintLog();
-		const state: State = {entries: [{id: 'u1', kind: 'user', text: 'hi', at: 0}], liveText: ANSWER.slice(0, 60)};
+		const state: State = {entries: [{id: 'u1', kind: 'user', turn: 1, text: 'hi', at: 0}], liveText: ANSWER.slice(0, 60)};
 		const first = log.update(state, {width: WIDTH, streaming: true});
 		const second = log.update(state, {width: WIDTH, streaming: true});
 		expect(second.items).toBe(first.items);

@@ -4,6 +4,7 @@
  * the cost proportional to what is shown, never to the length of the session.
  */
 import type {ChatEntry} from '../../core/session-state.js';
+import {shownInChat} from '../format.js';
 import {wrapRows} from '../wrap.js';
 
 const RESULT_PREVIEW_LINES = 4;
@@ -24,6 +25,7 @@ export function wrappedRows(text: string, width: number): number {
 
 /** Rows one ChatEntryView takes, margin included; mirrors its layout. */
 export function entryRows(entry: ChatEntry, width: number): number {
+	if (!shownInChat(entry)) return 0;
 	// Word wrap breaks lines early; a few columns of slack keep the estimate from falling short.
 	const wrap = Math.max(10, width - 4);
 	switch (entry.kind) {

@@ -7,6 +7,7 @@ import type {TranscriptHeader} from '../../transcripts/format.js';
 import {ApprovalPane} from '../approval-pane.js';
 import {ChatEntryView} from '../chat-entry.js';
 import {ChecklistPane} from '../checklist-pane.js';
+import {shownInChat} from '../format.js';
 import {LiveTurn} from '../live-turn.js';
 import {THEME} from '../theme.js';
 import {tailOfRows} from '../wrap.js';
@@ -63,7 +64,7 @@ export function ReplayView(props: ReplayViewProps) {
 	const streamed = tail ? tail.rows.length + (tail.clipped ? 1 : 0) + 1 : 0;
 	const entryBudget = Math.max(1, rows - fixed - streamed - 1);
 	const first = firstVisibleEntry(state.entries, width, entryBudget);
-	const visible = state.entries.slice(first);
+	const visible = state.entries.slice(first).filter(shownInChat);
 	const events = replay.events;
 	const current = props.position > 0 ? events[props.position - 1] : undefined;
 
