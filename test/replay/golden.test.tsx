@@ -95,6 +95,8 @@ describe('live session and its replay', () => {
 		])
 			expect(liveText).toContain(text);
 		expect(replayText).toBe(liveText);
-		expect(replay.stateAt(replay.length).entries).toEqual(setup.store.getState().entries);
+		// The checklist's own look-ups may still be landing after the file was read: compare up to the file's end.
+		const lastSeq = transcript.events.at(-1)!.seq;
+		expect(replay.stateAt(replay.length).entries).toEqual(setup.store.getState().entries.filter(entry => Number(entry.id.slice(1)) <= lastSeq));
 	});
 });

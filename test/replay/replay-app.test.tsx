@@ -242,3 +242,32 @@ describe('replay keys', () => {
 		expect(replayActionFor('a', {ctrl: true})).toBeUndefined();
 	});
 });
+
+describe('what the session held, in replay', () => {
+	it('shows the permission mode, the tools granted for the session and the servers at the cursor, as the log had them', async () => {
+		const events = stamp([
+			{type: 'servers_changed', servers: [{name: 'supabase', state: 'idle', tools: 25}]},
+			{type: 'user_prompt_submitted', text: 'note it'},
+			{type: 'model_request_started', round: 1, model: 'm'},
+			{
+				type: 'assistant_message_completed',
+				content: [{type: 'tool_use', id: 'toolu_n', name: 'mcp__fixture__write_note', input: {line: 'x'}}],
+				stopReason: 'tool_use',
+				usage: {inputTokens: 1, outputTokens: 1},
+			},
+			{type: 'tool_call_requested', callId: 'toolu_n', name: 'mcp__fixture__write_note', input: {line: 'x'}, classification: {class: 'write', hazards: []}},
+			{type: 'tool_call_decided', callId: 'toolu_n', decision: 'allow', by: 'user', scope: 'session'},
+			{type: 'tool_call_started', callId: 'toolu_n'},
+			{type: 'tool_call_completed', callId: 'toolu_n', isError: false, content: 'noted', durationMs: 3},
+			{type: 'turn_completed', outcome: 'completed'},
+			{type: 'permission_mode_changed', mode: 'acceptEdits'},
+		]);
+		const {frame, press} = await open(events);
+		expect(frame()).toContain('mode default');
+		expect(frame()).not.toContain('allowed for the session');
+		await press('G', 'mode acceptEdits');
+		expect(frame()).toContain('allowed for the session: mcp__fixture__write_note');
+		expect(frame()).toContain('· supabase 25 tools');
+		expect(frame()).toContain('Permission mode: accept edits');
+	});
+});

@@ -15,6 +15,8 @@ export type ReplayBarProps = {
 	startAt: number | undefined;
 	turn: number;
 	turns: number;
+	/** What the session held at the cursor: its permission mode, the tools granted for it, its servers. */
+	facts?: string;
 	playing: boolean;
 	speed: Speed;
 	/** One-off feedback ("no later approval"), shown in place of the key hints. */
@@ -25,7 +27,7 @@ export type ReplayBarProps = {
 	timeZone?: string;
 };
 
-/** Where the cursor is, whether it plays, and what the keys do. Always two rows. */
+/** Where the cursor is, what the session held there, whether it plays, and what the keys do. Always three rows. */
 export function ReplayBar(props: ReplayBarProps) {
 	const {position, total, at, startAt, width} = props;
 	const when = at === undefined ? 'start' : `${formatClock(at, props.timeZone)} (+${formatElapsed(at - (startAt ?? at))})`;
@@ -38,6 +40,9 @@ export function ReplayBar(props: ReplayBarProps) {
 					{status}
 				</Text>
 				<Text> · {truncate(where, Math.max(10, width - status.length - 3))}</Text>
+			</Text>
+			<Text color={THEME.dim} wrap="truncate-end">
+				{props.facts ?? ''}
 			</Text>
 			{props.searchInput === undefined ? (
 				<Text color={props.message ? THEME.warn : THEME.dim} wrap="truncate-end">

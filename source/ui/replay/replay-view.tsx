@@ -9,6 +9,7 @@ import {ChatEntryView} from '../chat-entry.js';
 import {ChecklistPane} from '../checklist-pane.js';
 import {shownInChat} from '../format.js';
 import {LiveTurn} from '../live-turn.js';
+import {serverStatusText} from '../server-status.js';
 import {THEME} from '../theme.js';
 import {tailOfRows} from '../wrap.js';
 import {firstVisibleEntry} from './entries-window.js';
@@ -17,8 +18,8 @@ import {REPLAY_HELP_ROWS, ReplayHelp} from './replay-help.js';
 
 export const MIN_COLUMNS = 40;
 export const MIN_ROWS = 12;
-/** The replay bar: a margin row and two text rows. */
-export const BAR_ROWS = 3;
+/** The replay bar: a margin row and three text rows. */
+export const BAR_ROWS = 4;
 
 export type ReplayViewProps = {
 	header: TranscriptHeader;
@@ -85,6 +86,7 @@ export function ReplayView(props: ReplayViewProps) {
 			{queue[0] ? <ApprovalPane queue={queue} width={width} maxRows={paneRows} onDecision={noDecision} taken={taken(replay, queue[0])} /> : null}
 			<ReplayBar
 				sessionId={props.header.sessionId}
+				facts={sessionFacts(state)}
 				position={props.position}
 				total={replay.length}
 				at={current?.at}
@@ -122,4 +124,12 @@ function Intro({header, total, timeZone}: {header: TranscriptHeader; total: numb
 			<Text color={THEME.dim}>Nothing here runs: tools, model and database stay untouched. → to step, space to play, ? for keys.</Text>
 		</Box>
 	);
+}
+
+/** The session's own state at the cursor, as the live status line would show it: mode, grants, servers. */
+export function sessionFacts(state: SessionState): string {
+	const facts = [`mode ${state.mode}`];
+	if (state.grants.length > 0) facts.push(`allowed for the session: ${state.grants.join(', ')}`);
+	if (state.servers) facts.push(serverStatusText(state));
+	return facts.join(' · ');
 }
