@@ -1,0 +1,123 @@
+/**
+ * The fold of the log, on its own: what a decision's scope grants, what the mode and servers are at any point, how
+ * turns are numbered, and that folding a whole log at once equals folding it event by event — including a log torn
+ * mid-call and then closed the way resume closes it.
+ */
+import {describe, expect, it} from 'vitest';
+import type {EventBody, SessionEvent} from '../../source/core/events.js';
+import {eventsToCloseInterruptedTurn} from '../../source/core/resume.js';
+import {foldSession} from '../../source/core/session-fold.js';
+import {INITIAL_STATE, reduceSession, type SessionState} from '../../source/core/session-state.js';
+import {stamp, turnBodies} from '../helpers/transcript-events.js';
+
+function stepwise(events: readonly SessionEvent[]): SessionState {
+	let state = INITIAL_STATE;
+	for (const event of events) state = reduceSession(state, event);
+	return state;
+}
+
+/** One call of `tool`, requested with `classification` and decided as `decided` says. */
+function call(
+	callId: string,
+	tool: string,
+	decided: Partial<Extract<EventBody, {type: 'tool_call_decided'}>>,
+	cls: 'write' | 'destructive' = 'write',
+): EventBody[] {
+	return [
+		{type: 'tool_call_requested', callId, name: tool, input: {}, classification: {class: cls, hazards: []}},
+		{type: 'tool_call_decided', callId, decision: 'allow', by: 'user', ...decided},
+		...(decided.decision === 'deny'
+			? []
+			: ([
+					{type: 'tool_call_started', callId},
+					{type: 'tool_call_completed', callId, isError: false, content: 'ok', durationMs: 1},
+				] as EventBody[])),
+	];
+}
+
+describe('the fold of the log', () => {
+	it('grants a tool only for an allow with scope session, once, and keeps the grant across turns', () => {
+		const events = stamp([
+			{type: 'user_prompt_submitted', text: 'go'},
+			...call('c1', 'Write', {scope: 'once'}),
+			...call('c2', 'Write', {decision: 'deny', by: 'user', scope: 'session'}),
+			...call('c3', 'Write', {scope: 'session'}),
+			...call('c4', 'Write', {scope: 'session'}),
+			...call('c5', 'Edit', {by: 'session'}),
+			{type: 'turn_completed', outcome: 'completed'},
+			{type: 'user_prompt_submitted', text: 'again'},
+			...call('c6', 'Bash', {scope: 'session'}),
+			// A decision for a call nobody asked about grants nothing.
+			{type: 'tool_call_decided', callId: 'ghost', decision: 'allow', by: 'user', scope: 'session'},
+		]);
+		const state = foldSession(events);
+		expect(state.grants).toEqual(['Write', 'Bash']);
+		const c3 = state.entries.find(e => e.kind === 'tool' && e.call.callId === 'c3');
+		expect(c3?.kind === 'tool' && c3.call).toMatchObject({scope: 'session', decidedBy: 'user', decidedAt: expect.any(Number)});
+		// Before the grant, none.
+		expect(foldSession(events.slice(0, 8)).grants).toEqual([]);
+		expect(foldSession(events.slice(0, 9)).grants).toEqual(['Write']);
+	});
+
+	it('holds the mode and the servers as last recorded, with an entry for each mode change', () => {
+		const events = stamp([
+			{type: 'servers_changed', servers: [{name: 'supabase', state: 'idle', tools: 25}]},
+			{type: 'permission_mode_changed', mode: 'plan'},
+			{type: 'servers_changed', servers: [{name: 'supabase', state: 'ready', tools: 25, database: {state: 'ready'}}]},
+			{type: 'permission_mode_changed', mode: 'default'},
+		]);
+		expect(foldSession(events.slice(0, 2))).toMatchObject({mode: 'plan', servers: {list: [{state: 'idle'}]}});
+		const state = foldSession(events);
+		expect(state).toMatchObject({mode: 'default', servers: {list: [{state: 'ready', database: {state: 'ready'}}]}});
+		expect(state.entries.map(e => (e.kind === 'mode' ? e.mode : e.kind))).toEqual(['plan', 'default']);
+		expect(INITIAL_STATE.servers).toBeUndefined();
+	});
+
+	it('numbers the turns on their prompts and ends, whatever the outcome', () => {
+		const events = stamp([
+			{type: 'user_prompt_submitted', text: 'one'},
+			{type: 'turn_completed', outcome: 'completed'},
+			{type: 'user_prompt_submitted', text: 'two'},
+			{type: 'turn_completed', outcome: 'cancelled'},
+		]);
+		const turns = foldSession(events).entries.map(e => (e.kind === 'user' || e.kind === 'turn_end' ? `${e.kind}:${e.turn}` : e.kind));
+		expect(turns).toEqual(['user:1', 'turn_end:1', 'user:2', 'turn_end:2']);
+	});
+
+	it('folds a long log in one pass to exactly what folding it event by event gives', () => {
+		const bodies = Array.from({length: 40}, (_, i) => turnBodies(i + 1, 5)).flat();
+		const events = stamp(bodies);
+		expect(foldSession(events)).toEqual(stepwise(events));
+	});
+
+	it('closes a log torn mid-call so the fold is idle again, with a denial and an unknown result on the record', () => {
+		const torn = stamp([
+			{type: 'user_prompt_submitted', text: 'go'},
+			{type: 'model_request_started', round: 1, model: 'm'},
+			{
+				type: 'assistant_message_completed',
+				content: [
+					{type: 'tool_use', id: 'ran', name: 'Write', input: {}},
+					{type: 'tool_use', id: 'waited', name: 'Write', input: {}},
+				],
+				stopReason: 'tool_use',
+				usage: {inputTokens: 1, outputTokens: 1},
+			},
+			{type: 'tool_call_requested', callId: 'ran', name: 'Write', input: {}},
+			{type: 'tool_call_requested', callId: 'waited', name: 'Write', input: {}},
+			{type: 'tool_call_decided', callId: 'ran', decision: 'allow', by: 'user'},
+			{type: 'tool_call_started', callId: 'ran'},
+		]);
+		expect(foldSession(torn).activity).not.toBe('idle');
+		const closed = [...torn, ...stamp(eventsToCloseInterruptedTurn(torn), torn.length + 1)];
+		const state = foldSession(closed);
+		expect(state).toMatchObject({activity: 'idle', openCalls: []});
+		const calls = state.entries.flatMap(e => (e.kind === 'tool' ? [e.call] : []));
+		expect(calls.map(c => [c.callId, c.status, c.decidedBy])).toEqual([
+			['ran', 'failed', 'user'],
+			['waited', 'denied', 'interrupted'],
+		]);
+		expect(state.entries.at(-1)).toMatchObject({kind: 'turn_end', outcome: 'cancelled', turn: 1});
+		expect(foldSession(closed)).toEqual(stepwise(closed));
+	});
+});
