@@ -18,11 +18,9 @@ import {THEME} from './theme.js';
 import {usePrintLog} from './use-print-log.js';
 import {useRefState} from './use-ref-state.js';
 import {useSessionState} from './use-session.js';
-import {useTerminalSize} from './use-terminal-size.js';
+import {MIN_COLUMNS, MIN_ROWS, useTerminalSize} from './use-terminal-size.js';
 import {takeRows} from './wrap.js';
 
-export const MIN_COLUMNS = 40;
-export const MIN_ROWS = 12;
 const QUIT_WINDOW_MS = 2000;
 const CHECKLIST_HINT = `${keyOf('selectPrevious', 'checklist')}${keyOf('selectNext', 'checklist')} select · ${keyOf('showEvidence')} evidence · ${keyOf('tickChecklist')} tick yourself · ${keyOf('closeChecklist')} close`;
 

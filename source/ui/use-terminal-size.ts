@@ -3,6 +3,10 @@ import {useEffect, useState} from 'react';
 
 export type TerminalSize = {columns: number; rows: number};
 
+/** The smallest terminal the live app and the replay lay out in; below it they say so and wait. */
+export const MIN_COLUMNS = 40;
+export const MIN_ROWS = 12;
+
 function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
 	return {columns: stdout.columns || 80, rows: stdout.rows || 24};
 }

@@ -10,13 +10,12 @@ import {ChecklistPane} from '../checklist-pane.js';
 import {keyOf} from '../keys/bindings.js';
 import {LiveTurn} from '../live-turn.js';
 import {THEME} from '../theme.js';
+import {MIN_COLUMNS, MIN_ROWS} from '../use-terminal-size.js';
 import {tailOfRows} from '../wrap.js';
 import {firstVisibleEntry} from './entries-window.js';
 import {ReplayBar} from './replay-bar.js';
 import {ReplayHelp, replayHelpRows} from './replay-help.js';
 
-export const MIN_COLUMNS = 40;
-export const MIN_ROWS = 12;
 /** The replay bar: a margin row and two text rows. */
 export const BAR_ROWS = 3;
 
