@@ -1,14 +1,15 @@
-import {Box, Static, Text, useApp, useInput} from 'ink';
+import {Box, Static, Text, useApp} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import {pendingApprovals} from '../core/session-state.js';
 import type {Session} from '../session/session.js';
 import type {UserDecision} from '../store/runner.js';
 import {ApprovalPane} from './approval-pane.js';
 import {PrintedItemView} from './chat-entry.js';
-import {ChecklistPane, type ChecklistPaneItem, checklistSummary} from './checklist-pane.js';
+import {CHECKLIST_CLOSED, ChecklistPane, type ChecklistPaneItem, checklistSummary, nextChecklistView} from './checklist-pane.js';
 import {DiffHistory} from './diff-history.js';
-import {HelpOverlay} from './help-overlay.js';
-import {matches} from './keybindings.js';
+import {HelpOverlay, helpOverlayRows} from './help-overlay.js';
+import {type ActionIn, keyOf} from './keys/bindings.js';
+import {type Editing, type LiveFocus, liveContexts} from './keys/focus.js';
+import {useKeys} from './keys/use-keys.js';
 import {LiveTurn} from './live-turn.js';
 import type {PrintItem} from './print-log.js';
 import {PromptInput} from './prompt-input.js';
@@ -16,13 +17,13 @@ import {serverStatusText} from './server-status.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
 import {usePrintLog} from './use-print-log.js';
+import {useRefState} from './use-ref-state.js';
 import {useSessionState} from './use-session.js';
-import {useTerminalSize} from './use-terminal-size.js';
+import {MIN_COLUMNS, MIN_ROWS, useTerminalSize} from './use-terminal-size.js';
 import {takeRows} from './wrap.js';
 
-export const MIN_COLUMNS = 40;
-export const MIN_ROWS = 12;
 const QUIT_WINDOW_MS = 2000;
+const CHECKLIST_HINT = `${keyOf('selectPrevious', 'checklist')}${keyOf('selectNext', 'checklist')} select · ${keyOf('showEvidence')} evidence · ${keyOf('tickChecklist')} tick yourself · ${keyOf('closeChecklist')} close`;
 
 /** What the app reads (the log) and the actions its keys call: the session, and nothing beside it. */
 export type AppSession = Pick<
@@ -40,106 +41,106 @@ export type AppProps = {
 	onExit: () => void;
 };
 
+/** The contexts whose keys the app itself handles; the panes and the prompt own the others. */
+const APP_CONTEXTS = ['global', 'session', 'turn', 'help', 'checklist'] as const;
+
 export function App(props: AppProps) {
-	const {session, meta} = props;
+	const {session, meta, onExit} = props;
 	const {store} = session;
 	const state = useSessionState(store);
-	const servers = useMemo(() => serverStatusText(state), [state.servers, state.openCalls]);
+	const {servers: serverStates, openCalls} = state;
+	const servers = useMemo(() => serverStatusText({servers: serverStates, openCalls}), [serverStates, openCalls]);
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	// Whether a prompt can be answered; becomes true when the offline demo starts.
-	const [hasModel, setHasModel] = useState(session.hasModel());
+	const [hasModel, setHasModel] = useState(() => session.hasModel());
 	const [showHelp, setShowHelp] = useState(false);
-	const [quitArmed, setQuitArmedState] = useState(false);
-	// A ref too: two Ctrl+C presses can arrive before React re-renders the handler.
-	const quitArmedRef = useRef(false);
-	const setQuitArmed = (armed: boolean) => {
-		quitArmedRef.current = armed;
-		setQuitArmedState(armed);
-	};
+	// Two Ctrl+C presses can arrive before React re-renders the handler.
+	const [quitArmed, setQuitArmed, quitArmedRef] = useRefState(false);
 	const [demoStarting, setDemoStarting] = useState(false);
-	const [paneTyping, setPaneTyping] = useState(false);
+	const [editing, setEditing] = useState<Editing>('none');
 	const [showDiffs, setShowDiffs] = useState(false);
-	// One object, so fast key repeats never read a stale selection.
-	const [checklistView, setChecklistView] = useState({open: false, selected: 0, expanded: false});
-	const checklistRef = useRef(checklistView);
-	checklistRef.current = checklistView;
+	// One object, so fast key repeats never act on a stale selection.
+	const [checklistView, setChecklistView, checklistRef] = useRefState(CHECKLIST_CLOSED);
 	const checklistItems = props.checklistItems ?? [];
 	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
-	// Memoised, like the callbacks below: the panes are React.memo'd and skip the 30 renders a second of a stream.
-	const queue = useMemo(() => pendingApprovals(state), [state.openCalls]);
+	// The approval queue (pendingApprovals), memoised on the open calls alone, like the focus and the callbacks below:
+	// the panes are React.memo'd and skip the 30 renders a second of a stream.
+	const queue = useMemo(() => openCalls.filter(call => call.status === 'awaiting_approval'), [openCalls]);
 	const busy = state.activity !== 'idle';
 
+	const approvalPending = queue.length > 0;
+	const demoOffered = !hasModel;
+	const focus = useMemo<LiveFocus>(
+		() => ({editing, diffsOpen: showDiffs, approvalPending, checklistOpen: checklistView.open, helpOpen: showHelp, demoOffered}),
+		[editing, showDiffs, approvalPending, checklistView.open, showHelp, demoOffered],
+	);
+	const contexts = liveContexts(focus);
+
 	const quit = useCallback(() => {
-		props.onExit();
+		onExit();
 		exit();
-	}, [exit, props.onExit]);
+	}, [exit, onExit]);
 
+	// The first prompt, once. Without a model it is answered with the set-up message, like any other.
+	const initialPrompt = useRef(props.initialPrompt);
 	useEffect(() => {
-		// Without a model the prompt is answered with the set-up message, like any other.
-		if (props.initialPrompt) void session.send(props.initialPrompt);
-	}, []);
+		const prompt = initialPrompt.current;
+		initialPrompt.current = undefined;
+		if (prompt) void session.send(prompt);
+	}, [session]);
 
-	useInput((input, key) => {
-		// Ink hands over a whole read at once: two fast Ctrl+C presses arrive as "\x03\x03".
-		const burst = /^\u0003{2,}$/.test(input);
-		if (burst) {
-			quit();
-			return;
-		}
+	useKeys(contexts, APP_CONTEXTS, {
+		onAction: action => {
+			switch (action) {
+				case 'quitNow':
+					quit();
+					break;
+				case 'quit':
+					if (quitArmedRef.current) {
+						quit();
+						break;
+					}
 
-		if (matches('quit', input, key) || input === '\u0003') {
-			if (quitArmedRef.current) {
-				quit();
+					setQuitArmed(true);
+					clearTimeout(quitTimer.current);
+					quitTimer.current = setTimeout(() => setQuitArmed(false), QUIT_WINDOW_MS);
+					break;
+				case 'cancelTurn':
+					session.cancel();
+					break;
+				case 'closeHelp':
+					setShowHelp(false);
+					break;
+				case 'cycleMode':
+					session.cycleMode();
+					break;
+				case 'openDiffs':
+					if (queue.length === 0 && state.previews.length > 0) setShowDiffs(true);
+					break;
+				case 'tickChecklist': {
+					const item = checklistItems[checklistRef.current.selected];
+					if (item) session.tick(item.id);
+					break;
+				}
+
+				case 'toggleChecklist':
+					if (checklistItems.length > 0) setChecklistView(nextChecklistView(checklistRef.current, action, checklistItems.length));
+					break;
+				default:
+					setChecklistView(nextChecklistView(checklistRef.current, action, checklistItems.length));
+			}
+		},
+	});
+
+	const onPromptKey = useCallback(
+		(action: ActionIn<'empty-prompt' | 'welcome'>) => {
+			if (action === 'toggleHelp') {
+				setShowHelp(v => !v);
 				return;
 			}
 
-			setQuitArmed(true);
-			clearTimeout(quitTimer.current);
-			quitTimer.current = setTimeout(() => setQuitArmed(false), QUIT_WINDOW_MS);
-			return;
-		}
-
-		// While the approval pane takes typed text, Esc belongs to it (back out), not to the turn.
-		if (paneTyping) return;
-		// The diff history owns the keyboard while it is open (it closes itself with Esc).
-		if (showDiffs) return;
-		if (matches('openDiffs', input, key)) {
-			if (queue.length === 0 && state.previews.length > 0) setShowDiffs(true);
-			return;
-		}
-
-		if (matches('cancelTurn', input, key) && !(checklistRef.current.open && queue.length === 0)) {
-			if (showHelp) setShowHelp(false);
-			else session.cancel();
-			return;
-		}
-
-		if (matches('cycleMode', input, key)) {
-			session.cycleMode();
-			return;
-		}
-
-		if (matches('toggleChecklist', input, key) && checklistItems.length > 0) {
-			setChecklistView(view => ({...view, open: !view.open}));
-			return;
-		}
-
-		const view = checklistRef.current;
-		if (view.open && queue.length === 0) {
-			if (key.escape) setChecklistView({...view, open: false});
-			else if (key.upArrow) setChecklistView({...view, selected: Math.max(0, view.selected - 1)});
-			else if (key.downArrow) setChecklistView({...view, selected: Math.min(checklistItems.length - 1, view.selected + 1)});
-			else if (matches('showEvidence', input, key)) setChecklistView({...view, expanded: !view.expanded});
-			else if (matches('tickChecklist', input, key)) {
-				const item = checklistItems[view.selected];
-				if (item) session.tick(item.id);
-			}
-
-			return;
-		}
-
-		if (!hasModel && matches('startDemo', input, key) && !demoStarting) {
+			if (hasModel || demoStarting) return;
 			setDemoStarting(true);
 			void session.startDemo().then(
 				() => setHasModel(true),
@@ -148,20 +149,8 @@ export function App(props: AppProps) {
 					setDemoStarting(false);
 				},
 			);
-		}
-	});
-
-	const onEmptyKey = useCallback(
-		(input: string) => {
-			if (input === '?') {
-				setShowHelp(v => !v);
-				return true;
-			}
-
-			if (input === 'D' && !hasModel) return true;
-			return false;
 		},
-		[hasModel],
+		[session, hasModel, demoStarting, store],
 	);
 
 	const onSubmit = useCallback((text: string) => void session.send(text), [session]);
@@ -198,7 +187,8 @@ export function App(props: AppProps) {
 	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost.
 	// Reserved: the text's margin, the input box, the status bar, a quit hint and a spare row.
 	const paneRows = queue.length > 0 ? Math.min(16, rows - 8) : 0;
-	const liveRows = Math.max(3, rows - (9 + paneRows + running.length * 2 + (showHelp ? 12 : 0)));
+	const helpRows = showHelp ? Math.min(helpOverlayRows(width), Math.max(6, rows - 9 - paneRows)) : 0;
+	const liveRows = Math.max(3, rows - (9 + paneRows + running.length * 2 + helpRows));
 	// The answer's rows not printed yet: its open last row (more, only if the terminal was too small a moment ago).
 	const open = state.liveText ? takeRows(state.liveText, printed.pendingFrom, width, true).rows : [];
 
@@ -214,11 +204,17 @@ export function App(props: AppProps) {
 			{!hasModel && session.setupMessage ? (
 				<Box flexDirection="column" borderStyle="round" borderColor={THEME.warn} paddingX={1} marginTop={1}>
 					<Text>{session.setupMessage}</Text>
-					<Text color={THEME.accent}>{demoStarting ? 'Starting the offline demo…' : 'Press D to run the offline demo (no key, no network).'}</Text>
+					{demoOffered ? (
+						<Text color={THEME.accent}>
+							{demoStarting ? 'Starting the offline demo…' : `Press ${keyOf('startDemo')} to run the offline demo (no key, no network).`}
+						</Text>
+					) : null}
 				</Box>
 			) : null}
-			{showHelp ? <HelpOverlay /> : null}
-			{showDiffs ? <DiffHistory previews={state.previews} width={width} height={Math.max(8, rows - 6)} onClose={() => setShowDiffs(false)} /> : null}
+			{showHelp ? <HelpOverlay width={width} maxRows={helpRows} /> : null}
+			{showDiffs ? (
+				<DiffHistory previews={state.previews} width={width} height={Math.max(8, rows - 6)} contexts={contexts} onClose={() => setShowDiffs(false)} />
+			) : null}
 			{checklistView.open && queue.length === 0 ? (
 				<ChecklistPane
 					items={checklistItems}
@@ -227,7 +223,7 @@ export function App(props: AppProps) {
 					expanded={checklistView.expanded}
 					width={width}
 					maxRows={Math.max(6, rows - 8)}
-					hint="↑↓ select · Enter evidence · Space tick yourself · Esc close"
+					hint={CHECKLIST_HINT}
 				/>
 			) : null}
 			<ApprovalPane
@@ -236,15 +232,16 @@ export function App(props: AppProps) {
 				maxRows={Math.max(8, rows - 6)}
 				onDecision={onDecision}
 				onPreviewEdit={onPreviewEdit}
-				onTypingChange={setPaneTyping}
+				focus={focus}
+				onEditingChange={setEditing}
 			/>
 			<PromptInput
-				isActive={queue.length === 0 && !checklistView.open && !showDiffs}
-				placeholder={queue.length > 0 ? 'answer the tool call above' : busy ? 'working… (Esc to cancel)' : 'ask the backend engineer…'}
+				focus={focus}
+				placeholder={queue.length > 0 ? 'answer the tool call above' : busy ? `working… (${keyOf('cancelTurn')} to cancel)` : 'ask the backend engineer…'}
 				onSubmit={onSubmit}
-				onEmptyKey={onEmptyKey}
+				onAction={onPromptKey}
 			/>
-			{quitArmed ? <Text color={THEME.warn}>Press Ctrl+C again to quit.</Text> : null}
+			{quitArmed ? <Text color={THEME.warn}>Press {keyOf('quit')} again to quit.</Text> : null}
 			<StatusBar
 				checklist={checklistItems.length > 0 ? checklistSummary(state, checklistItems) : ''}
 				mode={state.mode}

@@ -1,10 +1,12 @@
-import {Box, Text, useInput} from 'ink';
-import React, {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import React, {Fragment, useEffect, useState} from 'react';
 import type {ToolCallView} from '../core/session-state.js';
 import type {UserDecision} from '../store/runner.js';
-import {DiffView, previewBodyRows, previewMaxScroll} from './diff-view.js';
+import {DiffView, previewBodyRows, previewMaxScroll, SCROLL_HINT, scrolled} from './diff-view.js';
 import {expandTabs} from './format.js';
-import {matches} from './keybindings.js';
+import {type Action, type Context, keyOf} from './keys/bindings.js';
+import {type Editing, type LiveFocus, liveContexts} from './keys/focus.js';
+import {useKeys} from './keys/use-keys.js';
 import {SqlLine} from './sql-highlight.js';
 import {TextField} from './text-field.js';
 import {THEME} from './theme.js';
@@ -20,8 +22,10 @@ export type ApprovalPaneProps = {
 	onDecision: (callId: string, decision: UserDecision) => void;
 	/** The person saved an edit: recompute the preview for it (the pane waits for it before allowing). */
 	onPreviewEdit?: (callId: string, input: unknown) => void;
-	/** Lets the app know the pane is typing (feedback, edit, confirmation) so global keys stay quiet. */
-	onTypingChange?: (typing: boolean) => void;
+	/** The app's focus; the pane owns its `editing` fact and reports it through `onEditingChange`. Without it the pane owns no keys. */
+	focus?: LiveFocus;
+	/** Lets the app know which text field of the pane has the keyboard (feedback, confirmation, edit), so its keys stay quiet. */
+	onEditingChange?: (editing: Editing) => void;
 	/**
 	 * Replay: the decision that was taken, shown in place of the keys. The pane then asks nothing
 	 * and owns no keys. Live sessions leave it unset.
@@ -33,39 +37,47 @@ const CLASS_COLOR = {'read-only': THEME.readOnly, write: THEME.write, destructiv
 
 type PaneMode = {kind: 'keys'} | {kind: 'feedback'} | {kind: 'edit'; error?: string} | {kind: 'confirm'; error?: string};
 
+const PANE_CONTEXTS = ['approval', 'scroll'] as const;
+const NO_CONTEXTS: readonly Context[] = [];
+
 /** The pending tool call and the keys that decide it. Owns the keyboard while it is shown. */
-export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxRows, onDecision, onPreviewEdit, onTypingChange, taken}: ApprovalPaneProps) {
-	const call = queue[0];
+export const ApprovalPane = React.memo(function ApprovalPane(props: ApprovalPaneProps) {
+	const call = props.queue[0];
+	// Keyed by the call: the next call starts with fresh state (keys, top of the body, no edit).
+	return call ? <CallPane key={call.callId} call={call} {...props} /> : null;
+});
+
+function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus, onEditingChange, taken}: ApprovalPaneProps & {call: ToolCallView}) {
 	const [mode, setMode] = useState<PaneMode>({kind: 'keys'});
 	const [scroll, setScroll] = useState(0);
 	// The edited input waiting for its own preview; what runs is exactly what the preview shows.
 	const [edited, setEdited] = useState<{input: unknown} | undefined>(undefined);
 	const [showSql, setShowSql] = useState(false);
-	const callId = call?.callId;
+	const editing: Editing = mode.kind === 'keys' ? 'none' : mode.kind === 'edit' ? 'editor' : 'line';
 	useEffect(() => {
-		setMode({kind: 'keys'});
-		setScroll(0);
-		setEdited(undefined);
-		setShowSql(false);
-	}, [callId]);
-	useEffect(() => onTypingChange?.(mode.kind !== 'keys'), [mode.kind]);
+		onEditingChange?.(editing);
+		// A pane that goes (the call was decided or the turn cancelled) leaves no field behind.
+		return () => onEditingChange?.('none');
+	}, [editing, onEditingChange]);
+	// The pane's own `editing` is current in this render; the app's copy catches up after it.
+	const contexts = focus && !taken ? liveContexts({...focus, editing}) : NO_CONTEXTS;
 
-	const violations = call?.classification?.violations ?? [];
-	const destructive = call?.classification?.class === 'destructive';
-	const input = edited ? edited.input : call?.input;
-	const body = call ? editableText(input) : {text: '', sql: false};
+	const violations = call.classification?.violations ?? [];
+	const destructive = call.classification?.class === 'destructive';
+	const input = edited ? edited.input : call.input;
+	const body = editableText(input);
 	const lines = body.text.split('\n');
-	const preview = call?.preview;
+	const preview = call.preview;
 	const previewIsCurrent = preview !== undefined && (edited ? sameJson(preview.input, edited.input) : preview.input === undefined);
 	// The person decides on what they saw: no key allows a call before its preview is on screen.
-	const waitingForPreview = (edited !== undefined && !previewIsCurrent) || call?.previewPending === true;
+	const waitingForPreview = (edited !== undefined && !previewIsCurrent) || call.previewPending === true;
 	const blocked = previewIsCurrent && preview?.error !== undefined;
 	// A preview that could not be made says so in one line; the SQL itself is then the thing to read.
 	const previewHasContent = preview !== undefined && (preview.kind !== 'unavailable' || preview.error !== undefined);
 	const showPreview = previewIsCurrent && previewHasContent && !showSql;
 	// One list of hazards, the call's verdict (its syntax and its measured effect together): inside the preview when
 	// the preview is shown, on one line above the SQL otherwise.
-	const hazards = call?.classification?.hazards ?? [];
+	const hazards = call.classification?.hazards ?? [];
 	const shownPreview = showPreview ? {...preview!, hazards} : undefined;
 	// Header, hazards, banner, keys and borders take the rest; the body never pushes the keys away.
 	const chrome = 5 + (hazards.length && !showPreview ? 1 : 0) + (violations.length > 0 ? violations.length + 1 : 0) + (previewIsCurrent ? 1 : 0);
@@ -73,31 +85,53 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 	const maxScroll = shownPreview ? previewMaxScroll(shownPreview, bodyRows) : Math.max(0, lines.length - bodyRows);
 	const page = shownPreview ? Math.max(1, previewBodyRows(shownPreview, bodyRows)) : bodyRows;
 
-	useInput(
-		(input, key) => {
-			if (!call) return;
-			const allowed = edited ? {editedInput: edited.input} : {};
-			if (input === 'j' || key.downArrow) setScroll(s => Math.min(maxScroll, s + 1));
-			else if (input === 'k' || key.upArrow) setScroll(s => Math.max(0, s - 1));
-			else if (key.pageDown) setScroll(s => Math.min(maxScroll, s + page));
-			else if (key.pageUp) setScroll(s => Math.max(0, s - page));
-			else if (input === 'v' && previewIsCurrent) {
-				setShowSql(v => !v);
-				setScroll(0);
-			} else if (matches('approveOnce', input, key)) {
-				// A failed dry run cannot be approved as is, and an edit runs only once its own preview is shown.
-				if (blocked || waitingForPreview) return;
-				if (violations.length > 0) setMode({kind: 'confirm'});
-				else onDecision(call.callId, {decision: 'allow', ...allowed});
-			} else if (matches('approveForSession', input, key) && !destructive && violations.length === 0 && !blocked && !waitingForPreview && !edited) {
-				onDecision(call.callId, {decision: 'allow', forSession: true});
-			} else if (matches('deny', input, key)) onDecision(call.callId, {decision: 'deny'});
-			else if (matches('denyWithFeedback', input, key)) setMode({kind: 'feedback'});
-			else if (matches('editCall', input, key)) setMode({kind: 'edit'});
+	useKeys(
+		contexts,
+		PANE_CONTEXTS,
+		{
+			onAction: action => {
+				switch (action) {
+					case 'scrollDown':
+					case 'scrollUp':
+					case 'pageDown':
+					case 'pageUp':
+						setScroll(s => scrolled(action, s, maxScroll, page));
+						break;
+					case 'toggleSql':
+						if (!previewIsCurrent) break;
+						setShowSql(v => !v);
+						setScroll(0);
+						break;
+					case 'approveOnce':
+						// A failed dry run cannot be approved as is, and an edit runs only once its own preview is shown.
+						if (blocked || waitingForPreview) break;
+						if (violations.length > 0) setMode({kind: 'confirm'});
+						else onDecision(call.callId, {decision: 'allow', ...(edited ? {editedInput: edited.input} : {})});
+						break;
+					case 'approveForSession':
+						if (!destructive && violations.length === 0 && !blocked && !waitingForPreview && !edited)
+							onDecision(call.callId, {decision: 'allow', forSession: true});
+						break;
+					case 'deny':
+						onDecision(call.callId, {decision: 'deny'});
+						break;
+					case 'denyWithFeedback':
+						setMode({kind: 'feedback'});
+						break;
+					case 'editCall':
+						setMode({kind: 'edit'});
+						break;
+					default: {
+						const unhandled: never = action;
+						return unhandled;
+					}
+				}
+			},
 		},
-		{isActive: call !== undefined && mode.kind === 'keys' && taken === undefined},
+		mode.kind === 'keys',
 	);
-	if (!call) return null;
+	// A field's own kind of `editing`: it mounts with the contexts it takes.
+	const fieldContexts = focus ? liveContexts({...focus, editing: mode.kind === 'edit' ? 'editor' : 'line'}) : NO_CONTEXTS;
 
 	const cls = call.classification?.class;
 	const border = destructive || violations.length > 0 ? THEME.destructive : THEME.warn;
@@ -140,7 +174,8 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 					label={body.sql ? 'Edit the SQL (what you save is what runs)' : 'Edit the arguments (JSON)'}
 					initial={body.text}
 					multiline
-					hint={onPreviewEdit ? 'Ctrl+S save and preview the edited call · Esc back' : 'Ctrl+S save the edited call · Esc back'}
+					contexts={fieldContexts}
+					hint={`${keyOf('save')} save${onPreviewEdit ? ' and preview' : ''} the edited call · ${keyOf('back')} back`}
 					maxRows={bodyRows}
 					{...(mode.error ? {error: mode.error} : {})}
 					onCancel={() => setMode({kind: 'keys'})}
@@ -164,13 +199,17 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 			) : showPreview ? (
 				<Box flexDirection="column">
 					<Text color={THEME.dim} wrap="truncate-end">
-						{edited ? 'Preview of your edited call' : 'Preview'} (measured where it cannot act) · v show the SQL
+						{edited ? 'Preview of your edited call' : 'Preview'} (measured where it cannot act) · {keyOf('toggleSql')} show the SQL
 					</Text>
 					<DiffView preview={shownPreview!} maxRows={bodyRows} scroll={scroll} width={Math.max(20, width - 4)} />
 				</Box>
 			) : (
 				<Box flexDirection="column" marginY={0}>
-					{previewIsCurrent && previewHasContent ? <Text color={THEME.dim}>{edited ? 'Your edited call' : 'The call'} · v show the preview</Text> : null}
+					{previewIsCurrent && previewHasContent ? (
+						<Text color={THEME.dim}>
+							{edited ? 'Your edited call' : 'The call'} · {keyOf('toggleSql')} show the preview
+						</Text>
+					) : null}
 					{previewIsCurrent && !previewHasContent ? (
 						<Text color={THEME.dim} wrap="truncate-end">
 							{preview!.summary}
@@ -183,8 +222,10 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 					) : null}
 					{visible.map((line, index) =>
 						body.sql ? (
+							// biome-ignore lint/suspicious/noArrayIndexKey: the line's number in the text is its identity, whatever the scroll.
 							<SqlLine key={scroll + index} line={expandTabs(line)} />
 						) : (
+							// biome-ignore lint/suspicious/noArrayIndexKey: the line's number in the text is its identity, whatever the scroll.
 							<Text key={scroll + index} wrap="truncate-end">
 								{expandTabs(line) || ' '}
 							</Text>
@@ -192,7 +233,7 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 					)}
 					{maxScroll > 0 ? (
 						<Text color={THEME.dim}>
-							lines {scroll + 1}–{scroll + visible.length} of {lines.length} · j/k PgUp/PgDn scroll
+							lines {scroll + 1}–{scroll + visible.length} of {lines.length} · {SCROLL_HINT}
 						</Text>
 					) : null}
 				</Box>
@@ -200,7 +241,8 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 			{mode.kind === 'feedback' ? (
 				<TextField
 					label="Why not? (the model reads this)"
-					hint="Enter deny with this feedback · Esc back"
+					contexts={fieldContexts}
+					hint={`${keyOf('submit')} deny with this feedback · ${keyOf('back')} back`}
 					onCancel={() => setMode({kind: 'keys'})}
 					onSubmit={text => onDecision(call.callId, {decision: 'deny', ...(text.trim() ? {feedback: text.trim()} : {})})}
 				/>
@@ -208,7 +250,8 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 			{mode.kind === 'confirm' ? (
 				<TextField
 					label={`Type "${CONFIRM_WORD}" to run it anyway`}
-					hint="Enter confirm · Esc back"
+					contexts={fieldContexts}
+					hint={`${keyOf('submit')} confirm · ${keyOf('back')} back`}
 					{...(mode.error ? {error: mode.error} : {})}
 					onCancel={() => setMode({kind: 'keys'})}
 					onSubmit={text => {
@@ -228,55 +271,34 @@ export const ApprovalPane = React.memo(function ApprovalPane({queue, width, maxR
 			) : null}
 		</Box>
 	);
-});
+}
 
+type KeyHint = {action: Action; label: string; color: string};
+
+/** The keys line, its keys from the bindings table: only what can be pressed now is offered. */
 function ApprovalKeys({destructive, forbidden, blocked, waiting}: {destructive: boolean; forbidden: boolean; blocked: boolean; waiting: boolean}) {
-	if (blocked || waiting) {
-		return (
-			<Text wrap="truncate-end">
-				<Text color={THEME.error}>{blocked ? 'The dry run failed: it cannot be approved as is. ' : 'Waiting for the preview… '}</Text>
-				<Text color={THEME.accent} bold>
-					e
-				</Text>{' '}
-				edit{' '}
-				<Text color={THEME.error} bold>
-					n
-				</Text>{' '}
-				deny{' '}
-				<Text color={THEME.error} bold>
-					d
-				</Text>{' '}
-				deny with feedback <Text color={THEME.dim}>Esc cancel turn</Text>
-			</Text>
-		);
-	}
-
+	const stuck = blocked || waiting;
+	const hints: KeyHint[] = [
+		...(stuck ? [] : [{action: 'approveOnce' as const, label: forbidden ? 'confirm…' : 'allow once', color: THEME.ok}]),
+		...(stuck || destructive || forbidden ? [] : [{action: 'approveForSession' as const, label: 'allow for session', color: THEME.ok}]),
+		...(stuck ? [{action: 'editCall' as const, label: 'edit', color: THEME.accent}] : []),
+		{action: 'deny', label: 'deny', color: THEME.error},
+		{action: 'denyWithFeedback', label: 'deny with feedback', color: THEME.error},
+		...(stuck ? [] : [{action: 'editCall' as const, label: 'edit', color: THEME.accent}]),
+	];
 	return (
 		<Text wrap="truncate-end">
-			<Text color={THEME.ok} bold>
-				y
-			</Text>
-			{forbidden ? ' confirm…  ' : ' allow once  '}
-			{destructive || forbidden ? null : (
-				<>
-					<Text color={THEME.ok} bold>
-						a
+			{stuck ? <Text color={THEME.error}>{blocked ? 'The dry run failed: it cannot be approved as is. ' : 'Waiting for the preview… '}</Text> : null}
+			{hints.map(hint => (
+				<Fragment key={hint.action}>
+					<Text color={hint.color} bold>
+						{keyOf(hint.action)}
 					</Text>{' '}
-					allow for session{'  '}
-				</>
-			)}
-			<Text color={THEME.error} bold>
-				n
-			</Text>{' '}
-			deny{' '}
-			<Text color={THEME.error} bold>
-				d
-			</Text>{' '}
-			deny with feedback{' '}
-			<Text color={THEME.accent} bold>
-				e
-			</Text>{' '}
-			edit <Text color={THEME.dim}>Esc cancel turn</Text>
+					{hint.label}
+					{'  '}
+				</Fragment>
+			))}
+			<Text color={THEME.dim}>{keyOf('cancelTurn')} cancel turn</Text>
 		</Text>
 	);
 }

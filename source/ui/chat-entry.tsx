@@ -101,7 +101,7 @@ export function ToolCallSummary({call, width}: {call: ToolCallView; width: numbe
 			{call.status === 'running' || call.status === 'awaiting_approval' ? null : (
 				<Box flexDirection="column" paddingLeft={2}>
 					{lines.map((line, index) => (
-						// Lines of one result never reorder, so the index is a stable key.
+						// biome-ignore lint/suspicious/noArrayIndexKey: lines of one result never reorder, so the index is a stable key.
 						<Text key={index} color={call.status === 'succeeded' ? THEME.dim : THEME.error} wrap="truncate-end">
 							{index === 0 ? '⎿ ' : '  '}
 							{expandTabsText(line)}

@@ -3,6 +3,7 @@ import {isNotApplicable} from '../checklist/evaluators/types.js';
 import type {ChecklistItemState, ChecklistSource} from '../core/events.js';
 import type {ChecklistEntry, SessionState} from '../core/session-state.js';
 import {truncate} from './format.js';
+import type {ActionIn} from './keys/bindings.js';
 import {THEME} from './theme.js';
 import {wrapRows} from './wrap.js';
 
@@ -63,6 +64,32 @@ export function checklistSummary(state: Pick<SessionState, 'checklist'>, items: 
 	const applicable = rows.filter(row => !row.notApplicable);
 	if (applicable.length === 0) return 'checklist: nothing to check yet';
 	return `checklist ${applicable.filter(row => row.state === 'done').length}/${applicable.length}`;
+}
+
+/** What the app keeps of the open checklist: whether it is open, the highlighted row, whether its evidence shows. */
+export type ChecklistView = {open: boolean; selected: number; expanded: boolean};
+export const CHECKLIST_CLOSED: ChecklistView = {open: false, selected: 0, expanded: false};
+
+/** The view after a checklist key; a tick changes the session, not the view, and is the caller's. */
+export function nextChecklistView(view: ChecklistView, action: ActionIn<'checklist'> | 'toggleChecklist', itemCount: number): ChecklistView {
+	switch (action) {
+		case 'toggleChecklist':
+			return {...view, open: !view.open};
+		case 'closeChecklist':
+			return {...view, open: false};
+		case 'selectPrevious':
+			return {...view, selected: Math.max(0, view.selected - 1)};
+		case 'selectNext':
+			return {...view, selected: Math.max(0, Math.min(itemCount - 1, view.selected + 1))};
+		case 'showEvidence':
+			return {...view, expanded: !view.expanded};
+		case 'tickChecklist':
+			return view;
+		default: {
+			const unhandled: never = action;
+			return unhandled;
+		}
+	}
 }
 
 const WHO: Record<ChecklistSource, string> = {evidence: 'evidence', user: 'you', model: 'model'};
@@ -132,6 +159,7 @@ export function ChecklistPane({items = [], entries, selected, expanded = false, 
 							<Text>{text}</Text>
 						</Text>
 						{shown.map((line, i) => (
+							// biome-ignore lint/suspicious/noArrayIndexKey: rows of one wrapped text are positional; the position is the identity.
 							<Text key={i} color={THEME.dim} wrap="truncate-end">
 								{'    '}
 								{line}

@@ -1,7 +1,10 @@
-import {Box, Text, useInput} from 'ink';
-import {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
+import {useState} from 'react';
 import type {SessionState} from '../core/session-state.js';
-import {DiffView, previewBodyRows, previewMaxScroll} from './diff-view.js';
+import {DiffView, previewBodyRows, previewMaxScroll, SCROLL_HINT, scrolled} from './diff-view.js';
+import {type Context, keyOf} from './keys/bindings.js';
+import {LIVE_IDLE, liveContexts} from './keys/focus.js';
+import {useKeys} from './keys/use-keys.js';
 import {THEME} from './theme.js';
 
 export type DiffHistoryProps = {
@@ -11,6 +14,8 @@ export type DiffHistoryProps = {
 	/** Rows the overlay may use in all, borders included. */
 	height: number;
 	onClose: () => void;
+	/** The active contexts, from the app's focus; by default the overlay's own (it owns the keyboard while open). */
+	contexts?: readonly Context[];
 	/** Formats `at` for the list; defaults to the local time of day. */
 	formatTime?: (at: number) => string;
 };
@@ -20,6 +25,8 @@ const LIST_ROWS = 5;
 /** Border (2), title, keys line. */
 const CHROME = 4;
 
+const DIFFS_CONTEXTS = ['diffs', 'scroll'] as const;
+
 const shortName = (name: string) => name.replace(/^mcp__[^_]+(?:_[^_]+)*?__/, '');
 
 function localTime(at: number): string {
@@ -28,14 +35,21 @@ function localTime(at: number): string {
 }
 
 /**
- * Every diff seen this session, after the fact: ←/→ or j/k pick a preview (newest first), ↑/↓ and PgUp/PgDn scroll
- * it, Esc closes. Owns the keyboard while it is open.
+ * Every diff seen this session, after the fact: → and ← pick a preview (newest first), j/k, ↑/↓ and PgUp/PgDn
+ * scroll it, as in the approval pane; Esc closes. Owns the keyboard while it is open.
  */
-export function DiffHistory({previews, width, height, onClose, formatTime = localTime}: DiffHistoryProps) {
+export function DiffHistory({
+	previews,
+	width,
+	height,
+	onClose,
+	contexts = liveContexts({...LIVE_IDLE, diffsOpen: true}),
+	formatTime = localTime,
+}: DiffHistoryProps) {
 	const newestFirst = [...previews].reverse();
-	const [index, setIndex] = useState(0);
-	const [scroll, setScroll] = useState(0);
-	useEffect(() => setScroll(0), [index]);
+	// One state: another preview is shown from its top.
+	const [view, setView] = useState({index: 0, scroll: 0});
+	const {index, scroll} = view;
 
 	const selected = newestFirst[Math.min(index, newestFirst.length - 1)];
 	const listRows = Math.min(LIST_ROWS, newestFirst.length);
@@ -43,14 +57,26 @@ export function DiffHistory({previews, width, height, onClose, formatTime = loca
 	const maxScroll = selected ? previewMaxScroll(selected.preview, viewRows) : 0;
 	const page = selected ? previewBodyRows(selected.preview, viewRows) : 1;
 
-	useInput((input, key) => {
-		if (key.escape) onClose();
-		else if (key.rightArrow || input === 'j') setIndex(i => Math.min(newestFirst.length - 1, i + 1));
-		else if (key.leftArrow || input === 'k') setIndex(i => Math.max(0, i - 1));
-		else if (key.downArrow) setScroll(s => Math.min(maxScroll, s + 1));
-		else if (key.upArrow) setScroll(s => Math.max(0, s - 1));
-		else if (key.pageDown) setScroll(s => Math.min(maxScroll, s + page));
-		else if (key.pageUp) setScroll(s => Math.max(0, s - page));
+	useKeys(contexts, DIFFS_CONTEXTS, {
+		onAction: action => {
+			switch (action) {
+				case 'closeDiffs':
+					onClose();
+					break;
+				case 'olderDiff':
+				case 'newerDiff': {
+					const step = action === 'olderDiff' ? 1 : -1;
+					setView(v => {
+						const next = Math.max(0, Math.min(newestFirst.length - 1, v.index + step));
+						return next === v.index ? v : {index: next, scroll: 0};
+					});
+					break;
+				}
+
+				default:
+					setView(v => ({...v, scroll: scrolled(action, v.scroll, maxScroll, page)}));
+			}
+		},
 	});
 
 	// A window of the list that keeps the selected entry visible.
@@ -65,7 +91,8 @@ export function DiffHistory({previews, width, height, onClose, formatTime = loca
 			{listed.map((entry, i) => {
 				const current = first + i === index;
 				return (
-					<Text key={`${entry.callId}-${entry.at}-${first + i}`} wrap="truncate-end" {...(current ? {color: THEME.accent} : {})} bold={current}>
+					// biome-ignore lint/suspicious/noArrayIndexKey: previews are only ever appended, so an entry's place counted from the oldest is its identity.
+					<Text key={previews.length - 1 - (first + i)} wrap="truncate-end" {...(current ? {color: THEME.accent} : {})} bold={current}>
 						{current ? '▸ ' : '  '}
 						{formatTime(entry.at)} {shortName(entry.name)} <Text color={THEME.dim}>{entry.preview.summary}</Text>
 					</Text>
@@ -73,7 +100,7 @@ export function DiffHistory({previews, width, height, onClose, formatTime = loca
 			})}
 			{selected ? <DiffView preview={selected.preview} maxRows={viewRows} scroll={scroll} /> : null}
 			<Text color={THEME.dim} wrap="truncate-end">
-				→/j older · ←/k newer · ↑/↓ PgUp/PgDn scroll · Esc close
+				{keyOf('olderDiff')} older · {keyOf('newerDiff')} newer · {SCROLL_HINT} · {keyOf('closeDiffs')} close
 			</Text>
 		</Box>
 	);

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import type {CallPreview} from '../core/events.js';
 import {coloriseDiffLines, type DiffLineKind} from '../preview/unified-diff.js';
 import {expandTabs} from './format.js';
+import {type ActionIn, keyOf} from './keys/bindings.js';
 import {THEME} from './theme.js';
 
 /** One terminal row of a preview: every line is truncated to the width, so rows can be counted before rendering. */
@@ -85,6 +86,15 @@ export function previewMaxScroll(preview: CallPreview, maxRows: number): number 
 	return Math.max(0, previewLineCount(preview) - previewBodyRows(preview, maxRows));
 }
 
+/** The scroll keys, as the footer of a scrolling body names them. */
+export const SCROLL_HINT = `${keyOf('scrollDown')}/${keyOf('scrollUp')} ${keyOf('pageUp')}/${keyOf('pageDown')} scroll`;
+
+/** Where a scroll key moves a body of `maxScroll` scrollable rows showing `page` rows at a time. */
+export function scrolled(action: ActionIn<'scroll'>, scroll: number, maxScroll: number, page: number): number {
+	const step = action === 'scrollDown' ? 1 : action === 'scrollUp' ? -1 : action === 'pageDown' ? page : -page;
+	return Math.max(0, Math.min(maxScroll, scroll + step));
+}
+
 export type DiffViewProps = {
 	preview: CallPreview;
 	/** Rows the view may use in all; it never renders more. */
@@ -114,14 +124,16 @@ export function DiffView({preview, maxRows, scroll, width}: DiffViewProps) {
 	return (
 		<Box flexDirection="column" {...(width ? {width} : {})}>
 			{header.map((line, index) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: the header's lines have fixed places (summary, error, hazards).
 				<Row key={`h${index}`} line={line} />
 			))}
 			{visible.map((line, index) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: the line's number in the body is its identity, whatever the scroll.
 				<Row key={start + index} line={line} />
 			))}
 			{overflow ? (
 				<Text color={THEME.dim} wrap="truncate-end">
-					lines {start + 1}–{start + visible.length} of {body.length} · j/k PgUp/PgDn scroll
+					lines {start + 1}–{start + visible.length} of {body.length} · {SCROLL_HINT}
 				</Text>
 			) : null}
 		</Box>

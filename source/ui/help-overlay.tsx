@@ -1,19 +1,12 @@
-import {Box, Text} from 'ink';
-import {KEYBINDINGS} from './keybindings.js';
-import {THEME} from './theme.js';
+import {KeyHelp, keyHelpRows} from './key-help.js';
+import {LIVE_HELP_CONTEXTS} from './keys/focus.js';
 
-/** Rendered straight from the key-bindings table, so help can never disagree with the keys. */
-export function HelpOverlay() {
-	return (
-		<Box flexDirection="column" borderStyle="round" borderColor={THEME.accent} paddingX={1}>
-			<Text bold>Keys</Text>
-			{KEYBINDINGS.map(binding => (
-				<Text key={binding.action}>
-					<Text color={THEME.accent}>{binding.keys.padEnd(14)}</Text>
-					<Text color={THEME.dim}>{binding.context.padEnd(9)}</Text>
-					{binding.description}
-				</Text>
-			))}
-		</Box>
-	);
+/** Rows the live help takes at this width. */
+export function helpOverlayRows(width: number): number {
+	return keyHelpRows(LIVE_HELP_CONTEXTS, width);
+}
+
+/** The live app's keys, every context of them, from the bindings table. */
+export function HelpOverlay({width, maxRows}: {width: number; maxRows?: number}) {
+	return <KeyHelp title="Keys" contexts={LIVE_HELP_CONTEXTS} width={width} maxRows={maxRows} />;
 }

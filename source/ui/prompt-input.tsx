@@ -1,64 +1,75 @@
-import {Box, Text, useInput} from 'ink';
-import React, {useRef, useState} from 'react';
-import {matches} from './keybindings.js';
+import {Box, Text} from 'ink';
+import React from 'react';
+import type {ActionIn} from './keys/bindings.js';
+import {type LiveFocus, liveContexts} from './keys/focus.js';
+import {useKeys} from './keys/use-keys.js';
 import {THEME} from './theme.js';
+import {useRefState} from './use-ref-state.js';
 
 export type PromptInputProps = {
-	isActive: boolean;
+	/** The app's focus; the prompt adds its own fact, whether it is empty. Active while the focus gives it `line`. */
+	focus: LiveFocus;
 	placeholder: string;
 	onSubmit: (text: string) => void;
-	/** Keys the input does not consume (Esc, ?, Ctrl+C) are offered here first. */
-	onEmptyKey?: (input: string) => boolean;
+	/** Keys of the empty prompt that act outside it (`?` help, `D` the demo). */
+	onAction?: (action: ActionIn<'empty-prompt' | 'welcome'>) => void;
 };
 
-/** The chat box. Inactive while an approval is pending, so typing can never answer a prompt. */
-export const PromptInput = React.memo(function PromptInput({isActive, placeholder, onSubmit, onEmptyKey}: PromptInputProps) {
-	const [value, setValueState] = useState('');
-	// Keys can arrive faster than React commits (a paste, a script): the ref always holds the latest text.
-	const valueRef = useRef('');
-	const setValue = (next: string) => {
-		valueRef.current = next;
-		setValueState(next);
-	};
+const PROMPT_CONTEXTS = ['text', 'line', 'empty-prompt', 'welcome'] as const;
 
-	useInput(
-		(input, key) => {
-			const current = valueRef.current;
-			if (matches('submit', input, key)) {
-				const text = current.trim();
-				if (text) {
-					onSubmit(text);
+/** The chat box. Inactive while an approval is pending, so typing can never answer a prompt. */
+export const PromptInput = React.memo(function PromptInput({focus, placeholder, onSubmit, onAction}: PromptInputProps) {
+	const [value, setValue, valueRef] = useRefState('');
+
+	const isActive = liveContexts(focus).includes('line');
+	useKeys(
+		// Whether `?` is a key or text depends on the text typed so far, which only this component knows first.
+		() => liveContexts(focus, valueRef.current === ''),
+		PROMPT_CONTEXTS,
+		{
+			onAction: action => {
+				switch (action) {
+					case 'submit': {
+						const text = valueRef.current.trim();
+						if (text) {
+							onSubmit(text);
+							setValue('');
+						}
+
+						break;
+					}
+
+					case 'clearText':
+						setValue('');
+						break;
+					case 'deleteChar':
+						setValue(valueRef.current.slice(0, -1));
+						break;
+					case 'toggleHelp':
+					case 'startDemo':
+						onAction?.(action);
+						break;
+					default: {
+						const unhandled: never = action;
+						return unhandled;
+					}
+				}
+			},
+			onText: text => {
+				const current = valueRef.current;
+				// Typing then Enter can arrive in one chunk ("text\r"): that is a submit, not a pasted newline.
+				if (text.length > 1 && text.endsWith('\r') && !/[\r\n]/.test(text.slice(0, -1))) {
+					const typed = (current + text.slice(0, -1)).trim();
 					setValue('');
+					if (typed) onSubmit(typed);
+					return;
 				}
 
-				return;
-			}
-
-			if (matches('clearInput', input, key)) {
-				setValue('');
-				return;
-			}
-
-			if (key.backspace || key.delete) {
-				setValue(current.slice(0, -1));
-				return;
-			}
-
-			if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown)
-				return;
-			if (current === '' && onEmptyKey?.(input)) return;
-			// Typing then Enter can arrive in one chunk ("text\r"): that is a submit, not a pasted newline.
-			if (input.length > 1 && input.endsWith('\r') && !/[\r\n]/.test(input.slice(0, -1))) {
-				const text = (current + input.slice(0, -1)).trim();
-				setValue('');
-				if (text) onSubmit(text);
-				return;
-			}
-
-			// Pasted text arrives as one chunk; newlines inside it stay part of the prompt.
-			if (input) setValue(current + input.replace(/\r\n?/g, '\n'));
+				// Pasted text arrives as one chunk; newlines inside it stay part of the prompt.
+				setValue(current + text.replace(/\r\n?/g, '\n'));
+			},
 		},
-		{isActive},
+		isActive,
 	);
 	return (
 		<Box borderStyle="round" borderColor={isActive ? THEME.accent : THEME.dim} paddingX={1}>

@@ -56,7 +56,7 @@ export function SqlLine({line}: {line: string}) {
 	return (
 		<Text wrap="truncate-end">
 			{tokenizeSqlLine(line).map((token, index) => (
-				// Tokens of a line never reorder; the index is a stable key.
+				// biome-ignore lint/suspicious/noArrayIndexKey: tokens of a line never reorder; the index is a stable key.
 				<Text key={index} color={COLOR[token.kind]} bold={token.kind === 'danger'}>
 					{token.text}
 				</Text>

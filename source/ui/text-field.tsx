@@ -1,12 +1,16 @@
-import {Box, Text, useInput} from 'ink';
-import {useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {Context} from './keys/bindings.js';
+import {useKeys} from './keys/use-keys.js';
 import {THEME} from './theme.js';
+import {useRefState} from './use-ref-state.js';
 
 export type TextFieldProps = {
 	label: string;
 	initial?: string;
 	/** Multi-line: Enter inserts a newline and Ctrl+S submits. Single line: Enter submits. */
 	multiline?: boolean;
+	/** The active contexts, from the focus (`editing` set to this field's kind). */
+	contexts: readonly Context[];
 	hint: string;
 	error?: string;
 	maxRows?: number;
@@ -14,45 +18,38 @@ export type TextFieldProps = {
 	onCancel: () => void;
 };
 
+const FIELD_CONTEXTS = ['text', 'line', 'editor', 'field'] as const;
+
 /** A small text editor for feedback, confirmations and edited SQL; Esc always backs out. */
-export function TextField({label, initial = '', multiline = false, hint, error, maxRows = 12, onSubmit, onCancel}: TextFieldProps) {
-	const [value, setValueState] = useState(initial);
-	// Keys can arrive faster than React commits (a paste): the ref always holds the latest text.
-	const ref = useRef(initial);
-	const setValue = (next: string) => {
-		ref.current = next;
-		setValueState(next);
-	};
+export function TextField({label, initial = '', multiline = false, contexts, hint, error, maxRows = 12, onSubmit, onCancel}: TextFieldProps) {
+	const [value, setValue, ref] = useRefState(initial);
 
-	useInput((input, key) => {
-		const current = ref.current;
-		if (key.escape) {
-			onCancel();
-			return;
-		}
-
-		if (multiline ? key.ctrl && input === 's' : key.return) {
-			onSubmit(current);
-			return;
-		}
-
-		if (key.return) {
-			setValue(`${current}\n`);
-			return;
-		}
-
-		if (key.backspace || key.delete) {
-			setValue(current.slice(0, -1));
-			return;
-		}
-
-		if (key.ctrl && input === 'u') {
-			setValue('');
-			return;
-		}
-
-		if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
-		if (input) setValue(current + input.replace(/\r\n?/g, multiline ? '\n' : ' '));
+	useKeys(contexts, FIELD_CONTEXTS, {
+		onAction: action => {
+			switch (action) {
+				case 'back':
+					onCancel();
+					break;
+				case 'submit':
+				case 'save':
+					onSubmit(ref.current);
+					break;
+				case 'newline':
+					setValue(`${ref.current}\n`);
+					break;
+				case 'deleteChar':
+					setValue(ref.current.slice(0, -1));
+					break;
+				case 'clearText':
+					setValue('');
+					break;
+				default: {
+					const unhandled: never = action;
+					return unhandled;
+				}
+			}
+		},
+		onText: text => setValue(ref.current + text.replace(/\r\n?/g, multiline ? '\n' : ' ')),
 	});
 
 	const lines = value.split('\n');
@@ -62,7 +59,7 @@ export function TextField({label, initial = '', multiline = false, hint, error, 
 			<Text bold>{label}</Text>
 			{lines.length > shown.length ? <Text color={THEME.dim}>… {lines.length - shown.length} lines above</Text> : null}
 			{shown.map((line, index) => (
-				// Lines are positional; the index is the identity.
+				// biome-ignore lint/suspicious/noArrayIndexKey: lines are positional (the last ones of the text); the position is the identity.
 				<Text key={index}>
 					{line}
 					{index === shown.length - 1 ? <Text inverse> </Text> : null}

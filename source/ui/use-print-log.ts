@@ -19,18 +19,23 @@ const CLEAR_TERMINAL = '\u001B[2J\u001B[3J\u001B[H';
 export function usePrintLog(width: number): {log: PrintLog; generation: number} {
 	const {stdout, write} = useStdout();
 	const [layout, setLayout] = useState(() => ({log: createPrintLog(), generation: 0}));
-	const mounted = useRef(false);
+	// A layout is due when the width changed since the last run (never at mount) and stays due until it is done,
+	// so an effect that runs again for another reason does not drop it.
+	const seenWidth = useRef(width);
+	const due = useRef(false);
 	useEffect(() => {
-		if (!mounted.current) {
-			mounted.current = true;
-			return;
+		if (seenWidth.current !== width) {
+			seenWidth.current = width;
+			due.current = true;
 		}
 
+		if (!due.current) return;
 		const timer = setTimeout(() => {
+			due.current = false;
 			if (stdout.isTTY) write(CLEAR_TERMINAL);
 			setLayout(current => ({log: createPrintLog(), generation: current.generation + 1}));
 		}, RELAYOUT_DELAY_MS);
 		return () => clearTimeout(timer);
-	}, [width]);
+	}, [width, stdout, write]);
 	return layout;
 }

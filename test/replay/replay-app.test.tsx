@@ -4,8 +4,9 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {EventBody} from '../../source/core/events.js';
 import {createReplay} from '../../source/replay/replay-model.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
+import {actionFor} from '../../source/ui/keys/bindings.js';
+import {replayContexts} from '../../source/ui/keys/focus.js';
 import {ReplayApp} from '../../source/ui/replay/replay-app.js';
-import {replayActionFor} from '../../source/ui/replay/replay-keys.js';
 import {REPO_ROOT} from '../helpers/paths.js';
 import {stamp, testHeader, turnBodies} from '../helpers/transcript-events.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -215,6 +216,9 @@ describe('the replay app', () => {
 });
 
 describe('replay keys', () => {
+	const paused = replayContexts({searching: false, helpOpen: false, playing: false});
+	const replayActionFor = (input: string, key: Parameters<typeof actionFor>[2]) => actionFor(paused, input, key);
+
 	it.each([
 		['→', '', {rightArrow: true}, 'stepForward'],
 		['←', '', {leftArrow: true}, 'stepBack'],

@@ -61,6 +61,29 @@ describe('checklistRows and checklistSummary', () => {
 	});
 });
 
+/** A parent as the lead would write it: it owns selection, expansion and ticks. */
+function WiredChecklist() {
+	// One state object: a key handler must read the selection it acts on, never a stale copy.
+	const [view, setView] = useState<{selected: number; expanded: boolean; entries: ChecklistEntry[]}>({selected: 0, expanded: false, entries: []});
+	const {selected, expanded, entries} = view;
+	useInput((input, key) => {
+		setView(v => {
+			if (key.downArrow) return {...v, selected: Math.min(ITEMS.length - 1, v.selected + 1)};
+			if (key.upArrow) return {...v, selected: Math.max(0, v.selected - 1)};
+			if (key.return) return {...v, expanded: !v.expanded};
+			if (input !== ' ') return v;
+			const item = ITEMS[v.selected]!;
+			return {...v, entries: [...v.entries.filter(e => e.itemId !== item.id), entry(item.id, 'done', 'user', 'ticked by you')]};
+		});
+	});
+	return (
+		<Box flexDirection="column">
+			<ChecklistPane items={ITEMS} entries={entries} width={80} selected={selected} expanded={expanded} hint="↑↓ select · space tick · enter evidence" />
+			<Text>{checklistSummary({checklist: entries}, ITEMS)}</Text>
+		</Box>
+	);
+}
+
 describe('ChecklistPane', () => {
 	it('shows one line per item with who ticked it, in 80 columns', () => {
 		const {lastFrame} = render(<ChecklistPane items={ITEMS} entries={ENTRIES} width={80} />);
@@ -99,29 +122,7 @@ describe('ChecklistPane', () => {
 	});
 
 	it('follows ↑/↓, space and enter when a parent wires them', async () => {
-		/** A parent as the lead would write it: it owns selection, expansion and ticks. */
-		function Parent() {
-			// One state object: a key handler must read the selection it acts on, never a stale copy.
-			const [view, setView] = useState<{selected: number; expanded: boolean; entries: ChecklistEntry[]}>({selected: 0, expanded: false, entries: []});
-			const {selected, expanded, entries} = view;
-			useInput((input, key) => {
-				setView(v => {
-					if (key.downArrow) return {...v, selected: Math.min(ITEMS.length - 1, v.selected + 1)};
-					if (key.upArrow) return {...v, selected: Math.max(0, v.selected - 1)};
-					if (key.return) return {...v, expanded: !v.expanded};
-					if (input !== ' ') return v;
-					const item = ITEMS[v.selected]!;
-					return {...v, entries: [...v.entries.filter(e => e.itemId !== item.id), entry(item.id, 'done', 'user', 'ticked by you')]};
-				});
-			});
-			return (
-				<Box flexDirection="column">
-					<ChecklistPane items={ITEMS} entries={entries} width={80} selected={selected} expanded={expanded} hint="↑↓ select · space tick · enter evidence" />
-					<Text>{checklistSummary({checklist: entries}, ITEMS)}</Text>
-				</Box>
-			);
-		}
-		const {lastFrame, stdin} = render(<Parent />);
+		const {lastFrame, stdin} = render(<WiredChecklist />);
 		await waitFor(() => strip(lastFrame()).includes('checklist 0/8'), 'the first frame');
 		for (let i = 0; i < 7; i++) {
 			stdin.write('\u001B[B');

@@ -127,7 +127,7 @@ describe('DiffHistory', () => {
 		},
 	];
 
-	it('lists previews newest first, moves with →/← and j/k, and closes with Esc', async () => {
+	it('lists previews newest first, moves with → and ←, and closes with Esc', async () => {
 		let closed = false;
 		const {view, frame} = show(<DiffHistory previews={previews} width={100} height={20} onClose={() => (closed = true)} formatTime={at => `t${at}`} />);
 		expect(frame()).toContain('1 of 2, newest first');
@@ -136,17 +136,22 @@ describe('DiffHistory', () => {
 		view.stdin.write(KEY.right);
 		await waitFor(() => /▸ t1000 apply_migration first preview/.test(frame()), `older entry selected\n${frame()}`, 3000);
 		expect(frame()).toContain('+column public.t.c3 integer');
-		view.stdin.write('k');
+		view.stdin.write(KEY.left);
 		await waitFor(() => /▸ t2000 Edit/.test(frame()), `newer entry selected\n${frame()}`, 3000);
 		view.stdin.write(KEY.escape);
 		await waitFor(() => closed, 'onClose', 3000);
 	});
 
-	it('scrolls the selected diff with the arrow keys', async () => {
+	it('scrolls the selected diff with j/k, as the approval pane does, and with PgDn', async () => {
 		const {view, frame} = show(
 			<DiffHistory previews={[{callId: 'x', name: 'Write', preview: longPreview(40), at: 0}]} width={100} height={14} onClose={() => {}} />,
 		);
 		expect(frame()).toContain('--- schema before');
+		view.stdin.write('j');
+		await waitFor(() => !frame().includes('--- schema before'), `scrolled down a line\n${frame()}`, 3000);
+		expect(frame()).toContain('1 of 1');
+		view.stdin.write('k');
+		await waitFor(() => frame().includes('--- schema before'), `scrolled back up\n${frame()}`, 3000);
 		view.stdin.write(KEY.pageDown);
 		await waitFor(() => !frame().includes('--- schema before'), `scrolled\n${frame()}`, 3000);
 		expect(rowsOf(frame()).length).toBeLessThanOrEqual(14);

@@ -1,14 +1,19 @@
-import {useApp, useInput} from 'ink';
+import {useApp} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {advancePlayback, DEFAULT_SPEED_INDEX, msUntilNext, SPEEDS} from '../../replay/playback.js';
 import type {Replay, SearchDirection} from '../../replay/replay-model.js';
 import type {TranscriptHeader} from '../../transcripts/format.js';
+import type {ActionIn} from '../keys/bindings.js';
+import {replayContexts} from '../keys/focus.js';
+import {useKeys} from '../keys/use-keys.js';
+import {useRefState} from '../use-ref-state.js';
 import {useTerminalSize} from '../use-terminal-size.js';
-import {type ReplayAction, replayActionFor} from './replay-keys.js';
 import {ReplayView} from './replay-view.js';
 
 /** Play never redraws faster than this, however dense the events are. */
 const FRAME_MS = 16;
+
+const REPLAY_CONTEXTS = ['replay', 'playback', 'help', 'search', 'text'] as const;
 
 export type ReplayAppProps = {
 	header: TranscriptHeader;
@@ -35,8 +40,7 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 	const [playing, setPlaying] = useState(false);
 	const [speedIndex, setSpeedIndex] = useState(DEFAULT_SPEED_INDEX);
 	const [message, setMessage] = useState<string | undefined>(undefined);
-	const [searchInput, setSearchInputState] = useState<string | undefined>(undefined);
-	const searchRef = useRef<string | undefined>(undefined);
+	const [searchInput, setSearchInput, searchRef] = useRefState<string | undefined>(undefined);
 	const lastQuery = useRef('');
 	const [showHelp, setShowHelp] = useState(false);
 	const [showChecklist, setShowChecklist] = useState(false);
@@ -53,11 +57,6 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 		},
 		[replay],
 	);
-
-	const setSearchInput = (value: string | undefined) => {
-		searchRef.current = value;
-		setSearchInputState(value);
-	};
 
 	useEffect(() => {
 		if (!playing) return;
@@ -115,7 +114,7 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 		}
 	};
 
-	const run = (action: ReplayAction) => {
+	const run = (action: ActionIn<(typeof REPLAY_CONTEXTS)[number]>) => {
 		const p = positionRef.current;
 		switch (action) {
 			case 'stepForward':
@@ -176,6 +175,29 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 				onExit?.();
 				exit();
 				break;
+			case 'pause':
+				setPlaying(false);
+				break;
+			case 'closeHelp':
+				setShowHelp(false);
+				break;
+			case 'find': {
+				const query = searchRef.current?.trim() || lastQuery.current;
+				setSearchInput(undefined);
+				lastQuery.current = query;
+				search(query, 'forward');
+				break;
+			}
+
+			case 'cancelSearch':
+				setSearchInput(undefined);
+				break;
+			case 'deleteChar':
+				setSearchInput(searchRef.current?.slice(0, -1));
+				break;
+			case 'clearText':
+				setSearchInput('');
+				break;
 			default: {
 				const unhandled: never = action;
 				return unhandled;
@@ -183,31 +205,22 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 		}
 	};
 
-	useInput((input, key) => {
-		setMessage(undefined);
-		const typing = searchRef.current;
-		if (typing !== undefined) {
-			if (key.return) {
-				const query = typing.trim() || lastQuery.current;
-				setSearchInput(undefined);
-				lastQuery.current = query;
-				search(query, 'forward');
-			} else if (key.escape) setSearchInput(undefined);
-			else if (key.backspace || key.delete) setSearchInput(typing.slice(0, -1));
-			else if (key.ctrl && input === 'c') run('quit');
-			else if (input && !key.ctrl && !key.meta) setSearchInput(typing + input.replace(/[\r\n]/g, ''));
-			return;
-		}
-
-		if (key.escape) {
-			if (showHelp) setShowHelp(false);
-			else if (playing) setPlaying(false);
-			return;
-		}
-
-		const action = replayActionFor(input, key);
-		if (action) run(action);
-	});
+	useKeys(
+		// The search being typed lives in a ref: keys typed faster than React commits still land in it.
+		() => replayContexts({searching: searchRef.current !== undefined, helpOpen: showHelp, playing}),
+		REPLAY_CONTEXTS,
+		{
+			onAction: action => {
+				setMessage(undefined);
+				run(action);
+			},
+			onText: text => {
+				setMessage(undefined);
+				const typing = searchRef.current;
+				if (typing !== undefined) setSearchInput(typing + text.replace(/[\r\n]/g, ''));
+			},
+		},
+	);
 
 	return (
 		<ReplayView

@@ -2,8 +2,8 @@ import {Box, Text} from 'ink';
 import {type Speed, speedLabel} from '../../replay/playback.js';
 import {formatClock, formatElapsed} from '../../transcripts/export-record.js';
 import {truncate} from '../format.js';
+import {type Action, keyOf} from '../keys/bindings.js';
 import {THEME} from '../theme.js';
-import {REPLAY_HINTS} from './replay-keys.js';
 
 export type ReplayBarProps = {
 	sessionId: string;
@@ -26,6 +26,10 @@ export type ReplayBarProps = {
 	width: number;
 	timeZone?: string;
 };
+
+/** Short hints, in the order a newcomer needs them, with the keys the table binds. */
+const k = (action: Action) => keyOf(action, 'replay');
+export const REPLAY_HINTS = `${k('stepBack')}${k('stepForward')} step  ${k('previousTurn')}${k('nextTurn')} turn  ${k('nextApproval')} approval  ${k('nextDiff')} diff  ${k('playPause')} play  ${k('faster')}/${k('slower')} speed  ${k('start')}/${k('end')} start/end  ${k('search')} search  ${k('toggleHelp')} help  ${k('quit')} quit`;
 
 /** Where the cursor is, what the session held there, whether it plays, and what the keys do. Always three rows. */
 export function ReplayBar(props: ReplayBarProps) {
@@ -53,7 +57,10 @@ export function ReplayBar(props: ReplayBarProps) {
 					<Text color={THEME.accent}>/</Text>
 					{props.searchInput}
 					<Text inverse> </Text>
-					<Text color={THEME.dim}> Enter find · Esc cancel</Text>
+					<Text color={THEME.dim}>
+						{' '}
+						{keyOf('find')} find · {keyOf('cancelSearch')} cancel
+					</Text>
 				</Text>
 			)}
 		</Box>

@@ -8,16 +8,16 @@ import {ApprovalPane} from '../approval-pane.js';
 import {ChatEntryView} from '../chat-entry.js';
 import {ChecklistPane} from '../checklist-pane.js';
 import {shownInChat} from '../format.js';
+import {keyOf} from '../keys/bindings.js';
 import {LiveTurn} from '../live-turn.js';
 import {serverStatusText} from '../server-status.js';
 import {THEME} from '../theme.js';
+import {MIN_COLUMNS, MIN_ROWS} from '../use-terminal-size.js';
 import {tailOfRows} from '../wrap.js';
 import {firstVisibleEntry} from './entries-window.js';
 import {ReplayBar} from './replay-bar.js';
-import {REPLAY_HELP_ROWS, ReplayHelp} from './replay-help.js';
+import {ReplayHelp, replayHelpRows} from './replay-help.js';
 
-export const MIN_COLUMNS = 40;
-export const MIN_ROWS = 12;
 /** The replay bar: a margin row and three text rows. */
 export const BAR_ROWS = 4;
 
@@ -58,7 +58,7 @@ export function ReplayView(props: ReplayViewProps) {
 	const queue = pendingApprovals(state);
 	const running = state.openCalls.filter(call => call.status === 'running');
 	const paneRows = queue.length > 0 ? Math.max(8, Math.floor(rows / 2)) : 0;
-	const helpRows = props.showHelp ? REPLAY_HELP_ROWS : 0;
+	const helpRows = props.showHelp ? Math.min(replayHelpRows(width), Math.max(6, rows - BAR_ROWS - 3)) : 0;
 	const fixed = BAR_ROWS + paneRows + helpRows + running.length * 2 + (state.retry ? 1 : 0);
 	const liveRows = Math.max(3, Math.floor((rows - fixed) / 2));
 	const tail = state.liveText ? tailOfRows(state.liveText, width, liveRows) : undefined;
@@ -81,7 +81,7 @@ export function ReplayView(props: ReplayViewProps) {
 					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}
 				</Text>
 			) : null}
-			{props.showHelp ? <ReplayHelp /> : null}
+			{props.showHelp ? <ReplayHelp width={width} maxRows={helpRows} /> : null}
 			{props.showChecklist ? <ChecklistPane entries={state.checklist} width={width} maxRows={Math.max(6, Math.floor(rows / 2))} /> : null}
 			{queue[0] ? <ApprovalPane queue={queue} width={width} maxRows={paneRows} onDecision={noDecision} taken={taken(replay, queue[0])} /> : null}
 			<ReplayBar
@@ -121,7 +121,10 @@ function Intro({header, total, timeZone}: {header: TranscriptHeader; total: numb
 			<Text color={THEME.dim}>
 				{header.agent.name} · {header.agent.model} · started {formatTimestamp(Date.parse(header.createdAt), timeZone)} · {total.toLocaleString('en')} events
 			</Text>
-			<Text color={THEME.dim}>Nothing here runs: tools, model and database stay untouched. → to step, space to play, ? for keys.</Text>
+			<Text color={THEME.dim}>
+				Nothing here runs: tools, model and database stay untouched. {keyOf('stepForward')} to step, {keyOf('playPause')} to play,{' '}
+				{keyOf('toggleHelp', 'replay')} for keys.
+			</Text>
 		</Box>
 	);
 }

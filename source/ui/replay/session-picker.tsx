@@ -1,8 +1,11 @@
-import {Box, Text, useInput} from 'ink';
-import {useRef, useState} from 'react';
+import {Box, Text} from 'ink';
 import {formatBytes, formatElapsed, formatTimestamp} from '../../transcripts/export-record.js';
 import type {SessionSummary} from '../../transcripts/reader.js';
+import {keyOf} from '../keys/bindings.js';
+import {PICKER_CONTEXTS} from '../keys/focus.js';
+import {useKeys} from '../keys/use-keys.js';
 import {THEME} from '../theme.js';
+import {useRefState} from '../use-ref-state.js';
 import {useTerminalSize} from '../use-terminal-size.js';
 
 export type SessionPickerProps = {
@@ -19,35 +22,57 @@ export type SessionPickerProps = {
 
 /** Title, the detail line of the selection and the key hints. */
 const CHROME_ROWS = 4;
+const OWN_CONTEXTS = ['picker'] as const;
+const HINT = `${keyOf('selectPrevious', 'picker')}${keyOf('selectNext', 'picker')} move · ${keyOf('choose')} choose · ${keyOf('cancel')} cancel`;
 
 /** A scrolling list of saved sessions: ↑/↓ (or k/j) to move, PgUp/PgDn, Enter to choose. */
 export function SessionPicker({sessions, onChoose, onCancel, size, timeZone}: SessionPickerProps) {
 	const terminal = useTerminalSize();
 	const {columns, rows} = size ?? terminal;
-	const [selected, setSelectedState] = useState(0);
-	const selectedRef = useRef(0);
+	const [selected, setSelected, selectedRef] = useRefState(0);
 	const listRows = Math.max(3, rows - CHROME_ROWS);
-	const select = (index: number) => {
-		const next = Math.max(0, Math.min(sessions.length - 1, index));
-		selectedRef.current = next;
-		setSelectedState(next);
-	};
+	const select = (index: number) => setSelected(Math.max(0, Math.min(sessions.length - 1, index)));
 
-	useInput((input, key) => {
-		const current = selectedRef.current;
-		if (key.upArrow || input === 'k') select(current - 1);
-		else if (key.downArrow || input === 'j') select(current + 1);
-		else if (key.pageUp) select(current - listRows);
-		else if (key.pageDown) select(current + listRows);
-		else if (key.home || input === 'g') select(0);
-		else if (key.end || input === 'G') select(sessions.length - 1);
-		else if (key.return) {
-			const session = sessions[current];
-			if (session) onChoose(session);
-		} else if (key.escape || input === 'q' || (key.ctrl && input === 'c')) onCancel?.();
+	useKeys(PICKER_CONTEXTS, OWN_CONTEXTS, {
+		onAction: action => {
+			const current = selectedRef.current;
+			switch (action) {
+				case 'selectPrevious':
+					select(current - 1);
+					break;
+				case 'selectNext':
+					select(current + 1);
+					break;
+				case 'pageUp':
+					select(current - listRows);
+					break;
+				case 'pageDown':
+					select(current + listRows);
+					break;
+				case 'first':
+					select(0);
+					break;
+				case 'last':
+					select(sessions.length - 1);
+					break;
+				case 'choose': {
+					const session = sessions[current];
+					if (session) onChoose(session);
+					break;
+				}
+
+				case 'cancel':
+					onCancel?.();
+					break;
+				default: {
+					const unhandled: never = action;
+					return unhandled;
+				}
+			}
+		},
 	});
 
-	if (sessions.length === 0) return <Text color={THEME.dim}>No saved sessions. Esc to leave.</Text>;
+	if (sessions.length === 0) return <Text color={THEME.dim}>No saved sessions. {keyOf('cancel')} to leave.</Text>;
 
 	// Keep the selection in view, scrolled as little as possible.
 	const top = Math.max(0, Math.min(selected - Math.floor(listRows / 2), sessions.length - listRows));
@@ -77,7 +102,7 @@ export function SessionPicker({sessions, onChoose, onCancel, size, timeZone}: Se
 				{current.turns} turn{current.turns === 1 ? '' : 's'} · {current.approvals} approval{current.approvals === 1 ? '' : 's'} ·{' '}
 				{formatElapsed(current.durationMs)} · {formatBytes(current.sizeBytes)} · {current.cwd}
 			</Text>
-			<Text color={THEME.dim}>↑↓ move · Enter choose · Esc cancel</Text>
+			<Text color={THEME.dim}>{HINT}</Text>
 		</Box>
 	);
 }

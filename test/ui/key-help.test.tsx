@@ -1,0 +1,51 @@
+import {render} from 'ink-testing-library';
+import type React from 'react';
+import {afterEach, describe, expect, it} from 'vitest';
+import {HelpOverlay, helpOverlayRows} from '../../source/ui/help-overlay.js';
+import {BINDINGS, CONTEXT_TITLES, type Context, rowKeys} from '../../source/ui/keys/bindings.js';
+import {LIVE_HELP_CONTEXTS, REPLAY_HELP_CONTEXTS} from '../../source/ui/keys/focus.js';
+import {ReplayHelp, replayHelpRows} from '../../source/ui/replay/replay-help.js';
+
+const views: Array<{unmount: () => void}> = [];
+afterEach(() => {
+	for (const view of views.splice(0)) view.unmount();
+});
+
+const strip = (text: string | undefined) => (text ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+
+function frameOf(node: React.ReactElement): string {
+	const view = render(node);
+	views.push(view);
+	return strip(view.lastFrame());
+}
+
+/** What a help screen must show: each row's keys followed by its description, and each context's title. */
+function missing(frame: string, contexts: readonly Context[]): string[] {
+	const rows = BINDINGS.filter(binding => contexts.includes(binding.context));
+	return [...rows.map(binding => `${rowKeys(binding)} ${binding.description}`), ...contexts.map(context => CONTEXT_TITLES[context])].filter(
+		text => !frame.includes(text),
+	);
+}
+
+describe('the help screens', () => {
+	it.each([80, 120])('the live help shows the keys and description of every row of its contexts at %i columns', width => {
+		const frame = frameOf(<HelpOverlay width={width} />);
+		expect(missing(frame, LIVE_HELP_CONTEXTS)).toEqual([]);
+		expect(frame.split('\n')).toHaveLength(helpOverlayRows(width));
+		for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(width);
+	});
+
+	it.each([80, 120])('the replay help shows the keys and description of every row of its contexts at %i columns', width => {
+		const frame = frameOf(<ReplayHelp width={width} />);
+		expect(missing(frame, REPLAY_HELP_CONTEXTS)).toEqual([]);
+		expect(frame).toContain('any pause longer than 2 s is cut to 2 s');
+		expect(frame.split('\n')).toHaveLength(replayHelpRows(width));
+	});
+
+	it('fits the rows it is given and says how many lines it left out', () => {
+		const frame = frameOf(<HelpOverlay width={80} maxRows={10} />);
+		const lines = frame.split('\n');
+		expect(lines).toHaveLength(10);
+		expect(frame).toMatch(/… \d+ more lines: a taller terminal shows them all/);
+	});
+});
