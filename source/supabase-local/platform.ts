@@ -17,7 +17,7 @@ export type QueryResult = {
  */
 export type SqlRunner = {
 	/** One statement, optionally with `$1`-style parameters. */
-	query(sql: string, params?: unknown[]): Promise<{rows: any[]}>;
+	query(sql: string, params?: unknown[]): Promise<{rows: Record<string, unknown>[]}>;
 	/** Any number of `;`-separated statements, no parameters; one result per statement. */
 	exec(sql: string): Promise<QueryResult[]>;
 };

@@ -319,7 +319,10 @@ export class OverlayFilesystem extends BaseFilesystem {
 		const rel = this.#rel(p);
 		const node = this.#lookup(rel);
 		if (node.kind !== 'file') throw fsError('EISDIR');
-		if (length === 0) return this.#empty(node, rel);
+		if (length === 0) {
+			this.#empty(node, rel);
+			return;
+		}
 		for (const index of node.blocks.keys()) if (index * BLOCK >= length) node.blocks.delete(index);
 		const last = Math.floor(length / BLOCK);
 		if (length % BLOCK !== 0 && length < node.size) {
