@@ -1,5 +1,5 @@
+import {quoteIdent} from '../sql/identifiers.js';
 import type {SqlRunner} from './platform.js';
-import {quoteIdent} from './sql-text.js';
 
 export type TableColumn = {
 	name: string;

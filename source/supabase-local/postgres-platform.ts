@@ -1,4 +1,5 @@
 import type {PoolClient} from 'pg';
+import {quoteIdent} from '../sql/identifiers.js';
 import {DeadlineError} from './engine/engine-client.js';
 import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
 import {
@@ -14,7 +15,6 @@ import {
 } from './platform.js';
 import {confine} from './postgres-sandbox.js';
 import {installShim, RESET_SESSION_SQL, SHIM_VERSION} from './shim.js';
-import {quoteIdent} from './sql-text.js';
 
 export type PostgresHostOptions = {
 	/** A libpq-style URL; its password is never shown anywhere. */

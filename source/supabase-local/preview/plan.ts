@@ -5,10 +5,10 @@
  * DELETE or TRUNCATE the query that samples the rows it is about to change (built from the statement's own text
  * with the Postgres scanner).
  */
+import {quoteIdent} from '../../sql/identifiers.js';
 import {prepareMigration} from '../migrations.js';
 import {PostgresError, toPostgresError} from '../platform.js';
 import {type LibPgQuery, libpgQuery} from '../sql-split.js';
-import {quoteIdent} from '../sql-text.js';
 import type {DryRunError, DryRunMode} from './report.js';
 
 export const SAMPLE_ROWS = 3;
