@@ -7,7 +7,7 @@ import type {Hazard, HazardCode} from '../policy/hazards.js';
 import type {ParsedStatement} from '../policy/sql-parser.js';
 import {asArray, isObject, onlyEntry} from '../policy/sql-parser.js';
 import {quoteIdent} from '../sql/identifiers.js';
-import type {DryRunRelation, DryRunReport} from './dry-run-report.js';
+import type {DryRunRelation, DryRunReport} from '../sql/preview-report.js';
 
 export type DumpIdentity = {names: string[]; rest: string};
 

@@ -6,10 +6,10 @@
  * with the Postgres scanner).
  */
 import {quoteIdent} from '../../sql/identifiers.js';
+import type {DryRunError, DryRunMode} from '../../sql/preview-report.js';
 import {prepareMigration} from '../migrations.js';
 import {PostgresError, toPostgresError} from '../platform.js';
 import {type LibPgQuery, libpgQuery} from '../sql-split.js';
-import type {DryRunError, DryRunMode} from './report.js';
 
 export const SAMPLE_ROWS = 3;
 const USER_TX = 'pgpair_user_tx';
