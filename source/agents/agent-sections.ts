@@ -55,7 +55,7 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 // A list item with its indentation; a task-list box is dropped.
 const LIST_ITEM = /^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$/;
 // Decoration before an item's text: emoji (❌, 🚫, ⛔ …), their joiners and selectors, and ✗ ✘ ×.
-const LEADING_MARKS = /^(?:[\p{Extended_Pictographic}\u200d\ufe0f\u20e3\u2717\u2718\u00d7][ \t]*)+/u;
+const LEADING_MARKS = /^(?:(?:\p{Extended_Pictographic}|\u200d|\ufe0f|\u20e3|[\u2717\u2718\u00d7])[ \t]*)+/u;
 
 /** The list items of every section whose heading contains `title` (case-insensitive), up to the next heading. */
 export function sectionListItems(markdown: string, title: string): string[] {

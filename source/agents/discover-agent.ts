@@ -5,6 +5,7 @@
  * - `--agent <name>`: `<cwd>/.claude/agents/*.md`, then `~/.claude/agents/*.md` (in each, a front-matter
  *   `name` match before a file-name match), then the built-in.
  */
+import type {Dirent} from 'node:fs';
 import {readdir, readFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import path from 'node:path';
@@ -98,7 +99,7 @@ function displayPath(file: string, cwd: string, home: string): string {
 }
 
 async function readAgentsDir(dir: string, scope: 'project' | 'user', cwd: string, home: string): Promise<AgentCandidate[]> {
-	let entries;
+	let entries: Dirent[];
 	try {
 		entries = await readdir(dir, {withFileTypes: true});
 	} catch (error) {

@@ -10,7 +10,7 @@ export declare class BundleRefused extends Error {
 export declare function bundle(options?: {
 	outdir?: string;
 	external?: string[];
-	packageJson?: Record<string, any>;
+	packageJson?: Record<string, unknown>;
 	write?: boolean;
 	logLevel?: 'silent' | 'error' | 'warning';
 }): Promise<BuildResult & {metafile: Metafile}>;

@@ -17,7 +17,7 @@ export type ReceivedRequest = {
 	/** Lower-cased header names; credential values are replaced by `[redacted]`. */
 	headers: Record<string, string>;
 	/** The parsed JSON body (undefined when it was not JSON). */
-	body: any;
+	body: unknown;
 	/** Index of the script turn that answered it; -1 when it was rejected before reaching the script. */
 	turnIndex: number;
 };
@@ -80,7 +80,7 @@ export async function startScriptedServer(script: Script | ParsedScript | string
 			return;
 		}
 
-		if (record.body === undefined || typeof record.body !== 'object' || record.body === null) {
+		if (!isJsonObject(record.body)) {
 			sendError(res, 400, 'invalid_request_error', 'The request body is not valid JSON.');
 			return;
 		}
@@ -140,7 +140,7 @@ export async function startScriptedServer(script: Script | ParsedScript | string
 	};
 }
 
-async function answer(turn: ScriptTurn, body: any, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answer(turn: ScriptTurn, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<void> {
 	const error = turn.error;
 	if (error && !error.mid_stream) {
 		const headers: Record<string, string> = {};
@@ -339,12 +339,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
 	return Buffer.concat(chunks).toString('utf8');
 }
 
-function safeJson(text: string): any {
+function safeJson(text: string): unknown {
 	try {
 		return JSON.parse(text);
 	} catch {
 		return undefined;
 	}
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null;
 }
 
 /** Rough token counts (about four characters a token) so usage looks like the real API's. */

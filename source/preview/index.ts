@@ -3,7 +3,7 @@
  * file diffs for Write and Edit.
  */
 
-export type {DryRunError, DryRunMode, DryRunRelation, DryRunReport} from './dry-run-report.js';
+export type {DryRunError, DryRunMode, DryRunRelation, DryRunReport} from '../sql/preview-report.js';
 export {CHECK_READ_ONLY_TOOL, formatDryRunError, PREVIEW_TOOL, parseDryRunReport, READ_ONLY_SQL_TOOL} from './dry-run-report.js';
 export {applyEdit, previewEdit, previewWrite} from './file-preview.js';
 export {measuredClassification} from './measured.js';

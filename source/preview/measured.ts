@@ -8,7 +8,7 @@
 import {classifyLaterCodeSync} from '../policy/classify-sql.js';
 import {type Hazard, type HazardCode, maxClass, type ToolCallClass} from '../policy/hazards.js';
 import type {ParsedStatement} from '../policy/sql-parser.js';
-import type {DryRunReport} from './dry-run-report.js';
+import type {DryRunReport} from '../sql/preview-report.js';
 import {objectKey} from './dump-lines.js';
 import {dryRunHazards} from './schema-hazards.js';
 

@@ -7,8 +7,9 @@
 import type {CallPreview, MeasuredClass} from '../core/events.js';
 import type {ToolCall} from '../core/ports.js';
 import {classifySql, type SqlClassification} from '../policy/classify-sql.js';
+import type {DryRunMode} from '../sql/preview-report.js';
 import {parseMcpToolName} from '../tools/mcp-host.js';
-import {CHECK_READ_ONLY_TOOL, type DryRunMode, PREVIEW_TOOL, parseDryRunReport} from './dry-run-report.js';
+import {CHECK_READ_ONLY_TOOL, PREVIEW_TOOL, parseDryRunReport} from './dry-run-report.js';
 import {previewEdit, previewWrite} from './file-preview.js';
 import {previewFromDryRun} from './sql-preview.js';
 

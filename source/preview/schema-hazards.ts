@@ -6,7 +6,8 @@
 import type {Hazard, HazardCode} from '../policy/hazards.js';
 import type {ParsedStatement} from '../policy/sql-parser.js';
 import {asArray, isObject, onlyEntry} from '../policy/sql-parser.js';
-import type {DryRunRelation, DryRunReport} from './dry-run-report.js';
+import {quoteIdent} from '../sql/identifiers.js';
+import type {DryRunRelation, DryRunReport} from '../sql/preview-report.js';
 
 export type DumpIdentity = {names: string[]; rest: string};
 
@@ -130,7 +131,7 @@ function columnConstraints(def: Record<string, unknown>): Set<string> {
 	return kinds;
 }
 
-const quoteIfNeeded = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`);
+const quoteIfNeeded = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : quoteIdent(name));
 const displayKey = (key: string) => key.split('\u0000').map(quoteIfNeeded).join('.');
 
 /**

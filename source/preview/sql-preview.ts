@@ -1,6 +1,7 @@
 import type {CallPreview} from '../core/events.js';
 import {loadSqlParser, type ParsedStatement, parseSql} from '../policy/sql-parser.js';
-import {type DryRunReport, formatDryRunError} from './dry-run-report.js';
+import type {DryRunReport} from '../sql/preview-report.js';
+import {formatDryRunError} from './dry-run-report.js';
 import {objectKey} from './dump-lines.js';
 import {type MeasureContext, measuredClassification} from './measured.js';
 import {coloriseDiffLines, unifiedDiff} from './unified-diff.js';

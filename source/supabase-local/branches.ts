@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {type LocalSupabase, mainBranchId, newProjectRef} from './local-project.js';
 import {listMigrations, type Migration, replayMigrations} from './migrations.js';
+import type {DatabasePlatform} from './platform.js';
 
 export const BRANCH_STATUSES = [
 	'CREATING_PROJECT',
@@ -103,7 +104,7 @@ export class BranchService {
 			const started = performance.now();
 			await main.query('insert into pgpair.branches (id, name, project_ref, status) values ($1, $2, $3, $4)', [id, trimmed, ref, 'CREATING_PROJECT']);
 			this.log(mainRef, `Creating branch ${trimmed} (${ref})`, {workflow_run: id});
-			let db;
+			let db: DatabasePlatform;
 			try {
 				db = await this.local.host.createBranchDatabase(ref);
 			} catch (error) {

@@ -1,5 +1,5 @@
+import {quoteIdent} from '../sql/identifiers.js';
 import type {SqlRunner} from './platform.js';
-import {quoteIdent} from './sql-text.js';
 
 export type TableColumn = {
 	name: string;
@@ -37,6 +37,36 @@ export type RlsAdvisory = {
 	message: string;
 	remediation_sql: string;
 	doc_url: string;
+};
+
+// The rows of the catalog queries below, as their select lists promise them. Oids come as int8: a string or a
+// bigint, depending on the driver.
+type TableRow = {oid: unknown; schema: string; name: string; rls_enabled: boolean; comment: string | null};
+type ColumnRow = {
+	table_oid: unknown;
+	name: string;
+	data_type: string;
+	format: string;
+	default_value: string | null;
+	is_identity: boolean;
+	identity_generation: string | null;
+	is_generated: boolean;
+	is_nullable: boolean;
+	is_updatable: boolean;
+	is_unique: boolean;
+	enums: string[] | null;
+	check: string | null;
+	comment: string | null;
+};
+type PrimaryKeyRow = {table_oid: unknown; name: string};
+type ForeignKeyRow = {
+	name: string;
+	source_oid: unknown;
+	target_oid: unknown;
+	source_table: string;
+	target_table: string;
+	source_columns: string[];
+	target_columns: string[];
 };
 
 /** Schemas the platform owns; a table there with RLS off is not the agent's concern. */
@@ -118,7 +148,7 @@ order by k.conname`;
 
 /** Tables of the given schemas in the shape of the official `list_tables`; `verbose` adds columns and keys. */
 export async function listTables(db: SqlRunner, schemas: string[], verbose: boolean): Promise<ListedTable[]> {
-	const {rows: tables} = await db.query(TABLES_SQL, [schemas]);
+	const tables = (await db.query(TABLES_SQL, [schemas])).rows as TableRow[];
 	const oids = tables.map(t => Number(t.oid));
 	const result: ListedTable[] = [];
 	for (const table of tables) {
@@ -133,10 +163,10 @@ export async function listTables(db: SqlRunner, schemas: string[], verbose: bool
 	}
 	if (!verbose || oids.length === 0) return result;
 
-	const [{rows: columns}, {rows: keys}, {rows: foreign}] = await Promise.all([
-		db.query(COLUMNS_SQL, [oids]),
-		db.query(PRIMARY_KEYS_SQL, [oids]),
-		db.query(FOREIGN_KEYS_SQL, [oids]),
+	const [columns, keys, foreign] = await Promise.all([
+		db.query(COLUMNS_SQL, [oids]).then(({rows}) => rows as ColumnRow[]),
+		db.query(PRIMARY_KEYS_SQL, [oids]).then(({rows}) => rows as PrimaryKeyRow[]),
+		db.query(FOREIGN_KEYS_SQL, [oids]).then(({rows}) => rows as ForeignKeyRow[]),
 	]);
 	tables.forEach((table, index) => {
 		const oid = Number(table.oid);

@@ -64,10 +64,11 @@ const SECRETS_SQL = `create table if not exists pgpair.jwt_secrets (
  * time, so the keys are the same on every call.
  */
 export async function projectKeys(main: SqlRunner, projectRef: string): Promise<ProjectKeys> {
-	const read = () => main.query('select secret, created_at from pgpair.jwt_secrets where project_ref = $1', [projectRef]);
-	let rows: {secret: string; created_at: Date | string}[];
+	type SecretRow = {secret: string; created_at: Date | string};
+	const read = async () => (await main.query('select secret, created_at from pgpair.jwt_secrets where project_ref = $1', [projectRef])).rows as SecretRow[];
+	let rows: SecretRow[];
 	try {
-		({rows} = await read());
+		rows = await read();
 	} catch {
 		rows = [];
 	}
@@ -81,7 +82,7 @@ export async function projectKeys(main: SqlRunner, projectRef: string): Promise<
 			projectRef,
 			randomBytes(32).toString('base64url'),
 		]);
-		({rows} = await read());
+		rows = await read();
 	}
 	const row = rows[0];
 	if (!row) throw new Error(`No JWT secret for project ${projectRef}.`);

@@ -8,7 +8,7 @@
  * allow those. Postgres enforces all of this; pgpair only asks for it.
  */
 import {randomBytes} from 'node:crypto';
-import {quoteIdent} from './sql-text.js';
+import {quoteIdent} from '../sql/identifiers.js';
 
 /** A role name no one else uses: `pgpair_<purpose>_<random>`. */
 export function throwawayRoleName(purpose: 'reader' | 'sandbox'): string {

@@ -3,6 +3,7 @@
  * (one database) and a `PlatformHost` (the server that can make more databases for branches), so the same tool
  * code runs on embedded PGlite and on a real Postgres reached through `DATABASE_URL`.
  */
+import type {SandboxKind} from '../sql/preview-report.js';
 
 /** One statement's result. `rows` is empty for statements that return nothing. */
 export type QueryResult = {
@@ -17,7 +18,7 @@ export type QueryResult = {
  */
 export type SqlRunner = {
 	/** One statement, optionally with `$1`-style parameters. */
-	query(sql: string, params?: unknown[]): Promise<{rows: any[]}>;
+	query(sql: string, params?: unknown[]): Promise<{rows: Record<string, unknown>[]}>;
 	/** Any number of `;`-separated statements, no parameters; one result per statement. */
 	exec(sql: string): Promise<QueryResult[]>;
 };
@@ -31,12 +32,6 @@ export type TransactionOptions = {
 	 */
 	timeoutMs?: number;
 };
-
-/**
- * `frozen`: the embedded engine itself, frozen so that nothing it does reaches its files, discarded afterwards;
- * `clone`: a copy loaded into an engine of its own; `rolled-back-transaction`: Postgres, see postgres-sandbox.ts.
- */
-export type SandboxKind = 'frozen' | 'clone' | 'rolled-back-transaction';
 
 /**
  * A throwaway place to run SQL nobody has approved yet, so that its effect can be measured. On PGlite it is a

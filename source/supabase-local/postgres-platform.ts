@@ -1,4 +1,5 @@
 import type {PoolClient} from 'pg';
+import {quoteIdent} from '../sql/identifiers.js';
 import {DeadlineError} from './engine/engine-client.js';
 import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
 import {
@@ -14,7 +15,6 @@ import {
 } from './platform.js';
 import {confine} from './postgres-sandbox.js';
 import {installShim, RESET_SESSION_SQL, SHIM_VERSION} from './shim.js';
-import {quoteIdent} from './sql-text.js';
 
 export type PostgresHostOptions = {
 	/** A libpq-style URL; its password is never shown anywhere. */
@@ -243,6 +243,17 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 			throw scrub(error);
 		}
 	};
+	// One call's work on a connection, within its deadline: a timeout stays a DeadlineError, any other error loses the
+	// password; `release` runs however the work ended.
+	const onClient = async <T>(client: PoolClient | Client, timeoutMs: number, work: () => Promise<T>, release: () => Promise<void>): Promise<T> => {
+		try {
+			return await withDeadline(client, admin, timeoutMs, work);
+		} catch (error) {
+			throw error instanceof DeadlineError ? error : scrub(error);
+		} finally {
+			await release();
+		}
+	};
 	// Returns the connection clean: nothing left open, no role or setting changed by the SQL that ran on it.
 	const giveBack = async (client: PoolClient) => {
 		busy.delete(client);
@@ -260,53 +271,54 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 		...clientRunner(pool, scrub),
 		async transaction(fn, options) {
 			const client = await checkout();
-			try {
-				return await withDeadline(client, admin, options?.timeoutMs ?? deadlines.callMs, async () => {
+			return onClient(
+				client,
+				options?.timeoutMs ?? deadlines.callMs,
+				async () => {
 					await client.query(options?.readOnly ? 'begin read only; select 1' : 'begin');
 					const result = await fn(clientRunner(client, scrub));
 					await client.query('commit');
 					return result;
-				});
-			} catch (error) {
-				throw error instanceof DeadlineError ? error : scrub(error);
-			} finally {
-				await giveBack(client);
-			}
+				},
+				() => giveBack(client),
+			);
 		},
 		async session(fn, options) {
 			const client = await checkout();
-			try {
-				return await withDeadline(client, admin, options?.timeoutMs ?? deadlines.callMs, async () => {
+			return onClient(
+				client,
+				options?.timeoutMs ?? deadlines.callMs,
+				async () => {
 					if (options?.readOnly) await client.query('begin read only; select 1');
 					return await fn(clientRunner(client, scrub));
-				});
-			} catch (error) {
-				throw error instanceof DeadlineError ? error : scrub(error);
-			} finally {
-				await giveBack(client);
-			}
+				},
+				() => giveBack(client),
+			);
 		},
 		async readAsLeastPrivilege(fn, options) {
 			const client = await checkout();
-			try {
-				return await withDeadline(client, admin, options.timeoutMs, async () => {
+			return onClient(
+				client,
+				options.timeoutMs,
+				async () => {
 					const {rows} = await client.query(`select rolsuper from pg_catalog.pg_roles where rolname = current_user`);
 					await client.query(`begin;\n${becomeReaderSql(throwawayRoleName('reader'), {bypassRls: rows[0]?.rolsuper === true})}`);
 					return await fn(clientRunner(client, scrub));
-				});
-			} catch (error) {
-				throw error instanceof DeadlineError ? error : scrub(error);
-			} finally {
-				// Whatever the reader did (advisory locks included) ends with its session state here.
-				await client.query('select pg_advisory_unlock_all()').catch(() => {});
-				await giveBack(client);
-			}
+				},
+				async () => {
+					// Whatever the reader did (advisory locks included) ends with its session state here.
+					await client.query('select pg_advisory_unlock_all()').catch(() => {});
+					await giveBack(client);
+				},
+			);
 		},
 		async sandbox(fn, options) {
 			const client = await dedicatedClient(url, scrub);
 			busy.add(client);
-			try {
-				return await withDeadline(client, admin, options.timeoutMs, async () => {
+			return onClient(
+				client,
+				options.timeoutMs,
+				async () => {
 					await client.query('begin');
 					const runner = clientRunner(client, scrub);
 					const confined = await confine(runner, {redefines: options.redefines ?? []});
@@ -328,15 +340,14 @@ async function openDatabase(url: string, deadlines: Deadlines = DEFAULT_DEADLINE
 						},
 						filesWritten: async () => undefined,
 					});
-				});
-			} catch (error) {
-				throw error instanceof DeadlineError ? error : scrub(error);
-			} finally {
-				// Never committed; closing the connection also ends session-level locks and settings.
-				busy.delete(client);
-				await client.query('rollback').catch(() => {});
-				await client.end().catch(() => {});
-			}
+				},
+				async () => {
+					// Never committed; closing the connection also ends session-level locks and settings.
+					busy.delete(client);
+					await client.query('rollback').catch(() => {});
+					await client.end().catch(() => {});
+				},
+			);
 		},
 		async close() {
 			// A statement still running is cut off: its socket closes, and the backend notices (client check) and ends.

@@ -24,9 +24,9 @@
  * no sandbox and pgpair previews nothing on this database: every change asks as destructive.
  */
 
+import {quoteIdent} from '../sql/identifiers.js';
 import {throwawayRoleName} from './least-privilege.js';
 import type {Sandbox, SqlRunner} from './platform.js';
-import {quoteIdent} from './sql-text.js';
 
 /** Functions that act on other sessions; executable by PUBLIC by default, revoked for the preview. */
 const SIGNAL_FUNCTIONS = ['pg_catalog.pg_cancel_backend(integer)', 'pg_catalog.pg_terminate_backend(integer, bigint)'];

@@ -4,6 +4,8 @@
  * with the original. Every query is set-based (one round trip per object kind, whatever the number of tables), and
  * lines are sorted so that the same schema always gives the same text.
  */
+
+import type {DryRunRelation, TableRows} from '../sql/preview-report.js';
 import {textArray, userSchema} from './advisors/sql.js';
 import type {SqlRunner} from './platform.js';
 
@@ -169,21 +171,7 @@ export async function dumpSchema(db: Pick<SqlRunner, 'query'>): Promise<string> 
 	return dump ? `${dump}\n` : '';
 }
 
-/** A table of the user's schemas as the dry run sees it: identity, storage and size. */
-export type RelationInfo = {
-	oid: number;
-	/** `schema.table`, quoted where needed. */
-	name: string;
-	schema: string;
-	table: string;
-	kind: 'table' | 'view';
-	/** A foreign table: reading it reads another server, a file or a program's output. */
-	foreign?: true;
-	/** Changes when the table is rewritten (type change, volatile default, TRUNCATE, VACUUM FULL). */
-	filenode: number;
-};
-
-export async function listRelations(db: Pick<SqlRunner, 'query'>): Promise<RelationInfo[]> {
+export async function listRelations(db: Pick<SqlRunner, 'query'>): Promise<DryRunRelation[]> {
 	const {rows} = await db.query(
 		`select c.oid::int8 as oid, format('%I.%I', n.nspname, c.relname) as name, n.nspname as schema, c.relname as table, c.relkind::text as relkind, c.relfilenode::int8 as filenode
 		from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -205,15 +193,13 @@ export async function listRelations(db: Pick<SqlRunner, 'query'>): Promise<Relat
 export const EXACT_COUNT_LIMIT = 10_000;
 const COUNT_BATCH = 250;
 
-export type TableRows = {name: string; rows: number; estimated?: true};
-
 /**
  * Row counts of the tables in `exact` (partitioned parents include their partitions), each read at most
  * EXACT_COUNT_LIMIT + 1 rows deep, in batches of one `union all` query; every other table gets the planner's
  * estimate. Counting may be refused (a table owned by someone else with forced RLS, a missing privilege); the
  * caller runs it in a savepoint and falls back to `estimateRows`.
  */
-export async function countRows(db: Pick<SqlRunner, 'query'>, exact: readonly RelationInfo[]): Promise<TableRows[]> {
+export async function countRows(db: Pick<SqlRunner, 'query'>, exact: readonly DryRunRelation[]): Promise<TableRows[]> {
 	// Never a foreign table: counting it would read outside the database (file_fdw can run a program), as the
 	// connection's role, with no confinement.
 	const counted = exact.filter(t => t.kind === 'table' && !t.foreign);

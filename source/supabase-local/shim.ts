@@ -65,6 +65,14 @@ alter default privileges in schema public grant all on sequences to anon, authen
 alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
 `;
 
+/** auth.<name>(): one claim of the JWT, from either setting PostgREST may have used. */
+const claimFunction = (name: string, claim: string, type: string) => `create or replace function auth.${name}() returns ${type} language sql stable as $fn$
+	select coalesce(
+		nullif(current_setting('request.jwt.claim.${claim}', true), ''),
+		(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> '${claim}')
+	)::${type}
+$fn$;`;
+
 const AUTH_SQL = `
 create schema if not exists auth;
 grant usage on schema auth to anon, authenticated, service_role;
@@ -107,26 +115,11 @@ create or replace function auth.jwt() returns jsonb language sql stable as $fn$
 	)::jsonb
 $fn$;
 
-create or replace function auth.uid() returns uuid language sql stable as $fn$
-	select coalesce(
-		nullif(current_setting('request.jwt.claim.sub', true), ''),
-		(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-	)::uuid
-$fn$;
+${claimFunction('uid', 'sub', 'uuid')}
 
-create or replace function auth.role() returns text language sql stable as $fn$
-	select coalesce(
-		nullif(current_setting('request.jwt.claim.role', true), ''),
-		(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-	)::text
-$fn$;
+${claimFunction('role', 'role', 'text')}
 
-create or replace function auth.email() returns text language sql stable as $fn$
-	select coalesce(
-		nullif(current_setting('request.jwt.claim.email', true), ''),
-		(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-	)::text
-$fn$;
+${claimFunction('email', 'email', 'text')}
 
 grant execute on function auth.jwt(), auth.uid(), auth.role(), auth.email() to anon, authenticated, service_role;
 `;

@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {App} from '../../source/ui/app.js';
 import type {SessionSetup} from '../helpers/open-session.js';
 import {type Cleanups, startScriptedSession} from '../helpers/scripted-session.js';
+import {lastSentBlock} from '../helpers/sent-messages.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const cleanups: Cleanups = [];
@@ -54,7 +55,7 @@ describe('the approval pane keys', () => {
 		await typeInto(view, 'use the notes table instead');
 		view.stdin.write('\r');
 		await waitFor(() => server.requests.length === 2 && setup.store.getState().activity === 'idle', 'the turn to end');
-		const result = server.requests[1]?.body.messages.at(-1).content[0];
+		const result = lastSentBlock(server.requests[1]);
 		expect(result).toMatchObject({type: 'tool_result', is_error: true});
 		expect(result.content).toContain('Feedback from the user: use the notes table instead');
 		expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(false);
@@ -80,7 +81,7 @@ describe('the approval pane keys', () => {
 		await waitFor(() => server.requests.length === 2 && setup.store.getState().activity === 'idle', 'the turn to end');
 		expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('edited by the person\n');
 		expect(setup.store.getEvents().find(e => e.type === 'tool_call_decided')).toMatchObject({decision: 'allow', editedInput: {line: 'edited by the person'}});
-		expect(server.requests[1]?.body.messages.at(-1).content[0].content).toContain('the user edited the input before it ran');
+		expect(lastSentBlock(server.requests[1]).content).toContain('the user edited the input before it ran');
 	});
 
 	it('allows a tool for the session with a: the next call of it runs unasked, a destructive call still asks', async () => {

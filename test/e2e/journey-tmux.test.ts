@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {BUILT_CLI, REPO_ROOT, tempWorkspace} from '../helpers/paths.js';
+import {sentMessages} from '../helpers/sent-messages.js';
 import {startTmux, type TmuxSession} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -125,7 +126,7 @@ describe('a first session on a fresh workspace, from the first prompt to resumin
 		await resumed.waitForText('Welcome back. Last time we created public.projects', 60_000);
 		await resumed.waitForText('ask the backend engineer');
 
-		const messages = server.requests[0]?.body.messages as Array<{role: string; content: Array<Record<string, unknown>>}>;
+		const messages = sentMessages(server.requests[0]?.body);
 		expect(messages.map(m => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
 		expect(messages[0]!.content).toEqual([{type: 'text', text: 'add a projects table'}]);
 		expect(messages[1]!.content).toContainEqual(expect.objectContaining({type: 'tool_use', id: 'toolu_journey_01', name: 'mcp__supabase__apply_migration'}));

@@ -7,6 +7,7 @@ import {App} from '../../source/ui/app.js';
 import {pressUntil} from '../helpers/keys.js';
 import type {SessionSetup} from '../helpers/open-session.js';
 import {startScriptedSession} from '../helpers/scripted-session.js';
+import {lastSentBlock, sentBlocks, sentMessages} from '../helpers/sent-messages.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -48,10 +49,9 @@ describe('a supervised session end to end', () => {
 		await waitFor(() => setup.store.getState().activity === 'idle', 'the turn to end');
 
 		// The model received the tool result in the second request.
-		const second = server.requests[1]?.body;
-		const lastMessage = second.messages.at(-1);
-		expect(lastMessage.role).toBe('user');
-		expect(lastMessage.content[0]).toMatchObject({type: 'tool_result', content: 'noted'});
+		const lastMessage = sentMessages(server.requests[1]?.body).at(-1);
+		expect(lastMessage?.role).toBe('user');
+		expect(sentBlocks(lastMessage)[0]).toMatchObject({type: 'tool_result', content: 'noted'});
 
 		setup.store.flush();
 		const transcript = await readTranscript(setup.transcriptPath);
@@ -93,7 +93,7 @@ describe('a supervised session end to end', () => {
 		});
 		await setup.toolHost.ready();
 		await setup.runner!.submitPrompt('echo ping');
-		expect(server.requests[1]?.body.messages.at(-1).content[0]).toMatchObject({type: 'tool_result', content: 'echo: ping'});
+		expect(lastSentBlock(server.requests[1])).toMatchObject({type: 'tool_result', content: 'echo: ping'});
 		expect(setup.store.getEvents().find(e => e.type === 'tool_call_decided')).toMatchObject({decision: 'allow', by: 'mode'});
 	});
 
@@ -124,7 +124,7 @@ describe('a supervised session end to end', () => {
 		await pressUntil(view.stdin, 'n', () => setup.store.getEvents().some(e => e.type === 'tool_call_decided'), 'the call denied');
 		await waitFor(() => setup.store.getState().activity === 'idle' && server.requests.length === 2, 'the turn to end');
 		expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(false);
-		const result = server.requests[1]?.body.messages.at(-1).content[0];
+		const result = lastSentBlock(server.requests[1]);
 		expect(result).toMatchObject({type: 'tool_result', is_error: true});
 		expect(result.content).toContain('The user denied this tool call.');
 	});

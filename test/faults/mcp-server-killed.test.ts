@@ -4,6 +4,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createMcpHost, type McpHost} from '../../source/tools/mcp-host.js';
 import {BUILT_CLI, tempWorkspace} from '../helpers/paths.js';
+import {lastSentBlock} from '../helpers/sent-messages.js';
 import {unfence} from '../helpers/supabase-mcp-client.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
@@ -34,7 +35,7 @@ describe('an MCP server that dies in the middle of a call', () => {
 		const crash = setup.store.getEvents().find(e => e.type === 'tool_call_completed' && e.callId === 'toolu_crash');
 		expect(crash).toMatchObject({isError: true, content: expect.stringMatching(STOPPED)});
 		// The model got the same clear error as its tool result.
-		expect(server.requests[1]?.body.messages.at(-1).content[0]).toMatchObject({
+		expect(lastSentBlock(server.requests[1])).toMatchObject({
 			type: 'tool_result',
 			tool_use_id: 'toolu_crash',
 			is_error: true,

@@ -3,6 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {SessionEvent} from '../../source/core/events.js';
 import type {Script} from '../../source/model/scripted-server.js';
 import {App} from '../../source/ui/app.js';
+import {sentMessages} from '../helpers/sent-messages.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {type FaultSession, messageText, occurrences, readBackTranscript, startFaultSession, streamedText} from './fault-session.js';
 
@@ -56,7 +57,7 @@ describe('model API faults in a live session', () => {
 		expect(streamedText(events)).toBe(ANSWER);
 		expect(occurrences(session.lastFrame(), ANSWER)).toBe(1);
 		// One request for the model: the retry asked for the same thing, not for more.
-		expect(session.server.requests[1]?.body.messages).toEqual(session.server.requests[0]?.body.messages);
+		expect(sentMessages(session.server.requests[1]?.body)).toEqual(sentMessages(session.server.requests[0]?.body));
 	});
 
 	it('gives up after four attempts of 529 with a clear message, without touching the rest of the script', async () => {
@@ -170,7 +171,7 @@ describe('model API faults in a live session', () => {
 		expect(events.filter(e => e.type === 'turn_completed').map(e => e.type === 'turn_completed' && e.outcome)).toEqual(['failed', 'completed']);
 		const partial = text.slice(0, 25);
 		expect(streamedText(events)).toBe(partial + ANSWER);
-		const history = session.server.requests[1]?.body.messages as Array<{role: string; content: unknown}>;
+		const history = sentMessages(session.server.requests[1]?.body);
 		expect(history.map(m => m.role)).toEqual(['user', 'assistant', 'user']);
 		expect(JSON.stringify(history[1]?.content)).toBe(JSON.stringify([{type: 'text', text: partial}]));
 		await waitFor(() => session.lastFrame().includes(ANSWER), 'the second answer');

@@ -6,6 +6,7 @@ import {type Script, type ScriptedServer, startScriptedServer} from '../../sourc
 import {createMcpHost, type McpHost} from '../../source/tools/mcp-host.js';
 import {App} from '../../source/ui/app.js';
 import {BUILT_CLI, tempWorkspace} from '../helpers/paths.js';
+import type {SentMessage} from '../helpers/sent-messages.js';
 import {unfence} from '../helpers/supabase-mcp-client.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
@@ -94,11 +95,10 @@ async function notesRowCount(workspace: string): Promise<number | 'missing'> {
 /** The tool result the model received for `callId`, in the request after it. */
 function toolResultSent(server: ScriptedServer, callId: string): {content: string; is_error?: boolean} {
 	for (const request of server.requests) {
-		const last = request.body?.messages?.at(-1);
-		const block = Array.isArray(last?.content)
-			? last.content.find((b: {type: string; tool_use_id?: string}) => b.type === 'tool_result' && b.tool_use_id === callId)
-			: undefined;
-		if (block) return block;
+		// A request the server refused may carry no messages.
+		const last = (request.body as {messages?: SentMessage[]} | undefined)?.messages?.at(-1);
+		const block = Array.isArray(last?.content) ? last.content.find(b => b.type === 'tool_result' && b['tool_use_id'] === callId) : undefined;
+		if (block) return block as {type: string; content: string; is_error?: boolean};
 	}
 
 	throw new Error(`No tool_result for ${callId} reached the model.`);

@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url';
 import {startScriptedServer} from '../../source/model/scripted-server.js';
 import {TSX_LOADER} from './paths.js';
 
-export type RemoteRequest = {count: number; last: any};
+export type RemoteRequest = {count: number; last: unknown};
 
 export type ScriptedServerProcess = {
 	url: string;
@@ -18,7 +18,7 @@ export type ScriptedServerProcess = {
 };
 
 type ToChild = {type: 'last'};
-type FromChild = {type: 'listening'; url: string} | {type: 'last'; count: number; last: any};
+type FromChild = {type: 'listening'; url: string} | {type: 'last'; count: number; last: unknown};
 
 export async function startScriptedServerProcess(scriptFile: string): Promise<ScriptedServerProcess> {
 	const child: ChildProcess = fork(fileURLToPath(import.meta.url), [scriptFile], {

@@ -6,8 +6,12 @@ import {createSupabaseMcpServer, type SupabaseMcpServerOptions} from '../../sour
 
 const FENCE = /<(untrusted-data-[0-9a-f-]{36})>\n([\s\S]*)\n<\/\1>/;
 
+/** JSON the server answered with; each test states the shape it expects with `expect`. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read these answers freely and assert them; a declared type would be a cast at each of ~200 reads
+export type ServerJson = any;
+
 /** The JSON inside an untrusted-data fence; throws when the fence is missing or its tags do not match. */
-export function unfence(text: string): {tag: string; data: any} {
+export function unfence(text: string): {tag: string; data: ServerJson} {
 	const match = FENCE.exec(text);
 	if (!match) throw new Error(`No untrusted-data fence in: ${text.slice(0, 200)}`);
 	return {tag: match[1]!, data: JSON.parse(match[2]!)};
@@ -16,7 +20,7 @@ export function unfence(text: string): {tag: string; data: any} {
 export class ToolCallError extends Error {
 	constructor(
 		readonly tool: string,
-		readonly body: any,
+		readonly body: ServerJson,
 		readonly text: string,
 	) {
 		super(`${tool} failed: ${text}`);
@@ -35,7 +39,7 @@ export class SupabaseMcpTestClient {
 	}
 
 	/** Calls a tool and returns its parsed result; a tool error throws `ToolCallError`. */
-	async call(name: string, args: Record<string, unknown> = {}): Promise<any> {
+	async call(name: string, args: Record<string, unknown> = {}): Promise<ServerJson> {
 		const result = await this.raw(name, args);
 		const text = result.content.map(c => (c.type === 'text' ? c.text : '')).join('');
 		if (result.isError) {
@@ -51,7 +55,7 @@ export class SupabaseMcpTestClient {
 	}
 
 	/** Calls a tool that must fail and returns the error (parsed JSON body, or the SDK's plain text). */
-	async callError(name: string, args: Record<string, unknown> = {}): Promise<{body: any; text: string}> {
+	async callError(name: string, args: Record<string, unknown> = {}): Promise<{body: ServerJson; text: string}> {
 		try {
 			await this.call(name, args);
 		} catch (error) {
@@ -62,7 +66,7 @@ export class SupabaseMcpTestClient {
 	}
 
 	/** Rows of the last statement, taken out of the untrusted-data fence. */
-	async sql(query: string, projectId?: string): Promise<any[]> {
+	async sql(query: string, projectId?: string): Promise<ServerJson[]> {
 		const {result} = await this.call('execute_sql', {query, ...(projectId ? {project_id: projectId} : {})});
 		return unfence(result).data;
 	}

@@ -9,6 +9,7 @@ import {
 	type StreamSample,
 	startLongSession,
 } from '../helpers/long-session.js';
+import {sentBlocks, sentMessages} from '../helpers/sent-messages.js';
 
 const TURNS = 1000;
 const WARMUP = 2;
@@ -75,8 +76,9 @@ describe('a session of a thousand turns with tool calls', () => {
 		const {count, last} = await server.lastRequest();
 		expect(count).toBe(2 * TURNS + WARMUP + PAIRS);
 		// Everything but the answer to this very request.
-		expect(last.messages).toHaveLength(setup.store.getState().messages.length - 1);
-		expect(last.messages[0].content[0].text).toBe('Please check item 1.');
+		const messages = sentMessages(last);
+		expect(messages).toHaveLength(setup.store.getState().messages.length - 1);
+		expect(sentBlocks(messages[0])[0]?.['text']).toBe('Please check item 1.');
 	});
 
 	it('writes every event to the transcript, in order', async () => {

@@ -24,7 +24,14 @@ function post(url: string, body: unknown, headers: Record<string, string> = {'x-
 
 const streamingBody = {model: 'claude-test', max_tokens: 100, stream: true, messages: [{role: 'user', content: 'hi'}]};
 
-type Frame = {event: string; data: any};
+/** What these tests read of a Messages API stream event; `toEqual` checks the rest. */
+type FrameData = {
+	type: string;
+	message?: {usage: {input_tokens: number}};
+	delta?: {type?: string; text?: string; partial_json?: string; stop_reason?: string};
+	usage?: {output_tokens: number};
+};
+type Frame = {event: string; data: FrameData};
 
 function parseSse(text: string): Frame[] {
 	return text
@@ -111,14 +118,14 @@ describe('the Messages API protocol', () => {
 			'message_stop',
 		]);
 		expect(frames[0]!.data.message).toMatchObject({role: 'assistant', model: 'claude-test', content: [], usage: {input_tokens: 10}});
-		const textDeltas = frames.filter(frame => frame.data.delta?.type === 'text_delta').map(frame => frame.data.delta.text);
+		const textDeltas = frames.filter(frame => frame.data.delta?.type === 'text_delta').map(frame => frame.data.delta?.text);
 		expect(textDeltas).toEqual(['abc', 'def', 'gh']);
 		expect(frames[7]!.data).toEqual({
 			type: 'content_block_start',
 			index: 1,
 			content_block: {type: 'tool_use', id: 'toolu_fixed', name: 'mcp__supabase__list_tables', input: {}},
 		});
-		const jsonPieces = frames.filter(frame => frame.data.delta?.type === 'input_json_delta').map(frame => frame.data.delta.partial_json);
+		const jsonPieces = frames.filter(frame => frame.data.delta?.type === 'input_json_delta').map(frame => frame.data.delta?.partial_json);
 		expect(jsonPieces[0]).toBe('');
 		expect(jsonPieces.join('')).toBe('{"schemas":["public"]}');
 		expect(frames.at(-2)!.data).toEqual({type: 'message_delta', delta: {stop_reason: 'tool_use', stop_sequence: null}, usage: {output_tokens: 20}});
@@ -128,9 +135,9 @@ describe('the Messages API protocol', () => {
 		const {url} = await start({turns: [{text: 'hello'}]});
 		const frames = parseSse(await (await post(url, streamingBody)).text());
 		const delta = frames.find(frame => frame.event === 'message_delta')!;
-		expect(delta.data.delta.stop_reason).toBe('end_turn');
-		expect(delta.data.usage.output_tokens).toBeGreaterThan(0);
-		expect(frames[0]!.data.message.usage.input_tokens).toBeGreaterThan(0);
+		expect(delta.data.delta?.stop_reason).toBe('end_turn');
+		expect(delta.data.usage?.output_tokens).toBeGreaterThan(0);
+		expect(frames[0]!.data.message?.usage.input_tokens).toBeGreaterThan(0);
 	});
 
 	it('answers a non-streaming request with a whole message', async () => {
@@ -165,7 +172,7 @@ describe('the Messages API protocol', () => {
 		const response = await post(url, streamingBody);
 		expect(response.status).toBe(200);
 		const frames = parseSse(await response.text());
-		expect(frames.filter(frame => frame.data.delta?.type === 'text_delta').map(frame => frame.data.delta.text)).toEqual(['ab', 'cd']);
+		expect(frames.filter(frame => frame.data.delta?.type === 'text_delta').map(frame => frame.data.delta?.text)).toEqual(['ab', 'cd']);
 		expect(frames.at(-1)).toEqual({event: 'error', data: {type: 'error', error: {type: 'overloaded_error', message: 'Overloaded'}}});
 	});
 
@@ -229,7 +236,7 @@ describe('faults and disconnects', () => {
 		controller.abort();
 		await server!.turnSent(0);
 		const frames = parseSse(await (await post(url, streamingBody)).text());
-		expect(frames.find(frame => frame.data.delta?.type === 'text_delta')!.data.delta.text).toBe('still here'.slice(0, 12));
+		expect(frames.find(frame => frame.data.delta?.type === 'text_delta')!.data.delta?.text).toBe('still here'.slice(0, 12));
 	});
 
 	it('turnSent rejects for a turn the script does not have', async () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {type ScriptedServer, startScriptedServer} from '../../source/model/scripted-server.js';
 import {connectInstalledMcp, copyScript, installedPackage, runPgpair, userEnv, workspace} from '../helpers/installed-package.js';
+import {sentMessages} from '../helpers/sent-messages.js';
 import {startTmux, type TmuxSession} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -90,7 +91,7 @@ describe('the installed TUI', () => {
 		const resumed = await runPgpair(pkg, ['--resume', id, '-p', 'what is next'], {cwd: dir, env: {ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: server.url}});
 		expect(resumed.stderr).toBe('');
 		expect(resumed).toMatchObject({status: 0, stdout: expect.stringContaining('Welcome back. Last time we created public.projects')});
-		const messages = server.requests[0]!.body.messages as Array<{role: string; content: Array<Record<string, unknown>>}>;
+		const messages = sentMessages(server.requests[0]?.body);
 		expect(messages.map(m => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
 		expect(messages[1]!.content).toContainEqual(expect.objectContaining({type: 'tool_use', id: 'toolu_journey_01', name: 'mcp__supabase__apply_migration'}));
 		expect(messages[4]!.content).toEqual([{type: 'text', text: 'what is next'}]);

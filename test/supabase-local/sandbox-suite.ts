@@ -15,7 +15,7 @@ export type SandboxEngine = {
 	kind: 'pglite' | 'postgres';
 	options(workspace: string): Promise<SupabaseMcpServerOptions>;
 	/** A second, independent session on the same database (Postgres only): sees what the server's sessions do. */
-	otherSession?(): Promise<{query(sql: string): Promise<any[]>; close(): Promise<void>}>;
+	otherSession?(): Promise<{firstRow<Row>(sql: string): Promise<Row>; close(): Promise<void>}>;
 	cleanup(): Promise<void>;
 };
 
@@ -70,7 +70,11 @@ export function postgresEngine(database: {url: string; drop(): Promise<void>}): 
 			client.on('error', () => {});
 			await client.connect();
 			return {
-				query: async (sql: string) => (await client.query(sql)).rows,
+				firstRow: async <Row>(sql: string) => {
+					const [row] = (await client.query(sql)).rows;
+					if (!row) throw new Error(`No row from: ${sql}`);
+					return row as Row;
+				},
 				close: () => client.end().catch(() => {}),
 			};
 		},
@@ -244,10 +248,10 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 				it('session-level advisory locks and other sessions are untouched', async () => {
 					const other = await engine.otherSession!();
 					try {
-						const [{pid}] = await other.query('select pg_backend_pid() as pid');
+						const {pid} = await other.firstRow<{pid: number}>('select pg_backend_pid() as pid');
 						await preview(`select pg_advisory_lock(4242); select pg_terminate_backend(${pid}); select pg_cancel_backend(${pid});`);
 						// The other session is alive and can take the lock the preview took.
-						expect((await other.query('select pg_try_advisory_lock(4242) as got'))[0].got).toBe(true);
+						expect((await other.firstRow<{got: boolean}>('select pg_try_advisory_lock(4242) as got')).got).toBe(true);
 					} finally {
 						await other.close();
 					}
@@ -256,8 +260,9 @@ export function defineSandboxSuite(name: string, makeEngine: () => Promise<Sandb
 				it('the connection role stops being a superuser inside the preview only: other sessions and later calls still see one', async () => {
 					const other = await engine.otherSession!();
 					try {
-						const [{role}] = await other.query('select current_user as role');
-						const rolsuper = async () => (await other.query(`select rolsuper from pg_catalog.pg_roles where rolname = current_user`))[0].rolsuper;
+						const {role} = await other.firstRow<{role: string}>('select current_user as role');
+						const rolsuper = async () =>
+							(await other.firstRow<{rolsuper: boolean}>(`select rolsuper from pg_catalog.pg_roles where rolname = current_user`)).rolsuper;
 						expect(await rolsuper()).toBe(true);
 						// While the preview sleeps, the committed catalog still says superuser.
 						const running = preview(`select pg_sleep(1.5); insert into public.accounts (owner) values ('x');`);

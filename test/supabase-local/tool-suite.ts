@@ -387,8 +387,8 @@ create policy "owners write their notes" on public.notes for insert to authentic
 				expect(missingEntry.body.error.message).toMatch(/entrypoint/);
 				const badName = await client.callError('deploy_edge_function', {name: '1bad', files: [hello]});
 				expect(badName.body.error.message).toMatch(/invalid/);
-				const escape = await client.callError('deploy_edge_function', {name: 'escape', files: [hello, {name: '../../evil.ts', content: ''}]});
-				expect(escape.body.error.message).toMatch(/relative path/);
+				const outsidePath = await client.callError('deploy_edge_function', {name: 'escape', files: [hello, {name: '../../evil.ts', content: ''}]});
+				expect(outsidePath.body.error.message).toMatch(/relative path/);
 			});
 		});
 
@@ -617,8 +617,8 @@ create policy "owners write their notes" on public.notes for insert to authentic
 			expect(await reader.sql('select id from items')).toEqual([{id: 1}]);
 			const insert = await reader.callError('execute_sql', {query: 'insert into items values (2)'});
 			expect(insert.body.error.code).toBe('25006');
-			const escape = await reader.callError('execute_sql', {query: 'commit; insert into items values (3)'});
-			expect(escape.body.error.message).toMatch(/read-only/);
+			const committed = await reader.callError('execute_sql', {query: 'commit; insert into items values (3)'});
+			expect(committed.body.error.message).toMatch(/read-only/);
 			const switchBack = await reader.callError('execute_sql', {query: 'set transaction read write; insert into items values (4)'});
 			expect(switchBack.body.error.message).toMatch(/read-write|read-only/);
 			const refused = await reader.raw('apply_migration', {name: 'x', query: 'select 1'});

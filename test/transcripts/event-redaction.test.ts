@@ -49,7 +49,7 @@ describe('events redacted as they are committed', () => {
 		const lines = written.map(event => JSON.stringify(event)).join('\n');
 		expect(lines).not.toContain('Str0ng');
 		expect(lines).not.toContain('Passw0rd');
-		expect(lines).toContain(String.raw`Password E'[REDACTED:password]'`);
+		expect(lines).toContain("Password E'[REDACTED:password]'");
 		// The screen reads the same events.
 		expect(store.getEvents()).toEqual(written);
 	});

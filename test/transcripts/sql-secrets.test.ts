@@ -22,7 +22,7 @@ const CASES: Array<[string, string, string, string[]]> = [
 	],
 	[
 		'role password as a Unicode string with its own escape',
-		String.raw`create role x password U&'d!0061ta!0062' UESCAPE '!'`,
+		"create role x password U&'d!0061ta!0062' UESCAPE '!'",
 		"create role x password U&'[REDACTED:password]' UESCAPE '!'",
 		['datab'],
 	],

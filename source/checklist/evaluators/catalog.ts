@@ -1,4 +1,5 @@
 // Catalog reads shared by the evaluators, through the evidence port's read-only query.
+import {quoteIdent} from '../../sql/identifiers.js';
 import type {Evidence} from '../evidence.js';
 
 export type ExposedTable = {
@@ -50,8 +51,5 @@ export async function exposedTables(evidence: Evidence): Promise<ExposedTable[]>
 
 /** `"schema"."name"` for a `schema.name` string whose parts hold no dots. */
 export function quoteQualified(name: string): string {
-	return name
-		.split('.')
-		.map(part => `"${part.replace(/"/g, '""')}"`)
-		.join('.');
+	return name.split('.').map(quoteIdent).join('.');
 }

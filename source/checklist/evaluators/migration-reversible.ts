@@ -66,7 +66,10 @@ const previews = new WeakMap<Evidence, Map<string, Promise<SchemaPreview>>>();
 
 function preview(evidence: Evidence, input: {query: string; rollback_query: string; project_id?: string}, schemaVersion: number): Promise<SchemaPreview> {
 	let cache = previews.get(evidence);
-	if (!cache) previews.set(evidence, (cache = new Map()));
+	if (!cache) {
+		cache = new Map();
+		previews.set(evidence, cache);
+	}
 	const key = JSON.stringify([schemaVersion, input]);
 	let result = cache.get(key);
 	if (!result) {

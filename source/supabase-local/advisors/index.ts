@@ -31,9 +31,10 @@ export async function runAdvisors(db: Queryable, type: AdvisorType): Promise<{li
 async function runLint(db: Queryable, lint: LintDefinition, context: LintContext): Promise<LintGroup | null> {
 	const sql = lint.sql(context);
 	if (sql === null) return null;
-	let rows: Array<{detail: string; metadata: Record<string, unknown>; cache_key: string}>;
+	let rows: LintFinding[];
 	try {
-		rows = (await db.query(sql)).rows;
+		// Every lint's query selects `detail, metadata, cache_key` (LintDefinition).
+		rows = (await db.query(sql)).rows as LintFinding[];
 	} catch (error) {
 		throw new Error(`Advisor lint ${lint.code}_${lint.name} failed: ${error instanceof Error ? error.message : String(error)}`, {
 			cause: error,

@@ -61,6 +61,9 @@ export function extensionMember(oidColumn: string, catalog: 'pg_class' | 'pg_pro
 	return `exists (select 1 from pg_catalog.pg_depend dep where dep.classid = '${catalog}'::regclass and dep.objid = ${oidColumn} and dep.deptype = 'e')`;
 }
 
+/** Who holds each API role, as lint messages name them. */
+export const API_ROLE_AUDIENCE: Readonly<Record<ApiRole, string>> = {anon: 'anyone with the anon key', authenticated: 'every signed-in user'};
+
 /** True when one of the API roles may SELECT the relation; false when the roles do not exist. */
 export function readableByApi(oidColumn: string, roles: readonly ApiRole[]): string {
 	if (roles.length === 0) return 'false';

@@ -1,5 +1,5 @@
 /** Anything that runs SQL: a PGlite instance, a `pg` Pool or Client, or a branch's connection. */
-export type Queryable = {query(sql: string, params?: unknown[]): Promise<{rows: any[]}>};
+export type Queryable = {query(sql: string, params?: unknown[]): Promise<{rows: Record<string, unknown>[]}>};
 
 export type AdvisorType = 'security' | 'performance';
 export type LintLevel = 'ERROR' | 'WARN' | 'INFO';

@@ -116,18 +116,18 @@ export class LiveFilesystem extends BaseFilesystem {
 	}
 
 	chmod(p: string, mode: number): void {
-		if (this.#frozen) return this.#frozen.chmod(p, mode);
-		host(() => fs.chmodSync(this.#host(p), mode));
+		if (this.#frozen) this.#frozen.chmod(p, mode);
+		else host(() => fs.chmodSync(this.#host(p), mode));
 	}
 
 	utimes(p: string, atime: number, mtime: number): void {
-		if (this.#frozen) return this.#frozen.utimes(p, atime, mtime);
-		host(() => fs.utimesSync(this.#host(p), atime / 1000, mtime / 1000));
+		if (this.#frozen) this.#frozen.utimes(p, atime, mtime);
+		else host(() => fs.utimesSync(this.#host(p), atime / 1000, mtime / 1000));
 	}
 
 	mkdir(p: string, options?: {recursive?: boolean; mode?: number}): void {
-		if (this.#frozen) return this.#frozen.mkdir(p, options);
-		host(() => fs.mkdirSync(this.#host(p), options));
+		if (this.#frozen) this.#frozen.mkdir(p, options);
+		else host(() => fs.mkdirSync(this.#host(p), options));
 	}
 
 	readdir(p: string): string[] {
@@ -172,28 +172,28 @@ export class LiveFilesystem extends BaseFilesystem {
 	}
 
 	truncate(p: string, length = 0): void {
-		if (this.#frozen) return this.#frozen.truncate(p, length);
-		host(() => fs.truncateSync(this.#host(p), length));
+		if (this.#frozen) this.#frozen.truncate(p, length);
+		else host(() => fs.truncateSync(this.#host(p), length));
 	}
 
 	writeFile(p: string, data: string | Uint8Array, options?: {encoding?: string; mode?: number; flag?: string}): void {
-		if (this.#frozen) return this.#frozen.writeFile(p, data, options);
-		host(() => fs.writeFileSync(this.#host(p), data, options?.mode === undefined ? undefined : {mode: options.mode}));
+		if (this.#frozen) this.#frozen.writeFile(p, data, options);
+		else host(() => fs.writeFileSync(this.#host(p), data, options?.mode === undefined ? undefined : {mode: options.mode}));
 	}
 
 	unlink(p: string): void {
-		if (this.#frozen) return this.#frozen.unlink(p);
-		host(() => fs.unlinkSync(this.#host(p)));
+		if (this.#frozen) this.#frozen.unlink(p);
+		else host(() => fs.unlinkSync(this.#host(p)));
 	}
 
 	rmdir(p: string): void {
-		if (this.#frozen) return this.#frozen.rmdir(p);
-		host(() => fs.rmdirSync(this.#host(p)));
+		if (this.#frozen) this.#frozen.rmdir(p);
+		else host(() => fs.rmdirSync(this.#host(p)));
 	}
 
 	rename(from: string, to: string): void {
-		if (this.#frozen) return this.#frozen.rename(from, to);
-		host(() => fs.renameSync(this.#host(from), this.#host(to)));
+		if (this.#frozen) this.#frozen.rename(from, to);
+		else host(() => fs.renameSync(this.#host(from), this.#host(to)));
 	}
 
 	override async closeFs(): Promise<void> {

@@ -56,6 +56,17 @@ type Node = FileNode | DirNode;
 
 const fsError = (code: keyof typeof ERRNO_CODES) => Object.assign(new Error(code), {code: ERRNO_CODES[code]});
 
+/** The bytes from `position` on, `length` of them, cut where blocks end: each piece's block, where in it, how many. */
+function* blockSpans(position: number, length: number): Generator<{at: number; done: number; index: number; within: number; count: number}> {
+	for (let done = 0; done < length; ) {
+		const at = position + done;
+		const within = at % BLOCK;
+		const count = Math.min(BLOCK - within, length - done);
+		yield {at, done, index: Math.floor(at / BLOCK), within, count};
+		done += count;
+	}
+}
+
 export class OverlayFilesystem extends BaseFilesystem {
 	readonly #lowerRoot: string;
 	/** Looked-up and changed nodes by path relative to the mount; `null` marks a deletion (a whiteout). */
@@ -269,12 +280,7 @@ export class OverlayFilesystem extends BaseFilesystem {
 		if (node.kind !== 'file') throw fsError('EISDIR');
 		if (position >= node.size) return 0;
 		const total = Math.min(length, node.size - position);
-		let done = 0;
-		while (done < total) {
-			const at = position + done;
-			const index = Math.floor(at / BLOCK);
-			const within = at % BLOCK;
-			const count = Math.min(BLOCK - within, total - done);
+		for (const {at, done, index, within, count} of blockSpans(position, total)) {
 			const block = node.blocks.get(index);
 			if (block) {
 				buffer.set(block.subarray(within, within + count), offset + done);
@@ -286,7 +292,6 @@ export class OverlayFilesystem extends BaseFilesystem {
 			} else {
 				buffer.fill(0, offset + done, offset + done + count);
 			}
-			done += count;
 		}
 		return total;
 	}
@@ -295,19 +300,13 @@ export class OverlayFilesystem extends BaseFilesystem {
 		const node = this.#fd(fd);
 		if (node.kind !== 'file') throw fsError('EISDIR');
 		const source = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
-		let done = 0;
-		while (done < length) {
-			const at = position + done;
-			const index = Math.floor(at / BLOCK);
-			const within = at % BLOCK;
-			const count = Math.min(BLOCK - within, length - done);
+		for (const {done, index, within, count} of blockSpans(position, length)) {
 			let block = node.blocks.get(index);
 			if (!block) {
 				block = this.#readLowerBlock(node, index);
 				node.blocks.set(index, block);
 			}
 			block.set(source.subarray(offset + done, offset + done + count), within);
-			done += count;
 		}
 		node.size = Math.max(node.size, position + length);
 		node.mtime = Date.now();
@@ -319,7 +318,10 @@ export class OverlayFilesystem extends BaseFilesystem {
 		const rel = this.#rel(p);
 		const node = this.#lookup(rel);
 		if (node.kind !== 'file') throw fsError('EISDIR');
-		if (length === 0) return this.#empty(node, rel);
+		if (length === 0) {
+			this.#empty(node, rel);
+			return;
+		}
 		for (const index of node.blocks.keys()) if (index * BLOCK >= length) node.blocks.delete(index);
 		const last = Math.floor(length / BLOCK);
 		if (length % BLOCK !== 0 && length < node.size) {

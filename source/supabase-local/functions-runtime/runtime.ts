@@ -344,7 +344,7 @@ export class FunctionsRuntime {
 		const duration = Math.round(performance.now() - started);
 		const redact = this.#redactWith(keys);
 		const responseHeaders: Record<string, string> = {};
-		answer.headers.forEach((value, name) => (responseHeaders[name] = redact(value)));
+		for (const [name, value] of answer.headers) responseHeaders[name] = redact(value);
 		const body = redact(text);
 		return {
 			status: answer.status,

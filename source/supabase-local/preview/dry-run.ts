@@ -9,13 +9,22 @@
  * before it), confined like the statement itself; row counts come from `pg_stat_xact_user_tables` (a delta over
  * the transaction, so cascades and triggers are counted too).
  */
+
+import type {DryRunError, DryRunMode, DryRunReport, RowChange, TableRows} from '../../sql/preview-report.js';
 import {DeadlineError} from '../engine/engine-client.js';
 import type {DatabasePlatform, Sandbox, SqlRunner} from '../platform.js';
 import {SandboxUnavailableError} from '../postgres-sandbox.js';
-import {countRows, dumpSchema, estimateRows, listRelations, type TableRows} from '../schema-dump.js';
+import {countRows, dumpSchema, estimateRows, listRelations} from '../schema-dump.js';
 import {compareState, readState} from './effects.js';
 import {PINNED_PATH, planDryRun, SAMPLE_ROWS, type Step, type Target, toDryRunError} from './plan.js';
-import type {DryRunError, DryRunInput, DryRunResult, RowChange} from './report.js';
+
+export type DryRunInput = {
+	query: string;
+	/** `migration` behaves like apply_migration (one transaction, no transaction control); `sql` like execute_sql. */
+	mode: DryRunMode;
+	/** A down migration run after `query` in the same transaction, for the reversibility check. */
+	rollbackQuery?: string;
+};
 
 const SAMPLE_TEXT = 80;
 /** Postgres's "insufficient privilege": in the confined sandbox, the sandbox refusing, not the SQL being wrong. */
@@ -100,7 +109,7 @@ async function runSteps(
 }
 
 /** The report of a preview that could not run at all: nothing measured, and why. */
-function unmeasured(input: DryRunInput, reason: string, started: number): DryRunResult {
+function unmeasured(input: DryRunInput, reason: string, started: number): DryRunReport {
 	return {
 		mode: input.mode,
 		sandbox: 'none',
@@ -121,7 +130,7 @@ function unmeasured(input: DryRunInput, reason: string, started: number): DryRun
  * The dry run itself. The caller holds the project's write lock, so no migration interleaves; the sandbox's
  * transaction is never committed, and on a clone nothing reaches the live database at all.
  */
-export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: {timeoutMs: number}): Promise<DryRunResult> {
+export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: {timeoutMs: number}): Promise<DryRunReport> {
 	const started = performance.now();
 	const plan = await planDryRun(input.query, input.mode);
 	const rollbackPlan = input.rollbackQuery === undefined ? undefined : await planDryRun(input.rollbackQuery, 'migration');
@@ -137,7 +146,7 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 				const exact = relationsBefore.filter(r => !mentioned || mentioned.names.has(r.table) || mentioned.schemas.has(r.schema));
 				const tables: TableRows[] = (await guarded(sandbox, () => countRows(sandbox, exact))) ?? (await estimateRows(sandbox));
 				const stateBefore = await readState(sandbox);
-				const result: DryRunResult = {
+				const result: DryRunReport = {
 					mode: input.mode,
 					sandbox: sandbox.kind,
 					before,

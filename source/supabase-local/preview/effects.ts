@@ -3,9 +3,10 @@
  * SQL under preview: sequence values, large objects, and the source of code that runs later (routines, rules,
  * event triggers), so the app can judge what that code will do when it fires.
  */
+
+import type {CreatedCode, MeasuredEffects, SequenceChange} from '../../sql/preview-report.js';
 import {userSchema} from '../advisors/sql.js';
 import type {SqlRunner} from '../platform.js';
-import type {CreatedCode, MeasuredEffects, SequenceChange} from './report.js';
 
 const _USER_SCHEMA = `(${userSchema('n.nspname')} and n.nspname <> 'pgpair')`;
 

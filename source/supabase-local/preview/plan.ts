@@ -5,11 +5,11 @@
  * DELETE or TRUNCATE the query that samples the rows it is about to change (built from the statement's own text
  * with the Postgres scanner).
  */
+import {quoteIdent} from '../../sql/identifiers.js';
+import type {DryRunError, DryRunMode} from '../../sql/preview-report.js';
 import {prepareMigration} from '../migrations.js';
 import {PostgresError, toPostgresError} from '../platform.js';
 import {type LibPgQuery, libpgQuery} from '../sql-split.js';
-import {quoteIdent} from '../sql-text.js';
-import type {DryRunError, DryRunMode} from './report.js';
 
 export const SAMPLE_ROWS = 3;
 const USER_TX = 'pgpair_user_tx';
@@ -96,7 +96,7 @@ const DATA_STATEMENTS = new Set([
 	'ClosePortalStmt',
 ]);
 
-function redefinedNames(entries: readonly {stmt?: Node}[]): string[] {
+function redefinedNames(entries: readonly {stmt?: Statement}[]): string[] {
 	const names = new Set<string>();
 	for (const entry of entries) {
 		const [type, body] = Object.entries(entry.stmt ?? {})[0] ?? ['Unknown', {}];
@@ -106,23 +106,56 @@ function redefinedNames(entries: readonly {stmt?: Node}[]): string[] {
 }
 
 /** Schemas named by DROP SCHEMA: all their tables go. */
-function droppedSchemas(entries: readonly {stmt?: Node}[]): Set<string> {
+function droppedSchemas(entries: readonly {stmt?: Statement}[]): Set<string> {
 	const schemas = new Set<string>();
 	for (const entry of entries) {
-		const drop = entry.stmt?.DropStmt as Node | undefined;
+		const drop = entry.stmt?.DropStmt;
 		if (drop?.removeType === 'OBJECT_SCHEMA')
-			for (const object of (drop.objects ?? []) as Node[]) if (typeof object.String?.sval === 'string') schemas.add(object.String.sval);
+			for (const object of drop.objects ?? []) if (typeof object.String?.sval === 'string') schemas.add(object.String.sval);
 	}
 	return schemas;
 }
 
-type Node = Record<string, any>;
+/** A parsed statement: its type (`UpdateStmt`, …) as the one key, its body as the value. */
+type Statement = Record<string, Node>;
+/**
+ * What this module reads of libpg-query's JSON tree, by the statement types that have each field. The parser
+ * leaves out fields at their defaults, so all are optional; values the code tests with `typeof` stay `unknown`.
+ */
+type Node = {
+	/** UPDATE, DELETE */
+	relation?: RangeVar;
+	withClause?: unknown;
+	whereClause?: {CurrentOfExpr?: unknown};
+	fromClause?: unknown;
+	usingClause?: unknown;
+	/** TRUNCATE */
+	relations?: {RangeVar?: RangeVar}[];
+	/** COPY */
+	is_from?: boolean;
+	filename?: string;
+	is_program?: boolean;
+	/** CREATE INDEX, DROP, REINDEX, ALTER TABLE … DETACH PARTITION */
+	concurrent?: boolean;
+	params?: unknown[];
+	cmds?: {AlterTableCmd?: {def?: {PartitionCmd?: {concurrent?: boolean}}}}[];
+	/** VACUUM */
+	is_vacuumcmd?: boolean;
+	/** Transaction control */
+	kind?: string;
+	/** DROP */
+	removeType?: string;
+	objects?: {String?: {sval?: unknown}}[];
+	/** CREATE EXTENSION */
+	extname?: unknown;
+};
+type RangeVar = {relname?: unknown; schemaname?: string; inh?: boolean; alias?: {aliasname?: string}};
 type Token = {start: number; end: number; text: string; keywordKind: number};
 
-function rangeVar(relation: Node | undefined): {text: string; ref: string; regclass: string} | undefined {
+function rangeVar(relation: RangeVar | undefined): {text: string; ref: string; regclass: string} | undefined {
 	if (!relation || typeof relation.relname !== 'string') return undefined;
 	const qualified = relation.schemaname ? `${quoteIdent(relation.schemaname)}.${quoteIdent(relation.relname)}` : quoteIdent(relation.relname);
-	const alias = relation.alias?.aliasname as string | undefined;
+	const alias = relation.alias?.aliasname;
 	const only = relation.inh === false ? 'only ' : '';
 	return {
 		text: `${only}${qualified}${alias ? ` as ${quoteIdent(alias)}` : ''}`,
@@ -149,7 +182,7 @@ const byteSlice = (bytes: Buffer, start: number, end?: number) => bytes.subarray
 
 function sampleTargets(lib: LibPgQuery, type: string, body: Node, text: string): Target[] {
 	if (type === 'TruncateStmt') {
-		return ((body.relations ?? []) as Node[]).flatMap(node => {
+		return (body.relations ?? []).flatMap(node => {
 			const target = rangeVar(node.RangeVar);
 			if (!target) return [];
 			return [{op: 'truncate' as const, regclass: target.regclass, sample: `select to_jsonb(${target.ref}.*) as row from ${target.text} limit ${SAMPLE_ROWS}`}];
@@ -195,7 +228,7 @@ function standaloneRewrite(lib: LibPgQuery, type: string, body: Node, text: stri
 		(type === 'IndexStmt' && body.concurrent) ||
 		(type === 'DropStmt' && body.concurrent) ||
 		(type === 'ReindexStmt' && JSON.stringify(body.params ?? []).includes('"concurrently"')) ||
-		(type === 'AlterTableStmt' && ((body.cmds ?? []) as Node[]).some(cmd => cmd.AlterTableCmd?.def?.PartitionCmd?.concurrent));
+		(type === 'AlterTableStmt' && (body.cmds ?? []).some(cmd => cmd.AlterTableCmd?.def?.PartitionCmd?.concurrent));
 	if (concurrently) {
 		const tokens = lib.scanSync(text).tokens as Token[];
 		const bytes = Buffer.from(text, 'utf8');
@@ -254,7 +287,7 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		}
 	}
 	const lib = await libpgQuery();
-	let tree: {stmts?: {stmt?: Node; stmt_location?: number; stmt_len?: number}[]};
+	let tree: {stmts?: {stmt?: Statement; stmt_location?: number; stmt_len?: number}[]};
 	try {
 		tree = (await lib.parse(query)) as typeof tree;
 	} catch {
@@ -274,32 +307,32 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		const sql = bytes.subarray(start, end).toString('utf8');
 		const offset = bytes.subarray(0, start).toString('utf8').length;
 		const text = sql.trim();
-		const outside = outsideTransaction(type, body as Node);
+		const outside = outsideTransaction(type, body);
 		if (outside) {
 			notPreviewed.push(`${outside} ("${shorten(text)}")`);
 			continue;
 		}
 		if (type === 'TransactionStmt') {
-			const mapped = transactionStep(body as Node, open);
+			const mapped = transactionStep(body, open);
 			if (mapped.note) notPreviewed.push(mapped.note);
 			if (mapped.sql) steps.push({sql: mapped.sql, offset, rewritten: true, control: true, targets: []});
-			else if (!mapped.note && ['TRANS_STMT_SAVEPOINT', 'TRANS_STMT_RELEASE', 'TRANS_STMT_ROLLBACK_TO'].includes(String((body as Node).kind))) {
+			else if (!mapped.note && ['TRANS_STMT_SAVEPOINT', 'TRANS_STMT_RELEASE', 'TRANS_STMT_ROLLBACK_TO'].includes(String(body.kind))) {
 				steps.push({sql, offset, control: true, targets: []});
 			}
 			continue;
 		}
 		if (mode === 'sql' && entries.length === 1) {
-			const rewrite = standaloneRewrite(lib, type, body as Node, sql);
+			const rewrite = standaloneRewrite(lib, type, body, sql);
 			if (rewrite) {
 				notes.push(rewrite.note);
 				if (rewrite.sql) steps.push({sql: rewrite.sql, offset, rewritten: true, unblocking: true, targets: []});
 				continue;
 			}
 		}
-		steps.push({sql, offset, targets: sampleTargets(lib, type, body as Node, sql)});
+		steps.push({sql, offset, targets: sampleTargets(lib, type, body, sql)});
 	}
 	const extensions = entries.flatMap(entry => {
-		const name = (entry.stmt?.CreateExtensionStmt as Node | undefined)?.extname;
+		const name = entry.stmt?.CreateExtensionStmt?.extname;
 		return typeof name === 'string' ? [name] : [];
 	});
 	return {

@@ -1,7 +1,7 @@
 import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {z} from 'zod';
 import {runAdvisors} from '../advisors/index.js';
-import {defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
+import {defineProjectReader, defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
 
 export function registerAdvisorTools(server: McpServer, context: ToolContext): void {
 	defineTool(
@@ -26,7 +26,7 @@ export function registerAdvisorTools(server: McpServer, context: ToolContext): v
 		},
 	);
 
-	defineTool(
+	defineProjectReader(
 		server,
 		context,
 		{
@@ -34,11 +34,8 @@ export function registerAdvisorTools(server: McpServer, context: ToolContext): v
 			description:
 				'Generates TypeScript types for the exposed schemas, in the format of `supabase gen types typescript` ' +
 				'(the `Database` type that createClient<Database>() of supabase-js takes). Regenerate after schema changes.',
-			input: z.strictObject({project_id: projectId}),
-			annotations: READ_ONLY,
 		},
-		async ({project_id}) => {
-			const {db} = await context.local.project(project_id);
+		async ({db}) => {
 			// Loaded on first use: the generator and its formatter are about 50 MB that most sessions never need.
 			const {generateTypescriptTypes} = await import('../typegen/index.js');
 			return generateTypescriptTypes(db);

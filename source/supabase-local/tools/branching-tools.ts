@@ -1,11 +1,22 @@
 import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {z} from 'zod';
-import {defineTool, READ_ONLY, SUCCESS, type ToolContext} from './util.js';
+import {DESTRUCTIVE, defineTool, READ_ONLY, SUCCESS, type ToolContext} from './util.js';
 
 const branchId = z.string().describe('The branch id (or project_ref) from list_branches.');
 
 export function registerBranchingTools(server: McpServer, context: ToolContext): void {
 	const {branches} = context;
+	/** A tool that changes one branch, named by `branch_id`, and answers `{success: true}`. */
+	const defineBranchChange = (name: string, description: string, change: (branchId: string) => Promise<unknown>) =>
+		defineTool(
+			server,
+			context,
+			{name, description, input: z.strictObject({branch_id: branchId}), annotations: DESTRUCTIVE, writes: true},
+			async ({branch_id}) => {
+				await change(branch_id);
+				return SUCCESS;
+			},
+		);
 
 	defineTool(
 		server,
@@ -38,39 +49,14 @@ export function registerBranchingTools(server: McpServer, context: ToolContext):
 		async () => ({branches: await branches.list()}),
 	);
 
-	defineTool(
-		server,
-		context,
-		{
-			name: 'delete_branch',
-			description: 'Deletes a development branch and its database.',
-			input: z.strictObject({branch_id: branchId}),
-			annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false},
-			writes: true,
-		},
-		async ({branch_id}) => {
-			await branches.delete(branch_id);
-			return SUCCESS;
-		},
-	);
+	defineBranchChange('delete_branch', 'Deletes a development branch and its database.', id => branches.delete(id));
 
-	defineTool(
-		server,
-		context,
-		{
-			name: 'merge_branch',
-			description:
-				"Merges a development branch into main: applies the branch's migrations that main lacks, in order, in one " +
-				'transaction, and deploys its changed edge functions. Data is never merged. If main has migrations the ' +
-				'branch lacks, rebase first.',
-			input: z.strictObject({branch_id: branchId}),
-			annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false},
-			writes: true,
-		},
-		async ({branch_id}) => {
-			await branches.merge(branch_id);
-			return SUCCESS;
-		},
+	defineBranchChange(
+		'merge_branch',
+		"Merges a development branch into main: applies the branch's migrations that main lacks, in order, in one " +
+			'transaction, and deploys its changed edge functions. Data is never merged. If main has migrations the ' +
+			'branch lacks, rebase first.',
+		id => branches.merge(id),
 	);
 
 	defineTool(
@@ -85,7 +71,7 @@ export function registerBranchingTools(server: McpServer, context: ToolContext):
 				branch_id: branchId,
 				migration_version: z.string().optional().describe('Keep migrations up to and including this version.'),
 			}),
-			annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false},
+			annotations: DESTRUCTIVE,
 			writes: true,
 		},
 		async ({branch_id, migration_version}) => {
@@ -94,19 +80,5 @@ export function registerBranchingTools(server: McpServer, context: ToolContext):
 		},
 	);
 
-	defineTool(
-		server,
-		context,
-		{
-			name: 'rebase_branch',
-			description: "Brings a development branch up to date with main by applying main's migrations it lacks.",
-			input: z.strictObject({branch_id: branchId}),
-			annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false},
-			writes: true,
-		},
-		async ({branch_id}) => {
-			await branches.rebase(branch_id);
-			return SUCCESS;
-		},
-	);
+	defineBranchChange('rebase_branch', "Brings a development branch up to date with main by applying main's migrations it lacks.", id => branches.rebase(id));
 }

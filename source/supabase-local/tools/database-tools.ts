@@ -5,7 +5,7 @@ import {listExtensions, listTables, rlsAdvisory} from '../introspection.js';
 import {applyMigration, listMigrations} from '../migrations.js';
 import {proveReadOnly} from '../read-proof.js';
 import {parseSql, transactionControlIn} from '../sql-split.js';
-import {defineTool, projectId, READ_ONLY, SUCCESS, type ToolContext} from './util.js';
+import {defineProjectReader, defineTool, projectId, READ_ONLY, SUCCESS, type ToolContext} from './util.js';
 
 const LOGGED_SQL_LENGTH = 4000;
 const clip = (sql: string) => (sql.length > LOGGED_SQL_LENGTH ? `${sql.slice(0, LOGGED_SQL_LENGTH)}…` : sql);
@@ -36,32 +36,24 @@ export function registerDatabaseTools(server: McpServer, context: ToolContext): 
 		},
 	);
 
-	defineTool(
+	defineProjectReader(
 		server,
 		context,
 		{
 			name: 'list_extensions',
 			description: 'Lists every extension the database can install, with installed and default versions.',
-			input: z.strictObject({project_id: projectId}),
-			annotations: READ_ONLY,
 		},
-		async ({project_id}) => {
-			const {db} = await local.project(project_id);
-			return {extensions: await listExtensions(db)};
-		},
+		async ({db}) => ({extensions: await listExtensions(db)}),
 	);
 
-	defineTool(
+	defineProjectReader(
 		server,
 		context,
 		{
 			name: 'list_migrations',
 			description: 'Lists the migrations applied to the database (supabase_migrations.schema_migrations), oldest first.',
-			input: z.strictObject({project_id: projectId}),
-			annotations: READ_ONLY,
 		},
-		async ({project_id}) => {
-			const {db} = await local.project(project_id);
+		async ({db}) => {
 			const migrations = await listMigrations(db);
 			return {migrations: migrations.map(({version, name}) => ({version, name}))};
 		},

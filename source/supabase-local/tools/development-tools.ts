@@ -1,10 +1,9 @@
 import {createHash} from 'node:crypto';
 import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
-import {z} from 'zod';
-import {defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
+import {defineProjectReader, type ToolContext} from './util.js';
 
 export function registerDevelopmentTools(server: McpServer, context: ToolContext): void {
-	defineTool(
+	defineProjectReader(
 		server,
 		context,
 		{
@@ -12,16 +11,11 @@ export function registerDevelopmentTools(server: McpServer, context: ToolContext
 			description:
 				'Returns the API URL of the project: a local gateway on 127.0.0.1 that serves its deployed edge functions ' +
 				'at /functions/v1/<slug> (there is no REST, auth or storage API locally).',
-			input: z.strictObject({project_id: projectId}),
-			annotations: READ_ONLY,
 		},
-		async ({project_id}) => {
-			const {ref} = await context.local.project(project_id);
-			return {url: await context.local.functionsRuntime.url(ref)};
-		},
+		async ({ref}) => ({url: await context.local.functionsRuntime.url(ref)}),
 	);
 
-	defineTool(
+	defineProjectReader(
 		server,
 		context,
 		{
@@ -29,11 +23,8 @@ export function registerDevelopmentTools(server: McpServer, context: ToolContext
 			description:
 				'Returns the client-side API keys of the project: the legacy anon key (a JWT the functions gateway ' +
 				'accepts where verify_jwt is on) and a publishable key. Both are safe to ship in a client; RLS protects the data.',
-			input: z.strictObject({project_id: projectId}),
-			annotations: READ_ONLY,
 		},
-		async ({project_id}) => {
-			const {ref} = await context.local.project(project_id);
+		async ({ref}) => {
 			// Only the anon key leaves the server: the service-role key and the signing secret stay with pgpair.
 			const {anonKey} = await context.local.functionsRuntime.keys(ref);
 			const publishable = createHash('sha256').update(`pgpair-publishable:${ref}`).digest('base64url').slice(0, 31);

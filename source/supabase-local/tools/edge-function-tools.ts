@@ -4,7 +4,7 @@ import {z} from 'zod';
 import {fenceUntrustedData} from '../fence.js';
 import {DENO_MISSING} from '../functions-runtime/deno.js';
 import {probeEdgeFunction} from '../functions-runtime/probe.js';
-import {defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
+import {DESTRUCTIVE, defineProjectReader, defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
 
 /** Calling a function runs code that may write anywhere it can reach, so the approval gate must treat it as a write. */
 export const RUNS_CODE: ToolAnnotations = {
@@ -18,18 +18,21 @@ const PARENT_SEGMENT = /(?:^|\/)\.\.(?:\/|\?|$)/;
 
 export function registerEdgeFunctionTools(server: McpServer, context: ToolContext): void {
 	const {local} = context;
+	/** The project a call names, and the edge functions store. */
+	const functionsOf = async (projectId: string | undefined) => {
+		const {ref} = await local.project(projectId);
+		const {functions} = await local.ready();
+		return {ref, functions};
+	};
 
-	defineTool(
+	defineProjectReader(
 		server,
 		context,
 		{
 			name: 'list_edge_functions',
 			description: 'Lists the deployed edge functions with their current version.',
-			input: z.strictObject({project_id: projectId}),
-			annotations: READ_ONLY,
 		},
-		async ({project_id}) => {
-			const {ref} = await local.project(project_id);
+		async ({ref}) => {
 			const {functions} = await local.ready();
 			return {functions: await functions.list(ref)};
 		},
@@ -48,8 +51,7 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 			annotations: READ_ONLY,
 		},
 		async ({function_slug, project_id}) => {
-			const {ref} = await local.project(project_id);
-			const {functions} = await local.ready();
+			const {ref, functions} = await functionsOf(project_id);
 			return functions.get(ref, function_slug);
 		},
 	);
@@ -73,13 +75,12 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 				files: z.array(z.strictObject({name: z.string(), content: z.string()})).describe('The files of the function, with paths relative to its directory.'),
 				project_id: projectId,
 			}),
-			annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false},
+			annotations: DESTRUCTIVE,
 			writes: true,
 		},
 		async ({project_id, ...input}) =>
 			local.exclusive(async () => {
-				const {ref} = await local.project(project_id);
-				const {functions} = await local.ready();
+				const {ref, functions} = await functionsOf(project_id);
 				const runtime = local.functionsRuntime;
 				let typeChecked = true;
 				try {
@@ -171,8 +172,7 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 			writes: true,
 		},
 		async ({slug, project_id}) => {
-			const {ref} = await local.project(project_id);
-			const {functions} = await local.ready();
+			const {ref, functions} = await functionsOf(project_id);
 			await functions.get(ref, slug);
 			if (!local.functionsRuntime.deno) throw new Error(DENO_MISSING);
 			return probeEdgeFunction(local.functionsRuntime, ref, slug);

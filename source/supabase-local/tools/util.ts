@@ -3,7 +3,7 @@ import type {CallToolResult, ToolAnnotations} from '@modelcontextprotocol/sdk/ty
 import {z} from 'zod';
 import type {BranchService} from '../branches.js';
 import {toJson} from '../fence.js';
-import type {LocalSupabase} from '../local-project.js';
+import type {LocalSupabase, ProjectHandle} from '../local-project.js';
 import {PostgresError} from '../platform.js';
 
 export type ToolContext = {
@@ -21,6 +21,14 @@ export const READ_ONLY: ToolAnnotations = {
 	readOnlyHint: true,
 	destructiveHint: false,
 	idempotentHint: true,
+	openWorldHint: false,
+};
+
+/** Changes or removes what the project has, and nothing outside it. */
+export const DESTRUCTIVE: ToolAnnotations = {
+	readOnlyHint: false,
+	destructiveHint: true,
+	idempotentHint: false,
 	openWorldHint: false,
 };
 
@@ -71,4 +79,16 @@ export function defineTool<S extends z.ZodObject>(
 		}) as never,
 	);
 	if (refuse) tool.disable();
+}
+
+/** A read-only tool whose one argument is the project (`project_id`); `run` gets the project it names. */
+export function defineProjectReader(
+	server: McpServer,
+	context: ToolContext,
+	spec: {name: string; description: string},
+	run: (project: ProjectHandle) => Promise<unknown>,
+): void {
+	defineTool(server, context, {...spec, input: z.strictObject({project_id: projectId}), annotations: READ_ONLY}, async ({project_id}) =>
+		run(await context.local.project(project_id)),
+	);
 }

@@ -8,7 +8,7 @@ import pg from 'pg';
 import {type Queryable, runAdvisors} from '../../../source/supabase-local/advisors/index.js';
 import {generateTypescriptTypes} from '../../../source/supabase-local/typegen/index.js';
 import {installPlatform} from '../../supabase-local/advisors/platform-fixture.js';
-import {createFreshDatabase} from '../../supabase-local/advisors/postgres-database.js';
+import {createFreshDatabase, type FreshDatabase} from '../../supabase-local/advisors/postgres-database.js';
 import type {BenchRow, BenchSuite} from '../types.js';
 
 const TABLES = 500;
@@ -63,7 +63,7 @@ async function pgliteRows(): Promise<BenchRow[]> {
 }
 
 async function postgresRows(): Promise<BenchRow[]> {
-	let database;
+	let database: FreshDatabase;
 	try {
 		database = await createFreshDatabase('bench_advisors');
 	} catch (error) {

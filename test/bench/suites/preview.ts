@@ -12,7 +12,7 @@ import type {CallToolResult} from '@modelcontextprotocol/sdk/types.js';
 import type {CallPreview} from '../../../source/core/events.js';
 import {createPreviewer} from '../../../source/preview/index.js';
 import {createSupabaseMcpServer} from '../../../source/supabase-local/server.js';
-import {createFreshDatabase} from '../../supabase-local/advisors/postgres-database.js';
+import {createFreshDatabase, type FreshDatabase} from '../../supabase-local/advisors/postgres-database.js';
 import type {BenchRow, BenchSuite} from '../types.js';
 import {benchSchemaSql} from './advisors-typegen.js';
 
@@ -99,7 +99,7 @@ export default {
 	name: 'preview',
 	run: async () => {
 		const rows = [await measure('PGlite', {})];
-		let database;
+		let database: FreshDatabase;
 		try {
 			database = await createFreshDatabase('bench_preview');
 		} catch (error) {

@@ -227,7 +227,15 @@ async function backendsLeft(arena: Arena): Promise<string[]> {
 			),
 		);
 	let rows: Array<{query: string}> = [];
-	await waitFor(async () => (rows = await busy()).length === 0, 'backends to finish', 5_000, 200).catch(() => undefined);
+	await waitFor(
+		async () => {
+			rows = await busy();
+			return rows.length === 0;
+		},
+		'backends to finish',
+		5_000,
+		200,
+	).catch(() => undefined);
 	return rows.map(row => row.query.replace(/\s+/g, ' '));
 }
 

@@ -153,8 +153,8 @@ describe('edge functions served by the local gateway', () => {
 
 		const unauthenticated = unfence((await t.client.call('invoke_edge_function', {slug: 'hello', body: '{}', headers: {Authorization: ''}})).result).data;
 		expect(unauthenticated.status).toBe(401);
-		const escape = await t.client.callError('invoke_edge_function', {slug: 'hello', path: '/../public-echo'});
-		expect(escape.body.error.message).toMatch(/\.\./);
+		const outsidePath = await t.client.callError('invoke_edge_function', {slug: 'hello', path: '/../public-echo'});
+		expect(outsidePath.body.error.message).toMatch(/\.\./);
 		const missing = await t.client.callError('invoke_edge_function', {slug: 'ghost'});
 		expect(missing.body.error.message).toMatch(/not found/);
 	});

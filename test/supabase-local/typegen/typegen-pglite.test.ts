@@ -26,7 +26,15 @@ describe('generate_typescript_types on PGlite (Postgres 18)', () => {
 
 	it('speeds the library up only with rewrites that still match its SQL and change nothing in the output', async () => {
 		const statements: string[] = [];
-		const metadata = await introspect({query: async (sql: string) => (statements.push(sql), db.query(sql))}, {includedSchemas: ['public']});
+		const metadata = await introspect(
+			{
+				query: async (sql: string) => {
+					statements.push(sql);
+					return db.query(sql);
+				},
+			},
+			{includedSchemas: ['public']},
+		);
 		for (const {find} of INTROSPECTION_REWRITES) expect(statements.filter(sql => sql.includes(find))).toHaveLength(1);
 		const unmodified = await generateTypescript(sortGeneratorMetadata(metadata), {detectOneToOneRelationships: true, postgrestVersion: '12'});
 		expect((await generateTypescriptTypes(db)).types).toBe(unmodified);

@@ -38,7 +38,13 @@ const TARGETS: Array<[string, (ws: LocalWorkspace) => string]> = [
 	['a symlinked directory leading into .git', w => link(w, '.git', 'docs') && 'docs/config'],
 	['a dangling symlink to a new .claude file', w => link(w, '.claude/new-settings.json', 'draft.json')],
 	['a symlinked directory leading into sessions/', w => link(w, 'sessions', 'logs') && 'logs/x.jsonl'],
-	['a chain of symlinks to .mcp.json', w => (link(w, '.mcp.json', 'notes.md'), link(w, 'notes.md', 'chain.md'))],
+	[
+		'a chain of symlinks to .mcp.json',
+		w => {
+			link(w, '.mcp.json', 'notes.md');
+			return link(w, 'notes.md', 'chain.md');
+		},
+	],
 ];
 
 function link(w: LocalWorkspace, target: string, name: string): string {

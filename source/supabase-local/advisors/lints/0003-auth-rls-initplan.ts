@@ -1,4 +1,4 @@
-import {userSchema} from '../sql.js';
+import {policyFindings} from '../lint-queries.js';
 import type {LintDefinition} from '../types.js';
 
 /** Calls whose result is the same for every row of a statement, so they belong in an initplan. */
@@ -17,22 +17,12 @@ export const authRlsInitplan: LintDefinition = {
 	type: 'performance',
 	description:
 		'Finds RLS policies that call auth.uid(), auth.jwt(), auth.role(), auth.email() or current_setting() directly, so Postgres evaluates the call once per row instead of once per query.',
-	sql: () => `
-		select
-			format('Table \`%s.%s\` has RLS policy \`%s\` that calls auth.<function>() or current_setting() once per row. Wrap the call as \`(select auth.<function>())\` so it runs once per query.', schema_name, table_name, policy_name) as detail,
-			jsonb_build_object('schema', schema_name, 'name', table_name, 'type', 'table') as metadata,
-			format('auth_rls_init_plan_%s_%s_%s', schema_name, table_name, policy_name) as cache_key
-		from (
-			select
-				n.nspname as schema_name,
-				c.relname as table_name,
-				p.polname as policy_name,
-				lower(coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' ' || coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '')) as expression
-			from pg_catalog.pg_policy p
-			join pg_catalog.pg_class c on c.oid = p.polrelid
-			join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-			where c.relrowsecurity and ${userSchema('n.nspname')}
-		) policies
-		where regexp_replace(expression, '${String.raw`select\s+`}${STABLE_CALL}', '', 'g') ~ '${STABLE_CALL}'
-		order by 3`,
+	sql: () =>
+		policyFindings({
+			cacheKey: 'auth_rls_init_plan',
+			detail:
+				'Table `%s.%s` has RLS policy `%s` that calls auth.<function>() or current_setting() once per row. Wrap the call as `(select auth.<function>())` so it runs once per query.',
+			inForce: true,
+			matching: `regexp_replace(expression, '${String.raw`select\s+`}${STABLE_CALL}', '', 'g') ~ '${STABLE_CALL}'`,
+		}),
 };

@@ -1,3 +1,4 @@
+import {relationFindings} from '../lint-queries.js';
 import {exposedSchema, extensionMember, readableByApi, SECURITY_INVOKER} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
@@ -9,17 +10,17 @@ export const securityDefinerView: LintDefinition = {
 	type: 'security',
 	description:
 		"Finds exposed views that run with their owner's privileges and RLS instead of the caller's (no security_invoker), which lets API users read past row level security.",
-	sql: context => `
-		select
-			format('View \`%s.%s\` runs with its owner''s permissions and RLS (it is not \`security_invoker\`).', n.nspname, c.relname) as detail,
-			jsonb_build_object('schema', n.nspname, 'name', c.relname, 'type', 'view') as metadata,
-			format('security_definer_view_%s_%s', n.nspname, c.relname) as cache_key
-		from pg_catalog.pg_class c
-		join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-		where c.relkind = 'v'
-			and ${exposedSchema('n.nspname', context)}
-			and ${readableByApi('c.oid', context.apiRoles)}
-			and not ${extensionMember('c.oid')}
-			and not ${SECURITY_INVOKER}
-		order by 3`,
+	sql: context =>
+		relationFindings({
+			cacheKey: 'security_definer_view',
+			objectType: 'view',
+			detail: "View `%s.%s` runs with its owner's permissions and RLS (it is not `security_invoker`).",
+			where: [
+				"c.relkind = 'v'",
+				exposedSchema('n.nspname', context),
+				readableByApi('c.oid', context.apiRoles),
+				`not ${extensionMember('c.oid')}`,
+				`not ${SECURITY_INVOKER}`,
+			],
+		}),
 };

@@ -1,3 +1,4 @@
+import {relationFindings} from '../lint-queries.js';
 import {exposedSchema, extensionMember, readableByApi} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
@@ -9,16 +10,11 @@ export const foreignTableInApi: LintDefinition = {
 	level: 'WARN',
 	type: 'security',
 	description: 'Finds foreign tables that anon or authenticated can select through the API. Foreign tables ignore row level security.',
-	sql: context => `
-		select
-			format('Foreign table \`%s.%s\` can be reached over the API and does not enforce RLS.', n.nspname, c.relname) as detail,
-			jsonb_build_object('schema', n.nspname, 'name', c.relname, 'type', 'foreign table') as metadata,
-			format('foreign_table_in_api_%s_%s', n.nspname, c.relname) as cache_key
-		from pg_catalog.pg_class c
-		join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-		where c.relkind = 'f'
-			and ${exposedSchema('n.nspname', context)}
-			and ${readableByApi('c.oid', context.apiRoles)}
-			and not ${extensionMember('c.oid')}
-		order by 3`,
+	sql: context =>
+		relationFindings({
+			cacheKey: 'foreign_table_in_api',
+			objectType: 'foreign table',
+			detail: 'Foreign table `%s.%s` can be reached over the API and does not enforce RLS.',
+			where: ["c.relkind = 'f'", exposedSchema('n.nspname', context), readableByApi('c.oid', context.apiRoles), `not ${extensionMember('c.oid')}`],
+		}),
 };

@@ -1,12 +1,13 @@
-import {userSchema} from '../sql.js';
+import {API_ROLE_AUDIENCE, userSchema} from '../sql.js';
 import type {ApiRole, LintDefinition} from '../types.js';
 
 /**
  * pg_graphql's introspection shows any table, view, materialized view or foreign table on which the calling role
  * can select at least one column, RLS or not. Only relevant once pg_graphql is installed.
  */
-function graphqlExposure(role: ApiRole, code: string, title: string, audience: string): LintDefinition {
+function graphqlExposure(role: ApiRole, code: string, title: string): LintDefinition {
 	const name = `pg_graphql_${role}_table_exposed`;
+	const audience = API_ROLE_AUDIENCE[role];
 	return {
 		code,
 		name,
@@ -35,10 +36,5 @@ function graphqlExposure(role: ApiRole, code: string, title: string, audience: s
 	};
 }
 
-export const pgGraphqlAnonTableExposed = graphqlExposure('anon', '0026', 'Public Can See Object in GraphQL Schema', 'anyone with the anon key');
-export const pgGraphqlAuthenticatedTableExposed = graphqlExposure(
-	'authenticated',
-	'0027',
-	'Signed-In Users Can See Object in GraphQL Schema',
-	'every signed-in user',
-);
+export const pgGraphqlAnonTableExposed = graphqlExposure('anon', '0026', 'Public Can See Object in GraphQL Schema');
+export const pgGraphqlAuthenticatedTableExposed = graphqlExposure('authenticated', '0027', 'Signed-In Users Can See Object in GraphQL Schema');

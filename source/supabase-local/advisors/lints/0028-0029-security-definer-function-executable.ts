@@ -1,12 +1,13 @@
-import {exposedSchema} from '../sql.js';
+import {API_ROLE_AUDIENCE, exposedSchema} from '../sql.js';
 import type {ApiRole, LintDefinition} from '../types.js';
 
 /**
  * A SECURITY DEFINER function runs as its owner and bypasses RLS; in an exposed schema PostgREST serves it at
  * /rest/v1/rpc/<name>. Functions are executable by PUBLIC unless revoked, so new ones are exposed by default.
  */
-function securityDefinerExecutable(role: ApiRole, code: string, title: string, audience: string): LintDefinition {
+function securityDefinerExecutable(role: ApiRole, code: string, title: string): LintDefinition {
 	const name = `${role}_security_definer_function_executable`;
+	const audience = API_ROLE_AUDIENCE[role];
 	return {
 		code,
 		name,
@@ -35,15 +36,9 @@ function securityDefinerExecutable(role: ApiRole, code: string, title: string, a
 	};
 }
 
-export const anonSecurityDefinerFunctionExecutable = securityDefinerExecutable(
-	'anon',
-	'0028',
-	'Public Can Execute SECURITY DEFINER Function',
-	'anyone with the anon key',
-);
+export const anonSecurityDefinerFunctionExecutable = securityDefinerExecutable('anon', '0028', 'Public Can Execute SECURITY DEFINER Function');
 export const authenticatedSecurityDefinerFunctionExecutable = securityDefinerExecutable(
 	'authenticated',
 	'0029',
 	'Signed-In Users Can Execute SECURITY DEFINER Function',
-	'every signed-in user',
 );

@@ -1,21 +1,36 @@
 /**
- * What `pgpair_preview_sql` answers: the effect of SQL as measured in the sandbox. The app restates this shape
- * (source/preview/dry-run-report.ts) because it reaches the server only through MCP.
+ * What the local server's `pgpair_preview_sql` answers: the effect of SQL as measured in a sandbox. The server
+ * (source/supabase-local/preview/) builds it; the app (source/preview/) reads it back from the JSON of an MCP text
+ * block and checks the parts it relies on, since the server it talks to may be of another version.
  */
-import type {SandboxKind} from '../platform.js';
-import type {RelationInfo, TableRows} from '../schema-dump.js';
 
 export type DryRunMode = 'migration' | 'sql';
 
-export type DryRunInput = {
-	query: string;
-	/** `migration` behaves like apply_migration (one transaction, no transaction control); `sql` like execute_sql. */
-	mode: DryRunMode;
-	/** A down migration run after `query` in the same transaction, for the reversibility check. */
-	rollbackQuery?: string;
+export type DryRunError = {message: string; code?: string; position?: number; detail?: string; hint?: string};
+
+/**
+ * `frozen`: the embedded engine itself, frozen so that nothing it does reaches its files, discarded afterwards;
+ * `clone`: a copy loaded into an engine of its own; `rolled-back-transaction`: Postgres, as a confined role (see
+ * source/supabase-local/postgres-sandbox.ts).
+ */
+export type SandboxKind = 'frozen' | 'clone' | 'rolled-back-transaction';
+
+/** A table or view of the user's schemas as the dry run sees it: identity, storage and size. */
+export type DryRunRelation = {
+	oid: number;
+	/** `schema.table`, quoted where needed. */
+	name: string;
+	schema: string;
+	table: string;
+	kind: 'table' | 'view';
+	/** A foreign table: reading it reads another server, a file or a program's output. */
+	foreign?: true;
+	/** Changes when the table is rewritten (type change, volatile default, TRUNCATE, VACUUM FULL). */
+	filenode: number;
 };
 
-export type DryRunError = {message: string; code?: string; position?: number; detail?: string; hint?: string};
+/** A table's row count: exact up to a limit, else the planner's estimate. */
+export type TableRows = {name: string; rows: number; estimated?: true};
 
 export type RowChange = {
 	table: string;
@@ -49,9 +64,9 @@ export type MeasuredEffects = {
 	code: CreatedCode[];
 };
 
-export type DryRunResult = {
+export type DryRunReport = {
 	mode: DryRunMode;
-	/** Where the SQL ran (see `SandboxKind`); none: it was not run. */
+	/** Where the SQL ran; none: it was not run. */
 	sandbox: SandboxKind | 'none';
 	before: string;
 	after: string;
@@ -61,10 +76,10 @@ export type DryRunResult = {
 	/** ACCESS EXCLUSIVE locks taken on tables and views that existed before: they block every reader until commit. */
 	locks: {relation: string; mode: string}[];
 	rows: RowChange[];
-	/** Row counts before the SQL ran (exact up to a limit, else estimated). */
+	/** Row counts before the SQL ran. */
 	tables: TableRows[];
 	/** Tables and views by oid before and after, so renames, drops and rewrites can be told apart. */
-	relations: {before: RelationInfo[]; after: RelationInfo[]};
+	relations: {before: DryRunRelation[]; after: DryRunRelation[]};
 	effects: MeasuredEffects;
 	/** What was not run, and why: nothing is known about it, so the app counts it as destructive. */
 	not_previewed: string[];
