@@ -86,7 +86,7 @@ const RULES: readonly Rule[] = [
 	{
 		kind: 'aws-secret-key',
 		keep: String.raw`(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws_secret_key|AWS_SECRET_KEY|secretAccessKey|SecretAccessKey)["']?\s*[:=]\s*["']?`,
-		secret: String.raw`[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`,
+		secret: '[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])',
 	},
 	// scheme://user:PASSWORD@host for any scheme. The password runs to the last `@` before a `/`,
 	// quote or whitespace, so unencoded `@` in passwords is covered.
@@ -94,9 +94,9 @@ const RULES: readonly Rule[] = [
 	{
 		kind: 'bearer-token',
 		keep: String.raw`${anyCase('authorization')}["']?\s*[:=]\s*["']?(?:${anyCase('bearer')}|${anyCase('basic')}|${anyCase('token')})\s+`,
-		secret: String.raw`[A-Za-z0-9._~+/-]{8,}=*`,
+		secret: '[A-Za-z0-9._~+/-]{8,}=*',
 	},
-	{kind: 'bearer-token', keep: String.raw`\b${anyCase('bearer')}\s+`, secret: String.raw`[A-Za-z0-9._~+/-]{20,}=*`},
+	{kind: 'bearer-token', keep: String.raw`\b${anyCase('bearer')}\s+`, secret: '[A-Za-z0-9._~+/-]{20,}=*'},
 	// .env files and shell exports read by tools: FOO_KEY=value (names as in SECRET_ENV_NAME).
 	{
 		kind: 'secret-assignment',

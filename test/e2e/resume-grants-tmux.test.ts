@@ -20,7 +20,10 @@ const SIZE = {columns: 120, rows: 36};
 
 function script(dir: string, name: string, line: string, answer: string): string {
 	const file = path.join(dir, name);
-	fs.writeFileSync(file, JSON.stringify({turns: [{text: '', tool_calls: [{name: 'mcp__fixture__write_note', input: {line}, id: `toolu_${line}`}]}, {text: answer}]}));
+	fs.writeFileSync(
+		file,
+		JSON.stringify({turns: [{text: '', tool_calls: [{name: 'mcp__fixture__write_note', input: {line}, id: `toolu_${line}`}]}, {text: answer}]}),
+	);
 	return file;
 }
 
@@ -55,7 +58,11 @@ describe('resuming a session in the terminal', () => {
 		);
 		const env = {HOME: dir};
 
-		const first = startTmux(`${process.execPath} ${BUILT_CLI} --agent note-taker --scripted ${script(dir, 'one.json', 'one', 'Noted one.')}`, {cwd: dir, ...SIZE, env});
+		const first = startTmux(`${process.execPath} ${BUILT_CLI} --agent note-taker --scripted ${script(dir, 'one.json', 'one', 'Noted one.')}`, {
+			cwd: dir,
+			...SIZE,
+			env,
+		});
 		terminals.push(first);
 		await first.waitForText('ask the backend engineer');
 		first.type('note one');
@@ -72,7 +79,11 @@ describe('resuming a session in the terminal', () => {
 		expect(fs.readFileSync(notes, 'utf8')).toBe('one\n');
 		const id = (JSON.parse(fs.readFileSync(path.join(dir, 'sessions', file!), 'utf8').split('\n')[0]!) as {sessionId: string}).sessionId;
 
-		const second = startTmux(`${process.execPath} ${BUILT_CLI} --agent note-taker --resume ${id} --scripted ${script(dir, 'two.json', 'two', 'Noted two.')}`, {cwd: dir, ...SIZE, env});
+		const second = startTmux(`${process.execPath} ${BUILT_CLI} --agent note-taker --resume ${id} --scripted ${script(dir, 'two.json', 'two', 'Noted two.')}`, {
+			cwd: dir,
+			...SIZE,
+			env,
+		});
 		terminals.push(second);
 		// The mode is back before anything is typed.
 		const resumed = await second.waitForText('ask the backend engineer');

@@ -64,7 +64,9 @@ describe('a secret streamed in small pieces', () => {
 		const lines = fs.readFileSync(transcriptPath, 'utf8').trim().split('\n');
 		const events = lines.slice(1).map(line => JSON.parse(line) as SessionEvent);
 		const streamed = events.flatMap(e => (e.type === 'assistant_text_delta' ? [e.text] : [])).join('');
-		const completed = events.flatMap(e => (e.type === 'assistant_message_completed' ? e.content.flatMap(b => (b.type === 'text' ? [b.text] : [])) : [])).join('');
+		const completed = events
+			.flatMap(e => (e.type === 'assistant_message_completed' ? e.content.flatMap(b => (b.type === 'text' ? [b.text] : [])) : []))
+			.join('');
 		expect(streamed).toBe(completed);
 		const redacted = completed;
 		expect(redacted).toMatch(/^Key \[REDACTED:[a-z-]+\] and db postgres:\/\/app:\[REDACTED:[a-z-]+\]@db\.internal:5432\/app are set\.$/);

@@ -19,7 +19,7 @@ const ANSWER = 'The orders table has 3 rows and an index on customer_id.';
 async function sessionWithApp(script: Script): Promise<FaultSession & {frames(): string[]; lastFrame(): string}> {
 	const session = await startFaultSession(script, {model: MODEL_TIMINGS});
 	cleanups.push(() => session.close());
-	const {setup, runner} = session;
+	const {setup} = session;
 	const view = render(<App session={setup} meta={{agent: 'a', model: 'm', sessionId: 's'}} onExit={() => undefined} />);
 	cleanups.push(() => view.unmount());
 	return {...session, frames: () => view.frames, lastFrame: () => view.lastFrame() ?? ''};

@@ -183,7 +183,7 @@ describe('a table row that tells the agent to drop the table', () => {
 			env: {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME},
 		});
 		cleanups.push(() => session.close());
-		const {setup, server, runner} = session;
+		const {setup, server} = session;
 		const view = render(<App session={setup} meta={{agent: 'a', model: 'm', sessionId: 's'}} onExit={() => undefined} />);
 		cleanups.push(() => view.unmount());
 

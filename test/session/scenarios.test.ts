@@ -5,6 +5,7 @@
  */
 import {afterEach, describe, expect, it} from 'vitest';
 import type {SessionState} from '../../source/core/session-state.js';
+import {sentMessages} from '../helpers/sent-messages.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {callThenSay, openRig, type Rig} from './rig.js';
 
@@ -25,10 +26,10 @@ function finished(state: SessionState, callId: string) {
 /** The text of the tool_result the model was sent for `callId`. */
 function resultSent(rig: Rig, callId: string): string | undefined {
 	for (const request of rig.server.requests) {
-		for (const message of request.body?.messages ?? []) {
+		for (const message of sentMessages(request.body)) {
 			if (!Array.isArray(message.content)) continue;
-			const block = message.content.find((b: {type: string; tool_use_id?: string}) => b.type === 'tool_result' && b.tool_use_id === callId);
-			if (block) return typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
+			const block = message.content.find(b => b.type === 'tool_result' && b['tool_use_id'] === callId);
+			if (block) return typeof block['content'] === 'string' ? block['content'] : JSON.stringify(block['content']);
 		}
 	}
 	return undefined;

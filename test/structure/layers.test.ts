@@ -13,7 +13,7 @@ import {REPO_ROOT} from '../helpers/paths.js';
  * each other. The session folder owns a session (its log and actions); ui and cli sit on it; cli.tsx is the root.
  */
 const LAYERS: readonly (readonly string[])[] = [
-	['core', 'process'],
+	['core', 'process', 'sql'],
 	['agents', 'model', 'policy', 'supabase-local', 'build'],
 	['transcripts', 'tools', 'checklist'],
 	['preview', 'store', 'replay'],
