@@ -149,28 +149,12 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 				};
 			}
 
-			if (decision.decision === 'deny') {
-				yield record({
-					type: 'tool_call_decided',
-					callId: call.callId,
-					decision: 'deny',
-					by: decision.by,
-					...(decision.reason ? {reason: decision.reason} : {}),
-					...(decision.feedback ? {feedback: decision.feedback} : {}),
-				});
-				continue;
-			}
+			// The decision as the log records it: every field the approver gave, and nothing it did not.
+			const {decision: verdict, ...details} = decision;
+			yield record({type: 'tool_call_decided', callId: call.callId, decision: verdict, ...withoutUndefined(details)} as EventBody);
+			if (decision.decision === 'deny') continue;
 
 			const edited = decision.editedInput !== undefined;
-			yield record({
-				type: 'tool_call_decided',
-				callId: call.callId,
-				decision: 'allow',
-				by: decision.by,
-				...(decision.reason ? {reason: decision.reason} : {}),
-				...(decision.scope ? {scope: decision.scope} : {}),
-				...(edited ? {editedInput: decision.editedInput} : {}),
-			});
 			yield {type: 'tool_call_started', callId: call.callId};
 			const started = ports.clock.now();
 			// A call that runs as read-only goes through the read-only route (a least-privilege role, a read deadline);
@@ -228,4 +212,8 @@ async function previewSafely(tools: ToolPort, call: ToolCall, signal: AbortSigna
 export function errorMessage(error: unknown): string {
 	if (error instanceof Error) return error.message;
 	return String(error);
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+	return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined && field !== '')) as Partial<T>;
 }
