@@ -8,8 +8,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {SessionEvent} from '../../source/core/events.js';
 import {BUILT_CLI, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
-import {startTmux, type TmuxSession} from '../helpers/tmux.js';
-import {waitFor} from '../helpers/wait-for.js';
+import {quitPgpair, startTmux, type TmuxSession} from '../helpers/tmux.js';
 
 const terminals: TmuxSession[] = [];
 afterEach(() => {
@@ -25,15 +24,6 @@ function script(dir: string, name: string, line: string, answer: string): string
 		JSON.stringify({turns: [{text: '', tool_calls: [{name: 'mcp__fixture__write_note', input: {line}, id: `toolu_${line}`}]}, {text: answer}]}),
 	);
 	return file;
-}
-
-async function quit(terminal: TmuxSession): Promise<string> {
-	terminal.press('C-c');
-	terminal.press('C-c');
-	await waitFor(() => terminal.exited(), 'pgpair to exit', 15_000).catch(error => {
-		throw new Error(`${(error as Error).message}\n${terminal.screen()}`);
-	});
-	return terminal.screen();
 }
 
 function transcriptEvents(file: string): SessionEvent[] {
@@ -73,7 +63,7 @@ describe('resuming a session in the terminal', () => {
 		await first.waitForText('Noted one.', 30_000);
 		first.press('BTab');
 		await first.waitForText('accept edits');
-		const saved = await quit(first);
+		const saved = await quitPgpair(first);
 		const [file] = fs.readdirSync(path.join(dir, 'sessions'));
 		expect(saved).toContain(`Session saved: sessions/${file}`);
 		expect(fs.readFileSync(notes, 'utf8')).toBe('one\n');
@@ -94,7 +84,7 @@ describe('resuming a session in the terminal', () => {
 		// It ran on the grant: no approval pane, and the line is in the file.
 		expect(answered).not.toContain('allow for session');
 		expect(fs.readFileSync(notes, 'utf8')).toBe('one\ntwo\n');
-		await quit(second);
+		await quitPgpair(second);
 
 		const events = transcriptEvents(path.join(dir, 'sessions', file!));
 		const decided = events.filter(e => e.type === 'tool_call_decided');

@@ -9,8 +9,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {SessionEvent} from '../../source/core/events.js';
 import {BUILT_CLI, tempWorkspace} from '../helpers/paths.js';
-import {startTmux, type TmuxSession} from '../helpers/tmux.js';
-import {waitFor} from '../helpers/wait-for.js';
+import {quitPgpair, startTmux, type TmuxSession} from '../helpers/tmux.js';
 
 const terminals: TmuxSession[] = [];
 afterEach(() => {
@@ -54,9 +53,7 @@ describe('a secret streamed in small pieces', () => {
 		live.type('what is configured?');
 		live.press('Enter');
 		const screen = await live.waitForText('are set.', 30_000);
-		live.press('C-c');
-		live.press('C-c');
-		await waitFor(() => live.exited(), 'pgpair to exit', 15_000);
+		await quitPgpair(live);
 
 		// The transcript: what was streamed, joined, is the completed message, and it is redacted.
 		const [file] = fs.readdirSync(path.join(dir, 'sessions'));

@@ -104,3 +104,13 @@ export function startTmux(command: string, options: {cwd: string; columns?: numb
 	};
 	return session;
 }
+
+/** Quits pgpair as a person does (Ctrl+C twice) and waits for it to exit; resolves with the last screen. */
+export async function quitPgpair(terminal: TmuxSession, timeoutMs = 15_000): Promise<string> {
+	terminal.press('C-c');
+	terminal.press('C-c');
+	await waitFor(() => terminal.exited(), 'pgpair to exit', timeoutMs).catch(error => {
+		throw new Error(`${(error as Error).message}\n${terminal.screen()}`);
+	});
+	return terminal.screen();
+}
