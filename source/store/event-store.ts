@@ -19,6 +19,7 @@
  */
 import type {EventBody, EventType, SessionEvent} from '../core/events.js';
 import type {ClockPort} from '../core/ports.js';
+import {foldSession} from '../core/session-fold.js';
 import {INITIAL_STATE, reduceSession, type SessionState} from '../core/session-state.js';
 import {releasableLength} from '../transcripts/stream-cut.js';
 
@@ -81,12 +82,9 @@ const ENDS_TEXT: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 export function createEventStore(options: EventStoreOptions): EventStore {
-	const events: SessionEvent[] = [];
-	let state = INITIAL_STATE;
-	for (const event of options.initialEvents ?? []) {
-		events.push(event);
-		state = reduceSession(state, event);
-	}
+	const events: SessionEvent[] = [...(options.initialEvents ?? [])];
+	// A resumed log is folded in one linear pass (folding it event by event copies the history at every entry).
+	let state = events.length > 0 ? foldSession(events) : INITIAL_STATE;
 
 	let seq = events.at(-1)?.seq ?? 0;
 	const listeners = new Set<() => void>();

@@ -1,9 +1,11 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {foldSession} from '../../../source/core/session-fold.js';
 import {INITIAL_STATE, reduceSession} from '../../../source/core/session-state.js';
 import {loadSqlParser} from '../../../source/policy/sql-parser.js';
 import {createEventRedaction} from '../../../source/transcripts/event-redaction.js';
+import {exportSession} from '../../../source/transcripts/export.js';
 import {transcriptFileName} from '../../../source/transcripts/format.js';
 import {latestSession, listSessions, readTranscript} from '../../../source/transcripts/reader.js';
 import {createRedactor, createSecretRedactor, type Redactor} from '../../../source/transcripts/redact.js';
@@ -100,9 +102,21 @@ export default {
 				note: 'entries and messages are copied per event: grows with the square of the session length',
 			});
 			rows.push({
-				metric: `read + reduce ${READ_EVENTS / 1000}k events`,
+				metric: `fold ${READ_EVENTS / 1000}k events in one pass (resume, export)`,
 				unit: 'ms',
-				samples: await measure(async () => (await readTranscript(big)).events.reduce(reduceSession, INITIAL_STATE)),
+				samples: await measure(() => foldSession(loaded)),
+				note: 'the reducer fed a slim state; entries and messages are collected once',
+			});
+			const header = testHeader();
+			rows.push({
+				metric: `export ${READ_EVENTS / 1000}k events as Markdown`,
+				unit: 'ms',
+				samples: await measure(() => exportSession('md', header, loaded)),
+			});
+			rows.push({
+				metric: `read + fold ${READ_EVENTS / 1000}k events (what --resume does)`,
+				unit: 'ms',
+				samples: await measure(async () => foldSession((await readTranscript(big)).events)),
 				target: {max: 1000},
 			});
 
