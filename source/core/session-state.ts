@@ -46,8 +46,8 @@ export type ToolCallView = {
 
 /**
  * What happened, in the order it happened: the one record the live chat, replay, the exports and `replay --print` all
- * read. Some kinds are for the record rather than the chat (a retry, a checklist change, pgpair's own look-ups, a turn
- * that completed): the live view prints only what it has a line for.
+ * read. Some kinds are for the record rather than the chat (a retry, a checklist change, a turn that completed): the
+ * live view prints only what it has a line for.
  */
 export type ChatEntry =
 	| {id: string; kind: 'user'; turn: number; text: string; at: number}
@@ -57,8 +57,7 @@ export type ChatEntry =
 	| {id: string; kind: 'turn_end'; turn: number; outcome: TurnOutcome; error?: string; at: number}
 	| {id: string; kind: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number}
 	| {id: string; kind: 'checklist'; itemId: string; text: string; state: ChecklistItemState; by: ChecklistSource; evidence: string; at: number}
-	| {id: string; kind: 'mode'; mode: PermissionMode; at: number}
-	| {id: string; kind: 'internal'; server: string; tool: string; input: unknown; isError: boolean; durationMs: number; at: number};
+	| {id: string; kind: 'mode'; mode: PermissionMode; at: number};
 
 export type Activity = 'idle' | 'thinking' | 'streaming' | 'awaiting_approval' | 'running_tool' | 'retrying';
 
@@ -243,10 +242,10 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 		case 'notice_shown':
 			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'notice', level: event.level, text: event.text, at: event.at}]};
 
-		case 'internal_call_completed': {
-			const {server, tool, input, isError, durationMs} = event;
-			return {...next, entries: [...state.entries, {id: `e${event.seq}`, kind: 'internal', server, tool, input, isError, durationMs, at: event.at}]};
-		}
+		case 'internal_call_completed':
+			// pgpair's own look-ups (the checklist's) are on the record in the log, for exports; they are many, and
+			// nothing on screen shows them, so the fold does not carry them (see export-record.ts).
+			return next;
 
 		default: {
 			// Exhaustive at compile time; at run time an event from a newer pgpair changes nothing.

@@ -4,7 +4,7 @@
  * log that the live view, replay and resume read (`foldSession`): a call shows the class, preview and input the
  * approval pane showed, and nothing is counted twice in two ways. Pure.
  */
-import type {DecisionSource, TurnOutcome} from '../core/events.js';
+import type {DecisionSource, SessionEvent, TurnOutcome} from '../core/events.js';
 import {foldSession} from '../core/session-fold.js';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
 
@@ -46,7 +46,7 @@ export type SessionRecordView = {items: RecordItem[]; totals: SessionTotals};
 
 export function sessionRecord(events: Parameters<typeof foldSession>[0]): SessionRecordView {
 	const state = foldSession(events);
-	const items = state.entries.map(recordItem);
+	const items = withLookUps(state.entries, events);
 	// A file that ends mid-turn: calls still waiting or running, and text that streamed but never completed.
 	for (const call of state.openCalls) items.push({kind: 'call', call, at: call.requestedAt});
 	if (state.liveText) items.push({kind: 'answer', text: state.liveText, at: events.at(-1)?.at ?? 0, partial: true});
@@ -89,16 +89,29 @@ function recordItem(entry: ChatEntry): RecordItem {
 			return {kind: 'checklist', text: entry.text, state: entry.state, by: entry.by, evidence: entry.evidence, at: entry.at};
 		case 'mode':
 			return {kind: 'other', type: 'permission_mode_changed', fields: `mode: ${entry.mode}`, at: entry.at};
-		case 'internal': {
-			const {server, tool, input, isError, durationMs} = entry;
-			return {
-				kind: 'other',
-				type: 'internal_call_completed',
-				fields: otherFields({purpose: 'checklist', server, tool, input, isError, durationMs}),
-				at: entry.at,
-			};
-		}
 	}
+}
+
+/**
+ * The record in the log's order: the fold's entries, and pgpair's own look-ups, which the fold does not carry (they
+ * are many and nothing on screen shows them), merged in by sequence number.
+ */
+function withLookUps(entries: readonly ChatEntry[], events: readonly SessionEvent[]): RecordItem[] {
+	const items: RecordItem[] = [];
+	let next = 0;
+	const lookUps = events.filter(event => event.type === 'internal_call_completed');
+	for (const entry of entries) {
+		const seq = Number(entry.id.slice(1));
+		for (; next < lookUps.length && lookUps[next]!.seq < seq; next++) items.push(lookUpItem(lookUps[next]!));
+		items.push(recordItem(entry));
+	}
+	for (; next < lookUps.length; next++) items.push(lookUpItem(lookUps[next]!));
+	return items;
+}
+
+function lookUpItem(event: SessionEvent): RecordItem {
+	const {purpose, server, tool, input, isError, durationMs} = event as Extract<SessionEvent, {type: 'internal_call_completed'}>;
+	return {kind: 'other', type: 'internal_call_completed', fields: otherFields({purpose, server, tool, input, isError, durationMs}), at: event.at};
 }
 
 function otherFields(fields: Record<string, unknown>): string {

@@ -50,7 +50,6 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 		// On the record, not in the chat (see shownInChat).
 		case 'retry':
 		case 'checklist':
-		case 'internal':
 			return null;
 		default: {
 			const unhandled: never = entry;

@@ -3,13 +3,12 @@ import type {ChatEntry} from '../core/session-state.js';
 
 /**
  * Whether the chat has a line for an entry. The others are on the record (exports, `replay --print`) and have their
- * own place on screen: a retry its live line, a checklist change the checklist pane, pgpair's own look-ups nothing.
+ * own place on screen: a retry its live line, a checklist change the checklist pane.
  */
 export function shownInChat(entry: ChatEntry): boolean {
 	switch (entry.kind) {
 		case 'retry':
 		case 'checklist':
-		case 'internal':
 			return false;
 		case 'turn_end':
 			return entry.outcome !== 'completed';
