@@ -4,8 +4,8 @@
  * headless mode an ask is a denial, because nobody can answer it.
  */
 import os from 'node:os';
-import type {DecisionScope, ToolCallClassification} from '../core/events.js';
-import {type Decision, decide} from '../policy/decide.js';
+import type {DecisionScope} from '../core/events.js';
+import {type Decision, decide, grantable} from '../policy/decide.js';
 import type {PermissionRules} from '../policy/rules.js';
 import type {ApprovalPolicy, PendingCall} from '../store/runner.js';
 import type {SandboxStatus} from '../tools/local/sandbox.js';
@@ -19,11 +19,6 @@ export type GateOptions = {
 	/** Set when the OS sandbox for Bash was asked for: until it is ready, every shell command asks. */
 	bashSandbox?: {status(): SandboxStatus};
 };
-
-/** Whether "allow for the session" may cover a call like this one: never a destructive call or a control-file write. */
-export function grantable(classification: ToolCallClassification | undefined): boolean {
-	return classification !== undefined && classification.class !== 'destructive' && !classification.controlFile;
-}
 
 export function createApprovalGate(options: GateOptions): ApprovalPolicy {
 	const workspace = {workspaceRoot: options.workspaceRoot, homeDir: os.homedir()};

@@ -68,7 +68,8 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 	// The mode is part of the log like every other thing the person sees, so a resume and a replay show it.
 	if (options.mode && options.mode !== store.getState().mode) store.append({type: 'permission_mode_changed', mode: options.mode});
 
-	const connected = import('./connect.js').then(async ({connect}) => connect(record));
+	const connecting = import('./connect.js');
+	const connected = connecting.then(async ({connect}) => connect(record));
 	let loaded: ConnectedSession | undefined;
 	let demo = false;
 	let waiting = 0;
@@ -76,7 +77,8 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 	connected.then(
 		async session => {
 			loaded = session;
-			await announceServers(session, context, store);
+			const {toolWarnings} = await connecting;
+			await announceServers(session, () => toolWarnings(context.agent, session.toolHost), store);
 		},
 		(error: unknown) => {
 			store.append({type: 'servers_changed', servers: [], error: (error as Error).message});
@@ -143,12 +145,11 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 }
 
 /** Once the tool servers are up: what failed to start, and tools the agent lists that no server offers. */
-async function announceServers(connected: ConnectedSession, context: SessionContext, store: EventStore): Promise<void> {
+async function announceServers(connected: ConnectedSession, toolWarnings: () => string[], store: EventStore): Promise<void> {
 	await connected.toolHost.ready();
 	for (const status of connected.mcp.statuses()) {
 		if (status.state === 'failed') store.append({type: 'notice_shown', level: 'error', text: status.error ?? `${status.name} failed to start`});
 	}
 
-	const {toolWarnings} = await import('./connect.js');
-	for (const warning of toolWarnings(context.agent, connected.toolHost)) store.append({type: 'notice_shown', level: 'warning', text: warning});
+	for (const warning of toolWarnings()) store.append({type: 'notice_shown', level: 'warning', text: warning});
 }

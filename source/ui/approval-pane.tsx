@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import React, {Fragment, useEffect, useState} from 'react';
 import type {ToolCallView} from '../core/session-state.js';
+import {grantable} from '../policy/decide.js';
 import type {UserDecision} from '../store/runner.js';
 import {DiffView, previewBodyRows, previewMaxScroll, SCROLL_HINT, scrolled} from './diff-view.js';
 import {expandTabs} from './format.js';
@@ -64,6 +65,8 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 
 	const violations = call.classification?.violations ?? [];
 	const destructive = call.classification?.class === 'destructive';
+	// The gate's own rule: the key is offered exactly when the gate would grant (an edit runs once, as edited).
+	const offersGrant = grantable(call.classification) && !edited;
 	const input = edited ? edited.input : call.input;
 	const body = editableText(input);
 	const lines = body.text.split('\n');
@@ -109,8 +112,7 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 						else onDecision(call.callId, {decision: 'allow', ...(edited ? {editedInput: edited.input} : {})});
 						break;
 					case 'approveForSession':
-						if (!destructive && violations.length === 0 && !blocked && !waitingForPreview && !edited)
-							onDecision(call.callId, {decision: 'allow', forSession: true});
+						if (offersGrant && !blocked && !waitingForPreview) onDecision(call.callId, {decision: 'allow', forSession: true});
 						break;
 					case 'deny':
 						onDecision(call.callId, {decision: 'deny'});
@@ -267,7 +269,7 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 					{taken.text}
 				</Text>
 			) : mode.kind === 'keys' ? (
-				<ApprovalKeys destructive={destructive || edited !== undefined} forbidden={violations.length > 0} blocked={blocked} waiting={waitingForPreview} />
+				<ApprovalKeys grant={offersGrant} forbidden={violations.length > 0} blocked={blocked} waiting={waitingForPreview} />
 			) : null}
 		</Box>
 	);
@@ -276,11 +278,11 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 type KeyHint = {action: Action; label: string; color: string};
 
 /** The keys line, its keys from the bindings table: only what can be pressed now is offered. */
-function ApprovalKeys({destructive, forbidden, blocked, waiting}: {destructive: boolean; forbidden: boolean; blocked: boolean; waiting: boolean}) {
+function ApprovalKeys({grant, forbidden, blocked, waiting}: {grant: boolean; forbidden: boolean; blocked: boolean; waiting: boolean}) {
 	const stuck = blocked || waiting;
 	const hints: KeyHint[] = [
 		...(stuck ? [] : [{action: 'approveOnce' as const, label: forbidden ? 'confirm…' : 'allow once', color: THEME.ok}]),
-		...(stuck || destructive || forbidden ? [] : [{action: 'approveForSession' as const, label: 'allow for session', color: THEME.ok}]),
+		...(stuck || !grant ? [] : [{action: 'approveForSession' as const, label: 'allow for session', color: THEME.ok}]),
 		...(stuck ? [{action: 'editCall' as const, label: 'edit', color: THEME.accent}] : []),
 		{action: 'deny', label: 'deny', color: THEME.error},
 		{action: 'denyWithFeedback', label: 'deny with feedback', color: THEME.error},

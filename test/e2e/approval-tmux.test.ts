@@ -2,8 +2,7 @@ import {execFileSync} from 'node:child_process';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {BUILT_CLI, REPO_ROOT, tempWorkspace} from '../helpers/paths.js';
-import {startTmux, type TmuxSession} from '../helpers/tmux.js';
-import {waitFor} from '../helpers/wait-for.js';
+import {quitPgpair, startTmux, type TmuxSession} from '../helpers/tmux.js';
 
 const sessions: TmuxSession[] = [];
 afterEach(() => {
@@ -48,11 +47,7 @@ describe('the approval gate in a real terminal', () => {
 		expect(screen).not.toContain('a allow for session');
 		first.type('n');
 		await first.waitForText('Finished.');
-		first.press('C-c');
-		first.press('C-c');
-		await waitFor(() => first.exited(), 'the first run to exit', 15_000).catch(error => {
-			throw new Error(`${(error as Error).message}\n${first.screen()}`);
-		});
+		await quitPgpair(first);
 		expect(publicTables(dir)).toContain('public.scratch');
 
 		const second = startTmux(`${process.execPath} ${BUILT_CLI} --scripted ${script('drop-again.json')}`, {cwd: dir, columns: 100, rows: 32, env: {HOME: dir}});
@@ -64,11 +59,7 @@ describe('the approval gate in a real terminal', () => {
 		await second.waitForText('-table public.scratch', 60_000);
 		second.type('y');
 		await second.waitForText('Dropped.');
-		second.press('C-c');
-		second.press('C-c');
-		await waitFor(() => second.exited(), 'the second run to exit', 15_000).catch(error => {
-			throw new Error(`${(error as Error).message}\n${second.screen()}`);
-		});
+		await quitPgpair(second);
 		expect(publicTables(dir)).not.toContain('public.scratch');
 	}, 180_000);
 });

@@ -14,6 +14,7 @@ import {createApprovalGate} from '../../source/session/approval-gate.js';
 import {type OpenOptions, openSession, type Session} from '../../source/session/session.js';
 import {REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
 
 export type Rig = {
 	session: Session;
@@ -37,12 +38,14 @@ export type RigOptions = {
 	/** Command-line arguments, e.g. ['--resume', id]. */
 	args?: string[];
 	open?: OpenOptions;
+	/** No `.mcp.json`: pgpair's own server on the embedded database (the built CLI's `mcp`) serves the tools. */
+	builtinServer?: boolean;
 };
 
 export async function openRig(script: Script, options: RigOptions = {}): Promise<Rig> {
 	const dir = options.dir ?? tempWorkspace('pgpair-scenario-');
 	const notesFile = path.join(dir, 'notes.txt');
-	if (!options.dir) writeFixtureMcpConfig(dir, {NOTES_FILE: notesFile});
+	if (!options.dir && !options.builtinServer) writeFixtureMcpConfig(dir, {NOTES_FILE: notesFile});
 	const server = await startScriptedServer(script);
 	const args = parseCommand(options.args ?? []) as ChatArgs;
 	const session = await openSession(
@@ -50,7 +53,12 @@ export async function openRig(script: Script, options: RigOptions = {}): Promise
 			args,
 			agent: {...builtinAgent(), tools: undefined},
 			cwd: dir,
-			env: {ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000', ANTHROPIC_BASE_URL: server.url, PATH: process.env['PATH'] ?? ''},
+			env: {
+				ANTHROPIC_API_KEY: 'sk-ant-test-key-000000000000',
+				ANTHROPIC_BASE_URL: server.url,
+				PATH: process.env['PATH'] ?? '',
+				...(options.builtinServer ? {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME} : {}),
+			},
 			cliEntry: path.join(REPO_ROOT, 'dist/cli.js'),
 			policy: createApprovalGate({rules: EMPTY_RULES, headless: false, workspaceRoot: dir}),
 		},

@@ -235,6 +235,23 @@ describe('the approval pane’s keys', () => {
 		await press(KEY.pageUp, 'lines 1–');
 	});
 
+	it('offers "allow for the session" only where the gate would grant: a control-file write gets y, never a', async () => {
+		const controlFile = 'writes .mcp.json, a file that decides which servers run';
+		const write = {callId: 'c1', name: 'Write', input: {file_path: '.mcp.json', content: '{}'}, status: 'awaiting_approval' as const, requestedAt: 0};
+		const ordinary = renderPane({...write, classification: {class: 'write', hazards: []}});
+		expect(ordinary.frame()).toContain('a allow for session');
+		ordinary.view.unmount();
+
+		const {frame, press, decisions} = renderPane({...write, classification: {class: 'write', hazards: [controlFile], controlFile}});
+		expect(frame()).toContain('y allow once');
+		expect(frame()).not.toContain('allow for session');
+		await press('a', () => true);
+		await settle();
+		expect(decisions).toEqual([]);
+		await press('y', () => decisions.length === 1);
+		expect(decisions).toEqual([{decision: 'allow'}]);
+	});
+
 	it('switches between the preview and the SQL with v', async () => {
 		const preview = {kind: 'schema' as const, summary: 'schema change: one table', hazards: [], diff: '--- a\n+++ b\n+table public.t\n'};
 		const {press} = renderPane(longCall({preview}));
