@@ -20,3 +20,14 @@ export function combineClassification(syntax: ToolCallClassification | undefined
 	const reason = RANK[measured.class] > RANK[base.class] ? measured.reason : base.reason ? `${base.reason} ${measured.reason}` : measured.reason;
 	return {class: cls, hazards, ...(violations.length > 0 ? {violations} : {}), ...(reason ? {reason} : {})};
 }
+
+/**
+ * Whether "allow for the session" may grant a call's tool: never for a destructive call, a forbidden action or a write
+ * to a control file. The gate (source/session) grants by this rule and the approval pane offers the key by it, so what is offered is
+ * what is granted.
+ */
+export function grantable(classification: Pick<ToolCallClassification, 'class' | 'violations' | 'controlFile'> | undefined): boolean {
+	return (
+		classification !== undefined && classification.class !== 'destructive' && !classification.controlFile && (classification.violations ?? []).length === 0
+	);
+}

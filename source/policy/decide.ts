@@ -12,7 +12,7 @@
  * - a write to a control file (control-files.ts) always reaches the person: no allow rule, session
  *   allow, mode or opt-in approves it (only a deny rule, or plan mode, can answer it instead).
  */
-import type {DecisionSource, ToolCallClassification} from '../core/events.js';
+import type {DecisionSource} from '../core/events.js';
 import type {PolicyCall} from './classify-call.js';
 import {EDIT_TOOLS, READ_TOOLS} from './classify-call.js';
 import type {Violation} from './forbidden.js';
@@ -28,17 +28,6 @@ export const PERMISSION_MODES: readonly PermissionMode[] = ['default', 'acceptEd
 export function nextMode(mode: PermissionMode): PermissionMode {
 	const index = PERMISSION_MODES.indexOf(mode);
 	return PERMISSION_MODES[(index + 1) % PERMISSION_MODES.length] ?? 'default';
-}
-
-/**
- * Whether "allow for the session" may grant a call's tool: never for a destructive call, a forbidden action or a write
- * to a control file. The gate grants by this rule and the approval pane offers the key by it, so what is offered is
- * what is granted.
- */
-export function grantable(classification: Pick<ToolCallClassification, 'class' | 'violations' | 'controlFile'> | undefined): boolean {
-	return (
-		classification !== undefined && classification.class !== 'destructive' && !classification.controlFile && (classification.violations ?? []).length === 0
-	);
 }
 
 export type DecideInput = {

@@ -4,8 +4,9 @@
  * headless mode an ask is a denial, because nobody can answer it.
  */
 import os from 'node:os';
+import {grantable} from '../core/classification.js';
 import type {DecisionScope} from '../core/events.js';
-import {type Decision, decide, grantable} from '../policy/decide.js';
+import {type Decision, decide} from '../policy/decide.js';
 import type {PermissionRules} from '../policy/rules.js';
 import type {ApprovalPolicy, PendingCall} from '../store/runner.js';
 import type {SandboxStatus} from '../tools/local/sandbox.js';

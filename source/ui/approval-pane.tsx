@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React, {Fragment, useEffect, useState} from 'react';
+import {grantable} from '../core/classification.js';
 import type {ToolCallView} from '../core/session-state.js';
-import {grantable} from '../policy/decide.js';
 import type {UserDecision} from '../store/runner.js';
 import {DiffView, previewBodyRows, previewMaxScroll, SCROLL_HINT, scrolled} from './diff-view.js';
 import {expandTabs} from './format.js';
