@@ -95,6 +95,43 @@ export type ServerView = {
 	database?: {state: 'idle' | 'starting' | 'ready' | 'asleep'} | {state: 'failed'; reason: string};
 };
 
+/**
+ * What pgpair saved before an approved call that changes the database or files, so that a rewind can bring it back.
+ * The saved data lives under `.pgpair/checkpoints/<id>/`; this is its record in the log.
+ */
+export type CheckpointRecord = {
+	/** Short and unique in the workspace, e.g. `cp-3f9a1c2b`: what `pgpair rewind <id>` takes. */
+	id: string;
+	/** The call it precedes, and a few words of it (the SQL's first words, a file path, a command). */
+	callId: string;
+	tool: string;
+	label: string;
+	/** The user prompt that began the turn of this call: a conversation rewind goes back to just before it. */
+	turnSeq?: number;
+	/**
+	 * What was saved of the database: a `snapshot` of the whole embedded database, the `tables` the call will change
+	 * (a DATABASE_URL or hosted project: found by the sandboxed preview), or `none` with the reason in `note`.
+	 */
+	database?: {server: string; ref?: string; kind: 'snapshot' | 'tables' | 'none'; tables?: string[]; note?: string};
+	/** Workspace-relative paths whose contents (or absence) were saved. */
+	files: string[];
+	/** Disk used by this checkpoint alone (what it shares with earlier ones is not counted again). */
+	bytes: number;
+};
+
+/** What a rewind restored, as the log records it. */
+export type RewindRecord = {
+	checkpointId: string;
+	/** The database was restored (the snapshot, or the saved tables). */
+	database: boolean;
+	/** Workspace-relative paths restored (or removed, for files the calls since had created). */
+	files: string[];
+	/** The model's conversation went back to before the checkpoint's turn. */
+	conversation: boolean;
+	/** What was done and what could not be, in plain lines (tables and rows back, writes that cannot be undone). */
+	report: string[];
+};
+
 export type EventBody =
 	| {type: 'user_prompt_submitted'; text: string}
 	| {type: 'model_request_started'; round: number; model: string}
@@ -153,6 +190,11 @@ export type EventBody =
 	/** pgpair's own request to a database (the checklist's look-ups): read-only, unasked, and on the record. */
 	| {type: 'internal_call_completed'; purpose: 'checklist'; server: string; tool: string; input: unknown; isError: boolean; durationMs: number}
 	| {type: 'permission_mode_changed'; mode: PermissionMode}
+	/** Saved before the call `checkpoint.callId` ran (after it was allowed). */
+	| {type: 'checkpoint_created'; checkpoint: CheckpointRecord; durationMs: number}
+	/** Old checkpoints removed to stay within the disk budget (or by the person); `reason` says which and why. */
+	| {type: 'checkpoints_dropped'; ids: string[]; reason: string}
+	| ({type: 'rewound'; by: 'user' | 'headless'; durationMs: number} & RewindRecord)
 	/** The tool servers' states, whole, each time one changes (not for calls starting and ending); `error`: none could load. */
 	| {type: 'servers_changed'; servers: ServerView[]; error?: string}
 	| {

@@ -2,7 +2,7 @@
  * The edges of the turn loop. The core only sees these interfaces; the Anthropic client, MCP servers,
  * the approval pane and the wall clock are plugged in by the composition root (cli.tsx) or by tests.
  */
-import type {CallPreview, ContentBlock, DecisionScope, ModelMessage, StopReason, ToolCallClassification, Usage} from './events.js';
+import type {CallPreview, CheckpointRecord, ContentBlock, DecisionScope, ModelMessage, StopReason, ToolCallClassification, Usage} from './events.js';
 
 export type ToolDefinition = {
 	name: string;
@@ -66,3 +66,12 @@ export type ApproverPort = {
 };
 
 export type ClockPort = {now(): number};
+
+/**
+ * Saves what an allowed call may change (the database, the files it names) before it runs, so a rewind can bring it
+ * back. Resolves to the checkpoint's record, or undefined when the call changes nothing that can be saved. A
+ * rejection means nothing could be saved: the call does not run, and the model is told why.
+ */
+export type CheckpointPort = {
+	before(call: ToolCall & {classification?: ToolCallClassification}, signal: AbortSignal): Promise<CheckpointRecord | undefined>;
+};

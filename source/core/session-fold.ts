@@ -24,8 +24,9 @@ export function stepSlim(slim: Slim, event: SessionEvent, onAdded?: (added: Adde
 	// The reducer's exhaustive default hands back the event itself for a type it does not know
 	// (a newer file read through a cast); the fold keeps the state instead of breaking.
 	const next = Array.isArray(reduced.entries) ? reduced : slim.state;
-	const prefix = slim.messageCount - inputMessages.length;
 	const outputMessages = next.messages;
+	// The history's length is the reducer's to say: it grows, and a conversation rewind shortens it.
+	const prefix = next.historyLength - outputMessages.length;
 	const messagesChanged = outputMessages !== inputMessages;
 	const entriesAdded = next.entries.length;
 	if (!messagesChanged && entriesAdded === 0) return {state: next, entryCount: slim.entryCount, messageCount: slim.messageCount};
@@ -34,7 +35,7 @@ export function stepSlim(slim: Slim, event: SessionEvent, onAdded?: (added: Adde
 	return {
 		state: {...next, entries: NO_ENTRIES, messages: last === undefined ? [] : [last]},
 		entryCount: slim.entryCount + entriesAdded,
-		messageCount: prefix + outputMessages.length,
+		messageCount: next.historyLength,
 	};
 }
 

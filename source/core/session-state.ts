@@ -6,11 +6,13 @@ import type {
 	CallPreview,
 	ChecklistItemState,
 	ChecklistSource,
+	CheckpointRecord,
 	ContentBlock,
 	DecisionScope,
 	DecisionSource,
 	ModelMessage,
 	PermissionMode,
+	RewindRecord,
 	ServerView,
 	SessionEvent,
 	ToolCallClassification,
@@ -57,7 +59,19 @@ export type ChatEntry =
 	| {id: string; kind: 'turn_end'; turn: number; outcome: TurnOutcome; error?: string; at: number}
 	| {id: string; kind: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number}
 	| {id: string; kind: 'checklist'; itemId: string; text: string; state: ChecklistItemState; by: ChecklistSource; evidence: string; at: number}
-	| {id: string; kind: 'mode'; mode: PermissionMode; at: number};
+	| {id: string; kind: 'mode'; mode: PermissionMode; at: number}
+	| {id: string; kind: 'checkpoint'; checkpoint: CheckpointRecord; at: number}
+	| {id: string; kind: 'checkpoints_dropped'; ids: readonly string[]; reason: string; at: number}
+	| ({id: string; kind: 'rewind'; by: 'user' | 'headless'; at: number} & RewindRecord);
+
+/** A checkpoint as the rewind list shows it: its record, when it was taken, and whether its data is still kept. */
+export type CheckpointView = CheckpointRecord & {at: number; dropped?: string};
+
+/**
+ * Where the model's history stood when a turn began: a conversation rewind goes back to it. `count` is the history's
+ * length then, `last` its last message then (a prompt can later merge into it, so it is kept as it was).
+ */
+export type TurnMark = {seq: number; count: number; last?: ModelMessage};
 
 export type Activity = 'idle' | 'thinking' | 'streaming' | 'awaiting_approval' | 'running_tool' | 'retrying';
 
@@ -72,6 +86,15 @@ export type SessionState = {
 	usage: Usage;
 	turns: number;
 	messages: readonly ModelMessage[];
+	/**
+	 * How many messages the whole history holds. Equal to `messages.length`, except in the slim states of
+	 * session-fold.ts, which carry only the last message.
+	 */
+	historyLength: number;
+	/** One per user prompt, oldest first (see `TurnMark`). */
+	turnMarks: readonly TurnMark[];
+	/** Every checkpoint taken, oldest first; a dropped one says why. */
+	checkpoints: readonly CheckpointView[];
 	mode: PermissionMode;
 	/** Tools the person allowed "for the session", in the order granted: the decisions with scope `session`. */
 	grants: readonly string[];
@@ -94,6 +117,9 @@ export const INITIAL_STATE: SessionState = {
 	usage: {inputTokens: 0, outputTokens: 0},
 	turns: 0,
 	messages: [],
+	historyLength: 0,
+	turnMarks: [],
+	checkpoints: [],
 	mode: 'default',
 	grants: [],
 	checklist: [],
@@ -103,11 +129,13 @@ export const INITIAL_STATE: SessionState = {
 
 export function reduceSession(state: SessionState, event: SessionEvent): SessionState {
 	const messages = appendToHistory(state.messages, event);
-	const next = {...state, messages, lastSeq: event.seq};
+	const historyLength = state.historyLength + messages.length - state.messages.length;
+	const next = {...state, messages, historyLength, lastSeq: event.seq};
 	switch (event.type) {
 		case 'user_prompt_submitted':
 			return {
 				...next,
+				turnMarks: [...state.turnMarks, {seq: event.seq, count: state.historyLength, ...(state.messages.length > 0 ? {last: state.messages.at(-1)!} : {})}],
 				turns: state.turns + 1,
 				activity: 'thinking',
 				entries: [...state.entries, {id: `e${event.seq}`, kind: 'user', turn: state.turns + 1, text: event.text, at: event.at}],
@@ -236,6 +264,32 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 		case 'permission_mode_changed':
 			return {...next, mode: event.mode, entries: [...state.entries, {id: `e${event.seq}`, kind: 'mode', mode: event.mode, at: event.at}]};
 
+		case 'checkpoint_created':
+			return {
+				...next,
+				checkpoints: [...state.checkpoints, {...event.checkpoint, at: event.at}],
+				entries: [...state.entries, {id: `e${event.seq}`, kind: 'checkpoint', checkpoint: event.checkpoint, at: event.at}],
+			};
+
+		case 'checkpoints_dropped': {
+			const ids = new Set(event.ids);
+			return {
+				...next,
+				checkpoints: state.checkpoints.map(c => (ids.has(c.id) ? {...c, dropped: event.reason} : c)),
+				entries: [...state.entries, {id: `e${event.seq}`, kind: 'checkpoints_dropped', ids: event.ids, reason: event.reason, at: event.at}],
+			};
+		}
+
+		case 'rewound': {
+			const {type: _type, seq: _seq, at, ...record} = event;
+			const entry: ChatEntry = {id: `e${event.seq}`, kind: 'rewind', ...record, at};
+			const rewound = {...next, entries: [...state.entries, entry]};
+			if (!event.conversation) return rewound;
+			const turnSeq = state.checkpoints.find(c => c.id === event.checkpointId)?.turnSeq;
+			const mark = state.turnMarks.find(m => m.seq === turnSeq);
+			return mark ? {...rewound, ...rewindHistory(state, mark)} : rewound;
+		}
+
 		case 'servers_changed':
 			return {...next, servers: {list: event.servers, ...(event.error ? {error: event.error} : {})}};
 
@@ -254,6 +308,17 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 			return next;
 		}
 	}
+}
+
+/**
+ * The history as it was when the marked turn began. A slim state (session-fold.ts) holds only the tail of the
+ * history: what it lacks is kept by its fold buffer, which reads `historyLength` to know where the history now ends.
+ */
+function rewindHistory(state: SessionState, mark: TurnMark): Pick<SessionState, 'messages' | 'historyLength' | 'turnMarks'> {
+	const held = state.historyLength - state.messages.length;
+	const keep = Math.max(0, mark.count - 1 - held);
+	const messages = mark.count === 0 ? [] : [...state.messages.slice(0, keep), ...(mark.last ? [mark.last] : [])];
+	return {messages, historyLength: mark.count, turnMarks: state.turnMarks.filter(m => m.seq < mark.seq)};
 }
 
 function finishCall(state: SessionState, call: ToolCallView, seq: number, at: number): SessionState {

@@ -7,7 +7,7 @@
 import {combineClassification} from './classification.js';
 import type {CallPreview, ContentBlock, EventBody, ModelMessage, StopReason, Usage} from './events.js';
 import {appendToHistory} from './history.js';
-import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort, ToolResult} from './ports.js';
+import type {ApprovalDecision, ApproverPort, CheckpointPort, ClockPort, ModelPort, ToolCall, ToolPort, ToolResult} from './ports.js';
 
 export const DEFAULT_MAX_ROUNDS = 100;
 export const DEFAULT_MAX_TOKENS = 8192;
@@ -21,7 +21,7 @@ export type TurnOptions = {
 	maxRounds?: number;
 	maxTokens?: number;
 	signal: AbortSignal;
-	ports: {model: ModelPort; tools: ToolPort; approver: ApproverPort; clock: ClockPort};
+	ports: {model: ModelPort; tools: ToolPort; approver: ApproverPort; clock: ClockPort; checkpoints?: CheckpointPort};
 };
 
 export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, void, undefined> {
@@ -155,6 +155,19 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 			if (decision.decision === 'deny') continue;
 
 			const edited = decision.editedInput !== undefined;
+			// Whatever an allowed change will touch is saved first, so the person can take the approval back.
+			if (ports.checkpoints && call.classification?.class !== 'read-only') {
+				const started = ports.clock.now();
+				try {
+					const checkpoint = await ports.checkpoints.before({...call, input: edited ? decision.editedInput : call.input}, signal);
+					if (checkpoint) yield {type: 'checkpoint_created', checkpoint, durationMs: ports.clock.now() - started};
+				} catch (error) {
+					const content = `pgpair could not save a checkpoint before this call, so it did not run (nothing could have been rewound): ${errorMessage(error)}`;
+					yield record({type: 'tool_call_completed', callId: call.callId, isError: true, content, durationMs: ports.clock.now() - started});
+					continue;
+				}
+			}
+
 			yield {type: 'tool_call_started', callId: call.callId};
 			const started = ports.clock.now();
 			// A call that runs as read-only goes through the read-only route (a least-privilege role, a read deadline);

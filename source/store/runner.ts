@@ -5,7 +5,7 @@
 
 import {combineClassification} from '../core/classification.js';
 import type {DecisionScope, ToolCallClassification} from '../core/events.js';
-import type {ApprovalDecision, ApproverPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
+import type {ApprovalDecision, ApproverPort, CheckpointPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
 import type {SessionState} from '../core/session-state.js';
 import {errorMessage, runTurn} from '../core/turn-loop.js';
 import {restoreRedacted} from '../transcripts/restore-redacted.js';
@@ -36,6 +36,8 @@ export type RunnerOptions = {
 	agent: {systemPrompt: string; model: string};
 	policy: ApprovalPolicy;
 	maxRounds?: number;
+	/** Saves what an allowed change touches before it runs (see `CheckpointPort`); absent: no checkpoints. */
+	checkpoints?: CheckpointPort;
 };
 
 export type UserDecision = {decision: 'allow'; editedInput?: unknown; forSession?: boolean; confirmation?: string} | {decision: 'deny'; feedback?: string};
@@ -135,7 +137,13 @@ export function createRunner(options: RunnerOptions): Runner {
 					prompt: text,
 					...(options.maxRounds === undefined ? {} : {maxRounds: options.maxRounds}),
 					signal: turnController.signal,
-					ports: {model: options.model, tools: options.tools, approver, clock: options.clock},
+					ports: {
+						model: options.model,
+						tools: options.tools,
+						approver,
+						clock: options.clock,
+						...(options.checkpoints ? {checkpoints: options.checkpoints} : {}),
+					},
 				});
 				for await (const event of turn) {
 					// The SQL parser loads only once an event holds SQL worth parsing for secrets: a session of

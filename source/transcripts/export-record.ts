@@ -89,6 +89,31 @@ function recordItem(entry: ChatEntry): RecordItem {
 			return {kind: 'checklist', text: entry.text, state: entry.state, by: entry.by, evidence: entry.evidence, at: entry.at};
 		case 'mode':
 			return {kind: 'other', type: 'permission_mode_changed', fields: `mode: ${entry.mode}`, at: entry.at};
+		case 'checkpoint': {
+			const {id, tool, label, database, files, bytes} = entry.checkpoint;
+			return {
+				kind: 'other',
+				type: 'checkpoint_created',
+				fields: otherFields({id, tool, label, ...(database ? {database: database.kind} : {}), files, bytes}),
+				at: entry.at,
+			};
+		}
+		case 'checkpoints_dropped':
+			return {kind: 'other', type: 'checkpoints_dropped', fields: otherFields({ids: entry.ids, reason: entry.reason}), at: entry.at};
+		case 'rewind':
+			return {
+				kind: 'other',
+				type: 'rewound',
+				fields: otherFields({
+					checkpoint: entry.checkpointId,
+					by: entry.by,
+					database: entry.database,
+					files: entry.files,
+					conversation: entry.conversation,
+					report: entry.report.join(' '),
+				}),
+				at: entry.at,
+			};
 	}
 }
 

@@ -209,6 +209,27 @@ const EVENT_FIELDS: Readonly<Record<EventType, FieldCheck>> = {
 	turn_completed: {outcome: isString},
 	notice_shown: {level: v => v === 'info' || v === 'warning' || v === 'error', text: isString},
 	permission_mode_changed: {mode: v => v === 'default' || v === 'acceptEdits' || v === 'plan'},
+	checkpoint_created: {
+		checkpoint: v =>
+			isObject(v) &&
+			isString(v['id']) &&
+			isString(v['callId']) &&
+			isString(v['tool']) &&
+			isString(v['label']) &&
+			Array.isArray(v['files']) &&
+			isNumber(v['bytes']),
+		durationMs: isNumber,
+	},
+	checkpoints_dropped: {ids: v => Array.isArray(v) && v.every(isString), reason: isString},
+	rewound: {
+		checkpointId: isString,
+		database: v => typeof v === 'boolean',
+		files: v => Array.isArray(v) && v.every(isString),
+		conversation: v => typeof v === 'boolean',
+		report: v => Array.isArray(v) && v.every(isString),
+		by: v => v === 'user' || v === 'headless',
+		durationMs: isNumber,
+	},
 	servers_changed: {servers: v => Array.isArray(v) && v.every(s => isObject(s) && isString(s['name']) && isString(s['state']) && isNumber(s['tools']))},
 	checklist_item_changed: {
 		itemId: isString,

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
-import {expandTabsText, formatDuration, headLines, modeLine, previewInput} from './format.js';
+import {checkpointLine, expandTabsText, formatDuration, headLines, modeLine, previewInput} from './format.js';
 import type {PrintItem} from './print-log.js';
 import {THEME} from './theme.js';
 import {wrapRows} from './wrap.js';
@@ -45,6 +45,27 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 			return (
 				<Box marginTop={1}>
 					<Text color={THEME.dim}>{modeLine(entry.mode)}</Text>
+				</Box>
+			);
+		case 'checkpoint':
+			return (
+				<Box>
+					<Text color={THEME.dim}>{checkpointLine(entry.checkpoint)}</Text>
+				</Box>
+			);
+		case 'checkpoints_dropped':
+			return (
+				<Box marginTop={1}>
+					<Text color={THEME.warn}>{`⚠ ${entry.reason}`}</Text>
+				</Box>
+			);
+		case 'rewind':
+			return (
+				<Box marginTop={1} flexDirection="column">
+					<Text color={THEME.accent}>{`⟲ Rewound to ${entry.checkpointId}${entry.by === 'headless' ? ' (pgpair rewind)' : ''}`}</Text>
+					{entry.report.map((line, i) => (
+						<Text key={i} color={THEME.dim}>{`  ${line}`}</Text>
+					))}
 				</Box>
 			);
 		// On the record, not in the chat (see shownInChat).

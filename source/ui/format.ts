@@ -1,5 +1,7 @@
 /** Pure text helpers for the panes: truncation, durations, tabs. (Word wrap is in wrap.ts.) */
+import type {CheckpointRecord} from '../core/events.js';
 import type {ChatEntry} from '../core/session-state.js';
+import {formatBytes} from '../transcripts/export-record.js';
 
 /**
  * Whether the chat has a line for an entry. The others are on the record (exports, `replay --print`) and have their
@@ -85,4 +87,14 @@ export function expandTabsText(text: string): string {
 				.map(line => expandTabs(line))
 				.join('\n')
 		: text;
+}
+
+/** `⟲ checkpoint cp-1a2b3c4d: database, 1 file (12 MB)`: what was saved before a call, in one line. */
+export function checkpointLine(checkpoint: CheckpointRecord): string {
+	const parts: string[] = [];
+	if (checkpoint.database && checkpoint.database.kind !== 'none')
+		parts.push(checkpoint.database.kind === 'snapshot' ? 'database' : `${checkpoint.database.tables?.length ?? 0} tables`);
+	if (checkpoint.files.length > 0) parts.push(checkpoint.files.length === 1 ? checkpoint.files[0]! : `${checkpoint.files.length} files`);
+	const what = parts.length > 0 ? parts.join(', ') : 'nothing to save';
+	return `  ⟲ checkpoint ${checkpoint.id}: ${what} (${formatBytes(checkpoint.bytes)}) · /rewind to go back`;
 }
