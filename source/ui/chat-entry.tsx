@@ -63,9 +63,7 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 			return (
 				<Box marginTop={1} flexDirection="column">
 					<Text color={THEME.accent}>{`⟲ Rewound to ${entry.checkpointId}${entry.by === 'headless' ? ' (pgpair rewind)' : ''}`}</Text>
-					{entry.report.map((line, i) => (
-						<Text key={i} color={THEME.dim}>{`  ${line}`}</Text>
-					))}
+					<Text color={THEME.dim}>{entry.report.map(line => `  ${line}`).join('\n')}</Text>
 				</Box>
 			);
 		// On the record, not in the chat (see shownInChat).
