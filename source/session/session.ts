@@ -9,6 +9,7 @@
  * it (connect.ts). A prompt sent before they have loaded waits for them rather than being lost.
  */
 import type {PermissionMode} from '../core/events.js';
+import type {RewindChoice, RewindOutcome, RewindPlan} from '../core/rewind.js';
 import {nextMode} from '../policy/decide.js';
 import type {EventStore} from '../store/event-store.js';
 import type {UserDecision} from '../store/runner.js';
@@ -36,6 +37,10 @@ export type SessionActions = {
 	isBusy(): boolean;
 	/** Whether a prompt can be answered: a model is configured, or the demo runs. */
 	hasModel(): boolean;
+	/** What rewinding to a checkpoint would restore (tables and rows then and now, files, the conversation); changes nothing. */
+	rewindPlan(checkpointId: string): Promise<RewindPlan>;
+	/** Restores the chosen parts of a checkpoint; refused while a turn runs. The rewind is an event in the log. */
+	rewind(checkpointId: string, choice: RewindChoice): Promise<RewindOutcome>;
 };
 
 export type Session = SessionActions & {
@@ -133,6 +138,15 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 			void session.send(DEMO_PROMPT);
 		},
 		isBusy: () => waiting > 0 || (loaded?.runner.isBusy() ?? false),
+		async rewindPlan(checkpointId) {
+			void checkpointId;
+			throw new Error('Rewind is not wired yet.');
+		},
+		async rewind(checkpointId, choice) {
+			void checkpointId;
+			void choice;
+			throw new Error('Rewind is not wired yet.');
+		},
 		mcp: () => loaded?.mcp,
 		closeTranscript: () => record.closeTranscript(),
 		close: async () =>
