@@ -34,6 +34,7 @@ import {createMcpHost, type McpHost, mcpToolName, parseMcpToolName} from '../too
 import {untrustedServers} from '../tools/mcp-trust.js';
 import {isOfficialSupabaseServer, readOnlyTwin} from '../tools/supabase-servers.js';
 import {createToolHost, type ToolHostPort} from '../tools/tool-host.js';
+import {budgetFromEnv, type Checkpoints, createCheckpoints} from './checkpoints.js';
 import type {SessionRecord} from './open.js';
 import {recordServerStatus} from './server-status.js';
 
@@ -43,6 +44,8 @@ export type ConnectedSession = {
 	mcp: McpHost;
 	/** The one runner of the session; its model can be switched (the offline demo brings its own). */
 	runner: Runner;
+	/** What is saved before each allowed change, and the rewind to it. */
+	checkpoints: Checkpoints;
 	/** The model the runner talks to; undefined when no API key is set and no script was given. */
 	model: ModelPort | undefined;
 	/** From now on the runner talks to `model`. */
@@ -199,8 +202,21 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 			model = createAnthropicModel({apiKey: api.apiKey, ...(api.baseURL ? {baseURL: api.baseURL} : {}), ...modelTuning(env), onDebug: line => log.write(line)});
 	}
 
+	const checkpoints = createCheckpoints({
+		cwd,
+		store,
+		servers: {
+			call: async (server, tool, input, signal) => mcp.call(mcpToolName(server, tool), input, signal),
+			hasTool: (server, tool) => mcp.tools().some(t => t.server === server && t.tool === tool),
+			isHosted: server => servers[server] !== undefined && isOfficialSupabaseServer(servers[server]),
+		},
+		budgetBytes: budgetFromEnv(env),
+		log: line => log.write(line),
+	});
+
 	const runner = createRunner({
 		store,
+		checkpoints,
 		// The port is looked up per request, so switching to the demo's model needs no second runner.
 		model: {
 			stream(request) {
@@ -220,6 +236,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		toolHost,
 		mcp,
 		runner,
+		checkpoints,
 		get model() {
 			return model;
 		},
@@ -229,6 +246,7 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 		scriptedModel,
 		async close() {
 			stopEvaluating();
+			await checkpoints.settled();
 			stopRecordingServers();
 			record.closeTranscript();
 			await mcp.close();

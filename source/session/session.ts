@@ -65,10 +65,13 @@ export type Session = SessionActions & {
 export type OpenOptions = {
 	/** The mode to start in, when the person chose one (flag, settings); a resumed session otherwise keeps its own. */
 	mode?: PermissionMode;
+	/** Who rewinds in this run: the person at the TUI, or `pgpair rewind` (headless). */
+	rewindBy?: 'user' | 'headless';
 };
 
 export async function openSession(context: SessionContext, options: OpenOptions = {}): Promise<Session> {
 	const record = await openSessionRecord(context);
+	const rewindBy = options.rewindBy ?? 'user';
 	const {store} = record;
 	// The mode is part of the log like every other thing the person sees, so a resume and a replay show it.
 	if (options.mode && options.mode !== store.getState().mode) store.append({type: 'permission_mode_changed', mode: options.mode});
@@ -138,14 +141,11 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 			void session.send(DEMO_PROMPT);
 		},
 		isBusy: () => waiting > 0 || (loaded?.runner.isBusy() ?? false),
-		async rewindPlan(checkpointId) {
-			void checkpointId;
-			throw new Error('Rewind is not wired yet.');
-		},
+		rewindPlan: async checkpointId => (await connected).checkpoints.plan(checkpointId),
 		async rewind(checkpointId, choice) {
-			void checkpointId;
-			void choice;
-			throw new Error('Rewind is not wired yet.');
+			// A rewind under a running call would restore what that call is changing: it waits for the turn to end.
+			if (session.isBusy()) throw new Error('A turn is running: rewind when it has ended (Esc cancels it).');
+			return (await connected).checkpoints.rewind(checkpointId, choice, rewindBy);
 		},
 		mcp: () => loaded?.mcp,
 		closeTranscript: () => record.closeTranscript(),

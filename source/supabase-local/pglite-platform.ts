@@ -5,6 +5,7 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {gunzip, gzip} from 'node:zlib';
 import {extract} from 'tar';
+import {recoverSwap, restoreSnapshot, saveSnapshot} from './checkpoints/pglite-snapshot.js';
 import {DeadlineError, EngineClient, EngineGoneError} from './engine/engine-client.js';
 import type {EngineStorage, WireResult} from './engine/protocol.js';
 import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
@@ -282,6 +283,39 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 			clearTimeout(idleTimer);
 			await lock(() => engine.close());
 		},
+		...(dataDir
+			? {
+					snapshots: {
+						// Under the engine's lock, so no statement runs while the files are read; CHECKPOINT first, so everything
+						// committed is in them. An engine asleep (or not started) has closed cleanly: its files are at rest already.
+						save: (target, previous) =>
+							lock(async () => {
+								if (engine.running) await engine.request({type: 'exec', sql: 'checkpoint'}, deadlines.callMs, 'Saving a checkpoint');
+								return saveSnapshot(dataDir, target, previous);
+							}),
+						restore: from =>
+							lock(async () => {
+								clearTimeout(idleTimer);
+								await engine.sleep();
+								await restoreSnapshot(from, dataDir);
+								if (asleep) {
+									asleep = false;
+									tell('awake');
+								}
+								await engine.start();
+								armIdle();
+							}),
+						async read(from, fn) {
+							const reader = new EngineClient({name: 'checkpoint reader', open: {storage: {kind: 'overlay', lowerDir: from}, settings: ENGINE_MEMORY}});
+							try {
+								return await fn(engineRunner(reader, () => new Deadline(deadlines.readMs), 'Reading the checkpoint'));
+							} finally {
+								await reader.kill();
+							}
+						},
+					},
+				}
+			: {}),
 		broken: () => false,
 		onSleep(listener) {
 			sleepListeners.add(listener);
@@ -450,6 +484,8 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 	/** A database directory that exists is opened; otherwise it is created from the base snapshot. */
 	async function openAt(key: string, dir: string | undefined, fresh: boolean): Promise<DatabasePlatform> {
 		let storage: EngineStorage;
+		// A rewind killed half-way is finished or undone before anything opens the directory.
+		if (dir) await recoverSwap(dir);
 		if (!fresh && dir) {
 			storage = {kind: 'directory', dataDir: dir};
 		} else if (dir && (await unpackSnapshot(dir))) {
@@ -476,6 +512,8 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 
 		async openMain() {
 			const dir = dataDir ? path.join(dataDir, 'main') : undefined;
+			// Before looking for the database: a rewind killed between its two renames has moved it aside.
+			if (dir) await recoverSwap(dir);
 			if (dir && existsSync(path.join(dir, 'PG_VERSION'))) return openAt('main', dir, false);
 			// A cache file is unpacked onto disk without reading it into memory; an in-memory snapshot serves otherwise.
 			if (dir && !snapshot && existsSync((await cachedSnapshotPath()) ?? '')) return openAt('main', dir, true);

@@ -4,6 +4,7 @@
  * code runs on embedded PGlite and on a real Postgres reached through `DATABASE_URL`.
  */
 import type {SandboxKind} from '../sql/preview-report.js';
+import type {SnapshotSaved} from './checkpoints/pglite-snapshot.js';
 
 /** One statement's result. `rows` is empty for statements that return nothing. */
 export type QueryResult = {
@@ -125,6 +126,18 @@ export type DatabasePlatform = SqlRunner & {
 	 * when it is awake again; returns the unsubscribe.
 	 */
 	onSleep?(listener: (state: SleepState) => void): () => void;
+	/**
+	 * The whole database saved to a directory and put back from one (PGlite on disk; see
+	 * checkpoints/pglite-snapshot.ts). Absent where that cannot be done: a Postgres server, a database in memory.
+	 */
+	snapshots?: {
+		/** `previous`: an earlier snapshot of this database, whose unchanged files are shared rather than copied. */
+		save(target: string, previous?: string): Promise<SnapshotSaved>;
+		/** Closes the engine, swaps the snapshot in, opens it again. */
+		restore(from: string): Promise<void>;
+		/** Reads a saved snapshot in an engine of its own, copy-on-write: nothing reaches the snapshot's files. */
+		read<T>(from: string, fn: (db: SqlRunner) => Promise<T>): Promise<T>;
+	};
 };
 
 export type SleepState = 'asleep' | 'waking' | 'awake';

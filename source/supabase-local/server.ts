@@ -9,6 +9,7 @@ import {createPostgresHost} from './postgres-platform.js';
 import {preloadSqlParser} from './sql-split.js';
 import {registerAdvisorTools} from './tools/advisor-tools.js';
 import {registerBranchingTools} from './tools/branching-tools.js';
+import {registerCheckpointTools} from './tools/checkpoint-tools.js';
 import {registerDatabaseTools} from './tools/database-tools.js';
 import {registerDebuggingTools} from './tools/debugging-tools.js';
 import {registerDevelopmentTools} from './tools/development-tools.js';
@@ -127,6 +128,7 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 		registerBranchingTools,
 		registerAdvisorTools,
 		registerPreviewTools,
+		registerCheckpointTools,
 		...(options.toolGroups ?? []),
 	]) {
 		register(server, context);

@@ -1,0 +1,225 @@
+import {existsSync} from 'node:fs';
+import {readdir, stat} from 'node:fs/promises';
+import path from 'node:path';
+import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
+import {z} from 'zod';
+import {isCompleteSnapshot} from '../checkpoints/pglite-snapshot.js';
+import type {LocalSupabase} from '../local-project.js';
+import type {SqlRunner} from '../platform.js';
+import {countRows, listRelations} from '../schema-dump.js';
+import {DESTRUCTIVE, defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
+
+export const CHECKPOINT_SAVE_TOOL = 'pgpair_checkpoint_save';
+export const CHECKPOINT_PLAN_TOOL = 'pgpair_checkpoint_plan';
+export const CHECKPOINT_RESTORE_TOOL = 'pgpair_checkpoint_restore';
+
+/** What `pgpair_checkpoint_save` answers. */
+export type SavedDatabase = {kind: 'snapshot' | 'none'; ref: string; bytes: number; totalBytes?: number; note?: string};
+
+/** What `pgpair_checkpoint_plan` answers. */
+export type DatabasePlan = {
+	available: boolean;
+	reason?: string;
+	tables: {name: string; rowsThen: number | null; rowsNow: number | null}[];
+	notes: string[];
+};
+
+const checkpointId = z
+	.string()
+	.regex(/^cp-[a-z0-9]{4,32}$/, 'a checkpoint id looks like cp-1a2b3c4d')
+	.describe('The checkpoint, as the app named it.');
+
+/** `<workspace>/.pgpair/checkpoints`: beside the database, a control directory no tool call may write. */
+export function checkpointsRoot(local: LocalSupabase): string {
+	if (!local.workspace) throw new Error('Checkpoints need a workspace directory.');
+	return path.join(local.workspace, '.pgpair', 'checkpoints');
+}
+
+const snapshotDir = (root: string, id: string, ref: string) => path.join(root, id, 'db', ref);
+
+/**
+ * pgpair's own tools (not part of the official interface) for checkpoints: the app saves the database before an
+ * approved call changes it, asks what a rewind would bring back, and restores. The model never sees them.
+ */
+export function registerCheckpointTools(server: McpServer, context: ToolContext): void {
+	const {local} = context;
+	/** The newest complete snapshot of each database this server has saved: the next one shares its unchanged files. */
+	const latest = new Map<string, string>();
+
+	defineTool(
+		server,
+		context,
+		{
+			name: CHECKPOINT_SAVE_TOOL,
+			description:
+				'pgpair internal: saves the database a call is about to change under .pgpair/checkpoints/<checkpoint_id>, so a ' +
+				'rewind can bring it back. The embedded database is saved whole (unchanged files are shared with the previous ' +
+				'checkpoint).',
+			input: z.strictObject({checkpoint_id: checkpointId, project_id: projectId}),
+			annotations: READ_ONLY,
+			writes: true,
+		},
+		async ({checkpoint_id, project_id}): Promise<SavedDatabase> =>
+			local.exclusive(async () => {
+				const project = await local.project(project_id);
+				if (!project.db.snapshots) {
+					return {kind: 'none', ref: project.ref, bytes: 0, note: `${local.host.label} cannot be saved whole.`};
+				}
+				const root = checkpointsRoot(local);
+				const target = snapshotDir(root, checkpoint_id, project.ref);
+				if (existsSync(target)) throw new Error(`Checkpoint ${checkpoint_id} already holds a snapshot of ${project.ref}.`);
+				const previous = latest.get(project.ref) ?? (await newestSnapshot(root, project.ref));
+				const saved = await project.db.snapshots.save(target, previous && (await isCompleteSnapshot(previous)) ? previous : undefined);
+				latest.set(project.ref, target);
+				return {kind: 'snapshot', ref: project.ref, bytes: saved.bytes, totalBytes: saved.totalBytes};
+			}),
+	);
+
+	defineTool(
+		server,
+		context,
+		{
+			name: CHECKPOINT_PLAN_TOOL,
+			description:
+				'pgpair internal: what rewinding to the first of checkpoint_ids would restore in the database (every table with ' +
+				'its rows then and now), reading the saved copy in an engine of its own. Changes nothing.',
+			input: z.strictObject({checkpoint_ids: z.array(checkpointId).min(1).describe('The checkpoint rewound to, then every later one, oldest first.')}),
+			annotations: READ_ONLY,
+		},
+		async ({checkpoint_ids}): Promise<DatabasePlan> =>
+			local.exclusive(async () => {
+				const root = checkpointsRoot(local);
+				const {mainRef} = await local.ready();
+				const chosen = await earliestSnapshots(root, checkpoint_ids);
+				const snapshot = chosen.get(mainRef);
+				if (!snapshot) return {available: false, reason: 'no call since this checkpoint saved the main database', tables: [], notes: []};
+				const main = await local.project();
+				if (!main.db.snapshots) return {available: false, reason: `${local.host.label} cannot be restored whole`, tables: [], notes: []};
+				const [then, now] = [await main.db.snapshots.read(snapshot, tableRows), await tableRows(main.db)];
+				const notes = await branchNotes(local, chosen, mainRef);
+				return {available: true, tables: compareRows(then, now), notes};
+			}),
+	);
+
+	defineTool(
+		server,
+		context,
+		{
+			name: CHECKPOINT_RESTORE_TOOL,
+			description:
+				'pgpair internal: puts the database back as it was at the first of checkpoint_ids: each database (main, a branch) ' +
+				'from the earliest of those checkpoints that saved it. Branches themselves are kept as they are now.',
+			input: z.strictObject({checkpoint_ids: z.array(checkpointId).min(1).describe('The checkpoint rewound to, then every later one, oldest first.')}),
+			annotations: DESTRUCTIVE,
+			writes: true,
+		},
+		async ({checkpoint_ids}): Promise<{report: string[]}> =>
+			local.exclusive(async () => {
+				const root = checkpointsRoot(local);
+				const {main, mainRef} = await local.ready();
+				const chosen = await earliestSnapshots(root, checkpoint_ids);
+				const report: string[] = [];
+				const branches = await main.query('select id, name, project_ref, status, created_at, updated_at from pgpair.branches');
+				for (const [ref, dir] of chosen) {
+					if (ref === mainRef) continue;
+					const branch = branches.rows.find(b => b.project_ref === ref);
+					if (!branch) {
+						report.push(`Branch ${ref} was deleted after this checkpoint: not brought back (rewind never recreates a branch).`);
+						continue;
+					}
+					const db = await local.branchDatabase(ref);
+					if (!db.snapshots) continue;
+					await db.snapshots.restore(dir);
+					report.push(`Branch ${String(branch.name)} (${ref}): database restored.`);
+				}
+				const snapshot = chosen.get(mainRef);
+				if (snapshot && main.snapshots) {
+					await main.snapshots.restore(snapshot);
+					// The branch list is not rewound: a branch made since keeps its database (never lost), one deleted since
+					// stays deleted (never silently resurrected). The list is put back as it was just before the restore.
+					await main.transaction(async tx => {
+						await tx.query('delete from pgpair.branches');
+						for (const b of branches.rows) {
+							await tx.query('insert into pgpair.branches (id, name, project_ref, status, created_at, updated_at) values ($1, $2, $3, $4, $5, $6)', [
+								b.id,
+								b.name,
+								b.project_ref,
+								b.status,
+								b.created_at,
+								b.updated_at,
+							]);
+						}
+					});
+					report.unshift('Database restored as it was at the checkpoint.');
+					if (branches.rows.length > 0) report.push(`Branches are kept as they are now (${branches.rows.length}).`);
+				}
+				latest.clear();
+				return {report};
+			}),
+	);
+}
+
+/** For each database, the earliest of `ids` (oldest first) holding a complete snapshot of it: its state at the first. */
+async function earliestSnapshots(root: string, ids: readonly string[]): Promise<Map<string, string>> {
+	const chosen = new Map<string, string>();
+	for (const id of ids) {
+		let refs: string[];
+		try {
+			refs = await readdir(path.join(root, id, 'db'));
+		} catch {
+			continue;
+		}
+		for (const ref of refs) {
+			const dir = snapshotDir(root, id, ref);
+			if (!chosen.has(ref) && (await isCompleteSnapshot(dir))) chosen.set(ref, dir);
+		}
+	}
+	return chosen;
+}
+
+/** The newest complete snapshot of `ref` under `root`, after a restart (this server has saved none yet). */
+async function newestSnapshot(root: string, ref: string): Promise<string | undefined> {
+	let ids: string[];
+	try {
+		ids = await readdir(root);
+	} catch {
+		return undefined;
+	}
+	let best: {dir: string; at: number} | undefined;
+	for (const id of ids) {
+		const dir = snapshotDir(root, id, ref);
+		try {
+			const at = (await stat(path.join(dir, 'snapshot.json'))).mtimeMs;
+			if (!best || at > best.at) best = {dir, at};
+		} catch {
+			// Not a snapshot of this database.
+		}
+	}
+	return best?.dir;
+}
+
+async function tableRows(db: SqlRunner): Promise<Map<string, number>> {
+	const relations = await listRelations(db);
+	const counts = await countRows(db, relations);
+	return new Map(counts.map(t => [t.name, t.rows]));
+}
+
+function compareRows(then: Map<string, number>, now: Map<string, number>): DatabasePlan['tables'] {
+	const names = [...new Set([...then.keys(), ...now.keys()])].sort();
+	return names
+		.map(name => ({name, rowsThen: then.get(name) ?? null, rowsNow: now.get(name) ?? null}))
+		.sort((a, b) => Number(a.rowsThen === a.rowsNow) - Number(b.rowsThen === b.rowsNow) || a.name.localeCompare(b.name));
+}
+
+async function branchNotes(local: LocalSupabase, chosen: Map<string, string>, mainRef: string): Promise<string[]> {
+	const {main} = await local.ready();
+	const {rows} = await main.query('select name, project_ref from pgpair.branches');
+	const notes: string[] = [];
+	for (const ref of chosen.keys()) {
+		if (ref === mainRef) continue;
+		const branch = rows.find(r => r.project_ref === ref);
+		notes.push(branch ? `Branch ${String(branch.name)} is restored too.` : `Branch ${ref} was deleted since: it is not brought back.`);
+	}
+	if (rows.length > 0) notes.push('The list of branches is kept as it is now: a rewind neither deletes nor recreates branches.');
+	return notes;
+}
