@@ -61,6 +61,17 @@ async function main(argv: string[]): Promise<number> {
 			});
 		}
 
+		case 'rewind': {
+			const {runRewind} = await import('./source/cli/rewind-command.js');
+			return runRewind(command.argv, {
+				cwd: process.cwd(),
+				env: process.env,
+				cliEntry: path.resolve(cliEntry),
+				stdout: text => process.stdout.write(text),
+				stderr: text => process.stderr.write(text),
+			});
+		}
+
 		case 'chat': {
 			const {startChat} = await withoutFetch(async () => import('./source/cli/start-chat.js'));
 			return startChat(command, {cwd: process.cwd(), env: process.env, cliEntry: path.resolve(cliEntry)});

@@ -22,7 +22,7 @@ export type ChatArgs = SessionArgs & {
 export type Command =
 	| ChatArgs
 	| {command: 'mcp'; argv: string[]}
-	| {command: 'replay' | 'sessions' | 'export' | 'trust'; argv: string[]}
+	| {command: 'replay' | 'sessions' | 'export' | 'trust' | 'rewind'; argv: string[]}
 	| {command: 'help'}
 	| {command: 'version'};
 
@@ -43,6 +43,9 @@ Usage
                                   list saved sessions, newest first
   pgpair export <id> --format md|json|html [--output <file>]
                                   write a readable record of a session
+  pgpair rewind --list | <checkpoint> [--yes]
+                                  list the checkpoints saved before each approved change, or put the
+                                  database and files back as they were at one (--session <id>)
   pgpair trust [--yes]            review the servers of ./.mcp.json that are new or changed; only
                                   trusted servers start
   pgpair mcp [--read-only] [--db <url>] [--data-dir <dir>]
@@ -76,7 +79,8 @@ Environment
 
 export function parseCommand(argv: readonly string[]): Command {
 	if (argv[0] === 'mcp') return {command: 'mcp', argv: argv.slice(1)};
-	if (argv[0] === 'replay' || argv[0] === 'sessions' || argv[0] === 'export' || argv[0] === 'trust') return {command: argv[0], argv: argv.slice(1)};
+	if (argv[0] === 'replay' || argv[0] === 'sessions' || argv[0] === 'export' || argv[0] === 'trust' || argv[0] === 'rewind')
+		return {command: argv[0], argv: argv.slice(1)};
 
 	const {values, positionals} = parseChatOptions(argv);
 	if (values.help) return {command: 'help'};

@@ -1,0 +1,110 @@
+/**
+ * Issue 18's must-show, through the built CLI: a scripted session creates a 500-row table and writes a file, then
+ * (allowed) drops the table and overwrites the file. `pgpair rewind --list` shows the checkpoint before the drop;
+ * `pgpair rewind <id> --yes` brings back every row and the old bytes; the transcript records the checkpoints and the
+ * rewind. Rows are read back through a later session, on the real embedded database.
+ */
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {BUILT_CLI, tempWorkspace} from '../helpers/paths.js';
+import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
+
+const SQL = 'mcp__supabase__execute_sql';
+
+function pgpair(args: string[], cwd: string) {
+	return spawnSync(process.execPath, [BUILT_CLI, ...args], {
+		cwd,
+		encoding: 'utf8',
+		env: {PATH: process.env['PATH'] ?? '', HOME: cwd, XDG_CACHE_HOME: TEST_XDG_CACHE_HOME},
+		timeout: 120_000,
+	});
+}
+
+function script(dir: string, name: string, calls: Array<{name: string; input: Record<string, unknown>}>, after = 'Done.'): string {
+	const file = path.join(dir, name);
+	fs.writeFileSync(
+		file,
+		JSON.stringify({turns: [...calls.map((call, i) => ({text: '', tool_calls: [{...call, id: `toolu_${name.replace(/\W/g, '')}_${i}`}]})), {text: after}]}),
+	);
+	return file;
+}
+
+const AGENT = '---\nname: generalist\ndescription: Any task.\n---\nYou help.\n';
+const ALLOW = ['--agent', 'generalist', '--allow', SQL, '--allow', 'Write', '--allow-destructive-rules'];
+
+describe('pgpair rewind, from the built CLI', () => {
+	it('lists the checkpoint before a DROP and restores all 500 rows and the old file', {timeout: 300_000}, () => {
+		const dir = tempWorkspace('pgpair-rewind-cli-');
+		fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
+		fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), AGENT);
+		const work = script(dir, 'work.json', [
+			{
+				name: SQL,
+				input: {query: 'create table public.items(id int primary key, v text); insert into public.items select g, md5(g::text) from generate_series(1, 500) g'},
+			},
+			{name: 'Write', input: {file_path: 'notes.md', content: 'the plan, first version\n'}},
+			{name: SQL, input: {query: 'drop table public.items'}},
+			{name: 'Write', input: {file_path: 'notes.md', content: 'overwritten\n'}},
+		]);
+		const run = pgpair(['-p', 'do the work', '--scripted', work, ...ALLOW], dir);
+		expect(run.stderr).not.toMatch(/denied/);
+		expect(run.status).toBe(0);
+		expect(fs.readFileSync(path.join(dir, 'notes.md'), 'utf8')).toBe('overwritten\n');
+
+		const list = pgpair(['rewind', '--list'], dir);
+		expect(list.status).toBe(0);
+		const lines = list.stdout.trim().split('\n');
+		expect(lines).toHaveLength(4);
+		const dropLine = lines.find(line => line.includes('drop table public.items'));
+		expect(dropLine).toMatch(/^cp-[0-9a-f]{8} {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}execute_sql {2}drop table public\.items$/);
+		const id = dropLine!.split(' ')[0]!;
+
+		// Without --yes: the plan, and nothing changes.
+		const dry = pgpair(['rewind', id], dir);
+		expect(dry.status).toBe(0);
+		expect(dry.stdout).toContain('public.items  500 → now absent');
+		expect(dry.stdout).toContain('restore notes.md');
+		expect(fs.readFileSync(path.join(dir, 'notes.md'), 'utf8')).toBe('overwritten\n');
+
+		const rewind = pgpair(['rewind', id, '--yes'], dir);
+		expect(rewind.stderr).toBe('');
+		expect(rewind.status).toBe(0);
+		expect(rewind.stdout).toContain(`Rewound to ${id}`);
+		expect(fs.readFileSync(path.join(dir, 'notes.md'), 'utf8')).toBe('the plan, first version\n');
+
+		const count = script(dir, 'count.json', [
+			{name: SQL, input: {query: "select count(*)::int as n, sum(id)::int as s, md5(string_agg(v, ',' order by id)) as h from public.items"}},
+		]);
+		const read = pgpair(['-p', 'count', '--scripted', count, ...ALLOW, '--output-format', 'json'], dir);
+		expect(read.status).toBe(0);
+		const expected = spawnSync(
+			'node',
+			[
+				'-e',
+				`const c=require('crypto');console.log(c.createHash('md5').update(Array.from({length:500},(_, i)=>c.createHash('md5').update(String(i+1)).digest('hex')).join(',')).digest('hex'))`,
+			],
+			{encoding: 'utf8'},
+		).stdout.trim();
+		// The read's result, from its own transcript: the tool's answer as the model got it.
+		const {transcript} = JSON.parse(read.stdout) as {transcript: string};
+		const completed = fs
+			.readFileSync(transcript, 'utf8')
+			.split('\n')
+			.filter(Boolean)
+			.map(line => JSON.parse(line) as {type?: string; content?: string})
+			.find(e => e.type === 'tool_call_completed');
+		expect(completed?.content).toContain(`{\\"n\\":500,\\"s\\":125250,\\"h\\":\\"${expected}\\"}`);
+
+		const sessions = fs.readdirSync(path.join(dir, 'sessions')).sort();
+		const events = fs
+			.readFileSync(path.join(dir, 'sessions', sessions[0]!), 'utf8')
+			.trim()
+			.split('\n')
+			.slice(1)
+			.map(line => JSON.parse(line) as {type: string; checkpointId?: string; by?: string; checkpoint?: {id: string}});
+		expect(events.filter(e => e.type === 'checkpoint_created').map(e => e.checkpoint!.id)).toContain(id);
+		expect(events.find(e => e.type === 'rewound')).toMatchObject({checkpointId: id, by: 'headless', database: true, files: ['notes.md']});
+	});
+});
