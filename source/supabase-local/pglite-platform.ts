@@ -290,20 +290,41 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 						// committed is in them. An engine asleep (or not started) has closed cleanly: its files are at rest already.
 						save: (target, previous) =>
 							lock(async () => {
-								if (engine.running) await engine.request({type: 'exec', sql: 'checkpoint'}, deadlines.callMs, 'Saving a checkpoint');
-								return saveSnapshot(dataDir, target, previous);
+								if (!engine.running) return saveSnapshot(dataDir, target, previous);
+								await engine.request({type: 'exec', sql: 'checkpoint'}, deadlines.callMs, 'Saving a checkpoint');
+								// The WAL from the checkpoint's redo point to where the next record would go: all a start-up reads.
+								const wal = await engine.request<WireResult>(
+									{
+										type: 'query',
+										sql: `select r.file_name as redo, r.file_offset as redo_offset, i.file_name as current, i.file_offset as used
+											from pg_catalog.pg_control_checkpoint() c, pg_catalog.pg_walfile_name_offset(c.redo_lsn) r,
+												pg_catalog.pg_walfile_name_offset(pg_catalog.pg_current_wal_insert_lsn()) i`,
+									},
+									deadlines.callMs,
+									'Saving a checkpoint',
+								);
+								const row = wal.rows[0] ?? {};
+								const [redo, current] = [String(row['redo']), String(row['current'])];
+								const walSegments =
+									redo === current
+										? [{name: current, fromBytes: Number(row['redo_offset']), usedBytes: Number(row['used'])}]
+										: [{name: redo}, {name: current, usedBytes: Number(row['used'])}];
+								return saveSnapshot(dataDir, target, previous, {walSegments});
 							}),
 						restore: from =>
 							lock(async () => {
 								clearTimeout(idleTimer);
-								await engine.sleep();
-								await restoreSnapshot(from, dataDir);
+								// Stopped, not closed: its files are about to be replaced whole, so there is nothing to flush.
+								await engine.kill();
+								engine.boot();
+								const {cleanup} = await restoreSnapshot(from, dataDir);
 								if (asleep) {
 									asleep = false;
 									tell('awake');
 								}
 								await engine.start();
 								armIdle();
+								void cleanup;
 							}),
 						async read(from, fn) {
 							const reader = new EngineClient({name: 'checkpoint reader', open: {storage: {kind: 'overlay', lowerDir: from}, settings: ENGINE_MEMORY}});

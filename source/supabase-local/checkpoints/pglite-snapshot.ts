@@ -11,12 +11,13 @@
  * could keep its times (ext4's timestamps are coarse); as git does with its index, such a "racy" entry is not trusted
  * to mean unchanged and is copied again next time.
  *
- * Restoring: the snapshot is copied beside the live directory, then swapped in with renames, recorded in a journal
+ * Restoring: the snapshot is copied beside the live directory (a live file still as it was when saved is linked
+ * instead: the tables nobody touched since are not copied back), then swapped in with renames, recorded in a journal
  * so that a process killed at any point leaves either the old or the new directory (`recoverSwap`, run before every
  * open). Never half of each, and never none.
  */
 import {constants} from 'node:fs';
-import {copyFile, link, lstat, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 
 /** One file of a snapshot: what its source looked like when copied. */
@@ -35,6 +36,29 @@ export type SnapshotSaved = {
 	copied: number;
 	linked: number;
 };
+
+const WAL_SEGMENT = /^pg_wal\/[0-9A-F]{24}$/;
+const WAL_PAGE = 8192;
+
+/** The given byte ranges of a file, with holes (no disk used) between and after them up to `size`. */
+async function copyRanges(from: string, to: string, ranges: Array<[number, number]>, size: number): Promise<number> {
+	const source = await open(from, 'r');
+	const target = await open(to, 'w', 0o600);
+	let copied = 0;
+	try {
+		for (const [start, end] of ranges) {
+			const buffer = Buffer.alloc(end - start);
+			const {bytesRead} = await source.read(buffer, 0, buffer.length, start);
+			await target.write(buffer, 0, bytesRead, start);
+			copied += bytesRead;
+		}
+		await target.truncate(size);
+		return copied;
+	} finally {
+		await source.close();
+		await target.close();
+	}
+}
 
 /** How close to the copy a file's mtime may be before it is treated as possibly changed within the same tick. */
 const RACY_MS = 50;
@@ -68,7 +92,15 @@ export async function isCompleteSnapshot(dir: string): Promise<boolean> {
  * Copies `source` (a data directory at rest) to `target`, hard-linking what `previous` (an earlier complete snapshot
  * of the same directory) already holds unchanged. `target` must not exist.
  */
-export async function saveSnapshot(source: string, target: string, previous?: string): Promise<SnapshotSaved> {
+/**
+ * A WAL segment a start-up reads, and which part of it: recovery reads the segment's first page (its long header is
+ * checked) and the records from the last checkpoint's redo point (`fromBytes`) to the insert position (`usedBytes`).
+ * Only those pages are copied; the rest of the segment is left a hole, read as zeros, which Postgres takes for the
+ * end of the WAL (a fresh segment is zero-filled the same way). Without the offsets the whole segment is copied.
+ */
+export type WalSegment = {name: string; fromBytes?: number; usedBytes?: number};
+
+export async function saveSnapshot(source: string, target: string, previous?: string, options: {walSegments?: readonly WalSegment[]} = {}): Promise<SnapshotSaved> {
 	const before = previous ? await readManifest(previous) : undefined;
 	const started = Date.now();
 	const files: Record<string, FileStamp> = {};
@@ -79,7 +111,11 @@ export async function saveSnapshot(source: string, target: string, previous?: st
 	await mkdir(target, {recursive: true, mode: 0o700});
 	const tree = await walk(source);
 	for (const rel of tree.dirs) await mkdir(path.join(target, rel), {recursive: true, mode: 0o700});
-	for (const rel of tree.files) {
+	// Only the WAL a start-up reads: from the last checkpoint's redo point on. Older segments are history, and the ones
+	// Postgres recycled ahead of time are empty space; together they can outweigh the tables.
+	const wal = options.walSegments ? new Map(options.walSegments.map(segment => [`pg_wal/${segment.name}`, segment])) : undefined;
+	const wanted = wal ? tree.files.filter(rel => !WAL_SEGMENT.test(rel) || wal.has(rel)) : tree.files;
+	for (const rel of wanted) {
 		const from = path.join(source, rel);
 		const stat = await lstat(from, {bigint: true});
 		const stamp: FileStamp = {size: Number(stat.size), ino: String(stat.ino), mtime: String(stat.mtimeNs), ctime: String(stat.ctimeNs)};
@@ -96,8 +132,15 @@ export async function saveSnapshot(source: string, target: string, previous?: st
 				// A previous copy that is gone (dropped meanwhile): copied below instead.
 			}
 		}
+		const segment = wal?.get(rel);
 		if (shared) linked++;
-		else {
+		else if (segment?.usedBytes !== undefined && segment.usedBytes < stamp.size) {
+			const end = Math.min(stamp.size, Math.ceil(Math.max(segment.usedBytes, 1) / WAL_PAGE) * WAL_PAGE);
+			const start = Math.min(end, Math.floor((segment.fromBytes ?? 0) / WAL_PAGE) * WAL_PAGE);
+			bytes += await copyRanges(from, to, start > WAL_PAGE ? [[0, WAL_PAGE], [start, end]] : [[0, end]], stamp.size);
+			stamp.racy = true;
+			copied++;
+		} else {
 			// A reflink where the file system has them (btrfs, xfs), a plain copy elsewhere.
 			await copyFile(from, to, constants.COPYFILE_FICLONE);
 			copied++;
@@ -110,6 +153,15 @@ export async function saveSnapshot(source: string, target: string, previous?: st
 	await writeFile(path.join(target, `${MANIFEST}.tmp`), JSON.stringify(manifest));
 	await rename(path.join(target, `${MANIFEST}.tmp`), path.join(target, MANIFEST));
 	return {bytes, totalBytes, copied, linked};
+}
+
+async function unchangedSince(file: string, stamp: FileStamp): Promise<boolean> {
+	try {
+		const now = await lstat(file, {bigint: true});
+		return String(now.ino) === stamp.ino && Number(now.size) === stamp.size && String(now.mtimeNs) === stamp.mtime && String(now.ctimeNs) === stamp.ctime;
+	} catch {
+		return false;
+	}
 }
 
 /** Paths of the swap beside a live directory `dir`. */
@@ -158,7 +210,7 @@ export async function recoverSwap(dir: string): Promise<'completed' | 'undone' |
  * beside it first (a snapshot is never handed to an engine: it would write into files other snapshots share), then
  * a journal marks the copy whole, then two renames swap it in.
  */
-export async function restoreSnapshot(from: string, dir: string, hooks: {afterCopy?: () => Promise<void>} = {}): Promise<void> {
+export async function restoreSnapshot(from: string, dir: string, hooks: {afterCopy?: () => Promise<void>} = {}): Promise<{cleanup: Promise<void>}> {
 	const manifest = await readManifest(from);
 	if (!manifest) throw new Error(`The snapshot at ${from} is incomplete (no ${MANIFEST}); nothing was changed.`);
 	await recoverSwap(dir);
@@ -166,11 +218,25 @@ export async function restoreSnapshot(from: string, dir: string, hooks: {afterCo
 	await rm(incoming, {recursive: true, force: true});
 	await mkdir(incoming, {recursive: true, mode: 0o700});
 	for (const rel of manifest.dirs) await mkdir(path.join(incoming, rel), {recursive: true, mode: 0o700});
-	for (const rel of Object.keys(manifest.files)) await copyFile(path.join(from, rel), path.join(incoming, rel), constants.COPYFILE_FICLONE);
+	for (const [rel, stamp] of Object.entries(manifest.files)) {
+		// A live file still exactly as it was when the snapshot was taken is taken over as it is (its engine is stopped,
+		// and the directory it was in is about to go): only what changed since is copied back.
+		if (!stamp.racy && (await unchangedSince(path.join(dir, rel), stamp))) {
+			try {
+				await link(path.join(dir, rel), path.join(incoming, rel));
+				continue;
+			} catch {
+				// Copied below.
+			}
+		}
+		await copyFile(path.join(from, rel), path.join(incoming, rel), constants.COPYFILE_FICLONE);
+	}
 	await hooks.afterCopy?.();
 	await writeFile(journal, JSON.stringify({from, at: new Date().toISOString()}));
 	if (await exists(dir)) await rename(dir, outgoing);
 	await rename(incoming, dir);
 	await rm(journal, {force: true});
-	await rm(outgoing, {recursive: true, force: true});
+	// The old directory is removed after the caller has reopened the database: nothing waits for it. (Left behind by a
+	// crash, the next swap or open removes it.)
+	return {cleanup: rm(outgoing, {recursive: true, force: true}).catch(() => undefined)};
 }

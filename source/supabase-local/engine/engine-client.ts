@@ -79,6 +79,8 @@ function revive(wire: WireError): Error {
 export class EngineClient {
 	#options: EngineClientOptions;
 	#worker: Worker | undefined;
+	/** A worker started ahead of `start` (see `boot`), loading PGlite's code while the caller still works on the files. */
+	#booted: Worker | undefined;
 	#ready: Promise<void> | undefined;
 	readonly #pending = new Map<number, Pending>();
 	#nextId = 1;
@@ -99,7 +101,8 @@ export class EngineClient {
 		if (this.#closed) return Promise.reject(new EngineGoneError(`The ${this.#options.name} database is closed.`));
 		this.#ready ??= (async () => {
 			// The worker boots (and loads PGlite's code) while this thread compiles the WASM it will be handed.
-			const worker = startWorker(`pgpair ${this.#options.name}`);
+			const worker = this.#booted ?? startWorker(`pgpair ${this.#options.name}`);
+			this.#booted = undefined;
 			this.#worker = worker;
 			worker.on('message', (reply: EngineReply) => this.#settle(reply));
 			worker.on('error', error => this.#lost(worker, new EngineGoneError(`The ${this.#options.name} database engine failed: ${error.message}`)));
@@ -124,6 +127,21 @@ export class EngineClient {
 			this.#ready = undefined;
 		});
 		return this.#ready;
+	}
+
+	/**
+	 * Starts the worker now, opening nothing: it loads PGlite's code meanwhile, and the next `start` only opens the
+	 * database. For a restart whose data directory is still being put in place (a rewind).
+	 */
+	boot(): void {
+		if (this.#closed || this.#worker || this.#booted) return;
+		const worker = startWorker(`pgpair ${this.#options.name}`);
+		this.#booted = worker;
+		// A worker that fails before it is used is simply not used: `start` makes another.
+		worker.on('error', () => undefined);
+		worker.once('exit', () => {
+			if (this.#booted === worker) this.#booted = undefined;
+		});
 	}
 
 	/** Sends one request under a deadline; past it the worker is terminated and the promise rejects. */
@@ -198,6 +216,9 @@ export class EngineClient {
 	/** Closes the database cleanly if it answers within `timeoutMs`, then ends the worker either way. */
 	async close(timeoutMs = 10_000): Promise<void> {
 		this.#closed = true;
+		const booted = this.#booted;
+		this.#booted = undefined;
+		await booted?.terminate();
 		const worker = this.#worker;
 		if (!worker) return;
 		try {

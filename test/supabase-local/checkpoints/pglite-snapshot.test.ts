@@ -54,7 +54,13 @@ describe('embedded database snapshots', () => {
 		const target = path.join(dir, 'cp', 'one');
 		const saved = await db.snapshots!.save(target);
 		expect(saved.copied).toBeGreaterThan(100);
-		expect(saved.bytes).toBe(saved.totalBytes);
+		// The WAL segment being written is kept up to its insert position only; the rest is a hole on disk.
+		const segments = fs.readdirSync(path.join(target, 'pg_wal')).filter(name => /^[0-9A-F]{24}$/.test(name));
+		expect(segments).toHaveLength(1);
+		const segment = fs.statSync(path.join(target, 'pg_wal', segments[0]!));
+		expect(segment.size).toBe(16 * 1024 * 1024);
+		expect(segment.blocks * 512).toBeLessThan(segment.size - 1024 * 1024);
+		expect(saved.bytes).toBeLessThan(saved.totalBytes);
 
 		await db.exec('drop table public.kept; create table public.other(id int); insert into public.other values (1), (2)');
 		expect(await stateOf(db)).toBe('B:{"n":2}');
@@ -132,7 +138,7 @@ describe('embedded database snapshots', () => {
 		const rounds = 16;
 		for (let round = 0; round < rounds; round++) {
 			const target = current.startsWith('A') ? stateB : stateA;
-			const started = await restore(target, Math.round((round / (rounds - 1)) * whole.ms * 1.3));
+			const started = await restore(target, Math.round((round / (rounds - 1)) * whole.ms * 2.5));
 			expect(started.signal === 'SIGKILL' || started.code === 0).toBe(true);
 			await recoverSwap(live);
 			expect(fs.readdirSync(dir).filter(name => name.startsWith('main.rewind'))).toEqual([]);
@@ -144,7 +150,8 @@ describe('embedded database snapshots', () => {
 			await closeAll();
 		}
 		console.log(`SIGKILL during restores (a whole restore: ${Math.round(whole.ms)} ms): ${seen.join(' ')}`);
-		// Both outcomes happened to killed restores: some kills came before the swap (the old state stayed), some after.
+		// Both outcomes happened: some kills came before the swap (the old state stayed), some restores got through it. The
+		// spread reaches past a whole restore's time, so a busy machine still sees the late rounds finish.
 		expect(seen.some(s => s.startsWith('SIGKILL:old'))).toBe(true);
 		expect(seen.some(s => s.includes(':new'))).toBe(true);
 	});

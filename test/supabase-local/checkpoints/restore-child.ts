@@ -3,4 +3,4 @@ import {restoreSnapshot} from '../../../source/supabase-local/checkpoints/pglite
 
 const [from, dir] = process.argv.slice(2);
 process.stdout.write('start\n');
-await restoreSnapshot(from!, dir!);
+await (await restoreSnapshot(from!, dir!)).cleanup;
