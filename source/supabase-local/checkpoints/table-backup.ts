@@ -65,6 +65,25 @@ async function writeAtomically(file: string, write: (append: (text: string) => P
 	return (await stat(file)).size;
 }
 
+/**
+ * Tables among `names` whose row level security is forced, so that even their owner sees only what policies allow.
+ * Saving or restoring them whole needs FORCE lifted; it is lifted inside the transaction only and put back before
+ * it commits (ALTER TABLE holds an exclusive lock on them until then).
+ */
+async function forcedRowSecurity(tx: SqlRunner, names: string[]): Promise<string[]> {
+	if (names.length === 0) return [];
+	const {rows} = await tx.query(
+		`select format('%I.%I', n.nspname, c.relname) as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+		where c.oid = any(select to_regclass(x) from unnest($1::text[]) x) and c.relforcerowsecurity order by 1`,
+		[names],
+	);
+	return rows.map(r => String(r.name));
+}
+
+async function setForcedRowSecurity(tx: SqlRunner, names: string[], force: boolean): Promise<void> {
+	for (const name of names) await tx.query(`alter table ${name} ${force ? '' : 'no '}force row level security`);
+}
+
 /** Streams a table's rows into `file` through a cursor, a batch at a time, inside the caller's transaction. */
 async function saveRows(tx: SqlRunner, table: string, file: string): Promise<{rows: number; bytes: number}> {
 	let count = 0;
@@ -102,13 +121,22 @@ export async function backupTables(db: DatabasePlatform, tables: string[], dir: 
 	await rm(path.join(dir, MANIFEST), {force: true});
 	const names = [...new Set(tables)];
 	const saved = await db.transaction(async tx => {
-		await tx.exec('set transaction isolation level repeatable read, read only');
+		await tx.exec('set transaction isolation level repeatable read');
 		await tx.query(PINNED_SEARCH_PATH);
 		await tx.query(NO_ROW_SECURITY);
-		const entries: ManifestTable[] = [];
-		for (const [index, name] of names.entries()) {
+		// Definitions first: lifting FORCE below must not be what the backup records.
+		const definitions: TableDefinition[] = [];
+		for (const name of names) {
 			const definition = await readDefinition(tx, name);
 			if (!definition) throw new Error(`Cannot back up ${name}: there is no such table.`);
+			definitions.push(definition);
+		}
+		const forced = await forcedRowSecurity(tx, names);
+		// Read-only unless FORCE must be lifted (and put back) for the owner to read every row.
+		if (forced.length === 0) await tx.exec('set transaction read only');
+		await setForcedRowSecurity(tx, forced, false);
+		const entries: ManifestTable[] = [];
+		for (const [index, definition] of definitions.entries()) {
 			const sequences = await saveSequences(tx, definition);
 			const base = `table-${index}`;
 			const definitionBytes = await writeAtomically(path.join(dir, `${base}.definition.json`), append => append(JSON.stringify(definition, null, '\t')));
@@ -122,6 +150,7 @@ export async function backupTables(db: DatabasePlatform, tables: string[], dir: 
 				sequences,
 			});
 		}
+		await setForcedRowSecurity(tx, forced, true);
 		return entries;
 	});
 	const bytes = saved.reduce((sum, t) => sum + t.bytes, 0);
@@ -342,12 +371,17 @@ async function restoreInTransaction(tx: SqlRunner, dir: string, saved: Saved[], 
 	const was = new Map<string, number | undefined>();
 	const recreate: Saved[] = [];
 	const refill: Saved[] = [];
+	const existing: string[] = [];
 	for (const table of saved) {
 		const current = await readDefinition(tx, table.name);
-		was.set(table.name, current ? await countRows(tx, table.name) : undefined);
+		if (current) existing.push(table.name);
 		if (current && sameDefinition(current, table.saved)) refill.push(table);
 		else recreate.push(table);
 	}
+	// Only now (the definitions are compared): FORCE comes off so that counting and restoring see every row.
+	const forced = await forcedRowSecurity(tx, existing);
+	await setForcedRowSecurity(tx, forced, false);
+	for (const name of existing) was.set(name, await countRows(tx, name));
 
 	const replaced = recreate.filter(t => was.get(t.name) !== undefined).map(t => t.name);
 	const keptKeys = await foreignKeysInto(tx, replaced);
@@ -370,14 +404,9 @@ async function restoreInTransaction(tx: SqlRunner, dir: string, saved: Saved[], 
 	for (const table of ordered) await writeSavedRows(tx, table, scratch.get(table.name)!, true);
 	for (const table of recreate) await writeSavedRows(tx, table, scratch.get(table.name)!, false);
 
-	for (const table of recreate) await finishTable(tx, table.saved);
-	for (const table of recreate) for (const key of table.saved.foreignKeys) await tx.query(key);
-	for (const key of keptKeys) await tx.query(`alter table ${key.table} add constraint ${quoteIdent(key.name)} ${key.definition}`);
-	for (const [name, states] of triggers) await enableTriggers(tx, name, states);
-
 	for (const table of saved) {
+		// A check that the table holds exactly what was saved, while no policy can hide rows from the count.
 		const now = await countRows(tx, table.name);
-		// A last check that the table holds exactly what was saved (a policy or rule could otherwise have filtered rows).
 		if (now !== table.rows) throw new Error(`${table.name} holds ${now} rows after the restore instead of the ${table.rows} saved.`);
 		const before = was.get(table.name);
 		const how = recreate.includes(table)
@@ -391,6 +420,17 @@ async function restoreInTransaction(tx: SqlRunner, dir: string, saved: Saved[], 
 			report.push(`${sequence.name}: set back to ${sequence.value}${sequence.called ? '' : ' (not yet used)'}`);
 		}
 	}
+
+	for (const table of creationOrder) await finishTable(tx, table.saved);
+	for (const table of recreate) for (const key of table.saved.foreignKeys) await tx.query(key);
+	for (const key of keptKeys) await tx.query(`alter table ${key.table} add constraint ${quoteIdent(key.name)} ${key.definition}`);
+	for (const [name, states] of triggers) await enableTriggers(tx, name, states);
+	// Tables recreated above got their FORCE back from their saved definition.
+	await setForcedRowSecurity(
+		tx,
+		forced.filter(name => refill.some(t => t.name === name)),
+		true,
+	);
 	report.push(...(await sideEffects(tx, savedNames)));
 	return report;
 }

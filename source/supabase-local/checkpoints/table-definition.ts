@@ -218,7 +218,9 @@ async function indexStatements(db: SqlRunner, oid: number): Promise<string[]> {
 		order by ic.relname`,
 		[oid],
 	);
-	return found.map(r => text(r.def));
+	// A partitioned table's index is printed `ON ONLY` (pg_dump attaches each partition's index after). Without ONLY
+	// it is built on every partition too, as a partition created later gets the parent's indexes by itself.
+	return found.map(r => text(r.def).replace(/ ON ONLY /, ' ON '));
 }
 
 async function policyStatements(db: SqlRunner, table: TableRow): Promise<string[]> {

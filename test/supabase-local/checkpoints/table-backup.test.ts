@@ -105,6 +105,8 @@ describe('table backups on a real Postgres', () => {
 	 */
 	let previewDb: DatabasePlatform;
 	let client: pg.Client;
+	/** Reads state as a superuser, whom no policy hides rows from. */
+	let observer: pg.Client;
 	let scratch: string;
 	let counter = 0;
 
@@ -116,6 +118,8 @@ describe('table backups on a real Postgres', () => {
 		bootstrap.pathname = `/${database.name}`;
 		previewHost = createPostgresHost({url: bootstrap.toString()});
 		previewDb = await previewHost.openMain();
+		observer = new pg.Client({connectionString: bootstrap.toString()});
+		await observer.connect();
 		client = new pg.Client({connectionString: database.url});
 		await client.connect();
 		scratch = mkdtempSync(path.join(tmpdir(), 'pgpair-backup-'));
@@ -123,6 +127,7 @@ describe('table backups on a real Postgres', () => {
 
 	afterAll(async () => {
 		await client?.end();
+		await observer?.end();
 		await host?.close();
 		await previewHost?.close();
 		await database?.drop();
@@ -138,7 +143,7 @@ describe('table backups on a real Postgres', () => {
 	}
 
 	const sql = async (text: string) => (await client.query(text)) as unknown as pg.QueryResult;
-	const rowsOf = async (text: string) => (await client.query(text)).rows;
+	const rowsOf = async (text: string) => (await observer.query(text)).rows;
 
 	/** Everything a rewind must put back, read from the catalogs and the tables themselves. */
 	async function state(s: string) {
@@ -187,13 +192,20 @@ describe('table backups on a real Postgres', () => {
 
 	it('puts back every row after a DELETE of all of them, replacing a later write by another session', async () => {
 		const s = await schema(
-			s => `create table ${s}.items (id serial primary key, name text not null, price numeric(10,2), tags text[], meta jsonb, seen timestamptz default now());
-			insert into ${s}.items (name, price, tags, meta) select 'item ' || i, i * 1.25, array['a', 'b' || i], jsonb_build_object('n', i, 'big', 12345678901234567890) from generate_series(1, 40) i;`,
+			s => `create type ${s}.mood as enum ('sad', 'ok', 'happy');
+			create table ${s}.items (id serial primary key, name text not null, price numeric(10,2), tags text[], meta jsonb, doc json, seen timestamptz default now(),
+				blob bytea, ratio float8, mood ${s}.mood, ref uuid, span interval, day date);
+			insert into ${s}.items (name, price, tags, meta, doc, blob, ratio, mood, ref, span, day)
+			select 'item ' || i || chr(10) || 'line two, a ''quote'' and a \\ backslash', i * 1.25, array['a', 'b' || i, null], jsonb_build_object('n', i, 'big', 12345678901234567890.5),
+				'{"k": [1, 2]}', decode(md5(i::text), 'hex'), case i % 3 when 0 then 'NaN'::float8 when 1 then '-Infinity'::float8 else 1.0 / i end,
+				(array['sad', 'ok', 'happy'])[1 + i % 3]::${s}.mood, md5(i::text)::uuid, make_interval(days => i), date '2024-02-29' + i
+			from generate_series(1, 40) i;
+			insert into ${s}.items (name) values ('all nulls');`,
 		);
 		const before = await state(s);
 		const {affected, backup, dir} = await checkpointAndRun(`delete from ${s}.items`);
 		expect(affected).toEqual({tables: [`${s}.items`], created: []});
-		expect(backup.tables).toEqual([{name: `${s}.items`, rows: 40, bytes: expect.any(Number)}]);
+		expect(backup.tables).toEqual([{name: `${s}.items`, rows: 41, bytes: expect.any(Number)}]);
 		await sql(`insert into ${s}.items (name) values ('written later')`);
 		expect((await rowsOf(`select count(*)::int as n from ${s}.items`))[0]?.n).toBe(1);
 
@@ -201,7 +213,10 @@ describe('table backups on a real Postgres', () => {
 		expect(await state(s)).toEqual(before);
 		expect(report.length).toBeGreaterThan(0);
 		// The owned sequence went back too: the next id follows the restored rows.
-		expect((await rowsOf(`insert into ${s}.items (name) values ('next') returning id`))[0]?.id).toBe(41);
+		expect((await rowsOf(`insert into ${s}.items (name) values ('next') returning id`))[0]?.id).toBe(42);
+		// Values that JSON could have bent come back exactly.
+		const [row] = await rowsOf(`select ratio::text, blob = decode(md5('3'), 'hex') as blob, (meta->>'big') as big, name from ${s}.items where id = 3`);
+		expect(row).toEqual({ratio: 'NaN', blob: true, big: '12345678901234567890.5', name: "item 3\nline two, a 'quote' and a \\ backslash"});
 	});
 
 	it('recreates a dropped 500-row table with its index, policy, foreign key, grants, comment and identity', async () => {
@@ -300,6 +315,88 @@ describe('table backups on a real Postgres', () => {
 		// And the trigger is on again afterwards.
 		await sql(`update ${s}.accounts set balance = 1 where id = 2`);
 		expect((await rowsOf(`select count(*)::int as n from ${s}.audit`))[0]?.n).toBe(2);
+	});
+
+	it('puts a referenced parent back in place, leaving rows of other tables that reference it alone', async () => {
+		const s = await schema(
+			s => `create table ${s}.owners (id int primary key, name text);
+			insert into ${s}.owners select i, 'owner ' || i from generate_series(1, 6) i;
+			create table ${s}.items (id int primary key, owner_id int not null references ${s}.owners);
+			insert into ${s}.items select i, 1 + i % 6 from generate_series(1, 30) i;`,
+		);
+		const before = await state(s);
+		const {affected, dir} = await checkpointAndRun(`update ${s}.owners set name = upper(name); insert into ${s}.owners values (7, 'seven')`);
+		expect(affected.tables).toEqual([`${s}.owners`]);
+		await restoreTables(db, dir, {drop: affected.created});
+		expect(await state(s)).toEqual(before);
+	});
+
+	it('reports, and applies, a cascade into a table outside the checkpoint', async () => {
+		const s = await schema(
+			s => `create table ${s}.owners (id int primary key);
+			insert into ${s}.owners values (1);
+			create table ${s}.items (id serial primary key, owner_id int references ${s}.owners on delete cascade);
+			insert into ${s}.items (owner_id) values (1);`,
+		);
+		const {affected, dir} = await checkpointAndRun(`insert into ${s}.owners values (9)`);
+		expect(affected.tables).toEqual([`${s}.owners`]);
+		// Another session builds on the row the rewind removes.
+		await sql(`insert into ${s}.items (owner_id) values (9)`);
+		const report = await restoreTables(db, dir, {drop: affected.created});
+		expect(await rowsOf(`select owner_id from ${s}.items order by id`)).toEqual([{owner_id: 1}]);
+		expect(report.filter(line => line.startsWith(`${s}.items:`))).toHaveLength(1);
+		expect(report.find(line => line.startsWith(`${s}.items:`))).toContain('1 rows deleted');
+	});
+
+	it('saves and restores every row of a table whose row level security is forced on its owner', async () => {
+		const s = await schema(
+			s => `create table ${s}.secrets (id int primary key, v text);
+			insert into ${s}.secrets select i, 'v' || i from generate_series(1, 20) i;
+			alter table ${s}.secrets enable row level security;
+			alter table ${s}.secrets force row level security;
+			create policy low on ${s}.secrets for all to public using (id <= 10);`,
+		);
+		const before = await state(s);
+		expect(before.rows[`${s}.secrets`]).toHaveLength(20);
+		const {affected, backup, dir} = await checkpointAndRun(`alter table ${s}.secrets add column w int; delete from ${s}.secrets`);
+		expect(affected.tables).toEqual([`${s}.secrets`]);
+		expect(backup.tables[0]?.rows).toBe(20);
+		// The owner could delete only the rows the policy shows it.
+		expect((await rowsOf(`select count(*)::int as n from ${s}.secrets`))[0]?.n).toBe(10);
+		await restoreTables(db, dir, {drop: affected.created});
+		expect(await state(s)).toEqual(before);
+
+		// The same table, now as it was, only its rows changed: FORCE is lifted for the restore and put back.
+		const second = await checkpointAndRun(`update ${s}.secrets set v = 'x'`);
+		await restoreTables(db, second.dir, {drop: []});
+		expect(await state(s)).toEqual(before);
+	});
+
+	it('restores a table larger than one batch, in batches', async () => {
+		const s = await schema(
+			s => `create table ${s}.big (id int primary key, payload text);
+			insert into ${s}.big select i, repeat(md5(i::text), 4) from generate_series(1, 2600) i;`,
+		);
+		const before = await state(s);
+		const {affected, backup, dir} = await checkpointAndRun(`delete from ${s}.big where id % 3 = 0; update ${s}.big set payload = 'changed' where id % 3 = 1`);
+		expect(backup.tables[0]?.rows).toBe(2600);
+		await restoreTables(db, dir, {drop: affected.created});
+		expect(await state(s)).toEqual(before);
+	});
+
+	it('recreates a dropped partitioned table with its partitions', async () => {
+		const s = await schema(
+			s => `create table ${s}.readings (id int, at date, v int, primary key (id, at)) partition by range (at);
+			create table ${s}.readings_2024 partition of ${s}.readings for values from ('2024-01-01') to ('2025-01-01');
+			create table ${s}.readings_2025 partition of ${s}.readings for values from ('2025-01-01') to ('2026-01-01');
+			create index readings_v on ${s}.readings (v);
+			insert into ${s}.readings select i, date '2024-06-01' + i, i from generate_series(1, 400) i;`,
+		);
+		const before = await state(s);
+		const {affected, dir} = await checkpointAndRun(`drop table ${s}.readings`);
+		expect(affected.tables).toEqual([`${s}.readings`, `${s}.readings_2024`, `${s}.readings_2025`]);
+		await restoreTables(db, dir, {drop: affected.created});
+		expect(await state(s)).toEqual(before);
 	});
 
 	it('drops a table the SQL created', async () => {
