@@ -306,7 +306,11 @@ async function writeSavedRows(tx: SqlRunner, table: Saved, scratch: string, merg
 
 type TriggerState = {name: string; enabled: string};
 
-/** Turns off the table's enabled user triggers so restoring rows fires none of them; returns what to turn back on. */
+/**
+ * Turns off the table's enabled user triggers so restoring rows fires none of them (an audit trigger would log the
+ * restore, another would write tables restored separately); returns what to turn back on. ALTER TABLE rather than
+ * `session_replication_role = replica`, which needs a superuser; the internal triggers of foreign keys stay on.
+ */
 async function disableUserTriggers(tx: SqlRunner, table: string): Promise<TriggerState[]> {
 	const {rows} = await tx.query(
 		`select tgname as name, tgenabled::text as enabled from pg_catalog.pg_trigger where tgrelid = to_regclass($1) and not tgisinternal and tgenabled <> 'D'`,

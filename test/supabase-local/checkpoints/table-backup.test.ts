@@ -170,6 +170,10 @@ describe('table backups on a real Postgres', () => {
 			rls: await rowsOf(
 				`select relname, relrowsecurity, relforcerowsecurity from pg_class where relnamespace = '${s}'::regnamespace and relkind = 'r' order by 1`,
 			),
+			grants: await rowsOf(
+				`select c.relname, x.grantee::regrole::text as grantee, x.privilege_type, x.is_grantable from pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) x
+				where c.relnamespace = '${s}'::regnamespace and c.relkind in ('r', 'p') order by 1, 2, 3`,
+			),
 			sequences: await rowsOf(`select sequencename, last_value from pg_sequences where schemaname = '${s}' order by 1`),
 			views: await rowsOf(`select viewname from pg_views where schemaname = '${s}' order by 1`),
 			comments: await rowsOf(
@@ -424,6 +428,19 @@ describe('table backups on a real Postgres', () => {
 		await restoreTables(db, dir, {drop: affected.created});
 		expect(await state(s)).toEqual(before);
 		expect((await rowsOf(`select "quote""d" as v from ${s}."Odd Name" where "Mixed Case" = 4`))[0]?.v).toBe('v4');
+	});
+
+	it('puts back a table the SQL dropped and created again under the same name', async () => {
+		const s = await schema(
+			s => `create table ${s}.items (id int primary key, name text); insert into ${s}.items select i, 'n' || i from generate_series(1, 5) i;`,
+		);
+		const before = await state(s);
+		const {affected, dir} = await checkpointAndRun(
+			`drop table ${s}.items; create table ${s}.items (id uuid, other text); insert into ${s}.items values (gen_random_uuid(), 'x')`,
+		);
+		expect(affected).toEqual({tables: [`${s}.items`], created: [`${s}.items`]});
+		await restoreTables(db, dir, {drop: affected.created});
+		expect(await state(s)).toEqual(before);
 	});
 
 	it('brings a renamed table back under its old name and removes the new one', async () => {
