@@ -365,8 +365,9 @@ describe('table backups on a real Postgres', () => {
 		const {affected, backup, dir} = await checkpointAndRun(`alter table ${s}.secrets add column w int; delete from ${s}.secrets`);
 		expect(affected.tables).toEqual([`${s}.secrets`]);
 		expect(backup.tables[0]?.rows).toBe(20);
-		// The owner could delete only the rows the policy shows it.
-		expect((await rowsOf(`select count(*)::int as n from ${s}.secrets`))[0]?.n).toBe(10);
+		// An owner without superuser could delete only the rows the policy shows it (a superuser ignores policies).
+		const [role] = (await client.query('select rolsuper or rolbypassrls as bypass from pg_roles where rolname = current_user')).rows;
+		expect((await rowsOf(`select count(*)::int as n from ${s}.secrets`))[0]?.n).toBe(role?.bypass ? 0 : 10);
 		await restoreTables(db, dir, {drop: affected.created});
 		expect(await state(s)).toEqual(before);
 
