@@ -122,6 +122,9 @@ export function App(props: AppProps) {
 		[setRewindArmed],
 	);
 	const closeRewind = useCallback(() => setRewindStep('closed'), []);
+	// The screen reports its step from an effect, which can run after the app closed it (a rewind that answers at once
+	// closes it before the screen's 'busy' effect has run): a report never reopens it.
+	const onRewindStep = useCallback((step: RewindFocus) => setRewindStep(current => (current === 'closed' ? current : step)), []);
 	const onRewound = useCallback((outcome: {prompt?: string}) => {
 		setRewindStep('closed');
 		if (outcome.prompt !== undefined) setDraft({text: outcome.prompt});
@@ -316,7 +319,7 @@ export function App(props: AppProps) {
 					height={Math.max(6, rows - 3)}
 					focus={focus}
 					{...(rewindFrom ? {initialId: rewindFrom} : {})}
-					onStepChange={setRewindStep}
+					onStepChange={onRewindStep}
 					onClose={closeRewind}
 					onRewound={onRewound}
 				/>

@@ -93,9 +93,12 @@ export function rewindOffers(plan: RewindPlan): RewindOffer[] {
 
 /** One line of text cut to `width` columns with `…` (whitespace runs and newlines become one space). */
 function oneLine(text: string, width: number): string {
-	const flat = text.replace(/\s+/g, ' ');
-	const chars = [...flat];
-	return chars.length <= width ? flat : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+	return clip(flat(text), width);
+}
+
+/** Whitespace runs and newlines as one space: SQL, paths and prompts as one line. */
+function flat(text: string): string {
+	return text.replace(/\s+/g, ' ');
 }
 
 /** `text` cut to `width`, its own spacing kept (for aligned columns). */
@@ -147,7 +150,7 @@ export function planLines(plan: RewindPlan, width: number): Line[] {
 	if (files.length > 0) {
 		lines.push({text: 'Files', bold: true});
 		for (const file of files)
-			lines.push({text: oneLine(`  ${file.action.padEnd(9)} ${file.path}`, width), ...(file.action === 'unchanged' ? {color: THEME.dim} : {})});
+			lines.push({text: clip(`  ${file.action.padEnd(9)} ${flat(file.path)}`, width), ...(file.action === 'unchanged' ? {color: THEME.dim} : {})});
 	} else lines.push({text: oneLine('Files: none saved', width), color: THEME.dim});
 
 	if (conversation.available) {
@@ -333,12 +336,12 @@ export function RewindScreen({
 					: null}
 				{listed.map((checkpoint, i) => {
 					const current = first + i === view.selected;
-					const what = checkpoint.dropped === undefined ? checkpoint.label : `dropped: ${checkpoint.dropped} · ${checkpoint.label}`;
+					const what = flat(checkpoint.dropped === undefined ? checkpoint.label : `dropped: ${checkpoint.dropped} · ${checkpoint.label}`);
 					const row = `${current ? '▸ ' : '  '}${checkpoint.id} ${formatTime(checkpoint.at)} ${shortToolName(checkpoint.tool).padEnd(toolWidth)} ${what}`;
 					const color = checkpoint.dropped !== undefined ? THEME.dim : current ? THEME.accent : undefined;
 					return (
 						<Text key={checkpoint.id} wrap="truncate-end" bold={current} {...(color ? {color} : {})}>
-							{oneLine(row, inner)}
+							{clip(row, inner)}
 						</Text>
 					);
 				})}
