@@ -60,6 +60,8 @@ const CHROME = 4;
 const MAX_ERROR_ROWS = 3;
 const SEPARATOR = ' · ';
 const EMPTY = 'No checkpoints yet: one is saved before each approved change.';
+/** Below this many columns inside the box a list row leaves out the time and the tools' column, for the label. */
+const NARROW = 56;
 
 function focusOf(view: View): RewindFocus {
 	return view.step === 'list' ? 'list' : view.step === 'rewinding' ? 'busy' : 'plan';
@@ -312,17 +314,18 @@ export function RewindScreen({
 
 	if (view.step === 'list') {
 		const listRows = Math.max(1, height - CHROME);
-		const toolWidth = Math.min(16, Math.max(0, ...newestFirst.map(c => shortToolName(c.tool).length)));
+		const narrow = inner < NARROW;
+		const toolWidth = narrow ? 0 : Math.min(16, Math.max(0, ...newestFirst.map(c => shortToolName(c.tool).length)));
 		const first = Math.max(0, Math.min(view.selected - Math.floor(listRows / 2), newestFirst.length - listRows));
 		const listed = newestFirst.slice(first, first + listRows);
-		const title =
-			newestFirst.length === 0
-				? 'Rewind'
-				: `Rewind · ${newestFirst.length} checkpoint${newestFirst.length === 1 ? '' : 's'}, newest first${newestFirst.length > listRows ? ` · ${view.selected + 1} of ${newestFirst.length}` : ''}`;
+		const count = `${newestFirst.length} checkpoint${newestFirst.length === 1 ? '' : 's'}`;
+		const position = newestFirst.length > listRows ? ` · ${view.selected + 1} of ${newestFirst.length}` : '';
+		const title = newestFirst.length === 0 ? 'Rewind' : narrow ? `Rewind · ${count}${position}` : `Rewind · ${count}, newest first${position}`;
+		const moves = `${keyOf('selectPrevious', 'rewind')}${keyOf('selectNext', 'rewind')}`;
 		const hint =
 			newestFirst.length === 0
 				? `${keyOf('closeRewind')} close`
-				: `${keyOf('selectPrevious', 'rewind')}${keyOf('selectNext', 'rewind')} select · ${keyOf('choose', 'rewind')} choose · ${keyOf('closeRewind')} close`;
+				: `${moves}${narrow ? '' : ' select'} · ${keyOf('choose', 'rewind')} choose · ${keyOf('closeRewind')} close`;
 		return (
 			<Frame width={width} title={oneLine(title, inner)}>
 				{newestFirst.length === 0
@@ -337,7 +340,8 @@ export function RewindScreen({
 				{listed.map((checkpoint, i) => {
 					const current = first + i === view.selected;
 					const what = flat(checkpoint.dropped === undefined ? checkpoint.label : `dropped: ${checkpoint.dropped} · ${checkpoint.label}`);
-					const row = `${current ? '▸ ' : '  '}${checkpoint.id} ${formatTime(checkpoint.at)} ${shortToolName(checkpoint.tool).padEnd(toolWidth)} ${what}`;
+					const time = narrow ? '' : ` ${formatTime(checkpoint.at)}`;
+					const row = `${current ? '▸ ' : '  '}${checkpoint.id}${time} ${shortToolName(checkpoint.tool).padEnd(toolWidth)} ${what}`;
 					const color = checkpoint.dropped !== undefined ? THEME.dim : current ? THEME.accent : undefined;
 					return (
 						<Text key={checkpoint.id} wrap="truncate-end" bold={current} {...(color ? {color} : {})}>
@@ -383,7 +387,7 @@ export function RewindScreen({
 			))}
 			{overflow ? (
 				<Text color={THEME.dim} wrap="truncate-end">
-					{oneLine(`lines ${scroll + 1}–${scroll + shown.length} of ${body.length} · ${SCROLL_HINT}`, inner)}
+					{scrollLine(scroll + 1, scroll + shown.length, body.length, inner)}
 				</Text>
 			) : null}
 			{footer.map((line, i) => (
@@ -405,6 +409,12 @@ function Frame({width, title, children}: {width: number; title: string; children
 			{children}
 		</Box>
 	);
+}
+
+/** Where the plan's window is and how to move it, in full or, narrow, short. */
+function scrollLine(first: number, last: number, total: number, width: number): string {
+	const full = `lines ${first}–${last} of ${total} · ${SCROLL_HINT}`;
+	return full.length <= width ? full : oneLine(`${first}–${last}/${total} · ${keyOf('scrollDown')}/${keyOf('scrollUp')} scroll`, width);
 }
 
 function errorText(error: unknown): string {

@@ -2,6 +2,8 @@
  * The rewind screen, keys pressed for real (ink-testing-library's stdin): the list, the plan, the choices and what
  * the session is asked; then the app's way in (`/rewind`, Esc twice) and out (the prompt given back).
  */
+import {EventEmitter} from 'node:events';
+import {render as inkRender} from 'ink';
 import {render} from 'ink-testing-library';
 import type React from 'react';
 import stringWidth from 'string-width';
@@ -360,7 +362,7 @@ describe('the rewind screen', () => {
 		const long = planFor(CHECKPOINTS[2]!, {database: {available: true, tables}, notes: [`${'A note that goes on and on. '.repeat(6)}The end.`]});
 		await openPlan(screen, session, long);
 		fits(screen.frame());
-		expect(screen.frame()).toMatch(/lines 1–\d+ of \d+/);
+		expect(screen.frame()).toMatch(/lines 1–\d+ of \d+ · j\/k PgUp\/PgDn scroll|1–\d+\/\d+ · j\/k scroll/);
 		expect(screen.frame()).toContain('Esc back');
 		expect(screen.frame()).not.toContain('The end.');
 		for (let i = 0; i < 20 && !screen.frame().includes('The end.'); i++) {
@@ -458,5 +460,90 @@ describe('the app’s rewind', () => {
 		await press('c', () => !frame().includes('Rewind to'));
 		expect(asked).toEqual([{id: 'cp-00000001'}, {id: 'cp-00000001', choice: {database: true, files: true, conversation: true}}]);
 		await waitFor(() => /│ > Make an orders table/.test(frame()), 'the prompt given back in the input');
+	});
+});
+
+/** A terminal of a given size for the app (ink-testing-library's is 100 columns and has no rows). */
+class SizedStdout extends EventEmitter {
+	frames: string[] = [];
+	constructor(
+		readonly columns: number,
+		readonly rows: number,
+	) {
+		super();
+	}
+
+	write = (frame: string) => {
+		this.frames.push(frame);
+		return true;
+	};
+}
+
+class Keyboard extends EventEmitter {
+	readonly isTTY = true;
+	private data: string | null = null;
+	write = (data: string) => {
+		this.data = data;
+		this.emit('readable');
+	};
+	read = () => {
+		const {data} = this;
+		this.data = null;
+		return data;
+	};
+	setEncoding() {}
+	setRawMode() {}
+	resume() {}
+	pause() {}
+	ref() {}
+	unref() {}
+}
+
+describe('the app’s rewind at the smallest sizes', () => {
+	it.each([
+		[80, 24],
+		[40, 12],
+	])('fits %i×%i: from the screen to the status bar shorter than the terminal, no row wider', async (columns, rows) => {
+		const checkpoints = Array.from({length: 14}, (_, i) => ({...RECORDS[i % 3]!, id: `cp-${String(i).padStart(8, '0')}`, callId: `c${i}`}));
+		const store = storeWith([
+			{type: 'user_prompt_submitted', text: 'Make an orders table'},
+			...checkpoints.map(checkpoint => ({type: 'checkpoint_created' as const, checkpoint, durationMs: 1})),
+			{type: 'turn_completed', outcome: 'completed'},
+		]);
+		const tables = Array.from({length: 8}, (_, i) => ({name: `public.table_${i}`, rowsThen: i, rowsNow: i * 7}));
+		const rewind = {
+			rewindPlan: async (id: string) => planFor(store.getState().checkpoints.find(c => c.id === id)!, {database: {available: true, tables}}),
+			rewind: async () => Promise.reject(new Error('the saved database could not be opened')),
+		};
+		const stdout = new SizedStdout(columns, rows);
+		const stdin = new Keyboard();
+		const app = inkRender(<App session={appSession({store, rewind}).session} meta={{agent: 'a', model: 'm', sessionId: 's'}} onExit={() => undefined} />, {
+			stdout: stdout as unknown as NodeJS.WriteStream,
+			stdin: stdin as unknown as NodeJS.ReadStream,
+			debug: true,
+			patchConsole: false,
+		});
+		views.push(app);
+		const frame = () => strip(stdout.frames.at(-1));
+		/** The live area: the screen's box, from its top border (the row above its title), down to the status bar. */
+		const live = () => {
+			const lines = frame().split('\n');
+			return lines.slice(lines.findIndex(line => line.startsWith('│ Rewind')) - 1);
+		};
+		const fits = () => {
+			expect(live().length).toBeLessThan(rows);
+			for (const row of frame().split('\n')) expect(stringWidth(row)).toBeLessThanOrEqual(columns);
+		};
+
+		await pressUntil(stdin, '/rewind', () => frame().includes('> /rewind'), 'the command typed');
+		await pressUntil(stdin, KEY.enter, () => frame().includes('▸ cp-00000013'), 'the list');
+		fits();
+		expect(live().at(-1)).toContain('ready');
+		await pressUntil(stdin, KEY.enter, () => frame().includes('Database'), 'the plan');
+		fits();
+		expect(frame()).toContain('Esc back');
+		await pressUntil(stdin, 'd', () => frame().includes('Rewind failed'), 'the failure');
+		fits();
+		expect(frame()).toContain('Esc back');
 	});
 });
