@@ -231,15 +231,16 @@ export function RewindScreen({
 					...offerLines(offers, inner).map(text => ({text, color: THEME.accent})),
 				]
 			: view.step === 'rewinding'
-				? [{text: oneLine('Rewinding… (no key acts until it is done)', inner), color: THEME.warn}]
+				? [{text: oneLine('Rewinding… (the keys wait until it is done)', inner), color: THEME.warn}]
 				: [];
 	const room = Math.max(1, height - 3 - footer.length);
 	const overflow = body.length > room;
 	const bodyRows = overflow ? Math.max(1, room - 1) : room;
 	const maxScroll = Math.max(0, body.length - bodyRows);
 
-	const move = (from: number, step: 1 | -1) => {
-		for (let index = from + step; index >= 0 && index < newestFirst.length; index += step) if (selectable(index)) return index;
+	// The next checkpoint that can be chosen that way; a dropped one is passed over.
+	const move = (from: number, direction: 1 | -1) => {
+		for (let index = from + direction; index >= 0 && index < newestFirst.length; index += direction) if (selectable(index)) return index;
 		return from;
 	};
 
