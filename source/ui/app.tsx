@@ -8,11 +8,12 @@ import {CHECKLIST_CLOSED, ChecklistPane, type ChecklistPaneItem, checklistSummar
 import {DiffHistory} from './diff-history.js';
 import {HelpOverlay, helpOverlayRows} from './help-overlay.js';
 import {type ActionIn, keyOf} from './keys/bindings.js';
-import {type Editing, type LiveFocus, liveContexts} from './keys/focus.js';
+import {type Editing, type LiveFocus, liveContexts, type RewindFocus} from './keys/focus.js';
 import {useKeys} from './keys/use-keys.js';
 import {LiveTurn} from './live-turn.js';
 import type {PrintItem} from './print-log.js';
 import {PromptInput} from './prompt-input.js';
+import {RewindScreen} from './rewind-screen.js';
 import {serverStatusText} from './server-status.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
@@ -23,12 +24,16 @@ import {MIN_COLUMNS, MIN_ROWS, useTerminalSize} from './use-terminal-size.js';
 import {takeRows} from './wrap.js';
 
 const QUIT_WINDOW_MS = 2000;
+/** Esc twice within this on the empty, idle prompt opens the rewind. */
+const REWIND_ESC_WINDOW_MS = 800;
+/** `/rewind`, or `/rewind <checkpoint id>` to start on that one: typed in the prompt, it opens the rewind screen. */
+const REWIND_COMMAND = /^\/rewind(?:\s+(\S+))?$/;
 const CHECKLIST_HINT = `${keyOf('selectPrevious', 'checklist')}${keyOf('selectNext', 'checklist')} select · ${keyOf('showEvidence')} evidence · ${keyOf('tickChecklist')} tick yourself · ${keyOf('closeChecklist')} close`;
 
 /** What the app reads (the log) and the actions its keys call: the session, and nothing beside it. */
 export type AppSession = Pick<
 	Session,
-	'store' | 'send' | 'decide' | 'previewEdit' | 'cancel' | 'cycleMode' | 'tick' | 'startDemo' | 'hasModel' | 'setupMessage'
+	'store' | 'send' | 'decide' | 'previewEdit' | 'cancel' | 'cycleMode' | 'tick' | 'startDemo' | 'hasModel' | 'setupMessage' | 'rewindPlan' | 'rewind'
 >;
 
 export type AppProps = {
@@ -64,6 +69,13 @@ export function App(props: AppProps) {
 	const [checklistView, setChecklistView, checklistRef] = useRefState(CHECKLIST_CLOSED);
 	const checklistItems = props.checklistItems ?? [];
 	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+	// The rewind screen's step ('closed' when it is not open), the checkpoint `/rewind <id>` asked for, the first Esc
+	// of two, and the prompt a conversation rewind gives back to edit.
+	const [rewindStep, setRewindStep] = useState<RewindFocus>('closed');
+	const [rewindFrom, setRewindFrom] = useState<string | undefined>(undefined);
+	const [rewindArmed, setRewindArmed, rewindArmedRef] = useRefState(false);
+	const rewindTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const [draft, setDraft] = useState<{text: string} | undefined>(undefined);
 	// The approval queue (pendingApprovals), memoised on the open calls alone, like the focus and the callbacks below:
 	// the panes are React.memo'd and skip the 30 renders a second of a stream.
 	const queue = useMemo(() => openCalls.filter(call => call.status === 'awaiting_approval'), [openCalls]);
@@ -72,8 +84,17 @@ export function App(props: AppProps) {
 	const approvalPending = queue.length > 0;
 	const demoOffered = !hasModel;
 	const focus = useMemo<LiveFocus>(
-		() => ({editing, diffsOpen: showDiffs, approvalPending, checklistOpen: checklistView.open, helpOpen: showHelp, demoOffered}),
-		[editing, showDiffs, approvalPending, checklistView.open, showHelp, demoOffered],
+		() => ({
+			editing,
+			diffsOpen: showDiffs,
+			approvalPending,
+			checklistOpen: checklistView.open,
+			helpOpen: showHelp,
+			demoOffered,
+			turnRunning: busy,
+			rewind: rewindStep,
+		}),
+		[editing, showDiffs, approvalPending, checklistView.open, showHelp, demoOffered, busy, rewindStep],
 	);
 	const contexts = liveContexts(focus);
 
@@ -81,6 +102,38 @@ export function App(props: AppProps) {
 		onExit();
 		exit();
 	}, [exit, onExit]);
+
+	useEffect(
+		() => () => {
+			clearTimeout(quitTimer.current);
+			clearTimeout(rewindTimer.current);
+		},
+		[],
+	);
+
+	const openRewind = useCallback(
+		(checkpointId?: string) => {
+			clearTimeout(rewindTimer.current);
+			setRewindArmed(false);
+			setShowHelp(false);
+			setRewindFrom(checkpointId);
+			setRewindStep('list');
+		},
+		[setRewindArmed],
+	);
+	const closeRewind = useCallback(() => setRewindStep('closed'), []);
+	// The screen reports its step from an effect, which can run after the app closed it (a rewind that answers at once
+	// closes it before the screen's 'busy' effect has run): a report never reopens it.
+	const onRewindStep = useCallback((step: RewindFocus) => setRewindStep(current => (current === 'closed' ? current : step)), []);
+	const onRewound = useCallback((outcome: {prompt?: string}) => {
+		setRewindStep('closed');
+		if (outcome.prompt !== undefined) setDraft({text: outcome.prompt});
+	}, []);
+	// A turn that starts while the screen is open (a first prompt still connecting) closes it: the session refuses a
+	// rewind while a turn runs, and the turn's approvals need the keys. A rewind already running keeps it.
+	useEffect(() => {
+		if (busy && (rewindStep === 'list' || rewindStep === 'plan')) setRewindStep('closed');
+	}, [busy, rewindStep]);
 
 	// The first prompt, once. Without a model it is answered with the set-up message, like any other.
 	const initialPrompt = useRef(props.initialPrompt);
@@ -134,9 +187,22 @@ export function App(props: AppProps) {
 	});
 
 	const onPromptKey = useCallback(
-		(action: ActionIn<'empty-prompt' | 'welcome'>) => {
+		(action: ActionIn<'empty-prompt' | 'welcome' | 'idle-prompt'>) => {
 			if (action === 'toggleHelp') {
 				setShowHelp(v => !v);
+				return;
+			}
+
+			if (action === 'openRewind') {
+				// Like Ctrl+C: the first press arms, a second within the window acts.
+				if (rewindArmedRef.current) {
+					openRewind();
+					return;
+				}
+
+				setRewindArmed(true);
+				clearTimeout(rewindTimer.current);
+				rewindTimer.current = setTimeout(() => setRewindArmed(false), REWIND_ESC_WINDOW_MS);
 				return;
 			}
 
@@ -150,10 +216,28 @@ export function App(props: AppProps) {
 				},
 			);
 		},
-		[session, hasModel, demoStarting, store],
+		[session, hasModel, demoStarting, store, openRewind, rewindArmedRef, setRewindArmed],
 	);
 
-	const onSubmit = useCallback((text: string) => void session.send(text), [session]);
+	const onSubmit = useCallback(
+		(text: string) => {
+			const command = REWIND_COMMAND.exec(text);
+			if (!command) {
+				void session.send(text);
+				return;
+			}
+
+			// Never the model's: a rewind is the person's, and it waits for the turn to end.
+			if (busy)
+				store.append({
+					type: 'notice_shown',
+					level: 'info',
+					text: `Rewind waits until the turn ends: type /rewind again then (${keyOf('cancelTurn')} cancels the turn).`,
+				});
+			else openRewind(command[1]);
+		},
+		[session, busy, store, openRewind],
+	);
 	const onDecision = useCallback((callId: string, decision: UserDecision) => session.decide(callId, decision), [session]);
 	const onPreviewEdit = useCallback((callId: string, input: unknown) => void session.previewEdit(callId, input), [session]);
 
@@ -201,7 +285,7 @@ export function App(props: AppProps) {
 					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}
 				</Text>
 			) : null}
-			{!hasModel && session.setupMessage ? (
+			{!hasModel && session.setupMessage && rewindStep === 'closed' ? (
 				<Box flexDirection="column" borderStyle="round" borderColor={THEME.warn} paddingX={1} marginTop={1}>
 					<Text>{session.setupMessage}</Text>
 					{demoOffered ? (
@@ -226,6 +310,20 @@ export function App(props: AppProps) {
 					hint={CHECKLIST_HINT}
 				/>
 			) : null}
+			{rewindStep !== 'closed' ? (
+				// In the prompt's place (hidden meanwhile): the screen, a hint, the status bar and a spare row fill the terminal.
+				<RewindScreen
+					checkpoints={state.checkpoints}
+					port={session}
+					width={width}
+					height={Math.max(6, rows - 3)}
+					focus={focus}
+					{...(rewindFrom ? {initialId: rewindFrom} : {})}
+					onStepChange={onRewindStep}
+					onClose={closeRewind}
+					onRewound={onRewound}
+				/>
+			) : null}
 			<ApprovalPane
 				queue={queue}
 				width={width}
@@ -240,8 +338,14 @@ export function App(props: AppProps) {
 				placeholder={queue.length > 0 ? 'answer the tool call above' : busy ? `working… (${keyOf('cancelTurn')} to cancel)` : 'ask the backend engineer…'}
 				onSubmit={onSubmit}
 				onAction={onPromptKey}
+				{...(draft ? {draft} : {})}
+				hidden={rewindStep !== 'closed'}
 			/>
-			{quitArmed ? <Text color={THEME.warn}>Press {keyOf('quit')} again to quit.</Text> : null}
+			{quitArmed ? (
+				<Text color={THEME.warn}>Press {keyOf('quit')} again to quit.</Text>
+			) : rewindArmed ? (
+				<Text color={THEME.dim}>Press {keyOf('openRewind')} again to rewind to a checkpoint.</Text>
+			) : null}
 			<StatusBar
 				checklist={checklistItems.length > 0 ? checklistSummary(state, checklistItems) : ''}
 				mode={state.mode}

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {useState} from 'react';
 import type {SessionState} from '../core/session-state.js';
 import {DiffView, previewBodyRows, previewMaxScroll, SCROLL_HINT, scrolled} from './diff-view.js';
+import {clockTime, shortToolName} from './format.js';
 import {type Context, keyOf} from './keys/bindings.js';
 import {LIVE_IDLE, liveContexts} from './keys/focus.js';
 import {useKeys} from './keys/use-keys.js';
@@ -27,13 +28,6 @@ const CHROME = 4;
 
 const DIFFS_CONTEXTS = ['diffs', 'scroll'] as const;
 
-const shortName = (name: string) => name.replace(/^mcp__[^_]+(?:_[^_]+)*?__/, '');
-
-function localTime(at: number): string {
-	const date = new Date(at);
-	return [date.getHours(), date.getMinutes(), date.getSeconds()].map(n => String(n).padStart(2, '0')).join(':');
-}
-
 /**
  * Every diff seen this session, after the fact: → and ← pick a preview (newest first), j/k, ↑/↓ and PgUp/PgDn
  * scroll it, as in the approval pane; Esc closes. Owns the keyboard while it is open.
@@ -44,7 +38,7 @@ export function DiffHistory({
 	height,
 	onClose,
 	contexts = liveContexts({...LIVE_IDLE, diffsOpen: true}),
-	formatTime = localTime,
+	formatTime = clockTime,
 }: DiffHistoryProps) {
 	const newestFirst = [...previews].reverse();
 	// One state: another preview is shown from its top.
@@ -94,7 +88,7 @@ export function DiffHistory({
 					// biome-ignore lint/suspicious/noArrayIndexKey: previews are only ever appended, so an entry's place counted from the oldest is its identity.
 					<Text key={previews.length - 1 - (first + i)} wrap="truncate-end" {...(current ? {color: THEME.accent} : {})} bold={current}>
 						{current ? '▸ ' : '  '}
-						{formatTime(entry.at)} {shortName(entry.name)} <Text color={THEME.dim}>{entry.preview.summary}</Text>
+						{formatTime(entry.at)} {shortToolName(entry.name)} <Text color={THEME.dim}>{entry.preview.summary}</Text>
 					</Text>
 				);
 			})}

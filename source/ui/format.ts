@@ -42,6 +42,17 @@ export function previewInput(input: unknown, width: number): string {
 	return truncate(text, width);
 }
 
+/** A tool as a person names it: `execute_sql` for `mcp__supabase__execute_sql`; pgpair's own tools (`Write`) as they are. */
+export function shortToolName(name: string): string {
+	return name.replace(/^mcp__[^_]+(?:_[^_]+)*?__/, '');
+}
+
+/** `HH:MM:SS` in the machine's time zone. */
+export function clockTime(at: number): string {
+	const date = new Date(at);
+	return [date.getHours(), date.getMinutes(), date.getSeconds()].map(n => String(n).padStart(2, '0')).join(':');
+}
+
 export function truncate(text: string, width: number): string {
 	const oneLine = text.replace(/\s+/g, ' ');
 	if (oneLine.length <= width) return oneLine;

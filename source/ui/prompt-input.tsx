@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import React from 'react';
+import React, {useEffect} from 'react';
 import type {ActionIn} from './keys/bindings.js';
 import {type LiveFocus, liveContexts} from './keys/focus.js';
 import {useKeys} from './keys/use-keys.js';
@@ -11,15 +11,22 @@ export type PromptInputProps = {
 	focus: LiveFocus;
 	placeholder: string;
 	onSubmit: (text: string) => void;
-	/** Keys of the empty prompt that act outside it (`?` help, `D` the demo). */
-	onAction?: (action: ActionIn<'empty-prompt' | 'welcome'>) => void;
+	/** Keys of the empty prompt that act outside it (`?` help, `D` the demo, Esc toward the rewind). */
+	onAction?: (action: ActionIn<'empty-prompt' | 'welcome' | 'idle-prompt'>) => void;
+	/** Replaces the text typed so far, once per object given (a rewound conversation gives its prompt back to edit). */
+	draft?: {text: string};
+	/** Drawn as nothing, its text kept, while a screen takes its place (the rewind). */
+	hidden?: boolean;
 };
 
-const PROMPT_CONTEXTS = ['text', 'line', 'empty-prompt', 'welcome'] as const;
+const PROMPT_CONTEXTS = ['text', 'line', 'empty-prompt', 'welcome', 'idle-prompt'] as const;
 
 /** The chat box. Inactive while an approval is pending, so typing can never answer a prompt. */
-export const PromptInput = React.memo(function PromptInput({focus, placeholder, onSubmit, onAction}: PromptInputProps) {
+export const PromptInput = React.memo(function PromptInput({focus, placeholder, onSubmit, onAction, draft, hidden = false}: PromptInputProps) {
 	const [value, setValue, valueRef] = useRefState('');
+	useEffect(() => {
+		if (draft) setValue(draft.text);
+	}, [draft, setValue]);
 
 	const isActive = liveContexts(focus).includes('line');
 	useKeys(
@@ -47,6 +54,7 @@ export const PromptInput = React.memo(function PromptInput({focus, placeholder, 
 						break;
 					case 'toggleHelp':
 					case 'startDemo':
+					case 'openRewind':
 						onAction?.(action);
 						break;
 					default: {
@@ -71,6 +79,7 @@ export const PromptInput = React.memo(function PromptInput({focus, placeholder, 
 		},
 		isActive,
 	);
+	if (hidden) return null;
 	return (
 		<Box borderStyle="round" borderColor={isActive ? THEME.accent : THEME.dim} paddingX={1}>
 			<Text color={THEME.user}>{'> '}</Text>

@@ -6,16 +6,14 @@
 import {render} from 'ink-testing-library';
 import type React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {EventBody} from '../../source/core/events.js';
 import type {ToolCallView} from '../../source/core/session-state.js';
-import {nextMode} from '../../source/policy/decide.js';
-import {createEventStore, type EventStore} from '../../source/store/event-store.js';
 import type {UserDecision} from '../../source/store/runner.js';
-import {App, type AppProps, type AppSession} from '../../source/ui/app.js';
+import {App, type AppProps} from '../../source/ui/app.js';
 import {ApprovalPane} from '../../source/ui/approval-pane.js';
 import {LIVE_IDLE} from '../../source/ui/keys/focus.js';
 import {PromptInput} from '../../source/ui/prompt-input.js';
 import {pressUntil} from '../helpers/keys.js';
+import {appSession, storeWith} from './app-session.js';
 
 const KEY = {
 	up: '\u001B[A',
@@ -58,39 +56,6 @@ function show(node: React.ReactElement) {
 /** Lets Ink hand a key to every handler, for asserting that nothing happened. */
 const settle = () => new Promise(resolve => setTimeout(resolve, 50));
 
-/**
- * The app's side of a session: a real event store, and actions that record what the keys asked for (cycling the
- * mode really appends to the log, as the session does). The session itself is tested through its actions elsewhere.
- */
-function appSession(options: {store?: EventStore; hasModel?: boolean; setupMessage?: string; startDemo?: () => Promise<void>} = {}) {
-	const calls = {cancelled: 0, prompts: [] as string[], decisions: [] as UserDecision[], ticked: [] as string[]};
-	const store = options.store ?? storeWith();
-	const session: AppSession = {
-		store,
-		send: async text => {
-			calls.prompts.push(text);
-		},
-		decide: (_callId, decision) => calls.decisions.push(decision),
-		previewEdit: async () => undefined,
-		cancel: () => {
-			calls.cancelled += 1;
-		},
-		cycleMode: () => store.append({type: 'permission_mode_changed', mode: nextMode(store.getState().mode)}),
-		tick: itemId => calls.ticked.push(itemId),
-		startDemo: options.startDemo ?? (async () => undefined),
-		hasModel: () => options.hasModel ?? true,
-		...(options.setupMessage ? {setupMessage: options.setupMessage} : {}),
-	};
-	return {session, calls};
-}
-
-function storeWith(events: EventBody[] = []): EventStore {
-	const store = createEventStore({clock: {now: () => 0}});
-	for (const event of events) store.append(event);
-	store.flush();
-	return store;
-}
-
 function renderApp(props: Partial<AppProps> = {}) {
 	let exited = 0;
 	const app = show(
@@ -122,7 +87,7 @@ describe('the app’s keys', () => {
 	});
 
 	it('closes the help with Esc before Esc cancels the turn', async () => {
-		const {session, calls} = appSession();
+		const {session, calls} = appSession({store: storeWith([{type: 'user_prompt_submitted', text: 'go'}])});
 		const {frame, press} = renderApp({session});
 		await press('?', 'anywhere');
 		await press(KEY.escape, () => !frame().includes('anywhere'));

@@ -21,6 +21,12 @@ export type Context =
 	| 'empty-prompt'
 	/** Live: the empty prompt, before a model is configured. */
 	| 'welcome'
+	/** Live: the empty prompt while no turn runs and nothing else is open (Esc twice opens the rewind). */
+	| 'idle-prompt'
+	/** Live: the rewind screen's list of checkpoints. */
+	| 'rewind'
+	/** Live: the rewind screen's plan of one checkpoint, with the choices that confirm it. */
+	| 'rewind-plan'
 	/** Every text entry: the prompt, the approval pane's fields, the replay's search. */
 	| 'text'
 	/** One-line text: the prompt and the approval pane's short answers. */
@@ -58,6 +64,7 @@ const TABLE = [
 	{keys: 'Esc', context: 'help', action: 'closeHelp', description: 'close this help'},
 	{keys: '?', context: 'empty-prompt', action: 'toggleHelp', description: 'show or hide this help'},
 	{keys: 'D', context: 'welcome', action: 'startDemo', description: 'run the offline demo (no API key needed)'},
+	{keys: 'Esc', context: 'idle-prompt', action: 'openRewind', description: 'rewind to a checkpoint (press twice; or type /rewind)'},
 	{keys: 'Enter', context: 'line', action: 'submit', description: 'send the prompt or the answer'},
 	{keys: 'Backspace Delete', context: 'text', action: 'deleteChar', description: 'delete a character'},
 	{keys: 'Ctrl+U', context: 'text', action: 'clearText', description: 'clear the text'},
@@ -82,6 +89,15 @@ const TABLE = [
 	{keys: '→', context: 'diffs', action: 'olderDiff', description: 'older preview'},
 	{keys: '←', context: 'diffs', action: 'newerDiff', description: 'newer preview'},
 	{keys: 'Esc', context: 'diffs', action: 'closeDiffs', description: 'close'},
+	{keys: '↑ k', context: 'rewind', action: 'selectPrevious', description: 'newer checkpoint'},
+	{keys: '↓ j', context: 'rewind', action: 'selectNext', description: 'older checkpoint'},
+	{keys: 'Enter', context: 'rewind', action: 'choose', description: 'what rewinding to it restores'},
+	{keys: 'Esc', context: 'rewind', action: 'closeRewind', description: 'close'},
+	{keys: 'd Enter', context: 'rewind-plan', action: 'restore', description: 'restore database + files'},
+	{keys: 'c', context: 'rewind-plan', action: 'restoreWithConversation', description: 'database + files + conversation'},
+	{keys: 'f', context: 'rewind-plan', action: 'restoreFiles', description: 'files only'},
+	{keys: 'b', context: 'rewind-plan', action: 'restoreDatabase', description: 'database only'},
+	{keys: 'Esc', context: 'rewind-plan', action: 'back', description: 'back to the list'},
 	{keys: '→ l', context: 'replay', action: 'stepForward', description: 'next event'},
 	{keys: '← h', context: 'replay', action: 'stepBack', description: 'previous event'},
 	{keys: '↓ ]', context: 'replay', action: 'nextTurn', description: 'next user turn'},
@@ -179,6 +195,9 @@ export const CONTEXT_TITLES: Record<Context, string> = {
 	help: 'help',
 	'empty-prompt': 'empty prompt',
 	welcome: 'no model yet',
+	'idle-prompt': 'idle prompt',
+	rewind: 'rewind list',
+	'rewind-plan': 'rewind plan',
 	text: 'typing',
 	line: 'one line',
 	editor: 'editor',

@@ -8,6 +8,12 @@ import type {Context} from './bindings.js';
 /** Which of the approval pane's text fields has the keyboard: none, a one-line answer or the multi-line editor. */
 export type Editing = 'none' | 'line' | 'editor';
 
+/**
+ * The rewind screen, when open: its list, a checkpoint's plan (read, shown, or failed), or a rewind running (no key
+ * but quit acts then). Owned by the screen, which reports it; the app keeps a copy, as it does for `editing`.
+ */
+export type RewindFocus = 'closed' | 'list' | 'plan' | 'busy';
+
 /** The live app's facts that decide what a key means. */
 export type LiveFocus = {
 	/** Owned by the approval pane, which passes its latest value; the app keeps a copy to go quiet meanwhile. */
@@ -19,16 +25,30 @@ export type LiveFocus = {
 	helpOpen: boolean;
 	/** No model is configured and the offline demo can start. */
 	demoOffered: boolean;
+	/** A turn runs (the model answers, a tool runs, a call waits): Esc cancels it. */
+	turnRunning: boolean;
+	rewind: RewindFocus;
 };
 
 /** Nothing open, nothing pending: the prompt has the keyboard. */
-export const LIVE_IDLE: LiveFocus = {editing: 'none', diffsOpen: false, approvalPending: false, checklistOpen: false, helpOpen: false, demoOffered: false};
+export const LIVE_IDLE: LiveFocus = {
+	editing: 'none',
+	diffsOpen: false,
+	approvalPending: false,
+	checklistOpen: false,
+	helpOpen: false,
+	demoOffered: false,
+	turnRunning: false,
+	rewind: 'closed',
+};
+
+const REWIND_BITS: Record<RewindFocus, number> = {closed: 0, list: 1, plan: 2, busy: 3};
 
 const liveCache = new Map<number, readonly Context[]>();
 
 /**
  * The active contexts of the live app. `promptEmpty` is the prompt's own fact: only the prompt passes it, since
- * only the keys it owns (`?`, `D`) depend on it. Cached, so the same facts give the same array and no allocation.
+ * only the keys it owns (`?`, `D`, Esc toward the rewind) depend on it. Cached, so the same facts give the same array and no allocation.
  */
 export function liveContexts(focus: LiveFocus, promptEmpty = false): readonly Context[] {
 	const bits =
@@ -38,7 +58,9 @@ export function liveContexts(focus: LiveFocus, promptEmpty = false): readonly Co
 		(focus.checklistOpen ? 16 : 0) |
 		(focus.helpOpen ? 32 : 0) |
 		(focus.demoOffered ? 64 : 0) |
-		(promptEmpty ? 128 : 0);
+		(promptEmpty ? 128 : 0) |
+		(focus.turnRunning ? 256 : 0) |
+		(REWIND_BITS[focus.rewind] << 9);
 	let contexts = liveCache.get(bits);
 	if (!contexts) {
 		contexts = Object.freeze(computeLive(focus, promptEmpty));
@@ -52,6 +74,10 @@ function computeLive(focus: LiveFocus, promptEmpty: boolean): Context[] {
 	// A text field takes every key but quit, and so does the diffs overlay: nothing behind them may react.
 	if (focus.editing !== 'none') return ['global', 'text', focus.editing, 'field'];
 	if (focus.diffsOpen) return ['global', 'diffs', 'scroll'];
+	// The rewind screen, likewise; while a rewind runs no key but quit acts.
+	if (focus.rewind === 'list') return ['global', 'rewind'];
+	if (focus.rewind === 'plan') return ['global', 'rewind-plan', 'scroll'];
+	if (focus.rewind === 'busy') return ['global'];
 	const contexts: Context[] = ['global', 'session'];
 	// The approval pane hides the checklist; the open checklist takes the prompt's keys.
 	const checklistShown = focus.checklistOpen && !focus.approvalPending;
@@ -63,8 +89,12 @@ function computeLive(focus: LiveFocus, promptEmpty: boolean): Context[] {
 		if (promptEmpty && focus.demoOffered) contexts.push('welcome');
 	}
 
-	// Esc closes what is open before it cancels the turn: the checklist (its own Esc), then the help.
-	if (!checklistShown) contexts.push(focus.helpOpen ? 'help' : 'turn');
+	// Esc closes what is open before it cancels the turn: the checklist (its own Esc), then the help. With no turn to
+	// cancel, Esc on the empty prompt counts toward the rewind (twice opens it); on a prompt with text it does nothing.
+	if (checklistShown) return contexts;
+	if (focus.helpOpen) contexts.push('help');
+	else if (focus.turnRunning || focus.approvalPending) contexts.push('turn');
+	else if (promptEmpty) contexts.push('idle-prompt');
 	return contexts;
 }
 
@@ -93,6 +123,7 @@ export const LIVE_HELP_CONTEXTS: readonly Context[] = [
 	'help',
 	'empty-prompt',
 	'welcome',
+	'idle-prompt',
 	'line',
 	'text',
 	'editor',
@@ -101,5 +132,7 @@ export const LIVE_HELP_CONTEXTS: readonly Context[] = [
 	'scroll',
 	'checklist',
 	'diffs',
+	'rewind',
+	'rewind-plan',
 ];
 export const REPLAY_HELP_CONTEXTS: readonly Context[] = ['replay', 'playback', 'help', 'search', 'text'];

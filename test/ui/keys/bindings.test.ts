@@ -8,6 +8,7 @@ import {
 	liveContexts,
 	PICKER_CONTEXTS,
 	REPLAY_HELP_CONTEXTS,
+	type RewindFocus,
 	replayContexts,
 } from '../../../source/ui/keys/focus.js';
 import {type KeyEvent, type KeySpec, parseKeys, specMatches, typedText} from '../../../source/ui/keys/key-spec.js';
@@ -30,7 +31,10 @@ function reachableSets(): (readonly Context[])[] {
 				for (const checklistOpen of BOTH)
 					for (const helpOpen of BOTH)
 						for (const demoOffered of BOTH)
-							for (const promptEmpty of BOTH) add(liveContexts({editing, diffsOpen, approvalPending, checklistOpen, helpOpen, demoOffered}, promptEmpty));
+							for (const turnRunning of BOTH)
+								for (const rewind of ['closed', 'list', 'plan', 'busy'] as RewindFocus[])
+									for (const promptEmpty of BOTH)
+										add(liveContexts({editing, diffsOpen, approvalPending, checklistOpen, helpOpen, demoOffered, turnRunning, rewind}, promptEmpty));
 	for (const searching of BOTH) for (const helpOpen of BOTH) for (const playing of BOTH) add(replayContexts({searching, helpOpen, playing}));
 	add(PICKER_CONTEXTS);
 	return [...sets.values()];
@@ -120,7 +124,8 @@ describe('the focus', () => {
 	});
 
 	it.each([
-		['the prompt', {}, 'cancelTurn'],
+		['the prompt during a turn', {turnRunning: true}, 'cancelTurn'],
+		['the help during a turn', {turnRunning: true, helpOpen: true}, 'closeHelp'],
 		['a pending call', {approvalPending: true}, 'cancelTurn'],
 		['the help', {helpOpen: true}, 'closeHelp'],
 		['the checklist', {checklistOpen: true}, 'closeChecklist'],
@@ -128,8 +133,46 @@ describe('the focus', () => {
 		['the checklist hidden by a pending call', {checklistOpen: true, approvalPending: true}, 'cancelTurn'],
 		['a text field', {approvalPending: true, editing: 'line'}, 'back'],
 		['the diffs', {diffsOpen: true}, 'closeDiffs'],
+		['the rewind list', {rewind: 'list'}, 'closeRewind'],
+		['a rewind plan', {rewind: 'plan'}, 'back'],
+		['a running rewind', {rewind: 'busy'}, undefined],
 	] as const)('gives Esc over %s one meaning: %s', (_what, focus, action) => {
 		expect(actionFor(live(focus), '\u001B', {escape: true, meta: true})).toBe(action);
+	});
+
+	it('makes Esc count toward the rewind only on the empty prompt with no turn running and nothing open', () => {
+		const esc = (focus: Partial<LiveFocus>, promptEmpty: boolean) => actionFor(live(focus, promptEmpty), '\u001B', {escape: true, meta: true});
+		expect(esc({}, true)).toBe('openRewind');
+		// The app resolves keys without the prompt's fact: it sees no Esc at all on an idle prompt, so it never cancels
+		// a turn that is not there while the prompt arms the rewind.
+		expect(esc({}, false)).toBeUndefined();
+		expect(esc({turnRunning: true}, true)).toBe('cancelTurn');
+		expect(esc({helpOpen: true}, true)).toBe('closeHelp');
+		expect(esc({approvalPending: true, turnRunning: true}, true)).toBe('cancelTurn');
+		expect(esc({checklistOpen: true}, true)).toBe('closeChecklist');
+		expect(esc({diffsOpen: true}, true)).toBe('closeDiffs');
+	});
+
+	it('gives the rewind screen every key but quit: the list moves and chooses, the plan confirms and scrolls', () => {
+		const list = live({rewind: 'list'}, true);
+		expect(list).toEqual(['global', 'rewind']);
+		expect(actionFor(list, '', {downArrow: true})).toBe('selectNext');
+		expect(actionFor(list, 'k', {})).toBe('selectPrevious');
+		expect(actionFor(list, '\r', {return: true})).toBe('choose');
+		expect(actionFor(list, '?', {})).toBeUndefined();
+		expect(actionFor(list, '', {tab: true, shift: true})).toBeUndefined();
+		const plan = live({rewind: 'plan'});
+		expect(actionFor(plan, '\r', {return: true})).toBe('restore');
+		expect(actionFor(plan, 'd', {})).toBe('restore');
+		expect(actionFor(plan, 'c', {})).toBe('restoreWithConversation');
+		expect(actionFor(plan, 'f', {})).toBe('restoreFiles');
+		expect(actionFor(plan, 'b', {})).toBe('restoreDatabase');
+		expect(actionFor(plan, 'j', {})).toBe('scrollDown');
+		expect(actionFor(plan, 'c', {ctrl: true})).toBe('quit');
+		const busy = live({rewind: 'busy'});
+		expect(busy).toEqual(['global']);
+		expect(actionFor(busy, 'd', {})).toBeUndefined();
+		expect(actionFor(busy, 'c', {ctrl: true})).toBe('quit');
 	});
 
 	it('makes ? and D keys only on an empty prompt, and D only before a model is configured', () => {
