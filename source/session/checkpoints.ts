@@ -171,7 +171,9 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 			if (mcp) {
 				if (servers.hasTool(mcp.server, CHECKPOINT_SAVE_TOOL)) {
 					const projectId = typeof input['project_id'] === 'string' ? {project_id: input['project_id']} : {};
-					const result = await servers.call(mcp.server, CHECKPOINT_SAVE_TOOL, {checkpoint_id: id, ...projectId}, signal);
+					// On a Postgres server the SQL is previewed to find the tables it changes (the embedded database is saved whole).
+					const sql = typeof input['query'] === 'string' ? {query: input['query'], mode: mcp.tool === 'apply_migration' ? 'migration' : 'sql'} : {};
+					const result = await servers.call(mcp.server, CHECKPOINT_SAVE_TOOL, {checkpoint_id: id, ...projectId, ...sql}, signal);
 					if (result.isError) throw new Error(`the database could not be saved: ${serverError(result.content)}`);
 					const saved = JSON.parse(result.content) as {kind: 'snapshot' | 'tables' | 'none'; ref: string; bytes: number; tables?: string[]; note?: string};
 					database = {

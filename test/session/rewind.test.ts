@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {readTranscript} from '../../source/transcripts/reader.js';
+import {createTestDatabase} from '../helpers/database-url.js';
 import {openRig, type Rig} from './rig.js';
 
 const rigs: Rig[] = [];
@@ -112,5 +113,50 @@ describe('rewind', () => {
 		expect(sent).toContain('try again');
 		expect(sent).not.toContain('write a');
 		expect(sent).not.toContain('write b');
+	});
+
+	it('on a DATABASE_URL: saves the tables a call will change (found by its preview) and puts them back', {timeout: 240_000}, async () => {
+		// The preview's sandbox needs a superuser connection (see postgres-sandbox.ts).
+		const database = await createTestDatabase('pgpair_rewind', {bootstrap: true});
+		try {
+			const rig = await openRig(
+				{
+					turns: [
+						...call('toolu_make', SQL, {
+							query: 'create table public.items(id int primary key, v text); insert into public.items select g, md5(g::text) from generate_series(1, 500) g',
+						}),
+						...call('toolu_drop', SQL, {query: 'drop table public.items'}),
+						...call('toolu_count', SQL, {query: 'select count(*)::int as n, sum(id)::int as s from public.items'}),
+						...call('toolu_gone', SQL, {query: "select count(*)::int as n from pg_tables where tablename = 'items'"}),
+					],
+				},
+				{builtinServer: true, env: {DATABASE_URL: database.url}},
+			);
+			rigs.push(rig);
+			rig.say('make it');
+			await allowNext(rig);
+			rig.say('drop it');
+			await allowNext(rig);
+			const [made, dropped] = rig.state().checkpoints;
+			expect(made).toMatchObject({database: {kind: 'tables', tables: ['public.items (created)']}});
+			expect(dropped).toMatchObject({database: {kind: 'tables', tables: ['public.items']}});
+
+			const plan = await rig.session.rewindPlan(dropped!.id);
+			expect(plan.database).toMatchObject({available: true, tables: [{name: 'public.items', rowsThen: 500, rowsNow: null}]});
+			expect(plan.notes.join(' ')).toMatch(/other sessions/);
+			await rig.session.rewind(dropped!.id, {database: true, files: true, conversation: false});
+			rig.say('count');
+			await rig.turnDone();
+			expect(rowsOf(rig, 'toolu_count')).toEqual([{n: 500, s: 125250}]);
+
+			// Back to before the table was made: the table the first call created is dropped.
+			await rig.session.rewind(made!.id, {database: true, files: true, conversation: false});
+			rig.say('is it gone');
+			await rig.turnDone();
+			expect(rowsOf(rig, 'toolu_gone')).toEqual([{n: 0}]);
+		} finally {
+			for (const rig of rigs.splice(0).reverse()) await rig.close();
+			await database.drop();
+		}
 	});
 });

@@ -40,6 +40,8 @@ export type RigOptions = {
 	open?: OpenOptions;
 	/** No `.mcp.json`: pgpair's own server on the embedded database (the built CLI's `mcp`) serves the tools. */
 	builtinServer?: boolean;
+	/** More environment for the session (and so its servers): a DATABASE_URL, say. */
+	env?: Record<string, string>;
 };
 
 export async function openRig(script: Script, options: RigOptions = {}): Promise<Rig> {
@@ -58,6 +60,7 @@ export async function openRig(script: Script, options: RigOptions = {}): Promise
 				ANTHROPIC_BASE_URL: server.url,
 				PATH: process.env['PATH'] ?? '',
 				...(options.builtinServer ? {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME} : {}),
+				...options.env,
 			},
 			cliEntry: path.join(REPO_ROOT, 'dist/cli.js'),
 			policy: createApprovalGate({rules: EMPTY_RULES, headless: false, workspaceRoot: dir}),

@@ -100,7 +100,12 @@ export async function isCompleteSnapshot(dir: string): Promise<boolean> {
  */
 export type WalSegment = {name: string; fromBytes?: number; usedBytes?: number};
 
-export async function saveSnapshot(source: string, target: string, previous?: string, options: {walSegments?: readonly WalSegment[]} = {}): Promise<SnapshotSaved> {
+export async function saveSnapshot(
+	source: string,
+	target: string,
+	previous?: string,
+	options: {walSegments?: readonly WalSegment[]} = {},
+): Promise<SnapshotSaved> {
 	const before = previous ? await readManifest(previous) : undefined;
 	const started = Date.now();
 	const files: Record<string, FileStamp> = {};
@@ -137,7 +142,17 @@ export async function saveSnapshot(source: string, target: string, previous?: st
 		else if (segment?.usedBytes !== undefined && segment.usedBytes < stamp.size) {
 			const end = Math.min(stamp.size, Math.ceil(Math.max(segment.usedBytes, 1) / WAL_PAGE) * WAL_PAGE);
 			const start = Math.min(end, Math.floor((segment.fromBytes ?? 0) / WAL_PAGE) * WAL_PAGE);
-			bytes += await copyRanges(from, to, start > WAL_PAGE ? [[0, WAL_PAGE], [start, end]] : [[0, end]], stamp.size);
+			bytes += await copyRanges(
+				from,
+				to,
+				start > WAL_PAGE
+					? [
+							[0, WAL_PAGE],
+							[start, end],
+						]
+					: [[0, end]],
+				stamp.size,
+			);
 			stamp.racy = true;
 			copied++;
 		} else {

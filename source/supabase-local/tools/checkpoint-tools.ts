@@ -1,11 +1,13 @@
 import {existsSync} from 'node:fs';
-import {readdir, stat} from 'node:fs/promises';
+import {mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {z} from 'zod';
 import {isCompleteSnapshot} from '../checkpoints/pglite-snapshot.js';
+import {affectedTables, backupTables, RESTORE_LIMITS, restoreTables} from '../checkpoints/table-backup.js';
 import type {LocalSupabase} from '../local-project.js';
-import type {SqlRunner} from '../platform.js';
+import type {DatabasePlatform, SqlRunner} from '../platform.js';
+import {dryRun} from '../preview/dry-run.js';
 import {countRows, listRelations} from '../schema-dump.js';
 import {DESTRUCTIVE, defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
 
@@ -14,7 +16,7 @@ export const CHECKPOINT_PLAN_TOOL = 'pgpair_checkpoint_plan';
 export const CHECKPOINT_RESTORE_TOOL = 'pgpair_checkpoint_restore';
 
 /** What `pgpair_checkpoint_save` answers. */
-export type SavedDatabase = {kind: 'snapshot' | 'none'; ref: string; bytes: number; totalBytes?: number; note?: string};
+export type SavedDatabase = {kind: 'snapshot' | 'tables' | 'none'; ref: string; bytes: number; totalBytes?: number; tables?: string[]; note?: string};
 
 /** What `pgpair_checkpoint_plan` answers. */
 export type DatabasePlan = {
@@ -36,6 +38,9 @@ export function checkpointsRoot(local: LocalSupabase): string {
 }
 
 const snapshotDir = (root: string, id: string, ref: string) => path.join(root, id, 'db', ref);
+/** A Postgres checkpoint: the tables the call will change, saved by table-backup.ts, and the ones it will create. */
+const tablesDir = (root: string, id: string) => path.join(root, id, 'tables');
+const CREATED_FILE = 'created.json';
 
 /**
  * pgpair's own tools (not part of the official interface) for checkpoints: the app saves the database before an
@@ -55,16 +60,19 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 				'pgpair internal: saves the database a call is about to change under .pgpair/checkpoints/<checkpoint_id>, so a ' +
 				'rewind can bring it back. The embedded database is saved whole (unchanged files are shared with the previous ' +
 				'checkpoint).',
-			input: z.strictObject({checkpoint_id: checkpointId, project_id: projectId}),
+			input: z.strictObject({
+				checkpoint_id: checkpointId,
+				project_id: projectId,
+				query: z.string().optional().describe('The SQL the call will run: on Postgres, the tables it changes are found by previewing it.'),
+				mode: z.enum(['migration', 'sql']).optional().describe('migration: like apply_migration; sql (default): like execute_sql.'),
+			}),
 			annotations: READ_ONLY,
 			writes: true,
 		},
-		async ({checkpoint_id, project_id}): Promise<SavedDatabase> =>
+		async ({checkpoint_id, project_id, query, mode}): Promise<SavedDatabase> =>
 			local.exclusive(async () => {
 				const project = await local.project(project_id);
-				if (!project.db.snapshots) {
-					return {kind: 'none', ref: project.ref, bytes: 0, note: `${local.host.label} cannot be saved whole.`};
-				}
+				if (!project.db.snapshots) return saveTables(local, project.db, project.ref, checkpoint_id, query, mode ?? 'sql');
 				const root = checkpointsRoot(local);
 				const target = snapshotDir(root, checkpoint_id, project.ref);
 				if (existsSync(target)) throw new Error(`Checkpoint ${checkpoint_id} already holds a snapshot of ${project.ref}.`);
@@ -89,13 +97,12 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 		async ({checkpoint_ids}): Promise<DatabasePlan> =>
 			local.exclusive(async () => {
 				const root = checkpointsRoot(local);
-				const {mainRef} = await local.ready();
+				const {main, mainRef} = await local.ready();
+				if (!main.snapshots) return planTables(main, root, checkpoint_ids);
 				const chosen = await earliestSnapshots(root, checkpoint_ids);
 				const snapshot = chosen.get(mainRef);
 				if (!snapshot) return {available: false, reason: 'no call since this checkpoint saved the main database', tables: [], notes: []};
-				const main = await local.project();
-				if (!main.db.snapshots) return {available: false, reason: `${local.host.label} cannot be restored whole`, tables: [], notes: []};
-				const [then, now] = [await main.db.snapshots.read(snapshot, tableRows), await tableRows(main.db)];
+				const [then, now] = [await main.snapshots.read(snapshot, tableRows), await tableRows(main)];
 				const notes = await branchNotes(local, chosen, mainRef);
 				return {available: true, tables: compareRows(then, now), notes};
 			}),
@@ -117,6 +124,7 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 			local.exclusive(async () => {
 				const root = checkpointsRoot(local);
 				const {main, mainRef} = await local.ready();
+				if (!main.snapshots) return {report: await restoreSavedTables(main, root, checkpoint_ids)};
 				const chosen = await earliestSnapshots(root, checkpoint_ids);
 				const report: string[] = [];
 				const branches = await main.query('select id, name, project_ref, status, created_at, updated_at from pgpair.branches');
@@ -222,4 +230,70 @@ async function branchNotes(local: LocalSupabase, chosen: Map<string, string>, ma
 	}
 	if (rows.length > 0) notes.push('The list of branches is kept as it is now: a rewind neither deletes nor recreates branches.');
 	return notes;
+}
+
+/**
+ * A Postgres database cannot be saved whole: what the call will change is found by previewing it in the sandbox
+ * (rows changed, tables dropped, rewritten or altered), and those tables are saved; the tables it will create are
+ * noted, so a rewind drops them. A call that cannot be previewed saves nothing, and says so.
+ */
+async function saveTables(
+	local: LocalSupabase,
+	db: DatabasePlatform,
+	ref: string,
+	id: string,
+	query: string | undefined,
+	mode: 'migration' | 'sql',
+): Promise<SavedDatabase> {
+	if (!query) return {kind: 'none', ref, bytes: 0, note: 'only SQL can be previewed on a Postgres server, so nothing was saved for this call'};
+	const report = await dryRun(db, {query, mode}, {timeoutMs: local.deadlines.previewMs});
+	if (report.sandbox === 'none' || report.not_previewed.length > 0) {
+		const why = report.not_previewed[0] ?? 'the preview could not run here';
+		return {kind: 'none', ref, bytes: 0, note: `the call could not be previewed (${why}), so pgpair could not tell which tables to save`};
+	}
+	const {tables, created} = affectedTables(report);
+	const dir = tablesDir(checkpointsRoot(local), id);
+	await mkdir(dir, {recursive: true, mode: 0o700});
+	const saved = await backupTables(db, tables, dir);
+	await writeFile(path.join(dir, CREATED_FILE), JSON.stringify(created));
+	return {kind: 'tables', ref, bytes: saved.bytes, tables: [...tables, ...created.map(name => `${name} (created)`)]};
+}
+
+type SavedTables = {id: string; dir: string; tables: {name: string; rows: number}[]; created: string[]};
+
+async function savedTables(root: string, ids: readonly string[]): Promise<SavedTables[]> {
+	const out: SavedTables[] = [];
+	for (const id of ids) {
+		const dir = tablesDir(root, id);
+		try {
+			const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as {tables: {name: string; rows: number}[]};
+			const created = JSON.parse(await readFile(path.join(dir, CREATED_FILE), 'utf8')) as string[];
+			out.push({id, dir, tables: manifest.tables, created});
+		} catch {
+			// A checkpoint that saved no tables (nothing to save, or not previewable).
+		}
+	}
+	return out;
+}
+
+async function planTables(db: DatabasePlatform, root: string, ids: readonly string[]): Promise<DatabasePlan> {
+	const saved = await savedTables(root, ids);
+	if (saved.length === 0) return {available: false, reason: 'no call since this checkpoint saved any table', tables: [], notes: []};
+	// Each table as the earliest checkpoint saved it; a table only created since is absent then.
+	const then = new Map<string, number | null>();
+	for (const s of saved) {
+		for (const t of s.tables) if (!then.has(t.name)) then.set(t.name, t.rows);
+		for (const name of s.created) if (!then.has(name)) then.set(name, null);
+	}
+	const now = await tableRows(db);
+	const tables = [...then].map(([name, rowsThen]) => ({name, rowsThen, rowsNow: now.get(name) ?? null}));
+	return {available: true, tables, notes: RESTORE_LIMITS.map(line => `${line[0]!.toUpperCase()}${line.slice(1)}.`)};
+}
+
+/** Newest first, so that each table ends as the earliest checkpoint saved it. */
+async function restoreSavedTables(db: DatabasePlatform, root: string, ids: readonly string[]): Promise<string[]> {
+	const saved = await savedTables(root, ids);
+	const report: string[] = [];
+	for (const s of [...saved].reverse()) report.push(...(await restoreTables(db, s.dir, {drop: s.created})));
+	return report;
 }

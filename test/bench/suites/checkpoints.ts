@@ -95,7 +95,13 @@ insert into public.small select g, 0 from generate_series(1, 100) g;`,
 		const totalMb = (await diskUsage(path.join(workspace, '.pgpair', 'checkpoints'))) / MB;
 		const note = `database ${databaseMb.toFixed(0)} MB on disk; ${ids.length} checkpoints take ${totalMb.toFixed(0)} MB together`;
 		return [
-			{metric: 'checkpoint per approved call (a small table changed), 100 MB embedded database', unit: 'ms', samples: perCall.slice(2), target: {max: 200}, note},
+			{
+				metric: 'checkpoint per approved call (a small table changed), 100 MB embedded database',
+				unit: 'ms',
+				samples: perCall.slice(2),
+				target: {max: 200},
+				note,
+			},
 			{metric: 'disk per checkpoint, a small table changed (shared files not counted)', unit: 'MB', samples: perCallMb.slice(2)},
 			{metric: 'checkpoint per approved call (one row of the 100 MB table changed)', unit: 'ms', samples: bigCall, target: {max: 200}},
 			{metric: 'disk per checkpoint, one row of the 100 MB table changed', unit: 'MB', samples: bigCallMb},

@@ -104,9 +104,9 @@ describe('table backups on a real Postgres', () => {
 	 * connection to make its confined role, and without one the preview measures nothing.
 	 */
 	let previewDb: DatabasePlatform;
-	let client: pg.Client;
+	let client: InstanceType<typeof pg.Client>;
 	/** Reads state as a superuser, whom no policy hides rows from. */
-	let observer: pg.Client;
+	let observer: InstanceType<typeof pg.Client>;
 	let scratch: string;
 	let counter = 0;
 
@@ -142,7 +142,7 @@ describe('table backups on a real Postgres', () => {
 		return name;
 	}
 
-	const sql = async (text: string) => (await client.query(text)) as unknown as pg.QueryResult;
+	const sql = async (text: string) => (await client.query(text)) as unknown as {rows: Record<string, unknown>[]; rowCount: number | null};
 	const rowsOf = async (text: string) => (await observer.query(text)).rows;
 
 	/** Everything a rewind must put back, read from the catalogs and the tables themselves. */
