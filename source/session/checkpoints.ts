@@ -134,21 +134,21 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 	const enforceBudget = async (keep: string): Promise<void> => {
 		const used = await diskUsage(root);
 		if (used <= budget) return;
-		const all = await checkpointDirs(root);
 		const dropped: string[] = [];
 		let left = used;
-		for (const {id} of all) {
+		// Oldest first, one at a time: what dropping one frees depends on what the others share with it (blobs, linked
+		// database files), so the usage is measured again after each.
+		for (const {id} of await checkpointDirs(root)) {
 			if (left <= budget || id === keep) break;
-			const size = await diskUsage(path.join(root, id));
 			await rm(path.join(root, id), {recursive: true, force: true});
 			dropped.push(id);
-			left -= size;
+			const referenced = new Set<string>();
+			for (const other of await checkpointDirs(root)) for (const file of (await listingOf(other.id))?.files ?? []) if (file.blob) referenced.add(file.blob);
+			await vault.collect(referenced);
+			left = await diskUsage(root);
 		}
 		if (dropped.length === 0) return;
-		const referenced = new Set<string>();
-		for (const {id} of await checkpointDirs(root)) for (const file of (await listingOf(id))?.files ?? []) if (file.blob) referenced.add(file.blob);
-		await vault.collect(referenced);
-		const after = await diskUsage(root);
+		const after = left;
 		const mine = new Map(store.getState().checkpoints.map(c => [c.id, c]));
 		const names = dropped.map(id => (mine.has(id) ? `${id} (${mine.get(id)!.label})` : `${id} (another session)`));
 		store.append({

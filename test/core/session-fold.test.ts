@@ -84,6 +84,49 @@ describe('the fold of the log', () => {
 		expect(turns).toEqual(['user:1', 'turn_end:1', 'user:2', 'turn_end:2']);
 	});
 
+	it("rewinds the conversation to before the checkpoint's turn, in one pass as event by event, and goes on from there", () => {
+		// Ten turns; a checkpoint in turn 4 (seq of its prompt recorded); a conversation rewind to it; two more turns.
+		const before = Array.from({length: 10}, (_, i) => turnBodies(i + 1, 3)).flat();
+		const prompt4 = before.findIndex(b => b.type === 'user_prompt_submitted' && b.text.startsWith('Turn 4:'));
+		const checkpoint: EventBody = {
+			type: 'checkpoint_created',
+			checkpoint: {
+				id: 'cp-00000004',
+				callId: 'toolu_0004',
+				tool: 'mcp__supabase__apply_migration',
+				label: 'add index',
+				turnSeq: prompt4 + 1,
+				files: [],
+				bytes: 0,
+			},
+			durationMs: 1,
+		};
+		const rewound: EventBody = {
+			type: 'rewound',
+			checkpointId: 'cp-00000004',
+			by: 'user',
+			durationMs: 5,
+			database: true,
+			files: [],
+			conversation: true,
+			report: ['ok'],
+		};
+		const after = [11, 12].flatMap(n => turnBodies(n, 3));
+		const events = stamp([...before, checkpoint, rewound, ...after]);
+		const whole = foldSession(events);
+		expect(whole).toEqual(stepwise(events));
+		// The model sees turns 1 to 3, then 11 and 12: nothing of turns 4 to 10.
+		const sent = JSON.stringify(whole.messages);
+		for (const turn of [1, 2, 3, 11, 12]) expect(sent).toContain(`Turn ${turn}:`);
+		for (const turn of [4, 5, 9, 10]) expect(sent).not.toContain(`Turn ${turn}:`);
+		expect(whole.historyLength).toBe(whole.messages.length);
+		// The same history as a log that never had turns 4 to 10.
+		expect(whole.messages).toEqual(foldSession(stamp([...before.slice(0, prompt4), ...after])).messages);
+		// The chat keeps everything, with the rewind on the record.
+		expect(whole.entries.filter(e => e.kind === 'user')).toHaveLength(12);
+		expect(whole.entries.some(e => e.kind === 'rewind' && e.conversation)).toBe(true);
+	});
+
 	it('folds a long log in one pass to exactly what folding it event by event gives', () => {
 		const bodies = Array.from({length: 40}, (_, i) => turnBodies(i + 1, 5)).flat();
 		const events = stamp(bodies);

@@ -159,4 +159,106 @@ describe('rewind', () => {
 			await database.drop();
 		}
 	});
+
+	it('never loses a branch made after the checkpoint, and never brings back one deleted since', {timeout: 240_000}, async () => {
+		const B = 'mcp__supabase__';
+		const rig = await openRig(
+			{
+				turns: [
+					...call('toolu_t', `${B}execute_sql`, {query: 'create table public.t(id int)'}),
+					...call('toolu_keep', `${B}create_branch`, {name: 'keep'}),
+					...call('toolu_doomed', `${B}create_branch`, {name: 'doomed'}),
+				],
+			},
+			{builtinServer: true},
+		);
+		rigs.push(rig);
+		for (const prompt of ['table', 'branch keep', 'branch doomed']) {
+			rig.say(prompt);
+			await allowNext(rig);
+		}
+		// The branches as the server lists them, asked directly (pgpair's own request, not the model's).
+		const branches = async () => {
+			const result = await rig.session.mcp()!.call(`${B}list_branches`, {}, new AbortController().signal);
+			return (JSON.parse(result.content) as {branches: Array<{id: string; name: string; project_ref: string}>}).branches;
+		};
+		const doomed = (await branches()).find(b => b.name === 'doomed')!;
+		const deleted = await rig.session.mcp()!.call(`${B}delete_branch`, {branch_id: doomed.id}, new AbortController().signal);
+		expect(deleted.isError).toBe(false);
+		const beforeBranches = rig.state().checkpoints.find(c => c.callId === 'toolu_keep')!;
+
+		const plan = await rig.session.rewindPlan(beforeBranches.id);
+		expect(plan.notes.join(' ')).toMatch(/list of branches is kept as it is now/);
+		const outcome = await rig.session.rewind(beforeBranches.id, {database: true, files: true, conversation: false});
+		expect(outcome.report.join(' ')).toMatch(/Branches are kept as they are now \(1\)/);
+		// "keep" was made after the checkpoint and is still there, its database too; "doomed" stays deleted.
+		expect((await branches()).map(b => b.name).sort()).toEqual(['keep', 'main']);
+		const keep = (await branches()).find(b => b.name === 'keep') as {project_ref: string} | undefined;
+		const onKeep = await rig.session.mcp()!.call(`${B}list_tables`, {project_id: keep!.project_ref, schemas: ['public']}, new AbortController().signal);
+		expect(onKeep.isError).toBe(false);
+		expect(onKeep.content).toContain('t');
+	});
+
+	it('keeps within its disk budget: the oldest checkpoints go, the log says which and why, and they cannot be rewound to', {timeout: 120_000}, async () => {
+		const big = (n: number) => `${String(n).repeat(400 * 1024)}\n`;
+		const rig = await openRig(
+			{turns: [1, 2, 3, 4].flatMap(n => call(`toolu_w${n}`, 'Write', {file_path: 'big.txt', content: big(n)}))},
+			{builtinServer: true, env: {PGPAIR_CHECKPOINT_BUDGET_MB: '1'}},
+		);
+		rigs.push(rig);
+		for (const n of [1, 2, 3, 4]) {
+			rig.say(`write ${n}`);
+			await allowNext(rig);
+		}
+		await (await rig.session.connected).checkpoints.settled();
+		const [first, second, third] = rig.state().checkpoints;
+		const dropped = rig.state().entries.filter(e => e.kind === 'checkpoints_dropped');
+		expect(dropped.flatMap(e => (e.kind === 'checkpoints_dropped' ? e.ids : []))).toEqual([first!.id, second!.id]);
+		expect(dropped.map(e => (e.kind === 'checkpoints_dropped' ? e.reason : '')).join(' ')).toMatch(/budget.*PGPAIR_CHECKPOINT_BUDGET_MB/);
+		expect(fs.existsSync(path.join(rig.dir, '.pgpair', 'checkpoints', second!.id))).toBe(false);
+		await expect(rig.session.rewindPlan(second!.id)).rejects.toThrow(/can no longer be restored/);
+		// What is left still works: before the third write, the file held the second one.
+		await rig.session.rewind(third!.id, {database: false, files: true, conversation: false});
+		expect(fs.readFileSync(path.join(rig.dir, 'big.txt'), 'utf8')).toBe(big(2));
+	});
+
+	it('saves what a Bash command may change: changed and deleted files come back, files it created stay', {timeout: 120_000}, async () => {
+		const rig = await openRig(
+			{turns: call('toolu_sh', 'Bash', {command: 'printf changed > notes.md && rm old.txt && printf new > made.txt'})},
+			{builtinServer: true},
+		);
+		rigs.push(rig);
+		fs.writeFileSync(path.join(rig.dir, 'notes.md'), 'original\n');
+		fs.writeFileSync(path.join(rig.dir, 'old.txt'), 'keep me\n');
+		rig.say('run it');
+		await allowNext(rig);
+		expect(fs.existsSync(path.join(rig.dir, 'old.txt'))).toBe(false);
+		const [checkpoint] = rig.state().checkpoints;
+		const plan = await rig.session.rewindPlan(checkpoint!.id);
+		expect(plan.files.filter(f => f.action !== 'unchanged')).toEqual([
+			{path: 'notes.md', action: 'restore'},
+			{path: 'old.txt', action: 'restore'},
+		]);
+		expect(plan.notes.join(' ')).toMatch(/Files a Bash command created are left in place/);
+		await rig.session.rewind(checkpoint!.id, {database: false, files: true, conversation: false});
+		expect(fs.readFileSync(path.join(rig.dir, 'notes.md'), 'utf8')).toBe('original\n');
+		expect(fs.readFileSync(path.join(rig.dir, 'old.txt'), 'utf8')).toBe('keep me\n');
+		expect(fs.readFileSync(path.join(rig.dir, 'made.txt'), 'utf8')).toBe('new');
+	});
+
+	it('does not run a call whose checkpoint cannot be saved, and tells the model why', {timeout: 120_000}, async () => {
+		const rig = await openRig({turns: call('toolu_w', 'Write', {file_path: 'notes.md', content: 'new\n'})}, {builtinServer: true});
+		rigs.push(rig);
+		fs.writeFileSync(path.join(rig.dir, 'notes.md'), 'before\n');
+		// Where checkpoints go is a file, not a directory: nothing can be saved there.
+		fs.mkdirSync(path.join(rig.dir, '.pgpair'), {recursive: true});
+		fs.writeFileSync(path.join(rig.dir, '.pgpair', 'checkpoints'), 'not a directory');
+		rig.say('write');
+		await allowNext(rig);
+		expect(fs.readFileSync(path.join(rig.dir, 'notes.md'), 'utf8')).toBe('before\n');
+		const entry = rig.state().entries.find(e => e.kind === 'tool');
+		expect(entry?.kind === 'tool' && entry.call).toMatchObject({status: 'failed'});
+		expect(entry?.kind === 'tool' && entry.call.result).toMatch(/could not save a checkpoint before this call, so it did not run/);
+		expect(rig.state().checkpoints).toEqual([]);
+	});
 });
