@@ -532,6 +532,7 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 		label: dataDir ? `PGlite (embedded) at ${dataDir}` : 'PGlite (embedded, in memory)',
 
 		async openMain() {
+			if (dataDir) await lockDataDir(dataDir);
 			const dir = dataDir ? path.join(dataDir, 'main') : undefined;
 			// Before looking for the database: a rewind killed between its two renames has moved it aside.
 			if (dir) await recoverSwap(dir);
@@ -577,6 +578,48 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
 			const all = [...open.values()];
 			open.clear();
 			await Promise.allSettled([caching, ...all.map(db => db.close())]);
+			if (dataDir) await unlockDataDir(dataDir);
 		},
 	};
+}
+
+/**
+ * One process at a time on a data directory: two PGlite engines on the same files corrupt them, and a rewind swaps
+ * the files under whoever has them open. The lock is a file naming the process; one whose process is gone (killed) is
+ * taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<void> {
+	const file = path.join(dataDir, 'lock');
+	await mkdir(dataDir, {recursive: true});
+	for (let attempt = 0; attempt < 3; attempt++) {
+		try {
+			await writeFile(file, String(process.pid), {flag: 'wx'});
+			return;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+		const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+		if (holder === process.pid) return;
+		if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+			throw new Error(`the embedded database in ${dataDir} is in use by another pgpair (process ${holder}); close it first`);
+		}
+		await rm(file, {force: true});
+	}
+	throw new Error(`could not lock the embedded database in ${dataDir}`);
+}
+
+async function unlockDataDir(dataDir: string): Promise<void> {
+	const file = path.join(dataDir, 'lock');
+	const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+	if (holder === process.pid) await rm(file, {force: true});
+}
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: it exists, it is someone else's.
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
 }

@@ -4,11 +4,12 @@
  * `pgpair rewind <id> --yes` brings back every row and the old bytes; the transcript records the checkpoints and the
  * rewind. Rows are read back through a later session, on the real embedded database.
  */
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {BUILT_CLI, tempWorkspace} from '../helpers/paths.js';
+import {waitFor} from '../helpers/wait-for.js';
 import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
 
 const SQL = 'mcp__supabase__execute_sql';
@@ -97,14 +98,51 @@ describe('pgpair rewind, from the built CLI', () => {
 			.find(e => e.type === 'tool_call_completed');
 		expect(completed?.content).toContain(`{\\"n\\":500,\\"s\\":125250,\\"h\\":\\"${expected}\\"}`);
 
-		const sessions = fs.readdirSync(path.join(dir, 'sessions')).sort();
+		// The session that did the work (the count ran in a session of its own).
+		const worked = fs
+			.readdirSync(path.join(dir, 'sessions'))
+			.find(name => fs.readFileSync(path.join(dir, 'sessions', name), 'utf8').includes('checkpoint_created'));
 		const events = fs
-			.readFileSync(path.join(dir, 'sessions', sessions[0]!), 'utf8')
+			.readFileSync(path.join(dir, 'sessions', worked!), 'utf8')
 			.trim()
 			.split('\n')
 			.slice(1)
 			.map(line => JSON.parse(line) as {type: string; checkpointId?: string; by?: string; checkpoint?: {id: string}});
 		expect(events.filter(e => e.type === 'checkpoint_created').map(e => e.checkpoint!.id)).toContain(id);
 		expect(events.find(e => e.type === 'rewound')).toMatchObject({checkpointId: id, by: 'headless', database: true, files: ['notes.md']});
+	});
+
+	it('refuses to rewind a database another pgpair has open, and changes nothing', {timeout: 300_000}, async () => {
+		const dir = tempWorkspace('pgpair-rewind-busy-');
+		fs.mkdirSync(path.join(dir, '.claude', 'agents'), {recursive: true});
+		fs.writeFileSync(path.join(dir, '.claude', 'agents', 'generalist.md'), AGENT);
+		const work = script(dir, 'work.json', [
+			{name: SQL, input: {query: 'create table public.t(id int)'}},
+			{name: 'Write', input: {file_path: 'notes.md', content: 'one\n'}},
+			{name: 'Write', input: {file_path: 'notes.md', content: 'two\n'}},
+		]);
+		expect(pgpair(['-p', 'go', '--scripted', work, ...ALLOW], dir).status).toBe(0);
+		// The first checkpoint: rewinding to it restores the database (a files-only rewind would not need it).
+		const [first] = pgpair(['rewind', '--list'], dir).stdout.trim().split('\n');
+		const id = first!.split(' ')[0]!;
+		// Another pgpair's server, its database open.
+		const other = spawn(process.execPath, [BUILT_CLI, 'mcp', '--workspace', dir, '--start-database', 'at-once'], {
+			cwd: dir,
+			env: {PATH: process.env['PATH'] ?? '', HOME: dir, XDG_CACHE_HOME: TEST_XDG_CACHE_HOME},
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
+		try {
+			await waitFor(() => fs.existsSync(path.join(dir, '.pgpair', 'db', 'lock')) || undefined, 'the other server to lock its database');
+			const refused = pgpair(['rewind', id, '--yes'], dir);
+			expect(refused.status).toBe(1);
+			expect(refused.stderr).toMatch(new RegExp(`in use by another pgpair \\(process ${other.pid}\\)`));
+			expect(fs.readFileSync(path.join(dir, 'notes.md'), 'utf8')).toBe('two\n');
+		} finally {
+			other.kill('SIGTERM');
+			await new Promise(resolve => other.once('exit', resolve));
+		}
+		// Once it has closed, the same rewind goes through.
+		expect(pgpair(['rewind', id, '--yes'], dir).status).toBe(0);
+		expect(fs.existsSync(path.join(dir, 'notes.md'))).toBe(false);
 	});
 });
