@@ -159,10 +159,12 @@ export function listLine(c: CheckpointView): string {
 }
 
 export function planText(plan: RewindPlan): string {
-	const lines = [`Checkpoint ${plan.checkpoint.id}, before ${plan.checkpoint.tool}: ${plan.checkpoint.label}`];
+	const tool = parseMcpToolName(plan.checkpoint.tool)?.tool ?? plan.checkpoint.tool;
+	const lines = [`Checkpoint ${plan.checkpoint.id} (${formatTimestamp(plan.checkpoint.at)}), before ${tool}: ${plan.checkpoint.label}`];
 	if (plan.database.available) {
 		const changed = plan.database.tables.filter(t => t.rowsThen !== t.rowsNow);
-		lines.push(`Database: restored as it was (${plan.database.tables.length} tables${changed.length ? `, ${changed.length} differ` : ''})`);
+		const count = plan.database.tables.length;
+		lines.push(`Database: restored as it was (${count} ${count === 1 ? 'table' : 'tables'}${changed.length ? `, ${changed.length} differ` : ''})`);
 		for (const t of plan.database.tables) lines.push(`  ${t.name}  ${t.rowsThen ?? 'absent'} → now ${t.rowsNow ?? 'absent'}`);
 	} else lines.push(`Database: not restored (${plan.database.reason ?? 'not available'})`);
 	const files = plan.files.filter(f => f.action !== 'unchanged');

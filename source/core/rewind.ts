@@ -15,6 +15,7 @@ export type RewindPlan = {
 	checkpoint: CheckpointView;
 	/** The database part; `available: false` says why it cannot be restored (data dropped, no snapshot, a hosted project). */
 	database: {available: boolean; reason?: string; tables: RewindTable[]};
+	/** The files a rewind would change (restore or remove); saved files that are as they were are left out. */
 	files: RewindFile[];
 	/** The conversation can go back to before the checkpoint's turn; `prompt` is that turn's prompt, given back to edit. */
 	conversation: {available: boolean; prompt?: string};

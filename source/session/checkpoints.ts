@@ -257,7 +257,8 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 			return {
 				checkpoint,
 				database,
-				files,
+				// What a rewind would change: a saved file that is as it was is not news.
+				files: files.filter(f => f.action !== 'unchanged'),
 				conversation: mark ? {available: true, ...(prompt === undefined ? {} : {prompt})} : {available: false},
 				notes,
 			};

@@ -91,27 +91,24 @@ function recordItem(entry: ChatEntry): RecordItem {
 			return {kind: 'other', type: 'permission_mode_changed', fields: `mode: ${entry.mode}`, at: entry.at};
 		case 'checkpoint': {
 			const {id, tool, label, database, files, bytes} = entry.checkpoint;
+			const saved = [
+				...(database ? [database.kind === 'none' ? `database not saved: ${database.note ?? 'not possible here'}` : `database (${database.kind})`] : []),
+				...files,
+			];
 			return {
 				kind: 'other',
 				type: 'checkpoint_created',
-				fields: otherFields({id, tool, label, ...(database ? {database: database.kind} : {}), files, bytes}),
+				fields: `${id} before ${tool}: ${label} · saved: ${saved.join(', ') || 'nothing'} · ${formatBytes(bytes)}`,
 				at: entry.at,
 			};
 		}
 		case 'checkpoints_dropped':
-			return {kind: 'other', type: 'checkpoints_dropped', fields: otherFields({ids: entry.ids, reason: entry.reason}), at: entry.at};
+			return {kind: 'other', type: 'checkpoints_dropped', fields: entry.reason, at: entry.at};
 		case 'rewind':
 			return {
 				kind: 'other',
 				type: 'rewound',
-				fields: otherFields({
-					checkpoint: entry.checkpointId,
-					by: entry.by,
-					database: entry.database,
-					files: entry.files,
-					conversation: entry.conversation,
-					report: entry.report.join(' '),
-				}),
+				fields: `to ${entry.checkpointId} by ${entry.by === 'user' ? 'the user' : 'pgpair rewind'}: ${entry.report.join(' ')}`,
 				at: entry.at,
 			};
 	}
