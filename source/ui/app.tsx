@@ -17,6 +17,7 @@ import {RewindScreen} from './rewind-screen.js';
 import {serverStatusText} from './server-status.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
+import {useDoublePress} from './use-double-press.js';
 import {usePrintLog} from './use-print-log.js';
 import {useRefState} from './use-ref-state.js';
 import {useSessionState} from './use-session.js';
@@ -60,21 +61,18 @@ export function App(props: AppProps) {
 	// Whether a prompt can be answered; becomes true when the offline demo starts.
 	const [hasModel, setHasModel] = useState(() => session.hasModel());
 	const [showHelp, setShowHelp] = useState(false);
-	// Two Ctrl+C presses can arrive before React re-renders the handler.
-	const [quitArmed, setQuitArmed, quitArmedRef] = useRefState(false);
+	const quitPress = useDoublePress(QUIT_WINDOW_MS);
 	const [demoStarting, setDemoStarting] = useState(false);
 	const [editing, setEditing] = useState<Editing>('none');
 	const [showDiffs, setShowDiffs] = useState(false);
 	// One object, so fast key repeats never act on a stale selection.
 	const [checklistView, setChecklistView, checklistRef] = useRefState(CHECKLIST_CLOSED);
 	const checklistItems = props.checklistItems ?? [];
-	const quitTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 	// The rewind screen's step ('closed' when it is not open), the checkpoint `/rewind <id>` asked for, the first Esc
 	// of two, and the prompt a conversation rewind gives back to edit.
 	const [rewindStep, setRewindStep] = useState<RewindFocus>('closed');
 	const [rewindFrom, setRewindFrom] = useState<string | undefined>(undefined);
-	const [rewindArmed, setRewindArmed, rewindArmedRef] = useRefState(false);
-	const rewindTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+	const rewindPress = useDoublePress(REWIND_ESC_WINDOW_MS);
 	const [draft, setDraft] = useState<{text: string} | undefined>(undefined);
 	// The approval queue (pendingApprovals), memoised on the open calls alone, like the focus and the callbacks below:
 	// the panes are React.memo'd and skip the 30 renders a second of a stream.
@@ -103,23 +101,14 @@ export function App(props: AppProps) {
 		exit();
 	}, [exit, onExit]);
 
-	useEffect(
-		() => () => {
-			clearTimeout(quitTimer.current);
-			clearTimeout(rewindTimer.current);
-		},
-		[],
-	);
-
 	const openRewind = useCallback(
 		(checkpointId?: string) => {
-			clearTimeout(rewindTimer.current);
-			setRewindArmed(false);
+			rewindPress.disarm();
 			setShowHelp(false);
 			setRewindFrom(checkpointId);
 			setRewindStep('list');
 		},
-		[setRewindArmed],
+		[rewindPress.disarm],
 	);
 	const closeRewind = useCallback(() => setRewindStep('closed'), []);
 	// The screen reports its step from an effect, which can run after the app closed it (a rewind that answers at once
@@ -150,14 +139,7 @@ export function App(props: AppProps) {
 					quit();
 					break;
 				case 'quit':
-					if (quitArmedRef.current) {
-						quit();
-						break;
-					}
-
-					setQuitArmed(true);
-					clearTimeout(quitTimer.current);
-					quitTimer.current = setTimeout(() => setQuitArmed(false), QUIT_WINDOW_MS);
+					if (quitPress.press()) quit();
 					break;
 				case 'cancelTurn':
 					session.cancel();
@@ -195,14 +177,7 @@ export function App(props: AppProps) {
 
 			if (action === 'openRewind') {
 				// Like Ctrl+C: the first press arms, a second within the window acts.
-				if (rewindArmedRef.current) {
-					openRewind();
-					return;
-				}
-
-				setRewindArmed(true);
-				clearTimeout(rewindTimer.current);
-				rewindTimer.current = setTimeout(() => setRewindArmed(false), REWIND_ESC_WINDOW_MS);
+				if (rewindPress.press()) openRewind();
 				return;
 			}
 
@@ -216,7 +191,7 @@ export function App(props: AppProps) {
 				},
 			);
 		},
-		[session, hasModel, demoStarting, store, openRewind, rewindArmedRef, setRewindArmed],
+		[session, hasModel, demoStarting, store, openRewind, rewindPress.press],
 	);
 
 	const onSubmit = useCallback(
@@ -341,9 +316,9 @@ export function App(props: AppProps) {
 				{...(draft ? {draft} : {})}
 				hidden={rewindStep !== 'closed'}
 			/>
-			{quitArmed ? (
+			{quitPress.armed ? (
 				<Text color={THEME.warn}>Press {keyOf('quit')} again to quit.</Text>
-			) : rewindArmed ? (
+			) : rewindPress.armed ? (
 				<Text color={THEME.dim}>Press {keyOf('openRewind')} again to rewind to a checkpoint.</Text>
 			) : null}
 			<StatusBar

@@ -261,4 +261,34 @@ describe('rewind', () => {
 		expect(entry?.kind === 'tool' && entry.call.result).toMatch(/could not save a checkpoint before this call, so it did not run/);
 		expect(rig.state().checkpoints).toEqual([]);
 	});
+
+	it('takes a migration back whole: its table, its ledger row and its file in supabase/migrations', {timeout: 240_000}, async () => {
+		const rig = await openRig(
+			{
+				turns: [
+					...call('toolu_m1', 'mcp__supabase__apply_migration', {name: 'first', query: 'create table public.a(id int)'}),
+					...call('toolu_m2', 'mcp__supabase__apply_migration', {name: 'second', query: 'create table public.b(id int)'}),
+				],
+			},
+			{builtinServer: true},
+		);
+		rigs.push(rig);
+		rig.say('first');
+		await allowNext(rig);
+		rig.say('second');
+		await allowNext(rig);
+		const migrations = () => fs.readdirSync(path.join(rig.dir, 'supabase', 'migrations')).sort();
+		expect(migrations()).toEqual([expect.stringMatching(/_first\.sql$/), expect.stringMatching(/_second\.sql$/)]);
+		const second = rig.state().checkpoints.find(c => c.callId === 'toolu_m2')!;
+		const plan = await rig.session.rewindPlan(second.id);
+		expect(plan.files).toEqual([{path: `supabase/migrations/${migrations()[1]}`, action: 'remove'}]);
+		await rig.session.rewind(second.id, {database: true, files: true, conversation: false});
+		expect(migrations()).toEqual([expect.stringMatching(/_first\.sql$/)]);
+		const listed = await rig.session.mcp()!.call('mcp__supabase__list_migrations', {}, new AbortController().signal);
+		expect(listed.content).toContain('first');
+		expect(listed.content).not.toContain('second');
+		const tables = await rig.session.mcp()!.call('mcp__supabase__list_tables', {schemas: ['public']}, new AbortController().signal);
+		expect(tables.content).toMatch(/"name":"a"|public\.a/);
+		expect(tables.content).not.toMatch(/"name":"b"|public\.b/);
+	});
 });
