@@ -107,6 +107,10 @@ export class FileVault {
 	/** Puts a saved file back (written beside and renamed over, so a crash never leaves half a file), or removes it. */
 	async restore(file: SavedFile): Promise<void> {
 		const target = this.absolute(file.path);
+		// Never through a symbolic link: one made since (supabase/migrations → .git/hooks, say) would carry the write,
+		// or the removal, somewhere nobody saved or asked about.
+		const link = await this.#linkOnPath(target);
+		if (link) throw new Error(`${file.path} was not restored: ${this.key(link)} is now a symbolic link`);
 		if (file.blob === null) {
 			await rm(target, {force: true});
 			return;
@@ -137,6 +141,23 @@ export class FileVault {
 			this.#present.delete(name);
 		}
 		return freed;
+	}
+
+	/** The first component of `target`'s path, from the workspace down (or from its own parent outside it), that is a link. */
+	async #linkOnPath(target: string): Promise<string | undefined> {
+		const inside = !path.isAbsolute(this.key(target));
+		const start = inside ? this.#cwd : path.dirname(target);
+		const parts = path.relative(start, target).split(path.sep);
+		let current = start;
+		for (const part of parts) {
+			current = path.join(current, part);
+			try {
+				if ((await lstat(current)).isSymbolicLink()) return current;
+			} catch {
+				return undefined;
+			}
+		}
+		return undefined;
 	}
 
 	async #saveOne(key: string, skipped: string[]): Promise<{file: SavedFile; bytes: number} | undefined> {
@@ -214,6 +235,11 @@ export class FileVault {
 			return true;
 		};
 		const root = this.absolute(this.key(scope));
+		// A scope that is a link is not listed (nor, then, emptied by a rewind): it is not the workspace's own directory.
+		if (await this.#linkOnPath(root)) {
+			skipped.push(`${this.key(scope)}: a symbolic link, not saved`);
+			return undefined;
+		}
 		if (!(await walk(root))) {
 			skipped.push(
 				`${this.key(scope) || 'the workspace'}: more than ${WORKSPACE_LIMITS.maxFiles} files or ${WORKSPACE_LIMITS.maxTotalBytes / 1024 / 1024} MB, not saved`,

@@ -279,12 +279,18 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 			const files: string[] = [];
 			if (choice.files) {
 				const {files: planned, saved} = await filePlan(later);
+				const refused: string[] = [];
 				for (const file of planned) {
 					if (file.action === 'unchanged') continue;
-					await vault.restore(saved.get(file.path)!);
-					files.push(file.path);
+					try {
+						await vault.restore(saved.get(file.path)!);
+						files.push(file.path);
+					} catch (error) {
+						refused.push((error as Error).message);
+					}
 				}
 				if (files.length > 0) report.push(`${files.length === 1 ? '1 file' : `${files.length} files`} restored: ${files.join(', ')}.`);
+				for (const line of refused) report.push(`${line}.`);
 			}
 			const {checkpoint} = find(checkpointId);
 			const conversation = choice.conversation && checkpoint.turnSeq !== undefined && store.getState().turnMarks.some(m => m.seq === checkpoint.turnSeq);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {gunzip, gzip} from 'node:zlib';
 import {extract} from 'tar';
-import {recoverSwap, restoreSnapshot, saveSnapshot} from './checkpoints/pglite-snapshot.js';
+import {prepareRestore, recoverSwap, saveSnapshot} from './checkpoints/pglite-snapshot.js';
 import {DeadlineError, EngineClient, EngineGoneError} from './engine/engine-client.js';
 import type {EngineStorage, WireResult} from './engine/protocol.js';
 import {becomeReaderSql, throwawayRoleName} from './least-privilege.js';
@@ -314,10 +314,12 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 						restore: from =>
 							lock(async () => {
 								clearTimeout(idleTimer);
-								// Stopped, not closed: its files are about to be replaced whole, so there is nothing to flush.
-								await engine.kill();
+								// The next engine's worker loads while the copy is made; the running one, idle under this lock, is stopped
+								// only for the swap, and not closed: its files are replaced whole, so there is nothing to flush.
 								engine.boot();
-								const {cleanup} = await restoreSnapshot(from, dataDir);
+								const prepared = await prepareRestore(from, dataDir);
+								await engine.kill();
+								const {cleanup} = await prepared.swap();
 								if (asleep) {
 									asleep = false;
 									tell('awake');
@@ -590,8 +592,11 @@ export function createPGliteHost(options: PGliteHostOptions = {}): PlatformHost 
  */
 async function lockDataDir(dataDir: string): Promise<void> {
 	const file = path.join(dataDir, 'lock');
-	await mkdir(dataDir, {recursive: true});
-	for (let attempt = 0; attempt < 3; attempt++) {
+	// Not over a file of that name: writing the lock then fails with ENOTDIR, which says what is wrong.
+	if (!existsSync(dataDir)) await mkdir(dataDir, {recursive: true});
+	// A server started again right after the last one was closed finds it still closing: it waits that long, no more.
+	const until = performance.now() + LOCK_WAIT_MS;
+	for (;;) {
 		try {
 			await writeFile(file, String(process.pid), {flag: 'wx'});
 			return;
@@ -601,12 +606,16 @@ async function lockDataDir(dataDir: string): Promise<void> {
 		const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
 		if (holder === process.pid) return;
 		if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
-			throw new Error(`the embedded database in ${dataDir} is in use by another pgpair (process ${holder}); close it first`);
+			if (performance.now() > until) throw new Error(`the embedded database in ${dataDir} is in use by another pgpair (process ${holder}); close it first`);
+			await new Promise(resolve => setTimeout(resolve, 50));
+			continue;
 		}
 		await rm(file, {force: true});
 	}
-	throw new Error(`could not lock the embedded database in ${dataDir}`);
 }
+
+/** Longer than a closing server's grace period (stdio-main.ts's SHUTDOWN_GRACE_MS). */
+const LOCK_WAIT_MS = 3000;
 
 async function unlockDataDir(dataDir: string): Promise<void> {
 	const file = path.join(dataDir, 'lock');

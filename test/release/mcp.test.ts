@@ -117,6 +117,19 @@ describe('pgpair mcp from the installed package', () => {
 		);
 	}, 120_000);
 
+	it('saves a checkpoint, says what a rewind would bring back, and brings it back', async () => {
+		const saved = await call('pgpair_checkpoint_save', {checkpoint_id: 'cp-release1'});
+		expect(saved).toMatchObject({kind: 'snapshot', ref: expect.any(String)});
+		expect(saved.bytes).toBeGreaterThan(0);
+		await sql('delete from public.notes');
+		const plan = await call('pgpair_checkpoint_plan', {checkpoint_ids: ['cp-release1']});
+		expect(plan).toMatchObject({available: true, tables: expect.arrayContaining([{name: 'public.notes', rowsThen: 2, rowsNow: 0}])});
+		expect(await call('pgpair_checkpoint_restore', {checkpoint_ids: ['cp-release1']})).toMatchObject({
+			report: expect.arrayContaining(['Database restored as it was at the checkpoint.']),
+		});
+		expect(await sql('select count(*)::int as n from public.notes')).toEqual([{n: 2}]);
+	});
+
 	it('has called every tool it lists', () => {
 		expect([...called].sort()).toEqual([...ALL_TOOL_NAMES].sort());
 	});

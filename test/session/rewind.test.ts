@@ -291,4 +291,36 @@ describe('rewind', () => {
 		expect(tables.content).toMatch(/"name":"a"|public\.a/);
 		expect(tables.content).not.toMatch(/"name":"b"|public\.b/);
 	});
+
+	it('never writes or removes through a symbolic link made since the checkpoint (supabase/migrations → .git/hooks)', {timeout: 240_000}, async () => {
+		const rig = await openRig(
+			{
+				turns: [
+					...call('toolu_m', 'mcp__supabase__apply_migration', {name: 'first', query: 'create table public.a(id int)'}),
+					...call('toolu_x', 'mcp__supabase__execute_sql', {query: 'create table public.b(id int)'}),
+				],
+			},
+			{builtinServer: true},
+		);
+		rigs.push(rig);
+		rig.say('migrate');
+		await allowNext(rig);
+		rig.say('more');
+		await allowNext(rig);
+		const [, before] = rig.state().checkpoints;
+		// After the checkpoint, supabase/migrations becomes a link into .git/hooks, which holds a hook of the person's.
+		const hooks = path.join(rig.dir, '.git', 'hooks');
+		fs.mkdirSync(hooks, {recursive: true});
+		fs.writeFileSync(path.join(hooks, 'pre-commit'), '#!/bin/sh\necho mine\n');
+		const migrations = path.join(rig.dir, 'supabase', 'migrations');
+		const [migration] = fs.readdirSync(migrations);
+		fs.rmSync(migrations, {recursive: true});
+		fs.symlinkSync('../.git/hooks', migrations);
+
+		const outcome = await rig.session.rewind(before!.id, {database: true, files: true, conversation: false});
+		expect(outcome.report.join(' ')).toMatch(/not restored: supabase\/migrations is now a symbolic link/);
+		expect(fs.readdirSync(hooks)).toEqual(['pre-commit']);
+		expect(fs.readFileSync(path.join(hooks, 'pre-commit'), 'utf8')).toBe('#!/bin/sh\necho mine\n');
+		expect(fs.existsSync(path.join(hooks, migration!))).toBe(false);
+	});
 });

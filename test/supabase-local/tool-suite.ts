@@ -47,6 +47,9 @@ export const INTERNAL_TOOL_NAMES = [
 	'pgpair_execute_sql_read_only',
 	'pgpair_check_read_only',
 	'pgpair_capabilities',
+	'pgpair_checkpoint_save',
+	'pgpair_checkpoint_plan',
+	'pgpair_checkpoint_restore',
 ];
 
 /** Everything tools/list returns. */
@@ -57,6 +60,8 @@ export const WRITE_TOOLS = [
 	'deploy_edge_function',
 	'invoke_edge_function',
 	'pgpair_probe_edge_function',
+	'pgpair_checkpoint_save',
+	'pgpair_checkpoint_restore',
 	'create_branch',
 	'delete_branch',
 	'merge_branch',

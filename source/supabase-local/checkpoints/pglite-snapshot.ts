@@ -221,11 +221,14 @@ export async function recoverSwap(dir: string): Promise<'completed' | 'undone' |
 }
 
 /**
- * Puts the snapshot `from` in place of the live directory `dir` (whose engine must be closed). The copy is made
- * beside it first (a snapshot is never handed to an engine: it would write into files other snapshots share), then
- * a journal marks the copy whole, then two renames swap it in.
+ * Puts the snapshot `from` in place of the live directory `dir`, in two steps. `prepareRestore` makes the copy beside
+ * it (a snapshot is never handed to an engine: it would write into files other snapshots share); the engine may still
+ * be running, as long as it runs nothing (its caller holds its lock). Files of the live directory still exactly as
+ * they were when the snapshot was taken are linked rather than copied: the tables nobody touched since are not copied
+ * back. Then, with the engine stopped, `swap` writes a journal that marks the copy whole and swaps it in with two
+ * renames (see `recoverSwap`).
  */
-export async function restoreSnapshot(from: string, dir: string, hooks: {afterCopy?: () => Promise<void>} = {}): Promise<{cleanup: Promise<void>}> {
+export async function prepareRestore(from: string, dir: string): Promise<{swap(): Promise<{cleanup: Promise<void>}>}> {
 	const manifest = await readManifest(from);
 	if (!manifest) throw new Error(`The snapshot at ${from} is incomplete (no ${MANIFEST}); nothing was changed.`);
 	await recoverSwap(dir);
@@ -234,8 +237,6 @@ export async function restoreSnapshot(from: string, dir: string, hooks: {afterCo
 	await mkdir(incoming, {recursive: true, mode: 0o700});
 	for (const rel of manifest.dirs) await mkdir(path.join(incoming, rel), {recursive: true, mode: 0o700});
 	for (const [rel, stamp] of Object.entries(manifest.files)) {
-		// A live file still exactly as it was when the snapshot was taken is taken over as it is (its engine is stopped,
-		// and the directory it was in is about to go): only what changed since is copied back.
 		if (!stamp.racy && (await unchangedSince(path.join(dir, rel), stamp))) {
 			try {
 				await link(path.join(dir, rel), path.join(incoming, rel));
@@ -246,12 +247,20 @@ export async function restoreSnapshot(from: string, dir: string, hooks: {afterCo
 		}
 		await copyFile(path.join(from, rel), path.join(incoming, rel), constants.COPYFILE_FICLONE);
 	}
-	await hooks.afterCopy?.();
-	await writeFile(journal, JSON.stringify({from, at: new Date().toISOString()}));
-	if (await exists(dir)) await rename(dir, outgoing);
-	await rename(incoming, dir);
-	await rm(journal, {force: true});
-	// The old directory is removed after the caller has reopened the database: nothing waits for it. (Left behind by a
-	// crash, the next swap or open removes it.)
-	return {cleanup: rm(outgoing, {recursive: true, force: true}).catch(() => undefined)};
+	return {
+		async swap() {
+			await writeFile(journal, JSON.stringify({from, at: new Date().toISOString()}));
+			if (await exists(dir)) await rename(dir, outgoing);
+			await rename(incoming, dir);
+			await rm(journal, {force: true});
+			// The old directory is removed after the caller has reopened the database: nothing waits for it. (Left behind
+			// by a crash, the next swap or open removes it.)
+			return {cleanup: rm(outgoing, {recursive: true, force: true}).catch(() => undefined)};
+		},
+	};
+}
+
+/** Both steps at once, for a directory no engine has open. */
+export async function restoreSnapshot(from: string, dir: string): Promise<{cleanup: Promise<void>}> {
+	return (await prepareRestore(from, dir)).swap();
 }

@@ -130,11 +130,11 @@ export class EngineClient {
 	}
 
 	/**
-	 * Starts the worker now, opening nothing: it loads PGlite's code meanwhile, and the next `start` only opens the
-	 * database. For a restart whose data directory is still being put in place (a rewind).
+	 * Starts a worker now, opening nothing: it loads PGlite's code meanwhile, and the next `start` (after a kill, if one
+	 * runs now) only opens the database in it. For a restart whose data directory is still being put in place (a rewind).
 	 */
 	boot(): void {
-		if (this.#closed || this.#worker || this.#booted) return;
+		if (this.#closed || this.#booted) return;
 		const worker = startWorker(`pgpair ${this.#options.name}`);
 		this.#booted = worker;
 		// A worker that fails before it is used is simply not used: `start` makes another.
