@@ -1,4 +1,5 @@
 import {createHash, randomInt} from 'node:crypto';
+import type {DryRunReport} from '../sql/preview-report.js';
 import {EdgeFunctionStore} from './edge-functions.js';
 import {FunctionsRuntime, type FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
 import {LogStore} from './logs.js';
@@ -45,6 +46,9 @@ export function mainBranchId(ref: string): string {
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** What a preview of some SQL came to: its report, or why it could not be made. */
+export type PreviewOutcome = {report?: DryRunReport; error?: string; at: number};
+
 type Booted = {main: DatabasePlatform; mainRef: string; functions: EdgeFunctionStore; files: MigrationFiles | undefined};
 
 /**
@@ -65,6 +69,8 @@ export class LocalSupabase {
 	/** The newest migration version this server issued; see `applyMigration`. */
 	versionFloor: string | undefined;
 	#state: DatabaseState = {state: 'idle'};
+	/** The latest previews, by project, mode and SQL (see `rememberPreview`). */
+	readonly #previews = new Map<string, PreviewOutcome>();
 	readonly #stateListeners = new Set<(state: DatabaseState) => void>();
 
 	constructor(options: LocalSupabaseOptions) {
@@ -209,6 +215,25 @@ export class LocalSupabase {
 		const run = this.#lock.then(fn, fn);
 		this.#lock = run.catch(() => {});
 		return run;
+	}
+
+	/**
+	 * A preview's outcome, kept for the checkpoint of the same call: on a Postgres server the checkpoint saves the
+	 * tables the preview found, without running the SQL in the sandbox a second time (and a preview that failed, or
+	 * timed out, is not tried again there). Only the newest few are kept, each for ten minutes.
+	 */
+	rememberPreview(key: {ref: string; mode: string; query: string}, outcome: Omit<PreviewOutcome, 'at'>): void {
+		const id = JSON.stringify([key.ref, key.mode, key.query]);
+		this.#previews.delete(id);
+		this.#previews.set(id, {...outcome, at: Date.now()});
+		while (this.#previews.size > 16) this.#previews.delete(this.#previews.keys().next().value!);
+	}
+
+	takePreview(key: {ref: string; mode: string; query: string}): PreviewOutcome | undefined {
+		const id = JSON.stringify([key.ref, key.mode, key.query]);
+		const outcome = this.#previews.get(id);
+		this.#previews.delete(id);
+		return outcome && Date.now() - outcome.at < 10 * 60_000 ? outcome : undefined;
 	}
 
 	async close(): Promise<void> {

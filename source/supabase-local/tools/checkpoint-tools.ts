@@ -246,7 +246,11 @@ async function saveTables(
 	mode: 'migration' | 'sql',
 ): Promise<SavedDatabase> {
 	if (!query) return {kind: 'none', ref, bytes: 0, note: 'only SQL can be previewed on a Postgres server, so nothing was saved for this call'};
-	const report = await dryRun(db, {query, mode}, {timeoutMs: local.deadlines.previewMs});
+	// The preview the person decided on, when there was one; a preview that failed is not run again.
+	const previewed = local.takePreview({ref, mode, query});
+	if (previewed?.error)
+		return {kind: 'none', ref, bytes: 0, note: `the call could not be previewed (${previewed.error}), so pgpair could not tell which tables to save`};
+	const report = previewed?.report ?? (await dryRun(db, {query, mode}, {timeoutMs: local.deadlines.previewMs}));
 	if (report.sandbox === 'none' || report.not_previewed.length > 0) {
 		const why = report.not_previewed[0] ?? 'the preview could not run here';
 		return {kind: 'none', ref, bytes: 0, note: `the call could not be previewed (${why}), so pgpair could not tell which tables to save`};

@@ -37,11 +37,19 @@ export function registerPreviewTools(server: McpServer, context: ToolContext): v
 		async ({query, mode, rollback_query, project_id}) =>
 			local.exclusive(async () => {
 				const project = await local.project(project_id);
-				return dryRun(
-					project.db,
-					{query, mode, ...(rollback_query === undefined ? {} : {rollbackQuery: rollback_query})},
-					{timeoutMs: local.deadlines.previewMs},
-				);
+				const key = {ref: project.ref, mode, query};
+				try {
+					const report = await dryRun(
+						project.db,
+						{query, mode, ...(rollback_query === undefined ? {} : {rollbackQuery: rollback_query})},
+						{timeoutMs: local.deadlines.previewMs},
+					);
+					local.rememberPreview(key, {report});
+					return report;
+				} catch (error) {
+					local.rememberPreview(key, {error: (error as Error).message});
+					throw error;
+				}
 			}),
 	);
 }
