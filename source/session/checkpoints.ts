@@ -217,7 +217,7 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 				id,
 				callId: call.callId,
 				tool: call.name,
-				label: labelOf(input),
+				label: labelOf(committedInput(store, call.callId) ?? {}),
 				...(turnSeq === undefined ? {} : {turnSeq}),
 				...(database ? {database} : {}),
 				files: call.name === 'Bash' ? [] : files,
@@ -304,6 +304,16 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 
 		settled: () => budgetCheck.catch(() => undefined),
 	};
+}
+
+/**
+ * The call's input as the log holds it: redacted when it was committed. A label cut from the raw SQL could keep half
+ * of a secret, which no rule would then recognise.
+ */
+function committedInput(store: EventStore, callId: string): Record<string, unknown> | undefined {
+	const call = store.getState().openCalls.find(c => c.callId === callId);
+	const input = call?.editedInput ?? call?.input;
+	return input && typeof input === 'object' ? (input as Record<string, unknown>) : undefined;
 }
 
 function promptOf(store: EventStore, seq: number): string | undefined {

@@ -323,4 +323,26 @@ describe('rewind', () => {
 		expect(fs.readFileSync(path.join(hooks, 'pre-commit'), 'utf8')).toBe('#!/bin/sh\necho mine\n');
 		expect(fs.existsSync(path.join(hooks, migration!))).toBe(false);
 	});
+
+	it('never puts a piece of a secret into a checkpoint label, even where the label cuts the SQL', {timeout: 240_000}, async () => {
+		const secret = 'Zq7vKp2mWx9rTn4bLs8dHf3jYc6gNe1aUo5iRk0wPm2xQv7tBzJ4hD8sF2';
+		// The label keeps the SQL's first 80 characters: the cut falls inside the value, which only the SQL's parse tree
+		// shows to be a secret (no pattern knows a bare string).
+		const query = `update public.accounts set api_token = '${secret}' where id = 1`;
+		const rig = await openRig(
+			{turns: [...call('toolu_table', SQL, {query: 'create table public.accounts(id int primary key, api_token text); insert into public.accounts values (1, null)'}), ...call('toolu_token', SQL, {query})]},
+			{builtinServer: true},
+		);
+		rigs.push(rig);
+		rig.say('make the table');
+		await allowNext(rig);
+		rig.say('set the token');
+		await allowNext(rig);
+		const checkpoint = rig.state().checkpoints.find(c => c.callId === 'toolu_token');
+		expect(checkpoint!.label).toMatch(/^update public\.accounts set api_token = '/);
+		rig.session.store.flush();
+		const written = fs.readFileSync(rig.session.transcriptPath, 'utf8');
+		expect(written).toContain('checkpoint_created');
+		for (let i = 0; i + 8 <= secret.length; i += 4) expect(written).not.toContain(secret.slice(i, i + 8));
+	});
 });
