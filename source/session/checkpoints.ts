@@ -17,6 +17,7 @@ import type {ToolCall, ToolResult} from '../core/ports.js';
 import type {RewindChoice, RewindFile, RewindOutcome, RewindPlan} from '../core/rewind.js';
 import type {CheckpointView} from '../core/session-state.js';
 import type {EventStore} from '../store/event-store.js';
+import {keepOutOfGit} from '../supabase-local/checkpoints/git-ignored.js';
 import {parseMcpToolName} from '../tools/mcp-host.js';
 import {type FileListing, FileVault, type SavedFile} from './checkpoint-files.js';
 
@@ -207,6 +208,7 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 			const {listing, bytes: fileBytes} = await vault.save(paths, scopes, {complete});
 			bytes += fileBytes;
 			await mkdir(path.join(root, id), {recursive: true, mode: 0o700});
+			await keepOutOfGit(path.dirname(root));
 			const saved: SavedListing = {version: 1, ...listing};
 			await writeFile(path.join(root, id, 'files.json'), JSON.stringify(saved));
 			const turnSeq = store.getState().turnMarks.at(-1)?.seq;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {gunzip, gzip} from 'node:zlib';
 import {extract} from 'tar';
+import {keepOutOfGit} from './checkpoints/git-ignored.js';
 import {prepareRestore, recoverSwap, saveSnapshot} from './checkpoints/pglite-snapshot.js';
 import {DeadlineError, EngineClient, EngineGoneError} from './engine/engine-client.js';
 import type {EngineStorage, WireResult} from './engine/protocol.js';
@@ -594,6 +595,7 @@ async function lockDataDir(dataDir: string): Promise<void> {
 	const file = path.join(dataDir, 'lock');
 	// Not over a file of that name: writing the lock then fails with ENOTDIR, which says what is wrong.
 	if (!existsSync(dataDir)) await mkdir(dataDir, {recursive: true});
+	if (path.basename(path.dirname(dataDir)) === '.pgpair') await keepOutOfGit(path.dirname(dataDir));
 	// A server started again right after the last one was closed finds it still closing: it waits that long, no more.
 	const until = performance.now() + LOCK_WAIT_MS;
 	for (;;) {

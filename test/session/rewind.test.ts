@@ -3,6 +3,7 @@
  * built CLI's `mcp`), the real Write tool. The attack is the one people make: approve a DROP and an overwrite, then
  * want them back. Asserted on rows, on the file's bytes and on the log, never on a label.
  */
+import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -81,6 +82,12 @@ describe('rewind', () => {
 		expect(events.filter(e => e.type === 'checkpoint_created')).toHaveLength(4);
 		const rewound = events.find(e => e.type === 'rewound');
 		expect(rewound).toMatchObject({checkpointId: beforeDrop.id, by: 'user', database: true, files: ['notes.md']});
+
+		// Copies of the data are never offered to git: .pgpair ignores itself.
+		expect(spawnSync('git', ['init', '-q'], {cwd: rig.dir}).status).toBe(0);
+		const untracked = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], {cwd: rig.dir, encoding: 'utf8'}).stdout;
+		expect(untracked).toContain('notes.md');
+		expect(untracked).not.toContain('.pgpair');
 	});
 
 	it('rewinds the conversation too: the model no longer sees the turns after the checkpoint', {timeout: 240_000}, async () => {
@@ -330,7 +337,14 @@ describe('rewind', () => {
 		// shows to be a secret (no pattern knows a bare string).
 		const query = `update public.accounts set api_token = '${secret}' where id = 1`;
 		const rig = await openRig(
-			{turns: [...call('toolu_table', SQL, {query: 'create table public.accounts(id int primary key, api_token text); insert into public.accounts values (1, null)'}), ...call('toolu_token', SQL, {query})]},
+			{
+				turns: [
+					...call('toolu_table', SQL, {
+						query: 'create table public.accounts(id int primary key, api_token text); insert into public.accounts values (1, null)',
+					}),
+					...call('toolu_token', SQL, {query}),
+				],
+			},
 			{builtinServer: true},
 		);
 		rigs.push(rig);
