@@ -41,6 +41,16 @@ const snapshotDir = (root: string, id: string, ref: string) => path.join(root, i
 /** A Postgres checkpoint: the tables the call will change, saved by table-backup.ts, and the ones it will create. */
 const tablesDir = (root: string, id: string) => path.join(root, id, 'tables');
 const CREATED_FILE = 'created.json';
+/** Beside a snapshot: its tables' row counts when it was saved. */
+const ROWS_FILE = 'rows.json';
+
+async function savedRows(snapshot: string): Promise<Map<string, number> | undefined> {
+	try {
+		return new Map(Object.entries(JSON.parse(await readFile(path.join(snapshot, ROWS_FILE), 'utf8')) as Record<string, number>));
+	} catch {
+		return undefined;
+	}
+}
 
 /**
  * pgpair's own tools (not part of the official interface) for checkpoints: the app saves the database before an
@@ -79,6 +89,8 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 				const previous = latest.get(project.ref) ?? (await newestSnapshot(root, project.ref));
 				const saved = await project.db.snapshots.save(target, previous && (await isCompleteSnapshot(previous)) ? previous : undefined);
 				latest.set(project.ref, target);
+				// The tables' rows as saved, for the rewind's plan: reading them back later would mean opening the snapshot.
+				await writeFile(path.join(target, ROWS_FILE), JSON.stringify(Object.fromEntries(await tableRows(project.db))));
 				return {kind: 'snapshot', ref: project.ref, bytes: saved.bytes, totalBytes: saved.totalBytes};
 			}),
 	);
@@ -102,7 +114,7 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 				const chosen = await earliestSnapshots(root, checkpoint_ids);
 				const snapshot = chosen.get(mainRef);
 				if (!snapshot) return {available: false, reason: 'no call since this checkpoint saved the main database', tables: [], notes: []};
-				const [then, now] = [await main.snapshots.read(snapshot, tableRows), await tableRows(main)];
+				const [then, now] = [(await savedRows(snapshot)) ?? (await main.snapshots.read(snapshot, tableRows)), await tableRows(main)];
 				const notes = await branchNotes(local, chosen, mainRef);
 				return {available: true, tables: compareRows(then, now), notes};
 			}),
