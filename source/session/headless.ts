@@ -19,6 +19,8 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 
 	const unsubscribe = format === 'stream-json' ? streamEvents(session, io) : () => undefined;
 	await session.send(prompt);
+	// The disk budget is checked after each checkpoint, off the call's path: what it dropped is said below too.
+	await session.connected.then(c => c.checkpoints.settled()).catch(() => undefined);
 	unsubscribe();
 
 	const events = session.store.getEvents();
@@ -26,6 +28,7 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 	for (const event of events) {
 		// Nobody sees the chat: what pgpair warns about goes to stderr.
 		if (event.type === 'notice_shown' && event.level !== 'info') io.stderr(`pgpair: ${event.text}\n`);
+		if (event.type === 'checkpoints_dropped') io.stderr(`pgpair: ${event.reason}\n`);
 		if (event.type === 'tool_call_decided' && event.decision === 'deny' && event.by === 'headless') {
 			io.stderr(`pgpair: denied ${nameOf(events, event.callId)}: ${event.reason ?? 'no rule allows it'}\n`);
 		}
