@@ -165,7 +165,8 @@ export function planText(plan: RewindPlan): string {
 		const changed = plan.database.tables.filter(t => t.rowsThen !== t.rowsNow);
 		const count = plan.database.tables.length;
 		lines.push(`Database: restored as it was (${count} ${count === 1 ? 'table' : 'tables'}${changed.length ? `, ${changed.length} differ` : ''})`);
-		for (const t of plan.database.tables) lines.push(`  ${t.name}  ${t.rowsThen ?? 'absent'} → now ${t.rowsNow ?? 'absent'}`);
+		const rows = (n: number | null, estimated?: true) => (n === null ? 'absent' : estimated && n > 10_000 ? `~${n}` : String(n));
+		for (const t of plan.database.tables) lines.push(`  ${t.name}  ${rows(t.rowsThen, t.estimated)} → now ${rows(t.rowsNow, t.estimated)}`);
 	} else lines.push(`Database: not restored (${plan.database.reason ?? 'not available'})`);
 	const files = plan.files.filter(f => f.action !== 'unchanged');
 	lines.push(files.length ? 'Files:' : 'Files: none differ');

@@ -5,8 +5,11 @@
 import type {RewindRecord} from './events.js';
 import type {CheckpointView} from './session-state.js';
 
-/** A table as the plan shows it: rows at the checkpoint and now (null: the table does not exist then or now). */
-export type RewindTable = {name: string; rowsThen: number | null; rowsNow: number | null};
+/**
+ * A table as the plan shows it: rows at the checkpoint and now (null: the table does not exist then or now).
+ * `estimated`: past 10,000 rows a table is not counted to the end, and the planner's estimate stands in.
+ */
+export type RewindTable = {name: string; rowsThen: number | null; rowsNow: number | null; estimated?: true};
 
 /** What happens to one file: its saved content comes back, it is removed (a call created it), or it is as saved. */
 export type RewindFile = {path: string; action: 'restore' | 'remove' | 'unchanged'};

@@ -127,8 +127,9 @@ function bulleted(text: string, bullet: string, width: number): string[] {
 	return wrapRows(text.replace(/\s*\n\s*/g, ' '), Math.max(1, width - bullet.length)).map((row, i) => (i === 0 ? bullet : indent) + row);
 }
 
-function rowCount(count: number | null): string {
-	return count === null ? 'no table' : String(count);
+function rowCount(count: number | null, estimated: boolean | undefined): string {
+	if (count === null) return 'no table';
+	return estimated && count > 10_000 ? `~${count}` : String(count);
 }
 
 function checkpointTitle(checkpoint: CheckpointView, formatTime: (at: number) => string): string {
@@ -145,7 +146,7 @@ export function planLines(plan: RewindPlan, width: number): Line[] {
 		const nameWidth = Math.min(Math.max(0, ...database.tables.map(table => table.name.length)), Math.max(8, Math.floor(width / 2)));
 		for (const table of database.tables) {
 			const name = oneLine(table.name, nameWidth).padEnd(nameWidth);
-			lines.push({text: clip(`  ${name}  ${rowCount(table.rowsThen)} → ${rowCount(table.rowsNow)}`, width)});
+			lines.push({text: clip(`  ${name}  ${rowCount(table.rowsThen, table.estimated)} → ${rowCount(table.rowsNow, table.estimated)}`, width)});
 		}
 	} else lines.push({text: oneLine(`Database: not available: ${database.reason ?? 'nothing was saved'}`, width), color: THEME.warn});
 

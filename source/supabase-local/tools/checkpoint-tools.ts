@@ -3,6 +3,7 @@ import {mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {z} from 'zod';
+import type {TableRows} from '../../sql/preview-report.js';
 import {isCompleteSnapshot} from '../checkpoints/pglite-snapshot.js';
 import {affectedTables, backupTables, RESTORE_LIMITS, restoreTables} from '../checkpoints/table-backup.js';
 import type {LocalSupabase} from '../local-project.js';
@@ -22,7 +23,7 @@ export type SavedDatabase = {kind: 'snapshot' | 'tables' | 'none'; ref: string; 
 export type DatabasePlan = {
 	available: boolean;
 	reason?: string;
-	tables: {name: string; rowsThen: number | null; rowsNow: number | null}[];
+	tables: {name: string; rowsThen: number | null; rowsNow: number | null; estimated?: true}[];
 	notes: string[];
 };
 
@@ -44,9 +45,38 @@ const CREATED_FILE = 'created.json';
 /** Beside a snapshot: its tables' row counts when it was saved. */
 const ROWS_FILE = 'rows.json';
 
-async function savedRows(snapshot: string): Promise<Map<string, number> | undefined> {
+/** Tables up to this size are counted when a snapshot is saved; a larger one is counted only if a plan needs it. */
+const COUNTED_AT_SAVE_BYTES = 8 * 1024 * 1024;
+
+/** A table's rows: exact up to EXACT_COUNT_LIMIT, else the planner's estimate (see countRows). */
+type Rows = {rows: number; estimated?: true};
+
+type SavedRows = {counts: Record<string, Rows>; uncounted: string[]};
+
+async function smallTableRows(db: SqlRunner): Promise<SavedRows> {
+	const relations = await listRelations(db);
+	const sizes = new Map(
+		(
+			await db.query(
+				`select format('%I.%I', n.nspname, c.relname) as name, pg_catalog.pg_total_relation_size(c.oid)::int8 as bytes
+				from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p')`,
+			)
+		).rows.map(row => [String(row.name), Number(row.bytes)]),
+	);
+	const small = relations.filter(r => r.kind === 'table' && (sizes.get(r.name) ?? 0) <= COUNTED_AT_SAVE_BYTES);
+	const counted = new Map((await countRows(db, small)).map(t => [t.name, rowsOf(t)]));
+	const tables = relations.filter(r => r.kind === 'table' && !r.foreign).map(r => r.name);
+	return {
+		counts: Object.fromEntries(tables.filter(name => small.some(r => r.name === name)).map(name => [name, counted.get(name) ?? {rows: 0}])),
+		uncounted: tables.filter(name => !small.some(r => r.name === name)),
+	};
+}
+
+/** The row counts saved beside a snapshot, unless one of its tables was too large to count then. */
+async function savedRows(snapshot: string): Promise<Map<string, Rows> | undefined> {
 	try {
-		return new Map(Object.entries(JSON.parse(await readFile(path.join(snapshot, ROWS_FILE), 'utf8')) as Record<string, number>));
+		const saved = JSON.parse(await readFile(path.join(snapshot, ROWS_FILE), 'utf8')) as SavedRows;
+		return saved.uncounted.length === 0 ? new Map(Object.entries(saved.counts)) : undefined;
 	} catch {
 		return undefined;
 	}
@@ -89,8 +119,10 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 				const previous = latest.get(project.ref) ?? (await newestSnapshot(root, project.ref));
 				const saved = await project.db.snapshots.save(target, previous && (await isCompleteSnapshot(previous)) ? previous : undefined);
 				latest.set(project.ref, target);
-				// The tables' rows as saved, for the rewind's plan: reading them back later would mean opening the snapshot.
-				await writeFile(path.join(target, ROWS_FILE), JSON.stringify(Object.fromEntries(await tableRows(project.db))));
+				// The tables' rows as saved, for the rewind's plan (reading them back later means opening the snapshot in an
+				// engine of its own). Only small tables are counted: a scan of a large one rewrites some of its pages (hint
+				// bits), and the next checkpoint would copy the whole file again for it.
+				await writeFile(path.join(target, ROWS_FILE), JSON.stringify(await smallTableRows(project.db)));
 				return {kind: 'snapshot', ref: project.ref, bytes: saved.bytes, totalBytes: saved.totalBytes};
 			}),
 	);
@@ -218,16 +250,22 @@ async function newestSnapshot(root: string, ref: string): Promise<string | undef
 	return best?.dir;
 }
 
-async function tableRows(db: SqlRunner): Promise<Map<string, number>> {
+const rowsOf = (t: TableRows): Rows => ({rows: t.rows, ...(t.estimated ? {estimated: true as const} : {})});
+
+async function tableRows(db: SqlRunner): Promise<Map<string, Rows>> {
 	const relations = await listRelations(db);
 	const counts = await countRows(db, relations);
-	return new Map(counts.map(t => [t.name, t.rows]));
+	return new Map(counts.map(t => [t.name, rowsOf(t)]));
 }
 
-function compareRows(then: Map<string, number>, now: Map<string, number>): DatabasePlan['tables'] {
+function compareRows(then: Map<string, Rows>, now: Map<string, Rows>): DatabasePlan['tables'] {
 	const names = [...new Set([...then.keys(), ...now.keys()])].sort();
 	return names
-		.map(name => ({name, rowsThen: then.get(name) ?? null, rowsNow: now.get(name) ?? null}))
+		.map(name => {
+			const [before, after] = [then.get(name), now.get(name)];
+			const estimated = before?.estimated || after?.estimated;
+			return {name, rowsThen: before?.rows ?? null, rowsNow: after?.rows ?? null, ...(estimated ? {estimated: true as const} : {})};
+		})
 		.sort((a, b) => Number(a.rowsThen === a.rowsNow) - Number(b.rowsThen === b.rowsNow) || a.name.localeCompare(b.name));
 }
 
@@ -302,7 +340,10 @@ async function planTables(db: DatabasePlatform, root: string, ids: readonly stri
 		for (const name of s.created) if (!then.has(name)) then.set(name, null);
 	}
 	const now = await tableRows(db);
-	const tables = [...then].map(([name, rowsThen]) => ({name, rowsThen, rowsNow: now.get(name) ?? null}));
+	const tables = [...then].map(([name, rowsThen]) => {
+		const after = now.get(name);
+		return {name, rowsThen, rowsNow: after?.rows ?? null, ...(after?.estimated ? {estimated: true as const} : {})};
+	});
 	return {available: true, tables, notes: RESTORE_LIMITS.map(line => `${line[0]!.toUpperCase()}${line.slice(1)}.`)};
 }
 
