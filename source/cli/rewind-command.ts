@@ -3,7 +3,7 @@
  *
  *   pgpair rewind --list [--session <id>]        one checkpoint per line: id, time, tool, the call's first words
  *   pgpair rewind <id> [--session <id>]          what a rewind would restore (nothing is changed)
- *   pgpair rewind <id> --yes [--files-only | --database-only]
+ *   pgpair rewind <id> --yes [--files-only | --database-only] [--conversation]
  *
  * The session is the latest of this workspace unless `--session` names another; a checkpoint id not in it is looked
  * for in the others. The rewind is recorded in that session's transcript, as the TUI's would be.
@@ -23,7 +23,7 @@ import {findSession, latestSession, listSessions, readTranscript, type SessionSu
 import {type ChatArgs, parseCommand} from './args.js';
 
 export const REWIND_USAGE = `usage: pgpair rewind --list [--session <id>]
-       pgpair rewind <checkpoint> [--yes] [--files-only | --database-only] [--session <id>]`;
+       pgpair rewind <checkpoint> [--yes] [--files-only | --database-only] [--conversation] [--session <id>]`;
 
 export type RewindIo = {cwd: string; env: NodeJS.ProcessEnv; cliEntry: string; stdout: (text: string) => void; stderr: (text: string) => void};
 
@@ -82,13 +82,15 @@ export async function runRewind(argv: string[], io: RewindIo): Promise<number> {
 			io.stdout(`\nNothing was changed. Run \`pgpair rewind ${id} --yes\` to restore this.\n`);
 			return 0;
 		}
-		const choice = {database: !parsed.filesOnly, files: !parsed.databaseOnly, conversation: false};
+		// The conversation goes back only when asked: the session then goes on (`--resume`) from before that turn.
+		const choice = {database: !parsed.filesOnly, files: !parsed.databaseOnly, conversation: parsed.conversation};
 		if (choice.database && !plan.database.available && plan.files.every(f => f.action === 'unchanged')) {
 			io.stderr(`pgpair rewind: nothing to restore: ${plan.database.reason ?? 'the database part is not available'}.\n`);
 			return 1;
 		}
 		const outcome = await session.rewind(id, choice);
 		io.stdout(`\nRewound to ${id}:\n${outcome.report.map(line => `  ${line}`).join('\n')}\n`);
+		if (outcome.prompt !== undefined) io.stdout(`The turn began with: ${outcome.prompt}\nGo on with \`pgpair --resume ${summary.id}\`.\n`);
 		return 0;
 	} catch (error) {
 		io.stderr(`pgpair rewind: ${(error as Error).message}\nNothing else was changed.\n`);
@@ -110,6 +112,7 @@ function parse(argv: string[]) {
 			'sessions-dir': {type: 'string'},
 			'files-only': {type: 'boolean'},
 			'database-only': {type: 'boolean'},
+			conversation: {type: 'boolean'},
 		},
 	});
 	const checkpoint = positionals[0];
@@ -122,6 +125,7 @@ function parse(argv: string[]) {
 		yes: values.yes === true,
 		filesOnly: values['files-only'] === true,
 		databaseOnly: values['database-only'] === true,
+		conversation: values.conversation === true,
 		...(checkpoint ? {checkpoint} : {}),
 		...(values.session ? {session: values.session} : {}),
 		...(values['sessions-dir'] ? {sessionsDir: values['sessions-dir']} : {}),

@@ -159,72 +159,85 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 		});
 	};
 
+	const save = async (id: string, call: ToolCall & {classification?: ToolCallClassification}, signal: AbortSignal): Promise<CheckpointRecord | undefined> => {
+		const input = (call.input ?? {}) as Record<string, unknown>;
+		const mcp = parseMcpToolName(call.name);
+		let database: CheckpointRecord['database'];
+		let bytes = 0;
+		let paths: string[] = [];
+		let scopes: string[] = [];
+		let complete = true;
+		if (mcp) {
+			if (servers.hasTool(mcp.server, CHECKPOINT_SAVE_TOOL)) {
+				const projectId = typeof input['project_id'] === 'string' ? {project_id: input['project_id']} : {};
+				// On a Postgres server the SQL is previewed to find the tables it changes (the embedded database is saved whole).
+				const sql = typeof input['query'] === 'string' ? {query: input['query'], mode: mcp.tool === 'apply_migration' ? 'migration' : 'sql'} : {};
+				const result = await servers.call(mcp.server, CHECKPOINT_SAVE_TOOL, {checkpoint_id: id, ...projectId, ...sql}, signal);
+				if (result.isError) throw new Error(`the database could not be saved: ${serverError(result.content)}`);
+				const saved = JSON.parse(result.content) as {kind: 'snapshot' | 'tables' | 'none'; ref: string; bytes: number; tables?: string[]; note?: string};
+				database = {
+					server: mcp.server,
+					ref: saved.ref,
+					kind: saved.kind,
+					...(saved.tables ? {tables: saved.tables} : {}),
+					...(saved.note ? {note: saved.note} : {}),
+				};
+				bytes += saved.bytes;
+				scopes = PROJECT_SCOPES;
+			} else if (servers.isHosted(mcp.server)) {
+				database = {
+					server: mcp.server,
+					kind: 'none',
+					note: 'a hosted project: pgpair cannot save its database, so a rewind cannot undo what this call does there (use its backups)',
+				};
+			} else {
+				// Another server's tool: what it changes is its own business, and nothing pgpair can save.
+				return undefined;
+			}
+		} else if (FILE_TOOLS.has(call.name)) {
+			const file = input['file_path'] ?? input['notebook_path'] ?? input['path'];
+			if (typeof file === 'string') paths = [file];
+		} else if (call.name === 'Bash') {
+			scopes = ['.'];
+			complete = false;
+		} else {
+			return undefined;
+		}
+		const {listing, bytes: fileBytes} = await vault.save(paths, scopes, {complete});
+		bytes += fileBytes;
+		await mkdir(path.join(root, id), {recursive: true, mode: 0o700});
+		await keepOutOfGit(path.dirname(root));
+		const saved: SavedListing = {version: 1, ...listing};
+		await writeFile(path.join(root, id, 'files.json'), JSON.stringify(saved));
+		const turnSeq = store.getState().turnMarks.at(-1)?.seq;
+		// Bash's listing of the whole workspace is a safety net, not news: only the files named are listed.
+		const files =
+			call.name === 'Bash' || scopes === PROJECT_SCOPES ? listing.files.filter(f => paths.includes(f.path)).map(f => f.path) : listing.files.map(f => f.path);
+		const record: CheckpointRecord = {
+			id,
+			callId: call.callId,
+			tool: call.name,
+			label: labelOf(committedInput(store, call.callId) ?? {}),
+			...(turnSeq === undefined ? {} : {turnSeq}),
+			...(database ? {database} : {}),
+			files: call.name === 'Bash' ? [] : files,
+			bytes,
+		};
+		return record;
+	};
+
 	return {
 		async before(call, signal) {
 			const id = `cp-${randomBytes(4).toString('hex')}`;
-			const input = (call.input ?? {}) as Record<string, unknown>;
-			const mcp = parseMcpToolName(call.name);
-			let database: CheckpointRecord['database'];
-			let bytes = 0;
-			let paths: string[] = [];
-			let scopes: string[] = [];
-			let complete = true;
-			if (mcp) {
-				if (servers.hasTool(mcp.server, CHECKPOINT_SAVE_TOOL)) {
-					const projectId = typeof input['project_id'] === 'string' ? {project_id: input['project_id']} : {};
-					// On a Postgres server the SQL is previewed to find the tables it changes (the embedded database is saved whole).
-					const sql = typeof input['query'] === 'string' ? {query: input['query'], mode: mcp.tool === 'apply_migration' ? 'migration' : 'sql'} : {};
-					const result = await servers.call(mcp.server, CHECKPOINT_SAVE_TOOL, {checkpoint_id: id, ...projectId, ...sql}, signal);
-					if (result.isError) throw new Error(`the database could not be saved: ${serverError(result.content)}`);
-					const saved = JSON.parse(result.content) as {kind: 'snapshot' | 'tables' | 'none'; ref: string; bytes: number; tables?: string[]; note?: string};
-					database = {
-						server: mcp.server,
-						ref: saved.ref,
-						kind: saved.kind,
-						...(saved.tables ? {tables: saved.tables} : {}),
-						...(saved.note ? {note: saved.note} : {}),
-					};
-					bytes += saved.bytes;
-					scopes = PROJECT_SCOPES;
-				} else if (servers.isHosted(mcp.server)) {
-					database = {
-						server: mcp.server,
-						kind: 'none',
-						note: 'a hosted project: pgpair cannot save its database, so a rewind cannot undo what this call does there (use its backups)',
-					};
-				} else {
-					// Another server's tool: what it changes is its own business, and nothing pgpair can save.
-					return undefined;
-				}
-			} else if (FILE_TOOLS.has(call.name)) {
-				const file = input['file_path'] ?? input['notebook_path'] ?? input['path'];
-				if (typeof file === 'string') paths = [file];
-			} else if (call.name === 'Bash') {
-				scopes = ['.'];
-				complete = false;
-			} else {
-				return undefined;
+			let record: CheckpointRecord | undefined;
+			try {
+				record = await save(id, call, signal);
+			} catch (error) {
+				// Half a checkpoint (the database saved, the files not) is no checkpoint: its data goes too.
+				await rm(path.join(root, id), {recursive: true, force: true}).catch(() => undefined);
+				throw error;
 			}
-			const {listing, bytes: fileBytes} = await vault.save(paths, scopes, {complete});
-			bytes += fileBytes;
-			await mkdir(path.join(root, id), {recursive: true, mode: 0o700});
-			await keepOutOfGit(path.dirname(root));
-			const saved: SavedListing = {version: 1, ...listing};
-			await writeFile(path.join(root, id, 'files.json'), JSON.stringify(saved));
-			const turnSeq = store.getState().turnMarks.at(-1)?.seq;
-			// Bash's listing of the whole workspace is a safety net, not news: only the files named are listed.
-			const files =
-				call.name === 'Bash' || scopes === PROJECT_SCOPES ? listing.files.filter(f => paths.includes(f.path)).map(f => f.path) : listing.files.map(f => f.path);
-			const record: CheckpointRecord = {
-				id,
-				callId: call.callId,
-				tool: call.name,
-				label: labelOf(committedInput(store, call.callId) ?? {}),
-				...(turnSeq === undefined ? {} : {turnSeq}),
-				...(database ? {database} : {}),
-				files: call.name === 'Bash' ? [] : files,
-				bytes,
-			};
+			if (!record) return undefined;
 			budgetCheck = budgetCheck.then(
 				() => enforceBudget(id),
 				() => enforceBudget(id),

@@ -141,8 +141,11 @@ describe('pgpair rewind, from the built CLI', () => {
 			other.kill('SIGTERM');
 			await new Promise(resolve => other.once('exit', resolve));
 		}
-		// Once it has closed, the same rewind goes through.
-		expect(pgpair(['rewind', id, '--yes'], dir).status).toBe(0);
+		// Once it has closed, the same rewind goes through, the conversation with it when asked.
+		const rewound = pgpair(['rewind', id, '--yes', '--conversation'], dir);
+		expect(rewound.status).toBe(0);
+		expect(rewound.stdout).toContain('The conversation is back to before that turn.');
+		expect(rewound.stdout).toMatch(/The turn began with: go\nGo on with `pgpair --resume \w+`/);
 		expect(fs.existsSync(path.join(dir, 'notes.md'))).toBe(false);
 	});
 });
