@@ -154,7 +154,7 @@ export function planLines(plan: RewindPlan, width: number): Line[] {
 		lines.push({text: 'Files', bold: true});
 		for (const file of files)
 			lines.push({text: clip(`  ${file.action.padEnd(9)} ${flat(file.path)}`, width), ...(file.action === 'unchanged' ? {color: THEME.dim} : {})});
-	} else lines.push({text: oneLine('Files: none saved', width), color: THEME.dim});
+	} else lines.push({text: oneLine('Files: none differ from the checkpoint', width), color: THEME.dim});
 
 	if (conversation.available) {
 		const first = (conversation.prompt ?? '').split('\n').find(line => line.trim() !== '') ?? '';
@@ -162,7 +162,7 @@ export function planLines(plan: RewindPlan, width: number): Line[] {
 	} else lines.push({text: oneLine('Conversation: not available', width), color: THEME.dim});
 
 	if (notes.length > 0) {
-		lines.push({text: clip('Cannot be undone', width), bold: true, color: THEME.warn});
+		lines.push({text: clip('Notes (what a rewind cannot undo, what it keeps)', width), bold: true, color: THEME.warn});
 		for (const note of notes) for (const row of bulleted(note, '• ', width)) lines.push({text: row});
 	}
 

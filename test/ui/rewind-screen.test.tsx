@@ -222,7 +222,7 @@ describe('the rewind screen', () => {
 		expect(text).toContain('remove    src/new-file.ts');
 		expect(text).toContain('Conversation: back to before: Add a thousand test orders');
 		expect(text).not.toContain('and audit them');
-		expect(text).toContain('Cannot be undone');
+		expect(text).toContain('Notes (what a rewind cannot undo, what it keeps)');
 		expect(text).toContain('• Sequences keep their values: new ids continue after the highest one used.');
 		expect(text).toContain('• Writes by other sessions since then are undone too.');
 		for (const choice of ['d/Enter database + files', 'c database + files + conversation', 'f files only', 'b database only', 'Esc back'])
