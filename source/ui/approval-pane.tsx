@@ -11,6 +11,7 @@ import {useKeys} from './keys/use-keys.js';
 import {SqlLine} from './sql-highlight.js';
 import {TextField} from './text-field.js';
 import {THEME} from './theme.js';
+import {wrapRows} from './wrap.js';
 
 export const CONFIRM_WORD = 'override';
 
@@ -69,7 +70,9 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 	const offersGrant = grantable(call.classification) && !edited;
 	const input = edited ? edited.input : call.input;
 	const body = editableText(input);
-	const lines = body.text.split('\n');
+	// Wrapped, never cut: what is approved is read to its end (a long WHERE clause past the pane's edge is the part
+	// that matters). Rows are the pane's inner width; the scroll counts rows.
+	const lines = wrappedLines(body.text, Math.max(10, width - 4));
 	const preview = call.preview;
 	const previewIsCurrent = preview !== undefined && (edited ? sameJson(preview.input, edited.input) : preview.input === undefined);
 	// The person decides on what they saw: no key allows a call before its preview is on screen.
@@ -225,11 +228,11 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 					{visible.map((line, index) =>
 						body.sql ? (
 							// biome-ignore lint/suspicious/noArrayIndexKey: the line's number in the text is its identity, whatever the scroll.
-							<SqlLine key={scroll + index} line={expandTabs(line)} />
+							<SqlLine key={scroll + index} line={line} />
 						) : (
 							// biome-ignore lint/suspicious/noArrayIndexKey: the line's number in the text is its identity, whatever the scroll.
 							<Text key={scroll + index} wrap="truncate-end">
-								{expandTabs(line) || ' '}
+								{line || ' '}
 							</Text>
 						),
 					)}
@@ -334,4 +337,12 @@ export function formatInput(input: unknown): string {
 	if (!sql) return text;
 	const rest = Object.fromEntries(Object.entries(input as Record<string, unknown>).filter(([k]) => k !== 'query'));
 	return Object.keys(rest).length > 0 ? `${JSON.stringify(rest)}\n${text}` : text;
+}
+
+/** The text's lines with tabs expanded, each wrapped into rows of `width` columns (a blank line stays one row). */
+export function wrappedLines(text: string, width: number): string[] {
+	return text.split('\n').flatMap(line => {
+		const expanded = expandTabs(line);
+		return expanded === '' ? [''] : wrapRows(expanded, width);
+	});
 }

@@ -217,6 +217,19 @@ describe('the approval pane’s keys', () => {
 		expect(decisions).toEqual([{decision: 'allow'}]);
 	});
 
+	it('shows a long SQL line to its end, wrapped inside the pane, with nothing cut', async () => {
+		// What matters is at the end of the line, past an 80-column pane's edge: an inner join that empties a table.
+		const query = `delete from public.orders o using public.customers c where o.customer_id = c.id and c.region = 'eu' or true -- everything`;
+		const call: ToolCallView = {callId: 'c1', name: 'mcp__supabase__execute_sql', input: {query}, status: 'awaiting_approval', requestedAt: 0};
+		const view = show(<ApprovalPane queue={[call]} width={80} maxRows={16} focus={{...LIVE_IDLE, approvalPending: true}} onDecision={() => undefined} />);
+		const rows = view.frame().split('\n');
+		expect(rows.every(row => row.length <= 80)).toBe(true);
+		expect(view.frame()).not.toContain('…');
+		// Every word of the SQL is on screen, in order.
+		const shown = rows.map(row => row.replace(/^│ ?|│$/g, '').trim()).join(' ');
+		expect(shown.replace(/\s+/g, ' ')).toContain(query);
+	});
+
 	it('switches between the preview and the SQL with v', async () => {
 		const preview = {kind: 'schema' as const, summary: 'schema change: one table', hazards: [], diff: '--- a\n+++ b\n+table public.t\n'};
 		const {press} = renderPane(longCall({preview}));
