@@ -55,6 +55,9 @@ export async function startScriptedServer(script: Script | ParsedScript | string
 			if (!res.destroyed) res.destroy();
 		});
 	});
+	// An idle keep-alive connection is kept longer than any pause of a session (a call at its deadline, a person
+	// reading a pane): closed at Node's default 5 s, the client could reuse it just as it closed and get ECONNRESET.
+	server.keepAliveTimeout = 10 * 60_000;
 	server.on('connection', socket => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));

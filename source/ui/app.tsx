@@ -15,6 +15,7 @@ import type {PrintItem} from './print-log.js';
 import {PromptInput} from './prompt-input.js';
 import {RewindScreen} from './rewind-screen.js';
 import {serverStatusText} from './server-status.js';
+import {parseInput} from './slash-commands.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
 import {useDoublePress} from './use-double-press.js';
@@ -28,7 +29,6 @@ const QUIT_WINDOW_MS = 2000;
 /** Esc twice within this on the empty, idle prompt opens the rewind. */
 const REWIND_ESC_WINDOW_MS = 800;
 /** `/rewind`, or `/rewind <checkpoint id>` to start on that one: typed in the prompt, it opens the rewind screen. */
-const REWIND_COMMAND = /^\/rewind(?:\s+(\S+))?$/;
 const CHECKLIST_HINT = `${keyOf('selectPrevious', 'checklist')}${keyOf('selectNext', 'checklist')} select · ${keyOf('showEvidence')} evidence · ${keyOf('tickChecklist')} tick yourself · ${keyOf('closeChecklist')} close`;
 
 /** What the app reads (the log) and the actions its keys call: the session, and nothing beside it. */
@@ -194,24 +194,36 @@ export function App(props: AppProps) {
 		[session, hasModel, demoStarting, store, openRewind, rewindPress.press],
 	);
 
+	// A message of the app's own under the prompt (an unknown command, a rewind refused while a turn runs): on screen
+	// until the next thing typed is sent, never in the transcript.
+	const [hint, setHint] = useState<string | undefined>(undefined);
 	const onSubmit = useCallback(
 		(text: string) => {
-			const command = REWIND_COMMAND.exec(text);
-			if (!command) {
+			setHint(undefined);
+			const input = parseInput(text);
+			if (input.kind === 'prompt') {
 				void session.send(text);
 				return;
 			}
-
-			// Never the model's: a rewind is the person's, and it waits for the turn to end.
-			if (busy)
-				store.append({
-					type: 'notice_shown',
-					level: 'info',
-					text: `Rewind waits until the turn ends: type /rewind again then (${keyOf('cancelTurn')} cancels the turn).`,
-				});
-			else openRewind(command[1]);
+			if (input.kind === 'unknown') {
+				setHint(`/${input.name} is not a pgpair command (/help lists them); nothing was sent.`);
+				return;
+			}
+			switch (input.name) {
+				case 'help':
+					setShowHelp(true);
+					return;
+				case 'exit':
+					quit();
+					return;
+				case 'rewind':
+					// Never the model's: a rewind is the person's, and it waits for the turn to end.
+					if (busy) setHint(`Rewind waits until the turn ends: type /rewind again then (${keyOf('cancelTurn')} cancels the turn).`);
+					else openRewind(input.arg);
+					return;
+			}
 		},
-		[session, busy, store, openRewind],
+		[session, busy, openRewind, quit],
 	);
 	const onDecision = useCallback((callId: string, decision: UserDecision) => session.decide(callId, decision), [session]);
 	const onPreviewEdit = useCallback((callId: string, input: unknown) => void session.previewEdit(callId, input), [session]);
@@ -320,6 +332,8 @@ export function App(props: AppProps) {
 				<Text color={THEME.warn}>Press {keyOf('quit')} again to quit.</Text>
 			) : rewindPress.armed ? (
 				<Text color={THEME.dim}>Press {keyOf('openRewind')} again to rewind to a checkpoint.</Text>
+			) : hint ? (
+				<Text color={THEME.warn}>{hint}</Text>
 			) : null}
 			<StatusBar
 				checklist={checklistItems.length > 0 ? checklistSummary(state, checklistItems) : ''}

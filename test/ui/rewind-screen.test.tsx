@@ -417,6 +417,21 @@ describe('the app’s rewind', () => {
 		expect(calls.prompts).toEqual([]);
 	});
 
+	it('answers /help with the keys and the commands, and an unknown /command on screen; neither reaches the model', async () => {
+		const {frame, press, calls} = renderApp();
+		await press('/help', '> /help');
+		await press(KEY.enter, 'Commands: /help  /rewind [checkpoint]  /exit');
+		expect(frame()).toContain('Keys');
+		await press(KEY.escape, () => !frame().includes('Commands: /help'));
+		await press('/clera', '> /clera');
+		await press(KEY.enter, '/clera is not a pgpair command (/help lists them); nothing was sent.');
+		expect(calls.prompts).toEqual([]);
+		// A path is a prompt like any other.
+		await press('/etc/hosts is broken', '> /etc/hosts is broken');
+		await press(KEY.enter, () => calls.prompts.length === 1);
+		expect(calls.prompts).toEqual(['/etc/hosts is broken']);
+	});
+
 	it('answers /rewind during a turn with a notice, sends nothing and opens nothing', async () => {
 		const {frame, press, calls} = renderApp({busy: true});
 		await press('/rewind', '> /rewind');
