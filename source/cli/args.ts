@@ -61,6 +61,8 @@ Options
       --sessions-dir <dir>        where transcripts are written (default ./sessions)
       --allow <rule>              allow calls matching a rule, e.g. mcp__supabase__list_tables, Bash(npm test:*) (repeatable)
       --deny <rule>               deny calls matching a rule (repeatable; deny wins over everything)
+      --allowedTools <rules>      Claude Code's name for --allow: rules separated by commas or spaces
+      --disallowedTools <rules>   Claude Code's name for --deny
       --permission-mode <m>       default (ask before changes), acceptEdits (file edits allowed), plan (no changes)
       --allow-destructive-rules   let an --allow rule that names a tool exactly cover its destructive calls
       --sandbox                   run shell commands in an OS sandbox: writes only in the workspace (never to
@@ -113,8 +115,8 @@ export function parseCommand(argv: readonly string[]): Command {
 		...(values.model ? {model: values.model} : {}),
 		maxTurns,
 		...(values['sessions-dir'] ? {sessionsDir: values['sessions-dir']} : {}),
-		allow: values.allow ?? [],
-		deny: values.deny ?? [],
+		allow: [...(values.allow ?? []), ...ruleList(values.allowedTools), ...ruleList(values['allowed-tools'])],
+		deny: [...(values.deny ?? []), ...ruleList(values.disallowedTools), ...ruleList(values['disallowed-tools'])],
 		...(permissionMode ? {permissionMode} : {}),
 		allowDestructiveRules: values['allow-destructive-rules'] === true,
 		...(values.sandbox ? {sandbox: true} : {}),
@@ -137,6 +139,11 @@ const CHAT_OPTIONS = {
 	'sessions-dir': {type: 'string'},
 	allow: {type: 'string', multiple: true},
 	deny: {type: 'string', multiple: true},
+	// Claude Code's names for the same: a list of rules, separated by commas or spaces, repeatable.
+	allowedTools: {type: 'string', multiple: true},
+	'allowed-tools': {type: 'string', multiple: true},
+	disallowedTools: {type: 'string', multiple: true},
+	'disallowed-tools': {type: 'string', multiple: true},
 	'permission-mode': {type: 'string'},
 	'allow-destructive-rules': {type: 'boolean'},
 	sandbox: {type: 'boolean'},
@@ -149,6 +156,30 @@ const CHAT_OPTIONS = {
 	help: {type: 'boolean', short: 'h'},
 	version: {type: 'boolean', short: 'v'},
 } as const;
+
+/**
+ * Rules as Claude Code's `--allowedTools` takes them: `"Bash(git log:*) Edit,Read"`. A comma or a space separates
+ * rules, except inside a rule's parentheses, where a command's own spaces are.
+ */
+export function ruleList(values: readonly string[] | undefined): string[] {
+	const rules: string[] = [];
+	for (const value of values ?? []) {
+		let depth = 0;
+		let current = '';
+		for (const char of value) {
+			if (char === '(') depth++;
+			if (char === ')') depth = Math.max(0, depth - 1);
+			if (depth === 0 && (char === ',' || /\s/.test(char))) {
+				if (current) rules.push(current);
+				current = '';
+				continue;
+			}
+			current += char;
+		}
+		if (current) rules.push(current);
+	}
+	return rules;
+}
 
 function parseChatOptions(argv: readonly string[]) {
 	try {

@@ -29,6 +29,26 @@ describe('command line', () => {
 		});
 	});
 
+	it("takes Claude Code's --allowedTools and --disallowedTools: lists split on commas and spaces, never inside a rule's parentheses", () => {
+		expect(
+			parseCommand([
+				'-p',
+				'go',
+				'--allowedTools',
+				'Bash(git log:*) Edit,Read',
+				'--allowed-tools',
+				'mcp__supabase__list_tables',
+				'--allow',
+				'Glob',
+				'--disallowedTools',
+				'Bash(rm -rf:*),Write',
+			]),
+		).toMatchObject({
+			allow: ['Glob', 'Bash(git log:*)', 'Edit', 'Read', 'mcp__supabase__list_tables'],
+			deny: ['Bash(rm -rf:*)', 'Write'],
+		});
+	});
+
 	it('passes everything after "mcp" to the MCP server untouched', () => {
 		expect(parseCommand(['mcp', '--read-only', '--db', 'postgres://x'])).toEqual({command: 'mcp', argv: ['--read-only', '--db', 'postgres://x']});
 	});

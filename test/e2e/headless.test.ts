@@ -56,6 +56,12 @@ describe('headless runs of the built CLI', () => {
 		const allowed = pgpair(['-p', 'note it', '--scripted', script, '--agent', 'generalist', '--allow', 'mcp__fixture__write_note'], {cwd: dir});
 		expect(allowed.status).toBe(0);
 		expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('from headless\n');
+
+		// Claude Code's flag does the same.
+		const claudeStyle = pgpair(['-p', 'note it', '--scripted', script, '--agent', 'generalist', '--allowedTools', 'Read,mcp__fixture__write_note'], {cwd: dir});
+		expect(claudeStyle.status).toBe(0);
+		expect(claudeStyle.stderr).not.toMatch(/denied/);
+		expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('from headless\nfrom headless\n');
 	});
 
 	it('streams one JSON event per line with --output-format stream-json, secrets redacted', () => {
