@@ -17,6 +17,7 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 		return 2;
 	}
 
+	if (format === 'stream-json') await streamInit(session, io);
 	const unsubscribe = format === 'stream-json' ? streamEvents(session, io) : () => undefined;
 	await session.send(prompt);
 	// The disk budget is checked after each checkpoint, off the call's path: what it dropped is said below too.
@@ -44,15 +45,42 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 	const error = last?.type === 'turn_completed' ? last.error : 'The turn did not finish.';
 	if (format === 'text') {
 		if (answer) io.stdout(`${answer}\n`);
-	} else if (format === 'json') {
+	} else {
+		// The last line of stream-json, and all of json: Claude Code's result (subtype, is_error, session_id) with ours.
 		const usage = session.store.getState().usage;
-		io.stdout(
-			`${JSON.stringify({type: 'result', outcome, result: answer, sessionId: session.id, transcript: session.transcriptPath, usage, ...(error ? {error} : {})})}\n`,
-		);
+		const result = {
+			type: 'result',
+			subtype: outcome === 'completed' ? 'success' : 'error',
+			is_error: outcome !== 'completed',
+			outcome,
+			result: answer,
+			session_id: session.id,
+			sessionId: session.id,
+			transcript: session.transcriptPath,
+			usage,
+			...(error ? {error} : {}),
+		};
+		io.stdout(`${JSON.stringify(result)}\n`);
 	}
 
 	if (outcome !== 'completed') io.stderr(`pgpair: ${error ?? outcome}\n`);
 	return outcome === 'completed' ? 0 : 1;
+}
+
+/** stream-json's first line, as Claude Code's: what this run is (session, model, the tools the model is offered). */
+async function streamInit(session: Session, io: HeadlessIo): Promise<void> {
+	const {toolHost} = await session.connected;
+	await toolHost.ready();
+	const init = {
+		type: 'system',
+		subtype: 'init',
+		session_id: session.id,
+		model: session.modelId,
+		tools: toolHost.list().map(tool => tool.name),
+		permissionMode: session.store.getState().mode,
+		transcript: session.transcriptPath,
+	};
+	io.stdout(`${JSON.stringify(init)}\n`);
 }
 
 function streamEvents(session: Session, io: HeadlessIo): () => void {

@@ -71,10 +71,18 @@ describe('headless runs of the built CLI', () => {
 		fs.writeFileSync(script, JSON.stringify({turns: [{text: 'Your key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 is set.'}]}));
 		const run = pgpair(['-p', 'hi', '--scripted', script, '--output-format', 'stream-json'], {cwd: dir});
 		expect(run.status).toBe(0);
-		const events = run.stdout
+		const lines = run.stdout
 			.trim()
 			.split('\n')
-			.map(line => JSON.parse(line) as {type: string; seq: number});
+			.map(line => JSON.parse(line) as {type: string; seq: number; subtype?: string; session_id?: string; tools?: string[]; result?: string});
+		// As Claude Code's: an init line first (session, model, the tools offered), a result line last.
+		const [init, ...rest] = lines;
+		const result = rest.pop();
+		expect(init).toMatchObject({type: 'system', subtype: 'init', session_id: expect.any(String), model: expect.any(String)});
+		expect(init!.tools).toContain('Read');
+		expect(result).toMatchObject({type: 'result', subtype: 'success', is_error: false, session_id: init!.session_id});
+		expect(result!.result).toContain('is set.');
+		const events = rest;
 		// The session's own events (the servers it found, the checklist, notices) come around the turn, whose events are whole.
 		const turn = events.filter(e => !['checklist_item_changed', 'notice_shown', 'internal_call_completed', 'servers_changed'].includes(e.type));
 		expect(turn[0]?.type).toBe('user_prompt_submitted');
