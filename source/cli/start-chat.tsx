@@ -129,7 +129,8 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	// finish on their own (their stdin is closed), so quitting never waits on a database flush.
 	session.closeTranscript();
 	await Promise.race([close(), new Promise(resolve => setTimeout(resolve, QUIT_GRACE_MS).unref())]);
-	if (fs.existsSync(session.transcriptPath)) process.stdout.write(`Session saved: ${path.relative(context.cwd, session.transcriptPath)}\n`);
+	if (fs.existsSync(session.transcriptPath))
+		process.stdout.write(`Session saved: ${path.relative(context.cwd, session.transcriptPath)}\nGo on with: pgpair --resume ${session.id}\n`);
 	process.exit(0);
 }
 

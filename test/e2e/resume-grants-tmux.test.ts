@@ -68,6 +68,8 @@ describe('resuming a session in the terminal', () => {
 		expect(saved).toContain(`Session saved: sessions/${file}`);
 		expect(fs.readFileSync(notes, 'utf8')).toBe('one\n');
 		const id = (JSON.parse(fs.readFileSync(path.join(dir, 'sessions', file!), 'utf8').split('\n')[0]!) as {sessionId: string}).sessionId;
+		// The way back is said on the way out.
+		expect(saved).toContain(`Go on with: pgpair --resume ${id}`);
 
 		const second = startTmux(`${process.execPath} ${BUILT_CLI} --agent note-taker --resume ${id} --scripted ${script(dir, 'two.json', 'two', 'Noted two.')}`, {
 			cwd: dir,
