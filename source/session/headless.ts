@@ -64,7 +64,40 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 	}
 
 	if (outcome !== 'completed') io.stderr(`pgpair: ${error ?? outcome}\n`);
-	return outcome === 'completed' ? 0 : 1;
+	// A database that could not be reached fails the run, even when the model went on and said "Done".
+	const unreachable = unreachableDatabases(events);
+	for (const {server, reason, calls} of unreachable) {
+		io.stderr(
+			`pgpair: ${server}: the database could not be reached (${reason}); ${calls === 1 ? '1 database call' : `${calls} database calls`} did not run.\n`,
+		);
+	}
+	return outcome === 'completed' && unreachable.length === 0 ? 0 : 1;
+}
+
+/** Servers whose database had failed when calls to them failed: each with the reason and how many calls. */
+export function unreachableDatabases(events: readonly SessionEvent[]): Array<{server: string; reason: string; calls: number}> {
+	const found = new Map<string, {server: string; reason: string; calls: number}>();
+	const failed = new Map<string, string>();
+	const serverOf = new Map<string, string>();
+	for (const event of events) {
+		if (event.type === 'servers_changed') {
+			for (const server of event.servers) {
+				if (server.database?.state === 'failed') failed.set(server.name, server.database.reason);
+				else failed.delete(server.name);
+			}
+		} else if (event.type === 'tool_call_requested') {
+			const server = /^mcp__(.+?)__/.exec(event.name)?.[1];
+			if (server) serverOf.set(event.callId, server);
+		} else if (event.type === 'tool_call_completed' && event.isError) {
+			const server = serverOf.get(event.callId);
+			const reason = server === undefined ? undefined : failed.get(server);
+			if (server === undefined || reason === undefined) continue;
+			const entry = found.get(server) ?? {server, reason, calls: 0};
+			entry.calls++;
+			found.set(server, entry);
+		}
+	}
+	return [...found.values()];
 }
 
 /** stream-json's first line, as Claude Code's: what this run is (session, model, the tools the model is offered). */

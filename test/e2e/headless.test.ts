@@ -92,6 +92,19 @@ describe('headless runs of the built CLI', () => {
 		expect(run.stdout).not.toContain('abcdefghijklmnopqrstuvwxyz0123456789');
 	});
 
+	it('fails a run whose database could not be reached, saying so on stderr, even when the model said it was done', () => {
+		const dir = tempWorkspace();
+		const script = path.join(dir, 'list.json');
+		fs.writeFileSync(script, JSON.stringify({turns: [{text: '', tool_calls: [{name: 'mcp__supabase__list_tables', input: {}}]}, {text: 'Done.'}]}));
+		const run = pgpair(['-p', 'list', '--scripted', script, '--allow', 'mcp__supabase__list_tables'], {
+			cwd: dir,
+			env: {DATABASE_URL: 'postgres://nobody:not-the-password@127.0.0.1:1/none'},
+		});
+		expect(run.status).toBe(1);
+		expect(run.stderr).toMatch(/pgpair: supabase: the database could not be reached \(connect ECONNREFUSED 127\.0\.0\.1:1\); 1 database call did not run\./);
+		expect(run.stderr).not.toContain('not-the-password');
+	});
+
 	it('refuses a malformed command line with the usage text and exit code 2', () => {
 		const run = pgpair(['--output-format', 'xml', 'hi'], {cwd: tempWorkspace()});
 		expect(run.status).toBe(2);
