@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import {grantable} from '../core/classification.js';
-import type {DecisionScope} from '../core/events.js';
+import type {DecisionScope, ToolCallClassification} from '../core/events.js';
 import {type Decision, decide} from '../policy/decide.js';
 import type {PermissionRules} from '../policy/rules.js';
 import type {ApprovalPolicy, PendingCall} from '../store/runner.js';
@@ -57,14 +57,25 @@ export function createApprovalGate(options: GateOptions): ApprovalPolicy {
 				// Nobody sees a pane here, so the denial carries the hazards the pane would have shown.
 				const hazards = classification.hazards.filter(hazard => !decision.reason.includes(hazard));
 				const why = hazards.length > 0 ? ` Hazards: ${hazards.join('; ')}.` : '';
-				// No rule can approve a control-file write, so the hint would mislead there.
-				const hint = classification.controlFile ? '' : '; allow it with --allow <rule>';
+				const hint = headlessHint(classification, options.explicitDestructiveOptIn === true);
 				return {decision: 'deny', by: 'headless', reason: `${decision.reason}${why} Nobody can approve it in headless mode${hint}.`};
 			}
 			return 'ask';
 		},
 		scope: (call: PendingCall, forSession: boolean): DecisionScope => (forSession && grantable(call.classification) ? 'session' : 'once'),
 	};
+}
+
+/**
+ * The fix a headless denial names, if there is one: a control-file write or a forbidden action can only be approved
+ * by a person (the second needs their typed confirmation); a destructive call needs the named opt-in beside its rule.
+ */
+function headlessHint(classification: ToolCallClassification, destructiveOptIn: boolean): string {
+	if (classification.controlFile) return '';
+	if ((classification.violations ?? []).length > 0) return ': a forbidden action needs a typed confirmation in the TUI';
+	if (classification.class === 'destructive' && !destructiveOptIn)
+		return '; allow it with --allow <rule> and --allow-destructive-rules (an allow rule covers a destructive call only with that flag)';
+	return '; allow it with --allow <rule>';
 }
 
 function sandboxMissing(sandbox: GateOptions['bashSandbox']): string | undefined {

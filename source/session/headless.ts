@@ -26,11 +26,13 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 
 	const events = session.store.getEvents();
 	const last = events.findLast(e => e.type === 'turn_completed');
-	for (const event of events) {
+	// This run's own events: a continued session's old warnings and denials were said when they happened.
+	for (const event of events.slice(session.resumedEvents)) {
 		// Nobody sees the chat: what pgpair warns about goes to stderr.
 		if (event.type === 'notice_shown' && event.level !== 'info') io.stderr(`pgpair: ${event.text}\n`);
 		if (event.type === 'checkpoints_dropped') io.stderr(`pgpair: ${event.reason}\n`);
-		if (event.type === 'tool_call_decided' && event.decision === 'deny' && event.by === 'headless') {
+		// Every denial nobody typed: headless (nobody to ask), a rule, or the permission mode (plan runs nothing).
+		if (event.type === 'tool_call_decided' && event.decision === 'deny' && (event.by === 'headless' || event.by === 'rule' || event.by === 'mode')) {
 			io.stderr(`pgpair: denied ${nameOf(events, event.callId)}: ${event.reason ?? 'no rule allows it'}\n`);
 		}
 	}
@@ -65,7 +67,7 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 
 	if (outcome !== 'completed') io.stderr(`pgpair: ${error ?? outcome}\n`);
 	// A database that could not be reached fails the run, even when the model went on and said "Done".
-	const unreachable = unreachableDatabases(events);
+	const unreachable = unreachableDatabases(events.slice(session.resumedEvents));
 	for (const {server, reason, calls} of unreachable) {
 		io.stderr(
 			`pgpair: ${server}: the database could not be reached (${reason}); ${calls === 1 ? '1 database call' : `${calls} database calls`} did not run.\n`,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {trustServers} from '../../source/tools/mcp-trust.js';
 import {BUILT_CLI, FIXTURE_MCP_SERVER, REPO_ROOT, TSX_LOADER, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
+import {TEST_XDG_CACHE_HOME} from '../supabase-local/pglite-cache.js';
 
 const hello = path.join(REPO_ROOT, 'test/fixtures/scripts/hello.json');
 
@@ -103,6 +104,28 @@ describe('headless runs of the built CLI', () => {
 		expect(run.status).toBe(1);
 		expect(run.stderr).toMatch(/pgpair: supabase: the database could not be reached \(connect ECONNREFUSED 127\.0\.0\.1:1\); 1 database call did not run\./);
 		expect(run.stderr).not.toContain('not-the-password');
+	});
+
+	it("names the right fix for each denial, says plan-mode denials too, and never repeats an earlier run's", () => {
+		const dir = tempWorkspace();
+		const sql = (name: string, query: string) => {
+			const file = path.join(dir, `${name}.json`);
+			fs.writeFileSync(file, JSON.stringify({turns: [{text: '', tool_calls: [{name: 'mcp__supabase__execute_sql', input: {query}}]}, {text: 'Done.'}]}));
+			return file;
+		};
+		const env = {XDG_CACHE_HOME: TEST_XDG_CACHE_HOME};
+		const allow = ['--allow', 'mcp__supabase__execute_sql'];
+		expect(pgpair(['-p', 'make', '--scripted', sql('make', 'create table public.t(id int)'), ...allow], {cwd: dir, env}).status).toBe(0);
+		// Plan mode runs no change, and says so.
+		const planned = pgpair(['-p', 'insert', '--scripted', sql('insert', 'insert into public.t values (1)'), '--permission-mode', 'plan'], {cwd: dir, env});
+		expect(planned.stderr).toMatch(/denied mcp__supabase__execute_sql: .*plan/i);
+		// A destructive call: the rule alone does not cover it, and the message says what would.
+		const drop = pgpair(['-p', 'drop', '--scripted', sql('drop', 'drop table public.t'), ...allow], {cwd: dir, env});
+		expect(drop.stderr).toMatch(/denied mcp__supabase__execute_sql: .*--allow-destructive-rules/);
+		// Continuing the session of the DROP: this run's turn only, not that denial again.
+		const next = pgpair(['-c', '-p', 'read', '--scripted', sql('read', 'select 1 as one'), '--allow', 'mcp__supabase__execute_sql'], {cwd: dir, env});
+		expect(next.status).toBe(0);
+		expect(next.stderr).not.toContain('denied');
 	});
 
 	it('refuses a malformed command line with the usage text and exit code 2', () => {
