@@ -22,7 +22,7 @@ export function resolveModelId(alias: string | undefined): string {
 
 export const missingKeyMessage = [
 	'No Anthropic API key found: pgpair needs ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) to talk to Claude.',
-	'Set it and start again, e.g.  export ANTHROPIC_API_KEY=sk-ant-…   (keys: https://console.anthropic.com/settings/keys)',
+	'Set it to your key (it starts with sk-ant-) and start again; keys are at https://console.anthropic.com/settings/keys',
 	'Without a key: `pgpair --scripted <file>` answers from a script file, offline.',
 ].join('\n');
 

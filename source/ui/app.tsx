@@ -124,12 +124,15 @@ export function App(props: AppProps) {
 		if (busy && (rewindStep === 'list' || rewindStep === 'plan')) setRewindStep('closed');
 	}, [busy, rewindStep]);
 
-	// The first prompt, once. Without a model it is answered with the set-up message, like any other.
+	// The first prompt, once. Without a model it waits in the input box (the set-up message says what to do), as a
+	// typed one does: nothing the person wrote is lost.
 	const initialPrompt = useRef(props.initialPrompt);
 	useEffect(() => {
 		const prompt = initialPrompt.current;
 		initialPrompt.current = undefined;
-		if (prompt) void session.send(prompt);
+		if (!prompt) return;
+		if (session.hasModel()) void session.send(prompt);
+		else setDraft({text: prompt});
 	}, [session]);
 
 	useKeys(contexts, APP_CONTEXTS, {
@@ -202,6 +205,12 @@ export function App(props: AppProps) {
 			setHint(undefined);
 			const input = parseInput(text);
 			if (input.kind === 'prompt') {
+				if (!session.hasModel()) {
+					// Nobody can answer yet: the text stays in the box, and the set-up message above says why.
+					setDraft({text});
+					setHint('No model to answer yet: set ANTHROPIC_API_KEY, or press D on an empty prompt for the offline demo.');
+					return;
+				}
 				void session.send(text);
 				return;
 			}

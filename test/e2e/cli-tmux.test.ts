@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {BUILT_CLI, REPO_ROOT, tempWorkspace, writeFixtureMcpConfig} from '../helpers/paths.js';
-import {startTmux, type TmuxSession} from '../helpers/tmux.js';
+import {quitPgpair, startTmux, type TmuxSession} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const sessions: TmuxSession[] = [];
@@ -51,6 +51,14 @@ describe('the built CLI in a real terminal', () => {
 		sessions.push(term);
 		await term.waitForText('ANTHROPIC_API_KEY');
 		await term.waitForText('Press D to run the offline demo');
+		// The set-up text says what a key looks like without writing one: nothing in it is a secret to redact, on
+		// screen or in the transcript.
+		const welcome = await term.waitForText('it starts with sk-ant-');
+		expect(welcome).not.toContain('REDACTED');
+		await quitPgpair(term);
+		const [file] = fs.readdirSync(path.join(dir, 'sessions'));
+		const written = fs.readFileSync(path.join(dir, 'sessions', file!), 'utf8');
+		expect(written).not.toContain('REDACTED');
 	});
 
 	it('keeps the last line of an answer taller than the screen when it moves into the history', async () => {

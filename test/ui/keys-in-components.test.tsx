@@ -110,6 +110,20 @@ describe('the app’s keys', () => {
 		expect(started).toBe(1);
 	});
 
+	it('keeps a prompt nobody can answer yet in the box, typed or given on the command line', async () => {
+		const typed = appSession({hasModel: false, setupMessage: 'No API key.'});
+		const {press, frame} = renderApp({session: typed.session});
+		await press('add a todos table', '> add a todos table');
+		await press(KEY.enter, 'No model to answer yet');
+		expect(frame()).toContain('> add a todos table');
+		expect(typed.calls.prompts).toEqual([]);
+
+		const given = appSession({hasModel: false, setupMessage: 'No API key.'});
+		const second = renderApp({session: given.session, initialPrompt: 'list my tables'});
+		await second.press('', () => second.frame().includes('> list my tables'));
+		expect(given.calls.prompts).toEqual([]);
+	});
+
 	it('asks on the first Ctrl+C and quits on the second; two in one read, or raw ones, quit as well', async () => {
 		const first = renderApp();
 		await first.press(KEY.ctrlC, 'Press Ctrl+C again to quit.');
