@@ -391,11 +391,23 @@ export function modelTuning(env: NodeJS.ProcessEnv): {maxRetries?: number; retry
 	};
 }
 
-/** Warnings about the agent's tool list once the servers are up (e.g. a tool the server lacks). */
+/**
+ * Warnings about the agent file once the servers are up: tools no server offers, tools pgpair itself does not have
+ * (Claude Code's WebFetch, say: the agent will not get them), and a model that is not Claude's.
+ */
 export function toolWarnings(agent: AgentDefinition, toolHost: ToolHostPort): string[] {
 	const available = toolHost.allTools().map(t => t.name);
-	const missing = unavailableTools(available, agent.tools).filter(name => name.startsWith('mcp__'));
-	return missing.length > 0 ? [`The agent lists tools no server offers: ${missing.join(', ')}`] : [];
+	const unavailable = unavailableTools(available, agent.tools);
+	const missing = unavailable.filter(name => name.startsWith('mcp__'));
+	const unknownLocal = unavailable.filter(name => !name.startsWith('mcp__'));
+	const local = available.filter(name => !name.startsWith('mcp__'));
+	const warnings: string[] = [];
+	if (missing.length > 0) warnings.push(`The agent lists tools no server offers: ${missing.join(', ')}`);
+	if (unknownLocal.length > 0) warnings.push(`The agent lists tools pgpair does not have: ${unknownLocal.join(', ')} (it has ${local.join(', ')})`);
+	if (agent.model && !/^(sonnet|opus|haiku|inherit|claude-)/.test(agent.model)) {
+		warnings.push(`The agent asks for the model "${agent.model}", which is not a Claude model: the API will refuse it (use sonnet, opus, haiku, or a claude-… id).`);
+	}
+	return warnings;
 }
 
 function systemPrompt(agent: AgentDefinition, cwd: string): string {
