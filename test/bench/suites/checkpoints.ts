@@ -2,13 +2,9 @@
  * Checkpoints and rewind on a 100 MB embedded database (issue 18): what a checkpoint costs each approved call, the
  * disk it takes, and how long a rewind takes. Through the server's own tools, as the app calls them.
  */
-import {mkdtemp, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {Client} from '@modelcontextprotocol/sdk/client/index.js';
-import {InMemoryTransport} from '@modelcontextprotocol/sdk/inMemory.js';
 import {diskUsage} from '../../../source/session/checkpoints.js';
-import {createSupabaseMcpServer} from '../../../source/supabase-local/server.js';
+import {inScratch, openBenchServer} from '../in-memory-server.js';
 import type {BenchRow, BenchSuite} from '../types.js';
 
 const MB = 1024 * 1024;
@@ -21,16 +17,8 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 
 async function checkpoints(scratch: string): Promise<BenchRow[]> {
 	const workspace = path.join(scratch, 'workspace');
-	const {server, close} = await createSupabaseMcpServer({workspace, cacheDir: path.join(scratch, 'cache'), idleMs: 0});
-	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-	await server.connect(serverSide);
-	const client = new Client({name: 'bench', version: '0'});
-	await client.connect(clientSide);
-	const call = async (name: string, args: Record<string, unknown>) => {
-		const result = (await client.callTool({name, arguments: args})) as {isError?: boolean; content: {text: string}[]};
-		if (result.isError) throw new Error(`${name}: ${result.content[0]?.text}`);
-		return JSON.parse(result.content[0]!.text) as Record<string, unknown>;
-	};
+	const server = await openBenchServer({workspace, cacheDir: path.join(scratch, 'cache'), idleMs: 0});
+	const {call} = server;
 	try {
 		await call('execute_sql', {
 			query: `create table public.big(id int primary key, v text);
@@ -111,19 +99,11 @@ insert into public.small select g, 0 from generate_series(1, 100) g;`,
 			{metric: 'rewind of the 100 MB database, a small table changed since', unit: 'ms', samples: rewindSmall, target: {max: 1000}},
 		];
 	} finally {
-		await client.close();
-		await close();
+		await server.close();
 	}
 }
 
 export default {
 	name: 'checkpoints',
-	async run() {
-		const scratch = await mkdtemp(path.join(tmpdir(), 'pgpair-bench-checkpoints-'));
-		try {
-			return await checkpoints(scratch);
-		} finally {
-			await rm(scratch, {recursive: true, force: true});
-		}
-	},
+	run: () => inScratch('pgpair-bench-checkpoints-', checkpoints),
 } satisfies BenchSuite;

@@ -1,13 +1,10 @@
-import {mkdtemp, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {Client} from '@modelcontextprotocol/sdk/client/index.js';
 import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
-import {InMemoryTransport} from '@modelcontextprotocol/sdk/inMemory.js';
 import {LocalSupabase} from '../../../source/supabase-local/local-project.js';
 import {createPGliteHost} from '../../../source/supabase-local/pglite-platform.js';
-import {createSupabaseMcpServer} from '../../../source/supabase-local/server.js';
+import {inScratch, openBenchServer} from '../in-memory-server.js';
 import type {BenchRow, BenchSuite} from '../types.js';
 
 const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url));
@@ -73,19 +70,8 @@ async function executeSqlOverStdio(scratch: string): Promise<BenchRow> {
 }
 
 async function branchCreation(scratch: string): Promise<BenchRow> {
-	const {server, close} = await createSupabaseMcpServer({
-		workspace: path.join(scratch, 'branching'),
-		cacheDir: path.join(scratch, 'cache'),
-	});
-	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-	await server.connect(serverSide);
-	const client = new Client({name: 'bench', version: '0'});
-	await client.connect(clientSide);
-	const call = async (name: string, args: Record<string, unknown>) => {
-		const result = (await client.callTool({name, arguments: args})) as {isError?: boolean; content: {text: string}[]};
-		if (result.isError) throw new Error(`${name}: ${result.content[0]?.text}`);
-		return JSON.parse(result.content[0]!.text);
-	};
+	const server = await openBenchServer({workspace: path.join(scratch, 'branching'), cacheDir: path.join(scratch, 'cache')});
+	const {call} = server;
 	try {
 		for (let i = 0; i < 20; i++) {
 			await call('apply_migration', {
@@ -99,25 +85,18 @@ create policy "read ${i}" on table_${i} for select to authenticated using (true)
 		const samples: number[] = [];
 		for (let i = 0; i < 6; i++) {
 			let branch: {id: string; status: string} | undefined;
-			samples.push(await time(async () => (branch = await call('create_branch', {name: `bench-${i}`}))));
+			samples.push(await time(async () => (branch = (await call('create_branch', {name: `bench-${i}`})) as {id: string; status: string})));
 			if (branch?.status !== 'MIGRATIONS_PASSED') throw new Error(`branch status ${branch?.status}`);
 			await call('delete_branch', {branch_id: branch.id});
 		}
 		return {metric: 'create_branch with 20 migrations applied (PGlite)', unit: 'ms', samples};
 	} finally {
-		await client.close();
-		await close();
+		await server.close();
 	}
 }
 
 export default {
 	name: 'supabase-local',
-	async run() {
-		const scratch = await mkdtemp(path.join(tmpdir(), 'pgpair-bench-'));
-		try {
-			return [...(await embeddedReady(scratch)), await executeSqlOverStdio(scratch), await branchCreation(scratch)];
-		} finally {
-			await rm(scratch, {recursive: true, force: true});
-		}
-	},
+	run: () =>
+		inScratch('pgpair-bench-', async scratch => [...(await embeddedReady(scratch)), await executeSqlOverStdio(scratch), await branchCreation(scratch)]),
 } satisfies BenchSuite;
