@@ -396,7 +396,8 @@ export function modelTuning(env: NodeJS.ProcessEnv): {maxRetries?: number; retry
  * (Claude Code's WebFetch, say: the agent will not get them), and a model that is not Claude's.
  */
 export function toolWarnings(agent: AgentDefinition, toolHost: ToolHostPort): string[] {
-	const available = toolHost.allTools().map(t => t.name);
+	// Every server's tools, and the local ones the agent is offered (allTools holds the servers' only).
+	const available = [...new Set([...toolHost.allTools().map(t => t.name), ...toolHost.list().map(t => t.name)])];
 	const unavailable = unavailableTools(available, agent.tools);
 	const missing = unavailable.filter(name => name.startsWith('mcp__'));
 	const unknownLocal = unavailable.filter(name => !name.startsWith('mcp__'));
@@ -405,7 +406,9 @@ export function toolWarnings(agent: AgentDefinition, toolHost: ToolHostPort): st
 	if (missing.length > 0) warnings.push(`The agent lists tools no server offers: ${missing.join(', ')}`);
 	if (unknownLocal.length > 0) warnings.push(`The agent lists tools pgpair does not have: ${unknownLocal.join(', ')} (it has ${local.join(', ')})`);
 	if (agent.model && !/^(sonnet|opus|haiku|inherit|claude-)/.test(agent.model)) {
-		warnings.push(`The agent asks for the model "${agent.model}", which is not a Claude model: the API will refuse it (use sonnet, opus, haiku, or a claude-… id).`);
+		warnings.push(
+			`The agent asks for the model "${agent.model}", which is not a Claude model: the API will refuse it (use sonnet, opus, haiku, or a claude-… id).`,
+		);
 	}
 	return warnings;
 }

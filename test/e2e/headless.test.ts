@@ -25,6 +25,16 @@ describe('headless runs of the built CLI', () => {
 		const expected = JSON.parse(fs.readFileSync(hello, 'utf8')).turns[0].text as string;
 		expect(run.status).toBe(0);
 		expect(run.stdout).toBe(`${expected}\n`);
+		// The built-in agent gets every tool it lists: nothing to warn about.
+		expect(run.stderr).not.toContain('does not have');
+
+		// An agent asking for a tool pgpair lacks is told so, with what it has.
+		const other = tempWorkspace();
+		writeFixtureMcpConfig(other);
+		fs.mkdirSync(path.join(other, '.claude', 'agents'), {recursive: true});
+		fs.writeFileSync(path.join(other, '.claude', 'agents', 'web.md'), '---\nname: web\ndescription: d\ntools: Read, WebFetch\n---\nYou help.\n');
+		const web = pgpair(['-p', 'hi', '--scripted', hello, '--agent', 'web'], {cwd: other});
+		expect(web.stderr).toMatch(/The agent lists tools pgpair does not have: WebFetch \(it has Read\)/);
 		expect(fs.readdirSync(path.join(dir, 'sessions'))).toHaveLength(1);
 	});
 

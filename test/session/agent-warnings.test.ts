@@ -4,7 +4,12 @@ import {builtinAgent} from '../../source/agents/builtin-agent.js';
 import {toolWarnings} from '../../source/session/connect.js';
 import type {ToolHostPort} from '../../source/tools/tool-host.js';
 
-const host = (names: string[]) => ({allTools: () => names.map(name => ({name}))}) as unknown as ToolHostPort;
+/** As the real host answers: `allTools` the servers' tools only, `list` the local ones and the servers' the agent is offered. */
+const host = (names: string[]) =>
+	({
+		allTools: () => names.filter(name => name.startsWith('mcp__')).map(name => ({name})),
+		list: () => names.map(name => ({name})),
+	}) as unknown as ToolHostPort;
 
 describe('warnings about the agent file', () => {
 	it('names tools no server offers, tools pgpair does not have, and a model that is not Claude', () => {
