@@ -37,7 +37,12 @@ describe('the live checklist in a real terminal', () => {
 		term.press('C-l');
 		await waitFor(() => !term.screen().includes('Quality checklist'), 'the checklist pane to close');
 
-		term.type('now secure it');
+		// The prompt takes keys once the pane's focus has gone back to it: typed again until the text is on screen.
+		for (let attempt = 0; attempt < 5 && !term.screen().includes('> now secure it'); attempt++) {
+			term.press('C-u');
+			term.type('now secure it');
+			await term.waitForText('> now secure it', 2000).catch(() => undefined);
+		}
 		term.press('Enter');
 		await term.waitForText('+policy public.notes."owners read their notes"', 60_000);
 		term.type('y');
