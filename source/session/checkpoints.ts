@@ -18,12 +18,9 @@ import type {RewindChoice, RewindFile, RewindOutcome, RewindPlan} from '../core/
 import type {CheckpointView} from '../core/session-state.js';
 import type {EventStore} from '../store/event-store.js';
 import {keepOutOfGit} from '../supabase-local/checkpoints/git-ignored.js';
+import {CHECKPOINT_PLAN_TOOL, CHECKPOINT_RESTORE_TOOL, CHECKPOINT_SAVE_TOOL} from '../supabase-local/checkpoints/tool-names.js';
 import {parseMcpToolName} from '../tools/mcp-host.js';
 import {type FileListing, FileVault, type SavedFile} from './checkpoint-files.js';
-
-export const CHECKPOINT_SAVE_TOOL = 'pgpair_checkpoint_save';
-export const CHECKPOINT_PLAN_TOOL = 'pgpair_checkpoint_plan';
-export const CHECKPOINT_RESTORE_TOOL = 'pgpair_checkpoint_restore';
 
 /** Two gigabytes, unless PGPAIR_CHECKPOINT_BUDGET_MB says otherwise. */
 export const DEFAULT_BUDGET_BYTES = 2 * 1024 * 1024 * 1024;

@@ -5,6 +5,7 @@
 
 import type {SessionEvent} from '../core/events.js';
 import {textOf} from '../core/session-state.js';
+import {parseMcpToolName} from '../tools/mcp-host.js';
 import type {OutputFormat} from './options.js';
 import type {Session} from './session.js';
 
@@ -88,7 +89,7 @@ export function unreachableDatabases(events: readonly SessionEvent[]): Array<{se
 				else failed.delete(server.name);
 			}
 		} else if (event.type === 'tool_call_requested') {
-			const server = /^mcp__(.+?)__/.exec(event.name)?.[1];
+			const server = parseMcpToolName(event.name)?.server;
 			if (server) serverOf.set(event.callId, server);
 		} else if (event.type === 'tool_call_completed' && event.isError) {
 			const server = serverOf.get(event.callId);

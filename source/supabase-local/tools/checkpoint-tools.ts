@@ -6,15 +6,12 @@ import {z} from 'zod';
 import type {TableRows} from '../../sql/preview-report.js';
 import {isCompleteSnapshot} from '../checkpoints/pglite-snapshot.js';
 import {affectedTables, backupTables, RESTORE_LIMITS, restoreTables} from '../checkpoints/table-backup.js';
+import {CHECKPOINT_PLAN_TOOL, CHECKPOINT_RESTORE_TOOL, CHECKPOINT_SAVE_TOOL} from '../checkpoints/tool-names.js';
 import type {LocalSupabase} from '../local-project.js';
 import type {DatabasePlatform, SqlRunner} from '../platform.js';
 import {dryRun} from '../preview/dry-run.js';
 import {countRows, listRelations} from '../schema-dump.js';
 import {DESTRUCTIVE, defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
-
-export const CHECKPOINT_SAVE_TOOL = 'pgpair_checkpoint_save';
-export const CHECKPOINT_PLAN_TOOL = 'pgpair_checkpoint_plan';
-export const CHECKPOINT_RESTORE_TOOL = 'pgpair_checkpoint_restore';
 
 /** What `pgpair_checkpoint_save` answers. */
 export type SavedDatabase = {kind: 'snapshot' | 'tables' | 'none'; ref: string; bytes: number; totalBytes?: number; tables?: string[]; note?: string};
