@@ -8,6 +8,7 @@
 import type {PolicyCall} from './classify-call.js';
 import {parseToolName, sqlOf} from './classify-call.js';
 import {classifySqlSync} from './classify-sql.js';
+import {rlsDisabledViolation} from './hazards.js';
 import type {JsonObject} from './sql-parser.js';
 import {asArray, isObject, onlyEntry, optionString, parsePlPgSql, parseSql} from './sql-parser.js';
 
@@ -81,7 +82,7 @@ function rlsViolations(sql: string, context: ForbiddenContext): Violation[] {
 		.hazards.filter(hazard => hazard.code === 'rls_disabled' && holdsUserData(hazard.object ?? ''))
 		.map(hazard => ({
 			code: 'rls_disabled_user_data' as const,
-			message: `This disables row level security on ${hazard.object ?? 'a table'}, which holds user data.`,
+			message: rlsDisabledViolation(hazard.object ?? 'a table'),
 		}));
 }
 

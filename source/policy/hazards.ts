@@ -52,6 +52,13 @@ export type Hazard = {
 	object?: string;
 };
 
+/**
+ * The words for RLS being turned off, one wording whether the SQL's syntax predicts it or the sandbox measured it,
+ * so the pane lists the fact once (the two sets are merged as text) and the banner names it once.
+ */
+export const rlsDisabledHazard = (table: string) => `disables row level security on ${table}: every role with table privileges sees and changes every row`;
+export const rlsDisabledViolation = (table: string) => `This disables row level security on ${table}, which may hold user data.`;
+
 const RANK: Record<ToolCallClass, number> = {'read-only': 0, write: 1, destructive: 2};
 
 export function maxClass(...classes: ToolCallClass[]): ToolCallClass {

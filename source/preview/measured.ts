@@ -6,7 +6,7 @@
  * Pure: the inputs are data.
  */
 import {classifyLaterCodeSync} from '../policy/classify-sql.js';
-import {type Hazard, type HazardCode, maxClass, type ToolCallClass} from '../policy/hazards.js';
+import {type Hazard, type HazardCode, maxClass, rlsDisabledViolation, type ToolCallClass} from '../policy/hazards.js';
 import type {ParsedStatement} from '../policy/sql-parser.js';
 import type {DryRunReport} from '../sql/preview-report.js';
 import {objectKey} from './dump-lines.js';
@@ -235,7 +235,7 @@ export function measuredClassification(report: DryRunReport, statements: readonl
 		violations.push('This changes the schema of production directly; apply it to a development branch, test it, then merge.');
 	}
 	for (const hazard of hazards) {
-		if (hazard.code === 'rls_disabled') violations.push(`This disables row level security on ${hazard.object ?? 'a table'}, which may hold user data.`);
+		if (hazard.code === 'rls_disabled') violations.push(rlsDisabledViolation(hazard.object ?? 'a table'));
 	}
 	return finish();
 

@@ -3,7 +3,7 @@
  * helped by the parsed SQL where the dumps cannot tell (a rename is not a drop; a NOT NULL column on a table with
  * rows fails before there is an "after" to look at). Pure: the inputs are data.
  */
-import type {Hazard, HazardCode} from '../policy/hazards.js';
+import {type Hazard, type HazardCode, rlsDisabledHazard} from '../policy/hazards.js';
 import type {ParsedStatement} from '../policy/sql-parser.js';
 import {asArray, isObject, onlyEntry} from '../policy/sql-parser.js';
 import {quoteIdent} from '../sql/identifiers.js';
@@ -225,7 +225,7 @@ export function dryRunHazards(report: DryRunReport, statements: readonly ParsedS
 		for (const line of beforeLines.filter(l => l.kind === 'table' && l.rest.startsWith(' (rls on'))) {
 			const key = nowKey(line.names[0]!, line.names[1]!);
 			if (key && rlsAfter.get(key)?.startsWith(' (rls off')) {
-				hazards.push(`RLS disabled: ${displayKey(key)}: every role with table privileges sees and changes every row`, 'rls_disabled', displayKey(key));
+				hazards.push(rlsDisabledHazard(displayKey(key)), 'rls_disabled', displayKey(key));
 			}
 		}
 		const policiesAfter = afterLines.filter(l => l.kind === 'policy');
@@ -251,7 +251,7 @@ function codeOf(message: string): HazardCode {
 	if (message.startsWith('data deleted')) return 'data_loss';
 	if (message.startsWith('table rewrite')) return 'table_rewrite';
 	if (message.startsWith('exclusive lock')) return 'exclusive_lock';
-	if (message.startsWith('RLS disabled')) return 'rls_disabled';
+	if (message.startsWith('disables row level security')) return 'rls_disabled';
 	if (message.startsWith('policy removed')) return 'policy_removed';
 	if (message.startsWith('NOT NULL without default')) return 'not_null_without_default';
 	return 'not_previewed';

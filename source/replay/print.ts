@@ -5,6 +5,7 @@
 import type {SessionEvent} from '../core/events.js';
 import {
 	type CallRecord,
+	callInputs,
 	callStatus,
 	describeDecision,
 	formatClock,
@@ -14,7 +15,6 @@ import {
 	type RecordItem,
 	type SessionTotals,
 	sessionRecord,
-	toolInputView,
 	truncateText,
 	truncationNote,
 	wasAllowed,
@@ -116,10 +116,18 @@ function renderCall(call: CallRecord, paint: Palette, options: PrintOptions): st
 	const lines = [
 		`${paint.tool(`▸ ${call.name}`)}${cls ? ` [${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''}]` : ''} · ${formatClock(call.requestedAt, options.timeZone)}`,
 	];
-	const input = toolInputView(call.editedInput ?? call.input);
+	const {shown: input, edit} = callInputs(call);
+	if (edit) lines.push(paint.warn(`    ${edit.note}`));
 	if (input.arguments) lines.push(...indent(input.arguments, '    '));
 	if (input.sql !== undefined) lines.push('    SQL:', ...indent(input.sql.trim(), '      '));
-	if (call.editedInput !== undefined) lines.push(paint.dim('    (arguments edited by the user before allowing)'));
+	if (edit) {
+		const {proposed} = edit;
+		lines.push(paint.dim('    the model proposed:'));
+		if (proposed.arguments) lines.push(...indent(proposed.arguments, '      ').map(line => paint.dim(line)));
+		if (proposed.sql !== undefined) lines.push(...indent(proposed.sql.trim(), '      ').map(line => paint.dim(line)));
+	}
+	const violations = cls?.violations ?? [];
+	if (violations.length > 0) lines.push(paint.error("    forbidden by the agent's rules:"), ...violations.map(v => paint.error(`      ✖ ${v}`)));
 	const preview = previewLines(call);
 	if (preview) {
 		lines.push(...preview.lines.map(line => paint.warn(`    ${line}`)));

@@ -3,7 +3,7 @@
  * and feeds every event the loop yields into the store. The UI never talks to the model or tools.
  */
 
-import {combineClassification} from '../core/classification.js';
+import {allowRefusal, combineClassification} from '../core/classification.js';
 import type {DecisionScope, ToolCallClassification} from '../core/events.js';
 import type {ApprovalDecision, ApproverPort, CheckpointPort, ClockPort, ModelPort, ToolCall, ToolPort} from '../core/ports.js';
 import type {SessionState} from '../core/session-state.js';
@@ -74,6 +74,7 @@ export function createRunner(options: RunnerOptions): Runner {
 	const {store} = options;
 	const waiting = new Map<string, {call: PendingCall; resolve: (decision: ApprovalDecision) => void}>();
 	const earlyDecisions = new Map<string, UserDecision>();
+	const editsToPreview = new Map<string, unknown>();
 	let controller: AbortController | undefined;
 
 	/** An edit of a call as the pane showed it (secrets redacted), with the secrets put back. */
@@ -107,6 +108,9 @@ export function createRunner(options: RunnerOptions): Runner {
 				};
 
 				signal.addEventListener('abort', onAbort, {once: true});
+				const edit = editsToPreview.get(call.callId);
+				editsToPreview.delete(call.callId);
+				if (edit !== undefined) queueMicrotask(() => void runner.previewEdit(call.callId, edit));
 				waiting.set(call.callId, {
 					call,
 					resolve: decision => {
@@ -119,7 +123,7 @@ export function createRunner(options: RunnerOptions): Runner {
 		},
 	};
 
-	return {
+	const runner: Runner = {
 		async submitPrompt(text) {
 			if (controller) {
 				store.append({type: 'notice_shown', level: 'warning', text: 'A turn is still running: wait for it, or press Esc to cancel it.'});
@@ -162,6 +166,16 @@ export function createRunner(options: RunnerOptions): Runner {
 		},
 
 		resolveApproval(callId, decision) {
+			if (decision.decision === 'allow') {
+				// The same rule the pane offers its keys by, enforced here for whatever sent the allow.
+				const shown = store.getState().openCalls.find(c => c.callId === callId);
+				const refusal = shown && allowRefusal(shown, decision, options.tools.preview !== undefined);
+				if (refusal) {
+					store.append({type: 'notice_shown', level: 'warning', text: `That allow was not taken: ${refusal}. Nothing ran; the call still waits.`});
+					return;
+				}
+			}
+
 			const pending = waiting.get(callId);
 			if (!pending) {
 				// Only calls the store shows as waiting can be decided ahead of the loop.
@@ -174,7 +188,12 @@ export function createRunner(options: RunnerOptions): Runner {
 
 		async previewEdit(callId, input) {
 			const pending = waiting.get(callId);
-			if (!pending || !options.tools.preview) return;
+			if (!options.tools.preview) return;
+			if (!pending) {
+				// Saved while the proposed call was still being previewed: previewed as soon as the call waits.
+				if (store.getState().openCalls.some(c => c.callId === callId && c.status === 'awaiting_approval')) editsToPreview.set(callId, input);
+				return;
+			}
 			const edited = {callId: pending.call.callId, name: pending.call.name, input};
 			try {
 				// Always an answer for the edited input, even "nothing to preview", so the pane never waits forever.
@@ -214,4 +233,5 @@ export function createRunner(options: RunnerOptions): Runner {
 
 		isBusy: () => controller !== undefined,
 	};
+	return runner;
 }

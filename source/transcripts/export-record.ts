@@ -202,6 +202,27 @@ export type ToolInputView = {
 };
 
 /** SQL reads best as SQL; everything else as indented JSON. */
+/**
+ * A call's input as the record shows it. The preview, hazards and banner the person decided on describe the edited
+ * call once there is an edit, so the edited input leads (with what happened to it) and the model's proposal follows.
+ */
+export type CallInputs = {shown: ToolInputView; edit?: {note: string; proposed: ToolInputView}};
+
+export function callInputs(call: CallRecord): CallInputs {
+	if (call.editedInput !== undefined)
+		return {
+			shown: toolInputView(call.editedInput),
+			edit: {note: 'Edited by the user before allowing; this is what was decided and ran.', proposed: toolInputView(call.input)},
+		};
+	// An edit that was previewed and then denied: the preview is the edit's, so the edit is what is shown beside it.
+	if (call.preview?.input !== undefined && call.decidedBy !== undefined)
+		return {
+			shown: toolInputView(call.preview.input),
+			edit: {note: 'Edited by the user and previewed, then not allowed; nothing of it ran.', proposed: toolInputView(call.input)},
+		};
+	return {shown: toolInputView(call.input)};
+}
+
 export function toolInputView(input: unknown): ToolInputView {
 	if (input && typeof input === 'object' && !Array.isArray(input)) {
 		const record = input as Record<string, unknown>;

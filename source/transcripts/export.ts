@@ -7,6 +7,7 @@
 import type {SessionEvent} from '../core/events.js';
 import {
 	type CallRecord,
+	callInputs,
 	describeDecision,
 	formatClock,
 	formatElapsed,
@@ -15,7 +16,6 @@ import {
 	type RecordItem,
 	type SessionTotals,
 	sessionRecord,
-	toolInputView,
 	truncateText,
 	truncationNote,
 	wasAllowed,
@@ -114,10 +114,18 @@ function markdownCall(call: CallRecord, options: ExportOptions): string[] {
 		`### Tool call ${inlineCode(call.name)}${cls ? ` (${cls.class}${cls.hazards.length > 0 ? `; hazards: ${cls.hazards.join(', ')}` : ''})` : ''}`,
 		'',
 	];
-	const input = toolInputView(call.editedInput ?? call.input);
+	const {shown: input, edit} = callInputs(call);
+	if (edit) lines.push(`*${edit.note}*`, '');
 	if (input.arguments) lines.push(fenced(input.arguments, 'text'), '');
 	if (input.sql !== undefined) lines.push(fenced(input.sql.trim(), 'sql'), '');
-	if (call.editedInput !== undefined) lines.push('*The user edited the arguments before allowing.*', '');
+	if (edit) {
+		const {proposed} = edit;
+		lines.push('*The model proposed:*', '');
+		if (proposed.arguments) lines.push(fenced(proposed.arguments, 'text'), '');
+		if (proposed.sql !== undefined) lines.push(fenced(proposed.sql.trim(), 'sql'), '');
+	}
+	const violations = cls?.violations ?? [];
+	if (violations.length > 0) lines.push("**Forbidden by the agent's rules:**", '', ...violations.map(v => `- ✖ ${v}`), '');
 	const preview = previewLines(call);
 	if (preview) {
 		lines.push(...preview.lines.map(line => `*${line}*`), '');
@@ -258,10 +266,22 @@ function htmlCall(call: CallRecord, options: ExportOptions): string {
 		`<section class="call">`,
 		`<div><span class="name">${escapeHtml(call.name)}</span>${cls ? ` <span class="class">[${escapeHtml(cls.class)}${cls.hazards.length > 0 ? `; hazards: ${escapeHtml(cls.hazards.join(', '))}` : ''}]</span>` : ''}</div>`,
 	];
-	const input = toolInputView(call.editedInput ?? call.input);
+	const {shown: input, edit} = callInputs(call);
+	if (edit) parts.push(`<p class="notice warning">${escapeHtml(edit.note)}</p>`);
 	if (input.arguments) parts.push(`<pre class="arguments">${escapeHtml(input.arguments)}</pre>`);
 	if (input.sql !== undefined) parts.push(`<pre class="sql">${escapeHtml(input.sql.trim())}</pre>`);
-	if (call.editedInput !== undefined) parts.push('<p class="notice">The user edited the arguments before allowing.</p>');
+	if (edit) {
+		const {proposed} = edit;
+		parts.push('<details class="proposed" open><summary>The model proposed</summary>');
+		if (proposed.arguments) parts.push(`<pre class="arguments">${escapeHtml(proposed.arguments)}</pre>`);
+		if (proposed.sql !== undefined) parts.push(`<pre class="sql">${escapeHtml(proposed.sql.trim())}</pre>`);
+		parts.push('</details>');
+	}
+	const violations = cls?.violations ?? [];
+	if (violations.length > 0)
+		parts.push(
+			`<div class="forbidden"><p class="denied">Forbidden by the agent's rules:</p><ul>${violations.map(v => `<li>✖ ${escapeHtml(v)}</li>`).join('')}</ul></div>`,
+		);
 	const preview = previewLines(call);
 	if (preview) {
 		parts.push(...preview.lines.map(line => `<p class="notice warning">${escapeHtml(line)}</p>`));

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
-import React, {Fragment, useEffect, useState} from 'react';
-import {grantable} from '../core/classification.js';
+import React, {Fragment, useEffect, useMemo, useState} from 'react';
+import stringWidth from 'string-width';
+import {CONFIRM_WORD, grantable} from '../core/classification.js';
 import type {ToolCallView} from '../core/session-state.js';
 import type {UserDecision} from '../store/runner.js';
 import {DiffView, previewBodyRows, previewMaxScroll, SCROLL_HINT, scrolled} from './diff-view.js';
@@ -12,8 +13,6 @@ import {SqlLine} from './sql-highlight.js';
 import {TextField} from './text-field.js';
 import {THEME} from './theme.js';
 import {wrapRows} from './wrap.js';
-
-export const CONFIRM_WORD = 'override';
 
 export type ApprovalPaneProps = {
 	/** Waiting calls, oldest first; the first one is the one being decided. */
@@ -84,12 +83,25 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 	// One list of hazards, the call's verdict (its syntax and its measured effect together): inside the preview when
 	// the preview is shown, on one line above the SQL otherwise.
 	const hazards = call.classification?.hazards ?? [];
-	const shownPreview = showPreview ? {...preview!, hazards} : undefined;
-	// Header, hazards, banner, keys and borders take the rest; the body never pushes the keys away.
-	const chrome = 5 + (hazards.length && !showPreview ? 1 : 0) + (violations.length > 0 ? violations.length + 1 : 0) + (previewIsCurrent ? 1 : 0);
+	const shownPreview = useMemo(() => (showPreview && preview ? {...preview, hazards} : undefined), [showPreview, preview, hazards]);
+	// What decides the approval is read whole: the reason, the hazards and the banner's rules wrap, never cut at the edge.
+	const inner = Math.max(10, width - 4);
+	const reasonRows = call.classification?.reason ? wrappedLines(call.classification.reason, inner - 2) : [];
+	const hazardRows = hazards.length && !showPreview ? wrappedLines(`⚠ ${hazards.join(' · ')}`, inner) : [];
+	const violationRows = violations.map(violation => wrappedLines(`✖ ${violation}`, inner));
+	const keyRows = keyHintRows(approvalKeyHints({grant: offersGrant, forbidden: violations.length > 0, blocked, waiting: waitingForPreview}), inner);
+	// Title, reason, hazards, banner, keys and borders take the rest; the body never pushes the keys away.
+	// Borders, title and the body's footer (its scroll line) are four rows.
+	const chrome =
+		4 +
+		reasonRows.length +
+		hazardRows.length +
+		(violations.length > 0 ? violationRows.flat().length + 1 : 0) +
+		(previewIsCurrent ? 1 : 0) +
+		(mode.kind === 'keys' && !taken ? keyRows.length : 1);
 	const bodyRows = Math.max(2, maxRows - chrome);
-	const maxScroll = shownPreview ? previewMaxScroll(shownPreview, bodyRows) : Math.max(0, lines.length - bodyRows);
-	const page = shownPreview ? Math.max(1, previewBodyRows(shownPreview, bodyRows)) : bodyRows;
+	const maxScroll = shownPreview ? previewMaxScroll(shownPreview, bodyRows, inner) : Math.max(0, lines.length - bodyRows);
+	const page = shownPreview ? Math.max(1, previewBodyRows(shownPreview, bodyRows, inner)) : bodyRows;
 
 	useKeys(
 		contexts,
@@ -154,24 +166,33 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 						{cls.toUpperCase()}
 					</Text>
 				) : null}
-				{call.classification?.reason ? <Text color={THEME.dim}> · {call.classification.reason}</Text> : null}
 			</Text>
-			{hazards.length && !showPreview ? (
-				<Text color={THEME.destructive} wrap="truncate-end">
-					⚠ {hazards.join(' · ')}
+			{reasonRows.map((row, index) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: rows of one wrapped text; the position is the identity.
+				<Text key={`r${index}`} color={THEME.dim}>
+					{`  ${row}`}
 				</Text>
-			) : null}
+			))}
+			{hazardRows.map((row, index) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: rows of one wrapped text; the position is the identity.
+				<Text key={`h${index}`} color={THEME.destructive}>
+					{row}
+				</Text>
+			))}
 			{violations.length > 0 ? (
 				<Box flexDirection="column">
 					<Text backgroundColor="red" color="white" bold>
 						{' '}
 						FORBIDDEN BY THE AGENT'S RULES{' '}
 					</Text>
-					{violations.map(v => (
-						<Text key={v} color={THEME.destructive} wrap="truncate-end">
-							✖ {v}
-						</Text>
-					))}
+					{violationRows.flatMap((rows, v) =>
+						rows.map((row, index) => (
+							// biome-ignore lint/suspicious/noArrayIndexKey: rows of the banner's wrapped rules; the position is the identity.
+							<Text key={`v${v}-${index}`} color={THEME.destructive}>
+								{row}
+							</Text>
+						)),
+					)}
 				</Box>
 			) : null}
 			{mode.kind === 'edit' ? (
@@ -193,7 +214,8 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 
 						setMode({kind: 'keys'});
 						setScroll(0);
-						if (onPreviewEdit && call.preview) {
+						// An edit is always previewed before it can be allowed (the runner refuses an allow of an unseen edit).
+						if (onPreviewEdit) {
 							setEdited({input: result.input});
 							onPreviewEdit(call.callId, result.input);
 						} else {
@@ -206,7 +228,7 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 					<Text color={THEME.dim} wrap="truncate-end">
 						{edited ? 'Preview of your edited call' : 'Preview'} (measured where it cannot act) · {keyOf('toggleSql')} show the SQL
 					</Text>
-					<DiffView preview={shownPreview!} maxRows={bodyRows} scroll={scroll} width={Math.max(20, width - 4)} />
+					<DiffView preview={shownPreview!} maxRows={bodyRows} scroll={scroll} width={inner} />
 				</Box>
 			) : (
 				<Box flexDirection="column" marginY={0}>
@@ -272,39 +294,73 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 					{taken.text}
 				</Text>
 			) : mode.kind === 'keys' ? (
-				<ApprovalKeys grant={offersGrant} forbidden={violations.length > 0} blocked={blocked} waiting={waitingForPreview} />
+				<ApprovalKeys rows={keyRows} />
 			) : null}
 		</Box>
 	);
 }
 
-type KeyHint = {action: Action; label: string; color: string};
+type KeyHint = {action: Action; label: string; color: string} | {note: string; color: string};
 
 /** The keys line, its keys from the bindings table: only what can be pressed now is offered. */
-function ApprovalKeys({grant, forbidden, blocked, waiting}: {grant: boolean; forbidden: boolean; blocked: boolean; waiting: boolean}) {
+function approvalKeyHints({grant, forbidden, blocked, waiting}: {grant: boolean; forbidden: boolean; blocked: boolean; waiting: boolean}): KeyHint[] {
 	const stuck = blocked || waiting;
-	const hints: KeyHint[] = [
+	return [
+		...(stuck ? [{note: blocked ? 'The dry run failed: it cannot be approved as is.' : 'Waiting for the preview…', color: THEME.error}] : []),
 		...(stuck ? [] : [{action: 'approveOnce' as const, label: forbidden ? 'confirm…' : 'allow once', color: THEME.ok}]),
 		...(stuck || !grant ? [] : [{action: 'approveForSession' as const, label: 'allow for session', color: THEME.ok}]),
 		...(stuck ? [{action: 'editCall' as const, label: 'edit', color: THEME.accent}] : []),
 		{action: 'deny', label: 'deny', color: THEME.error},
 		{action: 'denyWithFeedback', label: 'deny with feedback', color: THEME.error},
 		...(stuck ? [] : [{action: 'editCall' as const, label: 'edit', color: THEME.accent}]),
+		{action: 'cancelTurn', label: 'cancel turn', color: THEME.dim},
 	];
+}
+
+const hintText = (hint: KeyHint) => ('note' in hint ? hint.note : `${keyOf(hint.action)} ${hint.label}`);
+
+/** Hints packed into rows of `width` columns, a hint never split across two (at 80 columns no key is cut off). */
+export function keyHintRows(hints: KeyHint[], width: number): KeyHint[][] {
+	const rows: KeyHint[][] = [];
+	let used = 0;
+	for (const hint of hints) {
+		const size = stringWidth(hintText(hint));
+		const row = rows.at(-1);
+		if (row && used + 2 + size <= width) {
+			row.push(hint);
+			used += 2 + size;
+		} else {
+			rows.push([hint]);
+			used = size;
+		}
+	}
+	return rows;
+}
+
+function ApprovalKeys({rows}: {rows: KeyHint[][]}) {
 	return (
-		<Text wrap="truncate-end">
-			{stuck ? <Text color={THEME.error}>{blocked ? 'The dry run failed: it cannot be approved as is. ' : 'Waiting for the preview… '}</Text> : null}
-			{hints.map(hint => (
-				<Fragment key={hint.action}>
-					<Text color={hint.color} bold>
-						{keyOf(hint.action)}
-					</Text>{' '}
-					{hint.label}
-					{'  '}
-				</Fragment>
+		<Box flexDirection="column">
+			{rows.map((row, index) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: rows of one packed line; the position is the identity.
+				<Text key={index} wrap="truncate-end">
+					{row.map((hint, i) => (
+						<Fragment key={'note' in hint ? 'note' : hint.action}>
+							{i > 0 ? '  ' : ''}
+							{'note' in hint ? (
+								<Text color={hint.color}>{hint.note}</Text>
+							) : (
+								<>
+									<Text color={hint.color} bold>
+										{keyOf(hint.action)}
+									</Text>{' '}
+									<Text {...(hint.color === THEME.dim ? {color: THEME.dim} : {})}>{hint.label}</Text>
+								</>
+							)}
+						</Fragment>
+					))}
+				</Text>
 			))}
-			<Text color={THEME.dim}>{keyOf('cancelTurn')} cancel turn</Text>
-		</Text>
+		</Box>
 	);
 }
 

@@ -48,8 +48,9 @@ export function DiffHistory({
 	const selected = newestFirst[Math.min(index, newestFirst.length - 1)];
 	const listRows = Math.min(LIST_ROWS, newestFirst.length);
 	const viewRows = Math.max(1, height - CHROME - listRows);
-	const maxScroll = selected ? previewMaxScroll(selected.preview, viewRows) : 0;
-	const page = selected ? previewBodyRows(selected.preview, viewRows) : 1;
+	const inner = Math.max(10, width - 4);
+	const maxScroll = selected ? previewMaxScroll(selected.preview, viewRows, inner) : 0;
+	const page = selected ? previewBodyRows(selected.preview, viewRows, inner) : 1;
 
 	useKeys(contexts, DIFFS_CONTEXTS, {
 		onAction: action => {
@@ -92,7 +93,7 @@ export function DiffHistory({
 					</Text>
 				);
 			})}
-			{selected ? <DiffView preview={selected.preview} maxRows={viewRows} scroll={scroll} /> : null}
+			{selected ? <DiffView preview={selected.preview} maxRows={viewRows} scroll={scroll} width={inner} /> : null}
 			<Text color={THEME.dim} wrap="truncate-end">
 				{keyOf('olderDiff')} older · {keyOf('newerDiff')} newer · {SCROLL_HINT} · {keyOf('closeDiffs')} close
 			</Text>

@@ -1,12 +1,29 @@
 import {Box, Text} from 'ink';
+import stringWidth from 'string-width';
 import type {CallPreview} from '../core/events.js';
 import {coloriseDiffLines, type DiffLineKind} from '../preview/unified-diff.js';
 import {expandTabs} from './format.js';
 import {type ActionIn, keyOf} from './keys/bindings.js';
 import {THEME} from './theme.js';
+import {wrapRows} from './wrap.js';
 
-/** One terminal row of a preview: every line is truncated to the width, so rows can be counted before rendering. */
+/** One terminal row of a preview: lines are wrapped to the width here, so rows can be counted before rendering. */
 export type PreviewLine = {text: string; color?: string; bold?: boolean; dim?: boolean};
+
+/**
+ * What is approved is read to its end: a hazard, an error or a diff line wider than the view wraps onto rows of its
+ * own (continued rows are indented two columns) instead of being cut with `…` at the pane's edge.
+ */
+function wrapped(lines: PreviewLine[], width: number | undefined): PreviewLine[] {
+	if (width === undefined) return lines;
+	const columns = Math.max(10, width);
+	return lines.flatMap(line => {
+		const text = expandTabs(line.text);
+		if (stringWidth(text) <= columns) return [line];
+		// Rows two columns narrower, so the continued ones fit with their indent.
+		return wrapRows(text, columns - 2).map((row, index) => ({...line, text: index === 0 ? row : `  ${row}`}));
+	});
+}
 
 const DIFF_COLOR: Record<DiffLineKind, string | undefined> = {
 	add: THEME.ok,
@@ -46,8 +63,29 @@ function rowLines(rows: NonNullable<CallPreview['rows']>): PreviewLine[] {
 	return lines;
 }
 
-/** The fixed part above the scrolling body: summary, the error, the first hazards. */
-export function previewHeaderLines(preview: CallPreview): PreviewLine[] {
+/** The fixed part above the scrolling body: summary, the error, the first hazards, as rows of `width` columns. */
+export function previewHeaderLines(preview: CallPreview, width?: number): PreviewLine[] {
+	return laidOut(preview, width).header;
+}
+
+/** The scrolling part: hazards beyond the pinned ones, the coloured diff, then the rows table, as rows of `width` columns. */
+export function previewBodyLines(preview: CallPreview, width?: number): PreviewLine[] {
+	return laidOut(preview, width).body;
+}
+
+// A preview is laid out once per width, not on every frame and every row count asked of it (a diff has thousands of lines).
+const layouts = new WeakMap<CallPreview, Map<number, {header: PreviewLine[]; body: PreviewLine[]}>>();
+
+function laidOut(preview: CallPreview, width: number | undefined): {header: PreviewLine[]; body: PreviewLine[]} {
+	const byWidth = layouts.get(preview) ?? new Map<number, {header: PreviewLine[]; body: PreviewLine[]}>();
+	layouts.set(preview, byWidth);
+	const key = width ?? -1;
+	const layout = byWidth.get(key) ?? {header: wrapped(headerLines(preview), width), body: wrapped(bodyLines(preview), width)};
+	byWidth.set(key, layout);
+	return layout;
+}
+
+function headerLines(preview: CallPreview): PreviewLine[] {
 	const lines: PreviewLine[] = [{text: preview.summary, bold: true, ...(preview.kind === 'unavailable' ? {color: THEME.warn} : {})}];
 	if (preview.error) lines.push({text: `✖ ${preview.error} · cannot be approved as is`, color: THEME.error, bold: true});
 	const pinned = preview.hazards.slice(0, PINNED_HAZARDS);
@@ -56,8 +94,7 @@ export function previewHeaderLines(preview: CallPreview): PreviewLine[] {
 	return lines;
 }
 
-/** The scrolling part: hazards beyond the pinned ones, the coloured diff, then the rows table. */
-export function previewBodyLines(preview: CallPreview): PreviewLine[] {
+function bodyLines(preview: CallPreview): PreviewLine[] {
 	const lines: PreviewLine[] = preview.hazards.slice(PINNED_HAZARDS).map(hazard => ({text: `⚠ ${hazard}`, color: THEME.destructive}));
 	for (const line of coloriseDiffLines(preview.diff ?? '')) {
 		const color = DIFF_COLOR[line.kind];
@@ -71,19 +108,19 @@ export function previewBodyLines(preview: CallPreview): PreviewLine[] {
 }
 
 /** Rows of the scrolling body, so the parent can clamp `scroll`. */
-export function previewLineCount(preview: CallPreview): number {
-	return previewBodyLines(preview).length;
+export function previewLineCount(preview: CallPreview, width?: number): number {
+	return previewBodyLines(preview, width).length;
 }
 
 /** Body rows that fit in `maxRows` (at least one), with one row kept for the scroll hint when the body overflows. */
-export function previewBodyRows(preview: CallPreview, maxRows: number): number {
-	const free = Math.max(1, maxRows - previewHeaderLines(preview).length);
-	return previewLineCount(preview) > free ? Math.max(1, free - 1) : free;
+export function previewBodyRows(preview: CallPreview, maxRows: number, width?: number): number {
+	const free = Math.max(1, maxRows - previewHeaderLines(preview, width).length);
+	return previewLineCount(preview, width) > free ? Math.max(1, free - 1) : free;
 }
 
 /** The largest useful `scroll` for this budget. */
-export function previewMaxScroll(preview: CallPreview, maxRows: number): number {
-	return Math.max(0, previewLineCount(preview) - previewBodyRows(preview, maxRows));
+export function previewMaxScroll(preview: CallPreview, maxRows: number, width?: number): number {
+	return Math.max(0, previewLineCount(preview, width) - previewBodyRows(preview, maxRows, width));
 }
 
 /** The scroll keys, as the footer of a scrolling body names them. */
@@ -101,6 +138,7 @@ export type DiffViewProps = {
 	maxRows: number;
 	/** First body line shown; the parent owns it (keys) and it is clamped here. */
 	scroll: number;
+	/** Columns of the view: lines wider than this wrap (without it, Ink cuts them). */
 	width?: number;
 };
 
@@ -114,11 +152,11 @@ function Row({line}: {line: PreviewLine}) {
 
 /** A preview within a row budget: summary, error and hazards stay put, the diff and rows scroll. */
 export function DiffView({preview, maxRows, scroll, width}: DiffViewProps) {
-	const header = previewHeaderLines(preview).slice(0, Math.max(1, maxRows));
-	const body = previewBodyLines(preview);
-	const rows = previewBodyRows(preview, maxRows);
+	const header = previewHeaderLines(preview, width).slice(0, Math.max(1, maxRows));
+	const body = previewBodyLines(preview, width);
+	const rows = previewBodyRows(preview, maxRows, width);
 	const room = maxRows - header.length;
-	const start = Math.min(Math.max(0, scroll), previewMaxScroll(preview, maxRows));
+	const start = Math.min(Math.max(0, scroll), previewMaxScroll(preview, maxRows, width));
 	const visible = room > 0 ? body.slice(start, start + rows) : [];
 	const overflow = room > 1 && body.length > rows;
 	return (

@@ -188,13 +188,13 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 
 			it('labels RLS disabled, and not RLS forced', async () => {
 				const disabled = await harness.preview('apply_migration', 'alter table public.todos disable row level security;');
-				expect(hazardsOf(disabled.hazards, 'RLS disabled')).toEqual([
-					'RLS disabled: public.todos: every role with table privileges sees and changes every row',
+				expect(hazardsOf(disabled.hazards, 'disables row level security')).toEqual([
+					'disables row level security on public.todos: every role with table privileges sees and changes every row',
 				]);
 				expect(disabled.diff).toContain('+table public.todos (rls off, force off)');
 				const forced = await harness.preview('apply_migration', 'alter table public.todos force row level security;');
 				expect(forced.diff).toContain('+table public.todos (rls on, force on)');
-				expect(hazardsOf(forced.hazards, 'RLS disabled')).toEqual([]);
+				expect(hazardsOf(forced.hazards, 'disables row level security')).toEqual([]);
 			});
 
 			it('labels a dropped policy, and not a renamed one or a DROP POLICY IF EXISTS that matches none', async () => {

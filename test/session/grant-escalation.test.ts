@@ -44,10 +44,20 @@ create rule log_wipes_keep as on insert to public.log do also delete from public
 		rig.session.decide(call.callId, {decision: 'allow'});
 		await rig.turnDone();
 
-		// The INSERT that fires the rule: "for the session", pressed the moment it shows.
+		// The INSERT that fires the rule: "for the session", pressed the moment it shows, before its preview. That press
+		// is not taken (nobody approves what is not on screen yet) and nothing runs; pressed again once the preview is
+		// there, the grant is judged by the class the preview measured.
 		rig.say('log one');
 		const shown = await waitFor(() => rig.state().openCalls.find(c => c.callId === 'toolu_fire' && c.status === 'awaiting_approval'), 'the INSERT to show');
+		const pressedEarly = rig.state().openCalls.find(c => c.callId === 'toolu_fire')?.previewPending === true;
 		rig.session.decide(shown.callId, {decision: 'allow', forSession: true});
+		if (pressedEarly) {
+			const previewed = await rig.waitingCall();
+			expect(previewed.callId).toBe('toolu_fire');
+			expect(rig.state().entries.some(e => e.kind === 'notice' && e.text.includes('That allow was not taken: its preview is not on screen yet'))).toBe(true);
+			expect(rig.state().entries.some(e => e.kind === 'tool' && e.call.callId === 'toolu_fire')).toBe(false);
+			rig.session.decide(previewed.callId, {decision: 'allow', forSession: true});
+		}
 		await rig.turnDone();
 		const fired = rig.state().entries.find(e => e.kind === 'tool' && e.call.callId === 'toolu_fire');
 		expect(fired?.kind === 'tool' && fired.call).toMatchObject({status: 'succeeded', classification: {class: 'destructive'}, scope: 'once'});

@@ -7,6 +7,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {CONFIRM_WORD} from '../../source/core/classification.js';
 import {readTranscript} from '../../source/transcripts/reader.js';
 import {createTestDatabase} from '../helpers/database-url.js';
 import {openRig, type Rig} from './rig.js';
@@ -19,9 +20,11 @@ afterEach(async () => {
 const SQL = 'mcp__supabase__execute_sql';
 const call = (id: string, name: string, input: Record<string, unknown>, after = 'Done.') => [{text: '', tool_calls: [{name, input, id}]}, {text: after}];
 
+/** Allows the next call as a person would: a forbidden one (a secret in the SQL) with the typed confirmation. */
 async function allowNext(rig: Rig): Promise<void> {
 	const waiting = await rig.waitingCall();
-	rig.session.decide(waiting.callId, {decision: 'allow'});
+	const forbidden = (waiting.classification?.violations ?? []).length > 0;
+	rig.session.decide(waiting.callId, {decision: 'allow', ...(forbidden ? {confirmation: CONFIRM_WORD} : {})});
 	await rig.turnDone();
 }
 

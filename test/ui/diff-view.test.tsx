@@ -41,10 +41,13 @@ describe('DiffView', () => {
 		const rows = rowsOf(frame());
 		expect(rows.length).toBeLessThanOrEqual(10);
 		expect(rows[0]).toBe('schema change: 40 columns added');
+		// The hazard is 101 columns: it wraps onto a second, indented row rather than losing its end.
 		expect(rows[1]).toContain('⚠ exclusive lock: ACCESS EXCLUSIVE on public.t');
+		expect(`${rows[1]} ${rows[2]!.trim()}`.replace(/\s+/g, ' ')).toContain('until the change commits');
 		expect(frame()).toContain('--- schema before');
 		expect(frame()).not.toContain('c40 integer');
-		expect(rows.at(-1)).toBe(`lines 1–7 of ${previewLineCount(preview)} · j/k PgUp/PgDn scroll`);
+		expect(rows.at(-1)).toBe(`lines 1–6 of ${previewLineCount(preview, 100)} · j/k PgUp/PgDn scroll`);
+		expect(rows.every(row => row.length <= 100)).toBe(true);
 	});
 
 	it('scrolls with the parent’s offset and clamps it at the end', () => {

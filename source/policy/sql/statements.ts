@@ -1,5 +1,5 @@
 /** Top-level statements: what each kind of statement does, and the hazards in its clauses. */
-import type {HazardCode} from '../hazards.js';
+import {type HazardCode, rlsDisabledHazard} from '../hazards.js';
 import type {JsonObject} from '../sql-parser.js';
 import {asArray, isObject, onlyEntry, optionEnabled, rangeVarName, stringList} from '../sql-parser.js';
 import {constantString} from './conditions.js';
@@ -368,13 +368,7 @@ function judgeAlterTable(body: JsonObject, judge: Judge): string {
 				flag(judge, 'destructive', 'constraint_removed', `drops constraint ${column} of ${target}`, target);
 				break;
 			case 'AT_DisableRowSecurity':
-				flag(
-					judge,
-					'destructive',
-					'rls_disabled',
-					`disables row level security on ${target}: every role with table privileges sees and changes every row`,
-					target,
-				);
+				flag(judge, 'destructive', 'rls_disabled', rlsDisabledHazard(target), target);
 				break;
 			case 'AT_NoForceRowSecurity':
 				flag(judge, 'destructive', 'rls_not_forced', `stops forcing row level security on ${target} for its owner`, target);
