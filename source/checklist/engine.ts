@@ -125,7 +125,7 @@ export function createChecklistEngine(options: ChecklistEngineOptions): Checklis
 			if (!evaluator) continue;
 			let result: EvaluationResult;
 			try {
-				result = await evaluator(events, shared);
+				result = await evaluator(events, shared, item);
 			} catch (error) {
 				if (!(error instanceof DatabaseNotUsedYet)) options.onError?.(item, error);
 				continue;

@@ -3,8 +3,11 @@ import type {Evidence} from '../evidence.js';
 
 export type EvaluationResult = {state: ChecklistItemState; evidence: string};
 
-/** Decides one known item from the session's events and what the database and workspace say now. */
-export type Evaluator = (events: readonly SessionEvent[], evidence: Evidence) => Promise<EvaluationResult>;
+/**
+ * Decides one known item from the session's events and what the database and workspace say now. The item's own words
+ * come too: one key covers several wordings, and what an item asks for ("for security and for performance") is checked.
+ */
+export type Evaluator = (events: readonly SessionEvent[], evidence: Evidence, item?: {text: string}) => Promise<EvaluationResult>;
 
 /**
  * Evidence text of an item whose subject does not exist (no edge functions, no migrations…). Such an item is
