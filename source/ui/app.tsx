@@ -114,6 +114,10 @@ export function App(props: AppProps) {
 		};
 	}, []);
 	useBracketedPaste();
+	// A call that asks closes the results overlay: the approval pane needs the room and the keys.
+	useEffect(() => {
+		if (openCalls.some(call => call.status === 'awaiting_approval')) setShowResults(false);
+	}, [openCalls]);
 	// The approval queue (pendingApprovals), memoised on the open calls alone, like the focus and the callbacks below:
 	// the panes are React.memo'd and skip the 30 renders a second of a stream.
 	const queue = useMemo(() => openCalls.filter(call => call.status === 'awaiting_approval'), [openCalls]);
@@ -212,7 +216,11 @@ export function App(props: AppProps) {
 				}
 
 				case 'openResults':
-					if (queue.length === 0) setShowResults(true);
+					// In the place of the help or the checklist: two overlays would not fit the screen together.
+					if (queue.length > 0) break;
+					setShowHelp(false);
+					setChecklistView(CHECKLIST_CLOSED);
+					setShowResults(true);
 					break;
 				case 'cycleMode':
 					session.cycleMode();
@@ -370,7 +378,16 @@ export function App(props: AppProps) {
 			{showDiffs ? (
 				<DiffHistory previews={state.previews} width={width} height={Math.max(8, rows - 6)} contexts={contexts} onClose={() => setShowDiffs(false)} />
 			) : null}
-			{showResults ? <ToolResults calls={finishedCalls} width={width} height={Math.max(8, rows - 6)} contexts={contexts} onClose={closeResults} /> : null}
+			{showResults && queue.length === 0 ? (
+				// Under the streamed row and the running calls, over the one-row prompt, a hint, the status bar and a spare row.
+				<ToolResults
+					calls={finishedCalls}
+					width={width}
+					height={Math.max(8, rows - 6 - running.length * 2 - (open.length > 0 ? Math.min(open.length, liveRows) + 1 : 0) - (state.retry ? 1 : 0))}
+					contexts={contexts}
+					onClose={closeResults}
+				/>
+			) : null}
 			{checklistView.open && queue.length === 0 ? (
 				<ChecklistPane
 					items={checklistItems}

@@ -312,4 +312,22 @@ describe('Ctrl+O', () => {
 		await press(KEY.escape, () => !frame().includes('Tool results'));
 		expect(frame()).toContain('ask the backend engineer');
 	});
+
+	it('takes the help’s place, never shows beside it, and leaves the room to a call that asks', async () => {
+		const store = storeWith(events);
+		const {frame, press} = renderApp({session: appSession({store}).session});
+		await press('?', 'help pages');
+		await press(KEY.ctrlO, 'Tool results · 1 of 1');
+		expect(frame()).not.toContain('help pages');
+		store.append({type: 'user_prompt_submitted', text: 'next'});
+		store.append({
+			type: 'tool_call_requested',
+			callId: 'c2',
+			name: 'mcp__supabase__execute_sql',
+			input: {query: 'delete from t'},
+			classification: {class: 'destructive', hazards: []},
+		});
+		store.flush();
+		await waitFor(() => frame().includes('y allow once') && !frame().includes('Tool results'), 'the approval pane in the overlay’s place');
+	});
 });
