@@ -12,6 +12,7 @@ import {type LoadedPermissions, loadPermissions} from '../session/permissions.js
 import {openSession} from '../session/session.js';
 import {handleTerminationSignals} from '../session/shutdown.js';
 import {type SandboxStatus, sandboxHandle} from '../tools/local/sandbox.js';
+import {recentPrompts} from '../transcripts/reader.js';
 import {App} from '../ui/app.js';
 import type {ChatArgs} from './args.js';
 
@@ -98,6 +99,7 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 			meta={{agent: agent.name, model: session.modelId, sessionId: session.id}}
 			{...(args.prompt ? {initialPrompt: args.prompt} : {})}
 			checklistItems={agent.checklist}
+			earlierPrompts={() => recentPrompts(path.dirname(session.transcriptPath), context.cwd, {exclude: session.transcriptPath})}
 			onExit={() => void close()}
 		/>,
 		// Our event store already paces streamed text to one frame per 33 ms; Ink's own throttle at 60 fps

@@ -162,6 +162,61 @@ export async function latestSession(dir: string, cwd: string): Promise<SessionSu
 	return best ? summarize(best.path) : undefined;
 }
 
+/**
+ * The prompts of the sessions started in `cwd` (each file but `exclude`, this session's own), oldest first: the
+ * `limit` most recent of them, for ↑ in the prompt. Newest sessions first, one header read per file to pick them,
+ * then only the lines that hold a prompt are parsed, and reading stops once `limit` prompts are found or
+ * `maxFiles` sessions were read. A file that cannot be read is left out.
+ */
+export async function recentPrompts(dir: string, cwd: string, options: {exclude?: string; limit?: number; maxFiles?: number} = {}): Promise<string[]> {
+	const {limit = 100, maxFiles = 50} = options;
+	const wanted = resolve(cwd);
+	const excluded = options.exclude === undefined ? undefined : resolve(options.exclude);
+	const sessions: {path: string; createdAt: number}[] = [];
+	for (const path of await transcriptPaths(dir)) {
+		if (resolve(path) === excluded) continue;
+		try {
+			const header = parseHeader(readFirstLineSync(path));
+			if (resolve(header.cwd) === wanted) sessions.push({path, createdAt: Date.parse(header.createdAt)});
+		} catch {
+			// Not a transcript of ours, or unreadable: nothing to recall from it.
+		}
+	}
+
+	sessions.sort((a, b) => b.createdAt - a.createdAt);
+	const newestFirst: string[][] = [];
+	let found = 0;
+	for (const {path} of sessions.slice(0, maxFiles)) {
+		if (found >= limit) break;
+		const prompts = await promptsOf(path).catch(() => []);
+		newestFirst.push(prompts);
+		found += prompts.length;
+	}
+
+	return newestFirst.reverse().flat().slice(-limit);
+}
+
+const PROMPT_TYPE = '"user_prompt_submitted"';
+
+async function promptsOf(path: string): Promise<string[]> {
+	const prompts: string[] = [];
+	for await (const batch of readLines(path)) {
+		for (const line of batch) {
+			if (!line.text.includes(PROMPT_TYPE)) continue;
+			let event: {type?: unknown; text?: unknown};
+			try {
+				event = JSON.parse(line.text);
+			} catch {
+				continue;
+			}
+
+			if (event?.type === 'user_prompt_submitted' && typeof event.text === 'string') prompts.push(event.text);
+		}
+	}
+
+	return prompts;
+}
+
 async function transcriptPaths(dir: string): Promise<string[]> {
 	let names: string[];
 	try {

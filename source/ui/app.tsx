@@ -6,22 +6,26 @@ import {ApprovalPane} from './approval-pane.js';
 import {PrintedItemView} from './chat-entry.js';
 import {CHECKLIST_CLOSED, ChecklistPane, type ChecklistPaneItem, checklistSummary, nextChecklistView} from './checklist-pane.js';
 import {DiffHistory} from './diff-history.js';
-import {HelpOverlay, helpOverlayRows} from './help-overlay.js';
+import {HelpOverlay, helpOverlayPage, helpOverlayRows} from './help-overlay.js';
 import {type ActionIn, keyOf} from './keys/bindings.js';
 import {type Editing, type LiveFocus, liveContexts, type RewindFocus} from './keys/focus.js';
 import {useKeys} from './keys/use-keys.js';
 import {LiveTurn} from './live-turn.js';
 import type {PrintItem} from './print-log.js';
-import {PromptInput} from './prompt-input.js';
+import {promptHistory, type StashedDraft} from './prompt-history.js';
+import {type PromptHandle, PromptInput} from './prompt-input.js';
 import {RewindScreen} from './rewind-screen.js';
 import {serverStatusText} from './server-status.js';
 import {parseInput} from './slash-commands.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
+import {ToolResults} from './tool-results.js';
+import {useBracketedPaste} from './use-bracketed-paste.js';
 import {useDoublePress} from './use-double-press.js';
 import {usePrintLog} from './use-print-log.js';
 import {useRefState} from './use-ref-state.js';
 import {useSessionState} from './use-session.js';
+import {useSessionPrompts} from './use-session-prompts.js';
 import {MIN_COLUMNS, MIN_ROWS, useTerminalSize} from './use-terminal-size.js';
 import {takeRows} from './wrap.js';
 
@@ -44,11 +48,18 @@ export type AppProps = {
 	initialPrompt?: string;
 	/** The agent's quality checklist items (Space in the pane ticks one through the session). */
 	checklistItems?: readonly ChecklistPaneItem[];
+	/** Earlier sessions' prompts in this workspace, oldest first, for ↑; read once, after the first frame. */
+	earlierPrompts?: () => Promise<readonly string[]>;
 	onExit: () => void;
 };
 
 /** The contexts whose keys the app itself handles; the panes and the prompt own the others. */
-const APP_CONTEXTS = ['global', 'session', 'turn', 'help', 'checklist'] as const;
+const APP_CONTEXTS = ['global', 'session', 'turn', 'help', 'help-pages', 'checklist'] as const;
+/** Rows of text the prompt shows at most; more scroll inside it. */
+const PROMPT_MAX_ROWS = 8;
+const DRAFT_CLEARED = `Draft cleared (↑ brings it back). ${keyOf('quit')} on an empty prompt quits.`;
+const NO_PROMPTS: readonly string[] = Object.freeze([]);
+const IDLE_PLACEHOLDER = `ask the backend engineer… (${keyOf('historyPrevious')} earlier prompts · \\ ${keyOf('submit')} new line · ? help)`;
 
 export function App(props: AppProps) {
 	const {session, meta, onExit} = props;
@@ -65,6 +76,8 @@ export function App(props: AppProps) {
 	const [demoStarting, setDemoStarting] = useState(false);
 	const [editing, setEditing] = useState<Editing>('none');
 	const [showDiffs, setShowDiffs] = useState(false);
+	const [showResults, setShowResults] = useState(false);
+	const [helpScroll, setHelpScroll] = useState(0);
 	// One object, so fast key repeats never act on a stale selection.
 	const [checklistView, setChecklistView, checklistRef] = useRefState(CHECKLIST_CLOSED);
 	const checklistItems = props.checklistItems ?? [];
@@ -74,6 +87,37 @@ export function App(props: AppProps) {
 	const [rewindFrom, setRewindFrom] = useState<string | undefined>(undefined);
 	const rewindPress = useDoublePress(REWIND_ESC_WINDOW_MS);
 	const [draft, setDraft] = useState<{text: string} | undefined>(undefined);
+	// A message of the app's own under the prompt (an unknown command, a rewind refused while a turn runs, a draft cleared): on screen
+	// until the next thing typed is sent, never in the transcript.
+	const [hint, setHint] = useState<string | undefined>(undefined);
+	// ↑'s list: earlier sessions' prompts, this session's, and the drafts Ctrl+C cleared (never lost).
+	const prompt = useRef<PromptHandle>(null);
+	const [stashed, setStashed] = useState<readonly StashedDraft[]>([]);
+	const [earlier, setEarlier] = useState<readonly string[]>(NO_PROMPTS);
+	const sessionPrompts = useSessionPrompts(state.entries);
+	const promptList = useMemo(() => promptHistory(earlier, sessionPrompts, stashed), [earlier, sessionPrompts, stashed]);
+	const loadEarlier = useRef(props.earlierPrompts);
+	useEffect(() => {
+		const load = loadEarlier.current;
+		if (!load) return;
+		let live = true;
+		// After the first frame, and never in its way: a session dir that cannot be read recalls nothing.
+		const timer = setTimeout(() => {
+			load().then(
+				prompts => live && setEarlier(prompts),
+				() => undefined,
+			);
+		}, 0);
+		return () => {
+			live = false;
+			clearTimeout(timer);
+		};
+	}, []);
+	useBracketedPaste();
+	// A call that asks closes the results overlay: the approval pane needs the room and the keys.
+	useEffect(() => {
+		if (openCalls.some(call => call.status === 'awaiting_approval')) setShowResults(false);
+	}, [openCalls]);
 	// The approval queue (pendingApprovals), memoised on the open calls alone, like the focus and the callbacks below:
 	// the panes are React.memo'd and skip the 30 renders a second of a stream.
 	const queue = useMemo(() => openCalls.filter(call => call.status === 'awaiting_approval'), [openCalls]);
@@ -85,6 +129,7 @@ export function App(props: AppProps) {
 		() => ({
 			editing,
 			diffsOpen: showDiffs,
+			resultsOpen: showResults,
 			approvalPending,
 			checklistOpen: checklistView.open,
 			helpOpen: showHelp,
@@ -92,7 +137,7 @@ export function App(props: AppProps) {
 			turnRunning: busy,
 			rewind: rewindStep,
 		}),
-		[editing, showDiffs, approvalPending, checklistView.open, showHelp, demoOffered, busy, rewindStep],
+		[editing, showDiffs, showResults, approvalPending, checklistView.open, showHelp, demoOffered, busy, rewindStep],
 	);
 	const contexts = liveContexts(focus);
 
@@ -135,20 +180,47 @@ export function App(props: AppProps) {
 		else setDraft({text: prompt});
 	}, [session]);
 
+	// Ctrl+C clears a draft first, as in Claude Code; on an empty prompt it arms the quit, and a second press quits.
+	const pressQuit = () => {
+		const cleared = prompt.current?.clear();
+		if (cleared === undefined) return quitPress.press();
+		quitPress.disarm();
+		const {kept} = cleared;
+		if (kept !== undefined) setStashed(list => [...list, {afterPrompts: sessionPrompts.length, text: kept}]);
+		setHint(DRAFT_CLEARED);
+		return false;
+	};
+
 	useKeys(contexts, APP_CONTEXTS, {
 		onAction: action => {
 			switch (action) {
 				case 'quitNow':
-					quit();
+					// Two presses in one read: what two presses one by one would do.
+					if (pressQuit() || pressQuit()) quit();
 					break;
 				case 'quit':
-					if (quitPress.press()) quit();
+					if (pressQuit()) quit();
 					break;
 				case 'cancelTurn':
 					session.cancel();
 					break;
 				case 'closeHelp':
 					setShowHelp(false);
+					break;
+				case 'helpPageDown':
+				case 'helpPageUp': {
+					const {page, maxScroll} = helpOverlayPage(width, helpRows);
+					const step = action === 'helpPageDown' ? page : -page;
+					setHelpScroll(scroll => Math.max(0, Math.min(maxScroll, scroll + step)));
+					break;
+				}
+
+				case 'openResults':
+					// In the place of the help or the checklist: two overlays would not fit the screen together.
+					if (queue.length > 0) break;
+					setShowHelp(false);
+					setChecklistView(CHECKLIST_CLOSED);
+					setShowResults(true);
 					break;
 				case 'cycleMode':
 					session.cycleMode();
@@ -175,6 +247,7 @@ export function App(props: AppProps) {
 		(action: ActionIn<'empty-prompt' | 'welcome' | 'idle-prompt'>) => {
 			if (action === 'toggleHelp') {
 				setShowHelp(v => !v);
+				setHelpScroll(0);
 				return;
 			}
 
@@ -197,9 +270,6 @@ export function App(props: AppProps) {
 		[session, hasModel, demoStarting, store, openRewind, rewindPress.press],
 	);
 
-	// A message of the app's own under the prompt (an unknown command, a rewind refused while a turn runs): on screen
-	// until the next thing typed is sent, never in the transcript.
-	const [hint, setHint] = useState<string | undefined>(undefined);
 	const onSubmit = useCallback(
 		(text: string) => {
 			setHint(undefined);
@@ -221,6 +291,7 @@ export function App(props: AppProps) {
 			switch (input.name) {
 				case 'help':
 					setShowHelp(true);
+					setHelpScroll(0);
 					return;
 				case 'exit':
 					quit();
@@ -234,10 +305,29 @@ export function App(props: AppProps) {
 		},
 		[session, busy, openRewind, quit],
 	);
+	const closeResults = useCallback(() => setShowResults(false), []);
+	// Only while the overlay is open: a long session has many entries and a new one every few frames.
+	const finishedCalls = useMemo(
+		() => (showResults ? state.entries.flatMap(entry => (entry.kind === 'tool' ? [{call: entry.call, at: entry.at}] : [])) : []),
+		[showResults, state.entries],
+	);
 	const onDecision = useCallback((callId: string, decision: UserDecision) => session.decide(callId, decision), [session]);
 	const onPreviewEdit = useCallback((callId: string, input: unknown) => void session.previewEdit(callId, input), [session]);
 
 	const width = Math.max(1, columns - 1);
+	const running = state.openCalls.filter(call => call.status === 'running');
+	// Rows left for streamed text. The live area must stay shorter than the terminal: a frame as tall as the
+	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost, and
+	// once a frame has been that tall Ink clears the whole screen and the scrollback before the next one.
+	// Reserved: the text's margin, the input box, the status bar, a quit hint and a spare row.
+	const paneRows = queue.length > 0 ? Math.min(16, rows - 8) : 0;
+	const helpRows = showHelp ? Math.min(helpOverlayRows(width), Math.max(6, rows - 9 - paneRows)) : 0;
+	// The prompt shows one row of its text while a pane or overlay takes the room (they budget a one-row box), and up
+	// to PROMPT_MAX_ROWS otherwise, less what running calls, a retry and the set-up message take.
+	const overlayShown = queue.length > 0 || showHelp || showDiffs || showResults || checklistView.open;
+	const setupRows = !hasModel && session.setupMessage ? 7 : 0;
+	const promptRows = overlayShown ? 1 : Math.max(1, Math.min(PROMPT_MAX_ROWS, rows - 14 - running.length * 2 - (state.retry ? 1 : 0) - setupRows));
+	const liveRows = Math.max(3, rows - (9 + (promptRows - 1) + paneRows + running.length * 2 + helpRows));
 	const printLayout = usePrintLog(width);
 	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 	// Finished history, and the streamed answer's settled rows, are printed once; <Static> stays mounted
@@ -262,13 +352,6 @@ export function App(props: AppProps) {
 		);
 	}
 
-	const running = state.openCalls.filter(call => call.status === 'running');
-	// Rows left for streamed text. The live area must stay shorter than the terminal: a frame as tall as the
-	// screen scrolls it by a line, Ink then erases one line too many and the last line of history is lost.
-	// Reserved: the text's margin, the input box, the status bar, a quit hint and a spare row.
-	const paneRows = queue.length > 0 ? Math.min(16, rows - 8) : 0;
-	const helpRows = showHelp ? Math.min(helpOverlayRows(width), Math.max(6, rows - 9 - paneRows)) : 0;
-	const liveRows = Math.max(3, rows - (9 + paneRows + running.length * 2 + helpRows));
 	// The answer's rows not printed yet: its open last row (more, only if the terminal was too small a moment ago).
 	const open = state.liveText ? takeRows(state.liveText, printed.pendingFrom, width, true).rows : [];
 
@@ -291,9 +374,19 @@ export function App(props: AppProps) {
 					) : null}
 				</Box>
 			) : null}
-			{showHelp ? <HelpOverlay width={width} maxRows={helpRows} /> : null}
+			{showHelp ? <HelpOverlay width={width} maxRows={helpRows} scroll={helpScroll} /> : null}
 			{showDiffs ? (
 				<DiffHistory previews={state.previews} width={width} height={Math.max(8, rows - 6)} contexts={contexts} onClose={() => setShowDiffs(false)} />
+			) : null}
+			{showResults && queue.length === 0 ? (
+				// Under the streamed row and the running calls, over the one-row prompt, a hint, the status bar and a spare row.
+				<ToolResults
+					calls={finishedCalls}
+					width={width}
+					height={Math.max(8, rows - 6 - running.length * 2 - (open.length > 0 ? Math.min(open.length, liveRows) + 1 : 0) - (state.retry ? 1 : 0))}
+					contexts={contexts}
+					onClose={closeResults}
+				/>
 			) : null}
 			{checklistView.open && queue.length === 0 ? (
 				<ChecklistPane
@@ -330,8 +423,12 @@ export function App(props: AppProps) {
 				onEditingChange={setEditing}
 			/>
 			<PromptInput
+				ref={prompt}
 				focus={focus}
-				placeholder={queue.length > 0 ? 'answer the tool call above' : busy ? `working… (${keyOf('cancelTurn')} to cancel)` : 'ask the backend engineer…'}
+				width={width}
+				maxRows={promptRows}
+				history={promptList}
+				placeholder={queue.length > 0 ? 'answer the tool call above' : busy ? `working… (${keyOf('cancelTurn')} to cancel)` : IDLE_PLACEHOLDER}
 				onSubmit={onSubmit}
 				onAction={onPromptKey}
 				{...(draft ? {draft} : {})}

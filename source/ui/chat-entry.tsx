@@ -1,14 +1,19 @@
 import {Box, Text} from 'ink';
+import stringWidth from 'string-width';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
 import {checkpointLine, expandTabsText, formatDuration, headLines, modeLine, previewInput} from './format.js';
+import {keyOf} from './keys/bindings.js';
 import type {PrintItem} from './print-log.js';
 import {THEME} from './theme.js';
 import {wrapRows} from './wrap.js';
 
 const RESULT_PREVIEW_LINES = 4;
 
-/** One finished item of the conversation. Rendered once, inside <Static>. */
-export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number}) {
+/** Under a result the chat cuts, in the live app: the key that shows it whole (the replay has no such key). */
+export const EXPAND_HINT = `${keyOf('openResults')} shows it whole`;
+
+/** One finished item of the conversation. Rendered once, inside <Static>. `expandHint` goes under a cut result. */
+export function ChatEntryView({entry, width, expandHint}: {entry: ChatEntry; width: number; expandHint?: string}) {
 	switch (entry.kind) {
 		case 'user':
 			return (
@@ -23,7 +28,7 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 			// Wrapped by us: rows that fit are only measured by Ink, never re-wrapped (see wrap.ts).
 			return <AnswerRows rows={wrapRows(entry.text, width)} first />;
 		case 'tool':
-			return <ToolCallSummary call={entry.call} width={width} />;
+			return <ToolCallSummary call={entry.call} width={width} {...(expandHint ? {expandHint} : {})} />;
 		case 'notice':
 			return (
 				<Box marginTop={1}>
@@ -88,7 +93,11 @@ export function AnswerRows({rows, first}: {rows: readonly string[]; first: boole
 
 /** One item of the live chat's scrollback (see print-log.ts). */
 export function PrintedItemView({item, width}: {item: PrintItem; width: number}) {
-	return item.kind === 'entry' ? <ChatEntryView entry={item.entry} width={width} /> : <AnswerRows rows={item.rows} first={item.first} />;
+	return item.kind === 'entry' ? (
+		<ChatEntryView entry={item.entry} width={width} expandHint={EXPAND_HINT} />
+	) : (
+		<AnswerRows rows={item.rows} first={item.first} />
+	);
 }
 
 const STATUS_MARK: Record<ToolCallView['status'], {mark: string; color: string}> = {
@@ -99,7 +108,7 @@ const STATUS_MARK: Record<ToolCallView['status'], {mark: string; color: string}>
 	denied: {mark: '⊘', color: THEME.error},
 };
 
-export function ToolCallSummary({call, width}: {call: ToolCallView; width: number}) {
+export function ToolCallSummary({call, width, expandHint}: {call: ToolCallView; width: number; expandHint?: string}) {
 	const {mark, color} = STATUS_MARK[call.status];
 	const input = call.editedInput ?? call.input;
 	const result =
@@ -107,6 +116,9 @@ export function ToolCallSummary({call, width}: {call: ToolCallView; width: numbe
 			? `denied${call.decidedBy && call.decidedBy !== 'user' ? ` (${call.decidedBy})` : ''}${call.feedback ? `: ${call.feedback}` : call.reason ? `: ${call.reason}` : ''}`
 			: (call.result ?? '');
 	const {lines, hidden} = headLines(result, RESULT_PREVIEW_LINES);
+	// Each line is cut to one row: `⎿ ` and the indent take four columns.
+	const cut = hidden > 0 || lines.some(line => stringWidth(expandTabsText(line)) > width - 4);
+	const more = [hidden > 0 ? `${hidden} more lines` : '', cut && expandHint ? expandHint : ''].filter(Boolean).join(' · ');
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text>
@@ -125,7 +137,12 @@ export function ToolCallSummary({call, width}: {call: ToolCallView; width: numbe
 							{expandTabsText(line)}
 						</Text>
 					))}
-					{hidden > 0 ? <Text color={THEME.dim}> … {hidden} more lines</Text> : null}
+					{more ? (
+						<Text color={THEME.dim} wrap="truncate-end">
+							{' '}
+							… {more}
+						</Text>
+					) : null}
 					{call.durationMs === undefined ? null : <Text color={THEME.dim}> {formatDuration(call.durationMs)}</Text>}
 				</Box>
 			)}

@@ -1,4 +1,5 @@
-import {KeyHelp, keyHelpRows} from './key-help.js';
+import {KeyHelp, keyHelpPage, keyHelpRows} from './key-help.js';
+import {keyOf} from './keys/bindings.js';
 import {LIVE_HELP_CONTEXTS} from './keys/focus.js';
 import {SLASH_COMMANDS} from './slash-commands.js';
 
@@ -10,7 +11,24 @@ export function helpOverlayRows(width: number): number {
 	return keyHelpRows(LIVE_HELP_CONTEXTS, width, COMMANDS_NOTE);
 }
 
-/** The live app's keys, every context of them, from the bindings table, and the slash commands. */
-export function HelpOverlay({width, maxRows}: {width: number; maxRows?: number}) {
-	return <KeyHelp title="Keys" contexts={LIVE_HELP_CONTEXTS} width={width} maxRows={maxRows} note={COMMANDS_NOTE} />;
+/** How far the live help pages at this size: PgDn moves `page` lines, up to `maxScroll`. */
+export function helpOverlayPage(width: number, maxRows: number): {page: number; maxScroll: number} {
+	return keyHelpPage(LIVE_HELP_CONTEXTS, width, maxRows, COMMANDS_NOTE);
+}
+
+const PAGE_HINT = `${keyOf('helpPageDown')} more · ${keyOf('helpPageUp')} back`;
+
+/** The live app's keys, every context of them, from the bindings table, and the slash commands; paged when taller than `maxRows`. */
+export function HelpOverlay({width, maxRows, scroll = 0}: {width: number; maxRows?: number; scroll?: number}) {
+	return (
+		<KeyHelp
+			title="Keys"
+			contexts={LIVE_HELP_CONTEXTS}
+			width={width}
+			note={COMMANDS_NOTE}
+			scroll={scroll}
+			pageHint={PAGE_HINT}
+			{...(maxRows === undefined ? {} : {maxRows})}
+		/>
+	);
 }

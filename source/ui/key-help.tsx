@@ -56,13 +56,26 @@ export type KeyHelpProps = {
 	maxRows?: number;
 	/** A dim line under the table. */
 	note?: string;
+	/** The first line shown, when the table is paged (the parent owns the paging keys and says them in `pageHint`). */
+	scroll?: number;
+	pageHint?: string;
 };
 
-/** A help screen rendered straight from the bindings table, so help can never disagree with the keys. */
-export function KeyHelp({title, contexts, width, maxRows = Number.POSITIVE_INFINITY, note}: KeyHelpProps) {
-	const lines = keyHelpLines(contexts, width);
+/** Lines of the table a help of `maxRows` rows shows at once, and how far it can be paged. */
+export function keyHelpPage(contexts: readonly Context[], width: number, maxRows: number, note?: string): {page: number; maxScroll: number} {
+	const total = keyHelpLines(contexts, width).length;
 	const room = Math.max(1, maxRows - CHROME_ROWS - (note ? 1 : 0));
-	const shown = lines.length > room ? lines.slice(0, room - 1) : lines;
+	if (total <= room) return {page: total, maxScroll: 0};
+	const page = Math.max(1, room - 1);
+	return {page, maxScroll: total - page};
+}
+
+/** A help screen rendered straight from the bindings table, so help can never disagree with the keys. */
+export function KeyHelp({title, contexts, width, maxRows = Number.POSITIVE_INFINITY, note, scroll = 0, pageHint}: KeyHelpProps) {
+	const lines = keyHelpLines(contexts, width);
+	const {page, maxScroll} = keyHelpPage(contexts, width, maxRows, note);
+	const first = Math.max(0, Math.min(scroll, maxScroll));
+	const shown = lines.slice(first, first + page);
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={THEME.accent} paddingX={1} width={width}>
 			<Text bold>{title}</Text>
@@ -79,7 +92,9 @@ export function KeyHelp({title, contexts, width, maxRows = Number.POSITIVE_INFIN
 			))}
 			{shown.length < lines.length ? (
 				<Text color={THEME.dim} wrap="truncate-end">
-					… {lines.length - shown.length} more lines: a taller terminal shows them all
+					{pageHint
+						? `lines ${first + 1}–${first + shown.length} of ${lines.length} · ${pageHint}`
+						: `… ${lines.length - shown.length} more lines: a taller terminal shows them all`}
 				</Text>
 			) : null}
 			{note ? (

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {EventBody} from '../../source/core/events.js';
 import {transcriptFileName} from '../../source/transcripts/format.js';
-import {FIRST_PROMPT_CHARS, findSession, latestSession, listSessions} from '../../source/transcripts/reader.js';
+import {FIRST_PROMPT_CHARS, findSession, latestSession, listSessions, recentPrompts} from '../../source/transcripts/reader.js';
 import {createRedactor} from '../../source/transcripts/redact.js';
 import {openTranscript} from '../../source/transcripts/writer.js';
 import {testHeader, turnBodies} from '../helpers/transcript-events.js';
@@ -133,5 +133,44 @@ describe('latestSession', () => {
 		expect((await latestSession(dir, '/home/dev/shop/'))?.id).toBe('aaaa0002');
 		expect((await latestSession(dir, '/home/dev/other'))?.id).toBe('aaaa0003');
 		expect(await latestSession(dir, '/elsewhere')).toBeUndefined();
+	});
+});
+
+describe('recentPrompts', () => {
+	const prompts = (...texts: string[]): EventBody[] =>
+		texts.flatMap(text => [{type: 'user_prompt_submitted', text} as EventBody, {type: 'turn_completed', outcome: 'completed'} as EventBody]);
+
+	it('gives the prompts of this folder’s sessions, oldest first, without the session that asks', async () => {
+		// Written out of order: sessions are ordered by their headers' start, not by file name.
+		writeSession('bbbb0002', '2025-06-02T09:00:00Z', prompts('second day', 'second day again'));
+		writeSession('bbbb0001', '2025-06-01T09:00:00Z', prompts('first day'));
+		writeSession('bbbb0003', '2025-06-03T09:00:00Z', prompts('another project'), '/home/dev/other');
+		const current = writeSession('bbbb0004', '2025-06-04T09:00:00Z', prompts('this session'));
+		writeFileSync(join(dir, '2025-06-05-zzzz9999.jsonl'), 'not a transcript\n');
+		expect(await recentPrompts(dir, '/home/dev/shop', {exclude: current})).toEqual(['first day', 'second day', 'second day again']);
+	});
+
+	it('keeps the most recent `limit` and stops reading older sessions once it has them', async () => {
+		writeSession('cccc0001', '2025-06-01T09:00:00Z', prompts('old 1', 'old 2'));
+		writeSession('cccc0002', '2025-06-02T09:00:00Z', prompts('new 1', 'new 2', 'new 3'));
+		expect(await recentPrompts(dir, '/home/dev/shop', {limit: 4})).toEqual(['old 2', 'new 1', 'new 2', 'new 3']);
+		expect(await recentPrompts(dir, '/home/dev/shop', {limit: 3})).toEqual(['new 1', 'new 2', 'new 3']);
+		expect(await recentPrompts(dir, '/home/dev/shop', {maxFiles: 1})).toEqual(['new 1', 'new 2', 'new 3']);
+	});
+
+	it('recalls a prompt as the transcript holds it: a secret in it stays redacted', async () => {
+		const path = join(dir, transcriptFileName(new Date('2025-06-01T09:00:00Z'), 'dddd0001'));
+		const writer = openTranscript(path, testHeader({sessionId: 'dddd0001', cwd: '/home/dev/shop', createdAt: new Date('2025-06-01T09:00:00Z')}), {
+			redact: createRedactor({env: {ANTHROPIC_API_KEY: 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789'}}),
+		});
+		writer.append({type: 'user_prompt_submitted', text: 'my key is sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789', seq: 1, at: 1} as never);
+		writer.close();
+		const [recalled] = await recentPrompts(dir, '/home/dev/shop');
+		expect(recalled).toContain('my key is');
+		expect(recalled).not.toContain('abcdefghijklmnopqrstuvwxyz0123456789');
+	});
+
+	it('finds nothing in a folder that does not exist', async () => {
+		expect(await recentPrompts(join(dir, 'missing'), '/home/dev/shop')).toEqual([]);
 	});
 });

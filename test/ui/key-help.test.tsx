@@ -1,7 +1,7 @@
 import {render} from 'ink-testing-library';
 import type React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
-import {HelpOverlay, helpOverlayRows} from '../../source/ui/help-overlay.js';
+import {HelpOverlay, helpOverlayPage, helpOverlayRows} from '../../source/ui/help-overlay.js';
 import {BINDINGS, CONTEXT_TITLES, type Context, rowKeys} from '../../source/ui/keys/bindings.js';
 import {LIVE_HELP_CONTEXTS, REPLAY_HELP_CONTEXTS} from '../../source/ui/keys/focus.js';
 import {ReplayHelp, replayHelpRows} from '../../source/ui/replay/replay-help.js';
@@ -28,7 +28,7 @@ function missing(frame: string, contexts: readonly Context[]): string[] {
 }
 
 describe('the help screens', () => {
-	it.each([80, 120])('the live help shows the keys and description of every row of its contexts at %i columns', width => {
+	it.each([79, 80, 120])('the live help shows the keys and description of every row of its contexts at %i columns', width => {
 		const frame = frameOf(<HelpOverlay width={width} />);
 		expect(missing(frame, LIVE_HELP_CONTEXTS)).toEqual([]);
 		expect(frame.split('\n')).toHaveLength(helpOverlayRows(width));
@@ -42,10 +42,28 @@ describe('the help screens', () => {
 		expect(frame.split('\n')).toHaveLength(replayHelpRows(width));
 	});
 
-	it('fits the rows it is given and says how many lines it left out', () => {
+	it('fits the rows it is given and says which lines it shows and how to page', () => {
 		const frame = frameOf(<HelpOverlay width={80} maxRows={10} />);
 		const lines = frame.split('\n');
 		expect(lines).toHaveLength(10);
-		expect(frame).toMatch(/… \d+ more lines: a taller terminal shows them all/);
+		expect(frame).toMatch(/lines 1–\d+ of \d+ · PgDn more · PgUp back/);
+	});
+
+	it('shows every row of every context, page by page, in the room an 80×24 terminal leaves it', () => {
+		// The app gives the help rows − 9 rows at 24 rows, and a width of columns − 1.
+		const width = 79;
+		const maxRows = 15;
+		const {page, maxScroll} = helpOverlayPage(width, maxRows);
+		expect(maxScroll).toBeGreaterThan(0);
+		let seen = '';
+		for (let scroll = 0; ; scroll = Math.min(maxScroll, scroll + page)) {
+			const frame = frameOf(<HelpOverlay width={width} maxRows={maxRows} scroll={scroll} />);
+			expect(frame.split('\n')).toHaveLength(maxRows);
+			for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(width);
+			seen += `${frame}\n`;
+			if (scroll === maxScroll) break;
+		}
+
+		expect(missing(seen, LIVE_HELP_CONTEXTS)).toEqual([]);
 	});
 });

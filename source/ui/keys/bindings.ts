@@ -11,12 +11,14 @@ import {parseKeys, specLabel, specMatches} from './key-spec.js';
 export type Context =
 	/** Live: always, even while typing. */
 	| 'global'
-	/** Live: unless a text field or the diffs overlay has the keyboard. */
+	/** Live: unless a text field or the diffs or results overlay has the keyboard. */
 	| 'session'
 	/** Live: Esc, when nothing open above the turn takes it. */
 	| 'turn'
 	/** Live and replay: the help is open. */
 	| 'help'
+	/** Live: the help is open and no call waits, so PgUp/PgDn page it. */
+	| 'help-pages'
 	/** Live: the prompt has the keyboard and is empty, so these characters are keys rather than text. */
 	| 'empty-prompt'
 	/** Live: the empty prompt, before a model is configured. */
@@ -31,6 +33,8 @@ export type Context =
 	| 'text'
 	/** One-line text: the prompt and the approval pane's short answers. */
 	| 'line'
+	/** The chat prompt has the keyboard: its history, its cursor, its new lines. */
+	| 'prompt'
 	/** The multi-line editor of a call's SQL or arguments. */
 	| 'editor'
 	/** The approval pane's fields, one line or many. */
@@ -41,6 +45,8 @@ export type Context =
 	| 'scroll'
 	| 'checklist'
 	| 'diffs'
+	/** Live: the overlay of the tool calls' whole results. */
+	| 'results'
 	| 'replay'
 	/** Replay: playing, with no help open. */
 	| 'playback'
@@ -55,17 +61,27 @@ export type Context =
  */
 const TABLE = [
 	// Ink hands over a whole read at once, so two fast Ctrl+C arrive as one "\u0003\u0003"; a lone raw one is Ctrl+C too.
-	{keys: 'Ctrl+C \u0003', context: 'global', action: 'quit', description: 'quit (press twice)'},
+	{keys: 'Ctrl+C \u0003', context: 'global', action: 'quit', description: 'clear the prompt; on an empty one, quit (press twice)'},
 	{keys: '\u0003\u0003', context: 'global', action: 'quitNow', description: 'quit at once'},
 	{keys: 'Shift+Tab', context: 'session', action: 'cycleMode', description: 'permission mode: default → acceptEdits → plan'},
 	{keys: 'Ctrl+D', context: 'session', action: 'openDiffs', description: 'the previews so far'},
 	{keys: 'Ctrl+L', context: 'session', action: 'toggleChecklist', description: 'the quality checklist'},
+	{keys: 'Ctrl+O', context: 'session', action: 'openResults', description: 'the tool calls’ whole results'},
 	{keys: 'Esc', context: 'turn', action: 'cancelTurn', description: 'cancel the running turn (pending calls are denied)'},
 	{keys: 'Esc', context: 'help', action: 'closeHelp', description: 'close this help'},
+	{keys: 'PgDn', context: 'help-pages', action: 'helpPageDown', description: 'more of this help'},
+	{keys: 'PgUp', context: 'help-pages', action: 'helpPageUp', description: 'back up'},
 	{keys: '?', context: 'empty-prompt', action: 'toggleHelp', description: 'show or hide this help'},
 	{keys: 'D', context: 'welcome', action: 'startDemo', description: 'run the offline demo (no API key needed)'},
 	{keys: 'Esc', context: 'idle-prompt', action: 'openRewind', description: 'rewind to a checkpoint (press twice; or type /rewind)'},
 	{keys: 'Enter', context: 'line', action: 'submit', description: 'send the prompt or the answer'},
+	// Claude Code's keys: ↑ and ↓ move between lines first, and past the first or last line through the history.
+	{keys: '↑', context: 'prompt', action: 'historyPrevious', description: 'line above; on the first, the prompt before'},
+	{keys: '↓', context: 'prompt', action: 'historyNext', description: 'line below; on the last, the next prompt'},
+	{keys: '←', context: 'prompt', action: 'cursorLeft', description: 'cursor left'},
+	{keys: '→', context: 'prompt', action: 'cursorRight', description: 'cursor right'},
+	// Ctrl+J arrives as a bare line feed ("\n"), Meta+Enter as Esc then CR; `\` then Enter is the submit handler's.
+	{keys: '\n Meta+Enter', context: 'prompt', action: 'newline', description: 'new line (or \\ then Enter)'},
 	{keys: 'Backspace Delete', context: 'text', action: 'deleteChar', description: 'delete a character'},
 	{keys: 'Ctrl+U', context: 'text', action: 'clearText', description: 'clear the text'},
 	{keys: 'Enter', context: 'editor', action: 'newline', description: 'new line'},
@@ -89,6 +105,9 @@ const TABLE = [
 	{keys: '→', context: 'diffs', action: 'olderDiff', description: 'older preview'},
 	{keys: '←', context: 'diffs', action: 'newerDiff', description: 'newer preview'},
 	{keys: 'Esc', context: 'diffs', action: 'closeDiffs', description: 'close'},
+	{keys: '→', context: 'results', action: 'olderResult', description: 'older call'},
+	{keys: '←', context: 'results', action: 'newerResult', description: 'newer call'},
+	{keys: 'Esc', context: 'results', action: 'closeResults', description: 'close'},
 	{keys: '↑ k', context: 'rewind', action: 'selectPrevious', description: 'newer checkpoint'},
 	{keys: '↓ j', context: 'rewind', action: 'selectNext', description: 'older checkpoint'},
 	{keys: 'Enter', context: 'rewind', action: 'choose', description: 'what rewinding to it restores'},
@@ -193,6 +212,7 @@ export const CONTEXT_TITLES: Record<Context, string> = {
 	session: 'session',
 	turn: 'a turn',
 	help: 'help',
+	'help-pages': 'help pages',
 	'empty-prompt': 'empty prompt',
 	welcome: 'no model yet',
 	'idle-prompt': 'idle prompt',
@@ -200,12 +220,14 @@ export const CONTEXT_TITLES: Record<Context, string> = {
 	'rewind-plan': 'rewind plan',
 	text: 'typing',
 	line: 'one line',
+	prompt: 'prompt',
 	editor: 'editor',
 	field: 'answering',
 	approval: 'approval',
 	scroll: 'scrolling',
 	checklist: 'checklist',
 	diffs: 'diffs',
+	results: 'results',
 	replay: 'replay',
 	playback: 'playing',
 	search: 'search',

@@ -19,6 +19,8 @@ export type LiveFocus = {
 	/** Owned by the approval pane, which passes its latest value; the app keeps a copy to go quiet meanwhile. */
 	editing: Editing;
 	diffsOpen: boolean;
+	/** The overlay of the tool calls' whole results (Ctrl+O). */
+	resultsOpen: boolean;
 	/** A call waits for a decision: the approval pane is shown and the prompt is not active. */
 	approvalPending: boolean;
 	checklistOpen: boolean;
@@ -34,6 +36,7 @@ export type LiveFocus = {
 export const LIVE_IDLE: LiveFocus = {
 	editing: 'none',
 	diffsOpen: false,
+	resultsOpen: false,
 	approvalPending: false,
 	checklistOpen: false,
 	helpOpen: false,
@@ -60,7 +63,8 @@ export function liveContexts(focus: LiveFocus, promptEmpty = false): readonly Co
 		(focus.demoOffered ? 64 : 0) |
 		(promptEmpty ? 128 : 0) |
 		(focus.turnRunning ? 256 : 0) |
-		(REWIND_BITS[focus.rewind] << 9);
+		(REWIND_BITS[focus.rewind] << 9) |
+		(focus.resultsOpen ? 2048 : 0);
 	let contexts = liveCache.get(bits);
 	if (!contexts) {
 		contexts = Object.freeze(computeLive(focus, promptEmpty));
@@ -71,9 +75,10 @@ export function liveContexts(focus: LiveFocus, promptEmpty = false): readonly Co
 }
 
 function computeLive(focus: LiveFocus, promptEmpty: boolean): Context[] {
-	// A text field takes every key but quit, and so does the diffs overlay: nothing behind them may react.
+	// A text field takes every key but quit, and so do the diffs and results overlays: nothing behind them may react.
 	if (focus.editing !== 'none') return ['global', 'text', focus.editing, 'field'];
 	if (focus.diffsOpen) return ['global', 'diffs', 'scroll'];
+	if (focus.resultsOpen) return ['global', 'results', 'scroll'];
 	// The rewind screen, likewise; while a rewind runs no key but quit acts.
 	if (focus.rewind === 'list') return ['global', 'rewind'];
 	if (focus.rewind === 'plan') return ['global', 'rewind-plan', 'scroll'];
@@ -84,7 +89,7 @@ function computeLive(focus: LiveFocus, promptEmpty: boolean): Context[] {
 	if (focus.approvalPending) contexts.push('approval', 'scroll');
 	else if (checklistShown) contexts.push('checklist');
 	else {
-		contexts.push('text', 'line');
+		contexts.push('text', 'line', 'prompt');
 		if (promptEmpty) contexts.push('empty-prompt');
 		if (promptEmpty && focus.demoOffered) contexts.push('welcome');
 	}
@@ -92,7 +97,8 @@ function computeLive(focus: LiveFocus, promptEmpty: boolean): Context[] {
 	// Esc closes what is open before it cancels the turn: the checklist (its own Esc), then the help. With no turn to
 	// cancel, Esc on the empty prompt counts toward the rewind (twice opens it); on a prompt with text it does nothing.
 	if (checklistShown) return contexts;
-	if (focus.helpOpen) contexts.push('help');
+	// The help pages with PgUp/PgDn, which scroll the approval pane while a call waits.
+	if (focus.helpOpen) contexts.push(...(focus.approvalPending ? (['help'] as const) : (['help', 'help-pages'] as const)));
 	else if (focus.turnRunning || focus.approvalPending) contexts.push('turn');
 	else if (promptEmpty) contexts.push('idle-prompt');
 	return contexts;
@@ -121,10 +127,12 @@ export const LIVE_HELP_CONTEXTS: readonly Context[] = [
 	'session',
 	'turn',
 	'help',
+	'help-pages',
 	'empty-prompt',
 	'welcome',
 	'idle-prompt',
 	'line',
+	'prompt',
 	'text',
 	'editor',
 	'field',
@@ -132,6 +140,7 @@ export const LIVE_HELP_CONTEXTS: readonly Context[] = [
 	'scroll',
 	'checklist',
 	'diffs',
+	'results',
 	'rewind',
 	'rewind-plan',
 ];

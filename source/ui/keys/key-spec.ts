@@ -23,14 +23,14 @@ export type KeyName =
 	| 'end';
 
 /**
- * A named key (`{name: 'return'}`, `{shift: true, name: 'tab'}`) or a typed character (`{ch: 'y'}`,
- * `{ctrl: true, ch: 'd'}`). Ctrl must be as stated (absent: not pressed); a named key ignores Shift unless it
- * states it, and Meta, which Ink also sets for Esc. A character never matches with Meta (that is Alt+key), nor
- * cares for Shift (Ink sets it for capitals). `repeated`: the character two or more times in one read, which
- * is how two fast presses of a control key arrive.
+ * A named key (`{name: 'return'}`, `{shift: true, name: 'tab'}`, `{meta: true, name: 'return'}`) or a typed
+ * character (`{ch: 'y'}`, `{ctrl: true, ch: 'd'}`). Ctrl and Meta must be as stated (absent: not pressed), except
+ * that Esc ignores Meta, which Ink sets for every Esc; a named key ignores Shift unless it states it. A character
+ * never matches with Meta (that is Alt+key), nor cares for Shift (Ink sets it for capitals). `repeated`: the
+ * character two or more times in one read, which is how two fast presses of a control key arrive.
  */
 export type KeySpec =
-	| {readonly name: KeyName; readonly shift?: boolean; readonly ctrl?: boolean}
+	| {readonly name: KeyName; readonly shift?: boolean; readonly ctrl?: boolean; readonly meta?: boolean}
 	| {readonly ch: string; readonly ctrl?: boolean; readonly repeated?: boolean};
 
 /** The part of Ink's key event the matcher reads; tests pass plain objects. */
@@ -38,7 +38,13 @@ export type KeyEvent = Partial<Key>;
 
 export function specMatches(spec: KeySpec, input: string, key: KeyEvent): boolean {
 	if (!key.ctrl !== !spec.ctrl) return false;
-	if ('name' in spec) return key[spec.name] === true && (spec.shift === undefined || !key.shift === !spec.shift);
+	if ('name' in spec)
+		return (
+			key[spec.name] === true &&
+			(spec.shift === undefined || !key.shift === !spec.shift) &&
+			// Meta+Enter is a new line, not a send: Meta tells them apart (Esc always comes with it).
+			(spec.name === 'escape' || !key.meta === !spec.meta)
+		);
 	if (key.meta) return false;
 	return spec.repeated ? isRepeated(input, spec.ch) : input === spec.ch;
 }
@@ -56,6 +62,20 @@ function isRepeated(input: string, ch: string): boolean {
 export function typedText(input: string, key: KeyEvent): string {
 	if (key.ctrl || key.meta || key.escape || key.return || key.tab || key.backspace || key.delete) return '';
 	if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return '';
+	return input;
+}
+
+/**
+ * The marks a terminal puts around pasted text once the app asks for bracketed paste (ESC [ 200 ~ … ESC [ 201 ~), as
+ * Ink hands them over: it strips the ESC and passes the rest as input.
+ */
+export const PASTE_START = '[200~';
+export const PASTE_END = '[201~';
+
+/** What a key event inside a paste contributed to the pasted text: a lone CR or tab arrives as a named key. */
+export function pastedPart(input: string, key: KeyEvent): string {
+	if (key.return) return '\r';
+	if (key.tab) return '\t';
 	return input;
 }
 
@@ -83,24 +103,25 @@ export function parseKeys(text: string): KeySpec[] {
 }
 
 function parseKey(token: string): KeySpec {
-	const modifiers = /^((?:Ctrl\+|Shift\+)*)(.+)$/u.exec(token);
+	const modifiers = /^((?:Ctrl\+|Shift\+|Meta\+)*)(.+)$/su.exec(token);
 	const [, prefix = '', rest = ''] = modifiers ?? [];
 	const ctrl = prefix.includes('Ctrl+');
 	const shift = prefix.includes('Shift+');
+	const meta = prefix.includes('Meta+');
 	const name = NAMES[rest];
-	if (name) return {name, ...(ctrl ? {ctrl} : {}), ...(shift ? {shift} : {})};
+	if (name) return {name, ...(ctrl ? {ctrl} : {}), ...(shift ? {shift} : {}), ...(meta ? {meta} : {})};
 	const ch = rest === 'Space' ? ' ' : rest;
 	const chars = [...ch];
-	if (shift || chars.length === 0) throw new Error(`not a key: ${JSON.stringify(token)}`);
+	if (shift || meta || chars.length === 0) throw new Error(`not a key: ${JSON.stringify(token)}`);
 	// Ink reports Ctrl+letter as the lower-case letter with ctrl set.
 	if (chars.length === 1) return ctrl ? {ctrl, ch: ch.toLowerCase()} : {ch};
 	if (!ctrl && chars.every(c => c === chars[0])) return {ch: chars[0]!, repeated: true};
 	throw new Error(`not a key: ${JSON.stringify(token)}`);
 }
 
-/** How help and hints write a key: `Enter`, `Shift+Tab`, `Ctrl+D`, `Space`; a raw control character as its Ctrl key. */
+/** How help and hints write a key: `Enter`, `Shift+Tab`, `Ctrl+D`, `Meta+Enter`, `Space`; a raw control character as its Ctrl key. */
 export function specLabel(spec: KeySpec): string {
-	if ('name' in spec) return `${spec.ctrl ? 'Ctrl+' : ''}${spec.shift ? 'Shift+' : ''}${LABELS[spec.name]}`;
+	if ('name' in spec) return `${spec.ctrl ? 'Ctrl+' : ''}${spec.meta ? 'Meta+' : ''}${spec.shift ? 'Shift+' : ''}${LABELS[spec.name]}`;
 	const code = spec.ch.charCodeAt(0);
 	const one =
 		spec.ctrl || (spec.ch.length === 1 && code < 32)

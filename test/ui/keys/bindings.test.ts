@@ -15,7 +15,8 @@ import {type KeyEvent, type KeySpec, parseKeys, specMatches, typedText} from '..
 
 /** The event Ink hands a handler for a key of the table (as ink/build/hooks/use-input.js builds it). */
 function eventFor(spec: KeySpec): {input: string; key: KeyEvent} {
-	if ('name' in spec) return {input: '', key: {[spec.name]: true, ctrl: spec.ctrl ?? false, shift: spec.shift ?? false, meta: spec.name === 'escape'}};
+	if ('name' in spec)
+		return {input: '', key: {[spec.name]: true, ctrl: spec.ctrl ?? false, shift: spec.shift ?? false, meta: spec.name === 'escape' || (spec.meta ?? false)}};
 	return {input: spec.repeated ? spec.ch.repeat(2) : spec.ch, key: {ctrl: spec.ctrl ?? false, shift: /^[A-Z]$/.test(spec.ch), meta: false}};
 }
 
@@ -27,14 +28,20 @@ function reachableSets(): (readonly Context[])[] {
 	const add = (contexts: readonly Context[]) => sets.set(contexts.join(' '), contexts);
 	for (const editing of ['none', 'line', 'editor'] as Editing[])
 		for (const diffsOpen of BOTH)
-			for (const approvalPending of BOTH)
-				for (const checklistOpen of BOTH)
-					for (const helpOpen of BOTH)
-						for (const demoOffered of BOTH)
-							for (const turnRunning of BOTH)
-								for (const rewind of ['closed', 'list', 'plan', 'busy'] as RewindFocus[])
-									for (const promptEmpty of BOTH)
-										add(liveContexts({editing, diffsOpen, approvalPending, checklistOpen, helpOpen, demoOffered, turnRunning, rewind}, promptEmpty));
+			for (const resultsOpen of BOTH)
+				for (const approvalPending of BOTH)
+					for (const checklistOpen of BOTH)
+						for (const helpOpen of BOTH)
+							for (const demoOffered of BOTH)
+								for (const turnRunning of BOTH)
+									for (const rewind of ['closed', 'list', 'plan', 'busy'] as RewindFocus[])
+										for (const promptEmpty of BOTH)
+											add(
+												liveContexts(
+													{editing, diffsOpen, resultsOpen, approvalPending, checklistOpen, helpOpen, demoOffered, turnRunning, rewind},
+													promptEmpty,
+												),
+											);
 	for (const searching of BOTH) for (const helpOpen of BOTH) for (const playing of BOTH) add(replayContexts({searching, helpOpen, playing}));
 	add(PICKER_CONTEXTS);
 	return [...sets.values()];
