@@ -331,3 +331,49 @@ describe('Ctrl+O', () => {
 		await waitFor(() => frame().includes('y allow once') && !frame().includes('Tool results'), 'the approval pane in the overlay’s place');
 	});
 });
+
+// Keys typed faster than the app reads them arrive as one read. Ink splits a read at escape sequences only, so
+// Backspace held down came in as invisible characters and "y" + Enter as text with a carriage return in it.
+describe('keys that arrive together in one read', () => {
+	it('deletes once per Backspace in a run, then types what follows', async () => {
+		const {frame, press} = showPrompt();
+		await press('select 1', '> select 1');
+		await press('\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007fdrop it', '> drop it');
+		expect(frame()).not.toContain('select');
+	});
+
+	it('sends on an Enter typed in the same read as the text before it', async () => {
+		const {press, sent} = showPrompt();
+		await press('list the tables\r', () => sent.length === 1);
+		expect(sent).toEqual(['list the tables']);
+	});
+
+	it('keeps lines that follow a line break as one text (a paste from a terminal without bracketed paste)', async () => {
+		const {frame, press, sent} = showPrompt();
+		await press('select 1\rselect 2', 'select 2');
+		await settle();
+		expect(sent).toEqual([]);
+		expect(frame()).toContain('select 1');
+	});
+
+	it('in the approval editor: a run of Backspaces clears what it covers, as typed one by one would', async () => {
+		const field = show(
+			<ApprovalPane
+				queue={[{callId: 'c1', name: 'mcp__supabase__execute_sql', input: {query: 'select 1'}, status: 'awaiting_approval', requestedAt: 0}]}
+				width={80}
+				maxRows={20}
+				onDecision={() => undefined}
+				onPreviewEdit={() => undefined}
+				focus={{...LIVE_IDLE, approvalPending: true}}
+			/>,
+		);
+		await field.press('e', 'Edit the SQL');
+		await field.press('\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007fselect 2', /Edit the SQL[\s\S]*select 2/);
+		// The field holds exactly the new text: no old characters, and no invisible ones (Backspaces typed as text).
+		const rows = field
+			.frame()
+			.split('\n')
+			.filter(row => row.includes('select'));
+		expect(rows.map(row => row.replace(/^│ | *│$/g, '').trim())).toEqual(['select 2']);
+	});
+});

@@ -65,6 +65,68 @@ export function typedText(input: string, key: KeyEvent): string {
 	return input;
 }
 
+const NO_KEY: Key = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
+
+/** One control character as Ink reports it when it comes alone. */
+function controlStroke(ch: string): {input: string; key: KeyEvent} {
+	if (ch === '\r') return {input: '', key: {...NO_KEY, return: true}};
+	if (ch === '\t') return {input: '', key: {...NO_KEY, tab: true}};
+	if (ch === '\u007f') return {input: '', key: {...NO_KEY, delete: true}};
+	if (ch === '\b') return {input: '', key: {...NO_KEY, backspace: true}};
+	if (ch === '\n') return {input: '\n', key: NO_KEY};
+	// Ctrl+A … Ctrl+Z: Ink reports the lower-case letter with ctrl set.
+	return {input: String.fromCharCode(ch.charCodeAt(0) + 96), key: {...NO_KEY, ctrl: true}};
+}
+
+/**
+ * A read split into the keys it holds. Ink splits a read at escape sequences only, so keys typed faster than the app
+ * reads them ("y" then Enter, Backspace held down, a test's send-keys) come as one input such as "ab\r" or
+ * "\u007f\u007f", which Ink reports as text: Enter would be typed as a carriage return and Backspace as invisible
+ * characters. Printable runs stay together (typing "hello" is one text); each control character is a key of its own.
+ * A bracketed paste never comes here (`useKeys` takes it whole).
+ */
+export function keystrokes(input: string, key: KeyEvent): Array<{input: string; key: KeyEvent}> {
+	if (input.length < 2 || key.meta || key.ctrl || !/[\u0000-\u001f\u007f]/.test(input)) return [{input, key}];
+	// Text after a line break is a paste from a terminal without bracketed paste, not typing: it stays one text, as
+	// before, so its first line is not sent on its own.
+	if (/[\r\n][\s\S]*[^\u0000-\u001f\u007f]/.test(input)) return [{input, key}];
+	const strokes: Array<{input: string; key: KeyEvent}> = [];
+	let text = '';
+	for (const ch of input) {
+		const code = ch.charCodeAt(0);
+		if (code >= 32 && code !== 127) {
+			text += ch;
+			continue;
+		}
+		if (text) strokes.push({input: text, key: NO_KEY});
+		text = '';
+		strokes.push(controlStroke(ch));
+	}
+	if (text) strokes.push({input: text, key: NO_KEY});
+	return strokes;
+}
+
 /**
  * The marks a terminal puts around pasted text once the app asks for bracketed paste (ESC [ 200 ~ … ESC [ 201 ~), as
  * Ink hands them over: it strips the ESC and passes the rest as input.

@@ -1,7 +1,7 @@
 import {useInput} from 'ink';
 import {useRef} from 'react';
 import {type ActionIn, bindingFor, type Context} from './bindings.js';
-import {PASTE_END, PASTE_START, pastedPart, typedText} from './key-spec.js';
+import {keystrokes, PASTE_END, PASTE_START, pastedPart, typedText} from './key-spec.js';
 
 export type KeyHandlers<C extends Context> = {
 	/** A key meant an action of one of the contexts this component owns. */
@@ -52,15 +52,21 @@ export function useKeys<C extends Context>(
 				return;
 			}
 
-			const binding = bindingFor(typeof contexts === 'function' ? contexts() : contexts, input, key);
-			if (binding) {
-				// The table types actions per context; `owned` holding the binding's context makes this one of C's.
-				if (owned.includes(binding.context)) handlers.onAction(binding.action as ActionIn<C>);
-				return;
-			}
+			const active = typeof contexts === 'function' ? contexts() : contexts;
+			// Keys typed faster than they are read come as one read ("ab\r", Backspace held down): each is a key of
+			// its own, unless the whole read is itself a binding (two Ctrl+C in one read quit at once).
+			const strokes = bindingFor(active, input, key) ? [{input, key}] : keystrokes(input, key);
+			for (const stroke of strokes) {
+				const binding = bindingFor(active, stroke.input, stroke.key);
+				if (binding) {
+					// The table types actions per context; `owned` holding the binding's context makes this one of C's.
+					if (owned.includes(binding.context)) handlers.onAction(binding.action as ActionIn<C>);
+					continue;
+				}
 
-			const text = handlers.onText ? typedText(input, key) : '';
-			if (text) handlers.onText?.(text);
+				const text = handlers.onText ? typedText(stroke.input, stroke.key) : '';
+				if (text) handlers.onText?.(text);
+			}
 		},
 		{isActive: active},
 	);
