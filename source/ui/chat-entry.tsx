@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
-import {checkpointLine, expandTabsText, formatDuration, headLines, modeLine, previewInput} from './format.js';
+import {CLEARED_LINE, checkpointLine, expandTabsText, formatDuration, headLines, modeLine, modelLine, previewInput} from './format.js';
 import type {PrintItem} from './print-log.js';
 import {THEME} from './theme.js';
 import {wrapRows} from './wrap.js';
@@ -45,6 +45,18 @@ export function ChatEntryView({entry, width}: {entry: ChatEntry; width: number})
 			return (
 				<Box marginTop={1}>
 					<Text color={THEME.dim}>{modeLine(entry.mode)}</Text>
+				</Box>
+			);
+		case 'cleared':
+			return (
+				<Box marginTop={1}>
+					<Text color={THEME.dim}>{CLEARED_LINE}</Text>
+				</Box>
+			);
+		case 'model':
+			return (
+				<Box marginTop={1}>
+					<Text color={THEME.dim}>{modelLine(entry.model)}</Text>
 				</Box>
 			);
 		case 'checkpoint':
