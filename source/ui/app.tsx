@@ -2,6 +2,7 @@ import {Box, Static, Text, useApp} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Session} from '../session/session.js';
 import type {UserDecision} from '../store/runner.js';
+import type {SessionListing} from '../transcripts/reader.js';
 import {ApprovalPane} from './approval-pane.js';
 import {PrintedItemView} from './chat-entry.js';
 import {CHECKLIST_CLOSED, ChecklistPane, type ChecklistPaneItem, checklistSummary, nextChecklistView} from './checklist-pane.js';
@@ -11,8 +12,10 @@ import {type ActionIn, keyOf} from './keys/bindings.js';
 import {type Editing, type LiveFocus, liveContexts, type RewindFocus} from './keys/focus.js';
 import {useKeys} from './keys/use-keys.js';
 import {LiveTurn} from './live-turn.js';
+import {ModelPicker} from './model-picker.js';
 import type {PrintItem} from './print-log.js';
 import {PromptInput} from './prompt-input.js';
+import {ResumePicker} from './resume-picker.js';
 import {RewindScreen} from './rewind-screen.js';
 import {serverStatusText} from './server-status.js';
 import {parseInput} from './slash-commands.js';
@@ -34,8 +37,28 @@ const CHECKLIST_HINT = `${keyOf('selectPrevious', 'checklist')}${keyOf('selectNe
 /** What the app reads (the log) and the actions its keys call: the session, and nothing beside it. */
 export type AppSession = Pick<
 	Session,
-	'store' | 'send' | 'decide' | 'previewEdit' | 'cancel' | 'cycleMode' | 'tick' | 'startDemo' | 'hasModel' | 'setupMessage' | 'rewindPlan' | 'rewind'
+	| 'store'
+	| 'send'
+	| 'decide'
+	| 'previewEdit'
+	| 'cancel'
+	| 'cycleMode'
+	| 'tick'
+	| 'startDemo'
+	| 'hasModel'
+	| 'setupMessage'
+	| 'rewindPlan'
+	| 'rewind'
+	| 'clear'
+	| 'setModel'
 >;
+
+/** The saved sessions `/resume` lists, and the switch to one (the session host's; see session-host.ts). */
+export type SessionSwitcher = {
+	list(): Promise<SessionListing[]>;
+	/** Goes on with a saved session (id, prefix or path) as `--resume` does; rejects with the reason, changing nothing. */
+	resume(query: string): Promise<void>;
+};
 
 export type AppProps = {
 	session: AppSession;
@@ -44,8 +67,13 @@ export type AppProps = {
 	initialPrompt?: string;
 	/** The agent's quality checklist items (Space in the pane ticks one through the session). */
 	checklistItems?: readonly ChecklistPaneItem[];
+	/** What `/resume` lists and switches to; without it the command says it is not available. */
+	sessions?: SessionSwitcher;
 	onExit: () => void;
 };
+
+/** A list open in the prompt's place: `/model`'s, or `/resume`'s. */
+type Chooser = 'none' | 'model' | 'resume';
 
 /** The contexts whose keys the app itself handles; the panes and the prompt own the others. */
 const APP_CONTEXTS = ['global', 'session', 'turn', 'help', 'checklist'] as const;
@@ -74,6 +102,10 @@ export function App(props: AppProps) {
 	const [rewindFrom, setRewindFrom] = useState<string | undefined>(undefined);
 	const rewindPress = useDoublePress(REWIND_ESC_WINDOW_MS);
 	const [draft, setDraft] = useState<{text: string} | undefined>(undefined);
+	const [chooser, setChooser] = useState<Chooser>('none');
+	// `/resume`'s list, once read (undefined while it is read).
+	const [listings, setListings] = useState<SessionListing[] | undefined>(undefined);
+	const model = state.model ?? meta.model;
 	// The approval queue (pendingApprovals), memoised on the open calls alone, like the focus and the callbacks below:
 	// the panes are React.memo'd and skip the 30 renders a second of a stream.
 	const queue = useMemo(() => openCalls.filter(call => call.status === 'awaiting_approval'), [openCalls]);
@@ -91,8 +123,9 @@ export function App(props: AppProps) {
 			demoOffered,
 			turnRunning: busy,
 			rewind: rewindStep,
+			chooser: chooser !== 'none',
 		}),
-		[editing, showDiffs, approvalPending, checklistView.open, showHelp, demoOffered, busy, rewindStep],
+		[editing, showDiffs, approvalPending, checklistView.open, showHelp, demoOffered, busy, rewindStep, chooser],
 	);
 	const contexts = liveContexts(focus);
 
@@ -122,6 +155,7 @@ export function App(props: AppProps) {
 	// rewind while a turn runs, and the turn's approvals need the keys. A rewind already running keeps it.
 	useEffect(() => {
 		if (busy && (rewindStep === 'list' || rewindStep === 'plan')) setRewindStep('closed');
+		if (busy) setChooser('none');
 	}, [busy, rewindStep]);
 
 	// The first prompt, once. Without a model it waits in the input box (the set-up message says what to do), as a
@@ -199,7 +233,45 @@ export function App(props: AppProps) {
 
 	// A message of the app's own under the prompt (an unknown command, a rewind refused while a turn runs): on screen
 	// until the next thing typed is sent, never in the transcript.
-	const [hint, setHint] = useState<string | undefined>(undefined);
+	const [hint, setHint] = useState<{text: string; level: 'info' | 'warn'} | undefined>(undefined);
+	const warn = useCallback((text: string) => setHint({text, level: 'warn'}), []);
+	const closeChooser = useCallback(() => setChooser('none'), []);
+	const waits = useCallback(
+		(command: string) => warn(`/${command} waits until the turn ends: type it again then (${keyOf('cancelTurn')} cancels the turn).`),
+		[warn],
+	);
+	const openResume = useCallback(() => {
+		const switcher = props.sessions;
+		if (!switcher) return;
+		setShowHelp(false);
+		setListings(undefined);
+		setChooser('resume');
+		switcher.list().then(setListings, (error: unknown) => {
+			setChooser('none');
+			warn(`The saved sessions could not be read: ${errorText(error)}`);
+		});
+	}, [props.sessions, warn]);
+	const resume = useCallback(
+		(query: string) => {
+			setChooser('none');
+			// On success the app is replaced by the chosen session's; a refusal (no such session) is said here.
+			props.sessions?.resume(query).catch((error: unknown) => warn(errorText(error)));
+		},
+		[props.sessions, warn],
+	);
+	const switchModel = useCallback(
+		(name: string) => {
+			setChooser('none');
+			try {
+				const outcome = session.setModel(name);
+				// A change is a line in the chat (the log's); the same model again is said here only.
+				if (!outcome.changed) setHint({text: `The model is ${outcome.model} already.`, level: 'info'});
+			} catch (error) {
+				warn(errorText(error));
+			}
+		},
+		[session, warn],
+	);
 	const onSubmit = useCallback(
 		(text: string) => {
 			setHint(undefined);
@@ -208,14 +280,14 @@ export function App(props: AppProps) {
 				if (!session.hasModel()) {
 					// Nobody can answer yet: the text stays in the box, and the set-up message above says why.
 					setDraft({text});
-					setHint('No model to answer yet: set ANTHROPIC_API_KEY, or press D on an empty prompt for the offline demo.');
+					warn('No model to answer yet: set ANTHROPIC_API_KEY, or press D on an empty prompt for the offline demo.');
 					return;
 				}
 				void session.send(text);
 				return;
 			}
 			if (input.kind === 'unknown') {
-				setHint(`/${input.name} is not a pgpair command (/help lists them); nothing was sent.`);
+				warn(`/${input.name} is not a pgpair command (/help lists them); nothing was sent.`);
 				return;
 			}
 			switch (input.name) {
@@ -227,18 +299,45 @@ export function App(props: AppProps) {
 					return;
 				case 'rewind':
 					// Never the model's: a rewind is the person's, and it waits for the turn to end.
-					if (busy) setHint(`Rewind waits until the turn ends: type /rewind again then (${keyOf('cancelTurn')} cancels the turn).`);
+					if (busy) waits('rewind');
 					else openRewind(input.arg);
+					return;
+				case 'clear':
+					if (busy) waits('clear');
+					else {
+						setShowHelp(false);
+						try {
+							session.clear();
+						} catch (error) {
+							warn(errorText(error));
+						}
+					}
+
+					return;
+				case 'model':
+					if (busy) waits('model');
+					else if (input.arg) switchModel(input.arg);
+					else {
+						setShowHelp(false);
+						setChooser('model');
+					}
+
+					return;
+				case 'resume':
+					if (!props.sessions) warn('/resume is not available here: start pgpair with --resume to choose a saved session.');
+					else if (busy) waits('resume');
+					else if (input.arg) resume(input.arg);
+					else openResume();
 					return;
 			}
 		},
-		[session, busy, openRewind, quit],
+		[session, busy, openRewind, quit, warn, waits, switchModel, resume, openResume, props.sessions],
 	);
 	const onDecision = useCallback((callId: string, decision: UserDecision) => session.decide(callId, decision), [session]);
 	const onPreviewEdit = useCallback((callId: string, input: unknown) => void session.previewEdit(callId, input), [session]);
 
 	const width = Math.max(1, columns - 1);
-	const printLayout = usePrintLog(width);
+	const printLayout = usePrintLog(width, state.clears);
 	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 	// Finished history, and the streamed answer's settled rows, are printed once; <Static> stays mounted
 	// in every layout, or a resize would unmount it and print the whole conversation again when it comes back.
@@ -281,7 +380,7 @@ export function App(props: AppProps) {
 					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}
 				</Text>
 			) : null}
-			{!hasModel && session.setupMessage && rewindStep === 'closed' ? (
+			{!hasModel && session.setupMessage && rewindStep === 'closed' && chooser === 'none' ? (
 				<Box flexDirection="column" borderStyle="round" borderColor={THEME.warn} paddingX={1} marginTop={1}>
 					<Text>{session.setupMessage}</Text>
 					{demoOffered ? (
@@ -320,6 +419,21 @@ export function App(props: AppProps) {
 					onRewound={onRewound}
 				/>
 			) : null}
+			{chooser === 'model' ? (
+				// In the prompt's place, like the rewind screen.
+				<ModelPicker current={model} width={width} height={Math.max(6, rows - 3)} contexts={contexts} onChoose={switchModel} onClose={closeChooser} />
+			) : null}
+			{chooser === 'resume' ? (
+				<ResumePicker
+					listings={listings}
+					currentId={meta.sessionId}
+					width={width}
+					height={Math.max(6, rows - 3)}
+					contexts={contexts}
+					onChoose={summary => (summary.id === meta.sessionId ? closeChooser() : resume(summary.path))}
+					onClose={closeChooser}
+				/>
+			) : null}
 			<ApprovalPane
 				queue={queue}
 				width={width}
@@ -335,20 +449,20 @@ export function App(props: AppProps) {
 				onSubmit={onSubmit}
 				onAction={onPromptKey}
 				{...(draft ? {draft} : {})}
-				hidden={rewindStep !== 'closed'}
+				hidden={rewindStep !== 'closed' || chooser !== 'none'}
 			/>
 			{quitPress.armed ? (
 				<Text color={THEME.warn}>Press {keyOf('quit')} again to quit.</Text>
 			) : rewindPress.armed ? (
 				<Text color={THEME.dim}>Press {keyOf('openRewind')} again to rewind to a checkpoint.</Text>
 			) : hint ? (
-				<Text color={THEME.warn}>{hint}</Text>
+				<Text color={hint.level === 'warn' ? THEME.warn : THEME.dim}>{hint.text}</Text>
 			) : null}
 			<StatusBar
 				checklist={checklistItems.length > 0 ? checklistSummary(state, checklistItems) : ''}
 				mode={state.mode}
 				agent={meta.agent}
-				model={meta.model}
+				model={model}
 				sessionId={meta.sessionId}
 				usage={state.usage}
 				activity={state.activity}
@@ -357,4 +471,8 @@ export function App(props: AppProps) {
 			/>
 		</Box>
 	);
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
 }

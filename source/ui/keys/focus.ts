@@ -28,6 +28,8 @@ export type LiveFocus = {
 	/** A turn runs (the model answers, a tool runs, a call waits): Esc cancels it. */
 	turnRunning: boolean;
 	rewind: RewindFocus;
+	/** A list to choose from is open in the prompt's place (`/model`, `/resume`): it takes every key but quit. */
+	chooser: boolean;
 };
 
 /** Nothing open, nothing pending: the prompt has the keyboard. */
@@ -40,6 +42,7 @@ export const LIVE_IDLE: LiveFocus = {
 	demoOffered: false,
 	turnRunning: false,
 	rewind: 'closed',
+	chooser: false,
 };
 
 const REWIND_BITS: Record<RewindFocus, number> = {closed: 0, list: 1, plan: 2, busy: 3};
@@ -60,7 +63,8 @@ export function liveContexts(focus: LiveFocus, promptEmpty = false): readonly Co
 		(focus.demoOffered ? 64 : 0) |
 		(promptEmpty ? 128 : 0) |
 		(focus.turnRunning ? 256 : 0) |
-		(REWIND_BITS[focus.rewind] << 9);
+		(REWIND_BITS[focus.rewind] << 9) |
+		(focus.chooser ? 2048 : 0);
 	let contexts = liveCache.get(bits);
 	if (!contexts) {
 		contexts = Object.freeze(computeLive(focus, promptEmpty));
@@ -78,6 +82,7 @@ function computeLive(focus: LiveFocus, promptEmpty: boolean): Context[] {
 	if (focus.rewind === 'list') return ['global', 'rewind'];
 	if (focus.rewind === 'plan') return ['global', 'rewind-plan', 'scroll'];
 	if (focus.rewind === 'busy') return ['global'];
+	if (focus.chooser) return ['global', 'chooser'];
 	const contexts: Context[] = ['global', 'session'];
 	// The approval pane hides the checklist; the open checklist takes the prompt's keys.
 	const checklistShown = focus.checklistOpen && !focus.approvalPending;
@@ -114,6 +119,8 @@ export function replayContexts(focus: ReplayFocus): readonly Context[] {
 }
 
 export const PICKER_CONTEXTS: readonly Context[] = Object.freeze(['picker']);
+/** `pgpair --resume` without an id: the saved sessions to choose from, before any session is open. */
+export const RESUME_PICKER_CONTEXTS: readonly Context[] = Object.freeze(['global', 'chooser']);
 
 /** What each help screen lists, in this order. */
 export const LIVE_HELP_CONTEXTS: readonly Context[] = [
@@ -134,5 +141,6 @@ export const LIVE_HELP_CONTEXTS: readonly Context[] = [
 	'diffs',
 	'rewind',
 	'rewind-plan',
+	'chooser',
 ];
 export const REPLAY_HELP_CONTEXTS: readonly Context[] = ['replay', 'playback', 'help', 'search', 'text'];
