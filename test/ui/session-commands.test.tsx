@@ -319,11 +319,11 @@ describe('the app’s /clear, /model and /resume', () => {
 
 /** A terminal for the app (ink-testing-library's is not one: it has no isTTY), recording what is written. */
 class Terminal extends EventEmitter {
-	readonly isTTY = true;
 	writes: string[] = [];
 	constructor(
 		readonly columns: number,
 		readonly rows: number,
+		readonly isTTY = true,
 	) {
 		super();
 	}
@@ -379,5 +379,47 @@ describe('the screen on /clear', () => {
 		expect(written().split(CLEAR_SCREEN)).toHaveLength(2);
 		// Erasing the scrollback (ESC [3J) would take what the terminal showed before pgpair with it.
 		expect(written()).not.toContain('\u001B[3J');
+	});
+});
+
+describe('the app’s lists at the smallest sizes', () => {
+	it.each([
+		[80, 24],
+		[40, 12],
+	])('fits %i×%i: /resume’s 30 sessions and /model’s choices, from the box to the status bar shorter than the terminal', async (columns, rows) => {
+		const dir = fs.mkdtempSync(path.join(workspace, 'sized-'));
+		for (let day = 1; day <= 30; day++)
+			writeSession(dir, `2025-04-${String(day).padStart(2, '0')}T10:00:00Z`, [`prompt ${day} ${'and more words '.repeat(6)}`]);
+		const listings = await listWorkspaceSessions(dir, workspace);
+		// Not a terminal to Ink (no isTTY): every frame is written whole, so the last one is the screen.
+		const stdout = new Terminal(columns, rows, false);
+		const stdin = new Keyboard();
+		const sessions: SessionSwitcher = {list: async () => listings, resume: async () => undefined};
+		const app = inkRender(
+			<App session={appSession({store: storeWith()}).session} meta={{agent: 'a', model: 'm', sessionId: 's'}} sessions={sessions} onExit={() => undefined} />,
+			{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, patchConsole: false},
+		);
+		views.push(app);
+		const frame = () => strip(stdout.writes.at(-1));
+		const live = (title: RegExp) => {
+			const lines = frame().split('\n');
+			return lines.slice(lines.findIndex(line => title.test(line)) - 1);
+		};
+		const fits = (title: RegExp) => {
+			expect(live(title).length).toBeLessThan(rows);
+			expect(live(title).at(-1)).toContain('ready');
+			for (const row of frame().split('\n')) expect(stringWidth(row)).toBeLessThanOrEqual(columns);
+		};
+
+		await pressUntil(stdin, '/resume', () => frame().includes('> /resume'), 'the command typed');
+		await pressUntil(stdin, KEY.enter, () => frame().includes('of 30'), 'the list');
+		fits(/│ Resume/);
+		for (let i = 0; i < 12; i++) stdin.write(KEY.down);
+		await waitFor(() => frame().includes('13 of 30'), 'the list scrolled');
+		fits(/│ Resume/);
+		await pressUntil(stdin, KEY.escape, () => frame().includes('ask the backend engineer'), 'the prompt back');
+		await pressUntil(stdin, '/model', () => frame().includes('> /model'), 'the command typed');
+		await pressUntil(stdin, KEY.enter, () => frame().includes('haiku'), 'the models');
+		fits(/│ Model/);
 	});
 });
