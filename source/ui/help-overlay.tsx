@@ -1,16 +1,33 @@
-import {KeyHelp, keyHelpRows} from './key-help.js';
+import {KeyHelp, keyHelpInner, keyHelpRows} from './key-help.js';
 import {LIVE_HELP_CONTEXTS} from './keys/focus.js';
 import {SLASH_COMMANDS} from './slash-commands.js';
 
-/** The commands under the keys: what `/help` is asked for, with the keys it shares a screen with. */
-const COMMANDS_NOTE = `Commands: ${SLASH_COMMANDS.map(c => `/${c.name}${c.args ? ` ${c.args}` : ''}`).join('  ')}`;
+const COMMANDS = SLASH_COMMANDS.map(c => `/${c.name}${c.args ? ` ${c.args}` : ''}`);
+
+/** The commands under the keys, what `/help` is asked for: packed into as many lines of `width` as they need. */
+export function commandsNote(width: number): string[] {
+	const inner = keyHelpInner(width);
+	const prefix = 'Commands: ';
+	const lines: string[] = [];
+	let line: string[] = [];
+	const text = (items: readonly string[]) => (lines.length === 0 ? prefix : ' '.repeat(prefix.length)) + items.join('  ');
+	for (const command of COMMANDS) {
+		if (line.length > 0 && text([...line, command]).length > inner) {
+			lines.push(text(line));
+			line = [];
+		}
+		line.push(command);
+	}
+	lines.push(text(line));
+	return lines;
+}
 
 /** Rows the live help takes at this width. */
 export function helpOverlayRows(width: number): number {
-	return keyHelpRows(LIVE_HELP_CONTEXTS, width, COMMANDS_NOTE);
+	return keyHelpRows(LIVE_HELP_CONTEXTS, width, commandsNote(width));
 }
 
 /** The live app's keys, every context of them, from the bindings table, and the slash commands. */
 export function HelpOverlay({width, maxRows}: {width: number; maxRows?: number}) {
-	return <KeyHelp title="Keys" contexts={LIVE_HELP_CONTEXTS} width={width} maxRows={maxRows} note={COMMANDS_NOTE} />;
+	return <KeyHelp title="Keys" contexts={LIVE_HELP_CONTEXTS} width={width} maxRows={maxRows} note={commandsNote(width)} />;
 }

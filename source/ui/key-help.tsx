@@ -44,8 +44,17 @@ export function keyHelpLines(contexts: readonly Context[], width: number): HelpL
 }
 
 /** Rows the help takes on screen, for layouts that budget the live area. */
-export function keyHelpRows(contexts: readonly Context[], width: number, note?: string): number {
-	return CHROME_ROWS + keyHelpLines(contexts, width).length + (note ? 1 : 0);
+export function keyHelpRows(contexts: readonly Context[], width: number, note?: string | readonly string[]): number {
+	return CHROME_ROWS + keyHelpLines(contexts, width).length + noteLines(note).length;
+}
+
+function noteLines(note: string | readonly string[] | undefined): readonly string[] {
+	return note === undefined ? [] : typeof note === 'string' ? (note ? [note] : []) : note;
+}
+
+/** The columns a line of the help may use inside its frame. */
+export function keyHelpInner(width: number): number {
+	return Math.max(1, width - FRAME_COLUMNS);
 }
 
 export type KeyHelpProps = {
@@ -54,14 +63,15 @@ export type KeyHelpProps = {
 	width: number;
 	/** Rows it may take in all; lines beyond are counted, not shown. */
 	maxRows?: number;
-	/** A dim line under the table. */
-	note?: string;
+	/** Dim lines under the table. */
+	note?: string | readonly string[];
 };
 
 /** A help screen rendered straight from the bindings table, so help can never disagree with the keys. */
 export function KeyHelp({title, contexts, width, maxRows = Number.POSITIVE_INFINITY, note}: KeyHelpProps) {
 	const lines = keyHelpLines(contexts, width);
-	const room = Math.max(1, maxRows - CHROME_ROWS - (note ? 1 : 0));
+	const notes = noteLines(note);
+	const room = Math.max(1, maxRows - CHROME_ROWS - notes.length);
 	const shown = lines.length > room ? lines.slice(0, room - 1) : lines;
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={THEME.accent} paddingX={1} width={width}>
@@ -82,11 +92,11 @@ export function KeyHelp({title, contexts, width, maxRows = Number.POSITIVE_INFIN
 					… {lines.length - shown.length} more lines: a taller terminal shows them all
 				</Text>
 			) : null}
-			{note ? (
-				<Text color={THEME.dim} wrap="truncate-end">
-					{note}
+			{notes.map(line => (
+				<Text key={line} color={THEME.dim} wrap="truncate-end">
+					{line}
 				</Text>
-			) : null}
+			))}
 		</Box>
 	);
 }
