@@ -50,7 +50,8 @@ export function ChatRoot({host, pick, agent, initialPrompt, checklistItems, onEx
 		onExit();
 		exit();
 	}, [onExit, exit]);
-	useKeys(RESUME_PICKER_CONTEXTS, ['global'], {onAction: quit}, picking);
+	// Quit while no app is there to take it: the list, or a session that could not open.
+	useKeys(RESUME_PICKER_CONTEXTS, ['global'], {onAction: quit}, picking || session === undefined);
 
 	const switcher = useMemo<SessionSwitcher>(() => ({list: host.list, resume: host.resume}), [host]);
 
