@@ -2,7 +2,6 @@ import {Box, Static, Text, useApp} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Session} from '../session/session.js';
 import type {UserDecision} from '../store/runner.js';
-import type {SessionListing} from '../transcripts/reader.js';
 import {ApprovalPane} from './approval-pane.js';
 import {PrintedItemView} from './chat-entry.js';
 import {CHECKLIST_CLOSED, ChecklistPane, type ChecklistPaneItem, checklistSummary, nextChecklistView} from './checklist-pane.js';
@@ -21,6 +20,7 @@ import {serverStatusText} from './server-status.js';
 import {parseInput} from './slash-commands.js';
 import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
+import {errorText, type SessionSwitcher, useChoosers} from './use-choosers.js';
 import {useDoublePress} from './use-double-press.js';
 import {usePrintLog} from './use-print-log.js';
 import {useRefState} from './use-ref-state.js';
@@ -53,12 +53,7 @@ export type AppSession = Pick<
 	| 'setModel'
 >;
 
-/** The saved sessions `/resume` lists, and the switch to one (the session host's; see session-host.ts). */
-export type SessionSwitcher = {
-	list(): Promise<SessionListing[]>;
-	/** Goes on with a saved session (id, prefix or path) as `--resume` does; rejects with the reason, changing nothing. */
-	resume(query: string): Promise<void>;
-};
+export type {SessionSwitcher} from './use-choosers.js';
 
 export type AppProps = {
 	session: AppSession;
@@ -71,9 +66,6 @@ export type AppProps = {
 	sessions?: SessionSwitcher;
 	onExit: () => void;
 };
-
-/** A list open in the prompt's place: `/model`'s, or `/resume`'s. */
-type Chooser = 'none' | 'model' | 'resume';
 
 /** The contexts whose keys the app itself handles; the panes and the prompt own the others. */
 const APP_CONTEXTS = ['global', 'session', 'turn', 'help', 'checklist'] as const;
@@ -102,9 +94,11 @@ export function App(props: AppProps) {
 	const [rewindFrom, setRewindFrom] = useState<string | undefined>(undefined);
 	const rewindPress = useDoublePress(REWIND_ESC_WINDOW_MS);
 	const [draft, setDraft] = useState<{text: string} | undefined>(undefined);
-	const [chooser, setChooser] = useState<Chooser>('none');
-	// `/resume`'s list, once read (undefined while it is read).
-	const [listings, setListings] = useState<SessionListing[] | undefined>(undefined);
+	// A message of the app's own under the prompt (an unknown command, a rewind refused while a turn runs): on screen
+	// until the next thing typed is sent, never in the transcript.
+	const [hint, setHint] = useState<{text: string; level: 'info' | 'warn'} | undefined>(undefined);
+	const say = useCallback((text: string, level: 'info' | 'warn' = 'warn') => setHint({text, level}), []);
+	const {chooser, listings, close: closeChooser, openModels, openSessions, resume, switchModel} = useChoosers(session, props.sessions, say);
 	const model = state.model ?? meta.model;
 	// The approval queue (pendingApprovals), memoised on the open calls alone, like the focus and the callbacks below:
 	// the panes are React.memo'd and skip the 30 renders a second of a stream.
@@ -155,8 +149,8 @@ export function App(props: AppProps) {
 	// rewind while a turn runs, and the turn's approvals need the keys. A rewind already running keeps it.
 	useEffect(() => {
 		if (busy && (rewindStep === 'list' || rewindStep === 'plan')) setRewindStep('closed');
-		if (busy) setChooser('none');
-	}, [busy, rewindStep]);
+		if (busy) closeChooser();
+	}, [busy, rewindStep, closeChooser]);
 
 	// The first prompt, once. Without a model it waits in the input box (the set-up message says what to do), as a
 	// typed one does: nothing the person wrote is lost.
@@ -231,46 +225,9 @@ export function App(props: AppProps) {
 		[session, hasModel, demoStarting, store, openRewind, rewindPress.press],
 	);
 
-	// A message of the app's own under the prompt (an unknown command, a rewind refused while a turn runs): on screen
-	// until the next thing typed is sent, never in the transcript.
-	const [hint, setHint] = useState<{text: string; level: 'info' | 'warn'} | undefined>(undefined);
-	const warn = useCallback((text: string) => setHint({text, level: 'warn'}), []);
-	const closeChooser = useCallback(() => setChooser('none'), []);
 	const waits = useCallback(
-		(command: string) => warn(`/${command} waits until the turn ends: type it again then (${keyOf('cancelTurn')} cancels the turn).`),
-		[warn],
-	);
-	const openResume = useCallback(() => {
-		const switcher = props.sessions;
-		if (!switcher) return;
-		setShowHelp(false);
-		setListings(undefined);
-		setChooser('resume');
-		switcher.list().then(setListings, (error: unknown) => {
-			setChooser('none');
-			warn(`The saved sessions could not be read: ${errorText(error)}`);
-		});
-	}, [props.sessions, warn]);
-	const resume = useCallback(
-		(query: string) => {
-			setChooser('none');
-			// On success the app is replaced by the chosen session's; a refusal (no such session) is said here.
-			props.sessions?.resume(query).catch((error: unknown) => warn(errorText(error)));
-		},
-		[props.sessions, warn],
-	);
-	const switchModel = useCallback(
-		(name: string) => {
-			setChooser('none');
-			try {
-				const outcome = session.setModel(name);
-				// A change is a line in the chat (the log's); the same model again is said here only.
-				if (!outcome.changed) setHint({text: `The model is ${outcome.model} already.`, level: 'info'});
-			} catch (error) {
-				warn(errorText(error));
-			}
-		},
-		[session, warn],
+		(command: string) => say(`/${command} waits until the turn ends: type it again then (${keyOf('cancelTurn')} cancels the turn).`),
+		[say],
 	);
 	const onSubmit = useCallback(
 		(text: string) => {
@@ -280,14 +237,14 @@ export function App(props: AppProps) {
 				if (!session.hasModel()) {
 					// Nobody can answer yet: the text stays in the box, and the set-up message above says why.
 					setDraft({text});
-					warn('No model to answer yet: set ANTHROPIC_API_KEY, or press D on an empty prompt for the offline demo.');
+					say('No model to answer yet: set ANTHROPIC_API_KEY, or press D on an empty prompt for the offline demo.');
 					return;
 				}
 				void session.send(text);
 				return;
 			}
 			if (input.kind === 'unknown') {
-				warn(`/${input.name} is not a pgpair command (/help lists them); nothing was sent.`);
+				say(`/${input.name} is not a pgpair command (/help lists them); nothing was sent.`);
 				return;
 			}
 			switch (input.name) {
@@ -303,35 +260,30 @@ export function App(props: AppProps) {
 					else openRewind(input.arg);
 					return;
 				case 'clear':
-					if (busy) waits('clear');
-					else {
-						setShowHelp(false);
-						try {
-							session.clear();
-						} catch (error) {
-							warn(errorText(error));
-						}
+					if (busy) return waits('clear');
+					setShowHelp(false);
+					try {
+						session.clear();
+					} catch (error) {
+						say(errorText(error));
 					}
-
 					return;
 				case 'model':
-					if (busy) waits('model');
-					else if (input.arg) switchModel(input.arg);
-					else {
-						setShowHelp(false);
-						setChooser('model');
-					}
-
+					if (busy) return waits('model');
+					setShowHelp(false);
+					if (input.arg) switchModel(input.arg);
+					else openModels();
 					return;
 				case 'resume':
-					if (!props.sessions) warn('/resume is not available here: start pgpair with --resume to choose a saved session.');
-					else if (busy) waits('resume');
-					else if (input.arg) resume(input.arg);
-					else openResume();
+					if (!props.sessions) return say('/resume is not available here: start pgpair with --resume to choose a saved session.');
+					if (busy) return waits('resume');
+					setShowHelp(false);
+					if (input.arg) resume(input.arg);
+					else openSessions();
 					return;
 			}
 		},
-		[session, busy, openRewind, quit, warn, waits, switchModel, resume, openResume, props.sessions],
+		[session, busy, openRewind, quit, say, waits, switchModel, resume, openModels, openSessions, props.sessions],
 	);
 	const onDecision = useCallback((callId: string, decision: UserDecision) => session.decide(callId, decision), [session]);
 	const onPreviewEdit = useCallback((callId: string, input: unknown) => void session.previewEdit(callId, input), [session]);
@@ -471,8 +423,4 @@ export function App(props: AppProps) {
 			/>
 		</Box>
 	);
-}
-
-function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }
