@@ -35,8 +35,9 @@ export const USAGE = `pgpair — pair-program with a Claude backend engineer on 
 Usage
   pgpair [prompt]                 open the TUI (optionally starting with a prompt)
   pgpair -p "<prompt>"            run one turn without the TUI and print the answer
-  pgpair --continue | --resume <id>
-                                  go on with the latest session here, or a given one
+  pgpair --continue | --resume [id]
+                                  go on with the latest session here, a given one, or (no id) one
+                                  chosen from a list of this workspace's saved sessions
   pgpair replay <file|id> [--print]
                                   step through a saved session (nothing is executed)
   pgpair sessions [--pick] [--json]
@@ -59,6 +60,8 @@ Options
       --model <id|alias>          sonnet, opus, haiku, inherit or a model id (overrides the agent file)
       --max-turns <n>             cap on model rounds in one turn (default 100)
       --sessions-dir <dir>        where transcripts are written (default ./sessions)
+  -r, --resume [id]               go on with a saved session; without an id, choose it from a list
+  -c, --continue                  go on with the latest session in this folder
       --allow <rule>              allow calls matching a rule, e.g. mcp__supabase__list_tables, Bash(npm test:*) (repeatable)
       --deny <rule>               deny calls matching a rule (repeatable; deny wins over everything)
       --allowedTools <rules>      Claude Code's name for --allow: rules separated by commas or spaces
@@ -84,7 +87,8 @@ export function parseCommand(argv: readonly string[]): Command {
 	if (argv[0] === 'replay' || argv[0] === 'sessions' || argv[0] === 'export' || argv[0] === 'trust' || argv[0] === 'rewind')
 		return {command: argv[0], argv: argv.slice(1)};
 
-	const {values, positionals} = parseChatOptions(argv);
+	const bare = withoutBareResume(argv);
+	const {values, positionals} = parseChatOptions(bare.argv);
 	if (values.help) return {command: 'help'};
 	if (values.version) return {command: 'version'};
 
@@ -104,6 +108,7 @@ export function parseCommand(argv: readonly string[]): Command {
 	const prompt = positionals.join(' ').trim() || undefined;
 	const print = values.print === true;
 	if (print && !prompt) throw new UsageError('-p needs a prompt: pgpair -p "list my tables"');
+	if (print && bare.pick) throw new UsageError('-p cannot choose a session from a list: give --resume a session id, or use --continue');
 
 	return {
 		command: 'chat',
@@ -123,7 +128,7 @@ export function parseCommand(argv: readonly string[]): Command {
 		production: values.production === true,
 		development: values.development === true,
 		...(values['mcp-config'] ? {mcpConfig: values['mcp-config']} : {}),
-		...(values.resume ? {resume: values.resume} : {}),
+		...(values.resume ? {resume: values.resume} : bare.pick ? {resume: true as const} : {}),
 		continue: values.continue === true,
 		...(values['debug-log'] ? {debugLog: values['debug-log']} : {}),
 	};
@@ -150,12 +155,30 @@ const CHAT_OPTIONS = {
 	production: {type: 'boolean'},
 	development: {type: 'boolean'},
 	'mcp-config': {type: 'string'},
-	resume: {type: 'string'},
+	resume: {type: 'string', short: 'r'},
 	continue: {type: 'boolean', short: 'c'},
 	'debug-log': {type: 'string'},
 	help: {type: 'boolean', short: 'h'},
 	version: {type: 'boolean', short: 'v'},
 } as const;
+
+/**
+ * `--resume` (or `-r`) with no id after it (the end, or another option) asks for the list of saved sessions, as Claude
+ * Code's does; parseArgs knows no optional values, so such a bare one is taken out before it parses.
+ */
+function withoutBareResume(argv: readonly string[]): {argv: string[]; pick: boolean} {
+	const end = argv.indexOf('--');
+	const options = end === -1 ? argv.length : end;
+	const kept: string[] = [];
+	let pick = false;
+	for (const [index, arg] of argv.entries()) {
+		const next = argv[index + 1];
+		if (index < options && (arg === '--resume' || arg === '-r') && (index + 1 >= options || next === undefined || next.startsWith('-'))) pick = true;
+		else kept.push(arg);
+	}
+
+	return {argv: kept, pick};
+}
 
 /**
  * Rules as Claude Code's `--allowedTools` takes them: `"Bash(git log:*) Edit,Read"`. A comma or a space separates

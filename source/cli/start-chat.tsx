@@ -9,11 +9,12 @@ import {loadAgent} from '../agents/discover-agent.js';
 import type {AgentDefinition} from '../agents/parse-agent.js';
 import {createApprovalGate} from '../session/approval-gate.js';
 import {type LoadedPermissions, loadPermissions} from '../session/permissions.js';
-import {openSession} from '../session/session.js';
+import {openSession, type Session} from '../session/session.js';
+import {createSessionHost} from '../session/session-host.js';
 import {handleTerminationSignals} from '../session/shutdown.js';
 import {type SandboxStatus, sandboxHandle} from '../tools/local/sandbox.js';
-import {recentPrompts} from '../transcripts/reader.js';
-import {App} from '../ui/app.js';
+import {listWorkspaceSessions, recentPrompts, type SessionListing} from '../transcripts/reader.js';
+import {ChatRoot} from '../ui/chat-root.js';
 import type {ChatArgs} from './args.js';
 
 const QUIT_GRACE_MS = 300;
@@ -56,9 +57,11 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	const sessionContext = {args, agent, cwd: context.cwd, env: context.env, cliEntry: context.cliEntry, policy: gate, ...(bashSandbox ? {bashSandbox} : {})};
 	// A mode named on the command line wins; a resumed session otherwise keeps the mode it was left in (its log
 	// says which), and a new one starts in the settings' default mode.
-	const resuming = args.resume !== undefined || args.continue;
-	const mode = args.permissionMode ?? (resuming ? undefined : permissions.defaultMode);
-	const openOptions = mode ? {mode} : {};
+	const modeFor = (resuming: boolean) => {
+		const mode = args.permissionMode ?? (resuming ? undefined : permissions.defaultMode);
+		return mode ? {mode} : {};
+	};
+	const openOptions = modeFor(args.resume !== undefined || args.continue);
 
 	if (args.print) {
 		const {runHeadless} = await import('../session/headless.js');
@@ -89,17 +92,36 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 		return code;
 	}
 
-	const session = await openSession(sessionContext, openOptions);
+	// `--resume` without an id: a list of this workspace's sessions to choose from comes first, and no session opens
+	// until one is chosen.
+	const sessionsDir = path.resolve(context.cwd, args.sessionsDir ?? 'sessions');
+	let pick: SessionListing[] | undefined;
+	if (args.resume === true) {
+		pick = await listWorkspaceSessions(sessionsDir, context.cwd);
+		if (pick.length === 0) {
+			process.stderr.write(`pgpair: there is no saved session for this workspace in ${path.relative(context.cwd, sessionsDir) || '.'} to resume.\n`);
+			await bashSandbox?.close();
+			return 1;
+		}
+	}
+
+	// A session chosen later (`/resume`, the list) opens as `--resume <it>` would, with this command line's flags; a new
+	// one (the fallback when a chosen one cannot open) as a plain `pgpair` would.
+	const {resume: _resume, continue: _continue, ...fresh} = args;
+	const open = async (resume: string | undefined): Promise<Session> =>
+		openSession({...sessionContext, args: {...fresh, continue: false, ...(resume ? {resume} : {})}}, modeFor(resume !== undefined));
+	const host = createSessionHost({cwd: context.cwd, sessionsDir, open, ...(pick ? {} : {first: await openSession(sessionContext, openOptions)})});
 	let closing: Promise<void> | undefined;
-	const close = async () => (closing ??= session.close().finally(async () => bashSandbox?.close()));
+	const close = async () => (closing ??= host.close().finally(async () => bashSandbox?.close()));
 
 	const instance = render(
-		<App
-			session={session}
-			meta={{agent: agent.name, model: session.modelId, sessionId: session.id}}
+		<ChatRoot
+			host={host}
+			{...(pick ? {pick} : {})}
+			agent={agent.name}
 			{...(args.prompt ? {initialPrompt: args.prompt} : {})}
 			checklistItems={agent.checklist}
-			earlierPrompts={() => recentPrompts(path.dirname(session.transcriptPath), context.cwd, {exclude: session.transcriptPath})}
+			earlierPrompts={session => recentPrompts(path.dirname(session.transcriptPath), context.cwd, {exclude: session.transcriptPath})}
 			onExit={() => void close()}
 		/>,
 		// Our event store already paces streamed text to one frame per 33 ms; Ink's own throttle at 60 fps
@@ -109,14 +131,30 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 
 	if (bashSandbox) {
 		void bashSandbox.start().then(status => {
-			for (const text of sandboxNotices(status)) session.store.append({type: 'notice_shown', level: status.state === 'ready' ? 'warning' : 'error', text});
+			// Said in the session open then (the first one, unless a list comes first: then the one chosen).
+			const tell = (session: Session) => {
+				for (const text of sandboxNotices(status)) session.store.append({type: 'notice_shown', level: status.state === 'ready' ? 'warning' : 'error', text});
+			};
+			const now = host.current();
+			if (now) tell(now);
+			else {
+				const stop = host.subscribe(() => {
+					const opened = host.current();
+					if (!opened) return;
+					stop();
+					tell(opened);
+				});
+			}
 		});
 	}
 	const signals = handleTerminationSignals({
-		store: session.store,
-		isBusy: session.isBusy,
-		cancel: session.cancel,
-		mcp: session.mcp,
+		// Read only while a turn runs, that is while a session is open.
+		get store() {
+			return host.current()!.store;
+		},
+		isBusy: () => host.current()?.isBusy() ?? false,
+		cancel: () => host.current()?.cancel(),
+		mcp: () => host.current()?.mcp(),
 		close,
 		releaseTerminal() {
 			instance.unmount();
@@ -129,10 +167,12 @@ export async function startChat(args: ChatArgs, context: ChatContext): Promise<n
 	signals.remove();
 	// The transcript is closed synchronously first; tool servers get a moment to shut down and then
 	// finish on their own (their stdin is closed), so quitting never waits on a database flush.
-	session.closeTranscript();
+	const session = host.current();
+	session?.closeTranscript();
 	await Promise.race([close(), new Promise(resolve => setTimeout(resolve, QUIT_GRACE_MS).unref())]);
-	if (fs.existsSync(session.transcriptPath))
+	if (session && fs.existsSync(session.transcriptPath))
 		process.stdout.write(`Session saved: ${path.relative(context.cwd, session.transcriptPath)}\nGo on with: pgpair --resume ${session.id}\n`);
+	else if (!session && pick) process.stdout.write('No session resumed.\n');
 	process.exit(0);
 }
 

@@ -190,6 +190,13 @@ export type EventBody =
 	/** pgpair's own request to a database (the checklist's look-ups): read-only, unasked, and on the record. */
 	| {type: 'internal_call_completed'; purpose: 'checklist'; server: string; tool: string; input: unknown; isError: boolean; durationMs: number}
 	| {type: 'permission_mode_changed'; mode: PermissionMode}
+	/**
+	 * `/clear`: the model's history starts afresh from the next prompt. The session goes on (its mode, grants, checklist
+	 * and checkpoints stay); what came before stays in the log for replay and the exports, and a resume sends none of it.
+	 */
+	| {type: 'conversation_cleared'}
+	/** `/model`, or `--model` given again on a resume: the model the following requests go to (an id, aliases resolved). */
+	| {type: 'model_changed'; model: string}
 	/** Saved before the call `checkpoint.callId` ran (after it was allowed). */
 	| {type: 'checkpoint_created'; checkpoint: CheckpointRecord; durationMs: number}
 	/** Old checkpoints removed to stay within the disk budget (or by the person); `reason` says which and why. */

@@ -51,6 +51,9 @@ export function appendToHistory(messages: readonly ModelMessage[], event: EventB
 			return appendUserBlocks(messages, [block]);
 		}
 
+		case 'conversation_cleared':
+			return [];
+
 		default:
 			return messages as ModelMessage[];
 	}

@@ -60,6 +60,9 @@ export type ChatEntry =
 	| {id: string; kind: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number}
 	| {id: string; kind: 'checklist'; itemId: string; text: string; state: ChecklistItemState; by: ChecklistSource; evidence: string; at: number}
 	| {id: string; kind: 'mode'; mode: PermissionMode; at: number}
+	/** `/clear`: the live chat starts again from here, and the model's history with it. */
+	| {id: string; kind: 'cleared'; at: number}
+	| {id: string; kind: 'model'; model: string; at: number}
 	| {id: string; kind: 'checkpoint'; checkpoint: CheckpointRecord; at: number}
 	| {id: string; kind: 'checkpoints_dropped'; ids: readonly string[]; reason: string; at: number}
 	| ({id: string; kind: 'rewind'; by: 'user' | 'headless'; at: number} & RewindRecord);
@@ -96,6 +99,10 @@ export type SessionState = {
 	/** Every checkpoint taken, oldest first; a dropped one says why. */
 	checkpoints: readonly CheckpointView[];
 	mode: PermissionMode;
+	/** The model chosen during the session (`/model`); undefined: the one the session started with. */
+	model?: string;
+	/** How many times the conversation was cleared (`/clear`): the live chat starts again at each. */
+	clears: number;
 	/** Tools the person allowed "for the session", in the order granted: the decisions with scope `session`. */
 	grants: readonly string[];
 	/** The tool servers as last reported; undefined until they have loaded (or failed to). */
@@ -121,6 +128,7 @@ export const INITIAL_STATE: SessionState = {
 	turnMarks: [],
 	checkpoints: [],
 	mode: 'default',
+	clears: 0,
 	grants: [],
 	checklist: [],
 	previews: [],
@@ -263,6 +271,21 @@ export function reduceSession(state: SessionState, event: SessionEvent): Session
 
 		case 'permission_mode_changed':
 			return {...next, mode: event.mode, entries: [...state.entries, {id: `e${event.seq}`, kind: 'mode', mode: event.mode, at: event.at}]};
+
+		case 'conversation_cleared':
+			// The history is empty from here (history.ts); a turn mark before it can no longer be gone back to, so a
+			// conversation rewind to an earlier checkpoint is not offered. The fold's other facts (mode, grants,
+			// checkpoints, checklist, usage) belong to the session and stay.
+			return {
+				...next,
+				historyLength: 0,
+				turnMarks: [],
+				clears: state.clears + 1,
+				entries: [...state.entries, {id: `e${event.seq}`, kind: 'cleared', at: event.at}],
+			};
+
+		case 'model_changed':
+			return {...next, model: event.model, entries: [...state.entries, {id: `e${event.seq}`, kind: 'model', model: event.model, at: event.at}]};
 
 		case 'checkpoint_created':
 			return {

@@ -20,6 +20,22 @@ export function resolveModelId(alias: string | undefined): string {
 	return alias!.trim();
 }
 
+/** What a model name given to `/model` resolves to, or why it is refused. */
+export type ModelChoice = {ok: true; id: string} | {ok: false; reason: string};
+
+/**
+ * `/model <name>`: resolved as `--model` resolves it (an alias, `inherit`, or an id taken as it is). A bare word that is
+ * no alias cannot be a model id (every id has a `-`, `.`, `:`, `/` or `@` in it): a typo such as `sonet` is refused
+ * here rather than by the API at the next request.
+ */
+export function resolveModelChoice(name: string): ModelChoice {
+	const text = name.trim();
+	const key = text.toLowerCase();
+	if (key === 'inherit' || key in MODEL_ALIASES) return {ok: true, id: resolveModelId(key)};
+	if (/^[A-Za-z0-9][\w.:@/-]*$/.test(text) && /[-.:@/]/.test(text)) return {ok: true, id: text};
+	return {ok: false, reason: `"${text}" is not a model: use ${Object.keys(MODEL_ALIASES).join(', ')}, or a model id such as ${MODEL_ALIASES.sonnet}.`};
+}
+
 export const missingKeyMessage = [
 	'No Anthropic API key found: pgpair needs ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) to talk to Claude.',
 	'Set it to your key (it starts with sk-ant-) and start again; keys are at https://console.anthropic.com/settings/keys',

@@ -308,6 +308,8 @@ export function createCheckpoints(options: CheckpointsOptions): Checkpoints {
 			const conversation = choice.conversation && checkpoint.turnSeq !== undefined && store.getState().turnMarks.some(m => m.seq === checkpoint.turnSeq);
 			const prompt = conversation ? promptOf(store, checkpoint.turnSeq!) : undefined;
 			if (conversation) report.push('The conversation is back to before that turn.');
+			else if (choice.conversation)
+				report.push('The conversation stays as it is: that turn is no longer in it (cleared with /clear, or taken back by a rewind since).');
 			if (report.length === 0) report.push('Nothing differed from the checkpoint: nothing was changed.');
 			const record: RewindRecord = {checkpointId, database, files, conversation, report};
 			store.append({type: 'rewound', by, durationMs: Date.now() - started, ...record});

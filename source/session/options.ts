@@ -8,7 +8,7 @@ export type SessionArgs = {
 	model?: string;
 	maxTurns: number;
 	sessionsDir?: string;
-	/** A session id, or true for "pick the latest". */
+	/** A session id (or prefix, or transcript path); true: `--resume` without one, chosen from a list before a session opens. */
 	resume?: string | true;
 	continue: boolean;
 	mcpConfig?: string;

@@ -10,6 +10,7 @@
  */
 import type {PermissionMode} from '../core/events.js';
 import type {RewindChoice, RewindOutcome, RewindPlan} from '../core/rewind.js';
+import {resolveModelChoice} from '../model/model-config.js';
 import {nextMode} from '../policy/decide.js';
 import type {EventStore} from '../store/event-store.js';
 import type {UserDecision} from '../store/runner.js';
@@ -41,11 +42,19 @@ export type SessionActions = {
 	rewindPlan(checkpointId: string): Promise<RewindPlan>;
 	/** Restores the chosen parts of a checkpoint; refused while a turn runs. The rewind is an event in the log. */
 	rewind(checkpointId: string, choice: RewindChoice): Promise<RewindOutcome>;
+	/** `/clear`: the model's history starts afresh with the next prompt; refused while a turn runs. An event in the log. */
+	clear(): void;
+	/**
+	 * `/model <name>`: the following requests go to that model (an alias or an id, as `--model` takes it); refused while
+	 * a turn runs, and for a name that cannot be a model. A change is an event in the log; the same model changes nothing.
+	 */
+	setModel(name: string): {model: string; changed: boolean};
 };
 
 export type Session = SessionActions & {
 	readonly id: string;
 	readonly transcriptPath: string;
+	/** The model the next request goes to: the last `/model` choice in the log, else the one the session started with. */
 	readonly modelId: string;
 	/** The log: read it (`getState`, `getEvents`, `subscribe`); the actions above are what append to it. */
 	readonly store: EventStore;
@@ -75,6 +84,9 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 	const {store} = record;
 	// The mode is part of the log like every other thing the person sees, so a resume and a replay show it.
 	if (options.mode && options.mode !== store.getState().mode) store.append({type: 'permission_mode_changed', mode: options.mode});
+	// Likewise the model: a resumed session goes on with the one chosen in it (`/model`), unless `--model` names another.
+	const chosen = store.getState().model;
+	if (context.args.model && chosen !== undefined && chosen !== record.modelId) store.append({type: 'model_changed', model: record.modelId});
 
 	const connecting = import('./connect.js');
 	const connected = connecting.then(async ({connect}) => connect(record));
@@ -97,7 +109,9 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 	const session: Session = {
 		id: record.sessionId,
 		transcriptPath: record.transcriptPath,
-		modelId: record.modelId,
+		get modelId() {
+			return store.getState().model ?? record.modelId;
+		},
 		store,
 		...(record.setupMessage ? {setupMessage: record.setupMessage} : {}),
 		resumedEvents: record.resumedEvents,
@@ -146,6 +160,19 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 			// A rewind under a running call would restore what that call is changing: it waits for the turn to end.
 			if (session.isBusy()) throw new Error('A turn is running: rewind when it has ended (Esc cancels it).');
 			return (await connected).checkpoints.rewind(checkpointId, choice, rewindBy);
+		},
+		clear() {
+			if (session.isBusy()) throw new Error('A turn is running: clear when it has ended (Esc cancels it).');
+			store.append({type: 'conversation_cleared'});
+		},
+		setModel(name) {
+			const choice = resolveModelChoice(name);
+			if (!choice.ok) throw new Error(choice.reason);
+			// A request under way keeps the model it started with; the turn's next round would not.
+			if (session.isBusy()) throw new Error('A turn is running: change the model when it has ended (Esc cancels it).');
+			if (choice.id === session.modelId) return {model: choice.id, changed: false};
+			store.append({type: 'model_changed', model: choice.id});
+			return {model: choice.id, changed: true};
 		},
 		mcp: () => loaded?.mcp,
 		closeTranscript: () => record.closeTranscript(),

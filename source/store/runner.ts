@@ -135,7 +135,8 @@ export function createRunner(options: RunnerOptions): Runner {
 			try {
 				await options.tools.ready();
 				const turn = runTurn({
-					model: options.agent.model,
+					// The model chosen during the session (`/model`, a fact in the log) wins over the one it started with.
+					model: store.getState().model ?? options.agent.model,
 					system: options.agent.systemPrompt,
 					history: store.getState().messages,
 					prompt: text,

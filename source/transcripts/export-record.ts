@@ -89,6 +89,10 @@ function recordItem(entry: ChatEntry): RecordItem {
 			return {kind: 'checklist', text: entry.text, state: entry.state, by: entry.by, evidence: entry.evidence, at: entry.at};
 		case 'mode':
 			return {kind: 'other', type: 'permission_mode_changed', fields: `mode: ${entry.mode}`, at: entry.at};
+		case 'cleared':
+			return {kind: 'other', type: 'conversation_cleared', fields: 'the model is sent nothing of the conversation before this', at: entry.at};
+		case 'model':
+			return {kind: 'other', type: 'model_changed', fields: `model: ${entry.model}`, at: entry.at};
 		case 'checkpoint': {
 			const {id, tool, label, database, files, bytes} = entry.checkpoint;
 			const saved = [

@@ -49,6 +49,12 @@ export function newSessionId(now: number = Date.now()): string {
 	return time + random;
 }
 
+/** When a session with this id started, to the minute (ms since the epoch); undefined for an id not made by newSessionId. */
+export function sessionIdTime(id: string): number | undefined {
+	if (!/^[0-9a-z]{8}$/.test(id)) return undefined;
+	return ID_EPOCH_MS + Number.parseInt(id.slice(0, ID_TIME_CHARS), 36) * 60_000;
+}
+
 /** `<YYYY-MM-DD>-<id>.jsonl`, dated in local time: the day the person remembers starting it. */
 export function transcriptFileName(date: Date, id: string): string {
 	const yyyy = String(date.getFullYear()).padStart(4, '0');
@@ -209,6 +215,8 @@ const EVENT_FIELDS: Readonly<Record<EventType, FieldCheck>> = {
 	turn_completed: {outcome: isString},
 	notice_shown: {level: v => v === 'info' || v === 'warning' || v === 'error', text: isString},
 	permission_mode_changed: {mode: v => v === 'default' || v === 'acceptEdits' || v === 'plan'},
+	conversation_cleared: {},
+	model_changed: {model: v => isString(v) && (v as string).trim() !== ''},
 	checkpoint_created: {
 		checkpoint: v =>
 			isObject(v) &&

@@ -7,7 +7,16 @@ import {existsSync} from 'node:fs';
 import {readdir, readFile} from 'node:fs/promises';
 import {basename, join, resolve} from 'node:path';
 import type {SessionEvent} from '../core/events.js';
-import {type AgentInfo, checkEvent, parseHeader, parseTranscriptFileName, TranscriptError, type TranscriptHeader, upgradeEvent} from './format.js';
+import {
+	type AgentInfo,
+	checkEvent,
+	parseHeader,
+	parseTranscriptFileName,
+	sessionIdTime,
+	TranscriptError,
+	type TranscriptHeader,
+	upgradeEvent,
+} from './format.js';
 import {type Line, readFirstLineSync, readLines} from './lines.js';
 
 export type Transcript = {
@@ -110,6 +119,39 @@ export async function listSessions(dir: string): Promise<SessionSummary[]> {
 
 	await Promise.all(Array.from({length: Math.min(LIST_CONCURRENCY, paths.length)}, worker));
 	return summaries.sort(newestFirst);
+}
+
+/** A saved session as a picker lists it: summarised, or unreadable (no valid header) with the reason. */
+export type SessionListing =
+	| {kind: 'readable'; summary: SessionSummary}
+	/** `startedAt`: from the id's time part, when the file's name holds a pgpair id (ms since the epoch). */
+	| {kind: 'unreadable'; id: string; path: string; startedAt: number | undefined; error: string};
+
+/**
+ * The sessions of the workspace `cwd` in `dir`, newest first: those whose header names `cwd` (as `--continue` picks
+ * from), and the files whose header cannot be read, which cannot say where they belong and are listed so that a
+ * session does not silently vanish from the list.
+ */
+export async function listWorkspaceSessions(dir: string, cwd: string): Promise<SessionListing[]> {
+	const wanted = resolve(cwd);
+	const listings: Array<SessionListing & {time: number}> = [];
+	for (const path of await transcriptPaths(dir)) {
+		try {
+			const summary = await summarize(path);
+			if (resolve(summary.cwd) === wanted) listings.push({kind: 'readable', summary, time: Date.parse(summary.createdAt)});
+		} catch (error) {
+			const id = parseTranscriptFileName(basename(path))!.id;
+			const startedAt = sessionIdTime(id);
+			const reason = error instanceof Error ? error.message.replace(`${path}: `, '') : String(error);
+			listings.push({kind: 'unreadable', id, path, startedAt, error: reason, time: startedAt ?? 0});
+		}
+	}
+
+	return listings.sort((a, b) => b.time - a.time || (pathOf(a) < pathOf(b) ? 1 : -1)).map(({time: _time, ...listing}) => listing as SessionListing);
+}
+
+function pathOf(listing: SessionListing): string {
+	return listing.kind === 'readable' ? listing.summary.path : listing.path;
 }
 
 /**

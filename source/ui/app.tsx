@@ -11,9 +11,11 @@ import {type ActionIn, keyOf} from './keys/bindings.js';
 import {type Editing, type LiveFocus, liveContexts, type RewindFocus} from './keys/focus.js';
 import {useKeys} from './keys/use-keys.js';
 import {LiveTurn} from './live-turn.js';
+import {ModelPicker} from './model-picker.js';
 import type {PrintItem} from './print-log.js';
 import {promptHistory, type StashedDraft} from './prompt-history.js';
 import {type PromptHandle, PromptInput} from './prompt-input.js';
+import {ResumePicker} from './resume-picker.js';
 import {RewindScreen} from './rewind-screen.js';
 import {serverStatusText} from './server-status.js';
 import {parseInput} from './slash-commands.js';
@@ -21,6 +23,7 @@ import {StatusBar} from './status-bar.js';
 import {THEME} from './theme.js';
 import {ToolResults} from './tool-results.js';
 import {useBracketedPaste} from './use-bracketed-paste.js';
+import {errorText, type SessionSwitcher, useChoosers} from './use-choosers.js';
 import {useDoublePress} from './use-double-press.js';
 import {usePrintLog} from './use-print-log.js';
 import {useRefState} from './use-ref-state.js';
@@ -38,8 +41,23 @@ const CHECKLIST_HINT = `${keyOf('selectPrevious', 'checklist')}${keyOf('selectNe
 /** What the app reads (the log) and the actions its keys call: the session, and nothing beside it. */
 export type AppSession = Pick<
 	Session,
-	'store' | 'send' | 'decide' | 'previewEdit' | 'cancel' | 'cycleMode' | 'tick' | 'startDemo' | 'hasModel' | 'setupMessage' | 'rewindPlan' | 'rewind'
+	| 'store'
+	| 'send'
+	| 'decide'
+	| 'previewEdit'
+	| 'cancel'
+	| 'cycleMode'
+	| 'tick'
+	| 'startDemo'
+	| 'hasModel'
+	| 'setupMessage'
+	| 'rewindPlan'
+	| 'rewind'
+	| 'clear'
+	| 'setModel'
 >;
+
+export type {SessionSwitcher} from './use-choosers.js';
 
 export type AppProps = {
 	session: AppSession;
@@ -50,6 +68,8 @@ export type AppProps = {
 	checklistItems?: readonly ChecklistPaneItem[];
 	/** Earlier sessions' prompts in this workspace, oldest first, for ↑; read once, after the first frame. */
 	earlierPrompts?: () => Promise<readonly string[]>;
+	/** What `/resume` lists and switches to; without it the command says it is not available. */
+	sessions?: SessionSwitcher;
 	onExit: () => void;
 };
 
@@ -89,7 +109,10 @@ export function App(props: AppProps) {
 	const [draft, setDraft] = useState<{text: string} | undefined>(undefined);
 	// A message of the app's own under the prompt (an unknown command, a rewind refused while a turn runs, a draft cleared): on screen
 	// until the next thing typed is sent, never in the transcript.
-	const [hint, setHint] = useState<string | undefined>(undefined);
+	const [hint, setHint] = useState<{text: string; level: 'info' | 'warn'} | undefined>(undefined);
+	const say = useCallback((text: string, level: 'info' | 'warn' = 'warn') => setHint({text, level}), []);
+	const {chooser, listings, close: closeChooser, openModels, openSessions, resume, switchModel} = useChoosers(session, props.sessions, say);
+	const model = state.model ?? meta.model;
 	// ↑'s list: earlier sessions' prompts, this session's, and the drafts Ctrl+C cleared (never lost).
 	const prompt = useRef<PromptHandle>(null);
 	const [stashed, setStashed] = useState<readonly StashedDraft[]>([]);
@@ -136,8 +159,9 @@ export function App(props: AppProps) {
 			demoOffered,
 			turnRunning: busy,
 			rewind: rewindStep,
+			chooser: chooser !== 'none',
 		}),
-		[editing, showDiffs, showResults, approvalPending, checklistView.open, showHelp, demoOffered, busy, rewindStep],
+		[editing, showDiffs, showResults, approvalPending, checklistView.open, showHelp, demoOffered, busy, rewindStep, chooser],
 	);
 	const contexts = liveContexts(focus);
 
@@ -167,7 +191,8 @@ export function App(props: AppProps) {
 	// rewind while a turn runs, and the turn's approvals need the keys. A rewind already running keeps it.
 	useEffect(() => {
 		if (busy && (rewindStep === 'list' || rewindStep === 'plan')) setRewindStep('closed');
-	}, [busy, rewindStep]);
+		if (busy) closeChooser();
+	}, [busy, rewindStep, closeChooser]);
 
 	// The first prompt, once. Without a model it waits in the input box (the set-up message says what to do), as a
 	// typed one does: nothing the person wrote is lost.
@@ -187,7 +212,7 @@ export function App(props: AppProps) {
 		quitPress.disarm();
 		const {kept} = cleared;
 		if (kept !== undefined) setStashed(list => [...list, {afterPrompts: sessionPrompts.length, text: kept}]);
-		setHint(DRAFT_CLEARED);
+		say(DRAFT_CLEARED, 'info');
 		return false;
 	};
 
@@ -270,6 +295,10 @@ export function App(props: AppProps) {
 		[session, hasModel, demoStarting, store, openRewind, rewindPress.press],
 	);
 
+	const waits = useCallback(
+		(command: string) => say(`/${command} waits until the turn ends: type it again then (${keyOf('cancelTurn')} cancels the turn).`),
+		[say],
+	);
 	const onSubmit = useCallback(
 		(text: string) => {
 			setHint(undefined);
@@ -278,14 +307,14 @@ export function App(props: AppProps) {
 				if (!session.hasModel()) {
 					// Nobody can answer yet: the text stays in the box, and the set-up message above says why.
 					setDraft({text});
-					setHint('No model to answer yet: set ANTHROPIC_API_KEY, or press D on an empty prompt for the offline demo.');
+					say('No model to answer yet: set ANTHROPIC_API_KEY, or press D on an empty prompt for the offline demo.');
 					return;
 				}
 				void session.send(text);
 				return;
 			}
 			if (input.kind === 'unknown') {
-				setHint(`/${input.name} is not a pgpair command (/help lists them); nothing was sent.`);
+				say(`/${input.name} is not a pgpair command (/help lists them); nothing was sent.`);
 				return;
 			}
 			switch (input.name) {
@@ -298,12 +327,34 @@ export function App(props: AppProps) {
 					return;
 				case 'rewind':
 					// Never the model's: a rewind is the person's, and it waits for the turn to end.
-					if (busy) setHint(`Rewind waits until the turn ends: type /rewind again then (${keyOf('cancelTurn')} cancels the turn).`);
+					if (busy) waits('rewind');
 					else openRewind(input.arg);
+					return;
+				case 'clear':
+					if (busy) return waits('clear');
+					setShowHelp(false);
+					try {
+						session.clear();
+					} catch (error) {
+						say(errorText(error));
+					}
+					return;
+				case 'model':
+					if (busy) return waits('model');
+					setShowHelp(false);
+					if (input.arg) switchModel(input.arg);
+					else openModels();
+					return;
+				case 'resume':
+					if (!props.sessions) return say('/resume is not available here: start pgpair with --resume to choose a saved session.');
+					if (busy) return waits('resume');
+					setShowHelp(false);
+					if (input.arg) resume(input.arg);
+					else openSessions();
 					return;
 			}
 		},
-		[session, busy, openRewind, quit],
+		[session, busy, openRewind, quit, say, waits, switchModel, resume, openModels, openSessions, props.sessions],
 	);
 	const closeResults = useCallback(() => setShowResults(false), []);
 	// Only while the overlay is open: a long session has many entries and a new one every few frames.
@@ -328,7 +379,7 @@ export function App(props: AppProps) {
 	const setupRows = !hasModel && session.setupMessage ? 7 : 0;
 	const promptRows = overlayShown ? 1 : Math.max(1, Math.min(PROMPT_MAX_ROWS, rows - 14 - running.length * 2 - (state.retry ? 1 : 0) - setupRows));
 	const liveRows = Math.max(3, rows - (9 + (promptRows - 1) + paneRows + running.length * 2 + helpRows));
-	const printLayout = usePrintLog(width);
+	const printLayout = usePrintLog(width, state.clears);
 	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 	// Finished history, and the streamed answer's settled rows, are printed once; <Static> stays mounted
 	// in every layout, or a resize would unmount it and print the whole conversation again when it comes back.
@@ -364,7 +415,7 @@ export function App(props: AppProps) {
 					Retrying ({state.retry.attempt}/{state.retry.maxAttempts}) in {Math.round(state.retry.delayMs / 100) / 10}s: {state.retry.reason}
 				</Text>
 			) : null}
-			{!hasModel && session.setupMessage && rewindStep === 'closed' ? (
+			{!hasModel && session.setupMessage && rewindStep === 'closed' && chooser === 'none' ? (
 				<Box flexDirection="column" borderStyle="round" borderColor={THEME.warn} paddingX={1} marginTop={1}>
 					<Text>{session.setupMessage}</Text>
 					{demoOffered ? (
@@ -413,6 +464,21 @@ export function App(props: AppProps) {
 					onRewound={onRewound}
 				/>
 			) : null}
+			{chooser === 'model' ? (
+				// In the prompt's place, like the rewind screen.
+				<ModelPicker current={model} width={width} height={Math.max(6, rows - 3)} contexts={contexts} onChoose={switchModel} onClose={closeChooser} />
+			) : null}
+			{chooser === 'resume' ? (
+				<ResumePicker
+					listings={listings}
+					currentId={meta.sessionId}
+					width={width}
+					height={Math.max(6, rows - 3)}
+					contexts={contexts}
+					onChoose={summary => (summary.id === meta.sessionId ? closeChooser() : resume(summary.path))}
+					onClose={closeChooser}
+				/>
+			) : null}
 			<ApprovalPane
 				queue={queue}
 				width={width}
@@ -432,20 +498,20 @@ export function App(props: AppProps) {
 				onSubmit={onSubmit}
 				onAction={onPromptKey}
 				{...(draft ? {draft} : {})}
-				hidden={rewindStep !== 'closed'}
+				hidden={rewindStep !== 'closed' || chooser !== 'none'}
 			/>
 			{quitPress.armed ? (
 				<Text color={THEME.warn}>Press {keyOf('quit')} again to quit.</Text>
 			) : rewindPress.armed ? (
 				<Text color={THEME.dim}>Press {keyOf('openRewind')} again to rewind to a checkpoint.</Text>
 			) : hint ? (
-				<Text color={THEME.warn}>{hint}</Text>
+				<Text color={hint.level === 'warn' ? THEME.warn : THEME.dim}>{hint.text}</Text>
 			) : null}
 			<StatusBar
 				checklist={checklistItems.length > 0 ? checklistSummary(state, checklistItems) : ''}
 				mode={state.mode}
 				agent={meta.agent}
-				model={meta.model}
+				model={model}
 				sessionId={meta.sessionId}
 				usage={state.usage}
 				activity={state.activity}

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
 import type {ChatEntry, ToolCallView} from '../core/session-state.js';
-import {checkpointLine, expandTabsText, formatDuration, headLines, modeLine, previewInput} from './format.js';
+import {CLEARED_LINE, checkpointLine, expandTabsText, formatDuration, headLines, modeLine, modelLine, previewInput} from './format.js';
 import {keyOf} from './keys/bindings.js';
 import type {PrintItem} from './print-log.js';
 import {THEME} from './theme.js';
@@ -50,6 +50,18 @@ export function ChatEntryView({entry, width, expandHint}: {entry: ChatEntry; wid
 			return (
 				<Box marginTop={1}>
 					<Text color={THEME.dim}>{modeLine(entry.mode)}</Text>
+				</Box>
+			);
+		case 'cleared':
+			return (
+				<Box marginTop={1}>
+					<Text color={THEME.dim}>{CLEARED_LINE}</Text>
+				</Box>
+			);
+		case 'model':
+			return (
+				<Box marginTop={1}>
+					<Text color={THEME.dim}>{modelLine(entry.model)}</Text>
 				</Box>
 			);
 		case 'checkpoint':

@@ -30,6 +30,14 @@ export function modeLine(mode: keyof typeof MODE_TEXT): string {
 	return `Permission mode: ${MODE_TEXT[mode]}`;
 }
 
+/** The chat's line where `/clear` started the conversation again (the first line of the chat after it). */
+export const CLEARED_LINE = 'Conversation cleared: the next prompt starts afresh (what came before stays in the transcript).';
+
+/** The chat's line for a model change (replay draws it too, and never loads the model's modules: no alias look-up). */
+export function modelLine(model: string): string {
+	return `Model: ${model} from the next request on`;
+}
+
 /** Short one-line preview of a tool's input, e.g. `{"schemas":["public"]}` cut to `width`. */
 export function previewInput(input: unknown, width: number): string {
 	let text: string;

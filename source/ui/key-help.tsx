@@ -44,8 +44,17 @@ export function keyHelpLines(contexts: readonly Context[], width: number): HelpL
 }
 
 /** Rows the help takes on screen, for layouts that budget the live area. */
-export function keyHelpRows(contexts: readonly Context[], width: number, note?: string): number {
-	return CHROME_ROWS + keyHelpLines(contexts, width).length + (note ? 1 : 0);
+export function keyHelpRows(contexts: readonly Context[], width: number, note?: string | readonly string[]): number {
+	return CHROME_ROWS + keyHelpLines(contexts, width).length + noteLines(note).length;
+}
+
+function noteLines(note: string | readonly string[] | undefined): readonly string[] {
+	return note === undefined ? [] : typeof note === 'string' ? (note ? [note] : []) : note;
+}
+
+/** The columns a line of the help may use inside its frame. */
+export function keyHelpInner(width: number): number {
+	return Math.max(1, width - FRAME_COLUMNS);
 }
 
 export type KeyHelpProps = {
@@ -54,17 +63,22 @@ export type KeyHelpProps = {
 	width: number;
 	/** Rows it may take in all; lines beyond are counted, not shown. */
 	maxRows?: number;
-	/** A dim line under the table. */
-	note?: string;
+	/** Dim lines under the table. */
+	note?: string | readonly string[];
 	/** The first line shown, when the table is paged (the parent owns the paging keys and says them in `pageHint`). */
 	scroll?: number;
 	pageHint?: string;
 };
 
 /** Lines of the table a help of `maxRows` rows shows at once, and how far it can be paged. */
-export function keyHelpPage(contexts: readonly Context[], width: number, maxRows: number, note?: string): {page: number; maxScroll: number} {
+export function keyHelpPage(
+	contexts: readonly Context[],
+	width: number,
+	maxRows: number,
+	note?: string | readonly string[],
+): {page: number; maxScroll: number} {
 	const total = keyHelpLines(contexts, width).length;
-	const room = Math.max(1, maxRows - CHROME_ROWS - (note ? 1 : 0));
+	const room = Math.max(1, maxRows - CHROME_ROWS - noteLines(note).length);
 	if (total <= room) return {page: total, maxScroll: 0};
 	const page = Math.max(1, room - 1);
 	return {page, maxScroll: total - page};
@@ -73,6 +87,7 @@ export function keyHelpPage(contexts: readonly Context[], width: number, maxRows
 /** A help screen rendered straight from the bindings table, so help can never disagree with the keys. */
 export function KeyHelp({title, contexts, width, maxRows = Number.POSITIVE_INFINITY, note, scroll = 0, pageHint}: KeyHelpProps) {
 	const lines = keyHelpLines(contexts, width);
+	const notes = noteLines(note);
 	const {page, maxScroll} = keyHelpPage(contexts, width, maxRows, note);
 	const first = Math.max(0, Math.min(scroll, maxScroll));
 	const shown = lines.slice(first, first + page);
@@ -97,11 +112,11 @@ export function KeyHelp({title, contexts, width, maxRows = Number.POSITIVE_INFIN
 						: `… ${lines.length - shown.length} more lines: a taller terminal shows them all`}
 				</Text>
 			) : null}
-			{note ? (
-				<Text color={THEME.dim} wrap="truncate-end">
-					{note}
+			{notes.map(line => (
+				<Text key={line} color={THEME.dim} wrap="truncate-end">
+					{line}
 				</Text>
-			) : null}
+			))}
 		</Box>
 	);
 }

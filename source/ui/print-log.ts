@@ -7,6 +7,9 @@
  * settled rows back to print fewer, bigger batches was measured and lost: each frame then redraws more.)
  * The list only ever grows, as <Static> requires; calling `update` again with the same state adds
  * nothing, so React may render as often as it likes.
+ *
+ * A log prints the chat since the last `/clear` only: a new one starts at the last `cleared` entry, and one that meets
+ * a later `cleared` entry prints nothing from there (the app clears the screen and starts a new log at it).
  */
 
 import type {ChatEntry, SessionState} from '../core/session-state.js';
@@ -41,15 +44,30 @@ type OpenAnswer = {prefix: string; end: number; interrupted: boolean};
 
 export function createPrintLog(): PrintLog {
 	let items: readonly PrintItem[] = [];
-	let entriesSeen = 0;
+	let entriesSeen = -1;
 	let open: OpenAnswer | undefined;
 	let chunks = 0;
+	// Met a later clear: what follows is the next log's.
+	let ended = false;
 
 	return {
 		update(state, {width, streaming}) {
+			if (ended) return {items, pendingFrom: 0, continued: false};
 			const added: PrintItem[] = [];
+			// Scanned once, when the log prints its first frame: where the chat since the last clear begins.
+			let start = -1;
+			if (entriesSeen === -1) {
+				start = lastClear(state.entries);
+				entriesSeen = start;
+			}
+
 			for (; entriesSeen < state.entries.length; entriesSeen++) {
 				const entry = state.entries[entriesSeen]!;
+				if (entry.kind === 'cleared' && entriesSeen !== start) {
+					ended = true;
+					open = undefined;
+					break;
+				}
 				// Entries the chat has no line for print nothing, and do not break a streaming answer in two.
 				if (!shownInChat(entry)) continue;
 				if (entry.kind === 'assistant' && open && entry.text.startsWith(open.prefix)) {
@@ -67,7 +85,7 @@ export function createPrintLog(): PrintLog {
 			}
 
 			if (open && !state.liveText.startsWith(open.prefix)) open = undefined;
-			if (streaming && state.liveText) {
+			if (streaming && state.liveText && !ended) {
 				const taken = takeRows(state.liveText, open?.end ?? 0, width, false);
 				if (taken.rows.length > 0) {
 					added.push({key: `stream-${chunks++}`, kind: 'rows', rows: taken.rows, first: !open || open.interrupted});
@@ -79,4 +97,10 @@ export function createPrintLog(): PrintLog {
 			return {items, pendingFrom: open?.end ?? 0, continued: open !== undefined && !open.interrupted};
 		},
 	};
+}
+
+/** The index of the last `cleared` entry, or 0. */
+function lastClear(entries: readonly ChatEntry[]): number {
+	for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.kind === 'cleared') return i;
+	return 0;
 }

@@ -3,12 +3,15 @@
  * model. One table, read by the prompt's handler and by the help screen, so the two cannot disagree.
  */
 
-export type SlashCommandName = 'help' | 'rewind' | 'exit';
+export type SlashCommandName = 'help' | 'clear' | 'model' | 'resume' | 'rewind' | 'exit';
 
 export type SlashCommand = {name: SlashCommandName; aliases?: readonly string[]; args?: string; description: string};
 
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
 	{name: 'help', description: 'the keys and these commands'},
+	{name: 'clear', aliases: ['reset', 'new'], description: 'start the conversation afresh (the transcript keeps what came before)'},
+	{name: 'model', args: '[name]', description: 'the model now and the choices, or switch to sonnet, opus, haiku or an id'},
+	{name: 'resume', args: '[session]', description: 'go on with a saved session of this workspace (a list, or its id)'},
 	{name: 'rewind', args: '[checkpoint]', description: 'back to a checkpoint: database, files, conversation (also Esc Esc)'},
 	{name: 'exit', aliases: ['quit'], description: 'save the session and quit'},
 ];

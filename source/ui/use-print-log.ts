@@ -6,6 +6,9 @@
  * pieces of the old frame in the history, so text shows twice. Once the width has settled, the screen
  * and its scrollback are cleared and the whole conversation is printed again at the new width, from
  * the session's state (nothing is lost: every entry is in it).
+ *
+ * `/clear` starts the chat again: the screen (not the scrollback, which holds what the terminal showed before pgpair)
+ * is erased and a new log prints from the clear on.
  */
 import {useStdout} from 'ink';
 import {useEffect, useRef, useState} from 'react';
@@ -15,8 +18,10 @@ import {createPrintLog, type PrintLog} from './print-log.js';
 export const RELAYOUT_DELAY_MS = 150;
 // Erase the screen, erase the scrollback, cursor home (what ansi-escapes calls clearTerminal).
 const CLEAR_TERMINAL = '\u001B[2J\u001B[3J\u001B[H';
+// Erase the screen, cursor home: what a shell's Ctrl+L does. Many terminals move the erased rows into the scrollback.
+export const CLEAR_SCREEN = '\u001B[2J\u001B[H';
 
-export function usePrintLog(width: number): {log: PrintLog; generation: number} {
+export function usePrintLog(width: number, clears = 0): {log: PrintLog; generation: number} {
 	const {stdout, write} = useStdout();
 	const [layout, setLayout] = useState(() => ({log: createPrintLog(), generation: 0}));
 	// A layout is due when the width changed since the last run (never at mount) and stays due until it is done,
@@ -37,5 +42,13 @@ export function usePrintLog(width: number): {log: PrintLog; generation: number} 
 		}, RELAYOUT_DELAY_MS);
 		return () => clearTimeout(timer);
 	}, [width, stdout, write]);
+
+	const seenClears = useRef(clears);
+	useEffect(() => {
+		if (seenClears.current === clears) return;
+		seenClears.current = clears;
+		if (stdout.isTTY) write(CLEAR_SCREEN);
+		setLayout(current => ({log: createPrintLog(), generation: current.generation + 1}));
+	}, [clears, stdout, write]);
 	return layout;
 }

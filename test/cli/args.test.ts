@@ -73,7 +73,17 @@ describe('command line', () => {
 		expect(parseCommand(['-p', 'hi'])).not.toHaveProperty('sandbox');
 	});
 
+	it('takes --resume with an id, and without one (at the end, or before another option) as a request for the list', () => {
+		expect(parseCommand(['--resume', 'k3x9'])).toMatchObject({resume: 'k3x9'});
+		expect(parseCommand(['-r', 'k3x9', 'a prompt'])).toMatchObject({resume: 'k3x9', prompt: 'a prompt'});
+		expect(parseCommand(['--resume'])).toMatchObject({resume: true});
+		expect(parseCommand(['-r', '--model', 'opus'])).toMatchObject({resume: true, model: 'opus'});
+		expect(parseCommand(['--resume', '--', '--not-an-option'])).toMatchObject({resume: true, prompt: '--not-an-option'});
+		expect(parseCommand(['--continue'])).not.toHaveProperty('resume');
+	});
+
 	it.each([
+		[['-p', 'hi', '--resume'], /-p cannot choose a session from a list/],
 		[['-p'], /-p needs a prompt/],
 		[['--output-format', 'xml', 'hi'], /--output-format must be/],
 		[['--max-turns', '0'], /--max-turns must be a positive/],

@@ -127,6 +127,48 @@ describe('the fold of the log', () => {
 		expect(whole.entries.some(e => e.kind === 'rewind' && e.conversation)).toBe(true);
 	});
 
+	it('clears the history on /clear, in one pass as event by event: the turns after it only, and no conversation rewind to before it', () => {
+		const first = [1, 2, 3].flatMap(n => turnBodies(n, 3));
+		const prompt2 = first.findIndex(b => b.type === 'user_prompt_submitted' && b.text.startsWith('Turn 2:'));
+		const checkpoint: EventBody = {
+			type: 'checkpoint_created',
+			checkpoint: {id: 'cp-00000002', callId: 'toolu_0002', tool: 'Write', label: 'notes.md', turnSeq: prompt2 + 1, files: ['notes.md'], bytes: 1},
+			durationMs: 1,
+		};
+		const rewound: EventBody = {
+			type: 'rewound',
+			checkpointId: 'cp-00000002',
+			by: 'user',
+			durationMs: 1,
+			database: false,
+			files: [],
+			conversation: true,
+			report: [],
+		};
+		const events = stamp([
+			...first,
+			checkpoint,
+			{type: 'permission_mode_changed', mode: 'plan'},
+			{type: 'conversation_cleared'},
+			{type: 'model_changed', model: 'claude-opus-5-5'},
+			...[4, 5].flatMap(n => turnBodies(n, 3)),
+			// Asked for after the clear, a conversation rewind to a checkpoint before it finds no turn to go back to.
+			rewound,
+		]);
+		const whole = foldSession(events);
+		expect(whole).toEqual(stepwise(events));
+		const sent = JSON.stringify(whole.messages);
+		for (const turn of [4, 5]) expect(sent).toContain(`Turn ${turn}:`);
+		for (const turn of [1, 2, 3]) expect(sent).not.toContain(`Turn ${turn}:`);
+		expect(whole.messages).toEqual(foldSession(stamp([4, 5].flatMap(n => turnBodies(n, 3)))).messages);
+		expect(whole.historyLength).toBe(whole.messages.length);
+		// The session's own facts stay; the chat keeps the record, with the clear and the model change in it.
+		expect(whole).toMatchObject({mode: 'plan', model: 'claude-opus-5-5', clears: 1, turns: 5});
+		expect(whole.checkpoints.map(c => c.id)).toEqual(['cp-00000002']);
+		expect(whole.entries.filter(e => e.kind === 'cleared' || e.kind === 'model').map(e => e.kind)).toEqual(['cleared', 'model']);
+		expect(whole.turnMarks).toHaveLength(2);
+	});
+
 	it('folds a long log in one pass to exactly what folding it event by event gives', () => {
 		const bodies = Array.from({length: 40}, (_, i) => turnBodies(i + 1, 5)).flat();
 		const events = stamp(bodies);

@@ -122,7 +122,16 @@ describe('an edited forbidden call, at 80×24', () => {
 			.trim()
 			.split('\n')
 			.slice(1)
-			.map(line => JSON.parse(line) as {type: string; callId?: string; input?: {query?: string}; editedInput?: {query?: string}; classification?: {violations?: string[]}});
+			.map(
+				line =>
+					JSON.parse(line) as {
+						type: string;
+						callId?: string;
+						input?: {query?: string};
+						editedInput?: {query?: string};
+						classification?: {violations?: string[]};
+					},
+			);
 		const decided = events.filter(e => e.type === 'tool_call_decided').at(-1)!;
 		expect(decided.editedInput?.query).toBe(EDITED);
 		const judged = events.filter(e => e.type === 'tool_call_previewed' && e.callId === decided.callId).at(-1)!;
@@ -152,9 +161,7 @@ describe('an edited forbidden call, at 80×24', () => {
 				turns: [
 					{
 						text: '',
-						tool_calls: [
-							{name: SQL, input: {query: "select relname, relrowsecurity from pg_class where relname in ('secrets', 'notes') order by relname"}},
-						],
+						tool_calls: [{name: SQL, input: {query: "select relname, relrowsecurity from pg_class where relname in ('secrets', 'notes') order by relname"}}],
 					},
 					{text: 'Read.'},
 				],

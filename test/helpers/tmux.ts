@@ -9,6 +9,8 @@ import {waitFor} from './wait-for.js';
 export type TmuxSession = {
 	name: string;
 	screen(): string;
+	/** The pane's scrollback and screen together, oldest line first. */
+	history(): string;
 	type(text: string): void;
 	press(...keys: string[]): void;
 	resize(columns: number, rows: number): void;
@@ -66,6 +68,7 @@ export function startTmux(command: string, options: {cwd: string; columns?: numb
 	const session: TmuxSession = {
 		name,
 		screen: () => tmux('capture-pane', '-p', '-t', name),
+		history: () => tmux('capture-pane', '-p', '-S', '-', '-t', name),
 		type(text) {
 			tmux('send-keys', '-t', name, '-l', text);
 		},

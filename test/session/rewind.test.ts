@@ -232,6 +232,28 @@ describe('rewind', () => {
 		expect(fs.readFileSync(path.join(rig.dir, 'big.txt'), 'utf8')).toBe(big(2));
 	});
 
+	it('after /clear, still restores the files of an earlier checkpoint, but not the conversation before the clear', {timeout: 120_000}, async () => {
+		const rig = await openRig(
+			{turns: [...call('toolu_a', 'Write', {file_path: 'a.txt', content: 'a\n'}, 'Wrote a.'), {text: 'After.'}]},
+			{builtinServer: true},
+		);
+		rigs.push(rig);
+		rig.say('write a');
+		await allowNext(rig);
+		rig.session.clear();
+		const [first] = rig.state().checkpoints;
+		const plan = await rig.session.rewindPlan(first!.id);
+		expect(plan.conversation).toEqual({available: false});
+		expect(plan.files).toEqual([{path: 'a.txt', action: 'remove'}]);
+		const outcome = await rig.session.rewind(first!.id, {database: false, files: true, conversation: true});
+		expect(outcome).toMatchObject({conversation: false, files: ['a.txt']});
+		expect(outcome.report.join(' ')).toContain('The conversation stays as it is: that turn is no longer in it (cleared with /clear');
+		expect(fs.existsSync(path.join(rig.dir, 'a.txt'))).toBe(false);
+		rig.say('after');
+		await rig.turnDone();
+		expect(JSON.stringify(rig.server.requests.at(-1)!.body)).not.toContain('write a');
+	});
+
 	it('saves what a Bash command may change: changed and deleted files come back, files it created stay', {timeout: 120_000}, async () => {
 		const rig = await openRig(
 			{turns: call('toolu_sh', 'Bash', {command: 'printf changed > notes.md && rm old.txt && printf new > made.txt'})},

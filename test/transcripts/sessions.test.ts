@@ -3,8 +3,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {EventBody} from '../../source/core/events.js';
-import {transcriptFileName} from '../../source/transcripts/format.js';
-import {FIRST_PROMPT_CHARS, findSession, latestSession, listSessions, recentPrompts} from '../../source/transcripts/reader.js';
+import {newSessionId, sessionIdTime, transcriptFileName} from '../../source/transcripts/format.js';
+import {FIRST_PROMPT_CHARS, findSession, latestSession, listSessions, listWorkspaceSessions, recentPrompts} from '../../source/transcripts/reader.js';
 import {createRedactor} from '../../source/transcripts/redact.js';
 import {openTranscript} from '../../source/transcripts/writer.js';
 import {testHeader, turnBodies} from '../helpers/transcript-events.js';
@@ -172,5 +172,29 @@ describe('recentPrompts', () => {
 
 	it('finds nothing in a folder that does not exist', async () => {
 		expect(await recentPrompts(join(dir, 'missing'), '/home/dev/shop')).toEqual([]);
+	});
+});
+
+describe('listWorkspaceSessions', () => {
+	it("lists this workspace's sessions newest first, leaves other workspaces' out, and lists an unreadable file with its reason", async () => {
+		writeSession('aaaa0001', '2025-06-01T09:00:00Z', turnBodies(1, 3));
+		writeSession('aaaa0003', '2025-06-03T09:00:00Z', denied);
+		writeSession('aaaa0004', '2025-06-04T09:00:00Z', denied, '/home/dev/other-project');
+		// A file whose header is damaged: its id still says when it started (newSessionId's time part).
+		const id = newSessionId(Date.parse('2025-06-02T09:00:00Z'));
+		const broken = join(dir, transcriptFileName(new Date('2025-06-02T09:00:00Z'), id));
+		writeFileSync(broken, '{"kind":"pgpair-transcript","vers\n');
+
+		const listings = await listWorkspaceSessions(dir, '/home/dev/shop');
+		expect(listings.map(l => (l.kind === 'readable' ? l.summary.id : `unreadable ${l.id}`))).toEqual(['aaaa0003', `unreadable ${id}`, 'aaaa0001']);
+		expect(listings[1]).toEqual({
+			kind: 'unreadable',
+			id,
+			path: broken,
+			startedAt: Date.parse('2025-06-02T09:00:00Z'),
+			error: 'not a pgpair transcript: the first line is not JSON',
+		});
+		expect(sessionIdTime('not-an-id')).toBeUndefined();
+		expect(await listWorkspaceSessions(join(dir, 'missing'), '/home/dev/shop')).toEqual([]);
 	});
 });

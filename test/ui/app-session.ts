@@ -4,6 +4,7 @@
  * actions elsewhere; rewinds go to the port a test gives, or fail as an unwired session's do.
  */
 import type {EventBody} from '../../source/core/events.js';
+import {resolveModelChoice} from '../../source/model/model-config.js';
 import {nextMode} from '../../source/policy/decide.js';
 import {createEventStore, type EventStore} from '../../source/store/event-store.js';
 import type {UserDecision} from '../../source/store/runner.js';
@@ -16,6 +17,8 @@ export type AppSessionOptions = {
 	setupMessage?: string;
 	startDemo?: () => Promise<void>;
 	rewind?: RewindPort;
+	/** The model the session started with (the app's `meta.model`). */
+	model?: string;
 };
 
 export function appSession(options: AppSessionOptions = {}) {
@@ -32,6 +35,18 @@ export function appSession(options: AppSessionOptions = {}) {
 			calls.cancelled += 1;
 		},
 		cycleMode: () => store.append({type: 'permission_mode_changed', mode: nextMode(store.getState().mode)}),
+		// As the session does: a fact in the log, refused while a turn runs.
+		clear: () => {
+			if (store.getState().activity !== 'idle') throw new Error('A turn is running.');
+			store.append({type: 'conversation_cleared'});
+		},
+		setModel: name => {
+			const choice = resolveModelChoice(name);
+			if (!choice.ok) throw new Error(choice.reason);
+			const changed = choice.id !== (store.getState().model ?? options.model ?? 'm');
+			if (changed) store.append({type: 'model_changed', model: choice.id});
+			return {model: choice.id, changed};
+		},
 		tick: itemId => calls.ticked.push(itemId),
 		startDemo: options.startDemo ?? (async () => undefined),
 		hasModel: () => options.hasModel ?? true,

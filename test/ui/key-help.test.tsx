@@ -1,10 +1,11 @@
 import {render} from 'ink-testing-library';
 import type React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
-import {HelpOverlay, helpOverlayPage, helpOverlayRows} from '../../source/ui/help-overlay.js';
+import {commandsNote, HelpOverlay, helpOverlayPage, helpOverlayRows} from '../../source/ui/help-overlay.js';
 import {BINDINGS, CONTEXT_TITLES, type Context, rowKeys} from '../../source/ui/keys/bindings.js';
 import {LIVE_HELP_CONTEXTS, REPLAY_HELP_CONTEXTS} from '../../source/ui/keys/focus.js';
 import {ReplayHelp, replayHelpRows} from '../../source/ui/replay/replay-help.js';
+import {SLASH_COMMANDS} from '../../source/ui/slash-commands.js';
 
 const views: Array<{unmount: () => void}> = [];
 afterEach(() => {
@@ -65,5 +66,18 @@ describe('the help screens', () => {
 		}
 
 		expect(missing(seen, LIVE_HELP_CONTEXTS)).toEqual([]);
+	});
+
+	it.each([79, 39])('names every command under the keys, on as many lines as %i columns need, none cut', width => {
+		const note = commandsNote(width);
+		expect(note[0]).toMatch(/^Commands: \/help {2}\/clear/);
+		const frame = frameOf(<HelpOverlay width={width} />);
+		for (const command of SLASH_COMMANDS) expect(note.join(' ')).toContain(`/${command.name}${command.args ? ` ${command.args}` : ''}`);
+		for (const line of note) {
+			expect(line.length).toBeLessThanOrEqual(width - 4);
+			expect(frame).toContain(line.trim());
+		}
+		expect(note.length).toBeGreaterThan(1);
+		expect(frame.split('\n')).toHaveLength(helpOverlayRows(width));
 	});
 });

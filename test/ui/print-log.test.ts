@@ -135,4 +135,25 @@ describe('the print log of the live chat', () => {
 		const items = log.update({entries: [assistant('a1', 'Something else')], liveText: ''}, {width: WIDTH, streaming: true}).items;
 		expect(items.at(-1)).toMatchObject({kind: 'entry', entry: {text: 'Something else'}});
 	});
+
+	it('prints the chat since the last /clear: an old log stops at a clear, a new one starts at the last', () => {
+		const user = (id: string, text: string): ChatEntry => ({id, kind: 'user', turn: 1, text, at: 0});
+		const cleared = (id: string): ChatEntry => ({id, kind: 'cleared', at: 0});
+		const before: ChatEntry[] = [user('u1', 'first'), assistant('a1', 'one'), cleared('c1'), user('u2', 'second'), assistant('a2', 'two')];
+		const old = createPrintLog();
+		expect(printedRows(old.update({entries: before.slice(0, 2), liveText: ''}, {width: WIDTH, streaming: true}).items)).toEqual(['', '[user]', '', 'one']);
+		// The clear arrives, then what follows it: the old log prints none of it, not even what streams.
+		const stopped = old.update({entries: before, liveText: 'streaming on'}, {width: WIDTH, streaming: true});
+		expect(printedRows(stopped.items)).toEqual(['', '[user]', '', 'one']);
+		expect(stopped.pendingFrom).toBe(0);
+
+		// A new log (after the clear, a resize or a resume) begins at the last clear.
+		const fresh = createPrintLog();
+		const all = [...before, cleared('c2'), user('u3', 'third')];
+		expect(
+			fresh.update({entries: all, liveText: ''}, {width: WIDTH, streaming: true}).items.map(item => (item.kind === 'entry' ? item.entry.id : item.kind)),
+		).toEqual(['c2', 'u3']);
+		// With no clear at all it prints everything.
+		expect(createPrintLog().update({entries: before.slice(0, 2), liveText: ''}, {width: WIDTH, streaming: true}).items).toHaveLength(2);
+	});
 });

@@ -420,7 +420,7 @@ describe('the app’s rewind', () => {
 	it('answers /help with the keys and the commands, and an unknown /command on screen; neither reaches the model', async () => {
 		const {frame, press, calls} = renderApp();
 		await press('/help', '> /help');
-		await press(KEY.enter, 'Commands: /help  /rewind [checkpoint]  /exit');
+		await press(KEY.enter, 'Commands: /help  /clear  /model [name]  /resume [session]  /rewind [checkpoint]  /exit');
 		expect(frame()).toContain('Keys');
 		await press(KEY.escape, () => !frame().includes('Commands: /help'));
 		await press('/clera', '> /clera');
@@ -435,7 +435,7 @@ describe('the app’s rewind', () => {
 	it('answers /rewind during a turn with a notice, sends nothing and opens nothing', async () => {
 		const {frame, press, calls} = renderApp({busy: true});
 		await press('/rewind', '> /rewind');
-		await press(KEY.enter, 'Rewind waits until the turn ends');
+		await press(KEY.enter, '/rewind waits until the turn ends');
 		expect(frame()).not.toContain('Rewind ·');
 		expect(calls.prompts).toEqual([]);
 	});

@@ -29,6 +29,8 @@ export type Context =
 	| 'rewind'
 	/** Live: the rewind screen's plan of one checkpoint, with the choices that confirm it. */
 	| 'rewind-plan'
+	/** Live: a list to choose from (`/model`'s models, `/resume`'s saved sessions; also `pgpair --resume`'s). */
+	| 'chooser'
 	/** Every text entry: the prompt, the approval pane's fields, the replay's search. */
 	| 'text'
 	/** One-line text: the prompt and the approval pane's short answers. */
@@ -117,6 +119,12 @@ const TABLE = [
 	{keys: 'f', context: 'rewind-plan', action: 'restoreFiles', description: 'files only'},
 	{keys: 'b', context: 'rewind-plan', action: 'restoreDatabase', description: 'database only'},
 	{keys: 'Esc', context: 'rewind-plan', action: 'back', description: 'back to the list'},
+	{keys: '↑ k', context: 'chooser', action: 'selectPrevious', description: 'previous'},
+	{keys: '↓ j', context: 'chooser', action: 'selectNext', description: 'next'},
+	{keys: 'PgUp', context: 'chooser', action: 'pageUp', description: 'a page up'},
+	{keys: 'PgDn', context: 'chooser', action: 'pageDown', description: 'a page down'},
+	{keys: 'Enter', context: 'chooser', action: 'choose', description: 'choose it'},
+	{keys: 'Esc', context: 'chooser', action: 'closeChooser', description: 'close, choosing nothing'},
 	{keys: '→ l', context: 'replay', action: 'stepForward', description: 'next event'},
 	{keys: '← h', context: 'replay', action: 'stepBack', description: 'previous event'},
 	{keys: '↓ ]', context: 'replay', action: 'nextTurn', description: 'next user turn'},
@@ -218,6 +226,7 @@ export const CONTEXT_TITLES: Record<Context, string> = {
 	'idle-prompt': 'idle prompt',
 	rewind: 'rewind list',
 	'rewind-plan': 'rewind plan',
+	chooser: '/model /resume',
 	text: 'typing',
 	line: 'one line',
 	prompt: 'prompt',

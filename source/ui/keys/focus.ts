@@ -30,6 +30,8 @@ export type LiveFocus = {
 	/** A turn runs (the model answers, a tool runs, a call waits): Esc cancels it. */
 	turnRunning: boolean;
 	rewind: RewindFocus;
+	/** A list to choose from is open in the prompt's place (`/model`, `/resume`): it takes every key but quit. */
+	chooser: boolean;
 };
 
 /** Nothing open, nothing pending: the prompt has the keyboard. */
@@ -43,6 +45,7 @@ export const LIVE_IDLE: LiveFocus = {
 	demoOffered: false,
 	turnRunning: false,
 	rewind: 'closed',
+	chooser: false,
 };
 
 const REWIND_BITS: Record<RewindFocus, number> = {closed: 0, list: 1, plan: 2, busy: 3};
@@ -64,7 +67,8 @@ export function liveContexts(focus: LiveFocus, promptEmpty = false): readonly Co
 		(promptEmpty ? 128 : 0) |
 		(focus.turnRunning ? 256 : 0) |
 		(REWIND_BITS[focus.rewind] << 9) |
-		(focus.resultsOpen ? 2048 : 0);
+		(focus.resultsOpen ? 2048 : 0) |
+		(focus.chooser ? 4096 : 0);
 	let contexts = liveCache.get(bits);
 	if (!contexts) {
 		contexts = Object.freeze(computeLive(focus, promptEmpty));
@@ -83,6 +87,7 @@ function computeLive(focus: LiveFocus, promptEmpty: boolean): Context[] {
 	if (focus.rewind === 'list') return ['global', 'rewind'];
 	if (focus.rewind === 'plan') return ['global', 'rewind-plan', 'scroll'];
 	if (focus.rewind === 'busy') return ['global'];
+	if (focus.chooser) return ['global', 'chooser'];
 	const contexts: Context[] = ['global', 'session'];
 	// The approval pane hides the checklist; the open checklist takes the prompt's keys.
 	const checklistShown = focus.checklistOpen && !focus.approvalPending;
@@ -120,6 +125,8 @@ export function replayContexts(focus: ReplayFocus): readonly Context[] {
 }
 
 export const PICKER_CONTEXTS: readonly Context[] = Object.freeze(['picker']);
+/** `pgpair --resume` without an id: the saved sessions to choose from, before any session is open. */
+export const RESUME_PICKER_CONTEXTS: readonly Context[] = Object.freeze(['global', 'chooser']);
 
 /** What each help screen lists, in this order. */
 export const LIVE_HELP_CONTEXTS: readonly Context[] = [
@@ -143,5 +150,6 @@ export const LIVE_HELP_CONTEXTS: readonly Context[] = [
 	'results',
 	'rewind',
 	'rewind-plan',
+	'chooser',
 ];
 export const REPLAY_HELP_CONTEXTS: readonly Context[] = ['replay', 'playback', 'help', 'search', 'text'];

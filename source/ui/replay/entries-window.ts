@@ -4,7 +4,7 @@
  * the cost proportional to what is shown, never to the length of the session.
  */
 import type {ChatEntry} from '../../core/session-state.js';
-import {shownInChat} from '../format.js';
+import {CLEARED_LINE, modelLine, shownInChat} from '../format.js';
 import {wrapRows} from '../wrap.js';
 
 const RESULT_PREVIEW_LINES = 4;
@@ -46,6 +46,10 @@ export function entryRows(entry: ChatEntry, width: number): number {
 			return 1 + wrappedRows(entry.text, wrap - 2);
 		case 'turn_end':
 			return 1 + wrappedRows(entry.error ?? '', wrap - 2);
+		case 'cleared':
+			return 1 + wrappedRows(CLEARED_LINE, wrap);
+		case 'model':
+			return 1 + wrappedRows(modelLine(entry.model), wrap);
 		default:
 			return 2;
 	}

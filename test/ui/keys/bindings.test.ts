@@ -8,6 +8,7 @@ import {
 	liveContexts,
 	PICKER_CONTEXTS,
 	REPLAY_HELP_CONTEXTS,
+	RESUME_PICKER_CONTEXTS,
 	type RewindFocus,
 	replayContexts,
 } from '../../../source/ui/keys/focus.js';
@@ -35,15 +36,17 @@ function reachableSets(): (readonly Context[])[] {
 							for (const demoOffered of BOTH)
 								for (const turnRunning of BOTH)
 									for (const rewind of ['closed', 'list', 'plan', 'busy'] as RewindFocus[])
-										for (const promptEmpty of BOTH)
-											add(
-												liveContexts(
-													{editing, diffsOpen, resultsOpen, approvalPending, checklistOpen, helpOpen, demoOffered, turnRunning, rewind},
-													promptEmpty,
-												),
-											);
+										for (const chooser of BOTH)
+											for (const promptEmpty of BOTH)
+												add(
+													liveContexts(
+														{editing, diffsOpen, resultsOpen, approvalPending, checklistOpen, helpOpen, demoOffered, turnRunning, rewind, chooser},
+														promptEmpty,
+													),
+												);
 	for (const searching of BOTH) for (const helpOpen of BOTH) for (const playing of BOTH) add(replayContexts({searching, helpOpen, playing}));
 	add(PICKER_CONTEXTS);
+	add(RESUME_PICKER_CONTEXTS);
 	return [...sets.values()];
 }
 
