@@ -2,7 +2,8 @@
  * pgpair's default agent, used when no --agent is given. It is a Claude Code subagent file like any other
  * (parsed by the same code), shipped as a string because the build copies only .ts files.
  * Written in our own words; the Quality Checklist and Forbidden Actions sections must keep mapping to the
- * known checklist keys; test/agents/builtin-agent.test.ts holds that line.
+ * known checklist keys; test/agents/builtin-agent.test.ts holds that line. Every fenced SQL recipe is run on both
+ * engines by test/agents/builtin-agent-recipes.test.ts, which fails for a recipe it has no expectation for.
  * Migration convention it teaches (for the checklist's rollback check): the up SQL, then a line
  * `-- migrate:down`, then the rollback with every line commented out by `-- `, so applying never runs it.
  */
@@ -106,17 +107,28 @@ create index notes_owner_id_idx on public.notes (owner_id);
   \`using ((select auth.uid()) = owner_id)\`. Use \`with check\` on insert and update policies.
 - Never trust \`user_metadata\` in a policy: users can edit it. Use \`app_metadata\` or a table you control.
 - Explain each policy with \`comment on policy ... on ... is '...'\`, saying who may do what and why.
-- Prove the policies, inside a transaction that you roll back:
+- Prove the policies with \`execute_sql\`. A call gives back the rows of its last statement only, so end with the
+  query whose answer you need, never with \`rollback\` (its result is empty). The statements of one call share a
+  transaction, so the claims and the role below last until the call ends:
+
+\`\`\`sql
+select set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-000000000001","role":"authenticated"}', true);
+set local role authenticated;
+select count(*) from public.notes; -- expect only this user's rows
+\`\`\`
+
+  For writes, start with \`begin;\` and leave out \`commit\`: a transaction still open when the call ends is rolled
+  back, so you see the rows the write reached and none of it is kept. Updates and deletes reach only the rows the
+  policies allow; an insert they refuse fails with error 42501, and that error is the proof.
 
 \`\`\`sql
 begin;
 select set_config('request.jwt.claims', '{"sub":"00000000-0000-0000-0000-000000000001","role":"authenticated"}', true);
 set local role authenticated;
-select count(*) from public.notes; -- expect only this user's rows
-rollback;
+update public.notes set body = body || ' (edited)' returning owner_id; -- expect only this user's rows
 \`\`\`
 
-  Repeat as a second user and as \`anon\`, and try the writes that must fail.
+  Repeat both as a second user and as \`anon\`.
 
 ## Edge functions
 
@@ -133,8 +145,14 @@ rollback;
 
 ## Query performance
 
-- Measure before tuning: \`explain (analyze, buffers)\` on realistic data, inside a transaction you roll back when
-  the statement writes.
+- Measure before tuning: \`explain (analyze, buffers)\` on realistic data. It really runs the statement, so time
+  a write the way you test one, after \`begin;\` with no \`commit\`:
+
+\`\`\`sql
+begin;
+explain (analyze, buffers) update public.notes set body = body where owner_id = '00000000-0000-0000-0000-000000000001';
+\`\`\`
+
 - Index every foreign key column and the columns that filters and sorts rely on; use composite or partial indexes
   that match the real predicates, and remove indexes nobody uses.
 - Page with keyset pagination (\`where (created_at, id) < ($1, $2) order by created_at desc, id desc limit $3\`)

@@ -1,8 +1,9 @@
 /**
  * `generate_typescript_types`: the `Database` type file exactly as `supabase gen types typescript` writes it.
- * Uses Supabase's own generator (@supabase/postgrest-typegen, the engine behind the CLI and postgres-meta): its
- * introspection only needs `query(sql) → {rows}`, which PGlite and `pg` both provide, so output is byte-identical
- * to the CLI's instead of a look-alike.
+ * Uses Supabase's own generator (@supabase/postgrest-typegen, the engine behind the CLI and postgres-meta 0.99,
+ * pinned to the version postgres-meta resolves on Node 20): its introspection only needs `query(sql) → {rows}`,
+ * which PGlite and `pg` both provide, so output is byte-identical to the CLI's instead of a look-alike.
+ * test/supabase-local/typegen/typegen-snapshot.test.ts holds it to a snapshot on postgres-meta's own test database.
  */
 import {generateTypescript, sortGeneratorMetadata} from '@supabase/postgrest-typegen/generation';
 import {introspect} from '@supabase/postgrest-typegen/introspection';
@@ -23,7 +24,7 @@ export type TypegenOptions = {
 };
 
 /**
- * Same-result rewrites of the library's introspection SQL (@supabase/postgrest-typegen 0.2.5, pinned).
+ * Same-result rewrites of the library's introspection SQL (@supabase/postgrest-typegen 0.2.2, pinned).
  * Its relationship query joins each foreign key to a grouped CTE; on catalogs that were never analysed (PGlite
  * has no autovacuum) the planner picks a nested loop that regroups the CTE per foreign key, quadratic in the
  * number of tables (~400 ms at 500 tables). Materialising the CTE computes it once. A statement that no longer
