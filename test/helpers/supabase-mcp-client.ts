@@ -85,9 +85,12 @@ export async function connectClient(transport: Transport, closeServer: () => Pro
 	});
 }
 
-/** The server in this process, connected through an in-memory transport pair. */
+/**
+ * The server in this process, connected through an in-memory transport pair. As pgpair's own client by default (its
+ * internal tools and project_id listed); `internalTools: false` connects as any other client would.
+ */
 export async function connectInMemory(options: SupabaseMcpServerOptions): Promise<SupabaseMcpTestClient> {
-	const {server, close} = await createSupabaseMcpServer(options);
+	const {server, close} = await createSupabaseMcpServer({internalTools: true, ...options});
 	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 	await server.connect(serverSide);
 	return connectClient(clientSide, close);

@@ -87,7 +87,7 @@ describe('pgpair mcp from the installed package', () => {
 	});
 
 	it('creates, changes, merges, resets, rebases and deletes a branch', async () => {
-		const branch = await call('create_branch', {name: 'feature'});
+		const branch = await call('create_branch', {name: 'feature', confirm_cost_id: 'local'});
 		expect((await call('list_branches')).branches.map((b: {name: string}) => b.name)).toEqual(['main', 'feature']);
 		await call('apply_migration', {project_id: branch.project_ref, name: 'add_title', query: 'alter table public.notes add column title text;'});
 		expect(await call('merge_branch', {branch_id: branch.id})).toEqual({success: true});

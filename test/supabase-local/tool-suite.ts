@@ -11,33 +11,42 @@ const OFFICIAL = JSON.parse(readFileSync(new URL('../../../shared/reference/supa
 	tools: {name: string; annotations: Record<string, boolean>; inputSchema: {properties: Record<string, unknown>}}[];
 };
 
+/** The official server's 0.13.0 tools (get_logs: listed to pgpair only, as 0.13.0 lists query_logs instead). */
 export const TOOL_NAMES = [
+	'search_docs',
 	'list_tables',
 	'list_extensions',
 	'list_migrations',
 	'apply_migration',
 	'execute_sql',
 	'get_logs',
+	'query_logs',
 	'get_project_url',
 	'get_publishable_keys',
 	'list_edge_functions',
 	'get_edge_function',
 	'deploy_edge_function',
+	'create_edge_function_secret',
 	'create_branch',
 	'list_branches',
 	'delete_branch',
 	'merge_branch',
 	'reset_branch',
 	'rebase_branch',
+	'list_storage_buckets',
+	'get_storage_config',
+	'update_storage_config',
 	'get_advisors',
 	'generate_typescript_types',
 	'invoke_edge_function',
 ];
 
-/** pgpair additions to the official interface that the model calls; their annotations are ours. */
+/** Tools whose annotations the reference does not hold: pgpair's additions, and one the official 0.13.0 does not list. */
 export const ADDED_TOOLS: Record<string, Record<string, boolean>> = {
 	// Runs the function's code: the approval gate must see a write.
 	invoke_edge_function: {readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true},
+	// The official server's annotations for it (it lists the tool only where its dashboard takes the value).
+	create_edge_function_secret: {readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false},
 };
 
 /** pgpair's own tools, outside the official interface (the app calls them; the model is not meant to). */
@@ -52,12 +61,16 @@ export const INTERNAL_TOOL_NAMES = [
 	'pgpair_checkpoint_restore',
 ];
 
-/** Everything tools/list returns. */
+/** Everything tools/list returns to pgpair's own client. */
 export const ALL_TOOL_NAMES = [...TOOL_NAMES, ...INTERNAL_TOOL_NAMES];
+
+/** What any other client is listed: the official 0.13.0 set, and create_edge_function_secret. */
+export const OUTSIDE_TOOL_NAMES = TOOL_NAMES.filter(name => name !== 'get_logs' && name !== 'invoke_edge_function');
 
 export const WRITE_TOOLS = [
 	'apply_migration',
 	'deploy_edge_function',
+	'create_edge_function_secret',
 	'invoke_edge_function',
 	'pgpair_probe_edge_function',
 	'pgpair_checkpoint_save',
@@ -67,6 +80,7 @@ export const WRITE_TOOLS = [
 	'merge_branch',
 	'reset_branch',
 	'rebase_branch',
+	'update_storage_config',
 ];
 
 const USER_A = '00000000-0000-4000-8000-00000000000a';
@@ -114,11 +128,13 @@ export function defineToolSuite(label: string, makeBackend: () => Promise<Backen
 				expect(tools.map(t => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
 				for (const tool of tools.filter(t => !INTERNAL_TOOL_NAMES.includes(t.name))) {
 					if (ADDED_TOOLS[tool.name]) {
-						expect(tool.annotations, tool.name).toEqual(ADDED_TOOLS[tool.name]);
+						expect(tool.annotations, tool.name).toEqual({title: expect.any(String), ...ADDED_TOOLS[tool.name]});
 						continue;
 					}
 					const official = OFFICIAL.tools.find(t => t.name === tool.name)!;
-					expect(tool.annotations, tool.name).toEqual(official.annotations);
+					const {title, ...annotations} = tool.annotations ?? {};
+					expect(annotations, tool.name).toEqual(official.annotations);
+					expect(title, tool.name).toMatch(/^[A-Z]/);
 					expect(tool.description, tool.name).toBeTruthy();
 					const ours = Object.keys(tool.inputSchema.properties ?? {}).filter(k => k !== 'project_id');
 					expect(ours.sort(), tool.name).toEqual(Object.keys(official.inputSchema.properties).sort());
@@ -405,7 +421,7 @@ create policy "owners write their notes" on public.notes for insert to authentic
 				expect(onMain).toMatchObject({level: 'ERROR', categories: ['SECURITY'], facing: 'EXTERNAL'});
 				expect(onMain.findings.map((f: {cache_key: string}) => f.cache_key)).toContain('rls_disabled_in_public_public_open_secrets');
 
-				const adv = await client.call('create_branch', {name: 'advisors'});
+				const adv = await client.call('create_branch', {name: 'advisors', confirm_cost_id: 'local'});
 				await client.call('apply_migration', {
 					project_id: adv.project_ref,
 					name: 'lock_open_secrets',
@@ -428,7 +444,7 @@ create policy "owners write their notes" on public.notes for insert to authentic
 				const {types} = await client.call('generate_typescript_types');
 				expect(types).toContain('export type Database = {');
 				expect(types).toMatch(/open_secrets: \{\s+Row: \{\s+body: string \| null\s+id: number/);
-				const br = await client.call('create_branch', {name: 'typegen'});
+				const br = await client.call('create_branch', {name: 'typegen', confirm_cost_id: 'local'});
 				await client.call('apply_migration', {
 					project_id: br.project_ref,
 					name: 'add_tags',
@@ -459,7 +475,7 @@ create policy "owners write their notes" on public.notes for insert to authentic
 					['main', true],
 					['feature', false],
 				]);
-				const again = await client.callError('create_branch', {name: 'feature'});
+				const again = await client.callError('create_branch', {name: 'feature', confirm_cost_id: 'local'});
 				expect(again.body.error.message).toMatch(/already exists/);
 			});
 
