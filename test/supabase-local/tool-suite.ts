@@ -564,6 +564,49 @@ create policy "owners write their notes" on public.notes for insert to authentic
 			});
 		});
 
+		describe('storage', () => {
+			it("lists the storage.buckets a migration made, and applies Supabase's storage policies", async () => {
+				expect(await client.call('list_storage_buckets')).toEqual({buckets: []});
+				await client.call('apply_migration', {
+					name: 'avatars_bucket',
+					query: `insert into storage.buckets (id, name, public) values ('avatars', 'avatars', true);
+create policy "own folder" on storage.objects for insert to authenticated
+	with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);
+create policy "read own folder" on storage.objects for select to authenticated
+	using (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);`,
+				});
+				const {buckets} = await client.call('list_storage_buckets');
+				expect(buckets).toEqual([
+					{id: 'avatars', name: 'avatars', owner: '', public: true, created_at: expect.stringMatching(/^\d{4}-/), updated_at: expect.stringMatching(/^\d{4}-/)},
+				]);
+				const insert = (user: string, file: string) =>
+					asUser(
+						user,
+						`insert into storage.objects (bucket_id, name) values ('avatars', '${file}') returning path_tokens, storage.filename(name) as file, storage.extension(name) as ext`,
+					);
+				expect(await client.sql(insert(USER_A, `${USER_A}/me.png`))).toEqual([{path_tokens: [USER_A, 'me.png'], file: 'me.png', ext: 'png'}]);
+				const refused = await client.callError('execute_sql', {query: insert(USER_A, `${USER_B}/them.png`)});
+				expect(refused.body.error.message).toMatch(/row-level security/);
+			});
+
+			it('reads and changes the storage settings, and refuses a limit Supabase would refuse', async () => {
+				const defaults = {fileSizeLimit: 52_428_800, features: {imageTransformation: {enabled: false}, s3Protocol: {enabled: true}}};
+				expect(await client.call('get_storage_config')).toEqual(defaults);
+				const changed = {fileSizeLimit: 10_485_760, features: {imageTransformation: {enabled: true}, s3Protocol: {enabled: false}}};
+				expect(await client.call('update_storage_config', {config: changed})).toEqual({success: true});
+				expect(await client.call('get_storage_config')).toEqual(changed);
+				for (const fileSizeLimit of [1.5, -1, 536_870_912_001]) {
+					const bad = await client.callError('update_storage_config', {config: {...changed, fileSizeLimit}});
+					expect(bad.body.error.message).toMatch(/whole number of bytes/);
+				}
+				const partial = await client.callError('update_storage_config', {config: {fileSizeLimit: 1}});
+				expect(partial.text).toMatch(/features/);
+				expect(await client.call('get_storage_config')).toEqual(changed);
+				const logged = unfence((await client.call('get_logs', {service: 'storage'})).result).data;
+				expect(logged[0]).toMatchObject({file_size_limit: 10_485_760, event_message: expect.stringMatching(/storage settings changed/)});
+			});
+		});
+
 		describe('logs', () => {
 			it('returns postgres, edge-function and branch-action entries, newest first', async () => {
 				await client.callError('execute_sql', {query: 'select * from log_probe_missing'});
@@ -595,6 +638,25 @@ create policy "owners write their notes" on public.notes for insert to authentic
 					iso_timestamp_end: '2020-01-03T00:00:00Z',
 				});
 				expect(tooWide.body.error.message).toMatch(/24 hours/);
+			});
+
+			it('answers query_logs with SQL over one logs table, read-only', async () => {
+				const query = async (sql: string) => unfence((await client.call('query_logs', {sql})).result).data;
+				const sources = await query('select distinct source from logs order by source');
+				expect(sources.map((r: {source: string}) => r.source)).toEqual(
+					expect.arrayContaining(['function_edge_logs', 'postgres_logs', 'storage_logs', 'workflow_run_logs']),
+				);
+				const errors = await query(
+					"select event_message from logs where source = 'postgres_logs' and log_attributes['error_severity'] = 'ERROR' and event_message like '%log_probe_missing%'",
+				);
+				expect(errors.length).toBeGreaterThan(0);
+				const newest = await query('select timestamp from logs order by timestamp desc limit 2');
+				expect(newest[0].timestamp >= newest[1].timestamp).toBe(true);
+				expect(newest[0].timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+				const write = await client.callError('query_logs', {sql: 'delete from logs'});
+				expect(write.body.error.message).toMatch(/readonly/i);
+				const tables = await client.callError('query_logs', {sql: 'select * from public.notes'});
+				expect(tables.body.error.message).toMatch(/no such table/);
 			});
 		});
 	});
