@@ -76,8 +76,9 @@ export class SupabaseMcpTestClient {
 	}
 }
 
-export async function connectClient(transport: Transport, closeServer: () => Promise<void>): Promise<SupabaseMcpTestClient> {
-	const client = new Client({name: 'pgpair-test', version: '0.0.0'});
+/** `name`: what the client calls itself in `initialize`; pgpair's server lists its internal tools to `pgpair` only. */
+export async function connectClient(transport: Transport, closeServer: () => Promise<void>, name = 'pgpair-test'): Promise<SupabaseMcpTestClient> {
+	const client = new Client({name, version: '0.0.0'});
 	await client.connect(transport);
 	return new SupabaseMcpTestClient(client, async () => {
 		await client.close();
