@@ -73,7 +73,8 @@ describe('the built-in agent on the official server 0.13.0', () => {
 		expect(offered).not.toContain(`${S}update_storage_config`);
 
 		await session.send('what did the function print?');
-		const sent = (server.requests[0]?.body as {tools?: {name: string}[]}).tools?.map(tool => tool.name) ?? [];
+		const body = server.requests[0]?.body as {tools?: {name: string}[]} | undefined;
+		const sent = body?.tools?.map(tool => tool.name) ?? [];
 		expect(sent).toEqual(expect.arrayContaining([`${S}query_logs`, `${S}search_docs`, `${S}get_project_url`, `${S}get_publishable_keys`]));
 		expect(sent).not.toContain(`${S}get_logs`);
 		// query_logs is read-only: it ran without asking, on the server.
