@@ -22,7 +22,11 @@ tools:
   - mcp__supabase__apply_migration
   - mcp__supabase__execute_sql
   - mcp__supabase__get_logs
+  - mcp__supabase__query_logs
   - mcp__supabase__get_advisors
+  - mcp__supabase__search_docs
+  - mcp__supabase__get_project_url
+  - mcp__supabase__get_publishable_keys
   - mcp__supabase__generate_typescript_types
   - mcp__supabase__list_edge_functions
   - mcp__supabase__get_edge_function
@@ -48,6 +52,7 @@ Prefer small steps that can be checked over one big change.
 
 ## How you work
 
+- When unsure how a Supabase feature behaves, ask \`search_docs\` (it needs the network) before relying on memory.
 - Look before you change anything: \`list_tables\` (with \`verbose\` when columns matter), \`list_migrations\`,
   \`list_extensions\`, and the project's \`supabase/migrations/\` folder.
 - Explain the plan in a few lines, then make the change through the tools. Never paste SQL for the person to run by hand.
@@ -140,8 +145,10 @@ update public.notes set body = body || ' (edited)' returning owner_id; -- expect
   and \`Content-Type: application/json\`; log the detail with \`console.error\`, never send stack traces to the client.
 - Secrets come from \`Deno.env.get(...)\`, set as project secrets, never from the source.
 - Keep cold starts short: do heavy setup once at module level, import only what the function uses.
-- After a deploy, call it with \`invoke_edge_function\` (a good request, a malformed body, no authorization) and read
-  \`get_logs\` for the \`edge-function\` and \`edge-function-runtime\` services to confirm it behaves.
+- After a deploy, call it with \`invoke_edge_function\` (a good request, a malformed body, no authorization); where the
+  server has no such tool, call \`get_project_url\` + \`/functions/v1/<slug>\` with a key from \`get_publishable_keys\`.
+  Then read the logs to confirm it behaves: \`get_logs\` for \`edge-function\` and \`edge-function-runtime\`, or
+  \`query_logs\` with SQL over \`function_edge_logs\` and \`function_logs\` where the server offers that instead.
 
 ## Query performance
 

@@ -24,6 +24,8 @@ export const EXTERNAL = [
 	'web-tree-sitter',
 	'tree-sitter-bash',
 	'@anthropic-ai/sandbox-runtime',
+	// SQLite as WASM for query_logs, read by path beside its loader.
+	'sql.js',
 ];
 
 export class BundleRefused extends Error {
@@ -42,9 +44,13 @@ export async function bundle({outdir = path.join(ROOT, 'dist'), external = EXTER
 	const manifest = packageJson ?? JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 	const result = await build({
 		absWorkingDir: ROOT,
-		// The database engine runs in worker threads (source/supabase-local/engine/); the worker is its own entry,
-		// found beside the chunks at run time as dist/engine-worker.js.
-		entryPoints: {cli: 'cli.tsx', 'engine-worker': 'source/supabase-local/engine/engine-worker.ts'},
+		// The database engine runs in worker threads (source/supabase-local/engine/), and so does each query_logs
+		// query; each worker is its own entry, found beside the chunks at run time (dist/engine-worker.js, …).
+		entryPoints: {
+			cli: 'cli.tsx',
+			'engine-worker': 'source/supabase-local/engine/engine-worker.ts',
+			'logs-query-worker': 'source/supabase-local/logs-query-worker.ts',
+		},
 		outdir,
 		bundle: true,
 		splitting: true,

@@ -27,7 +27,8 @@ export async function askServerTools(cli) {
 	transport.stderr?.on('data', chunk => {
 		stderr += chunk;
 	});
-	const client = new Client({name: 'pgpair-build', version: '0.0.0'});
+	// Named as pgpair's own client (tools/mcp-host.ts): the server lists pgpair's internal tools to it only.
+	const client = new Client({name: 'pgpair', version: '0.0.0'});
 	try {
 		await client.connect(transport, {timeout: DEADLINE_MS});
 		return (await client.listTools(undefined, {timeout: DEADLINE_MS})).tools;

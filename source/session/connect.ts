@@ -140,14 +140,16 @@ export async function connect(record: SessionRecord): Promise<ConnectedSession> 
 	});
 	const controlRoots: ControlRoots = {workspaceRoot: cwd, sessionsDir: path.resolve(cwd, args.sessionsDir ?? 'sessions')};
 	const askedControlWrites = new Set<string>();
+	const localTools = guardControlWrites(
+		createLocalTools({workspaceRoot: cwd, env, ...(record.context.bashSandbox ? {sandbox: record.context.bashSandbox} : {})}),
+		controlRoots,
+		askedControlWrites,
+	);
 	const toolHost = createToolHost({
 		mcp,
-		local: guardControlWrites(
-			createLocalTools({workspaceRoot: cwd, env, ...(record.context.bashSandbox ? {sandbox: record.context.bashSandbox} : {})}),
-			controlRoots,
-			askedControlWrites,
-		),
-		isAllowed: name => filterTools([name], agent.tools).length > 0,
+		local: localTools,
+		// Against what the servers have now: a tool the agent names may have been replaced there (see tool-filter.ts).
+		isAllowed: name => filterTools([...localTools.definitions().map(t => t.name), ...mcp.tools().map(t => t.name)], agent.tools).includes(name),
 		classify: async (call, tool) => {
 			const classification = await classifyForApproval(
 				call,

@@ -2,7 +2,7 @@ import {createHash, randomInt} from 'node:crypto';
 import type {DryRunReport} from '../sql/preview-report.js';
 import {EdgeFunctionStore} from './edge-functions.js';
 import {FunctionsRuntime, type FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
-import {LogStore} from './logs.js';
+import {LogStore, logFileOf} from './logs.js';
 import {listMigrations, MigrationFiles} from './migrations.js';
 import {type DatabasePlatform, DEFAULT_DEADLINES, type Deadlines, type PlatformHost} from './platform.js';
 
@@ -60,7 +60,8 @@ export class LocalSupabase {
 	readonly workspace: string | undefined;
 	readonly readOnly: boolean;
 	readonly deadlines: Deadlines;
-	readonly logs = new LogStore();
+	/** On disk in `.pgpair/logs/` when there is a workspace (see LogStore). */
+	readonly logs: LogStore;
 	/** Serves deployed edge functions over HTTP on loopback; nothing runs until the first request or URL lookup. */
 	readonly functionsRuntime: FunctionsRuntime;
 	readonly #branchDatabases = new Map<string, Promise<DatabasePlatform>>();
@@ -78,6 +79,7 @@ export class LocalSupabase {
 		this.workspace = options.workspace;
 		this.readOnly = options.readOnly ?? false;
 		this.deadlines = options.deadlines ?? DEFAULT_DEADLINES;
+		this.logs = new LogStore(this.workspace ? {file: logFileOf(this.workspace)} : {});
 		this.functionsRuntime = new FunctionsRuntime(this, options.functions);
 	}
 
@@ -242,5 +244,6 @@ export class LocalSupabase {
 		this.#boot = undefined;
 		await boot?.catch(() => undefined);
 		await this.host.close();
+		await this.logs.close();
 	}
 }

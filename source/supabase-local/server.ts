@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js';
 import {BranchService} from './branches.js';
+import {PGPAIR_CLIENT_NAME} from './client-name.js';
 import type {FunctionsRuntimeOptions} from './functions-runtime/runtime.js';
 import {type DatabaseState, LocalSupabase} from './local-project.js';
 import {createPGliteHost} from './pglite-platform.js';
@@ -13,13 +14,22 @@ import {registerCheckpointTools} from './tools/checkpoint-tools.js';
 import {registerDatabaseTools} from './tools/database-tools.js';
 import {registerDebuggingTools} from './tools/debugging-tools.js';
 import {registerDevelopmentTools} from './tools/development-tools.js';
+import {registerDocsTools} from './tools/docs-tools.js';
 import {registerEdgeFunctionTools} from './tools/edge-function-tools.js';
 import {registerPreviewTools} from './tools/preview-tools.js';
-import type {ToolContext} from './tools/util.js';
+import {registerStorageTools} from './tools/storage-tools.js';
+import {serveToolList, type ToolContext} from './tools/util.js';
 
 export type SupabaseMcpServerOptions = {
 	/** Write tools hidden and refused; execute_sql runs in a read-only transaction. */
 	readOnly?: boolean;
+	/**
+	 * Treat every client as pgpair itself: list pgpair's own tools (previews, checkpoints, the read route,
+	 * invoke_edge_function, get_logs) and give project tools a `project_id` to address a branch. Without it only a
+	 * client that introduces itself as pgpair gets them; any other sees the official Supabase interface, with the
+	 * official schemas.
+	 */
+	internalTools?: boolean;
 	/** A real Postgres; without it the embedded PGlite database is used. */
 	databaseUrl?: string;
 	/** PGlite data directory (default `<workspace>/.pgpair/db`). */
@@ -34,6 +44,8 @@ export type SupabaseMcpServerOptions = {
 	toolGroups?: ((server: McpServer, context: ToolContext) => void)[];
 	/** Edge-functions runtime: Deno binary (`null`: none), gateway port, cache directory. */
 	functions?: FunctionsRuntimeOptions;
+	/** Where search_docs sends its GraphQL (default: Supabase's content API) and how long it waits. */
+	docs?: {url?: string; timeoutMs?: number};
 	/** How long calls, unasked reads and previews may take (default: from the environment). */
 	deadlines?: Deadlines;
 	/**
@@ -119,13 +131,17 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 	// A client learns the state it connects to, then every change.
 	server.server.oninitialized = () => tell(local.databaseState);
 	if ((options.startDatabase ?? (options.databaseUrl ? 'at-once' : 'on-first-call')) === 'at-once') local.start();
-	const context: ToolContext = {local, branches: new BranchService(local), readOnly};
+	// Decided per connection: the client says who it is in `initialize`.
+	const internal = () => options.internalTools === true || server.server.getClientVersion()?.name === PGPAIR_CLIENT_NAME;
+	const context: ToolContext = {local, branches: new BranchService(local), readOnly, internal, listing: []};
 	for (const register of [
+		(s: McpServer, c: ToolContext) => registerDocsTools(s, c, options.docs),
 		registerDatabaseTools,
 		registerDebuggingTools,
 		registerDevelopmentTools,
 		registerEdgeFunctionTools,
 		registerBranchingTools,
+		registerStorageTools,
 		registerAdvisorTools,
 		registerPreviewTools,
 		registerCheckpointTools,
@@ -133,6 +149,7 @@ export async function createSupabaseMcpServer(options: SupabaseMcpServerOptions 
 	]) {
 		register(server, context);
 	}
+	serveToolList(server, context);
 	return {
 		server,
 		local,

@@ -4,7 +4,7 @@ import type {DatabasePlatform} from './platform.js';
 /**
  * What a bare Postgres lacks to behave like a Supabase project for the agent's SQL: the API roles and their default
  * grants (so RLS is the only barrier, as on Supabase), the `auth` schema whose functions read the JWT claims from
- * `request.jwt.claims`, the migration ledger the Supabase CLI keeps, and `pgrst.db_schemas`. Every statement is
+ * `request.jwt.claims`, Storage's tables, the migration ledger the Supabase CLI keeps, and `pgrst.db_schemas`. Every statement is
  * idempotent so the shim can run on any database, including one that already is a Supabase database.
  */
 const ROLES_SQL = `
@@ -133,6 +133,67 @@ create table if not exists supabase_migrations.schema_migrations (
 );
 `;
 
+/**
+ * Supabase Storage's tables, for the SQL written against them (policies on storage.objects, a bucket inserted by a
+ * migration) and for list_storage_buckets. Only on a database without them: a Supabase database has its own, owned by
+ * the storage service's role. Columns as Supabase has them; the helpers policies call on object paths too.
+ */
+const STORAGE_SQL = `
+do $shim$
+begin
+	if to_regclass('storage.buckets') is not null then
+		return;
+	end if;
+	create schema if not exists storage;
+	grant usage on schema storage to anon, authenticated, service_role;
+	create table storage.buckets (
+		id text primary key,
+		name text not null,
+		owner uuid,
+		owner_id text,
+		public boolean default false,
+		avif_autodetection boolean default false,
+		file_size_limit bigint,
+		allowed_mime_types text[],
+		type text not null default 'STANDARD',
+		created_at timestamptz default now(),
+		updated_at timestamptz default now()
+	);
+	create unique index bname on storage.buckets (name);
+	create table storage.objects (
+		id uuid primary key default gen_random_uuid(),
+		bucket_id text references storage.buckets (id),
+		name text,
+		owner uuid,
+		owner_id text,
+		metadata jsonb,
+		user_metadata jsonb,
+		path_tokens text[] generated always as (string_to_array(name, '/')) stored,
+		version text,
+		created_at timestamptz default now(),
+		updated_at timestamptz default now(),
+		last_accessed_at timestamptz default now()
+	);
+	create unique index bucketid_objname on storage.objects (bucket_id, name);
+	-- As on Supabase: the API roles reach both tables, and row level security decides what they see.
+	alter table storage.buckets enable row level security;
+	alter table storage.objects enable row level security;
+	grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
+	-- 'a/b/c.png': folders {a,b}, file name 'c.png', extension 'png'.
+	create function storage.foldername(name text) returns text[] language sql immutable as $fn$
+		select (string_to_array(name, '/'))[1:coalesce(array_length(string_to_array(name, '/'), 1), 1) - 1]
+	$fn$;
+	create function storage.filename(name text) returns text language sql immutable as $fn$
+		select (string_to_array(name, '/'))[array_length(string_to_array(name, '/'), 1)]
+	$fn$;
+	create function storage.extension(name text) returns text language sql immutable as $fn$
+		select reverse(split_part(reverse(storage.filename(name)), '.', 1))
+	$fn$;
+	grant execute on function storage.foldername(text), storage.filename(text), storage.extension(text) to anon, authenticated, service_role;
+end
+$shim$;
+`;
+
 // pgpair's own bookkeeping lives in the database it describes, so every client of the same database agrees on it.
 const BOOKKEEPING_SQL = `
 create schema if not exists pgpair;
@@ -148,6 +209,14 @@ create table if not exists pgpair.branches (
 	project_ref text not null unique,
 	status text not null,
 	created_at timestamptz not null default now(),
+	updated_at timestamptz not null default now()
+);
+-- The project's storage settings (Supabase keeps them outside the database, behind its Management API).
+create table if not exists pgpair.storage_config (
+	singleton boolean primary key default true check (singleton),
+	file_size_limit bigint not null,
+	image_transformation boolean not null,
+	s3_protocol boolean not null,
 	updated_at timestamptz not null default now()
 );
 create table if not exists pgpair.edge_function_versions (
@@ -179,7 +248,7 @@ end
 $shim$;
 `;
 
-export const SHIM_SQL = [ROLES_SQL, EXTENSIONS_SQL, GRANTS_SQL, AUTH_SQL, LEDGER_SQL, BOOKKEEPING_SQL, SETTINGS_SQL].join('\n');
+export const SHIM_SQL = [ROLES_SQL, EXTENSIONS_SQL, GRANTS_SQL, AUTH_SQL, STORAGE_SQL, LEDGER_SQL, BOOKKEEPING_SQL, SETTINGS_SQL].join('\n');
 
 /** Changes whenever the shim does, so cached base snapshots and installed databases are recognised as stale. */
 export const SHIM_VERSION = createHash('sha256').update(SHIM_SQL).digest('hex').slice(0, 12);

@@ -5,7 +5,7 @@ import {dieBy, TERMINATION_SIGNALS, type TerminationSignal} from '../process/ter
 import {createSupabaseMcpServer, type SupabaseMcpServerOptions} from './server.js';
 
 const USAGE =
-	'usage: pgpair mcp [--read-only] [--db <postgres-url>] [--data-dir <dir>] [--workspace <dir>] [--functions-port <port>] [--start-database on-first-call|at-once]';
+	'usage: pgpair mcp [--read-only] [--internal-tools] [--db <postgres-url>] [--data-dir <dir>] [--workspace <dir>] [--functions-port <port>] [--start-database on-first-call|at-once] [--content-api-url <url>]';
 
 /** Parses `pgpair mcp` arguments; `--db` falls back to `DATABASE_URL`. */
 export function parseMcpArguments(argv: string[], env: NodeJS.ProcessEnv = process.env): SupabaseMcpServerOptions {
@@ -21,6 +21,10 @@ export function parseMcpArguments(argv: string[], env: NodeJS.ProcessEnv = proce
 		switch (flag) {
 			case '--read-only':
 				options.readOnly = true;
+				break;
+			// pgpair's own client is known by its name; this treats any client as pgpair (tests, other hosts of pgpair).
+			case '--internal-tools':
+				options.internalTools = true;
 				break;
 			case '--db':
 				options.databaseUrl = value();
@@ -44,6 +48,9 @@ export function parseMcpArguments(argv: string[], env: NodeJS.ProcessEnv = proce
 				break;
 			}
 
+			case '--content-api-url':
+				options.docs = {...options.docs, url: value()};
+				break;
 			case '--help':
 			case '-h':
 				throw new Error(USAGE);

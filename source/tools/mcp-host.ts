@@ -8,6 +8,7 @@ import type {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js';
 import type {ToolDefinition, ToolResult} from '../core/ports.js';
 import {boundToParent} from '../process/parent-death.js';
+import {PGPAIR_CLIENT_NAME} from '../supabase-local/client-name.js';
 import type {KnownTool, McpServerConfig} from './mcp-config.js';
 
 export type ToolAnnotations = {readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean};
@@ -142,7 +143,8 @@ class ServerConnection {
 			this.status = {name: this.name, state: 'failed', error: message, toolCount: this.tools.length};
 			throw new Error(message);
 		}
-		const client = new sdk.Client({name: 'pgpair', version: '0.1.0'});
+		// pgpair's own server knows its client by this name and lists it the internal tools.
+		const client = new sdk.Client({name: PGPAIR_CLIENT_NAME, version: '0.1.0'});
 		this.#database = undefined;
 		client.setNotificationHandler(sdk.LoggingMessageNotificationSchema, ({params}) => {
 			if (params.logger !== DATABASE_STATE_LOGGER) return;

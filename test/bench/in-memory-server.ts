@@ -13,7 +13,7 @@ export type BenchServer = {
 };
 
 export async function openBenchServer(options: SupabaseMcpServerOptions): Promise<BenchServer> {
-	const {server, close} = await createSupabaseMcpServer(options);
+	const {server, close} = await createSupabaseMcpServer({internalTools: true, ...options});
 	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 	await server.connect(serverSide);
 	const client = new Client({name: 'bench', version: '0'});

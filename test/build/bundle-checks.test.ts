@@ -56,6 +56,7 @@ describe('the build checks on the real bundle', () => {
 			'bufferutil',
 			'libpg-query',
 			'pg-native',
+			'sql.js',
 			'typescript',
 			'utf-8-validate',
 			'web-tree-sitter',
@@ -67,7 +68,7 @@ describe('the build checks on the real bundle', () => {
 		);
 		// Start-up speed: Ink, React and the SDKs load from the bundle, not from hundreds of files.
 		for (const name of ['ink', 'react', '@anthropic-ai/sdk', '@modelcontextprotocol/sdk', 'zod']) expect(inlined).toContain(name);
-		for (const name of ['typescript', 'libpg-query', '@electric-sql/pglite']) expect(inlined).not.toContain(name);
+		for (const name of ['typescript', 'libpg-query', '@electric-sql/pglite', 'sql.js']) expect(inlined).not.toContain(name);
 	}, 120_000);
 
 	it('refuses to inline typescript, which reads its lib files through __filename', async () => {
@@ -78,11 +79,13 @@ describe('the build checks on the real bundle', () => {
 		expect(problems).toContainEqual('typescript is in dependencies but the bundle never imports it (inlined or unused: move it to devDependencies)');
 	}, 120_000);
 
-	it('refuses to inline the WASM packages: libpg-query and PGlite', async () => {
+	it('refuses to inline the WASM packages: libpg-query, PGlite and sql.js', async () => {
 		const parser = await refusal({external: EXTERNAL.filter(name => name !== 'libpg-query')});
 		expect(parser[0]).toMatch(/^libpg-query is inlined but locates its own files: .*\.wasm file/);
 		const pglite = await refusal({external: EXTERNAL.filter(name => name !== '@electric-sql/pglite')});
 		expect(pglite[0]).toMatch(/^@electric-sql\/pglite is inlined but locates its own files: .*import\.meta\.url, \.wasm file/);
+		const sqlite = await refusal({external: EXTERNAL.filter(name => name !== 'sql.js')});
+		expect(sqlite[0]).toMatch(/^sql\.js is inlined but locates its own files/);
 	}, 120_000);
 
 	it('refuses a package.json whose dependencies do not match what the bundle imports', async () => {

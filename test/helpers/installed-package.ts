@@ -307,7 +307,7 @@ export function copyScript(dir: string, name: string): string {
 export async function connectInstalledMcp(
 	pkg: InstalledPackage,
 	cwd: string,
-	options: {args?: string[]; env?: Record<string, string>; node?: string} = {},
+	options: {args?: string[]; env?: Record<string, string>; node?: string; clientName?: string} = {},
 ): Promise<SupabaseMcpTestClient & {pid: number; stderr(): string}> {
 	const [command, args] = options.node
 		? [options.node, [path.join(pkg.packageDir, 'dist', 'cli.js'), 'mcp', ...(options.args ?? [])]]
@@ -317,6 +317,7 @@ export async function connectInstalledMcp(
 	const transport = new StdioClientTransport({command, args, cwd, env, stderr: 'pipe'});
 	let stderr = '';
 	transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-	const client = await connectClient(transport, async () => {});
+	// `pgpair` to be listed pgpair's own tools as well; any other name gets the official interface.
+	const client = await connectClient(transport, async () => {}, options.clientName);
 	return Object.assign(client, {pid: transport.pid!, stderr: () => stderr});
 }

@@ -76,8 +76,9 @@ export class SupabaseMcpTestClient {
 	}
 }
 
-export async function connectClient(transport: Transport, closeServer: () => Promise<void>): Promise<SupabaseMcpTestClient> {
-	const client = new Client({name: 'pgpair-test', version: '0.0.0'});
+/** `name`: what the client calls itself in `initialize`; pgpair's server lists its internal tools to `pgpair` only. */
+export async function connectClient(transport: Transport, closeServer: () => Promise<void>, name = 'pgpair-test'): Promise<SupabaseMcpTestClient> {
+	const client = new Client({name, version: '0.0.0'});
 	await client.connect(transport);
 	return new SupabaseMcpTestClient(client, async () => {
 		await client.close();
@@ -85,9 +86,12 @@ export async function connectClient(transport: Transport, closeServer: () => Pro
 	});
 }
 
-/** The server in this process, connected through an in-memory transport pair. */
+/**
+ * The server in this process, connected through an in-memory transport pair. As pgpair's own client by default (its
+ * internal tools and project_id listed); `internalTools: false` connects as any other client would.
+ */
 export async function connectInMemory(options: SupabaseMcpServerOptions): Promise<SupabaseMcpTestClient> {
-	const {server, close} = await createSupabaseMcpServer(options);
+	const {server, close} = await createSupabaseMcpServer({internalTools: true, ...options});
 	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 	await server.connect(serverSide);
 	return connectClient(clientSide, close);

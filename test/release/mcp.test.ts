@@ -8,7 +8,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectInstalledMcp, type InstalledPackage, installedPackage, workspace} from '../helpers/installed-package.js';
 import {unfence} from '../helpers/supabase-mcp-client.js';
-import {ALL_TOOL_NAMES, WRITE_TOOLS} from '../supabase-local/tool-suite.js';
+import {ALL_TOOL_NAMES, OUTSIDE_TOOL_NAMES, WRITE_TOOLS} from '../supabase-local/tool-suite.js';
 
 const HELLO =
 	'Deno.serve(async (req: Request) => {\n\ttry {\n\t\tconst {name} = await req.json();\n\t\treturn Response.json({hi: name});\n\t} catch {\n\t\treturn Response.json({error: "bad body"}, {status: 400});\n\t}\n});\n';
@@ -28,16 +28,23 @@ describe('pgpair mcp from the installed package', () => {
 	beforeAll(async () => {
 		pkg = await installedPackage();
 		dir = workspace(pkg, 'mcp');
-		mcp = await connectInstalledMcp(pkg, dir, {args: ['--workspace', dir]});
+		mcp = await connectInstalledMcp(pkg, dir, {args: ['--workspace', dir], clientName: 'pgpair'});
 	}, 180_000);
 
 	afterAll(async () => {
 		await mcp?.close().catch(() => undefined);
 	});
 
-	it("lists the official tools and pgpair's own", async () => {
+	it("lists pgpair's own client the official tools and pgpair's own, and any other client the official ones", async () => {
 		const {tools} = await mcp.client.listTools();
 		expect(tools.map(t => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
+		// Listing starts no database, so a second server on the same workspace may answer it.
+		const outside = await connectInstalledMcp(pkg, dir, {args: ['--workspace', dir], clientName: 'claude-code'});
+		try {
+			expect((await outside.client.listTools()).tools.map(t => t.name).sort()).toEqual([...OUTSIDE_TOOL_NAMES].sort());
+		} finally {
+			await outside.close();
+		}
 		// The list shipped beside the bundle (what the TUI offers before the server starts) is the server's own
 		// answer, whatever the workspace.
 		const shipped = JSON.parse(fs.readFileSync(path.join(pkg.packageDir, 'dist', 'supabase-tools.json'), 'utf8')) as {tools: unknown[]};
@@ -87,7 +94,7 @@ describe('pgpair mcp from the installed package', () => {
 	});
 
 	it('creates, changes, merges, resets, rebases and deletes a branch', async () => {
-		const branch = await call('create_branch', {name: 'feature'});
+		const branch = await call('create_branch', {name: 'feature', confirm_cost_id: 'local'});
 		expect((await call('list_branches')).branches.map((b: {name: string}) => b.name)).toEqual(['main', 'feature']);
 		await call('apply_migration', {project_id: branch.project_ref, name: 'add_title', query: 'alter table public.notes add column title text;'});
 		expect(await call('merge_branch', {branch_id: branch.id})).toEqual({success: true});
@@ -100,7 +107,7 @@ describe('pgpair mcp from the installed package', () => {
 		expect((await call('list_branches')).branches).toHaveLength(1);
 	});
 
-	it('deploys, lists, gets, invokes and probes a function, and answers project and log look-ups', async () => {
+	it('deploys, lists, gets, invokes and probes a function, and answers secret, storage, log and docs look-ups', async () => {
 		const {url} = await call('get_project_url');
 		expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		expect((await call('get_publishable_keys')).keys.map((k: {name: string}) => k.name)).toContain('anon');
@@ -110,6 +117,19 @@ describe('pgpair mcp from the installed package', () => {
 		const invoked = unfence((await call('invoke_edge_function', {slug: 'hi', body: {name: 'Ada'}})).result).data;
 		expect(invoked).toMatchObject({status: 200, body: '{"hi":"Ada"}'});
 		expect(await call('pgpair_probe_edge_function', {slug: 'hi'})).toMatchObject({slug: 'hi', ok: true});
+		expect(await call('create_edge_function_secret', {name: 'HI_SECRET'})).toMatchObject({stored: false, status: 'awaiting_value'});
+		expect(fs.readFileSync(path.join(dir, 'supabase', 'functions', '.env'), 'utf8')).toMatch(/^HI_SECRET=$/m);
+		expect(await call('list_storage_buckets')).toEqual({buckets: []});
+		const storage = await call('get_storage_config');
+		expect(await call('update_storage_config', {config: {...storage, fileSizeLimit: 1_048_576}})).toEqual({success: true});
+		expect((await call('get_storage_config')).fileSizeLimit).toBe(1_048_576);
+		const requests = unfence((await call('query_logs', {sql: "select count(*) as n from logs where source = 'function_edge_logs'"})).result).data;
+		expect(requests[0].n).toBeGreaterThan(0);
+		// The docs are online only: offline the call says so (with the network it answers).
+		const docs = await mcp.raw('search_docs', {graphql_query: '{ searchDocs(query: "storage", limit: 1) { nodes { title } } }'});
+		called.add('search_docs');
+		if (docs.isError) expect(JSON.stringify(docs.content)).toMatch(/needs the network/);
+		else expect(JSON.stringify(docs.content)).toMatch(/searchDocs/);
 		const postgres = unfence((await call('get_logs', {service: 'postgres'})).result).data;
 		expect(Array.isArray(postgres)).toBe(true);
 		expect(unfence((await call('get_logs', {service: 'edge-function'})).result).data).toEqual(

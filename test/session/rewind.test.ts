@@ -176,8 +176,8 @@ describe('rewind', () => {
 			{
 				turns: [
 					...call('toolu_t', `${B}execute_sql`, {query: 'create table public.t(id int)'}),
-					...call('toolu_keep', `${B}create_branch`, {name: 'keep'}),
-					...call('toolu_doomed', `${B}create_branch`, {name: 'doomed'}),
+					...call('toolu_keep', `${B}create_branch`, {name: 'keep', confirm_cost_id: 'local'}),
+					...call('toolu_doomed', `${B}create_branch`, {name: 'doomed', confirm_cost_id: 'local'}),
 				],
 			},
 			{builtinServer: true},

@@ -81,7 +81,7 @@ describe('server lifecycle', () => {
 		try {
 			await first.call('apply_migration', {name: 'create_things', query: 'create table things (id int primary key);'});
 			await first.sql('insert into things values (1), (2)');
-			branchRef = (await first.call('create_branch', {name: 'keep'})).project_ref;
+			branchRef = (await first.call('create_branch', {name: 'keep', confirm_cost_id: 'local'})).project_ref;
 			await first.sql('insert into things values (10)', branchRef);
 		} finally {
 			await first.close();

@@ -33,7 +33,8 @@ async function spawnServer(args: string[]): Promise<SupabaseMcpTestClient> {
 		env: childEnv(),
 		stderr: 'pipe',
 	});
-	return connectClient(transport, async () => {});
+	// As pgpair's own client: every tool is listed to it (official-interface.test.ts covers other clients).
+	return connectClient(transport, async () => {}, 'pgpair');
 }
 
 describe('pgpair mcp over stdio (PGlite)', () => {

@@ -11,33 +11,42 @@ const OFFICIAL = JSON.parse(readFileSync(new URL('../../../shared/reference/supa
 	tools: {name: string; annotations: Record<string, boolean>; inputSchema: {properties: Record<string, unknown>}}[];
 };
 
+/** The official server's 0.13.0 tools (get_logs: listed to pgpair only, as 0.13.0 lists query_logs instead). */
 export const TOOL_NAMES = [
+	'search_docs',
 	'list_tables',
 	'list_extensions',
 	'list_migrations',
 	'apply_migration',
 	'execute_sql',
 	'get_logs',
+	'query_logs',
 	'get_project_url',
 	'get_publishable_keys',
 	'list_edge_functions',
 	'get_edge_function',
 	'deploy_edge_function',
+	'create_edge_function_secret',
 	'create_branch',
 	'list_branches',
 	'delete_branch',
 	'merge_branch',
 	'reset_branch',
 	'rebase_branch',
+	'list_storage_buckets',
+	'get_storage_config',
+	'update_storage_config',
 	'get_advisors',
 	'generate_typescript_types',
 	'invoke_edge_function',
 ];
 
-/** pgpair additions to the official interface that the model calls; their annotations are ours. */
+/** Tools whose annotations the reference does not hold: pgpair's additions, and one the official 0.13.0 does not list. */
 export const ADDED_TOOLS: Record<string, Record<string, boolean>> = {
 	// Runs the function's code: the approval gate must see a write.
 	invoke_edge_function: {readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true},
+	// The official server's annotations for it (it lists the tool only where its dashboard takes the value).
+	create_edge_function_secret: {readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false},
 };
 
 /** pgpair's own tools, outside the official interface (the app calls them; the model is not meant to). */
@@ -52,12 +61,16 @@ export const INTERNAL_TOOL_NAMES = [
 	'pgpair_checkpoint_restore',
 ];
 
-/** Everything tools/list returns. */
+/** Everything tools/list returns to pgpair's own client. */
 export const ALL_TOOL_NAMES = [...TOOL_NAMES, ...INTERNAL_TOOL_NAMES];
+
+/** What any other client is listed: the official 0.13.0 set, and create_edge_function_secret. */
+export const OUTSIDE_TOOL_NAMES = TOOL_NAMES.filter(name => name !== 'get_logs' && name !== 'invoke_edge_function');
 
 export const WRITE_TOOLS = [
 	'apply_migration',
 	'deploy_edge_function',
+	'create_edge_function_secret',
 	'invoke_edge_function',
 	'pgpair_probe_edge_function',
 	'pgpair_checkpoint_save',
@@ -67,6 +80,7 @@ export const WRITE_TOOLS = [
 	'merge_branch',
 	'reset_branch',
 	'rebase_branch',
+	'update_storage_config',
 ];
 
 const USER_A = '00000000-0000-4000-8000-00000000000a';
@@ -114,11 +128,13 @@ export function defineToolSuite(label: string, makeBackend: () => Promise<Backen
 				expect(tools.map(t => t.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
 				for (const tool of tools.filter(t => !INTERNAL_TOOL_NAMES.includes(t.name))) {
 					if (ADDED_TOOLS[tool.name]) {
-						expect(tool.annotations, tool.name).toEqual(ADDED_TOOLS[tool.name]);
+						expect(tool.annotations, tool.name).toEqual({title: expect.any(String), ...ADDED_TOOLS[tool.name]});
 						continue;
 					}
 					const official = OFFICIAL.tools.find(t => t.name === tool.name)!;
-					expect(tool.annotations, tool.name).toEqual(official.annotations);
+					const {title, ...annotations} = tool.annotations ?? {};
+					expect(annotations, tool.name).toEqual(official.annotations);
+					expect(title, tool.name).toMatch(/^[A-Z]/);
 					expect(tool.description, tool.name).toBeTruthy();
 					const ours = Object.keys(tool.inputSchema.properties ?? {}).filter(k => k !== 'project_id');
 					expect(ours.sort(), tool.name).toEqual(Object.keys(official.inputSchema.properties).sort());
@@ -405,7 +421,7 @@ create policy "owners write their notes" on public.notes for insert to authentic
 				expect(onMain).toMatchObject({level: 'ERROR', categories: ['SECURITY'], facing: 'EXTERNAL'});
 				expect(onMain.findings.map((f: {cache_key: string}) => f.cache_key)).toContain('rls_disabled_in_public_public_open_secrets');
 
-				const adv = await client.call('create_branch', {name: 'advisors'});
+				const adv = await client.call('create_branch', {name: 'advisors', confirm_cost_id: 'local'});
 				await client.call('apply_migration', {
 					project_id: adv.project_ref,
 					name: 'lock_open_secrets',
@@ -428,7 +444,7 @@ create policy "owners write their notes" on public.notes for insert to authentic
 				const {types} = await client.call('generate_typescript_types');
 				expect(types).toContain('export type Database = {');
 				expect(types).toMatch(/open_secrets: \{\s+Row: \{\s+body: string \| null\s+id: number/);
-				const br = await client.call('create_branch', {name: 'typegen'});
+				const br = await client.call('create_branch', {name: 'typegen', confirm_cost_id: 'local'});
 				await client.call('apply_migration', {
 					project_id: br.project_ref,
 					name: 'add_tags',
@@ -459,7 +475,7 @@ create policy "owners write their notes" on public.notes for insert to authentic
 					['main', true],
 					['feature', false],
 				]);
-				const again = await client.callError('create_branch', {name: 'feature'});
+				const again = await client.callError('create_branch', {name: 'feature', confirm_cost_id: 'local'});
 				expect(again.body.error.message).toMatch(/already exists/);
 			});
 
@@ -548,6 +564,49 @@ create policy "owners write their notes" on public.notes for insert to authentic
 			});
 		});
 
+		describe('storage', () => {
+			it("lists the storage.buckets a migration made, and applies Supabase's storage policies", async () => {
+				expect(await client.call('list_storage_buckets')).toEqual({buckets: []});
+				await client.call('apply_migration', {
+					name: 'avatars_bucket',
+					query: `insert into storage.buckets (id, name, public) values ('avatars', 'avatars', true);
+create policy "own folder" on storage.objects for insert to authenticated
+	with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);
+create policy "read own folder" on storage.objects for select to authenticated
+	using (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);`,
+				});
+				const {buckets} = await client.call('list_storage_buckets');
+				expect(buckets).toEqual([
+					{id: 'avatars', name: 'avatars', owner: '', public: true, created_at: expect.stringMatching(/^\d{4}-/), updated_at: expect.stringMatching(/^\d{4}-/)},
+				]);
+				const insert = (user: string, file: string) =>
+					asUser(
+						user,
+						`insert into storage.objects (bucket_id, name) values ('avatars', '${file}') returning path_tokens, storage.filename(name) as file, storage.extension(name) as ext`,
+					);
+				expect(await client.sql(insert(USER_A, `${USER_A}/me.png`))).toEqual([{path_tokens: [USER_A, 'me.png'], file: 'me.png', ext: 'png'}]);
+				const refused = await client.callError('execute_sql', {query: insert(USER_A, `${USER_B}/them.png`)});
+				expect(refused.body.error.message).toMatch(/row-level security/);
+			});
+
+			it('reads and changes the storage settings, and refuses a limit Supabase would refuse', async () => {
+				const defaults = {fileSizeLimit: 52_428_800, features: {imageTransformation: {enabled: false}, s3Protocol: {enabled: true}}};
+				expect(await client.call('get_storage_config')).toEqual(defaults);
+				const changed = {fileSizeLimit: 10_485_760, features: {imageTransformation: {enabled: true}, s3Protocol: {enabled: false}}};
+				expect(await client.call('update_storage_config', {config: changed})).toEqual({success: true});
+				expect(await client.call('get_storage_config')).toEqual(changed);
+				for (const fileSizeLimit of [1.5, -1, 536_870_912_001]) {
+					const bad = await client.callError('update_storage_config', {config: {...changed, fileSizeLimit}});
+					expect(bad.body.error.message).toMatch(/whole number of bytes/);
+				}
+				const partial = await client.callError('update_storage_config', {config: {fileSizeLimit: 1}});
+				expect(partial.text).toMatch(/features/);
+				expect(await client.call('get_storage_config')).toEqual(changed);
+				const logged = unfence((await client.call('get_logs', {service: 'storage'})).result).data;
+				expect(logged[0]).toMatchObject({file_size_limit: 10_485_760, event_message: expect.stringMatching(/storage settings changed/)});
+			});
+		});
+
 		describe('logs', () => {
 			it('returns postgres, edge-function and branch-action entries, newest first', async () => {
 				await client.callError('execute_sql', {query: 'select * from log_probe_missing'});
@@ -579,6 +638,25 @@ create policy "owners write their notes" on public.notes for insert to authentic
 					iso_timestamp_end: '2020-01-03T00:00:00Z',
 				});
 				expect(tooWide.body.error.message).toMatch(/24 hours/);
+			});
+
+			it('answers query_logs with SQL over one logs table, read-only', async () => {
+				const query = async (sql: string) => unfence((await client.call('query_logs', {sql})).result).data;
+				const sources = await query('select distinct source from logs order by source');
+				expect(sources.map((r: {source: string}) => r.source)).toEqual(
+					expect.arrayContaining(['function_edge_logs', 'postgres_logs', 'storage_logs', 'workflow_run_logs']),
+				);
+				const errors = await query(
+					"select event_message from logs where source = 'postgres_logs' and log_attributes['error_severity'] = 'ERROR' and event_message like '%log_probe_missing%'",
+				);
+				expect(errors.length).toBeGreaterThan(0);
+				const newest = await query('select timestamp from logs order by timestamp desc limit 2');
+				expect(newest[0].timestamp >= newest[1].timestamp).toBe(true);
+				expect(newest[0].timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+				const write = await client.callError('query_logs', {sql: 'delete from logs'});
+				expect(write.body.error.message).toMatch(/readonly/i);
+				const tables = await client.callError('query_logs', {sql: 'select * from public.notes'});
+				expect(tables.body.error.message).toMatch(/no such table/);
 			});
 		});
 	});

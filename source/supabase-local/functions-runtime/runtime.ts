@@ -47,7 +47,8 @@ export type InvokeResponse = {status: number; headers: Record<string, string>; b
 
 const MAX_BODY_CHARS = 20_000;
 
-type ProcessEntry = {version: number; starting: Promise<FunctionProcess>; process?: FunctionProcess};
+/** `secrets`: the secrets file as it was when the process started (see SecretsFile.stamp). */
+type ProcessEntry = {version: number; secrets: string; starting: Promise<FunctionProcess>; process?: FunctionProcess};
 
 function defaultCacheDir(): string {
 	return path.join(process.env['XDG_CACHE_HOME'] || path.join(homedir(), '.cache'), 'pgpair', 'functions');
@@ -82,6 +83,11 @@ export class FunctionsRuntime {
 
 	get #denoDir(): string {
 		return path.join(this.#cacheDir, 'deno');
+	}
+
+	/** `supabase/functions/.env`, where the project's function secrets live (as the Supabase CLI keeps them). */
+	get secretsFile(): SecretsFile {
+		return this.#secrets;
 	}
 
 	/** The anon and service-role keys of a project (and the secret that signs them). */
@@ -175,9 +181,11 @@ export class FunctionsRuntime {
 	#process(ref: string, fn: EdgeFunction & {files: EdgeFunctionFile[]}): Promise<FunctionProcess> {
 		const key = `${ref}/${fn.slug}`;
 		const current = this.#processes.get(key);
-		if (current && current.version === fn.version && (!current.process || current.process.alive)) return current.starting;
+		// A secret set since the process started reaches the function the way it does on Supabase: on a fresh start.
+		const secrets = this.#secrets.stamp();
+		if (current && current.version === fn.version && current.secrets === secrets && (!current.process || current.process.alive)) return current.starting;
 		if (current?.process?.alive) void current.process.stop();
-		const entry: ProcessEntry = {version: fn.version, starting: this.#spawn(ref, fn)};
+		const entry: ProcessEntry = {version: fn.version, secrets, starting: this.#spawn(ref, fn)};
 		this.#processes.set(key, entry);
 		entry.starting.then(
 			process => (entry.process = process),
@@ -235,6 +243,18 @@ export class FunctionsRuntime {
 	async #handle(ref: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const started = performance.now();
 		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+		// Every request to the project URL, as Supabase's API gateway logs them (edge_logs); the function's own
+		// request log below is the edge-function service's.
+		response.once('close', () => {
+			void this.redact(ref).then(redact =>
+				this.#host.logs.record(ref, 'api', redact(`${request.method ?? 'GET'} | ${response.statusCode} | ${url.pathname}`), {
+					method: request.method ?? 'GET',
+					path: redact(url.pathname),
+					status_code: response.statusCode,
+					execution_time_ms: Math.round(performance.now() - started),
+				}),
+			);
+		});
 		const match = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
 		if (!match) return sendJson(response, 404, {message: 'no Route matched with those values'});
 		const slug = decodeURIComponent(match[1]!);

@@ -9,6 +9,7 @@ export function registerAdvisorTools(server: McpServer, context: ToolContext): v
 		context,
 		{
 			name: 'get_advisors',
+			title: 'Get project advisors',
 			description:
 				"Runs Supabase's database linter on the project: security advisors (RLS off or without policies, exposed " +
 				'auth.users, SECURITY DEFINER views, mutable function search_path, …) or performance advisors (unindexed ' +
@@ -31,6 +32,7 @@ export function registerAdvisorTools(server: McpServer, context: ToolContext): v
 		context,
 		{
 			name: 'generate_typescript_types',
+			title: 'Generate TypeScript types',
 			description:
 				'Generates TypeScript types for the exposed schemas, in the format of `supabase gen types typescript` ' +
 				'(the `Database` type that createClient<Database>() of supabase-js takes). Regenerate after schema changes.',

@@ -7,11 +7,11 @@ const branchId = z.string().describe('The branch id (or project_ref) from list_b
 export function registerBranchingTools(server: McpServer, context: ToolContext): void {
 	const {branches} = context;
 	/** A tool that changes one branch, named by `branch_id`, and answers `{success: true}`. */
-	const defineBranchChange = (name: string, description: string, change: (branchId: string) => Promise<unknown>) =>
+	const defineBranchChange = (name: string, title: string, description: string, change: (branchId: string) => Promise<unknown>) =>
 		defineTool(
 			server,
 			context,
-			{name, description, input: z.strictObject({branch_id: branchId}), annotations: DESTRUCTIVE, writes: true},
+			{name, title, description, input: z.strictObject({branch_id: branchId}), annotations: DESTRUCTIVE, writes: true},
 			async ({branch_id}) => {
 				await change(branch_id);
 				return SUCCESS;
@@ -23,13 +23,17 @@ export function registerBranchingTools(server: McpServer, context: ToolContext):
 		context,
 		{
 			name: 'create_branch',
-			description:
+			title: 'Create branch',
+			description: internal =>
 				"Creates a development branch: a separate database built by running all of main's migrations (no data " +
-				'is copied). Target it with project_id = its project_ref. Locally there is no cost; confirm_cost_id is ' +
-				'accepted and ignored.',
+				'is copied). ' +
+				(internal
+					? 'Work on it by passing its project_ref as project_id to the other tools. '
+					: 'Over this connection the other tools work on the main project; merge, reset, rebase and delete take the branch id. ') +
+				'Locally a branch costs nothing: confirm_cost_id is required, as on Supabase, but any value is accepted.',
 			input: z.strictObject({
 				name: z.string().default('develop').describe('The branch name.'),
-				confirm_cost_id: z.string().optional().describe('Accepted for compatibility; branches cost nothing locally.'),
+				confirm_cost_id: z.string().describe('The cost confirmation; locally any value (branches are free here).'),
 			}),
 			annotations: {readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false},
 			writes: true,
@@ -42,6 +46,7 @@ export function registerBranchingTools(server: McpServer, context: ToolContext):
 		context,
 		{
 			name: 'list_branches',
+			title: 'List branches',
 			description: 'Lists the branches, main (the default) first, with their status.',
 			input: z.strictObject({}),
 			annotations: READ_ONLY,
@@ -49,10 +54,11 @@ export function registerBranchingTools(server: McpServer, context: ToolContext):
 		async () => ({branches: await branches.list()}),
 	);
 
-	defineBranchChange('delete_branch', 'Deletes a development branch and its database.', id => branches.delete(id));
+	defineBranchChange('delete_branch', 'Delete branch', 'Deletes a development branch and its database.', id => branches.delete(id));
 
 	defineBranchChange(
 		'merge_branch',
+		'Merge branch',
 		"Merges a development branch into main: applies the branch's migrations that main lacks, in order, in one " +
 			'transaction, and deploys its changed edge functions. Data is never merged. If main has migrations the ' +
 			'branch lacks, rebase first.',
@@ -64,6 +70,7 @@ export function registerBranchingTools(server: McpServer, context: ToolContext):
 		context,
 		{
 			name: 'reset_branch',
+			title: 'Reset branch',
 			description:
 				"Rebuilds a development branch's database from scratch by re-running its migrations, optionally only up " +
 				'to migration_version; data and untracked changes are lost.',
@@ -80,5 +87,7 @@ export function registerBranchingTools(server: McpServer, context: ToolContext):
 		},
 	);
 
-	defineBranchChange('rebase_branch', "Brings a development branch up to date with main by applying main's migrations it lacks.", id => branches.rebase(id));
+	defineBranchChange('rebase_branch', 'Rebase branch', "Brings a development branch up to date with main by applying main's migrations it lacks.", id =>
+		branches.rebase(id),
+	);
 }

@@ -93,6 +93,8 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 		context,
 		{
 			name: CHECKPOINT_SAVE_TOOL,
+			title: 'Save checkpoint (pgpair)',
+			audience: 'pgpair',
 			description:
 				'pgpair internal: saves the database a call is about to change under .pgpair/checkpoints/<checkpoint_id>, so a ' +
 				'rewind can bring it back. The embedded database is saved whole (unchanged files are shared with the previous ' +
@@ -129,6 +131,8 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 		context,
 		{
 			name: CHECKPOINT_PLAN_TOOL,
+			title: 'Plan rewind (pgpair)',
+			audience: 'pgpair',
 			description:
 				'pgpair internal: what rewinding to the first of checkpoint_ids would restore in the database (every table with ' +
 				'its rows then and now), reading the saved copy in an engine of its own. Changes nothing.',
@@ -154,6 +158,8 @@ export function registerCheckpointTools(server: McpServer, context: ToolContext)
 		context,
 		{
 			name: CHECKPOINT_RESTORE_TOOL,
+			title: 'Restore checkpoint (pgpair)',
+			audience: 'pgpair',
 			description:
 				'pgpair internal: puts the database back as it was at the first of checkpoint_ids: each database (main, a branch) ' +
 				'from the earliest of those checkpoints that saved it. Branches themselves are kept as they are now.',

@@ -8,6 +8,7 @@ export function registerDevelopmentTools(server: McpServer, context: ToolContext
 		context,
 		{
 			name: 'get_project_url',
+			title: 'Get project URL',
 			description:
 				'Returns the API URL of the project: a local gateway on 127.0.0.1 that serves its deployed edge functions ' +
 				'at /functions/v1/<slug> (there is no REST, auth or storage API locally).',
@@ -20,6 +21,7 @@ export function registerDevelopmentTools(server: McpServer, context: ToolContext
 		context,
 		{
 			name: 'get_publishable_keys',
+			title: 'Get publishable keys',
 			description:
 				'Returns the client-side API keys of the project: the legacy anon key (a JWT the functions gateway ' +
 				'accepts where verify_jwt is on) and a publishable key. Both are safe to ship in a client; RLS protects the data.',

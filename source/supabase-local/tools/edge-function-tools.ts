@@ -4,6 +4,7 @@ import {z} from 'zod';
 import {fenceUntrustedData} from '../fence.js';
 import {DENO_MISSING} from '../functions-runtime/deno.js';
 import {probeEdgeFunction} from '../functions-runtime/probe.js';
+import {requestSecret} from '../functions-runtime/secrets.js';
 import {DESTRUCTIVE, defineProjectReader, defineTool, projectId, READ_ONLY, type ToolContext} from './util.js';
 
 /** Calling a function runs code that may write anywhere it can reach, so the approval gate must treat it as a write. */
@@ -30,6 +31,7 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 		context,
 		{
 			name: 'list_edge_functions',
+			title: 'List Edge Functions',
 			description: 'Lists the deployed edge functions with their current version.',
 		},
 		async ({ref}) => {
@@ -43,6 +45,7 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 		context,
 		{
 			name: 'get_edge_function',
+			title: 'Get Edge Function',
 			description: 'Returns a deployed edge function with the files of its current version.',
 			input: z.strictObject({
 				function_slug: z.string().describe('The slug of the function.'),
@@ -61,6 +64,7 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 		context,
 		{
 			name: 'deploy_edge_function',
+			title: 'Deploy Edge Function',
 			description:
 				'Deploys an edge function (Deno, TypeScript) as a new version; files land in supabase/functions/<name>/. ' +
 				'The function is type-checked with `deno check` first: errors come back with file, line and message and ' +
@@ -116,11 +120,45 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 			}),
 	);
 
+	// Not in the official server's 0.13.0 listing (it offers the tool only where its dashboard can take the value);
+	// pgpair's local version, with the same name, arguments and annotations.
+	defineTool(
+		server,
+		context,
+		{
+			name: 'create_edge_function_secret',
+			title: 'Create Edge Function secret',
+			description:
+				'Creates or updates an Edge Function secret. Its value never passes through you: the person enters it, ' +
+				'here by writing it after NAME= in supabase/functions/.env (kept out of git), which this tool prepares. ' +
+				'Answers stored: true once the name has a value; otherwise tell the person where to put it and call ' +
+				'again to confirm. Functions read it with Deno.env.get("NAME") from their next request on.',
+			input: z.strictObject({
+				name: z.string().max(256).describe("The secret's name, e.g. STRIPE_API_KEY; names starting with SUPABASE_ are reserved."),
+			}),
+			annotations: {readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false},
+			writes: true,
+		},
+		async ({name}) => {
+			const status = await requestSecret(local.functionsRuntime.secretsFile, name);
+			if (status.stored) return status;
+			return {
+				name,
+				stored: false,
+				status: status.status,
+				message: `Ask the person to write the value after "${name}=" in supabase/functions/.env, then call create_edge_function_secret again to confirm.`,
+			};
+		},
+	);
+
 	defineTool(
 		server,
 		context,
 		{
 			name: 'invoke_edge_function',
+			title: 'Invoke Edge Function',
+			// pgpair's addition: an outside client calls the URL from get_project_url itself.
+			audience: 'pgpair',
 			description:
 				'Calls a deployed edge function through the local functions gateway and returns its answer (status, ' +
 				'headers, body, duration_ms) as untrusted data. Like supabase-js, it sends the anon key as Authorization ' +
@@ -161,6 +199,8 @@ export function registerEdgeFunctionTools(server: McpServer, context: ToolContex
 		context,
 		{
 			name: 'pgpair_probe_edge_function',
+			title: 'Probe Edge Function (pgpair)',
+			audience: 'pgpair',
 			description:
 				'pgpair internal (the checklist): calls the function with a malformed JSON body and without ' +
 				'authorization; ok when every answer is a JSON error (4xx/5xx) and the process survives.',

@@ -18,6 +18,8 @@ export function registerPreviewTools(server: McpServer, context: ToolContext): v
 		context,
 		{
 			name: PREVIEW_TOOL,
+			title: 'Preview SQL (pgpair)',
+			audience: 'pgpair',
 			description:
 				"pgpair internal: runs SQL in the database's sandbox (a throwaway clone, or a rolled-back transaction as a " +
 				'confined role), never on the database itself, and returns what it measured: the normalised schema before ' +

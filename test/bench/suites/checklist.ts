@@ -30,7 +30,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 async function round(): Promise<{first: number; unchanged: number; changed: number}> {
 	const workspace = await mkdtemp(path.join(tmpdir(), 'pgpair-bench-checklist-'));
-	const {server, close} = await createSupabaseMcpServer({workspace, cacheDir: null});
+	const {server, close} = await createSupabaseMcpServer({workspace, cacheDir: null, internalTools: true});
 	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 	await server.connect(serverSide);
 	const client = new Client({name: 'pgpair-bench', version: '0.0.0'});

@@ -26,7 +26,7 @@ create policy insert_own on public.t250 for insert to authenticated with check (
 
 /** The local server on an in-memory MCP transport and the app's previewer wired to it, as the tool host would. */
 export async function startBenchHarness(options: {workspace: string; databaseUrl?: string}) {
-	const {server, close} = await createSupabaseMcpServer({...options, cacheDir: null});
+	const {server, close} = await createSupabaseMcpServer({internalTools: true, ...options, cacheDir: null});
 	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 	await server.connect(serverSide);
 	const client = new Client({name: 'pgpair-bench', version: '0.0.0'});

@@ -85,7 +85,9 @@ create policy "read ${i}" on table_${i} for select to authenticated using (true)
 		const samples: number[] = [];
 		for (let i = 0; i < 6; i++) {
 			let branch: {id: string; status: string} | undefined;
-			samples.push(await time(async () => (branch = (await call('create_branch', {name: `bench-${i}`})) as {id: string; status: string})));
+			samples.push(
+				await time(async () => (branch = (await call('create_branch', {name: `bench-${i}`, confirm_cost_id: 'local'})) as {id: string; status: string})),
+			);
 			if (branch?.status !== 'MIGRATIONS_PASSED') throw new Error(`branch status ${branch?.status}`);
 			await call('delete_branch', {branch_id: branch.id});
 		}

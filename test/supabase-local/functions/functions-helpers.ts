@@ -23,6 +23,7 @@ export async function startFunctionsServer(env: string, options: Partial<Supabas
 	await writeFile(path.join(workspace, 'supabase', 'functions', '.env'), env);
 	const server = await createSupabaseMcpServer({
 		workspace,
+		internalTools: true,
 		cacheDir: sharedSnapshotCache(),
 		...options,
 		functions: {cacheDir: FUNCTIONS_TEST_CACHE, ...options.functions},
