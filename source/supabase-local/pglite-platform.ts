@@ -17,7 +17,6 @@ import {
 	type PlatformHost,
 	type QueryResult,
 	type Sandbox,
-	type SandboxOptions,
 	type SleepState,
 	type SqlRunner,
 	type TransactionOptions,
@@ -224,18 +223,11 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 	};
 
 	/** A database in memory has no files to freeze: its sandbox is a clone loaded from a dump, in a worker of its own. */
-	const cloneSandbox = async <T>(deadline: Deadline, fn: (sandbox: Sandbox) => Promise<T>, options: SandboxOptions): Promise<T> => {
-		// Only the extensions in use: each one loaded costs the clone start-up time.
-		const installed = await engine.request<WireResult>(
-			{type: 'query', sql: 'select extname from pg_catalog.pg_extension'},
-			deadline.left(),
-			'Preparing the preview',
-		);
-		const extensions = [...new Set([...installed.rows.map(r => String(r['extname'])), ...(options.extensions ?? [])])];
+	const cloneSandbox = async <T>(deadline: Deadline, fn: (sandbox: Sandbox) => Promise<T>): Promise<T> => {
 		const dump = await engine.request<ArrayBuffer>({type: 'dump'}, deadline.left(), 'Preparing the preview');
 		const clone = new EngineClient({
 			name: 'preview sandbox',
-			open: {storage: {kind: 'memory', dump}, extensions, settings: ENGINE_MEMORY},
+			open: {storage: {kind: 'memory', dump}, settings: ENGINE_MEMORY},
 			openTimeoutMs: deadline.left(),
 			afterOpen: SESSION_SETTINGS_SQL,
 		});
@@ -276,7 +268,7 @@ export function engineDatabase({engine, dataDir, deadlines, idleMs = 0}: EngineD
 			return exclusive(async () => {
 				const deadline = new Deadline(options.timeoutMs);
 				if (dataDir) return frozenSandbox(deadline, fn);
-				return cloneSandbox(deadline, fn, options);
+				return cloneSandbox(deadline, fn);
 			});
 		},
 		async close() {

@@ -55,8 +55,6 @@ export type Sandbox = SqlRunner & {
 
 export type SandboxOptions = {
 	timeoutMs: number;
-	/** Extensions the SQL under test creates, beyond those the database has installed (a clone loads only these). */
-	extensions?: readonly string[];
 	/**
 	 * Names the SQL changes the definition of (DDL, GRANT, index builds…), not merely the rows of. On Postgres the
 	 * sandbox needs ownership of such an object when the bootstrap superuser owns it (see postgres-sandbox.ts).

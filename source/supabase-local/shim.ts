@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {DB_SCHEMAS_SETTING_SQL} from './advisors/exposed-schemas.js';
 import type {DatabasePlatform} from './platform.js';
 
 /**
@@ -271,8 +272,9 @@ export async function installShim(db: DatabasePlatform): Promise<void> {
 	await db.exec(SESSION_SETTINGS_SQL);
 }
 
+/** The session's `pgrst.db_schemas` follows the database's, which may have changed since the session began. */
 export const SESSION_SETTINGS_SQL = `set search_path = "$user", public, extensions;
-select set_config('pgrst.db_schemas', coalesce(nullif(current_setting('pgrst.db_schemas', true), ''), 'public'), false);`;
+select set_config('pgrst.db_schemas', coalesce(${DB_SCHEMAS_SETTING_SQL}, 'public'), false);`;
 
 /**
  * Run after SQL the agent wrote: ends whatever transaction it left open and undoes `set role`, `set_config` and

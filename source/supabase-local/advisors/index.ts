@@ -2,18 +2,17 @@
  * `get_advisors`: Supabase's database linter (splinter) reimplemented as catalog queries, so it runs on PGlite,
  * on any Postgres behind DATABASE_URL and on branches alike. Pure apart from the SELECTs it sends through `db`.
  */
+import {DB_SCHEMAS_SETTING_SQL, parseSchemaList} from './exposed-schemas.js';
 import {LINTS} from './lints/index.js';
 import {isSystemSchema} from './sql.js';
 import type {AdvisorType, ApiRole, LintContext, LintDefinition, LintFinding, LintGroup, Queryable} from './types.js';
 
+export {DB_SCHEMAS_SETTING_SQL, parseSchemaList} from './exposed-schemas.js';
 export {LINTS} from './lints/index.js';
 export {SYSTEM_SCHEMAS} from './sql.js';
 export type {AdvisorType, LintContext, LintDefinition, LintFinding, LintGroup, LintLevel, Queryable} from './types.js';
 
 const REMEDIATION_BASE = 'https://supabase.com/docs/guides/database/database-linter?lint=';
-
-/** PostgREST's default when `pgrst.db_schemas` is unset. */
-const DEFAULT_EXPOSED_SCHEMAS = ['public'];
 
 export async function runAdvisors(db: Queryable, type: AdvisorType): Promise<{lints: LintGroup[]}> {
 	const context = await probeLintContext(db);
@@ -60,20 +59,11 @@ async function runLint(db: Queryable, lint: LintDefinition, context: LintContext
 	};
 }
 
-/** Parses PostgREST's `db-schemas` value: a comma list, names possibly double-quoted. */
-export function parseSchemaList(setting: string | null | undefined): string[] {
-	const names = (setting ?? '')
-		.split(',')
-		.map(name => name.trim().replace(/^"(.*)"$/, '$1'))
-		.filter(name => name.length > 0);
-	return names.length > 0 ? [...new Set(names)] : DEFAULT_EXPOSED_SCHEMAS;
-}
-
 /** One round trip for everything that decides which lint queries are valid and what they look at. */
 export async function probeLintContext(db: Queryable): Promise<LintContext> {
 	const {rows} = await db.query(`
 		select
-			current_setting('pgrst.db_schemas', true) as db_schemas,
+			${DB_SCHEMAS_SETTING_SQL} as db_schemas,
 			array(select rolname::text from pg_catalog.pg_roles where rolname in ('anon', 'authenticated') order by rolname) as api_roles,
 			to_regclass('auth.users') is not null as has_auth_users,
 			to_regclass('storage.buckets') is not null and to_regclass('storage.objects') is not null as has_storage_buckets,

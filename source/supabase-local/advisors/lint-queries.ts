@@ -33,6 +33,8 @@ type PolicyLint = {
 	inForce: boolean;
 	/** A condition on `expression`: the policy's USING and WITH CHECK, deparsed, lower-cased, space-separated. */
 	matching: string;
+	/** Platform schemas whose policies are the user's to write and so are scanned too (see `userSchema`). */
+	alsoScanned?: readonly string[];
 };
 
 /** A lint query with one finding per policy, on a table of a user schema, whose expressions match; by cache key. */
@@ -51,7 +53,7 @@ export function policyFindings(lint: PolicyLint): string {
 			from pg_catalog.pg_policy p
 			join pg_catalog.pg_class c on c.oid = p.polrelid
 			join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-			where ${lint.inForce ? 'c.relrowsecurity and ' : ''}${userSchema('n.nspname')}
+			where ${lint.inForce ? 'c.relrowsecurity and ' : ''}${userSchema('n.nspname', lint.alsoScanned)}
 		) policies
 		where ${lint.matching}
 		order by 3`;

@@ -37,8 +37,13 @@ export function isSystemSchema(name: string): boolean {
 	return name.startsWith('pg_') || SYSTEM_SCHEMAS.includes(name);
 }
 
+/**
+ * A string literal that means `value` whatever `standard_conforming_strings` says: a value with a backslash is
+ * written as an escape string (`E'…'`), where the backslash is doubled.
+ */
 export function quoteLiteral(value: string): string {
-	return `'${value.replaceAll("'", "''")}'`;
+	const quoted = value.replaceAll("'", "''");
+	return value.includes('\\') ? `E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
 }
 
 /** A `text[]` SQL expression holding `values`; lint queries are built from probed names, so quote them. */
@@ -46,9 +51,13 @@ export function textArray(values: readonly string[]): string {
 	return values.length === 0 ? `'{}'::text[]` : `array[${values.map(quoteLiteral).join(', ')}]::text[]`;
 }
 
-/** True when `schemaColumn` is a schema users own (any, exposed or not). */
-export function userSchema(schemaColumn: string): string {
-	return `(${schemaColumn} <> all(${textArray(SYSTEM_SCHEMAS)}) and ${schemaColumn} !~ '^pg_')`;
+/**
+ * True when `schemaColumn` is a schema users own (any, exposed or not), or one of the platform schemas in `alsoScanned`
+ * (upstream scans `realtime` for some lints: its `messages` table carries the user's Broadcast and Presence policies).
+ */
+export function userSchema(schemaColumn: string, alsoScanned: readonly string[] = []): string {
+	const excluded = SYSTEM_SCHEMAS.filter(schema => !alsoScanned.includes(schema));
+	return `(${schemaColumn} <> all(${textArray(excluded)}) and ${schemaColumn} !~ '^pg_')`;
 }
 
 /** True when `schemaColumn` is one PostgREST serves. */

@@ -5,6 +5,7 @@
  */
 import {parentPort} from 'node:worker_threads';
 import type {PGlite, PGliteOptions} from '@electric-sql/pglite';
+import {offeredExtensionFiles, writeExtensionFiles} from './extensions.js';
 import {LiveFilesystem} from './live-fs.js';
 import {OverlayFilesystem} from './overlay-fs.js';
 import type {EngineMessage, EngineReply, OpenOptions, WireError, WireResult} from './protocol.js';
@@ -54,26 +55,17 @@ function memoryFiles(fs: EmscriptenFS): Set<string> {
 	return found;
 }
 
-/** The extensions pgpair ships, by SQL name: how to load each one's bundle. */
-const EXTENSIONS: Record<string, () => Promise<[string, unknown]>> = {
-	vector: async () => ['vector', (await import('@electric-sql/pglite-pgvector')).vector],
-	pgcrypto: async () => ['pgcrypto', (await import('@electric-sql/pglite/contrib/pgcrypto')).pgcrypto],
-	'uuid-ossp': async () => ['uuid_ossp', (await import('@electric-sql/pglite/contrib/uuid_ossp')).uuid_ossp],
-	pg_trgm: async () => ['pg_trgm', (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm],
-};
-
-export const SHIPPED_EXTENSIONS = Object.keys(EXTENSIONS);
-
 // PGlite's code loads as soon as the worker runs, while the parent compiles the WASM it sends with `open`.
 const pglite = import('@electric-sql/pglite');
 pglite.catch(() => undefined);
 
 async function open(options: OpenOptions): Promise<void> {
-	const wanted = (options.extensions ?? SHIPPED_EXTENSIONS).filter(name => name in EXTENSIONS);
-	const [{PGlite}, ...loaded] = await Promise.all([pglite, ...wanted.map(name => EXTENSIONS[name]!())]);
+	// Read (and unzipped) while PGlite starts; written into its file system once it runs (extensions.ts).
+	const extensionFiles = offeredExtensionFiles();
+	extensionFiles.catch(() => undefined);
+	const {PGlite} = await pglite;
 	const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 	const base: PGliteOptions = {
-		extensions: Object.fromEntries(loaded) as PGliteOptions['extensions'],
 		parsers: {[INT8_OID]: parseInt8},
 		...(options.wasmModule ? {pgliteWasmModule: options.wasmModule as PGliteOptions['pgliteWasmModule']} : {}),
 		...(settings.length > 0 ? {startParams: [...(PGlite as unknown as {defaultStartParams: string[]}).defaultStartParams, ...settings]} : {}),
@@ -88,7 +80,9 @@ async function open(options: OpenOptions): Promise<void> {
 	} else {
 		db = await PGlite.create({...base, ...(storage.dump ? {loadDataDir: new Blob([storage.dump])} : {})});
 	}
-	if (storage.kind !== 'directory') memoryFilesAtOpen = memoryFiles((db as unknown as {Module: {FS: EmscriptenFS}}).Module.FS);
+	const module = (db as unknown as {Module: {FS: EmscriptenFS & Parameters<typeof writeExtensionFiles>[0]; WASM_PREFIX: string}}).Module;
+	writeExtensionFiles(module.FS, module.WASM_PREFIX, await extensionFiles);
+	if (storage.kind !== 'directory') memoryFilesAtOpen = memoryFiles(module.FS);
 }
 
 function wireError(error: unknown): WireError {

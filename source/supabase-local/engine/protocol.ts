@@ -21,11 +21,6 @@ export type OpenOptions = {
 	wasmModule?: WasmModule;
 	/** Extra `-c name=value` settings for the server (memory settings of a sandbox, say). */
 	settings?: Record<string, string>;
-	/**
-	 * The extensions to make available, by their SQL names (`vector`, `pgcrypto`, `uuid-ossp`, `pg_trgm`); each one
-	 * costs start-up time, so a clone loads only what its database uses. Default: all that pgpair ships.
-	 */
-	extensions?: readonly string[];
 };
 
 export type WireError = {

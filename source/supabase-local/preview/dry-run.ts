@@ -211,7 +211,6 @@ export async function dryRun(db: DatabasePlatform, input: DryRunInput, options: 
 			},
 			{
 				...options,
-				extensions: [...plan.extensions, ...(rollbackPlan?.extensions ?? [])],
 				redefines: [...plan.redefines, ...(rollbackPlan?.redefines ?? [])],
 			},
 		);

@@ -50,8 +50,6 @@ export type Plan = {
 	mentioned?: {names: Set<string>; schemas: Set<string>};
 	/** Names in the statements that change definitions rather than rows (see `SandboxOptions.redefines`). */
 	redefines: string[];
-	/** Extensions the SQL creates (so a sandbox has them at hand). */
-	extensions: string[];
 };
 
 /** Names anywhere in a parse tree (tables, columns, constants alike); over-inclusion only costs a count. */
@@ -283,7 +281,7 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		try {
 			await prepareMigration('dry_run', query);
 		} catch (error) {
-			return {steps: [], notes: [], notPreviewed: [], extensions: [], redefines: [], error: toDryRunError(error)};
+			return {steps: [], notes: [], notPreviewed: [], redefines: [], error: toDryRunError(error)};
 		}
 	}
 	const lib = await libpgQuery();
@@ -292,7 +290,7 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		tree = (await lib.parse(query)) as typeof tree;
 	} catch {
 		// Postgres parses the whole text before running any of it: it will refuse it with its own error and position.
-		return {steps: [{sql: query, offset: 0, targets: []}], notes: [], notPreviewed: [], extensions: [], redefines: []};
+		return {steps: [{sql: query, offset: 0, targets: []}], notes: [], notPreviewed: [], redefines: []};
 	}
 	const bytes = Buffer.from(query, 'utf8');
 	const entries = tree.stmts ?? [];
@@ -331,15 +329,10 @@ export async function planDryRun(query: string, mode: DryRunMode): Promise<Plan>
 		}
 		steps.push({sql, offset, targets: sampleTargets(lib, type, body, sql)});
 	}
-	const extensions = entries.flatMap(entry => {
-		const name = entry.stmt?.CreateExtensionStmt?.extname;
-		return typeof name === 'string' ? [name] : [];
-	});
 	return {
 		steps,
 		notes,
 		notPreviewed,
-		extensions,
 		redefines: redefinedNames(entries),
 		mentioned: {names: namesIn(entries, new Set()), schemas: droppedSchemas(entries)},
 	};

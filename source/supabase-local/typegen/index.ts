@@ -8,7 +8,7 @@
 import {generateTypescript, sortGeneratorMetadata} from '@supabase/postgrest-typegen/generation';
 import {introspect} from '@supabase/postgrest-typegen/introspection';
 import type {Queryable} from '../advisors/index.js';
-import {parseSchemaList} from '../advisors/index.js';
+import {DB_SCHEMAS_SETTING_SQL, parseSchemaList} from '../advisors/index.js';
 
 export type {Queryable} from '../advisors/index.js';
 
@@ -62,6 +62,6 @@ export async function generateTypescriptTypes(db: Queryable, options: TypegenOpt
 }
 
 async function readDbSchemasSetting(db: Queryable): Promise<string | null> {
-	const {rows} = await db.query(`select current_setting('pgrst.db_schemas', true) as db_schemas`);
+	const {rows} = await db.query(`select ${DB_SCHEMAS_SETTING_SQL} as db_schemas`);
 	return (rows[0] as {db_schemas: string | null} | undefined)?.db_schemas ?? null;
 }

@@ -87,6 +87,15 @@ export function defineAdvisorTests(harness: () => Harness): void {
 		expect(new Set(keys).size).toBe(keys.length);
 	});
 
+	it('reads pgrst.db_schemas as the project sets it: alter database counts at once, in a session begun before', async () => {
+		const schema = '"Api ""v2"""';
+		const sql = `do $$ begin execute format('alter database %I set pgrst.db_schemas = %L', current_database(), 'public, ${schema}'); end $$;
+			create schema ${schema}; grant usage on schema ${schema} to anon;
+			create table ${schema}.notes (id int primary key); grant select on ${schema}.notes to anon;`;
+		const findings = findingsOf(await advisorsAfter(harness(), sql, 'security'), 'rls_disabled_in_public');
+		expect(findings.map(finding => finding.cache_key)).toEqual(['rls_disabled_in_public_Api "v2"_notes']);
+	});
+
 	it('lints no system schema even when it is listed in pgrst.db_schemas', async () => {
 		const sql = `set local pgrst.db_schemas = 'public, auth, storage, extensions';
 			create schema storage; create schema extensions;

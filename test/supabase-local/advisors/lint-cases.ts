@@ -282,7 +282,8 @@ export const LINT_CASES: LintCase[] = [
 		cleanSql: `create table public.hooks (id int primary key, handler regclass);`,
 		cacheKey: 'unsupported_reg_types_public_hooks_handler',
 		check: finding => {
-			if (finding.metadata['type'] !== 'regproc' || finding.metadata['column'] !== 'handler') throw new Error(JSON.stringify(finding.metadata));
+			const {name, type, column, column_type} = finding.metadata;
+			if (name !== 'hooks' || type !== 'table' || column !== 'handler' || column_type !== 'regproc') throw new Error(JSON.stringify(finding.metadata));
 		},
 	},
 	{

@@ -1,7 +1,10 @@
 import {extensionMember, userSchema} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
-/** A foreign key is covered when some valid index starts with exactly its columns, in any order. */
+/**
+ * A foreign key is covered when some valid index has its columns, in the key's order, as its leading key columns:
+ * an index on (b, a) cannot serve a lookup by (a, b) efficiently, one on (a, b, c) can. Included columns are not keys.
+ */
 export const unindexedForeignKeys: LintDefinition = {
 	code: '0001',
 	name: 'unindexed_foreign_keys',
@@ -26,8 +29,9 @@ export const unindexedForeignKeys: LintDefinition = {
 				from pg_catalog.pg_index i
 				where i.indrelid = k.conrelid
 					and i.indisvalid
-					-- the first n index columns must be the n key columns (expression columns are 0 and never match)
-					and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] @> k.conkey
+					-- the first n index columns are the n key columns, in order (expression columns are 0 and never match)
+					and i.indnkeyatts >= cardinality(k.conkey)
+					and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] = k.conkey
 			)
 		order by 3`,
 };

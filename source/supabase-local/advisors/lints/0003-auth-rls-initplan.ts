@@ -23,6 +23,8 @@ export const authRlsInitplan: LintDefinition = {
 			detail:
 				'Table `%s.%s` has RLS policy `%s` that calls auth.<function>() or current_setting() once per row. Wrap the call as `(select auth.<function>())` so it runs once per query.',
 			inForce: true,
+			// Realtime authorization is written as policies on realtime.messages, evaluated for every message.
+			alsoScanned: ['realtime'],
 			matching: `regexp_replace(expression, '${String.raw`select\s+`}${STABLE_CALL}', '', 'g') ~ '${STABLE_CALL}'`,
 		}),
 };

@@ -1,7 +1,10 @@
-import {userSchema} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
-/** These reg* types store raw OIDs that pg_upgrade cannot carry over (regclass, regtype and regrole it can). */
+/**
+ * These reg* types store raw OIDs that pg_upgrade cannot carry over (regclass, regtype and regrole it can). Such a
+ * column blocks the upgrade whoever owns it, so like upstream every schema is scanned but Postgres' own (and its
+ * temporary and TOAST schemas) and pgsodium's.
+ */
 const UNSUPPORTED = `array['regcollation', 'regconfig', 'regdictionary', 'regnamespace', 'regoper', 'regoperator', 'regproc', 'regprocedure']`;
 
 export const unsupportedRegTypes: LintDefinition = {
@@ -14,7 +17,7 @@ export const unsupportedRegTypes: LintDefinition = {
 	sql: () => `
 		select
 			format('Column \`%s\` of table \`%s.%s\` uses reg* type \`%s\`, which blocks pg_upgrade.', a.attname, n.nspname, c.relname, t.typname) as detail,
-			jsonb_build_object('schema', n.nspname, 'table', c.relname, 'column', a.attname, 'type', t.typname) as metadata,
+			jsonb_build_object('schema', n.nspname, 'name', c.relname, 'type', 'table', 'column', a.attname, 'column_type', t.typname) as metadata,
 			format('unsupported_reg_types_%s_%s_%s', n.nspname, c.relname, a.attname) as cache_key
 		from pg_catalog.pg_attribute a
 		join pg_catalog.pg_class c on c.oid = a.attrelid
@@ -25,6 +28,7 @@ export const unsupportedRegTypes: LintDefinition = {
 			and c.relkind in ('r', 'p', 'm')
 			and t.typnamespace = 'pg_catalog'::regnamespace
 			and t.typname = any(${UNSUPPORTED})
-			and ${userSchema('n.nspname')}
+			and n.nspname not in ('information_schema', 'pgsodium')
+			and n.nspname !~ '^pg_'
 		order by 3`,
 };

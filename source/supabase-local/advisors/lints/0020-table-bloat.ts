@@ -1,4 +1,3 @@
-import {userSchema} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
 /** Flag only when most of the table is dead space and the waste is big enough to matter. */
@@ -8,7 +7,8 @@ export const BLOAT_MIN_BYTES = 20 * 1024 * 1024;
 /**
  * Estimates the size a table would need from planner statistics: live rows (`reltuples`) times the average row
  * width from `pg_stats`, plus a tuple header (24 B) and line pointer (4 B) per row, packed into pages minus
- * their 24 B header. Tables never analysed have no width and are skipped rather than guessed.
+ * their 24 B header. Tables never analysed have no width and are skipped rather than guessed. Like upstream, every
+ * schema is looked at (dead space in auth or storage tables costs the same), information_schema aside.
  */
 export const tableBloat: LintDefinition = {
 	code: '0020',
@@ -21,7 +21,7 @@ export const tableBloat: LintDefinition = {
 		with widths as (
 			select s.schemaname, s.tablename, sum((1 - s.null_frac) * s.avg_width)::numeric as row_width
 			from pg_catalog.pg_stats s
-			where ${userSchema('s.schemaname')}
+			where s.schemaname <> 'information_schema'
 			group by s.schemaname, s.tablename
 		),
 		sizes as (

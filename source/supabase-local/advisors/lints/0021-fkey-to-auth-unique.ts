@@ -1,7 +1,9 @@
-import {userSchema} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
-/** Supabase may change auth's unique constraints (e.g. on email) in upgrades; only the primary key is stable. */
+/**
+ * Supabase may change auth's unique constraints (e.g. on email) in upgrades; only the primary key is stable. Like
+ * upstream, the referencing table may be in any schema: the upgrade breaks the key wherever it lives.
+ */
 export const fkeyToAuthUnique: LintDefinition = {
 	code: '0021',
 	name: 'fkey_to_auth_unique',
@@ -25,6 +27,5 @@ export const fkeyToAuthUnique: LintDefinition = {
 			and rn.nspname = 'auth'
 			and i.indisunique
 			and not i.indisprimary
-			and ${userSchema('n.nspname')}
 		order by 3`,
 };

@@ -2,10 +2,15 @@ import {ALWAYS_TRUE, policyCommand, squashed, userSchema} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
 /**
- * Only explicit constant-true expressions count. A missing USING / WITH CHECK is not "always true": Postgres
- * treats a permissive policy without the clause as granting nothing for that side. SELECT is left out on
- * purpose: `using (true)` is the usual way to publish readable data.
+ * Judged the way Postgres applies the policy. An UPDATE or ALL policy without WITH CHECK checks new rows with its
+ * USING, so `for update using (true)` lets any row be rewritten to anything: its WITH CHECK is always true too.
+ * Otherwise a missing clause grants nothing (a permissive policy without USING exposes no row; an INSERT policy
+ * without WITH CHECK admits none), so it is not "always true". SELECT is left out on purpose: `using (true)` is
+ * the usual way to publish readable data.
  */
+/** What Postgres checks new rows against: WITH CHECK, or USING when an UPDATE or ALL policy has none. */
+const EFFECTIVE_CHECK = `case when p.polwithcheck is null and p.polcmd in ('w', '*') then p.polqual else p.polwithcheck end`;
+
 export const rlsPolicyAlwaysTrue: LintDefinition = {
 	code: '0024',
 	name: 'rls_policy_always_true',
@@ -33,7 +38,7 @@ export const rlsPolicyAlwaysTrue: LintDefinition = {
 				pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual,
 				pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) as with_check,
 				p.polcmd in ('w', 'd', '*') and ${squashed('pg_catalog.pg_get_expr(p.polqual, p.polrelid)')} = any(${ALWAYS_TRUE}) as using_true,
-				p.polcmd in ('a', 'w', '*') and ${squashed('pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid)')} = any(${ALWAYS_TRUE}) as check_true
+				p.polcmd in ('a', 'w', '*') and ${squashed(`pg_catalog.pg_get_expr(${EFFECTIVE_CHECK}, p.polrelid)`)} = any(${ALWAYS_TRUE}) as check_true
 			from pg_catalog.pg_policy p
 			join pg_catalog.pg_class c on c.oid = p.polrelid
 			join pg_catalog.pg_namespace n on n.oid = c.relnamespace

@@ -1,10 +1,18 @@
-import {ALWAYS_TRUE, squashed} from '../sql.js';
+import {ALWAYS_TRUE, quoteLiteral, squashed} from '../sql.js';
 import type {LintDefinition} from '../types.js';
 
 /**
+ * A USING that only pins `bucket_id` to one literal, as Postgres deparses it: `(bucket_id = 'avatars'::text)`. The
+ * literal is captured as written and compared with the bucket's id quoted the same way, never lower-cased or with
+ * spaces removed, so ids with capitals, spaces, quotes, backslashes or any other character compare exactly.
+ */
+const BUCKET_PIN = String.raw`^\s*\(*\s*bucket_id\s*=\s*(E?'(?:[^']|'')*')(\s*::\s*[[:alnum:]_.]+)?\s*\)*\s*$`;
+
+/**
  * Public buckets serve object URLs without any policy; a SELECT policy on storage.objects only adds the ability
- * to list. A policy is "broad" when it is constant true or only pins `bucket_id` to this bucket. Runs only when
- * `storage.buckets` exists, since the query reads it directly.
+ * to list. A policy is "broad" when it is constant true or only pins `bucket_id` to this bucket. A policy without
+ * USING exposes no row (Postgres grants nothing through it), so it is not broad. Runs only when `storage.buckets`
+ * exists, since the query reads it directly.
  */
 export const publicBucketAllowsListing: LintDefinition = {
 	code: '0025',
@@ -17,11 +25,12 @@ export const publicBucketAllowsListing: LintDefinition = {
 		context.hasStorageBuckets
 			? `
 		with policies as (
-			select p.polname, ${squashed('pg_catalog.pg_get_expr(p.polqual, p.polrelid)')} as qual
+			select p.polname, pg_catalog.pg_get_expr(p.polqual, p.polrelid) as qual
 			from pg_catalog.pg_policy p
 			where p.polrelid = 'storage.objects'::regclass
 				and p.polpermissive
 				and p.polcmd in ('r', '*')
+				and p.polqual is not null
 				and (
 					p.polroles = '{0}'::oid[]
 					or exists (select 1 from pg_catalog.pg_roles r where r.oid = any(p.polroles) and r.rolname in ('anon', 'authenticated'))
@@ -30,12 +39,9 @@ export const publicBucketAllowsListing: LintDefinition = {
 		listing as (
 			select b.id::text as bucket_id, b.name::text as bucket_name, array_agg(p.polname::text order by p.polname) as policy_names
 			from storage.buckets b
-			join policies p on p.qual = any(${ALWAYS_TRUE})
-				-- bucket_id = 'x' deparses as (bucket_id = 'x'::text); compare with the bucket's own id quoted the same way
-				or p.qual in (
-					'(bucket_id=' || quote_literal(b.id::text) || '::text)',
-					'bucket_id=' || quote_literal(b.id::text) || '::text'
-				)
+			join policies p on ${squashed('p.qual')} = any(${ALWAYS_TRUE})
+				-- either spelling of the literal: plain, or E'' (Postgres writes that when standard_conforming_strings is off)
+				or (pg_catalog.regexp_match(p.qual, ${quoteLiteral(BUCKET_PIN)}))[1] in ('''' || replace(b.id::text, '''', '''''') || '''', quote_literal(b.id::text))
 			where b.public
 			group by b.id, b.name
 		)
