@@ -49,7 +49,8 @@ export type ConnectedSession = {
 	/** The model the runner talks to; undefined when no API key is set and no script was given. */
 	model: ModelPort | undefined;
 	/** From now on the runner talks to `model`. */
-	switchModel(model: ModelPort): void;
+	/** Undefined: back to no model (the offline demo has ended). */
+	switchModel(model: ModelPort | undefined): void;
 	/** Starts a scripted Messages-API server (the offline demo) and returns a model port on it. */
 	scriptedModel(script: Parameters<typeof startScriptedServer>[0]): Promise<ModelPort>;
 	close(): Promise<void>;

@@ -64,6 +64,12 @@ export const DEMO_SCRIPT: Script = {
 			tool_calls: [{name: 'mcp__supabase__get_advisors', input: {type: 'security'}}],
 		},
 		{
+			text: 'Then the performance advisors, for missing indexes and policies that run per row.',
+			chunk: 6,
+			delay_ms: 15,
+			tool_calls: [{name: 'mcp__supabase__get_advisors', input: {type: 'performance'}}],
+		},
+		{
 			text: 'Last, the TypeScript types for the app, so `createClient<Database>()` knows the new table.',
 			chunk: 6,
 			delay_ms: 15,

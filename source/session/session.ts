@@ -152,7 +152,34 @@ export async function openSession(context: SessionContext, options: OpenOptions 
 			const [{DEMO_PROMPT, DEMO_SCRIPT}, c] = await Promise.all([import('./demo-script.js'), connected]);
 			c.switchModel(await c.scriptedModel(DEMO_SCRIPT));
 			demo = true;
-			void session.send(DEMO_PROMPT);
+			// The demo is a script: its steps build on each other and it cannot answer a refusal. A call the person
+			// denies ends it there, and so does its last answer; then no model answers again until D or a key.
+			const from = store.getEvents().length;
+			let stopped: string | undefined;
+			const unsubscribe = store.subscribe(() => {
+				if (stopped) return;
+				const events = store.getEvents().slice(from);
+				const denied = events.find(event => event.type === 'tool_call_decided' && event.decision === 'deny');
+				if (denied?.type !== 'tool_call_decided') return;
+				const asked = events.find(event => event.type === 'tool_call_requested' && event.callId === denied.callId);
+				const tool = asked?.type === 'tool_call_requested' ? (asked.name.split('__').at(-1) ?? asked.name) : 'a call';
+				stopped = `you did not allow ${tool}`;
+				loaded?.runner.cancelTurn();
+			});
+			void session.send(DEMO_PROMPT).finally(() => {
+				unsubscribe();
+				demo = false;
+				c.switchModel(undefined);
+				const ended = store.getState().entries.findLast(entry => entry.kind === 'turn_end');
+				const why = stopped ?? (ended?.kind === 'turn_end' && ended.outcome !== 'completed' ? `the turn was ${ended.outcome}` : undefined);
+				store.append({
+					type: 'notice_shown',
+					level: why ? 'warning' : 'info',
+					text: why
+						? `The offline demo stopped: ${why}, and its next steps depend on that one. Press D on an empty prompt to run it again.`
+						: 'The offline demo has ended. Set ANTHROPIC_API_KEY to pair with the real model, or press D on an empty prompt to run the demo again.',
+				});
+			});
 		},
 		isBusy: () => waiting > 0 || (loaded?.runner.isBusy() ?? false),
 		rewindPlan: async checkpointId => (await connected).checkpoints.plan(checkpointId),

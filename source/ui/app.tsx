@@ -89,8 +89,9 @@ export function App(props: AppProps) {
 	const servers = useMemo(() => serverStatusText({servers: serverStates, openCalls}), [serverStates, openCalls]);
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
-	// Whether a prompt can be answered; becomes true when the offline demo starts.
-	const [hasModel, setHasModel] = useState(() => session.hasModel());
+	// Whether a prompt can be answered: true while the offline demo runs, false again once it has ended or stopped
+	// (read on every render, which every event of the demo causes).
+	const hasModel = session.hasModel();
 	const [showHelp, setShowHelp] = useState(false);
 	const quitPress = useDoublePress(QUIT_WINDOW_MS);
 	const [demoStarting, setDemoStarting] = useState(false);
@@ -285,7 +286,7 @@ export function App(props: AppProps) {
 			if (hasModel || demoStarting) return;
 			setDemoStarting(true);
 			void session.startDemo().then(
-				() => setHasModel(true),
+				() => setDemoStarting(false),
 				error => {
 					store.append({type: 'notice_shown', level: 'error', text: `The demo could not start: ${(error as Error).message}`});
 					setDemoStarting(false);
