@@ -17,6 +17,8 @@ export function objectKey(line: string): {kind: string; key: string} | undefined
 	const rest = line.slice(words[0].length);
 	if (kind === 'grant') return {kind, key: line.slice(0, line.lastIndexOf(': '))};
 	if (kind === 'function') return {kind, key: `${kind} ${rest.slice(0, rest.indexOf(')') + 1)}`};
-	const name = /^("(?:[^"]|"")*"|[^\s":(]+)(\.("(?:[^"]|"")*"|[^\s":(]+))*/.exec(rest);
+	// Dotted parts, each quoted or bare; a bare part stops at a dot, or `public.t."a: b"` would end at `public.t.` and
+	// every quoted policy of a table would count as one object.
+	const name = /^("(?:[^"]|"")*"|[^\s":(.]+)(\.("(?:[^"]|"")*"|[^\s":(.]+))*/.exec(rest);
 	return {kind, key: `${kind} ${name?.[0] ?? rest}`};
 }

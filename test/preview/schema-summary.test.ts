@@ -13,6 +13,12 @@ describe('schema diff summaries', () => {
 			'1 function changed',
 		],
 		['', ''],
+		// Quoted names after a bare part (Postgres quotes a policy named with a colon or a space): each is its own object.
+		[
+			'+policy public.todos."todos: owners read" permissive for SELECT to authenticated using (true)\n+policy public.todos."todos: owners insert" permissive for INSERT to authenticated with check (true)\n',
+			'2 policies added',
+		],
+		['+column public."My Table"."a.b" integer\n+column public."My Table"."a.c" integer\n+column public.t."x ""y""" text\n', '3 columns added'],
 	])('summarises %j as %j', (body, expected) => {
 		const diff = body ? `--- schema before\n+++ schema after\n@@ -1 +1 @@\n${body}` : '';
 		expect(summariseSchemaDiff(diff)).toBe(expected);
@@ -38,5 +44,15 @@ describe('unified diffs for the UI', () => {
 	it('is empty for equal texts and classifies each line otherwise', () => {
 		expect(unifiedDiff('a', 'b', 'x\n', 'x\n')).toBe('');
 		expect(coloriseDiffLines(unifiedDiff('a', 'b', 'x\ny\n', 'x\nz\n')).map(l => l.kind)).toEqual(['header', 'header', 'hunk', 'context', 'remove', 'add']);
+	});
+});
+
+describe('schema diff summaries agree with the diff they sit over', () => {
+	// Every added line of a distinct object is one object added: the summary above a diff never says fewer.
+	it('counts one added object per added line of distinct objects, whatever their names', () => {
+		const names = ['p', '"p q"', '"p: q"', '"p.q"', '"P"', '"p ""q"""', '"ünïcode"', '"p\\q"'];
+		const lines = names.flatMap(name => [`+policy public."T t".${name} permissive for ALL to public using (true)`, `+column public.t.${name} integer`]);
+		const summary = summariseSchemaDiff(`--- schema before\n+++ schema after\n@@ -1 +1 @@\n${lines.join('\n')}\n`);
+		expect(summary).toBe(`${names.length} columns added, ${names.length} policies added`);
 	});
 });
