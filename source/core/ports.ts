@@ -54,6 +54,11 @@ export type ToolPort = {
 	 * start now, while the input streams. Runs nothing the call asks for: that still waits for its decision.
 	 */
 	warm?(name: string): void;
+	/**
+	 * Optional: why the tool cannot take a call now (its server failed to start, its database cannot be reached), or
+	 * undefined. Such a call is not put to the person: it is answered with the reason, and nothing runs.
+	 */
+	unavailable?(name: string): string | undefined;
 };
 
 export type ApprovalDecision =

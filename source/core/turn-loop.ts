@@ -137,6 +137,15 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 				}
 			}
 
+			// A call whose server is down (the preview just tried it) is not put to anyone: "this changes something"
+			// would be a wrong reason to refuse a read, and there is nothing to approve. It is answered with why.
+			const down = ports.tools.preview ? ports.tools.unavailable?.(call.name) : undefined;
+			if (down) {
+				const content = `${NOT_RUN}${down}. Nothing was asked or run; the status line shows the server's state.`;
+				yield record({type: 'tool_call_completed', callId: call.callId, isError: true, content, durationMs: 0});
+				continue;
+			}
+
 			let decision: ApprovalDecision;
 			try {
 				decision = await ports.approver.decide(call, signal);
@@ -195,6 +204,9 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 		}
 	}
 }
+
+/** How the answer to a call that could not be put to anyone begins (see `ToolPort.unavailable`). */
+export const NOT_RUN = 'Not run: ';
 
 async function classifySafely(tools: ToolPort, call: ToolCall) {
 	if (!tools.classify) return undefined;

@@ -5,6 +5,7 @@
 
 import type {SessionEvent} from '../core/events.js';
 import {textOf} from '../core/session-state.js';
+import {NOT_RUN} from '../core/turn-loop.js';
 import {parseMcpToolName} from '../tools/mcp-host.js';
 import type {OutputFormat} from './options.js';
 import type {Session} from './session.js';
@@ -35,6 +36,10 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 		// Every denial nobody typed: headless (nobody to ask), a rule, or the permission mode (plan runs nothing).
 		if (event.type === 'tool_call_decided' && event.decision === 'deny' && (event.by === 'headless' || event.by === 'rule' || event.by === 'mode')) {
 			io.stderr(`pgpair: denied ${nameOf(events, event.callId)}: ${event.reason ?? 'no rule allows it'}\n`);
+		}
+		// A call that could not be put to anyone (its server is down or missing): said as the model was told it.
+		if (event.type === 'tool_call_completed' && event.isError && event.content.startsWith(NOT_RUN)) {
+			io.stderr(`pgpair: ${nameOf(events, event.callId)}: ${event.content}\n`);
 		}
 	}
 
@@ -70,14 +75,12 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 	// A database that could not be reached fails the run, even when the model went on and said "Done".
 	const unreachable = unreachableDatabases(events.slice(session.resumedEvents));
 	for (const {server, reason, calls} of unreachable) {
-		io.stderr(
-			`pgpair: ${server}: the database could not be reached (${reason}); ${calls === 1 ? '1 database call' : `${calls} database calls`} did not run.\n`,
-		);
+		io.stderr(`pgpair: ${server}: ${reason}; ${calls === 1 ? '1 database call' : `${calls} database calls`} did not run.\n`);
 	}
 	return outcome === 'completed' && unreachable.length === 0 ? 0 : 1;
 }
 
-/** Servers whose database had failed when calls to them failed: each with the reason and how many calls. */
+/** Servers that were down, or whose database had failed, when calls to them failed: each with why and how many calls. */
 export function unreachableDatabases(events: readonly SessionEvent[]): Array<{server: string; reason: string; calls: number}> {
 	const found = new Map<string, {server: string; reason: string; calls: number}>();
 	const failed = new Map<string, string>();
@@ -85,7 +88,8 @@ export function unreachableDatabases(events: readonly SessionEvent[]): Array<{se
 	for (const event of events) {
 		if (event.type === 'servers_changed') {
 			for (const server of event.servers) {
-				if (server.database?.state === 'failed') failed.set(server.name, server.database.reason);
+				if (server.database?.state === 'failed') failed.set(server.name, `the database could not be reached (${server.database.reason})`);
+				else if (server.state === 'failed') failed.set(server.name, `the tool server is down (${server.error ?? 'it failed to start'})`);
 				else failed.delete(server.name);
 			}
 		} else if (event.type === 'tool_call_requested') {

@@ -4,7 +4,7 @@
  */
 import type {CallPreview} from '../core/events.js';
 import type {LocalTools} from './local/index.js';
-import type {McpHost, McpTool} from './mcp-host.js';
+import {type McpHost, type McpTool, parseMcpToolName} from './mcp-host.js';
 import type {ToolCall, ToolCallClassification, ToolDefinition, ToolResult} from './types.js';
 
 export type ToolHostOptions = {
@@ -45,6 +45,8 @@ export type ToolHostPort = {
 	allTools(): McpTool[];
 	/** The model has begun a call to `name`: its server starts now if it has not (see ToolPort.warm). */
 	warm(name: string): void;
+	/** Why a call to `name` cannot run now (see ToolPort.unavailable). */
+	unavailable(name: string): string | undefined;
 };
 
 export function createToolHost(options: ToolHostOptions): ToolHostPort {
@@ -85,6 +87,18 @@ export function createToolHost(options: ToolHostOptions): ToolHostPort {
 		warm(name) {
 			// Only a server tool this agent may call; never one it was not offered.
 			if (options.isAllowed(name) && mcpTools().some(tool => tool.name === name)) options.mcp.warm(name);
+		},
+		unavailable(name) {
+			const parsed = parseMcpToolName(name);
+			if (!parsed || options.own?.has(name)) return undefined;
+			const {server, tool} = parsed;
+			const status = options.mcp.statuses().find(s => s.name === server);
+			if (!status) return `no tool server named ${server} is running (see the warnings at start, or \`pgpair trust\`)`;
+			if (status.state === 'failed') return `the ${server} tool server is down (${status.error ?? 'it failed to start'})`;
+			if (status.database?.state === 'failed') return `the ${server} server cannot reach its database (${status.database.reason})`;
+			// A server that has started and lists its tools: a name it does not list is not a call to put to anyone.
+			if (status.state === 'ready' && !options.mcp.tools().some(t => t.name === name)) return `the ${server} server has no tool named ${tool}`;
+			return undefined;
 		},
 	};
 }

@@ -116,6 +116,28 @@ describe('headless runs of the built CLI', () => {
 		expect(run.stderr).not.toContain('not-the-password');
 	});
 
+	it('answers a call to a server that is not running with why, rather than refusing it as a change', () => {
+		// .mcp.json's supabase server is not trusted, so it never starts: the model's list_tables has no tool behind it.
+		// It was denied as "This call changes something, so it needs your approval", naming a fix that fixes nothing.
+		const dir = tempWorkspace();
+		fs.writeFileSync(path.join(dir, '.mcp.json'), JSON.stringify({mcpServers: {supabase: {command: '/nonexistent/server'}}}));
+		const script = path.join(dir, 'list.json');
+		fs.writeFileSync(script, JSON.stringify({turns: [{text: '', tool_calls: [{name: 'mcp__supabase__list_tables', input: {}}]}, {text: 'Done.'}]}));
+		const run = pgpair(['-p', 'list', '--scripted', script, '--output-format', 'json'], {cwd: dir});
+		expect(run.stderr).not.toMatch(/denied|changes something/);
+		expect(run.stderr).toContain('pgpair: mcp__supabase__list_tables: Not run: no tool server named supabase is running');
+		const {transcript} = JSON.parse(run.stdout) as {transcript: string};
+		const events = fs
+			.readFileSync(transcript, 'utf8')
+			.trim()
+			.split('\n')
+			.slice(1)
+			.map(line => JSON.parse(line) as {type: string; content?: string});
+		// Nothing was put to anyone, and the model was told why.
+		expect(events.some(e => e.type === 'tool_call_decided')).toBe(false);
+		expect(events.find(e => e.type === 'tool_call_completed')?.content).toMatch(/^Not run: no tool server named supabase is running/);
+	});
+
 	it("names the right fix for each denial, says plan-mode denials too, and never repeats an earlier run's", () => {
 		const dir = tempWorkspace();
 		const sql = (name: string, query: string) => {
