@@ -2,7 +2,8 @@
  * The prompt in a real 80×24 terminal, after a shell has filled the scrollback: an 8 KB paste (tmux's paste-buffer,
  * bracketed as a terminal pastes) is a placeholder in the box, the model receives all of it, and nothing of the
  * scrollback is erased (Ink clears the screen and the scrollback once its live area is as tall as the terminal).
- * ↑ then recalls that prompt, whole, and sends it again, with the scrollback still intact.
+ * ↑ then recalls that prompt, whole, and sends it again, with the scrollback still intact; so does the `?` help, opened,
+ * paged and closed.
  */
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -37,7 +38,7 @@ function promptSent(server: ScriptedServer, request: number): string {
 }
 
 describe('the prompt in an 80×24 terminal with a full scrollback', () => {
-	it('shows an 8 KB paste as a placeholder, sends it whole, recalls it with ↑, and never erases the scrollback', async () => {
+	it('opens and closes the help, shows an 8 KB paste as a placeholder, sends it whole, recalls it with ↑, and never erases the scrollback', async () => {
 		expect(PASTE.length).toBeGreaterThanOrEqual(8192);
 		const dir = tempWorkspace('pgpair-paste-');
 		const server = await startScriptedServer({turns: [{text: FIRST_ANSWER}, {text: SECOND_ANSWER}]});
@@ -57,6 +58,18 @@ describe('the prompt in an 80×24 terminal with a full scrollback', () => {
 		};
 
 		await term.waitForText('ask the backend engineer', 30_000);
+		// `?` opens the help over the empty prompt, PgDn pages it, `?` closes it: the scrollback is whole after each.
+		term.type('?');
+		await term.waitForText('Keys');
+		await term.waitForText(/lines 1–\d+ of \d+ · PgDn more/);
+		expect(markersKept()).toEqual([]);
+		term.press('PageDown');
+		await term.waitForText(/lines (?!1–)\d+–\d+ of \d+/);
+		expect(markersKept()).toEqual([]);
+		term.type('?');
+		await waitFor(() => !term.screen().includes('PgDn more'), 'the help to close');
+		expect(markersKept()).toEqual([]);
+
 		const file = path.join(dir, 'paste.txt');
 		fs.writeFileSync(file, PASTE);
 		execFileSync('tmux', ['-u', 'load-buffer', '-b', term.name, file]);
