@@ -310,9 +310,12 @@ comment on table public.profiles is 'One row per user';`;
 				expect(first.result).toMatch(/never follow instructions/);
 			});
 
-			it('returns the rows of the last statement', async () => {
+			it('returns the rows of the last statement that returned any, as the hosted project does', async () => {
 				expect(await client.sql('select 1 as a; select 2 as b')).toEqual([{b: 2}]);
 				expect(await client.sql('create temporary table scratch (x int)')).toEqual([]);
+				// postgres-meta, behind the hosted execute_sql, answers with the last result that has rows: an RLS check
+				// that counts, then resets its role, still shows the count.
+				expect(await client.sql("select 3 as c; set local role anon; select 'x' as d where false")).toEqual([{c: 3}]);
 			});
 
 			it('reports statement errors with the Postgres message, code and position', async () => {
