@@ -49,6 +49,15 @@ export function newSessionId(now: number = Date.now()): string {
 	return time + random;
 }
 
+/**
+ * When a session started, from its id alone (to the minute): for a transcript whose header cannot be read. Undefined
+ * for an id pgpair did not make.
+ */
+export function sessionIdTime(id: string): number | undefined {
+	if (!new RegExp(`^[0-9a-z]{${ID_TIME_CHARS + ID_RANDOM_CHARS}}$`).test(id)) return undefined;
+	return ID_EPOCH_MS + Number.parseInt(id.slice(0, ID_TIME_CHARS), 36) * 60_000;
+}
+
 /** `<YYYY-MM-DD>-<id>.jsonl`, dated in local time: the day the person remembers starting it. */
 export function transcriptFileName(date: Date, id: string): string {
 	const yyyy = String(date.getFullYear()).padStart(4, '0');
