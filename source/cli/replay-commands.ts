@@ -13,7 +13,7 @@ import {renderSessionsTable} from '../replay/sessions-table.js';
 import {EXPORT_FORMATS, type ExportFormat, exportSession} from '../transcripts/export.js';
 import {TranscriptError, type TranscriptHeader} from '../transcripts/format.js';
 import {collectKnownSecrets} from '../transcripts/known-secrets.js';
-import {findSession, listSessions, readTranscript, type SessionSummary, type Transcript} from '../transcripts/reader.js';
+import {findSession, listTranscripts, readTranscript, type SessionSummary, type Transcript} from '../transcripts/reader.js';
 import {createRedactor, type Redactor} from '../transcripts/redact.js';
 
 export type CommandIo = {
@@ -134,6 +134,8 @@ export async function runReplay(argv: readonly string[], io: CommandIo): Promise
 		const transcript = await loadTranscript(query, sessionsDirOf(io, values['sessions-dir']), io.cwd);
 		const interactive = values['print'] !== true && io.stdout.isTTY === true;
 		if (!interactive) {
+			// The warnings head the text; written to a file or a pipe, they are said on the terminal as well.
+			if (io.stdout.isTTY !== true) for (const warning of transcript.warnings) io.stderr.write(`pgpair: ${warning}\n`);
 			const clean = redacted(io, transcript.header, transcript.events);
 			io.stdout.write(
 				renderTranscriptText(clean.header, clean.events, {color: values['color'] === true, warnings: transcript.warnings, ...optionalTimeZone(io)}),
@@ -150,7 +152,7 @@ export async function runReplay(argv: readonly string[], io: CommandIo): Promise
 		]);
 		for (const warning of transcript.warnings) io.stderr.write(`pgpair: ${warning}\n`);
 		const replay = createReplay(transcript.events);
-		const instance = render(React.createElement(ReplayApp, {header: transcript.header, replay, ...optionalTimeZone(io)}), {
+		const instance = render(React.createElement(ReplayApp, {header: transcript.header, replay, warnings: transcript.warnings, ...optionalTimeZone(io)}), {
 			exitOnCtrlC: false,
 			...(io.terminal ? {stdin: io.terminal.stdin, stdout: io.terminal.stdout} : {}),
 		});
@@ -173,13 +175,16 @@ export async function runSessions(argv: readonly string[], io: CommandIo, option
 		}
 
 		if (positionals.length > 0) throw new CommandUsageError(`unexpected argument ${positionals[0]}`);
-		const sessions = await listSessions(sessionsDirOf(io, values['sessions-dir']));
+		const {sessions, unreadable} = await listTranscripts(sessionsDirOf(io, values['sessions-dir']));
 		if (values['json']) {
+			// The JSON stays a list of summaries (scripts read its fields); what cannot be read is said beside it.
+			for (const file of unreadable) io.stderr.write(`pgpair: ${path.relative(io.cwd, file.path) || file.path} cannot be read: ${file.reason}\n`);
 			io.stdout.write(`${JSON.stringify(sessions, null, 2)}\n`);
 			return 0;
 		}
 
 		if (values['pick'] && io.stdout.isTTY === true && sessions.length > 0) {
+			for (const file of unreadable) io.stderr.write(`pgpair: ${path.relative(io.cwd, file.path) || file.path} cannot be read: ${file.reason}\n`);
 			const chosen = await pick(sessions, io);
 			if (!chosen) return 1;
 			if (options.onChoose) return options.onChoose(chosen);
@@ -187,7 +192,7 @@ export async function runSessions(argv: readonly string[], io: CommandIo, option
 			return 0;
 		}
 
-		io.stdout.write(renderSessionsTable(sessions, {width: io.stdout.columns ?? 120, ...optionalTimeZone(io)}));
+		io.stdout.write(renderSessionsTable(sessions, {width: io.stdout.columns ?? 120, unreadable, ...optionalTimeZone(io)}));
 		return 0;
 	});
 }

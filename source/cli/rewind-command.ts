@@ -19,7 +19,7 @@ import {createApprovalGate} from '../session/approval-gate.js';
 import {openSession} from '../session/session.js';
 import {parseMcpToolName} from '../tools/mcp-host.js';
 import {formatTimestamp} from '../transcripts/export-record.js';
-import {findSession, latestSession, listSessions, readTranscript, type SessionSummary} from '../transcripts/reader.js';
+import {findSession, latestSession, listSessions, NewestSessionUnreadableError, readTranscript, type SessionSummary} from '../transcripts/reader.js';
 import {type ChatArgs, parseCommand} from './args.js';
 
 export const REWIND_USAGE = `usage: pgpair rewind --list [--session <id>]
@@ -144,7 +144,12 @@ async function sessionWith(
 		const summary = await findSession(sessionsDir, named);
 		return {summary, checkpoints: await checkpointsOf(summary)};
 	}
-	const latest = await latestSession(sessionsDir, cwd);
+	const latest = await latestSession(sessionsDir, cwd).catch((error: unknown) => {
+		// As with --continue: an older session is not taken in place of the newest without the person naming it.
+		if (error instanceof NewestSessionUnreadableError)
+			throw new Error(`${error.message}; name the session to use with --session <id>${error.older ? ` (the one before it is ${error.older.id})` : ''}`);
+		throw error;
+	});
 	if (!latest) throw new Error(`no saved session for this workspace in ${sessionsDir}`);
 	const checkpoints = await checkpointsOf(latest);
 	if (!checkpoint || checkpoints.some(c => c.id === checkpoint)) return {summary: latest, checkpoints};

@@ -11,6 +11,7 @@ import {
 	formatClock,
 	formatElapsed,
 	formatTimestamp,
+	lookUpFields,
 	previewLines,
 	type RecordItem,
 	type SessionTotals,
@@ -101,6 +102,8 @@ function renderItem(item: RecordItem, paint: Palette, options: PrintOptions): st
 
 		case 'checklist':
 			return [(item.state === 'done' ? paint.ok : paint.warn)(`${item.state === 'done' ? '☑' : '☐'} checklist: ${item.text} (${item.by}: ${item.evidence})`)];
+		case 'lookup':
+			return [paint.dim(`· internal_call_completed (${lookUpFields(item)}) · ${formatClock(item.at, tz)}`)];
 		case 'other':
 			return [paint.dim(`· ${item.type}${item.fields ? ` (${item.fields})` : ''} · ${formatClock(item.at, tz)}`)];
 		default: {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type {AgentDefinition} from '../agents/parse-agent.js';
+import type {SessionEvent} from '../core/events.js';
 import {eventsToCloseInterruptedTurn} from '../core/resume.js';
 import {missingKeyMessage, resolveApiConfig, resolveModelId} from '../model/model-config.js';
 import {isSqlParserLoaded, loadSqlParser} from '../policy/sql-parser.js';
@@ -11,9 +12,10 @@ import {createEventStore, type EventStore} from '../store/event-store.js';
 import type {ApprovalPolicy} from '../store/runner.js';
 import type {SandboxHandle} from '../tools/local/sandbox.js';
 import {createEventRedaction} from '../transcripts/event-redaction.js';
-import {createTranscriptHeader, newSessionId, transcriptFileName} from '../transcripts/format.js';
+import {formatTimestamp} from '../transcripts/export-record.js';
+import {createTranscriptHeader, newSessionId, TranscriptError, transcriptFileName} from '../transcripts/format.js';
 import {collectKnownSecrets} from '../transcripts/known-secrets.js';
-import {findSession, latestSession, readTranscript, type Transcript} from '../transcripts/reader.js';
+import {findSession, latestSession, NewestSessionUnreadableError, readTranscript, type SessionSummary, type Transcript} from '../transcripts/reader.js';
 import {createSecretRedactor} from '../transcripts/redact.js';
 import {mayHoldSqlSecret, redactSqlSecrets} from '../transcripts/sql-secrets.js';
 import {openTranscript, reopenTranscript, type TranscriptWriter} from '../transcripts/writer.js';
@@ -47,6 +49,18 @@ export type SessionRecord = {
 	closeTranscript(): void;
 };
 
+/**
+ * Events every session records on its own, before and without anything being asked: its servers starting, the
+ * checklist's first look, notices, the mode it starts in. Alone they are not a session worth keeping.
+ */
+const SESSION_BACKGROUND: ReadonlySet<SessionEvent['type']> = new Set([
+	'servers_changed',
+	'notice_shown',
+	'checklist_item_changed',
+	'internal_call_completed',
+	'permission_mode_changed',
+]);
+
 export async function openSessionRecord(context: SessionContext): Promise<SessionRecord> {
 	const {args, agent, cwd, env} = context;
 	// Every secret pgpair reads is known by value from the first event on.
@@ -74,6 +88,8 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 
 	let writer: TranscriptWriter | undefined;
 	let closed = false;
+	let used = false;
+	const background: SessionEvent[] = [];
 	const openWriter = (): TranscriptWriter => {
 		if (resumed) return reopenTranscript(resumed.path);
 		return openTranscript(
@@ -93,6 +109,14 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 		...(resumed ? {initialEvents: resumed.events} : {}),
 		sink: {
 			append(event) {
+				// Until something happens in the session, what every session does on its own waits: a session started
+				// and left without a prompt leaves no transcript behind.
+				if (!used && SESSION_BACKGROUND.has(event.type)) {
+					background.push(event);
+					return;
+				}
+
+				used = true;
 				if (closed) {
 					// A late event (a checklist evaluation finishing during shutdown) still lands in the file.
 					const late = reopenTranscript(transcriptPath);
@@ -101,8 +125,8 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 					return;
 				}
 
-				// The file is created with the first event, so a session that never starts leaves nothing behind.
 				writer ??= openWriter();
+				for (const earlier of background.splice(0)) writer.append(earlier);
 				writer.append(event);
 			},
 		},
@@ -136,7 +160,29 @@ export async function openSessionRecord(context: SessionContext): Promise<Sessio
 
 async function loadResumed(args: SessionArgs, sessionsDir: string, cwd: string): Promise<(Transcript & {path: string}) | undefined> {
 	if (!args.resume && !args.continue) return undefined;
-	const summary = typeof args.resume === 'string' ? await findSession(sessionsDir, args.resume) : await latestSession(sessionsDir, cwd);
+	const summary = typeof args.resume === 'string' ? await findSession(sessionsDir, args.resume) : await latestForContinue(sessionsDir, cwd);
 	if (!summary) throw new Error(`There is no saved session for this workspace in ${sessionsDir} to continue.`);
 	return {...(await readTranscript(summary.path)), path: summary.path};
+}
+
+/**
+ * `--continue` goes on with the newest session or with none: when the newest cannot be read, going on with an older
+ * one would put the person's next prompt into a conversation they did not mean, without a word. They choose instead.
+ */
+async function latestForContinue(sessionsDir: string, cwd: string): Promise<SessionSummary | undefined> {
+	try {
+		return await latestSession(sessionsDir, cwd);
+	} catch (error) {
+		if (!(error instanceof NewestSessionUnreadableError)) throw error;
+		const {older} = error;
+		const choice = older
+			? `To go on with the session before it (${older.id}, started ${formatTimestamp(Date.parse(older.createdAt))}${older.firstPrompt ? `: "${oneLine(older.firstPrompt, 60)}"` : ''}), run pgpair --resume ${older.id}; to start a new session, leave out --continue.`
+			: 'There is no older session for this workspace; leave out --continue to start a new one.';
+		throw new TranscriptError(`${error.message}. pgpair does not continue an older session in its place. ${choice}`);
+	}
+}
+
+function oneLine(text: string, max: number): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

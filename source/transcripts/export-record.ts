@@ -20,7 +20,9 @@ export type RecordItem =
 	| {kind: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number}
 	| {kind: 'turn_end'; turn: number; outcome: TurnOutcome; error?: string; at: number}
 	| {kind: 'checklist'; text: string; state: 'open' | 'done'; by: string; evidence: string; at: number}
-	/** Facts with no view of their own (a mode change, pgpair's own look-ups): their fields. */
+	/** pgpair's own call to a server (the checklist's reads): not the model's, never asked about. */
+	| {kind: 'lookup'; purpose: string; server: string; tool: string; input: unknown; isError: boolean; durationMs: number; at: number}
+	/** Facts with no view of their own (a mode change, a checkpoint): their fields. */
 	| {kind: 'other'; type: string; fields: string; at: number};
 
 export type SessionTotals = {
@@ -137,11 +139,13 @@ function withLookUps(entries: readonly ChatEntry[], events: readonly SessionEven
 
 function lookUpItem(event: SessionEvent): RecordItem {
 	const {purpose, server, tool, input, isError, durationMs} = event as Extract<SessionEvent, {type: 'internal_call_completed'}>;
-	return {kind: 'other', type: 'internal_call_completed', fields: otherFields({purpose, server, tool, input, isError, durationMs}), at: event.at};
+	return {kind: 'lookup', purpose, server, tool, input, isError, durationMs, at: event.at};
 }
 
-function otherFields(fields: Record<string, unknown>): string {
-	return Object.entries(fields)
+/** A look-up as one line of `key: value` fields, for the text records. */
+export function lookUpFields(item: Extract<RecordItem, {kind: 'lookup'}>): string {
+	const {purpose, server, tool, input, isError, durationMs} = item;
+	return Object.entries({purpose, server, tool, input, isError, durationMs})
 		.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
 		.join(', ');
 }

@@ -12,10 +12,12 @@ import {
 	formatClock,
 	formatElapsed,
 	formatTimestamp,
+	lookUpFields,
 	previewLines,
 	type RecordItem,
 	type SessionTotals,
 	sessionRecord,
+	toolInputView,
 	truncateText,
 	truncationNote,
 	wasAllowed,
@@ -97,6 +99,8 @@ function markdownItem(item: RecordItem, options: ExportOptions): string[] {
 			return [`*Retry ${item.attempt}/${item.maxAttempts} in ${formatElapsed(item.delayMs)}: ${item.reason}*`];
 		case 'checklist':
 			return [`${item.state === 'done' ? '☑' : '☐'} **Checklist:** ${item.text} (${item.by}: ${item.evidence})`];
+		case 'lookup':
+			return [`*internal_call_completed (${lookUpFields(item)}) at ${formatClock(item.at, tz)}.*`];
 		case 'other':
 			return [`*${item.type}${item.fields ? ` (${item.fields})` : ''} at ${formatClock(item.at, tz)}.*`];
 		case 'turn_end':
@@ -173,7 +177,7 @@ function totalsText(totals: SessionTotals): string {
 const CSS = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --dim: #656d76; --user: #0969da; --tool: #8250df; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --code: #f6f8fa; --line: #d0d7de; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --dim: #8d96a0; --user: #4493f8; --tool: #ab7df8; --ok: #3fb950; --bad: #f85149; --warn: #d29922; --code: #161b22; --line: #30363d; } }
-body { font: 15px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+body { font: 15px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); max-width: 60rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.4rem; margin-bottom: .25rem; }
 h2 { font-size: 1.1rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; margin-top: 2rem; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; color: var(--dim); }
@@ -191,6 +195,11 @@ dl.meta dd { margin: 0; }
 .notice.warning { color: var(--warn); }
 .notice.error { color: var(--bad); }
 .turn-end { color: var(--dim); font-style: italic; }
+details.lookup { color: var(--dim); margin: .5rem 0; }
+details.lookup summary { cursor: pointer; }
+pre.diff .added { color: var(--ok); }
+pre.diff .removed { color: var(--bad); }
+pre.diff .hunk { color: var(--dim); }
 pre { background: var(--code); padding: .5rem .75rem; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; }
 footer { margin-top: 2rem; color: var(--dim); border-top: 1px solid var(--line); padding-top: .5rem; }
 `;
@@ -248,7 +257,9 @@ function htmlItem(item: RecordItem, options: ExportOptions): string {
 		case 'retry':
 			return `<p class="notice warning">↻ Retry ${item.attempt}/${item.maxAttempts} in ${escapeHtml(formatElapsed(item.delayMs))}: ${escapeHtml(item.reason)}</p>`;
 		case 'checklist':
-			return `<p class="${item.state === 'done' ? 'allowed' : 'notice warning'}">${item.state === 'done' ? '☑' : '☐'} Checklist: ${escapeHtml(`${item.text} (${item.by}: ${item.evidence})`)}</p>`;
+			return `<p class="checklist ${item.state === 'done' ? 'allowed' : 'notice warning'}">${item.state === 'done' ? '☑' : '☐'} Checklist: ${escapeHtml(`${item.text} (${item.by}: ${item.evidence})`)}</p>`;
+		case 'lookup':
+			return htmlLookUp(item, tz);
 		case 'other':
 			return `<p class="notice">${escapeHtml(`${item.type}${item.fields ? ` (${item.fields})` : ''} at ${formatClock(item.at, tz)}`)}</p>`;
 		case 'turn_end':
@@ -258,6 +269,35 @@ function htmlItem(item: RecordItem, options: ExportOptions): string {
 			return unhandled;
 		}
 	}
+}
+
+/**
+ * Each line of a unified diff in a span of its kind, so added and removed lines read as in the terminal. The
+ * `---`/`+++` file lines come only before the first hunk: after it, `--- x` is a removed line `-- x`.
+ */
+function htmlDiff(diff: string): string {
+	let inHunk = false;
+	return diff
+		.split('\n')
+		.map(line => {
+			if (line.startsWith('@@')) inHunk = true;
+			const header = line.startsWith('@@') || (!inHunk && (line.startsWith('---') || line.startsWith('+++')));
+			const kind = header ? 'hunk' : line.startsWith('+') ? 'added' : line.startsWith('-') ? 'removed' : '';
+			return kind ? `<span class="${kind}">${escapeHtml(line)}</span>` : escapeHtml(line);
+		})
+		.join('\n');
+}
+
+/**
+ * pgpair's own look-ups (the checklist's reads) outnumber the conversation and carry long SQL: folded to one line
+ * each, opened on a click (no script needed).
+ */
+function htmlLookUp(item: Extract<RecordItem, {kind: 'lookup'}>, tz: string | undefined): string {
+	const outcome = `${item.isError ? 'failed' : 'ran'} in ${formatElapsed(item.durationMs)}`;
+	const summary = `pgpair's own look-up for the ${item.purpose}: ${item.server} ${item.tool}, ${outcome}, at ${formatClock(item.at, tz)}`;
+	const input = toolInputView(item.input);
+	const body = [input.sql?.trim(), input.arguments].filter(text => text !== undefined && text !== '').join('\n\n');
+	return `<details class="lookup"><summary>${escapeHtml(summary)}</summary>\n<pre>${escapeHtml(body || '(no arguments)')}</pre></details>`;
 }
 
 function htmlCall(call: CallRecord, options: ExportOptions): string {
@@ -285,9 +325,9 @@ function htmlCall(call: CallRecord, options: ExportOptions): string {
 	const preview = previewLines(call);
 	if (preview) {
 		parts.push(...preview.lines.map(line => `<p class="notice warning">${escapeHtml(line)}</p>`));
-		if (preview.diff) parts.push(`<pre class="diff">${escapeHtml(preview.diff.trimEnd())}</pre>`);
+		if (preview.diff) parts.push(`<pre class="diff">${htmlDiff(preview.diff.trimEnd())}</pre>`);
 	}
-	parts.push(`<p class="${wasAllowed(call) ? 'allowed' : 'denied'}">${escapeHtml(describeDecision(call))}</p>`);
+	parts.push(`<p class="decision ${wasAllowed(call) ? 'allowed' : 'denied'}">${escapeHtml(describeDecision(call))}</p>`);
 	if (call.feedback) parts.push(`<p>Feedback: ${escapeHtml(call.feedback)}</p>`);
 	if (call.result !== undefined) {
 		const failed = call.status === 'failed';

@@ -49,9 +49,12 @@ export function newSessionId(now: number = Date.now()): string {
 	return time + random;
 }
 
-/** When a session with this id started, to the minute (ms since the epoch); undefined for an id not made by newSessionId. */
+/**
+ * When a session started, from its id alone (to the minute): for a transcript whose header cannot be read. Undefined
+ * for an id pgpair did not make.
+ */
 export function sessionIdTime(id: string): number | undefined {
-	if (!/^[0-9a-z]{8}$/.test(id)) return undefined;
+	if (!new RegExp(`^[0-9a-z]{${ID_TIME_CHARS + ID_RANDOM_CHARS}}$`).test(id)) return undefined;
 	return ID_EPOCH_MS + Number.parseInt(id.slice(0, ID_TIME_CHARS), 36) * 60_000;
 }
 

@@ -4,8 +4,8 @@
  * it becomes a warning naming its line number. Only a missing or unreadable header is an error.
  */
 import {existsSync} from 'node:fs';
-import {readdir, readFile} from 'node:fs/promises';
-import {basename, join, resolve} from 'node:path';
+import {readdir, readFile, stat} from 'node:fs/promises';
+import {basename, dirname, join, resolve} from 'node:path';
 import type {SessionEvent} from '../core/events.js';
 import {
 	type AgentInfo,
@@ -60,8 +60,8 @@ function parseEventLine(line: Line, version: number, warnings: string[]): Sessio
 	} catch {
 		warnings.push(
 			line.terminated
-				? `line ${line.number}: not valid JSON (a write interrupted before a resume?), skipped`
-				: `line ${line.number}: torn last line (no newline at the end: pgpair stopped mid-write), skipped`,
+				? `line ${line.number}: not valid JSON (a write interrupted before a resume?), skipped: ${damagedLineContent(line.text)}`
+				: `line ${line.number}: torn last line (no newline at the end: pgpair stopped mid-write), skipped: ${damagedLineContent(line.text)}`,
 		);
 		return undefined;
 	}
@@ -73,6 +73,18 @@ function parseEventLine(line: Line, version: number, warnings: string[]): Sessio
 	}
 
 	return check.event;
+}
+
+/**
+ * What a line that does not parse held, as far as it can be told: its event type and number are written first, so
+ * they usually survive a torn write. Never the text itself, which may be half an escape sequence.
+ */
+export function damagedLineContent(text: string): string {
+	const type = /^\{"type":"([a-z_]+)"/.exec(text)?.[1];
+	const seq = /"seq":(\d+)/.exec(text)?.[1];
+	const size = `${Buffer.byteLength(text, 'utf8').toLocaleString('en')} bytes`;
+	if (!type) return `${size} with no event type left to read`;
+	return `part of a${/^[aeiou]/.test(type) ? 'n' : ''} ${type} event (${seq === undefined ? '' : `seq ${seq}, `}${size})`;
 }
 
 function withPath<T>(path: string, read: () => T): T {
@@ -94,8 +106,11 @@ export type SessionSummary = {
 	/** The first prompt, cut to FIRST_PROMPT_CHARS; undefined if none was submitted. */
 	firstPrompt: string | undefined;
 	turns: number;
-	/** Tool calls the person answered in the approval pane (allowed or denied). */
-	approvals: number;
+	/**
+	 * The decisions the transcript records, allowed and denied, by anyone (the person, a rule, headless mode, a
+	 * cancelled turn), except the calls the permission mode let run unasked (reads; edits in acceptEdits).
+	 */
+	approvals: {allowed: number; denied: number};
 	/** From the header's createdAt to the last event's time. */
 	durationMs: number;
 	sizeBytes: number;
@@ -104,21 +119,94 @@ export type SessionSummary = {
 export const FIRST_PROMPT_CHARS = 200;
 const LIST_CONCURRENCY = 16;
 
-/** Sessions in `dir`, newest first. Files that are not readable transcripts are left out. */
-export async function listSessions(dir: string): Promise<SessionSummary[]> {
+/** A file named like a transcript whose header cannot be read: listed with the reason, never silently left out. */
+export type UnreadableTranscript = {
+	/** From the file name. */
+	id: string;
+	path: string;
+	/** Why it cannot be read, without the path: "not a pgpair transcript: the file is empty", "permission denied". */
+	reason: string;
+	/** When the session started as far as its name tells (its id, to the minute; else its day), ms since the epoch. */
+	startedAt: number | undefined;
+	/** Undefined when the file cannot even be looked at. */
+	sizeBytes: number | undefined;
+};
+
+export type TranscriptListing = {
+	/** Newest first. */
+	sessions: SessionSummary[];
+	/** Newest first. */
+	unreadable: UnreadableTranscript[];
+};
+
+/** Sessions in `dir`, newest first, and the transcripts in it that cannot be read, each with the reason. */
+export async function listTranscripts(dir: string): Promise<TranscriptListing> {
 	const paths = await transcriptPaths(dir);
-	const summaries: SessionSummary[] = [];
+	const sessions: SessionSummary[] = [];
+	const unreadable: UnreadableTranscript[] = [];
 	let next = 0;
 	const worker = async (): Promise<void> => {
 		while (next < paths.length) {
 			const path = paths[next++]!;
-			const summary = await summarize(path).catch(() => undefined);
-			if (summary) summaries.push(summary);
+			try {
+				sessions.push(await summarize(path));
+			} catch (error) {
+				unreadable.push(await unreadableTranscript(path, error));
+			}
 		}
 	};
 
 	await Promise.all(Array.from({length: Math.min(LIST_CONCURRENCY, paths.length)}, worker));
-	return summaries.sort(newestFirst);
+	return {sessions: sessions.sort(newestFirst), unreadable: unreadable.sort((a, b) => basename(b.path).localeCompare(basename(a.path)))};
+}
+
+/** The readable sessions in `dir`, newest first (see listTranscripts for the others). */
+export async function listSessions(dir: string): Promise<SessionSummary[]> {
+	return (await listTranscripts(dir)).sessions;
+}
+
+async function unreadableTranscript(path: string, error: unknown): Promise<UnreadableTranscript> {
+	const name = parseTranscriptFileName(basename(path));
+	const size = await stat(path).then(
+		info => (info.isFile() ? info.size : undefined),
+		() => undefined,
+	);
+	return {
+		id: name?.id ?? basename(path),
+		path,
+		reason: unreadableReason(path, error),
+		startedAt: name ? (sessionIdTime(name.id) ?? localDay(name.date)) : undefined,
+		sizeBytes: size,
+	};
+}
+
+function localDay(date: string): number | undefined {
+	const at = new Date(`${date}T00:00:00`).getTime();
+	return Number.isNaN(at) ? undefined : at;
+}
+
+/** The reason alone: the path is shown beside it. */
+function unreadableReason(path: string, error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+	if (code === 'EISDIR') return 'a directory, not a file';
+	const message = error instanceof Error ? error.message : String(error);
+	return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+}
+
+/**
+ * `--continue` found a newer transcript than the session it would continue, and cannot read it. Continuing the
+ * older one in its place would go on from the wrong conversation without saying so; the caller says what to do.
+ */
+export class NewestSessionUnreadableError extends TranscriptError {
+	override name = 'NewestSessionUnreadableError';
+	constructor(
+		readonly newest: UnreadableTranscript,
+		/** The newest readable session of the workspace, older than `newest`. */
+		readonly older: SessionSummary | undefined,
+	) {
+		super(`the newest session in ${dirname(newest.path)}, ${basename(newest.path)}, cannot be read: ${newest.reason}`);
+	}
 }
 
 /** A saved session as a picker lists it: summarised, or unreadable (no valid header) with the reason. */
@@ -134,19 +222,18 @@ export type SessionListing =
  */
 export async function listWorkspaceSessions(dir: string, cwd: string): Promise<SessionListing[]> {
 	const wanted = resolve(cwd);
-	const listings: Array<SessionListing & {time: number}> = [];
-	for (const path of await transcriptPaths(dir)) {
-		try {
-			const summary = await summarize(path);
-			if (resolve(summary.cwd) === wanted) listings.push({kind: 'readable', summary, time: Date.parse(summary.createdAt)});
-		} catch (error) {
-			const id = parseTranscriptFileName(basename(path))!.id;
-			const startedAt = sessionIdTime(id);
-			const reason = error instanceof Error ? error.message.replace(`${path}: `, '') : String(error);
-			listings.push({kind: 'unreadable', id, path, startedAt, error: reason, time: startedAt ?? 0});
-		}
-	}
-
+	const {sessions, unreadable} = await listTranscripts(dir);
+	const listings: Array<SessionListing & {time: number}> = [
+		...sessions.filter(summary => resolve(summary.cwd) === wanted).map(summary => ({kind: 'readable' as const, summary, time: Date.parse(summary.createdAt)})),
+		...unreadable.map(file => ({
+			kind: 'unreadable' as const,
+			id: file.id,
+			path: file.path,
+			startedAt: file.startedAt,
+			error: file.reason,
+			time: file.startedAt ?? 0,
+		})),
+	];
 	return listings.sort((a, b) => b.time - a.time || (pathOf(a) < pathOf(b) ? 1 : -1)).map(({time: _time, ...listing}) => listing as SessionListing);
 }
 
@@ -184,16 +271,21 @@ export async function findSession(dir: string, idOrPath: string): Promise<Sessio
 	return summarize(matches[0]!);
 }
 
-/** The most recently started session whose header cwd is `cwd`, for `--continue`. */
+/**
+ * The most recently started session whose header cwd is `cwd`, for `--continue`. Throws NewestSessionUnreadableError
+ * when a transcript named as started later cannot be read: whose it is cannot be told, so it may be the one meant.
+ */
 export async function latestSession(dir: string, cwd: string): Promise<SessionSummary | undefined> {
 	const wanted = resolve(cwd);
 	let best: {path: string; createdAt: number} | undefined;
-	// Headers only: one small read per file.
+	let newestUnreadable: {path: string; error: unknown} | undefined;
+	// Headers only: one small read per file. File names sort by start (the date, then the id's minutes).
 	for (const path of await transcriptPaths(dir)) {
 		let header: TranscriptHeader;
 		try {
 			header = parseHeader(readFirstLineSync(path));
-		} catch {
+		} catch (error) {
+			newestUnreadable = {path, error};
 			continue;
 		}
 
@@ -201,7 +293,12 @@ export async function latestSession(dir: string, cwd: string): Promise<SessionSu
 		if (resolve(header.cwd) === wanted && (!best || createdAt > best.createdAt)) best = {path, createdAt};
 	}
 
-	return best ? summarize(best.path) : undefined;
+	const summary = best ? await summarize(best.path) : undefined;
+	if (newestUnreadable && (!best || basename(newestUnreadable.path) > basename(best.path))) {
+		throw new NewestSessionUnreadableError(await unreadableTranscript(newestUnreadable.path, newestUnreadable.error), summary);
+	}
+
+	return summary;
 }
 
 /**
@@ -300,9 +397,11 @@ async function summarize(path: string): Promise<SessionSummary> {
 		if (firstPrompt === undefined && typeof event['text'] === 'string') firstPrompt = truncate(event['text'], FIRST_PROMPT_CHARS);
 	}
 
-	let approvals = 0;
+	const approvals = {allowed: 0, denied: 0};
 	for (const event of eventsContaining(bytes, DECIDED_TOKEN)) {
-		if (event['type'] === 'tool_call_decided' && event['by'] === 'user') approvals++;
+		if (event['type'] !== 'tool_call_decided') continue;
+		if (event['decision'] === 'deny') approvals.denied++;
+		else if (event['decision'] === 'allow' && event['by'] !== 'mode') approvals.allowed++;
 	}
 
 	const createdAt = Date.parse(header.createdAt);

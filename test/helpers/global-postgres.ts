@@ -5,11 +5,13 @@ import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import {onRunEnd} from './run-cleanup.js';
 
 /**
  * vitest globalSetup: gives the tests a real Postgres. `TEST_DATABASE_URL` wins; otherwise a throwaway cluster is
  * initialised in a temp directory, listens on 127.0.0.1 at a free port with a generated password, and is stopped
- * and removed in teardown. When neither is possible the reason is passed on, and the Postgres tests fail with it.
+ * and removed in teardown, or when the run is interrupted (run-cleanup.ts). When neither is possible the reason is
+ * passed on, and the Postgres tests fail with it.
  */
 
 function findBinaries(): string | undefined {
@@ -62,6 +64,16 @@ export default async function setup({provide}: {provide: (key: string, value: un
 	const owner = isRoot ? 'postgres' : undefined;
 	const root = mkdtempSync(path.join(tmpdir(), 'pgpair-test-pg-'));
 	const data = path.join(root, 'data');
+	let started = false;
+	// Registered before anything starts: an interrupted run (Ctrl+C during the suite or during this setup) stops the
+	// cluster and removes it as the teardown would. vitest ends the process on a signal without running teardowns.
+	const stop = onRunEnd('postgres cluster', () => {
+		try {
+			if (started) runAsOwner(owner, path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+		} finally {
+			rmSync(root, {recursive: true, force: true});
+		}
+	});
 	const password = randomBytes(12).toString('hex');
 	const passwordFile = path.join(root, 'password');
 	writeFileSync(passwordFile, `${password}\n`);
@@ -85,6 +97,7 @@ export default async function setup({provide}: {provide: (key: string, value: un
 		'--no-sync',
 		'--no-instructions',
 	]);
+	started = true;
 	runAsOwner(owner, path.join(bin, 'pg_ctl'), [
 		'-D',
 		data,
@@ -110,11 +123,5 @@ export default async function setup({provide}: {provide: (key: string, value: un
 	process.env['TEST_BOOTSTRAP_DATABASE_URL'] = bootstrapUrl;
 	provide('testDatabaseUrl', url);
 	provide('testBootstrapDatabaseUrl', bootstrapUrl);
-	return () => {
-		try {
-			runAsOwner(owner, path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-		} finally {
-			rmSync(root, {recursive: true, force: true});
-		}
-	};
+	return stop;
 }

@@ -58,7 +58,12 @@ function newSession(args: string[]): void {
 
 export function startTmux(command: string, options: {cwd: string; columns?: number; rows?: number; env?: Record<string, string>}): TmuxSession {
 	const name = `pgpair-test-${randomBytes(4).toString('hex')}`;
-	const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+	// A pane inherits the tmux server's environment, and the server outlives the test run that started it: the
+	// run's own folders (global-tmpdir.ts) are named for each session, or a later run's panes would get removed ones.
+	const runFolders = Object.fromEntries(
+		(['TMPDIR', 'XDG_CONFIG_HOME'] as const).flatMap(key => (process.env[key] === undefined ? [] : [[key, process.env[key]!] as const])),
+	);
+	const env = Object.entries({...runFolders, ...options.env}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
 	// The shell prints the exit status on screen (tmux's own pane status is not reliable across versions)
 	// and then waits, so the last screen can still be read.
 	// Ink draws only the last frame when CI is set (is-in-ci); a person's terminal has no CI variable, and the

@@ -67,8 +67,8 @@ describe('the installed TUI', () => {
 
 		const sessions = await runPgpair(pkg, ['sessions', '--json'], {cwd: dir});
 		expect(sessions.status).toBe(0);
-		const [summary] = JSON.parse(sessions.stdout) as Array<{id: string; firstPrompt: string; approvals: number}>;
-		expect(summary).toMatchObject({firstPrompt: 'add a projects table', approvals: 1});
+		const [summary] = JSON.parse(sessions.stdout) as Array<{id: string; firstPrompt: string; approvals: {allowed: number; denied: number}}>;
+		expect(summary).toMatchObject({firstPrompt: 'add a projects table', approvals: {allowed: 1, denied: 0}});
 		const id = summary!.id;
 
 		const replay = await runPgpair(pkg, ['replay', id, '--print'], {cwd: dir, env: {TZ: 'UTC'}});

@@ -80,7 +80,7 @@ describe('pgpair sessions', () => {
 		const lines = run.out().trimEnd().split('\n');
 		expect(lines[0]).toMatch(/^DATE\s+ID\s+AGENT\s+TURNS\s+APPROVALS\s+DURATION\s+SIZE\s+FIRST PROMPT$/);
 		expect(lines.slice(1).map(line => line.split(/\s+/)[2])).toEqual(['bbbbb002', 'ccccc003', 'aaaaa001']);
-		expect(lines[1]).toMatch(/^2025-06-03 10:30\s+bbbbb002\s+backend-engineer\s+3\s+3\s+\S+\s+\d/);
+		expect(lines[1]).toMatch(/^2025-06-03 10:30\s+bbbbb002\s+backend-engineer\s+3\s+3 allowed\s+\S+\s+\d/);
 		expect(lines[1]).toContain('Enable RLS on todos 1');
 		expect(lines.every(line => line.length <= 140)).toBe(true);
 	});
@@ -107,7 +107,7 @@ describe('pgpair sessions', () => {
 			agent: {name: 'a', source: 's', model: 'm'},
 			firstPrompt: 'p'.repeat(300),
 			turns: 1,
-			approvals: 0,
+			approvals: {allowed: 0, denied: 0},
 			durationMs: 65_000,
 			sizeBytes: 2048,
 		};

@@ -66,7 +66,47 @@ describe('export', () => {
 		expect(exportMarkdown(testHeader(), events, {redact: noEnv})).toContain(
 			'*preview: 1 column added*\n\n```diff\n-create table t ();\n+create table t (c int);\n```',
 		);
-		expect(exportHtml(testHeader(), events, {redact: noEnv})).toContain('<pre class="diff">-create table t ();\n+create table t (c int);</pre>');
+		expect(exportHtml(testHeader(), events, {redact: noEnv})).toContain(
+			'<pre class="diff"><span class="removed">-create table t ();</span>\n<span class="added">+create table t (c int);</span></pre>',
+		);
+	});
+
+	it('marks each line of an html diff by kind: file lines only before the first hunk, then `--- x` is a removed `-- x`', () => {
+		const diff = '--- schema before\n+++ schema after\n@@ -1,2 +1,2 @@\n same <line>\n--- old <b>comment</b>\n+++ new comment';
+		const events = stamp([
+			{type: 'tool_call_requested', callId: 'm', name: 'mcp__supabase__apply_migration', input: {query: 'select 1;'}},
+			{type: 'tool_call_previewed', callId: 'm', preview: {kind: 'schema', summary: 'comment changed', diff, hazards: []}},
+		]);
+		expect(exportHtml(testHeader(), events, {redact: noEnv})).toContain(
+			[
+				'<pre class="diff"><span class="hunk">--- schema before</span>',
+				'<span class="hunk">+++ schema after</span>',
+				'<span class="hunk">@@ -1,2 +1,2 @@</span>',
+				' same &lt;line&gt;',
+				'<span class="removed">--- old &lt;b&gt;comment&lt;/b&gt;</span>',
+				'<span class="added">+++ new comment</span></pre>',
+			].join('\n'),
+		);
+	});
+
+	it("keeps pgpair's own look-ups on the record: a line in Markdown, folded with its SQL in html", () => {
+		const events = stamp([
+			{
+				type: 'internal_call_completed',
+				purpose: 'checklist',
+				server: 'supabase',
+				tool: 'execute_sql',
+				input: {query: 'select 1 as one;'},
+				isError: false,
+				durationMs: 4,
+			},
+		]);
+		expect(exportMarkdown(testHeader(), events, {redact: noEnv, timeZone: 'UTC'})).toMatch(
+			/\n\*internal_call_completed \(purpose: checklist, server: supabase, tool: execute_sql, input: \{"query":"select 1 as one;"\}, isError: false, durationMs: 4\) at \d\d:\d\d:\d\d\.\*\n/,
+		);
+		expect(exportHtml(testHeader(), events, {redact: noEnv, timeZone: 'UTC'})).toMatch(
+			/<details class="lookup"><summary>pgpair&#39;s own look-up for the checklist: supabase execute_sql, ran in 4ms, at \d\d:\d\d:\d\d<\/summary>\n<pre>select 1 as one;<\/pre><\/details>/,
+		);
 	});
 
 	it('fences Markdown code with more backticks than the content has', () => {

@@ -15,7 +15,7 @@ function sessions(count: number): SessionSummary[] {
 		agent: {name: 'backend-engineer', source: 'builtin', model: 'm'},
 		firstPrompt: `prompt number ${i}`,
 		turns: i,
-		approvals: 1,
+		approvals: {allowed: 1, denied: 0},
 		durationMs: 90_000,
 		sizeBytes: 5000,
 	}));
@@ -49,7 +49,7 @@ describe('the session picker', () => {
 		await press(KEY.down, '(3 of 3');
 		await press(KEY.down, '(3 of 3');
 		await press(KEY.up, '(2 of 3');
-		expect(view.lastFrame()).toContain('1 turn · 1 approval · 1m 30s · 4.9 KB · /home/dev/shop');
+		expect(view.lastFrame()).toContain('1 turn · 1 allowed · 1m 30s · 4.9 KB · /home/dev/shop');
 		view.stdin.write(KEY.enter);
 		await waitFor(() => chosen.length === 1, 'a choice');
 		expect(chosen).toEqual(['id0001']);

@@ -44,7 +44,7 @@ describe('version-1 fixture (must keep loading in every later version)', () => {
 			id: '0l2k9m4q',
 			firstPrompt: 'Orders by customer are slow. Add an index on orders.customer_id.',
 			turns: 1,
-			approvals: 1,
+			approvals: {allowed: 1, denied: 0},
 			durationMs: 10_187,
 		});
 	});

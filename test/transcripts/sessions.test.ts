@@ -1,10 +1,19 @@
 import {appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {basename, join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {EventBody} from '../../source/core/events.js';
 import {newSessionId, sessionIdTime, transcriptFileName} from '../../source/transcripts/format.js';
-import {FIRST_PROMPT_CHARS, findSession, latestSession, listSessions, listWorkspaceSessions, recentPrompts} from '../../source/transcripts/reader.js';
+import {
+	FIRST_PROMPT_CHARS,
+	findSession,
+	latestSession,
+	listSessions,
+	listTranscripts,
+	listWorkspaceSessions,
+	NewestSessionUnreadableError,
+	recentPrompts,
+} from '../../source/transcripts/reader.js';
 import {createRedactor} from '../../source/transcripts/redact.js';
 import {openTranscript} from '../../source/transcripts/writer.js';
 import {testHeader, turnBodies} from '../helpers/transcript-events.js';
@@ -51,7 +60,8 @@ describe('listSessions', () => {
 			agent: testHeader().agent,
 			firstPrompt: 'drop the legacy table',
 			turns: 1,
-			approvals: 1,
+			// The person's deny and a rule's allow: decisions, whoever took them.
+			approvals: {allowed: 1, denied: 1},
 			durationMs: 6000,
 			sizeBytes: statSync(newer).size,
 		});
@@ -59,7 +69,7 @@ describe('listSessions', () => {
 			path: older,
 			firstPrompt: 'Turn 1: please orders table needs an index on customer_id so lookups stay fast and',
 			turns: 2,
-			approvals: 2,
+			approvals: {allowed: 2, denied: 0},
 		});
 	});
 
@@ -70,7 +80,7 @@ describe('listSessions', () => {
 			{type: 'tool_call_requested', callId: 'y', name: 'Write', input: {type: 'tool_call_decided', by: 'user'}},
 		]);
 		const [summary] = await listSessions(dir);
-		expect(summary).toMatchObject({turns: 1, approvals: 0});
+		expect(summary).toMatchObject({turns: 1, approvals: {allowed: 0, denied: 0}});
 	});
 
 	it('cuts long first prompts, survives a torn last line, and counts an empty session', async () => {
@@ -85,16 +95,28 @@ describe('listSessions', () => {
 		expect(first?.firstPrompt).toHaveLength(FIRST_PROMPT_CHARS);
 		expect(first?.firstPrompt?.endsWith('…')).toBe(true);
 		expect(first).toMatchObject({turns: 1, durationMs: 2000});
-		expect(empty).toMatchObject({id: 'cccc0002', firstPrompt: undefined, turns: 0, approvals: 0, durationMs: 0});
+		expect(empty).toMatchObject({id: 'cccc0002', firstPrompt: undefined, turns: 0, approvals: {allowed: 0, denied: 0}, durationMs: 0});
 	});
 
-	it('ignores other files and unreadable transcripts, and a missing directory', async () => {
+	it('ignores other files and a missing directory, and lists each unreadable transcript with the reason', async () => {
 		writeSession('dddd0001', '2025-06-01T09:00:00Z', denied);
 		writeFileSync(join(dir, 'notes.txt'), 'hello');
 		writeFileSync(join(dir, '2025-06-01-broken.jsonl'), 'not json\n');
+		writeFileSync(join(dir, '2025-06-02-empty.jsonl'), '');
+		writeFileSync(join(dir, '2025-06-03-future.jsonl'), `${JSON.stringify({...testHeader({sessionId: 'future'}), version: 99})}\n`);
 		mkdirSync(join(dir, '2025-06-01-adir.jsonl'));
 		expect((await listSessions(dir)).map(s => s.id)).toEqual(['dddd0001']);
-		expect(await listSessions(join(dir, 'missing'))).toEqual([]);
+		const {sessions, unreadable} = await listTranscripts(dir);
+		expect(sessions.map(s => s.id)).toEqual(['dddd0001']);
+		expect(unreadable.map(({id, reason, sizeBytes}) => ({id, reason, sizeBytes}))).toEqual([
+			{id: 'future', reason: expect.stringMatching(/version 99/), sizeBytes: statSync(join(dir, '2025-06-03-future.jsonl')).size},
+			{id: 'empty', reason: 'not a pgpair transcript: the file is empty', sizeBytes: 0},
+			{id: 'broken', reason: 'not a pgpair transcript: the first line is not JSON', sizeBytes: 9},
+			{id: 'adir', reason: 'a directory, not a file', sizeBytes: undefined},
+		]);
+		// Dated by the name: the day, or the minute an id of pgpair's tells.
+		expect(unreadable[0]?.startedAt).toBe(new Date('2025-06-03T00:00:00').getTime());
+		expect(await listTranscripts(join(dir, 'missing'))).toEqual({sessions: [], unreadable: []});
 	});
 });
 
@@ -126,6 +148,29 @@ describe('findSession', () => {
 });
 
 describe('latestSession', () => {
+	it('refuses to stand in an older session for a newer one it cannot read, and names both', async () => {
+		const older = writeSession(newSessionId(Date.parse('2025-06-01T09:00:00Z')), '2025-06-01T09:00:00Z', denied, '/home/dev/shop');
+		const id = newSessionId(Date.parse('2025-06-02T09:00:00Z'));
+		const newer = join(dir, transcriptFileName(new Date('2025-06-02T09:00:00Z'), id));
+		writeFileSync(newer, '{"kind":"pgpair-transcript","vers');
+		const refused = await latestSession(dir, '/home/dev/shop').catch((error: unknown) => error);
+		expect(refused).toBeInstanceOf(NewestSessionUnreadableError);
+		const {newest, older: before, message} = refused as NewestSessionUnreadableError;
+		expect(newest).toMatchObject({
+			id,
+			path: newer,
+			reason: 'not a pgpair transcript: the first line is not JSON',
+			startedAt: Date.parse('2025-06-02T09:00:00Z'),
+		});
+		expect(before?.path).toBe(older);
+		expect(message).toBe(`the newest session in ${dir}, ${basename(newer)}, cannot be read: not a pgpair transcript: the first line is not JSON`);
+
+		// Older than the session it would continue: nothing to refuse.
+		rmSync(newer);
+		writeFileSync(join(dir, transcriptFileName(new Date('2025-05-01T09:00:00Z'), newSessionId(Date.parse('2025-05-01T09:00:00Z')))), '');
+		expect((await latestSession(dir, '/home/dev/shop'))?.path).toBe(older);
+	});
+
 	it('picks the newest session started in the given directory', async () => {
 		writeSession('aaaa0001', '2025-06-01T09:00:00Z', denied, '/home/dev/shop');
 		writeSession('aaaa0002', '2025-06-03T09:00:00Z', denied, '/home/dev/shop');

@@ -5,7 +5,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {SessionEvent} from '../../source/core/events.js';
 import {INITIAL_STATE, reduceSession} from '../../source/core/session-state.js';
 import {TranscriptError} from '../../source/transcripts/format.js';
-import {readTranscript} from '../../source/transcripts/reader.js';
+import {damagedLineContent, readTranscript} from '../../source/transcripts/reader.js';
 import {createRedactor} from '../../source/transcripts/redact.js';
 import {openTranscript, reopenTranscript} from '../../source/transcripts/writer.js';
 import {sessionEvents, stamp, testHeader, turnBodies} from '../helpers/transcript-events.js';
@@ -117,7 +117,9 @@ describe('torn and corrupt lines', () => {
 
 		const before = await readTranscript(path);
 		expect(before.events).toEqual(events.slice(0, 10));
-		expect(before.warnings).toEqual(['line 12: torn last line (no newline at the end: pgpair stopped mid-write), skipped']);
+		expect(before.warnings).toEqual([
+			'line 12: torn last line (no newline at the end: pgpair stopped mid-write), skipped: part of an assistant_text_delta event (38 bytes)',
+		]);
 
 		// Resume continues from the last good event: seq 11 is written again, whole this time.
 		const writer = reopenTranscript(path, {redact: noEnv});
@@ -141,7 +143,18 @@ describe('torn and corrupt lines', () => {
 
 		const transcript = await readTranscript(path);
 		expect(transcript.events).toEqual(events.filter((_, i) => i !== 4));
-		expect(transcript.warnings).toEqual([expect.stringMatching(/^line 6: not valid JSON/)]);
+		expect(transcript.warnings).toEqual([
+			'line 6: not valid JSON (a write interrupted before a resume?), skipped: part of an assistant_text_delta event (34 bytes)',
+		]);
+	});
+
+	it.each([
+		['{"type":"tool_call_decided","callId":"c","decision":"allow","by":"user","seq":12,"a', 'part of a tool_call_decided event (seq 12, 83 bytes)'],
+		['{"type":"assistant_text_delta","text":"é', 'part of an assistant_text_delta event (41 bytes)'],
+		['\u001b[2J{"ty', '8 bytes with no event type left to read'],
+		['', '0 bytes with no event type left to read'],
+	])('says what a damaged line held, as far as it can be told: %j', (text, said) => {
+		expect(damagedLineContent(text)).toBe(said);
 	});
 
 	it('keeps events of unknown type and malformed events away from the reducer', async () => {

@@ -18,6 +18,8 @@ const REPLAY_CONTEXTS = ['replay', 'playback', 'help', 'search', 'text'] as cons
 export type ReplayAppProps = {
 	header: TranscriptHeader;
 	replay: Replay;
+	/** The reader's warnings (lines left out): listed at the start, counted in the bar throughout. */
+	warnings?: readonly string[];
 	/** Where the cursor starts (default 0, the empty session). */
 	initialPosition?: number;
 	/** Overrides the terminal size (tests, golden frames). */
@@ -28,7 +30,7 @@ export type ReplayAppProps = {
 };
 
 /** Replay of a transcript: keys move a cursor over the events; nothing is ever executed. */
-export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, onExit}: ReplayAppProps) {
+export function ReplayApp({header, replay, warnings, initialPosition = 0, size, timeZone, onExit}: ReplayAppProps) {
 	const terminal = useTerminalSize();
 	const {columns, rows} = size ?? terminal;
 	const {exit} = useApp();
@@ -226,6 +228,7 @@ export function ReplayApp({header, replay, initialPosition = 0, size, timeZone, 
 		<ReplayView
 			header={header}
 			replay={replay}
+			{...(warnings ? {warnings} : {})}
 			state={state}
 			position={position}
 			playing={playing}

@@ -17,6 +17,8 @@ export type ReplayBarProps = {
 	turns: number;
 	/** What the session held at the cursor: its permission mode, the tools granted for it, its servers. */
 	facts?: string;
+	/** Lines of the transcript that could not be read and are left out of the replay. */
+	skippedLines?: number;
 	playing: boolean;
 	speed: Speed;
 	/** One-off feedback ("no later approval"), shown in place of the key hints. */
@@ -45,8 +47,13 @@ export function ReplayBar(props: ReplayBarProps) {
 				</Text>
 				<Text> · {truncate(where, Math.max(10, width - status.length - 3))}</Text>
 			</Text>
-			<Text color={THEME.dim} wrap="truncate-end">
-				{props.facts ?? ''}
+			<Text wrap="truncate-end">
+				{props.skippedLines ? (
+					<Text color={THEME.warn}>
+						⚠ {props.skippedLines} damaged line{props.skippedLines === 1 ? '' : 's'} skipped (listed at the start) ·{' '}
+					</Text>
+				) : null}
+				<Text color={THEME.dim}>{props.facts ?? ''}</Text>
 			</Text>
 			{props.searchInput === undefined ? (
 				<Text color={props.message ? THEME.warn : THEME.dim} wrap="truncate-end">

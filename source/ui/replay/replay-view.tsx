@@ -24,6 +24,8 @@ export const BAR_ROWS = 4;
 export type ReplayViewProps = {
 	header: TranscriptHeader;
 	replay: Replay;
+	/** The reader's warnings: lines of the file that are left out, each `line <n>: why, skipped: what`. */
+	warnings?: readonly string[];
 	state: SessionState;
 	position: number;
 	playing: boolean;
@@ -71,7 +73,9 @@ export function ReplayView(props: ReplayViewProps) {
 
 	return (
 		<Box flexDirection="column">
-			{props.position === 0 ? <Intro header={props.header} total={replay.length} {...(props.timeZone ? {timeZone: props.timeZone} : {})} /> : null}
+			{props.position === 0 ? (
+				<Intro header={props.header} total={replay.length} warnings={props.warnings ?? []} {...(props.timeZone ? {timeZone: props.timeZone} : {})} />
+			) : null}
 			{visible.map(entry => (
 				<ChatEntryView key={entry.id} entry={entry} width={width} />
 			))}
@@ -87,6 +91,7 @@ export function ReplayView(props: ReplayViewProps) {
 			<ReplayBar
 				sessionId={props.header.sessionId}
 				facts={sessionFacts(state)}
+				skippedLines={props.warnings?.length ?? 0}
 				position={props.position}
 				total={replay.length}
 				at={current?.at}
@@ -114,9 +119,13 @@ function taken(replay: Replay, call: ToolCallView): {decision: 'allow' | 'deny' 
 	};
 }
 
-function Intro({header, total, timeZone}: {header: TranscriptHeader; total: number; timeZone?: string}) {
+/** Warnings listed in the intro; the rest are counted. */
+const INTRO_WARNINGS = 5;
+
+function Intro({header, total, warnings, timeZone}: {header: TranscriptHeader; total: number; warnings: readonly string[]; timeZone?: string}) {
+	const more = warnings.length - INTRO_WARNINGS;
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor={THEME.accent} paddingX={1}>
+		<Box flexDirection="column" borderStyle="round" borderColor={warnings.length > 0 ? THEME.warn : THEME.accent} paddingX={1}>
 			<Text bold>Replay of session {header.sessionId}</Text>
 			<Text color={THEME.dim}>
 				{header.agent.name} · {header.agent.model} · started {formatTimestamp(Date.parse(header.createdAt), timeZone)} · {total.toLocaleString('en')} events
@@ -125,6 +134,23 @@ function Intro({header, total, timeZone}: {header: TranscriptHeader; total: numb
 				Nothing here runs: tools, model and database stay untouched. {keyOf('stepForward')} to step, {keyOf('playPause')} to play,{' '}
 				{keyOf('toggleHelp', 'replay')} for keys.
 			</Text>
+			{warnings.length > 0 ? (
+				<Text color={THEME.warn}>
+					⚠ {warnings.length} line{warnings.length === 1 ? '' : 's'} of the transcript could not be read; the replay goes on without{' '}
+					{warnings.length === 1 ? 'it' : 'them'}:
+				</Text>
+			) : null}
+			{warnings.slice(0, INTRO_WARNINGS).map(warning => (
+				<Text key={warning} color={THEME.warn}>
+					{'  '}
+					{warning}
+				</Text>
+			))}
+			{more > 0 ? (
+				<Text color={THEME.warn}>
+					{'  '}… and {more} more
+				</Text>
+			) : null}
 		</Box>
 	);
 }

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {approvalsText} from '../../replay/sessions-table.js';
 import {formatBytes, formatElapsed, formatTimestamp} from '../../transcripts/export-record.js';
 import type {SessionSummary} from '../../transcripts/reader.js';
 import {keyOf} from '../keys/bindings.js';
@@ -99,12 +100,16 @@ export function SessionPicker({sessions, onChoose, onCancel, size, timeZone}: Se
 				);
 			})}
 			<Text color={THEME.dim} wrap="truncate-end">
-				{current.turns} turn{current.turns === 1 ? '' : 's'} · {current.approvals} approval{current.approvals === 1 ? '' : 's'} ·{' '}
-				{formatElapsed(current.durationMs)} · {formatBytes(current.sizeBytes)} · {current.cwd}
+				{current.turns} turn{current.turns === 1 ? '' : 's'} · {decidedText(current)} · {formatElapsed(current.durationMs)} · {formatBytes(current.sizeBytes)} ·{' '}
+				{current.cwd}
 			</Text>
 			<Text color={THEME.dim}>{HINT}</Text>
 		</Box>
 	);
+}
+
+function decidedText(session: SessionSummary): string {
+	return session.approvals.allowed + session.approvals.denied === 0 ? 'no approvals' : approvalsText(session.approvals);
 }
 
 function clip(text: string, width: number): string {
