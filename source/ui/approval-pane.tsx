@@ -84,9 +84,9 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 	// the preview is shown, on one line above the SQL otherwise.
 	const hazards = call.classification?.hazards ?? [];
 	const shownPreview = useMemo(() => (showPreview && preview ? {...preview, hazards} : undefined), [showPreview, preview, hazards]);
-	// What decides the approval is read whole: the reason, the hazards and the banner's rules wrap, never cut at the edge.
+	// What decides the approval is read whole: the hazards and the banner's rules wrap, never cut at the edge. The
+	// reason (how the class was found) stays on the title row: it explains, and the diff needs the rows more.
 	const inner = Math.max(10, width - 4);
-	const reasonRows = call.classification?.reason ? wrappedLines(call.classification.reason, inner - 2) : [];
 	const hazardRows = hazards.length && !showPreview ? wrappedLines(`⚠ ${hazards.join(' · ')}`, inner) : [];
 	const violationRows = violations.map(violation => wrappedLines(`✖ ${violation}`, inner));
 	const keyRows = keyHintRows(approvalKeyHints({grant: offersGrant, forbidden: violations.length > 0, blocked, waiting: waitingForPreview}), inner);
@@ -94,7 +94,6 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 	// Borders, title and the body's footer (its scroll line) are four rows.
 	const chrome =
 		4 +
-		reasonRows.length +
 		hazardRows.length +
 		(violations.length > 0 ? violationRows.flat().length + 1 : 0) +
 		(previewIsCurrent ? 1 : 0) +
@@ -166,13 +165,8 @@ function CallPane({call, queue, width, maxRows, onDecision, onPreviewEdit, focus
 						{cls.toUpperCase()}
 					</Text>
 				) : null}
+				{call.classification?.reason ? <Text color={THEME.dim}> · {call.classification.reason}</Text> : null}
 			</Text>
-			{reasonRows.map((row, index) => (
-				// biome-ignore lint/suspicious/noArrayIndexKey: rows of one wrapped text; the position is the identity.
-				<Text key={`r${index}`} color={THEME.dim}>
-					{`  ${row}`}
-				</Text>
-			))}
 			{hazardRows.map((row, index) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: rows of one wrapped text; the position is the identity.
 				<Text key={`h${index}`} color={THEME.destructive}>

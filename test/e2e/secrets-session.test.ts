@@ -83,10 +83,16 @@ describe('secrets in a session', () => {
 			cleanups,
 		);
 		const turn = setup.runner!.submitPrompt('note my key');
-		const call = await waitFor(() => setup.store.getState().openCalls.find(c => c.status === 'awaiting_approval'), 'the call to wait for approval');
+		const call = await waitFor(
+			() => setup.store.getState().openCalls.find(c => c.status === 'awaiting_approval' && !c.previewPending),
+			'the call to wait for approval',
+		);
 		const shown = (call.input as {line: string}).line;
 		expect(shown).toBe('key [REDACTED:anthropic-key]');
-		setup.runner!.resolveApproval(call.callId, {decision: 'allow', editedInput: {line: `edited ${shown}`}});
+		// As the pane does: the edit is previewed (as shown, redacted) before it can be allowed.
+		const edited = {line: `edited ${shown}`};
+		await setup.runner!.previewEdit(call.callId, edited);
+		setup.runner!.resolveApproval(call.callId, {decision: 'allow', editedInput: edited});
 		await turn;
 		expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe(`edited key ${API_KEY}\n`);
 		expectAbsent('the transcript', fs.readFileSync(setup.transcriptPath, 'utf8'), [API_KEY]);

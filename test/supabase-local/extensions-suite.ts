@@ -69,7 +69,14 @@ export async function spawnServer(args: string[]): Promise<SupabaseMcpTestClient
 	for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
 	delete env['DATABASE_URL'];
 	env['XDG_CACHE_HOME'] = TEST_XDG_CACHE_HOME;
-	const transport = new StdioClientTransport({command: process.execPath, args: ['--import', 'tsx', BIN, ...args], cwd: REPOSITORY, env, stderr: 'pipe'});
+	// --internal-tools: the suite previews as pgpair does, with pgpair's own tools, which other clients are not shown.
+	const transport = new StdioClientTransport({
+		command: process.execPath,
+		args: ['--import', 'tsx', BIN, '--internal-tools', ...args],
+		cwd: REPOSITORY,
+		env,
+		stderr: 'pipe',
+	});
 	return connectClient(transport, async () => {});
 }
 

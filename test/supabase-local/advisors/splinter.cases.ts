@@ -66,9 +66,10 @@ const apiSchema = (schema: string) => `create schema ${id(schema)}; grant usage 
 const dropSchema = (schema: string) => `drop schema if exists ${id(schema)} cascade;`;
 
 /** Supabase Storage's tables as far as the listing lint reads them. */
-const STORAGE = `create schema storage;
-	create table storage.buckets (id text primary key, name text not null, public boolean not null default false);
-	create table storage.objects (id bigint generated always as identity primary key, bucket_id text references storage.buckets (id), name text);
+// The platform's storage schema when the project has it (pgpair's local server makes it), else a minimal one.
+const STORAGE = `create schema if not exists storage;
+	create table if not exists storage.buckets (id text primary key, name text not null, public boolean not null default false);
+	create table if not exists storage.objects (id bigint generated always as identity primary key, bucket_id text references storage.buckets (id), name text);
 	alter table storage.objects enable row level security;`;
 
 /**
