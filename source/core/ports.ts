@@ -56,7 +56,7 @@ export type ToolPort = {
 	warm?(name: string): void;
 	/**
 	 * Optional: why the tool cannot take a call now (its server failed to start, its database cannot be reached), or
-	 * undefined. Such a call is not put to the person: it is answered with the reason, and nothing runs.
+	 * undefined. Such a call is not put to the person: it is refused with the reason, and nothing runs.
 	 */
 	unavailable?(name: string): string | undefined;
 };

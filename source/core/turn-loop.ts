@@ -137,12 +137,13 @@ export async function* runTurn(options: TurnOptions): AsyncGenerator<EventBody, 
 				}
 			}
 
-			// A call whose server is down (the preview just tried it) is not put to anyone: "this changes something"
-			// would be a wrong reason to refuse a read, and there is nothing to approve. It is answered with why.
+			// A call whose server is down or missing (the preview just tried it) is not put to anyone: "this changes
+			// something" would be a wrong reason to refuse a read, and there is nothing to approve. It is refused with why,
+			// as a decision, so every call in the log has one.
 			const down = ports.tools.preview ? ports.tools.unavailable?.(call.name) : undefined;
 			if (down) {
-				const content = `${NOT_RUN}${down}. Nothing was asked or run; the status line shows the server's state.`;
-				yield record({type: 'tool_call_completed', callId: call.callId, isError: true, content, durationMs: 0});
+				const reason = `${NOT_RUN}${down}. Nothing was asked or run; the status line shows the server's state.`;
+				yield record({type: 'tool_call_decided', callId: call.callId, decision: 'deny', by: 'rule', reason});
 				continue;
 			}
 

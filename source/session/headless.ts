@@ -5,7 +5,6 @@
 
 import type {SessionEvent} from '../core/events.js';
 import {textOf} from '../core/session-state.js';
-import {NOT_RUN} from '../core/turn-loop.js';
 import {parseMcpToolName} from '../tools/mcp-host.js';
 import type {OutputFormat} from './options.js';
 import type {Session} from './session.js';
@@ -36,10 +35,6 @@ export async function runHeadless(session: Session, prompt: string, format: Outp
 		// Every denial nobody typed: headless (nobody to ask), a rule, or the permission mode (plan runs nothing).
 		if (event.type === 'tool_call_decided' && event.decision === 'deny' && (event.by === 'headless' || event.by === 'rule' || event.by === 'mode')) {
 			io.stderr(`pgpair: denied ${nameOf(events, event.callId)}: ${event.reason ?? 'no rule allows it'}\n`);
-		}
-		// A call that could not be put to anyone (its server is down or missing): said as the model was told it.
-		if (event.type === 'tool_call_completed' && event.isError && event.content.startsWith(NOT_RUN)) {
-			io.stderr(`pgpair: ${nameOf(events, event.callId)}: ${event.content}\n`);
 		}
 	}
 

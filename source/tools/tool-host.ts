@@ -95,7 +95,6 @@ export function createToolHost(options: ToolHostOptions): ToolHostPort {
 			const status = options.mcp.statuses().find(s => s.name === server);
 			if (!status) return `no tool server named ${server} is running (see the warnings at start, or \`pgpair trust\`)`;
 			if (status.state === 'failed') return `the ${server} tool server is down (${status.error ?? 'it failed to start'})`;
-			if (status.database?.state === 'failed') return `the ${server} server cannot reach its database (${status.database.reason})`;
 			// A server that has started and lists its tools: a name it does not list is not a call to put to anyone.
 			if (status.state === 'ready' && !options.mcp.tools().some(t => t.name === name)) return `the ${server} server has no tool named ${tool}`;
 			return undefined;

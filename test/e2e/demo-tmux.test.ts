@@ -103,6 +103,8 @@ describe('the offline demo, at 80×24 without a key', () => {
 		const screen = await terminal.waitForText('No model to answer yet', 10_000);
 		expect(screen).not.toMatch(/exhausted|500/);
 		expect(events(dir).filter(e => e.type === 'user_prompt_submitted')).toHaveLength(2);
+		// The unsent prompt stays in the box (nothing typed is lost); Ctrl+U clears it, so Ctrl+C quits.
+		terminal.press('C-u');
 		await quitPgpair(terminal);
 	});
 });

@@ -193,7 +193,10 @@ describe('a table row that tells the agent to drop the table', () => {
 		const pane = await waitFor(
 			() => {
 				const frame = view.lastFrame() ?? '';
-				return frame.includes('mcp__supabase__execute_sql DESTRUCTIVE') && frame.includes('-table public.notes') ? frame : undefined;
+				// The preview's measured hazard (its diff's `-table` line may be below the fold: hazards wrap, whole).
+				return frame.includes('mcp__supabase__execute_sql DESTRUCTIVE') && frame.includes('data deleted: table public.notes is dropped with its 2 rows')
+					? frame
+					: undefined;
 			},
 			'the DROP in the approval pane with its preview',
 			60_000,

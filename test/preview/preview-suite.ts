@@ -291,7 +291,9 @@ export function definePreviewSuite(label: string, makeBackend: () => Promise<Pre
 			});
 
 			it('runs a call that writes a server file only in the sandbox: the host never sees the file, and it counts as destructive', async () => {
-				const file = path.join(tmpdir(), `pgpair-preview-must-not-exist-${process.pid}`);
+				// /tmp itself, not the run's TMPDIR: a folder the engine's own file system has too, so the write succeeds
+				// there (in the sandbox) and is measured; under a folder only the host has, it would just fail.
+				const file = path.join('/tmp', `pgpair-preview-must-not-exist-${process.pid}`);
 				const preview = await harness.preview(
 					'execute_sql',
 					`select lo_from_bytea(4244, 'x'); select lo_export(4244, '${file}'); delete from public.tags where id = 2`,
